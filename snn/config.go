@@ -1,0 +1,202 @@
+package snn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Physical units. Times are in seconds and rates in hertz throughout the package.
+const (
+	Second      = 1.0
+	Millisecond = 1e-3
+	Hertz       = 1.0
+)
+
+// Threshold is the LIF firing threshold (dimensionless membrane units), fixed at 1 as in the notebook.
+const Threshold = 1.0
+
+// MaskLayout says which presynaptic units of a layer are inhibitory under Dale's law.
+type MaskLayout string
+
+const (
+	// MaskBlocked makes rows 0..ceil(fraction*n)-1 inhibitory, as the notebook does. At fraction 0.5 on
+	// the input layer this makes every left-ear fibre inhibitory and every right-ear fibre excitatory.
+	MaskBlocked MaskLayout = "blocked"
+	// MaskRandom picks the same number of inhibitory rows uniformly at random (seeded).
+	MaskRandom MaskLayout = "random"
+)
+
+// PhaseMode says how the stimulus' random phase offset is drawn.
+type PhaseMode string
+
+const (
+	// PhasePerDataset draws one offset per generated dataset and shares it by all samples (the notebook).
+	PhasePerDataset PhaseMode = "per-dataset"
+	// PhasePerSample draws an independent offset for each sample.
+	PhasePerSample PhaseMode = "per-sample"
+)
+
+// EarlyStopRule selects the early-stopping rule used by Train.
+type EarlyStopRule string
+
+const (
+	// EarlyStopNotebook reproduces the notebook: stop when the first of the last 100 validation losses is the
+	// smallest and more than 10 epochs have run; return the current weights. With 50 epochs it never fires.
+	EarlyStopNotebook EarlyStopRule = "notebook"
+	// EarlyStopPatience stops after Patience epochs without a new best validation loss and restores the
+	// weights of the best epoch.
+	EarlyStopPatience EarlyStopRule = "patience"
+	// EarlyStopOff never stops early.
+	EarlyStopOff EarlyStopRule = "off"
+)
+
+// Config holds every parameter of the stimulus, the network and its training. DefaultConfig returns the
+// notebook's values; Validate checks a Config before use. A Config is a plain value: copy it to vary it.
+type Config struct {
+	// Stimulus.
+	DT                float64   // simulation time step in seconds (notebook DT = 1 ms)
+	Duration          float64   // stimulus duration in seconds (notebook DURATION = 100 ms)
+	ANFPerEar         int       // auditory nerve fibres per ear (notebook ANF_PER_EAR = 100)
+	RateMax           float64   // peak Poisson rate in Hz (600 Hz)
+	StimulusFrequency float64   // stimulus frequency in Hz (20 Hz)
+	EnvelopePower     float64   // exponent of the rate envelope (2; higher is sharper, easier)
+	Phase             PhaseMode // how the random phase offset is drawn (notebook: per dataset)
+
+	// Network.
+	NumHidden     int     // hidden LIF units (notebook NUM_HIDDEN = 30)
+	NumClasses    int     // IPD classes over (-90, 90) degrees (notebook NUM_CLASSES = 180/15 = 12)
+	Tau           float64 // membrane time constant in seconds, hidden and readout (notebook TAU*MS = 5 ms)
+	SurrogateBeta float64 // steepness of the sigmoid surrogate gradient (5)
+	ReadoutScale  float64 // logits = ReadoutScale * sum over time of the readout membrane (0.01)
+
+	// Dale's law.
+	DalesLaw           bool       // sign-constrain each presynaptic unit (notebook DALES_LAW = True)
+	InhibitoryFraction float64    // fraction of inhibitory presynaptic units, in [0, 1] (the notebook's IE_RATIO)
+	Layout             MaskLayout // which units are inhibitory (notebook: blocked)
+
+	// Training.
+	LearningRate      float64       // Adam learning rate (notebook LR = 0.01)
+	AdamEpsilon       float64       // Adam epsilon (PyTorch's default 1e-8; GoMLX's own default is 1e-7)
+	BatchSize         int           // samples per batch (64)
+	TrainBatches      int           // training set size in batches (64, i.e. 4096 samples)
+	ValidationBatches int           // validation set size in batches (the notebook uses a training-sized set: 64)
+	TestBatches       int           // test set size in batches (32)
+	Epochs            int           // training epochs (notebook N_EPOCHS = 50)
+	EarlyStop         EarlyStopRule // early-stopping rule (notebook's rule by default)
+	Patience          int           // epochs without improvement for EarlyStopPatience
+	NotebookWindow    int           // validation window of the notebook's rule (100)
+
+	// Seed makes every random draw (weights, masks, stimuli, shuffling) reproducible.
+	Seed uint64
+}
+
+// DefaultConfig returns the notebook's hyperparameters.
+func DefaultConfig() Config {
+	return Config{
+		DT:                1 * Millisecond,
+		Duration:          100 * Millisecond,
+		ANFPerEar:         100,
+		RateMax:           600 * Hertz,
+		StimulusFrequency: 20 * Hertz,
+		EnvelopePower:     2,
+		Phase:             PhasePerDataset,
+
+		NumHidden:     30,
+		NumClasses:    12,
+		Tau:           5 * Millisecond,
+		SurrogateBeta: 5,
+		ReadoutScale:  0.01,
+
+		DalesLaw:           true,
+		InhibitoryFraction: 0.5,
+		Layout:             MaskBlocked,
+
+		LearningRate:      0.01,
+		AdamEpsilon:       1e-8,
+		BatchSize:         64,
+		TrainBatches:      64,
+		ValidationBatches: 64,
+		TestBatches:       32,
+		Epochs:            50,
+		EarlyStop:         EarlyStopNotebook,
+		Patience:          10,
+		NotebookWindow:    100,
+
+		Seed: 1,
+	}
+}
+
+// NumSteps is the number of simulation steps, round(Duration/DT) (100 for the defaults).
+func (c Config) NumSteps() int { return int(math.Round(c.Duration / c.DT)) }
+
+// NumInputs is the number of input fibres, two ears of ANFPerEar each (200 for the defaults).
+func (c Config) NumInputs() int { return 2 * c.ANFPerEar }
+
+// Alpha is the membrane decay per step, exp(-DT/Tau).
+func (c Config) Alpha() float64 { return math.Exp(-c.DT / c.Tau) }
+
+// Validate returns nil for a usable Config, else an error naming each invalid field, its value and what
+// is allowed (one line per field).
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(field string, value any, allowed string) {
+		errs = append(errs, fmt.Errorf("snn: Config.%s = %v is invalid: want %s", field, value, allowed))
+	}
+	positive := func(field string, v float64) {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+			bad(field, v, "a finite number > 0")
+		}
+	}
+	positiveInt := func(field string, v int) {
+		if v <= 0 {
+			bad(field, v, "an integer > 0")
+		}
+	}
+	positive("DT", c.DT)
+	positive("Duration", c.Duration)
+	if c.DT > 0 && c.Duration > 0 && !math.IsInf(c.Duration, 0) && !math.IsNaN(c.DT) && c.NumSteps() < 2 {
+		bad("DT", c.DT, fmt.Sprintf("a step such that Duration/DT rounds to at least 2 steps (Duration = %v)", c.Duration))
+	}
+	positiveInt("ANFPerEar", c.ANFPerEar)
+	positive("RateMax", c.RateMax)
+	if c.RateMax > 0 && c.DT > 0 && c.RateMax*c.DT > 1 {
+		bad("RateMax", c.RateMax, fmt.Sprintf("RateMax*DT <= 1 so that the per-step spike probability is at most 1 (DT = %v)", c.DT))
+	}
+	positive("StimulusFrequency", c.StimulusFrequency)
+	positive("EnvelopePower", c.EnvelopePower)
+	if c.Phase != PhasePerDataset && c.Phase != PhasePerSample {
+		bad("Phase", fmt.Sprintf("%q", c.Phase), fmt.Sprintf("%q or %q", PhasePerDataset, PhasePerSample))
+	}
+	positiveInt("NumHidden", c.NumHidden)
+	if c.NumClasses < 2 {
+		bad("NumClasses", c.NumClasses, "an integer >= 2")
+	}
+	positive("Tau", c.Tau)
+	positive("SurrogateBeta", c.SurrogateBeta)
+	positive("ReadoutScale", c.ReadoutScale)
+	if math.IsNaN(c.InhibitoryFraction) || c.InhibitoryFraction < 0 || c.InhibitoryFraction > 1 {
+		bad("InhibitoryFraction", c.InhibitoryFraction, "a fraction in [0, 1]")
+	}
+	if c.Layout != MaskBlocked && c.Layout != MaskRandom {
+		bad("Layout", fmt.Sprintf("%q", c.Layout), fmt.Sprintf("%q or %q", MaskBlocked, MaskRandom))
+	}
+	positive("LearningRate", c.LearningRate)
+	positive("AdamEpsilon", c.AdamEpsilon)
+	positiveInt("BatchSize", c.BatchSize)
+	positiveInt("TrainBatches", c.TrainBatches)
+	positiveInt("ValidationBatches", c.ValidationBatches)
+	positiveInt("TestBatches", c.TestBatches)
+	positiveInt("Epochs", c.Epochs)
+	switch c.EarlyStop {
+	case EarlyStopNotebook:
+		positiveInt("NotebookWindow", c.NotebookWindow)
+	case EarlyStopPatience:
+		positiveInt("Patience", c.Patience)
+	case EarlyStopOff:
+	default:
+		bad("EarlyStop", fmt.Sprintf("%q", c.EarlyStop),
+			fmt.Sprintf("%q, %q or %q", EarlyStopNotebook, EarlyStopPatience, EarlyStopOff))
+	}
+	return errors.Join(errs...)
+}

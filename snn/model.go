@@ -1,0 +1,106 @@
+package snn
+
+import "fmt"
+
+// Model is the notebook's network: input fibres -> LIF hidden layer -> leaky membrane-only readout.
+//
+// W1 [NumInputs, NumHidden] and W2 [NumHidden, NumClasses] are the raw trainable parameters. With
+// Config.DalesLaw the layers apply Effective(W, Mask) = |W| * sign(row); Mask1 signs the input fibres
+// (rows of W1) and Mask2 the hidden units (rows of W2).
+type Model struct {
+	Config       Config
+	W1, W2       Matrix
+	Mask1, Mask2 Mask
+	// InitW1 and InitW2 are the raw parameters before training (kept for before/after comparisons).
+	InitW1, InitW2 Matrix
+	// History is filled by Train.
+	History History
+	// Ablated lists what Ablate removed from this model (empty for a trained model).
+	Ablated []string
+}
+
+// History records a training run.
+type History struct {
+	TrainLoss []float64 // mean training loss per epoch
+	ValLoss   []float64 // mean validation loss per epoch
+	// BestEpoch is the 0-based epoch with the smallest validation loss.
+	BestEpoch int
+	// StoppedEarly is true when the early-stopping rule ended training before Config.Epochs.
+	StoppedEarly bool
+	// RestoredBest is true when the weights are those of BestEpoch (EarlyStopPatience).
+	RestoredBest bool
+	// Steps is the number of optimiser steps taken.
+	Steps int
+}
+
+// NewModel validates cfg and returns an untrained model: weights uniform in +-1/sqrt(fan_in) drawn from
+// the seed's weight stream (W1 first, then W2) and Dale masks from its mask stream.
+func NewModel(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
+	wr := newRand(cfg.Seed, streamWeights)
+	w1 := InitUniform(I, H, wr)
+	w2 := InitUniform(H, C, wr)
+	mr := newRand(cfg.Seed, streamMasks)
+	m1, err := NewMask(I, cfg.InhibitoryFraction, cfg.Layout, mr)
+	if err != nil {
+		return nil, err
+	}
+	m2, err := NewMask(H, cfg.InhibitoryFraction, cfg.Layout, mr)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: m1, Mask2: m2, InitW1: w1.Clone(), InitW2: w2.Clone()}, nil
+}
+
+// EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden].
+func (m *Model) EffectiveW1() Matrix { return Effective(m.W1, m.Mask1, m.Config.DalesLaw) }
+
+// EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].
+func (m *Model) EffectiveW2() Matrix { return Effective(m.W2, m.Mask2, m.Config.DalesLaw) }
+
+// InitialEffectiveW1 is the effective input weights before training.
+func (m *Model) InitialEffectiveW1() Matrix { return Effective(m.InitW1, m.Mask1, m.Config.DalesLaw) }
+
+// Clone returns a deep copy.
+func (m *Model) Clone() *Model {
+	c := *m
+	c.W1, c.W2, c.InitW1, c.InitW2 = m.W1.Clone(), m.W2.Clone(), m.InitW1.Clone(), m.InitW2.Clone()
+	c.Mask1 = Mask{Signs: append([]float32(nil), m.Mask1.Signs...), Layout: m.Mask1.Layout}
+	c.Mask2 = Mask{Signs: append([]float32(nil), m.Mask2.Signs...), Layout: m.Mask2.Layout}
+	c.History = History{TrainLoss: append([]float64(nil), m.History.TrainLoss...),
+		ValLoss: append([]float64(nil), m.History.ValLoss...), BestEpoch: m.History.BestEpoch,
+		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps}
+	c.Ablated = append([]string(nil), m.Ablated...)
+	return &c
+}
+
+// check verifies that the model's arrays agree with its Config.
+func (m *Model) check() error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	I, H, C := m.Config.NumInputs(), m.Config.NumHidden, m.Config.NumClasses
+	for _, c := range []struct {
+		name       string
+		w          Matrix
+		rows, cols int
+	}{{"W1", m.W1, I, H}, {"W2", m.W2, H, C}, {"InitW1", m.InitW1, I, H}, {"InitW2", m.InitW2, H, C}} {
+		if err := checkShape(c.name, c.w, c.rows, c.cols); err != nil {
+			return err
+		}
+	}
+	if len(m.Mask1.Signs) != I || len(m.Mask2.Signs) != H {
+		return fmt.Errorf("snn: masks have %d and %d signs, want %d and %d", len(m.Mask1.Signs), len(m.Mask2.Signs), I, H)
+	}
+	for _, mk := range []Mask{m.Mask1, m.Mask2} {
+		for i, s := range mk.Signs {
+			if s != 1 && s != -1 {
+				return fmt.Errorf("snn: mask sign %d is %v, want +1 or -1", i, s)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package snn
+
+import (
+	"math"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+)
+
+// LIFStep is one update of the notebook's hidden layer (layer1), on any shape (here [hidden, batch]):
+//
+//	v'  = (alpha*v + h) * (1 - s)     reset by the spike of the previous step
+//	s'  = S(v - Threshold)            spike from the previous membrane value
+//
+// where v is the membrane, s the last spike, h the input current of the step and S Spike. The spike of
+// step k is computed from v before the step's input is added, as the notebook does.
+func LIFStep(v, s, h *Node, alpha, beta float64) (vNext, sNext *Node) {
+	vNext = Mul(Add(MulScalar(v, alpha), h), OneMinus(s))
+	sNext = Spike(AddScalar(v, -Threshold), beta)
+	return
+}
+
+// ReadoutWeights returns c_j, the weight of the hidden spikes of record j in the sum over time of the
+// notebook's membrane_only readout. The readout runs v_0 = 0, v_{t+1} = alpha*v_t + W2^T s_t for
+// t = 0..T-2 and the loss uses sum_t v_t, which equals sum_j c_j W2^T s_j with
+//
+//	c_j = sum_{k=0}^{T-2-j} alpha^k   (j = 0..T-2),   c_{T-1} = 0.
+func ReadoutWeights(numSteps int, alpha float64) []float64 {
+	c := make([]float64, numSteps)
+	for j := 0; j <= numSteps-2; j++ {
+		for k := 0; k <= numSteps-2-j; k++ {
+			c[j] += math.Pow(alpha, float64(k))
+		}
+	}
+	return c
+}
+
+// effectiveWeights builds |w| * sign(row) (Dale's law) or w itself.
+func effectiveWeights(w *Node, signs []float32, dalesLaw bool) *Node {
+	if !dalesLaw {
+		return w
+	}
+	g := w.Graph()
+	s := Const(g, signs)
+	return Mul(Abs(w), InsertAxes(s, -1))
+}
+
+// chunkSteps is the number of time steps sliced at once from the input projection before slicing single
+// steps: slicing in two levels keeps each slice's (zero-padded) gradient small.
+const chunkSteps = 10
+
+// readoutSum builds the network's readout summed over time, m = sum_t v_t [classes, batch], from the
+// effective weights w1 [inputs, hidden], w2 [hidden, classes] and the input x [inputs, (T-1)*batch]
+// (column t*batch + b holds step t of sample b; steps 0..T-2 are the ones the notebook feeds).
+//
+// The input projection for all steps is one matrix product, P = w1^T x [hidden, (T-1)*batch]; the
+// recurrence runs on [hidden, batch]; the readout collapses to one product with the c_j-weighted spikes.
+func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
+	T := cfg.NumSteps()
+	H := cfg.NumHidden
+	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
+	c := ReadoutWeights(T, alpha)
+	g := x.Graph()
+	p := DotGeneral(w1, []int{0}, nil, x, []int{0}, nil) // [H, (T-1)*B]
+	p = Reshape(p, H, T-1, batch)
+	v := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
+	s := v
+	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
+	for start := 0; start < T-1; start += chunkSteps {
+		end := min(start+chunkSteps, T-1)
+		chunk := Slice(p, AxisRange(), AxisRange(start, end), AxisRange())
+		for k := start; k < end; k++ {
+			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start), AxisRange()), H, batch)
+			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
+			if c[k+1] != 0 {
+				weighted = Add(weighted, MulScalar(s, c[k+1]))
+			}
+		}
+	}
+	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil) // [C, B]
+}
+
+// logitsAndLoss builds logits [batch, classes] = ReadoutScale * m^T and the mean NLL of their
+// log-softmax for int32 labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
+func logitsAndLoss(cfg Config, m, labels *Node) (logits, loss *Node) {
+	logits = MulScalar(Transpose(m, 0, 1), cfg.ReadoutScale)
+	logp := LogSoftmax(logits, 1)
+	picked := ReduceSum(Mul(logp, OneHot(labels, cfg.NumClasses, logp.DType())), 1)
+	loss = Neg(ReduceAllMean(picked))
+	return
+}

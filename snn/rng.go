@@ -1,0 +1,22 @@
+package snn
+
+import "math/rand/v2"
+
+// Streams of the package's random draws. Each is a PCG generator seeded with (Config.Seed, stream), so
+// changing one use of randomness (say, the test set) never shifts another (say, the weights).
+const (
+	streamWeights uint64 = 0x57e1_0000 + iota
+	streamMasks
+	streamTrainData
+	streamValidationData
+	streamTestData
+	streamShuffle
+	streamAblation
+	streamExamples
+	streamEvalShuffle
+)
+
+// newRand returns the generator for one stream of a seed.
+func newRand(seed, stream uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, stream))
+}

@@ -1,0 +1,182 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+)
+
+// Dataset holds IPDs and the Poisson spike trains they evoke, stored as bits (one bit per time step and
+// input fibre, 2.5 KB per sample for the defaults). Input fibre i < ANFPerEar belongs to the left ear,
+// the others to the right ear, whose phase is shifted by the IPD.
+type Dataset struct {
+	IPD       []float64 // interaural phase difference of each sample, radians
+	NumSteps  int       // time steps per sample
+	NumInputs int       // input fibres (both ears)
+	// PhaseOffset is the random phase offset of each sample, in cycles in [0, 1). Under the notebook's
+	// PhasePerDataset all entries are equal.
+	PhaseOffset []float64
+
+	words int      // uint64 words per sample
+	bits  []uint64 // spike bits, sample-major, bit index t*NumInputs+i within a sample
+}
+
+// Len is the number of samples.
+func (d *Dataset) Len() int { return len(d.IPD) }
+
+// Spike reports whether input fibre i spiked at step t of sample n.
+func (d *Dataset) Spike(n, t, i int) bool {
+	k := t*d.NumInputs + i
+	return d.bits[n*d.words+k/64]>>(k%64)&1 == 1
+}
+
+// Count is the total number of spikes in the dataset.
+func (d *Dataset) Count() int {
+	c := 0
+	for _, w := range d.bits {
+		c += bits.OnesCount64(w)
+	}
+	return c
+}
+
+// Raster returns sample n as a dense [time][input] 0/1 matrix (for plotting).
+func (d *Dataset) Raster(n int) [][]float64 {
+	r := make([][]float64, d.NumSteps)
+	for t := range r {
+		r[t] = make([]float64, d.NumInputs)
+		for i := range r[t] {
+			if d.Spike(n, t, i) {
+				r[t][i] = 1
+			}
+		}
+	}
+	return r
+}
+
+// Subset returns a new Dataset with the samples at idx (in that order); spike bits are shared by copy.
+func (d *Dataset) Subset(idx []int) *Dataset {
+	s := &Dataset{NumSteps: d.NumSteps, NumInputs: d.NumInputs, words: d.words,
+		IPD: make([]float64, len(idx)), PhaseOffset: make([]float64, len(idx)),
+		bits: make([]uint64, len(idx)*d.words)}
+	for j, n := range idx {
+		s.IPD[j] = d.IPD[n]
+		s.PhaseOffset[j] = d.PhaseOffset[n]
+		copy(s.bits[j*d.words:(j+1)*d.words], d.bits[n*d.words:(n+1)*d.words])
+	}
+	return s
+}
+
+// GenerateStimulus draws n IPDs uniformly in [-pi/2, pi/2) (the notebook's rand*pi - pi/2) and their spike
+// trains, as the notebook's random_ipd_input_signal. stream separates independent datasets of one seed.
+func GenerateStimulus(cfg Config, n int, seed, stream uint64) (*Dataset, error) {
+	if n <= 0 {
+		return nil, fmt.Errorf("snn: GenerateStimulus: number of samples %d must be > 0", n)
+	}
+	rng := newRand(seed, stream)
+	ipd := make([]float64, n)
+	for k := range ipd {
+		ipd[k] = rng.Float64()*math.Pi - math.Pi/2
+	}
+	return stimulus(cfg, ipd, seed, stream, rng.Uint64())
+}
+
+// StimulusForIPDs generates spike trains for given IPDs (radians, each in [-pi/2, pi/2]), as the
+// notebook's spikes_from_fixed_idp_input_signal.
+func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, error) {
+	if len(ipd) == 0 {
+		return nil, fmt.Errorf("snn: StimulusForIPDs: no IPDs given")
+	}
+	for k, v := range ipd {
+		if math.IsNaN(v) || v < -math.Pi/2 || v > math.Pi/2 {
+			return nil, fmt.Errorf("snn: StimulusForIPDs: ipd[%d] = %v rad is outside [-pi/2, pi/2]", k, v)
+		}
+	}
+	rng := newRand(seed, stream)
+	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64())
+}
+
+// stimulus implements the notebook's input_signal. For sample n, step t and fibre i (delay index j):
+//
+//	phi_t     = 2*pi*(f*t*DT + u)                         u: random phase offset in [0, 1)
+//	theta     = phi_t + d_j           (left ear, j = i)    d_j = j*(pi/2)/(ANFPerEar-1)
+//	theta     = phi_t + d_j + ipd_n   (right ear, j = i-ANFPerEar)
+//	p         = RateMax*DT * (0.5*(1+sin(theta)))^EnvelopePower
+//	spike     = U < p,  U ~ Uniform[0, 1)
+//
+// Every sample's uniforms come from its own PCG stream (seed, base+n), so samples are generated in
+// parallel and the result does not depend on the number of goroutines.
+func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	T, A := cfg.NumSteps(), cfg.ANFPerEar
+	I := 2 * A
+	n := len(ipd)
+	words := (T*I + 63) / 64
+	d := &Dataset{IPD: ipd, NumSteps: T, NumInputs: I, words: words,
+		PhaseOffset: make([]float64, n), bits: make([]uint64, n*words)}
+	offRng := newRand(seed, stream^0x9e3779b97f4a7c15)
+	shared := offRng.Float64()
+	for k := range d.PhaseOffset {
+		if cfg.Phase == PhasePerSample {
+			d.PhaseOffset[k] = offRng.Float64()
+		} else {
+			d.PhaseOffset[k] = shared
+		}
+	}
+	// sin and cos of a(t, j) = 2*pi*f*t*DT + d_j; theta = a + 2*pi*u (+ ipd) by the angle-addition rule.
+	sinA := make([]float64, T*A)
+	cosA := make([]float64, T*A)
+	for t := 0; t < T; t++ {
+		for j := 0; j < A; j++ {
+			delay := 0.0
+			if A > 1 {
+				delay = float64(j) * (math.Pi / 2) / float64(A-1)
+			}
+			a := 2*math.Pi*cfg.StimulusFrequency*float64(t)*cfg.DT + delay
+			sinA[t*A+j], cosA[t*A+j] = math.Sincos(a)
+		}
+	}
+	scale := cfg.RateMax * cfg.DT
+	power := cfg.EnvelopePower
+	prob := func(s float64) float64 {
+		x := 0.5 * (1 + s)
+		if power == 2 {
+			return scale * x * x
+		}
+		return scale * math.Pow(x, power)
+	}
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for k := w; k < n; k += workers {
+				rng := newRand(seed, base+uint64(k))
+				phase := 2 * math.Pi * d.PhaseOffset[k]
+				sl, cl := math.Sincos(phase)
+				sr, cr := math.Sincos(phase + ipd[k])
+				out := d.bits[k*words : (k+1)*words]
+				for t := 0; t < T; t++ {
+					for i := 0; i < I; i++ {
+						j, s, c := i, sl, cl
+						if i >= A {
+							j, s, c = i-A, sr, cr
+						}
+						sinTheta := sinA[t*A+j]*c + cosA[t*A+j]*s
+						// U < p with U = (53 random bits)/2^53, exactly as rand.Float64.
+						if float64(rng.Uint64()>>11)*(1.0/(1<<53)) < prob(sinTheta) {
+							b := t*I + i
+							out[b/64] |= 1 << (b % 64)
+						}
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return d, nil
+}

@@ -1,0 +1,225 @@
+package snn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// StepInfo reports one optimiser step to TrainOptions.OnStep.
+type StepInfo struct {
+	Epoch, Epochs int     // 1-based epoch and total
+	Step, Steps   int     // 1-based step within the epoch and steps per epoch
+	Loss          float64 // the batch's training loss
+	Elapsed       time.Duration
+}
+
+// EpochInfo reports a finished epoch to TrainOptions.OnEpoch.
+type EpochInfo struct {
+	Epoch, Epochs int     // 1-based epoch and total
+	TrainLoss     float64 // mean training loss of the epoch's batches
+	ValLoss       float64 // mean validation loss
+	Best          bool    // a new best validation loss
+	Elapsed       time.Duration
+}
+
+// TrainOptions are the run-time options of Train; the zero value is valid.
+type TrainOptions struct {
+	// Backend runs the graphs; nil means NewBackend() (pure Go unless $GOMLX_BACKEND says otherwise).
+	Backend compute.Backend
+	// OnStep, if set, is called after every optimiser step (for progress bars).
+	OnStep func(StepInfo)
+	// OnEpoch, if set, is called after every epoch's validation pass.
+	OnEpoch func(EpochInfo)
+}
+
+func (o TrainOptions) backend() (compute.Backend, error) {
+	if o.Backend != nil {
+		return o.Backend, nil
+	}
+	return NewBackend()
+}
+
+// Train trains a copy of m with Adam on train, computing the validation loss on val after each epoch, as
+// the notebook's train(). m itself is not modified; the returned model holds the trained W1, W2 (raw
+// parameters), the untouched initial ones, and the loss History.
+//
+// Per epoch: the training set is shuffled (seeded by Config.Seed), cut into len/BatchSize full batches
+// (the remainder is dropped, as the notebook's data_generator), and each batch takes one Adam step on
+//
+//	loss = NLL(log_softmax(ReadoutScale * sum_t v_t), class(ipd)).
+//
+// Early stopping follows Config.EarlyStop. A NaN or Inf loss stops training with an error; so does a
+// cancelled ctx.
+func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions) (*Model, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	cfg := m.Config
+	if err := checkDataset(cfg, "training", train); err != nil {
+		return nil, err
+	}
+	if err := checkDataset(cfg, "validation", val); err != nil {
+		return nil, err
+	}
+	B := cfg.BatchSize
+	if train.Len() < B || val.Len() < B {
+		return nil, fmt.Errorf("snn: BatchSize %d is larger than the data (%d training, %d validation samples)",
+			B, train.Len(), val.Len())
+	}
+	backend, err := opts.backend()
+	if err != nil {
+		return nil, err
+	}
+	out := m.Clone()
+	out.History = History{}
+
+	store := model.NewStore()
+	scope := store.RootScope()
+	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w1: %w", err)
+	}
+	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w2: %w", err)
+	}
+	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
+	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
+		g := x.Graph()
+		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DalesLaw)
+		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DalesLaw)
+		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
+		opt.UpdateGraph(scope, g, loss)
+		return loss
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snn: build training graph: %w", err)
+	}
+	fwd, err := newForward(backend, cfg, B)
+	if err != nil {
+		return nil, err
+	}
+
+	in := newBatchInput(cfg, B)
+	shuffle := newRand(cfg.Seed, streamShuffle)
+	steps := train.Len() / B
+	start := time.Now()
+	bestVal := math.Inf(1)
+	var best1, best2 Matrix
+	for e := 0; e < cfg.Epochs; e++ {
+		perm := shuffle.Perm(train.Len())
+		sum := 0.0
+		for s := 0; s < steps; s++ {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("snn: training stopped at epoch %d step %d: %w", e+1, s+1, err)
+			}
+			in.fill(train, perm[s*B:(s+1)*B], cfg.NumClasses)
+			x, y := in.tensors(cfg)
+			res, err := step.Call(x, y)
+			x.FinalizeAll()
+			y.FinalizeAll()
+			if err != nil {
+				return nil, fmt.Errorf("snn: training step (epoch %d, step %d): %w", e+1, s+1, err)
+			}
+			loss := float64(tensors.ToScalar[float32](res[0]))
+			res[0].FinalizeAll()
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return nil, fmt.Errorf("snn: training diverged: loss is %v at epoch %d step %d (learning rate %v)",
+					loss, e+1, s+1, cfg.LearningRate)
+			}
+			sum += loss
+			out.History.Steps++
+			if opts.OnStep != nil {
+				opts.OnStep(StepInfo{Epoch: e + 1, Epochs: cfg.Epochs, Step: s + 1, Steps: steps, Loss: loss,
+					Elapsed: time.Since(start)})
+			}
+		}
+		out.W1 = variableMatrix(v1, m.W1.Rows, m.W1.Cols)
+		out.W2 = variableMatrix(v2, m.W2.Rows, m.W2.Cols)
+		valLoss, err := meanLoss(fwd, out, val)
+		if err != nil {
+			return nil, err
+		}
+		if math.IsNaN(valLoss) || math.IsInf(valLoss, 0) {
+			return nil, fmt.Errorf("snn: training diverged: validation loss is %v at epoch %d", valLoss, e+1)
+		}
+		out.History.TrainLoss = append(out.History.TrainLoss, sum/float64(steps))
+		out.History.ValLoss = append(out.History.ValLoss, valLoss)
+		isBest := valLoss < bestVal
+		if isBest {
+			bestVal = valLoss
+			out.History.BestEpoch = e
+			best1, best2 = out.W1.Clone(), out.W2.Clone()
+		}
+		if opts.OnEpoch != nil {
+			opts.OnEpoch(EpochInfo{Epoch: e + 1, Epochs: cfg.Epochs, TrainLoss: sum / float64(steps), ValLoss: valLoss,
+				Best: isBest, Elapsed: time.Since(start)})
+		}
+		if stop := earlyStop(cfg, out.History.ValLoss, e); stop {
+			out.History.StoppedEarly = true
+			break
+		}
+	}
+	// The notebook returns its best weights only when its rule fires; the patience rule always does.
+	if cfg.EarlyStop == EarlyStopPatience || (cfg.EarlyStop == EarlyStopNotebook && out.History.StoppedEarly) {
+		out.W1, out.W2 = best1, best2
+		out.History.RestoredBest = true
+	}
+	return out, nil
+}
+
+// earlyStop applies Config.EarlyStop after 0-based epoch e.
+//
+// The notebook's rule, `torch.tensor(val_loss_hist[-100:]).argmin() == 0 and e > 10`, fires when the
+// oldest loss of the last NotebookWindow epochs is their (first) minimum. With 50 epochs and a window of
+// 100 that means "no epoch after the first beat it", which does not happen in practice.
+func earlyStop(cfg Config, val []float64, e int) bool {
+	switch cfg.EarlyStop {
+	case EarlyStopNotebook:
+		w := val[max(0, len(val)-cfg.NotebookWindow):]
+		return e > 10 && argmin(w) == 0
+	case EarlyStopPatience:
+		return e-argmin(val) >= cfg.Patience
+	}
+	return false
+}
+
+// argmin returns the index of the first smallest value.
+func argmin(v []float64) int {
+	return slices.Index(v, slices.Min(v))
+}
+
+// meanLoss is the mean of the batch losses over the full batches of d, in order (the notebook shuffles
+// the validation set first, which does not change the mean when every batch is full).
+func meanLoss(fwd *forwardExec, m *Model, d *Dataset) (float64, error) {
+	w1, w2 := matrixTensor(m.EffectiveW1()), matrixTensor(m.EffectiveW2())
+	defer w1.FinalizeAll()
+	defer w2.FinalizeAll()
+	n := d.Len() / fwd.batch
+	idx := make([]int, fwd.batch)
+	sum := 0.0
+	for b := 0; b < n; b++ {
+		for j := range idx {
+			idx[j] = b*fwd.batch + j
+		}
+		_, loss, err := fwd.run(w1, w2, d, idx)
+		if err != nil {
+			return 0, err
+		}
+		sum += loss
+	}
+	return sum / float64(n), nil
+}
+
+func variableMatrix(v *model.Variable, rows, cols int) Matrix {
+	return Matrix{Rows: rows, Cols: cols, Data: tensors.MustCopyFlatData[float32](v.MustValue())}
+}
