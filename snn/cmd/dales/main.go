@@ -1,0 +1,161 @@
+// Command dales runs the notebook's whole protocol without Jupyter: for each inhibitory fraction (0.5 then
+// 0.2 by default) it trains the network for the notebook's 50 epochs, prints the notebook's report lines,
+// and after the last fraction ablates the inhibitory input rows with matched controls. With several
+// seeds it ends with a summary (mean and standard deviation over seeds).
+//
+// Usage:
+//
+//	go run ./snn/cmd/dales                         # the notebook, seed 1
+//	go run ./snn/cmd/dales -seeds 1,2,3 -out runs  # three seeds, checkpoints in runs/
+//	go run ./snn/cmd/dales -epochs 5 -layout random
+//
+// The backend is GoMLX's pure-Go one unless $GOMLX_BACKEND says otherwise (see package snn).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "dales:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	def := snn.DefaultConfig()
+	seeds := flag.String("seeds", "1", "comma-separated seeds, one full protocol per seed")
+	fractions := flag.String("fractions", "0.5,0.2", "comma-separated inhibitory fractions (the notebook's IE_RATIO), in order")
+	epochs := flag.Int("epochs", def.Epochs, "training epochs per fraction")
+	layout := flag.String("layout", string(def.Layout), "Dale mask layout: blocked (the notebook) or random")
+	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
+	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
+	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
+	flag.Parse()
+
+	seedList, err := parseList(*seeds, func(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) })
+	if err != nil {
+		return fmt.Errorf("-seeds: %w", err)
+	}
+	fracList, err := parseList(*fractions, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+	if err != nil {
+		return fmt.Errorf("-fractions: %w", err)
+	}
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+	}
+	backend, err := snn.NewBackend()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	testAcc := map[float64][]float64{}
+	ablAcc := map[snn.Cut][]float64{}
+	lastFrac := fracList[len(fracList)-1]
+	for _, seed := range seedList {
+		for _, f := range fracList {
+			cfg := def
+			cfg.Seed, cfg.InhibitoryFraction, cfg.Epochs = seed, f, *epochs
+			cfg.Layout, cfg.Phase = snn.MaskLayout(*layout), snn.PhaseMode(*phase)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			fmt.Printf("=== seed %d, inhibitory fraction (IE_RATIO) %.2f, %d epochs, backend %s ===\n", seed, f, cfg.Epochs, backend.Name())
+			start := time.Now()
+			x, err := snn.RunExperiment(ctx, cfg, snn.TrainOptions{Backend: backend, OnEpoch: func(e snn.EpochInfo) {
+				if !*quiet {
+					fmt.Fprintf(os.Stderr, "  epoch %2d/%d  train loss %.4f  val loss %.4f  %s\n",
+						e.Epoch, e.Epochs, e.TrainLoss, e.ValLoss, e.Elapsed.Round(time.Second))
+				}
+			}})
+			if err != nil {
+				return err
+			}
+			fmt.Printf("trained in %s (%.2f s/epoch)\n\n", time.Since(start).Round(time.Second),
+				time.Since(start).Seconds()/float64(len(x.Trained.History.TrainLoss)))
+			fmt.Println(x.Report())
+			testAcc[f] = append(testAcc[f], x.TestEval.Accuracy)
+			if *out != "" {
+				p := filepath.Join(*out, fmt.Sprintf("seed%d_frac%g.ckpt", seed, f))
+				if err := snn.SaveCheckpoint(p, x.Trained); err != nil {
+					return err
+				}
+				fmt.Println("checkpoint:", p)
+			}
+			if f == lastFrac {
+				res, err := x.Ablate(snn.Cuts, backend)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("Ablation of input rows at fraction %.2f (zeroed on a copy of the trained weights):\n", f)
+				fmt.Println(x.AblationTable(res))
+				for _, r := range res {
+					ablAcc[r.Cut] = append(ablAcc[r.Cut], r.TestEval.Accuracy)
+				}
+			}
+		}
+	}
+	fmt.Printf("=== summary over %d seed(s): test accuracy, mean +- sd ===\n", len(seedList))
+	for _, f := range fracList {
+		fmt.Printf("fraction %.2f: %s\n", f, meanSD(testAcc[f]))
+	}
+	for _, c := range snn.Cuts {
+		fmt.Printf("ablation %-10s at %.2f: %s\n", c, lastFrac, meanSD(ablAcc[c]))
+	}
+	return nil
+}
+
+func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+	var out []T
+	for _, f := range strings.Split(s, ",") {
+		v, err := parse(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("empty list %q", s)
+	}
+	return out, nil
+}
+
+func meanSD(v []float64) string {
+	if len(v) == 0 {
+		return "n/a"
+	}
+	mean := 0.0
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := 0.0
+	if len(v) > 1 {
+		sd = math.Sqrt(ss / float64(len(v)-1))
+	}
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%.1f%%", 100*x)
+	}
+	return fmt.Sprintf("%.1f%% +- %.1f (per seed: %s)", 100*mean, 100*sd, strings.Join(parts, ", "))
+}

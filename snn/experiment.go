@@ -1,0 +1,126 @@
+package snn
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gomlx/compute"
+)
+
+// Experiment is one run of the notebook's "Train Network" and "Analyse" cells: data, the trained model
+// and its scores on the training and test sets.
+type Experiment struct {
+	Config                  Config
+	Train, Validation, Test *Dataset
+	Initial, Trained        *Model
+	TrainEval, TestEval     *Evaluation
+}
+
+// GenerateData draws the training, validation and test sets of cfg (TrainBatches, ValidationBatches and
+// TestBatches batches) from independent streams of cfg.Seed.
+func GenerateData(cfg Config) (train, val, test *Dataset, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	B := cfg.BatchSize
+	if train, err = GenerateStimulus(cfg, B*cfg.TrainBatches, cfg.Seed, streamTrainData); err != nil {
+		return
+	}
+	if val, err = GenerateStimulus(cfg, B*cfg.ValidationBatches, cfg.Seed, streamValidationData); err != nil {
+		return
+	}
+	test, err = GenerateStimulus(cfg, B*cfg.TestBatches, cfg.Seed, streamTestData)
+	return
+}
+
+// ExampleStimuli returns the notebook's show_examples input: n spike trains at IPDs evenly spaced over
+// [-pi/2, pi/2] (np.linspace(-pi/2, pi/2, n)).
+func ExampleStimuli(cfg Config, n int) (*Dataset, error) {
+	if n < 2 {
+		return nil, fmt.Errorf("snn: ExampleStimuli: n = %d, want at least 2", n)
+	}
+	ipd := make([]float64, n)
+	for i := range ipd {
+		ipd[i] = -halfPi + float64(i)*2*halfPi/float64(n-1)
+	}
+	return StimulusForIPDs(cfg, ipd, cfg.Seed, streamExamples)
+}
+
+const halfPi = 1.5707963267948966
+
+// RunExperiment generates the data, builds and trains the model and evaluates it on the training and
+// test sets, as the notebook's cells do for one IE_RATIO.
+func RunExperiment(ctx context.Context, cfg Config, opts TrainOptions) (*Experiment, error) {
+	backend, err := opts.backend()
+	if err != nil {
+		return nil, err
+	}
+	opts.Backend = backend
+	train, val, test, err := GenerateData(cfg)
+	if err != nil {
+		return nil, err
+	}
+	initial, err := NewModel(cfg)
+	if err != nil {
+		return nil, err
+	}
+	trained, err := Train(ctx, initial, train, val, opts)
+	if err != nil {
+		return nil, err
+	}
+	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
+	if x.TrainEval, err = Evaluate(trained, train, backend); err != nil {
+		return nil, err
+	}
+	if x.TestEval, err = Evaluate(trained, test, backend); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// Report returns the notebook's analysis lines: chance level, then train and test accuracy and error.
+func (x *Experiment) Report() string {
+	return ChanceReport(x.Config.NumClasses) + "\n" + x.TrainEval.Report("Train") + "\n" + x.TestEval.Report("Test")
+}
+
+// AblationResult is the score of a model with one cut applied.
+type AblationResult struct {
+	Cut                 Cut
+	Rows                []int // input rows zeroed
+	Model               *Model
+	TrainEval, TestEval *Evaluation
+}
+
+// Ablate applies each cut to the trained model (on copies) and evaluates the result on the training and
+// test sets; the trained model is left untouched. The notebook's cut is CutNotebook; CutExcitatory and
+// CutRandom are its matched controls.
+func (x *Experiment) Ablate(cuts []Cut, backend compute.Backend) ([]AblationResult, error) {
+	var out []AblationResult
+	for _, c := range cuts {
+		m, rows, err := AblateCut(x.Trained, c, x.Config.Seed)
+		if err != nil {
+			return nil, err
+		}
+		r := AblationResult{Cut: c, Rows: rows, Model: m}
+		if r.TrainEval, err = Evaluate(m, x.Train, backend); err != nil {
+			return nil, err
+		}
+		if r.TestEval, err = Evaluate(m, x.Test, backend); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// AblationTable formats ablation results, one line per cut, after the unablated model's line.
+func (x *Experiment) AblationTable(results []AblationResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-12s %6s %10s %10s\n", "cut", "rows", "train acc", "test acc")
+	fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", "none", 0, 100*x.TrainEval.Accuracy, 100*x.TestEval.Accuracy)
+	for _, r := range results {
+		fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", r.Cut, len(r.Rows), 100*r.TrainEval.Accuracy, 100*r.TestEval.Accuracy)
+	}
+	return b.String()
+}
