@@ -81,33 +81,11 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	}
 	out := m.Clone()
 	out.History = History{}
-
-	store := model.NewStore()
-	scope := store.RootScope()
-	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w1: %w", err)
-	}
-	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w2: %w", err)
-	}
-	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
-	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
-		g := x.Graph()
-		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DalesLaw)
-		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DalesLaw)
-		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
-		opt.UpdateGraph(scope, g, loss)
-		return loss
-	})
-	if err != nil {
-		return nil, fmt.Errorf("snn: build training graph: %w", err)
-	}
-	fwd, err := newForward(backend, cfg, B)
+	tr, err := newTrainer(backend, m)
 	if err != nil {
 		return nil, err
 	}
+	step, v1, v2, fwd := tr.step, tr.v1, tr.v2, tr.fwd
 
 	in := newBatchInput(cfg, B)
 	shuffle := newRand(cfg.Seed, streamShuffle)
@@ -218,6 +196,45 @@ func meanLoss(fwd *forwardExec, m *Model, d *Dataset) (float64, error) {
 		sum += loss
 	}
 	return sum / float64(n), nil
+}
+
+// trainer holds the compiled training step (forward, backward and Adam update of the variables w1, w2
+// in a GoMLX model.Store) and the forward pass for validation.
+type trainer struct {
+	step   *model.Exec
+	v1, v2 *model.Variable
+	fwd    *forwardExec
+}
+
+func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
+	cfg, B := m.Config, m.Config.BatchSize
+	store := model.NewStore()
+	scope := store.RootScope()
+	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w1: %w", err)
+	}
+	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w2: %w", err)
+	}
+	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
+	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
+		g := x.Graph()
+		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DalesLaw)
+		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DalesLaw)
+		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
+		opt.UpdateGraph(scope, g, loss)
+		return loss
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snn: build training graph: %w", err)
+	}
+	fwd, err := newForward(backend, cfg, B)
+	if err != nil {
+		return nil, err
+	}
+	return &trainer{step: step, v1: v1, v2: v2, fwd: fwd}, nil
 }
 
 func variableMatrix(v *model.Variable, rows, cols int) Matrix {

@@ -1,0 +1,154 @@
+package snn
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+func smallConfig() Config {
+	c := DefaultConfig()
+	c.BatchSize, c.TrainBatches, c.ValidationBatches, c.TestBatches = 32, 8, 4, 4
+	return c
+}
+
+func TestStimulusReproducible(t *testing.T) {
+	cfg := smallConfig()
+	a, err := GenerateStimulus(cfg, 50, 11, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := GenerateStimulus(cfg, 50, 11, 3)
+	c, _ := GenerateStimulus(cfg, 50, 12, 3)
+	if !slices.Equal(a.bits, b.bits) || !slices.Equal(a.IPD, b.IPD) {
+		t.Error("same seed and stream gave different stimuli")
+	}
+	if slices.Equal(a.bits, c.bits) {
+		t.Error("different seeds gave the same spikes")
+	}
+	for _, v := range a.IPD {
+		if v < -math.Pi/2 || v >= math.Pi/2 {
+			t.Errorf("IPD %v outside [-pi/2, pi/2)", v)
+		}
+	}
+}
+
+// The mean spike probability over a cycle is RateMax*DT*E[((1+sin)/2)^2] = 0.6 * 3/8 = 0.225 (by hand:
+// E[(1+sin)^2]/4 = (1 + 1/2)/4). 200 samples x 100 steps x 200 fibres = 4e6 draws: sd ~ 2e-4 plus the
+// phase sampling; 100 ms is two full 20 Hz cycles, so the time average equals the cycle average.
+func TestStimulusRate(t *testing.T) {
+	cfg := smallConfig()
+	d, err := GenerateStimulus(cfg, 200, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rate := float64(d.Count()) / float64(d.Len()*d.NumSteps*d.NumInputs)
+	if math.Abs(rate-0.225) > 0.002 {
+		t.Errorf("spike density %.4f, want 0.225 +- 0.002", rate)
+	}
+}
+
+// Phase locking: with IPD = 0 both ears see the same rates, with IPD = pi/2 the right ear's fibre j
+// follows the left ear's fibre j shifted by a quarter cycle. Check the spike-count profiles over time.
+func TestStimulusIPDShift(t *testing.T) {
+	cfg := smallConfig()
+	n := 400
+	ipd := make([]float64, n)
+	d0, err := StimulusForIPDs(cfg, ipd, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := func(d *Dataset, ear int) []float64 {
+		p := make([]float64, d.NumSteps)
+		for s := 0; s < d.Len(); s++ {
+			for tt := 0; tt < d.NumSteps; tt++ {
+				for i := ear * cfg.ANFPerEar; i < (ear+1)*cfg.ANFPerEar; i++ {
+					if d.Spike(s, tt, i) {
+						p[tt]++
+					}
+				}
+			}
+		}
+		return p
+	}
+	corr := func(a, b []float64) float64 {
+		ma, mb := 0.0, 0.0
+		for i := range a {
+			ma += a[i] / float64(len(a))
+			mb += b[i] / float64(len(b))
+		}
+		sab, saa, sbb := 0.0, 0.0, 0.0
+		for i := range a {
+			sab += (a[i] - ma) * (b[i] - mb)
+			saa += (a[i] - ma) * (a[i] - ma)
+			sbb += (b[i] - mb) * (b[i] - mb)
+		}
+		return sab / math.Sqrt(saa*sbb)
+	}
+	if r := corr(profile(d0, 0), profile(d0, 1)); r < 0.95 {
+		t.Errorf("IPD 0: left/right time profiles correlate %.3f, want > 0.95", r)
+	}
+	for i := range ipd {
+		ipd[i] = math.Pi / 2
+	}
+	d1, _ := StimulusForIPDs(cfg, ipd, 1, 1)
+	left, right := profile(d1, 0), profile(d1, 1)
+	// A quarter of a 50-step cycle is 12.5 steps: right(t) ~ left(t + 12.5) (right leads by pi/2).
+	shifted := right[:len(right)-13]
+	if r0, r12 := corr(left[:len(left)-13], shifted), corr(left[13:], shifted); r12 < 0.9 || r12 < r0+0.3 {
+		t.Errorf("IPD pi/2: right vs left shifted 13 steps correlates %.3f (unshifted %.3f), want > 0.9 and clearly better", r12, r0)
+	}
+}
+
+func TestPhaseModes(t *testing.T) {
+	cfg := smallConfig()
+	d, _ := GenerateStimulus(cfg, 20, 1, 1)
+	for _, p := range d.PhaseOffset {
+		if p != d.PhaseOffset[0] {
+			t.Fatal("per-dataset phase: samples have different offsets")
+		}
+	}
+	cfg.Phase = PhasePerSample
+	d, _ = GenerateStimulus(cfg, 20, 1, 1)
+	distinct := map[float64]bool{}
+	for _, p := range d.PhaseOffset {
+		distinct[p] = true
+	}
+	if len(distinct) != 20 {
+		t.Errorf("per-sample phase: %d distinct offsets among 20 samples", len(distinct))
+	}
+}
+
+func TestStimulusErrors(t *testing.T) {
+	cfg := smallConfig()
+	if _, err := GenerateStimulus(cfg, 0, 1, 1); err == nil {
+		t.Error("0 samples: no error")
+	}
+	if _, err := StimulusForIPDs(cfg, []float64{0, 2}, 1, 1); err == nil {
+		t.Error("IPD 2 rad accepted")
+	}
+	bad := cfg
+	bad.DT = -1
+	if _, err := GenerateStimulus(bad, 10, 1, 1); err == nil {
+		t.Error("invalid config accepted")
+	}
+}
+
+func TestDiscretiseContinuise(t *testing.T) {
+	// Bins of 15 degrees over [-90, 90): class = floor((deg + 90) / 15), midpoint = -82.5 + 15*class.
+	cases := []struct {
+		deg   float64
+		class int
+	}{{-90, 0}, {-75.01, 0}, {-74.99, 1}, {-0.01, 5}, {0, 6}, {44.9, 8}, {89.99, 11}, {90, 11}}
+	for _, c := range cases {
+		if got := Discretise(c.deg*math.Pi/180, 12); got != c.class {
+			t.Errorf("Discretise(%v deg) = %d, want %d", c.deg, got, c.class)
+		}
+	}
+	for class := 0; class < 12; class++ {
+		want := -82.5 + 15*float64(class)
+		if got := Degrees(Continuise(class, 12)); math.Abs(got-want) > 1e-9 {
+			t.Errorf("Continuise(%d) = %v deg, want %v", class, got, want)
+		}
+	}
+}
