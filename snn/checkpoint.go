@@ -192,8 +192,8 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		}
 	}
 	m := &Model{Config: h.Config, W1: mats[0], W2: mats[1], InitW1: mats[2], InitW2: mats[3],
-		Mask1: Mask{Signs: signsFloat(h.Signs1), Layout: MaskLayout(h.Layout1)},
-		Mask2: Mask{Signs: signsFloat(h.Signs2), Layout: MaskLayout(h.Layout2)},
+		Mask1:   Mask{Signs: signsFloat(h.Signs1), Layout: MaskLayout(h.Layout1)},
+		Mask2:   Mask{Signs: signsFloat(h.Signs2), Layout: MaskLayout(h.Layout2)},
 		History: h.History, Ablated: h.Ablated}
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)

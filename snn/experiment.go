@@ -124,3 +124,6 @@ func (x *Experiment) AblationTable(results []AblationResult) string {
 	}
 	return b.String()
 }
+
+// History is the trained model's loss history.
+func (x *Experiment) History() History { return x.Trained.History }

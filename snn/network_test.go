@@ -9,7 +9,6 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-
 // Golden trace of the notebook's layer1 update for two units over six steps, alpha = exp(-1 ms / 5 ms).
 // Worked out from the notebook's equations (new_v = (alpha*v + h)*(1 - s); s = spike(v - 1); v = new_v),
 // step by step with a calculator in float64:

@@ -1,0 +1,138 @@
+package snn
+
+import (
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func trainedTiny(t *testing.T) *Model {
+	t.Helper()
+	_, m := tinyRun(t, tinyConfig())
+	return m
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	m := trainedTiny(t)
+	m.Ablated = []string{"example: 3 input rows"}
+	path := filepath.Join(t.TempDir(), "model.ckpt")
+	if err := SaveCheckpoint(path, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bitsEqual := func(a, b []float32) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range []struct {
+		name string
+		a, b Matrix
+	}{{"W1", m.W1, got.W1}, {"W2", m.W2, got.W2}, {"InitW1", m.InitW1, got.InitW1}, {"InitW2", m.InitW2, got.InitW2}} {
+		if p.a.Rows != p.b.Rows || p.a.Cols != p.b.Cols || !bitsEqual(p.a.Data, p.b.Data) {
+			t.Errorf("%s differs after the round trip", p.name)
+		}
+	}
+	if !reflect.DeepEqual(m.Config, got.Config) || !reflect.DeepEqual(m.Mask1, got.Mask1) || !reflect.DeepEqual(m.Mask2, got.Mask2) ||
+		!reflect.DeepEqual(m.History, got.History) || !reflect.DeepEqual(m.Ablated, got.Ablated) {
+		t.Error("config, masks, history or ablation notes differ after the round trip")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("save left %d files in the folder, want only the checkpoint", len(entries))
+	}
+}
+
+func TestCheckpointRejectsDamage(t *testing.T) {
+	m := trainedTiny(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "good.ckpt")
+	if err := SaveCheckpoint(path, m); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(path)
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flip := func(i int) []byte {
+		d := append([]byte(nil), good...)
+		d[i] ^= 0x40
+		return d
+	}
+	version := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(version[8:], 99)
+	cases := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrCheckpointTruncated},
+		{"magic only", good[:8], ErrCheckpointTruncated},
+		{"preamble only", good[:24], ErrCheckpointTruncated},
+		{"half", good[:len(good)/2], ErrCheckpointTruncated},
+		{"last byte missing", good[:len(good)-1], ErrCheckpointTruncated},
+		{"trailing bytes", append(append([]byte(nil), good...), 0, 0), ErrCheckpointCorrupt},
+		{"flipped header byte", flip(40), ErrCheckpointCorrupt},
+		{"flipped weight byte", flip(len(good) - 100), ErrCheckpointCorrupt},
+		{"flipped checksum", flip(len(good) - 1), ErrCheckpointCorrupt},
+		{"wrong version", version, ErrCheckpointVersion},
+		{"not a checkpoint", []byte("PK\x03\x04 a zip file, say"), ErrCheckpointNotSNN},
+	}
+	for _, c := range cases {
+		_, err := LoadCheckpoint(write(c.name, c.data))
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, err, c.want)
+		}
+	}
+	if _, err := LoadCheckpoint(filepath.Join(dir, "missing.ckpt")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: got %v", err)
+	}
+}
+
+// A save that fails leaves the previous checkpoint intact.
+func TestFailedSaveKeepsOldCheckpoint(t *testing.T) {
+	m := trainedTiny(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.ckpt")
+	if err := SaveCheckpoint(path, m); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	bad := m.Clone()
+	bad.W1.Data = bad.W1.Data[:10] // inconsistent with its config
+	if err := SaveCheckpoint(path, bad); err == nil {
+		t.Fatal("saving an inconsistent model succeeded")
+	}
+	if err := SaveCheckpoint(filepath.Join(dir, "no-such-dir", "x.ckpt"), m); err == nil {
+		t.Fatal("saving into a missing folder succeeded")
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Fatal("a failed save changed the existing checkpoint")
+	}
+	if _, err := LoadCheckpoint(path); err != nil {
+		t.Fatalf("the old checkpoint no longer loads: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("failed saves left %d files, want 1", len(entries))
+	}
+}

@@ -1,0 +1,231 @@
+package snn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+)
+
+// tinyConfig is a configuration that trains in about a second.
+func tinyConfig() Config {
+	c := DefaultConfig()
+	c.BatchSize, c.TrainBatches, c.ValidationBatches, c.TestBatches, c.Epochs = 16, 4, 2, 2, 2
+	return c
+}
+
+func tinyRun(t *testing.T, cfg Config) (*Model, *Model) {
+	t.Helper()
+	train, val, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Train(context.Background(), m, train, val, TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, out
+}
+
+// Dale's law as a property: after training, every effective weight has its row's sign (or is 0), for
+// both layers, both layouts and several fractions, and the raw parameters did change.
+func TestDaleSignsSurviveTraining(t *testing.T) {
+	for _, layout := range []MaskLayout{MaskBlocked, MaskRandom} {
+		for _, f := range []float64{0.2, 0.5, 0.9} {
+			cfg := tinyConfig()
+			cfg.Layout, cfg.InhibitoryFraction = layout, f
+			before, after := tinyRun(t, cfg)
+			if slices.Equal(before.W1.Data, after.W1.Data) {
+				t.Fatalf("%s %.1f: W1 did not change in training", layout, f)
+			}
+			for _, l := range []struct {
+				w    Matrix
+				mask Mask
+			}{{after.EffectiveW1(), after.Mask1}, {after.EffectiveW2(), after.Mask2}} {
+				for r := 0; r < l.w.Rows; r++ {
+					for c := 0; c < l.w.Cols; c++ {
+						if v := l.w.At(r, c); v*l.mask.Signs[r] < 0 {
+							t.Fatalf("%s %.1f: effective weight [%d,%d] = %v against sign %v", layout, f, r, c, v, l.mask.Signs[r])
+						}
+					}
+				}
+			}
+			if !slices.Equal(before.W1.Data, after.InitW1.Data) {
+				t.Fatalf("trained model lost its initial weights")
+			}
+		}
+	}
+}
+
+func TestTrainingIsDeterministic(t *testing.T) {
+	cfg := tinyConfig()
+	_, a := tinyRun(t, cfg)
+	_, b := tinyRun(t, cfg)
+	if !slices.Equal(a.W1.Data, b.W1.Data) || !slices.Equal(a.W2.Data, b.W2.Data) ||
+		!slices.Equal(a.History.TrainLoss, b.History.TrainLoss) {
+		t.Error("the same seed gave different weights or losses")
+	}
+	cfg.Seed = 2
+	_, c := tinyRun(t, cfg)
+	if slices.Equal(a.W1.Data, c.W1.Data) {
+		t.Error("different seeds gave identical weights")
+	}
+}
+
+func TestTrainingErrors(t *testing.T) {
+	cfg := tinyConfig()
+	train, val, _, _ := GenerateData(cfg)
+	m, _ := NewModel(cfg)
+	opts := TrainOptions{Backend: gobackend.GetBackend()}
+
+	// A loss that overflows to Inf/NaN stops training with a clear error.
+	huge := m.Clone()
+	huge.Config.ReadoutScale = 1e38
+	for i := range huge.W2.Data {
+		huge.W2.Data[i] *= 1e3
+	}
+	for i := range huge.W1.Data {
+		huge.W1.Data[i] = float32(math.Abs(float64(huge.W1.Data[i]))) * 50
+	}
+	if _, err := Train(context.Background(), huge, train, val, opts); err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Errorf("overflowing loss: got %v, want a 'training diverged' error", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Train(ctx, m, train, val, opts); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: got %v", err)
+	}
+
+	other := cfg
+	other.ANFPerEar = 50
+	wrong, _ := GenerateStimulus(other, 32, 1, 1)
+	if _, err := Train(context.Background(), m, wrong, val, opts); err == nil || !strings.Contains(err.Error(), "inputs") {
+		t.Errorf("dataset of the wrong shape: got %v", err)
+	}
+	small := train.Subset([]int{0, 1, 2})
+	if _, err := Train(context.Background(), m, small, val, opts); err == nil || !strings.Contains(err.Error(), "BatchSize") {
+		t.Errorf("batch larger than the data: got %v", err)
+	}
+}
+
+func TestProgressCallbacks(t *testing.T) {
+	cfg := tinyConfig()
+	train, val, _, _ := GenerateData(cfg)
+	m, _ := NewModel(cfg)
+	var steps []StepInfo
+	var epochs []EpochInfo
+	out, err := Train(context.Background(), m, train, val, TrainOptions{Backend: gobackend.GetBackend(),
+		OnStep: func(s StepInfo) { steps = append(steps, s) }, OnEpoch: func(e EpochInfo) { epochs = append(epochs, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != cfg.Epochs*cfg.TrainBatches || len(epochs) != cfg.Epochs || out.History.Steps != len(steps) {
+		t.Fatalf("%d step and %d epoch callbacks, want %d and %d", len(steps), len(epochs), cfg.Epochs*cfg.TrainBatches, cfg.Epochs)
+	}
+	last := steps[len(steps)-1]
+	if last.Epoch != cfg.Epochs || last.Step != cfg.TrainBatches || last.Steps != cfg.TrainBatches {
+		t.Errorf("last step info %+v", last)
+	}
+	for i, e := range epochs {
+		if e.TrainLoss != out.History.TrainLoss[i] || e.ValLoss != out.History.ValLoss[i] {
+			t.Errorf("epoch %d callback losses differ from the history", i+1)
+		}
+	}
+}
+
+func TestEarlyStopRules(t *testing.T) {
+	nb := DefaultConfig()
+	flat := make([]float64, 12)
+	for i := range flat {
+		flat[i] = 1 + float64(i) // epoch 0 stays the best
+	}
+	if earlyStop(nb, flat[:11], 10) {
+		t.Error("notebook rule fired at e = 10 (it needs e > 10)")
+	}
+	if !earlyStop(nb, flat, 11) {
+		t.Error("notebook rule did not fire when the first of the window is the minimum and e > 10")
+	}
+	improving := []float64{5, 4, 3, 2, 1, 1.5, 1.6, 1.7, 1.8, 1.9, 2, 2.1}
+	if earlyStop(nb, improving, 11) {
+		t.Error("notebook rule fired although the loss improved after the first epoch")
+	}
+	p := DefaultConfig()
+	p.EarlyStop, p.Patience = EarlyStopPatience, 3
+	if earlyStop(p, []float64{3, 2, 1, 1.1, 1.2}, 4) {
+		t.Error("patience 3 fired after 2 epochs without improvement")
+	}
+	if !earlyStop(p, []float64{3, 2, 1, 1.1, 1.2, 1.3}, 5) {
+		t.Error("patience 3 did not fire after 3 epochs without improvement")
+	}
+	off := DefaultConfig()
+	off.EarlyStop = EarlyStopOff
+	if earlyStop(off, flat, 11) {
+		t.Error("EarlyStopOff fired")
+	}
+}
+
+// The patience rule restores the weights of the best validation epoch.
+func TestPatienceRestoresBest(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.EarlyStop, cfg.Patience, cfg.Epochs, cfg.LearningRate = EarlyStopPatience, 1, 6, 0.05
+	train, val, _, _ := GenerateData(cfg)
+	m, _ := NewModel(cfg)
+	var snapshots []float64
+	out, err := Train(context.Background(), m, train, val, TrainOptions{Backend: gobackend.GetBackend(),
+		OnEpoch: func(e EpochInfo) { snapshots = append(snapshots, e.ValLoss) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.History.RestoredBest {
+		t.Fatal("patience rule did not restore the best weights")
+	}
+	b := argmin(out.History.ValLoss)
+	if out.History.BestEpoch != b {
+		t.Errorf("BestEpoch %d, argmin of the validation losses %d", out.History.BestEpoch, b)
+	}
+	got, err := meanLossOf(out, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got-out.History.ValLoss[b]) > 1e-6 {
+		t.Errorf("restored weights give validation loss %v, the best epoch had %v", got, out.History.ValLoss[b])
+	}
+}
+
+func meanLossOf(m *Model, d *Dataset) (float64, error) {
+	fwd, err := newForward(gobackend.GetBackend(), m.Config, m.Config.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	return meanLoss(fwd, m, d)
+}
+
+// A short training run clearly beats chance (8.3%): 6 epochs of 16 batches of 64 reach ~60% test
+// accuracy on this machine; 30% leaves room for any seed.
+func TestShortTrainingBeatsChance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for a few seconds")
+	}
+	cfg := DefaultConfig()
+	cfg.TrainBatches, cfg.ValidationBatches, cfg.TestBatches, cfg.Epochs = 16, 4, 8, 6
+	x, err := RunExperiment(context.Background(), cfg, TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("test accuracy %.1f%%, error %.1f deg", 100*x.TestEval.Accuracy, x.TestEval.AbsErrorDeg)
+	if x.TestEval.Accuracy < 0.30 {
+		t.Errorf("test accuracy %.1f%%, want > 30%% (chance 8.3%%)", 100*x.TestEval.Accuracy)
+	}
+	if x.History().TrainLoss[cfg.Epochs-1] >= x.History().TrainLoss[0] {
+		t.Errorf("training loss did not fall: %v", x.History().TrainLoss)
+	}
+}
