@@ -127,3 +127,34 @@ func (x *Experiment) AblationTable(results []AblationResult) string {
 
 // History is the trained model's loss history.
 func (x *Experiment) History() History { return x.Trained.History }
+
+// ExperimentFromModel rebuilds the Experiment of a trained model (for instance one loaded from a
+// checkpoint): it regenerates the data sets from the model's Config (the same seed gives the same
+// data) and evaluates the model on the training and test sets. backend nil means NewBackend().
+func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, error) {
+	if err := trained.check(); err != nil {
+		return nil, err
+	}
+	if backend == nil {
+		var err error
+		if backend, err = NewBackend(); err != nil {
+			return nil, err
+		}
+	}
+	cfg := trained.Config
+	train, val, test, err := GenerateData(cfg)
+	if err != nil {
+		return nil, err
+	}
+	initial := trained.Clone()
+	initial.W1, initial.W2 = trained.InitW1.Clone(), trained.InitW2.Clone()
+	initial.History, initial.Ablated = History{}, nil
+	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
+	if x.TrainEval, err = Evaluate(trained, train, backend); err != nil {
+		return nil, err
+	}
+	if x.TestEval, err = Evaluate(trained, test, backend); err != nil {
+		return nil, err
+	}
+	return x, nil
+}

@@ -1,0 +1,91 @@
+package plots
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// Named is a figure with the file stem it is saved under.
+type Named struct {
+	Name   string
+	Figure *Figure
+}
+
+// ExperimentFigures returns every figure of one trained experiment, in the notebook's order: example
+// stimuli, loss curves, train and test accuracy reports, the notebook's weight-sign images and the
+// honest signed-weight view; with ablation results, also the notebook's zeroed-weights image (of the
+// first result) and the ablation bar chart.
+func ExperimentFigures(x *snn.Experiment, ablation []snn.AblationResult) ([]Named, error) {
+	var out []Named
+	add := func(name string, f *Figure, err error) error {
+		if err != nil {
+			return fmt.Errorf("plots: figure %s: %w", name, err)
+		}
+		out = append(out, Named{name, f})
+		return nil
+	}
+	ex, err := snn.ExampleStimuli(x.Config, 8)
+	if err != nil {
+		return nil, err
+	}
+	f, err := StimulusExamples(ex)
+	if err := add("stimulus_examples", f, err); err != nil {
+		return nil, err
+	}
+	f, err = LossCurves(x.Trained.History)
+	if err := add("loss", f, err); err != nil {
+		return nil, err
+	}
+	f, err = AccuracyReport(x.TrainEval, "Train")
+	if err := add("accuracy_train", f, err); err != nil {
+		return nil, err
+	}
+	f, err = AccuracyReport(x.TestEval, "Test")
+	if err := add("accuracy_test", f, err); err != nil {
+		return nil, err
+	}
+	f, err = WeightSigns(x.Trained)
+	if err := add("weight_signs_notebook", f, err); err != nil {
+		return nil, err
+	}
+	f, err = SignedWeights(x.Trained)
+	if err := add("weights_signed", f, err); err != nil {
+		return nil, err
+	}
+	if len(ablation) > 0 {
+		f, err = AblationMask(ablation[0].Model)
+		if err := add("ablation_mask", f, err); err != nil {
+			return nil, err
+		}
+		groups := []AblationGroup{{"none", []float64{x.TestEval.Accuracy}}}
+		for _, r := range ablation {
+			groups = append(groups, AblationGroup{string(r.Cut), []float64{r.TestEval.Accuracy}})
+		}
+		f, err = AblationBars(groups, x.Config.NumClasses)
+		if err := add("ablation_bars", f, err); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// WriteAll writes each figure to dir as <name>.svg and <name>.png and returns the paths written.
+func WriteAll(dir string, figs []Named) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	var paths []string
+	for _, n := range figs {
+		for _, ext := range []string{".svg", ".png"} {
+			p := filepath.Join(dir, n.Name+ext)
+			if err := n.Figure.Save(p); err != nil {
+				return paths, err
+			}
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}

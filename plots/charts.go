@@ -1,0 +1,186 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+var cycle = []color.Color{Blue, Orange, Green, Red, Purple, Grey}
+
+// Series is a named sequence of y values at x = 0, 1, 2, ... (or at X when set).
+type Series struct {
+	Name string
+	X, Y []float64
+}
+
+// Lines returns a line plot of the series with a legend (matplotlib's colour cycle).
+func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
+	for i, s := range series {
+		if len(s.Y) == 0 {
+			return nil, fmt.Errorf("plots: series %q is empty", s.Name)
+		}
+		if s.X != nil && len(s.X) != len(s.Y) {
+			return nil, fmt.Errorf("plots: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y))
+		}
+		xy := make(plotter.XYs, len(s.Y))
+		for j, y := range s.Y {
+			xy[j] = plotter.XY{X: float64(j), Y: y}
+			if s.X != nil {
+				xy[j].X = s.X[j]
+			}
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, fmt.Errorf("plots: series %q: %w", s.Name, err)
+		}
+		l.Color, l.Width = cycle[i%len(cycle)], vg.Points(1.5)
+		p.Add(l)
+		if s.Name != "" {
+			p.Legend.Add(s.Name, l)
+		}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// Hist is a named set of values for Histograms.
+type Hist struct {
+	Name   string
+	Values []float64
+}
+
+// Histograms overlays histograms of the sets on shared bins: n equal bins over [lo, hi] (values outside
+// are counted in the edge bins). Later sets are drawn over earlier ones, as repeated plt.hist calls.
+func Histograms(title, xlabel string, n int, lo, hi float64, sets ...Hist) (*plot.Plot, error) {
+	if n <= 0 || !(hi > lo) {
+		return nil, fmt.Errorf("plots: histogram needs n > 0 bins over lo < hi, got %d over [%v, %v]", n, lo, hi)
+	}
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text = title, xlabel
+	w := (hi - lo) / float64(n)
+	for i, s := range sets {
+		bins := make([]plotter.HistogramBin, n)
+		for b := range bins {
+			bins[b] = plotter.HistogramBin{Min: lo + float64(b)*w, Max: lo + float64(b+1)*w}
+		}
+		for _, v := range s.Values {
+			if math.IsNaN(v) {
+				continue
+			}
+			b := min(max(int(math.Floor((v-lo)/w)), 0), n-1)
+			bins[b].Weight++
+		}
+		fill := cycle[i%len(cycle)]
+		if i > 0 { // later sets translucent so that earlier ones stay visible
+			r, g, b, _ := fill.RGBA()
+			fill = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xb0}
+		}
+		h := &plotter.Histogram{Bins: bins, Width: w, FillColor: fill,
+			LineStyle: draw.LineStyle{Color: cycle[i%len(cycle)], Width: vg.Points(0.5)}}
+		p.Add(h)
+		if s.Name != "" {
+			p.Legend.Add(s.Name, h)
+		}
+	}
+	p.Legend.Top = true
+	p.X.Min, p.X.Max = lo, hi
+	return p, nil
+}
+
+// Bar is one bar of Bars: a value with an optional error (half-width of the error bar; 0 draws none).
+type Bar struct {
+	Label      string
+	Value, Err float64
+}
+
+// Bars returns a bar chart with error bars and, when reference is not NaN, a dashed horizontal line at
+// reference labelled refLabel (e.g. chance level).
+func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) (*plot.Plot, error) {
+	if len(bars) == 0 {
+		return nil, fmt.Errorf("plots: bar chart %q has no bars", title)
+	}
+	p := plot.New()
+	p.Title.Text, p.Y.Label.Text = title, ylabel
+	p.Add(plotter.NewGrid())
+	vals := make(plotter.Values, len(bars))
+	errs := make(errorPoints, len(bars))
+	labels := make([]string, len(bars))
+	for i, b := range bars {
+		vals[i], labels[i] = b.Value, b.Label
+		errs[i] = errorPoint{x: float64(i), y: b.Value, err: b.Err}
+	}
+	bc, err := plotter.NewBarChart(vals, vg.Points(28))
+	if err != nil {
+		return nil, fmt.Errorf("plots: bar chart %q: %w", title, err)
+	}
+	bc.Color, bc.LineStyle.Width = Blue, 0
+	p.Add(bc)
+	if errs.any() {
+		eb, err := plotter.NewYErrorBars(errs)
+		if err != nil {
+			return nil, err
+		}
+		eb.LineStyle.Width = vg.Points(1.2)
+		p.Add(eb)
+	}
+	if !math.IsNaN(reference) {
+		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: reference}, {X: float64(len(bars)) - 0.5, Y: reference}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Dashes, l.Width = Red, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2)
+		p.Add(l)
+		p.Legend.Add(refLabel, l)
+		p.Legend.Top = true
+	}
+	p.NominalX(labels...)
+	p.Y.Min = 0
+	return p, nil
+}
+
+type errorPoint struct{ x, y, err float64 }
+type errorPoints []errorPoint
+
+func (e errorPoints) Len() int                        { return len(e) }
+func (e errorPoints) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
+func (e errorPoints) YError(i int) (float64, float64) { return e[i].err, e[i].err }
+func (e errorPoints) any() bool {
+	for _, p := range e {
+		if p.err > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Raster returns a spike raster as a Panel: raster is [time][neuron] 0/1 (snn.Dataset.Raster), drawn
+// as the notebook's imshow(spikes.T, cmap=gray_r): time on x, neuron index on y (0 at the top), spikes
+// black.
+func Raster(raster [][]float64, title, xlabel, ylabel string) (*Heatmap, error) {
+	if len(raster) == 0 || len(raster[0]) == 0 {
+		return nil, fmt.Errorf("plots: raster %q is empty", title)
+	}
+	T, N := len(raster), len(raster[0])
+	data := make([][]float64, N)
+	for i := range data {
+		data[i] = make([]float64, T)
+		for t := 0; t < T; t++ {
+			if len(raster[t]) != N {
+				return nil, fmt.Errorf("plots: raster %q step %d has %d neurons, step 0 has %d", title, t, len(raster[t]), N)
+			}
+			data[i][t] = raster[t][i]
+		}
+	}
+	h := NewHeatmap(data, title, xlabel, ylabel)
+	h.ColorMap = GrayR(0, 1)
+	return h, nil
+}

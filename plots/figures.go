@@ -1,0 +1,207 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snn-dales/dales/snn"
+	"gonum.org/v1/plot"
+)
+
+// StimulusExamples draws the notebook's show_examples: one spike raster per sample of d (8 from
+// snn.ExampleStimuli), in 2 rows, time step on x and input neuron index on y, each titled with its
+// true IPD in whole degrees (truncated, as Python's int()); axis labels on the outer panels only.
+func StimulusExamples(d *snn.Dataset) (*Figure, error) {
+	n := d.Len()
+	if n == 0 || n%2 != 0 {
+		return nil, fmt.Errorf("plots: StimulusExamples needs an even, non-zero number of samples, got %d", n)
+	}
+	cols := n / 2
+	f := NewFigure(2, cols, 10, 4)
+	for i := 0; i < n; i++ {
+		xl, yl := "", ""
+		if i >= cols {
+			xl = "Time (steps)"
+		}
+		if i%cols == 0 {
+			yl = "Input neuron index"
+		}
+		h, err := Raster(d.Raster(i), fmt.Sprintf("True IPD = %d deg", int(snn.Degrees(d.IPD[i]))), xl, yl)
+		if err != nil {
+			return nil, err
+		}
+		f.Set(i/cols, i%cols, h)
+	}
+	return f, nil
+}
+
+// LossCurves draws the training and validation loss per epoch (the notebook's two curves from train(),
+// here with a legend).
+func LossCurves(h snn.History) (*Figure, error) {
+	if len(h.TrainLoss) == 0 {
+		return nil, fmt.Errorf("plots: LossCurves: the history has no epochs")
+	}
+	p, err := Lines("", "Epoch", "Loss", Series{Name: "Training", Y: h.TrainLoss}, Series{Name: "Validation", Y: h.ValLoss})
+	if err != nil {
+		return nil, err
+	}
+	return NewFigure(1, 1, 6.4, 4.8).Set(0, 0, PlotPanel{p}), nil
+}
+
+// AccuracyReport draws the notebook's report_accuracy figure for one evaluation: on the left the
+// histograms of true and estimated IPD (12 bins over -90..90 degrees, legend, title label), on the right
+// the confusion matrix normalised per true class, true IPD on x and estimated IPD on y, extent -90..90
+// degrees, origin lower, with a colour bar.
+func AccuracyReport(ev *snn.Evaluation, label string) (*Figure, error) {
+	C := len(ev.Confusion)
+	if C == 0 || len(ev.IPDTrue) == 0 {
+		return nil, fmt.Errorf("plots: AccuracyReport: empty evaluation")
+	}
+	deg := func(v []float64) []float64 {
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = snn.Degrees(x)
+		}
+		return out
+	}
+	hist, err := Histograms(label, "IPD", C, -90, 90, Hist{"True", deg(ev.IPDTrue)}, Hist{"Estimated", deg(ev.IPDEst)})
+	if err != nil {
+		return nil, err
+	}
+	hist.Y.Tick.Marker = plot.ConstantTicks(nil) // plt.yticks([])
+	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix", "True IPD", "Estimated IPD")
+	cm.Extent = &[4]float64{-90, 90, -90, 90}
+	cm.OriginLower, cm.ColorBar = true, true
+	cm.ColorMap = Viridis(0, 1)
+	return NewFigure(1, 2, 10, 4).Set(0, 0, PlotPanel{hist}).Set(0, 1, cm), nil
+}
+
+// binaryImage returns 1 where keep(v) holds, else 0.
+func binaryImage(w snn.Matrix, keep func(float32) bool) [][]float64 {
+	out := make([][]float64, w.Rows)
+	for r := range out {
+		out[r] = make([]float64, w.Cols)
+		for c := range out[r] {
+			if keep(w.At(r, c)) {
+				out[r][c] = 1
+			}
+		}
+	}
+	return out
+}
+
+// WeightSigns reproduces the notebook's "Before learning" / "After learning" images of w > 0 for the
+// input layer (neuron index on y, hidden index on x; yellow = 1, purple = 0), as the notebook draws
+// them: "Before" is imshow(w1 > 0) of the raw parameter after training (the notebook's w1 was updated
+// in place by the optimiser) and "After" is imshow(w1_trained > 0) of the effective weights, which is
+// the Dale mask. See snn.SignImage for a caption and SignedWeights for the honest view.
+func WeightSigns(m *snn.Model) (*Figure, error) {
+	pos := func(v float32) bool { return v > 0 }
+	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning", "Hidden layer index", "Neuron index")
+	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning", "Hidden layer index", "Neuron index")
+	before.ColorMap, after.ColorMap = Viridis(0, 1), Viridis(0, 1)
+	return NewFigure(1, 2, 6.4, 4.8).Set(0, 0, before).Set(0, 1, after), nil
+}
+
+// SignedWeights is the honest view of the input weights: the effective signed weights |w|*sign of the
+// initial and of the trained model on one diverging colour scale centred at 0 (blue inhibitory, red
+// excitatory, grey 0), rows grouped by sign (inhibitory first) and marked I / E, with a colour bar.
+func SignedWeights(m *snn.Model) (*Figure, error) {
+	order := append(m.Mask1.Inhibitory(), m.Mask1.Excitatory()...)
+	nInh := len(m.Mask1.Inhibitory())
+	initEff, trained := m.InitialEffectiveW1(), m.EffectiveW1()
+	limit := 0.0
+	for _, w := range []snn.Matrix{initEff, trained} {
+		for _, v := range w.Data {
+			limit = math.Max(limit, math.Abs(float64(v)))
+		}
+	}
+	rows := len(order)
+	grouped := func(w snn.Matrix) [][]float64 {
+		out := make([][]float64, rows)
+		for i, r := range order {
+			out[i] = make([]float64, w.Cols)
+			for c := range out[i] {
+				out[i][c] = float64(w.At(r, c))
+			}
+		}
+		return out
+	}
+	// Rows are drawn top-down; in axis units row i sits at y = rows-1-i.
+	var ticks []plot.Tick
+	var lines []float64
+	if nInh > 0 {
+		ticks = append(ticks, plot.Tick{Value: float64(rows-1) - float64(nInh-1)/2, Label: fmt.Sprintf("I (%d)", nInh)})
+	}
+	if nInh < rows {
+		ticks = append(ticks, plot.Tick{Value: float64(rows-1) - (float64(nInh)+float64(rows-1))/2, Label: fmt.Sprintf("E (%d)", rows-nInh)})
+	}
+	if nInh > 0 && nInh < rows {
+		lines = append(lines, float64(rows-nInh)-0.5)
+	}
+	f := NewFigure(1, 2, 9, 5)
+	for i, p := range []struct {
+		title string
+		w     snn.Matrix
+	}{{"Effective weights, initial", initEff}, {"Effective weights, trained", trained}} {
+		h := NewHeatmap(grouped(p.w), p.title, "Hidden layer index", "Input neuron (grouped by sign)")
+		h.ColorMap, h.ColorBar, h.YTicks, h.HLines = Diverging(limit), true, ticks, lines
+		f.Set(0, i, h)
+	}
+	return f, nil
+}
+
+// AblationMask draws the notebook's imshow(w1_trained_new == 0) for an ablated model: 1 (yellow) where
+// the effective input weight is exactly zero.
+func AblationMask(m *snn.Model) (*Figure, error) {
+	h := NewHeatmap(binaryImage(m.EffectiveW1(), func(v float32) bool { return v == 0 }), "Zeroed input weights",
+		"Hidden layer index", "Neuron index")
+	h.ColorMap = Viridis(0, 1)
+	return NewFigure(1, 1, 4, 4.8).Set(0, 0, h), nil
+}
+
+// AblationGroup is the test accuracy (fraction) of one condition over one or more seeds.
+type AblationGroup struct {
+	Label      string
+	Accuracies []float64
+}
+
+// AblationBars draws test accuracy (%) per condition, e.g. the unablated model, the notebook's cut and
+// its matched controls, with a dashed chance line; with several seeds per condition the bar is the mean
+// and the error bar +-1 standard deviation over seeds.
+func AblationBars(groups []AblationGroup, numClasses int) (*Figure, error) {
+	bars := make([]Bar, len(groups))
+	multi := false
+	for i, g := range groups {
+		if len(g.Accuracies) == 0 {
+			return nil, fmt.Errorf("plots: AblationBars: condition %q has no accuracies", g.Label)
+		}
+		mean, sd := meanSD(g.Accuracies)
+		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
+		multi = multi || len(g.Accuracies) > 1
+	}
+	title := "Test accuracy after ablation"
+	if multi {
+		title += " (mean +- 1 SD over seeds)"
+	}
+	p, err := Bars(title, "Test accuracy (%)", bars, 100/float64(numClasses), "chance")
+	if err != nil {
+		return nil, err
+	}
+	p.Y.Max = 100
+	return NewFigure(1, 1, 6.4, 4.8).Set(0, 0, PlotPanel{p}), nil
+}
+
+func meanSD(v []float64) (mean, sd float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	if len(v) < 2 {
+		return mean, 0
+	}
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(v)-1))
+}

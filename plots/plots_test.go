@@ -1,0 +1,287 @@
+package plots
+
+import (
+	"bytes"
+	"encoding/xml"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// svgTexts parses an SVG document as XML (failing the test on any error) and returns its text contents.
+func svgTexts(t *testing.T, svg []byte) []string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var texts []string
+	inText, root := false, ""
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if root == "" {
+				root = el.Name.Local
+			}
+			inText = el.Name.Local == "text"
+		case xml.CharData:
+			if inText {
+				texts = append(texts, string(el))
+			}
+		case xml.EndElement:
+			inText = false
+		}
+	}
+	if root != "svg" {
+		t.Fatalf("root element is %q, want svg", root)
+	}
+	return texts
+}
+
+func decodePNG(t *testing.T, data []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("PNG does not decode: %v", err)
+	}
+	return img
+}
+
+// checkFigure renders f as SVG and PNG and checks the texts and the pixel size.
+func checkFigure(t *testing.T, name string, f *Figure, wantTexts ...string) image.Image {
+	t.Helper()
+	svg, err := f.SVG()
+	if err != nil {
+		t.Fatalf("%s: SVG: %v", name, err)
+	}
+	texts := strings.Join(svgTexts(t, svg), "\n")
+	for _, w := range wantTexts {
+		if !strings.Contains(texts, w) {
+			t.Errorf("%s: SVG lacks the text %q", name, w)
+		}
+	}
+	data, err := f.PNG(100)
+	if err != nil {
+		t.Fatalf("%s: PNG: %v", name, err)
+	}
+	img := decodePNG(t, data)
+	wantW, wantH := int(math.Round(f.Width.Points()*100/72)), int(math.Round(f.Height.Points()*100/72))
+	if b := img.Bounds(); b.Dx() != wantW || b.Dy() != wantH {
+		t.Errorf("%s: PNG is %dx%d, want %dx%d", name, b.Dx(), b.Dy(), wantW, wantH)
+	}
+	return img
+}
+
+// centroid returns the mean position of the pixels exactly equal to c, and their count.
+func centroid(img image.Image, c color.Color) (x, y float64, n int) {
+	r0, g0, b0, _ := c.RGBA()
+	b := img.Bounds()
+	for py := b.Min.Y; py < b.Max.Y; py++ {
+		for px := b.Min.X; px < b.Max.X; px++ {
+			r, g, bb, _ := img.At(px, py).RGBA()
+			if r>>8 == r0>>8 && g>>8 == g0>>8 && bb>>8 == b0>>8 {
+				x += float64(px)
+				y += float64(py)
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		x, y = x/float64(n), y/float64(n)
+	}
+	return
+}
+
+func fixedExperiment(t *testing.T) *snn.Experiment {
+	t.Helper()
+	cfg := snn.DefaultConfig()
+	cfg.InhibitoryFraction = 0.2
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A deterministic "trained" model: the initial weights with some signs flipped and scaled.
+	for i := range m.W1.Data {
+		if i%7 == 0 {
+			m.W1.Data[i] = -3 * m.W1.Data[i]
+		}
+	}
+	m.History = snn.History{TrainLoss: []float64{2.4, 1.5, 1.1, 0.9}, ValLoss: []float64{2.3, 1.6, 1.3, 1.2}}
+	C := 12
+	ev := &snn.Evaluation{Accuracy: 0.5, AbsErrorDeg: 10, Confusion: make([][]float64, C)}
+	for i := range ev.Confusion {
+		ev.Confusion[i] = make([]float64, C)
+		ev.Confusion[i][i] = 10
+	}
+	for k := 0; k < 120; k++ {
+		ipd := -math.Pi/2 + math.Pi*(float64(k)+0.5)/120
+		ev.IPDTrue = append(ev.IPDTrue, ipd)
+		ev.IPDEst = append(ev.IPDEst, snn.Continuise(snn.Discretise(ipd, C), C))
+	}
+	return &snn.Experiment{Config: cfg, Trained: m, Initial: m, TrainEval: ev, TestEval: ev}
+}
+
+func TestNotebookFigures(t *testing.T) {
+	x := fixedExperiment(t)
+	ex, err := snn.ExampleStimuli(x.Config, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := StimulusExamples(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "stimulus", f, "True IPD = -90 deg", "True IPD = -64 deg", "True IPD = 90 deg",
+		"Time (steps)", "Input neuron index")
+
+	f, _ = LossCurves(x.Trained.History)
+	checkFigure(t, "loss", f, "Epoch", "Loss", "Training", "Validation")
+
+	f, _ = AccuracyReport(x.TestEval, "Test")
+	checkFigure(t, "accuracy", f, "Test", "IPD", "True", "Estimated", "Confusion matrix", "True IPD", "Estimated IPD")
+
+	f, _ = WeightSigns(x.Trained)
+	checkFigure(t, "weight signs", f, "Before learning", "After learning", "Neuron index", "Hidden layer index")
+
+	f, _ = SignedWeights(x.Trained)
+	checkFigure(t, "signed weights", f, "Effective weights, initial", "Effective weights, trained", "I (40)", "E (160)")
+
+	abl, rows, err := snn.AblateCut(x.Trained, snn.CutNotebook, 1)
+	if err != nil || len(rows) != 40 {
+		t.Fatal(err)
+	}
+	f, _ = AblationMask(abl)
+	img := checkFigure(t, "ablation mask", f, "Zeroed input weights")
+	// Rows 0..39 are zeroed (yellow, drawn at the top), the rest are not (purple).
+	yellow, purple := Viridis(0, 1).Anchors[8], Viridis(0, 1).Anchors[0]
+	_, yy, ny := centroid(img, yellow)
+	_, yp, np := centroid(img, purple)
+	if ny == 0 || np == 0 || yy >= yp || float64(ny)/float64(ny+np) < 0.15 || float64(ny)/float64(ny+np) > 0.25 {
+		t.Errorf("ablation mask: zeroed rows %d px centred at y=%.0f, kept %d px at y=%.0f; want 20%% zeroed, on top", ny, yy, np, yp)
+	}
+
+	f, err = AblationBars([]AblationGroup{{"none", []float64{0.7, 0.72, 0.68}}, {"notebook", []float64{0.1, 0.11, 0.09}},
+		{"excitatory", []float64{0.4, 0.45, 0.42}}, {"random", []float64{0.65, 0.66, 0.64}}}, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "ablation bars", f, "Test accuracy (%)", "none", "notebook", "excitatory", "random", "chance", "SD")
+}
+
+// Pixel probes on the confusion-matrix heat map: a matrix whose cells each have a distinct value lands
+// with row 0 at the bottom (origin lower), column 0 on the left, and its brightest cell where it is.
+func TestConfusionHeatmapPixels(t *testing.T) {
+	// [est][true]: brightest at est 2, true 0 (top left with origin lower); dimmest at est 0, true 2.
+	conf := [][]float64{{0.4, 0.2, 0.0}, {0.3, 0.5, 0.1}, {1.0, 0.6, 0.8}}
+	h := NewHeatmap(conf, "Confusion matrix", "True IPD", "Estimated IPD")
+	h.Extent, h.OriginLower, h.ColorMap, h.ColorBar = &[4]float64{-90, 90, -90, 90}, true, Viridis(0, 1), true
+	img := checkFigure(t, "heatmap", NewFigure(1, 1, 5, 4).Set(0, 0, h), "Confusion matrix")
+	type probe struct {
+		est, true int
+		x, y      float64
+	}
+	var ps []probe
+	for _, c := range [][2]int{{2, 0}, {0, 2}, {1, 1}, {0, 0}, {2, 2}} {
+		x, y, n := centroid(img, h.Colour(conf[c[0]][c[1]]))
+		if n < 100 {
+			t.Fatalf("cell est=%d true=%d: only %d pixels of its colour", c[0], c[1], n)
+		}
+		ps = append(ps, probe{c[0], c[1], x, y})
+	}
+	bright, dim, centre, bottomLeft, topRight := ps[0], ps[1], ps[2], ps[3], ps[4]
+	if !(bright.x < centre.x && bright.y < centre.y) {
+		t.Errorf("brightest cell (est 2, true 0) at (%.0f, %.0f), want left of and above the centre (%.0f, %.0f)", bright.x, bright.y, centre.x, centre.y)
+	}
+	if !(dim.x > centre.x && dim.y > centre.y) {
+		t.Errorf("cell (est 0, true 2) at (%.0f, %.0f), want right of and below the centre", dim.x, dim.y)
+	}
+	if !(bottomLeft.x < topRight.x && bottomLeft.y > topRight.y) {
+		t.Errorf("origin lower: cell (0,0) at (%.0f, %.0f) should be bottom-left of (2,2) at (%.0f, %.0f)", bottomLeft.x, bottomLeft.y, topRight.x, topRight.y)
+	}
+}
+
+// The diverging scale maps 0 to its neutral grey, negative to blue and positive to red, and the
+// rendered image shows the zero cell in that grey.
+func TestDivergingNeutralAtZero(t *testing.T) {
+	cm := Diverging(2)
+	zero, _ := cm.At(0)
+	r, g, b, _ := zero.RGBA()
+	if d := math.Max(math.Abs(float64(r)-float64(g)), math.Abs(float64(g)-float64(b))); d > 0x300 {
+		t.Errorf("colour at 0 is %v, not a neutral grey", zero)
+	}
+	neg, _ := cm.At(-2)
+	pos, _ := cm.At(2)
+	if nr, _, nb, _ := neg.RGBA(); nb <= nr {
+		t.Errorf("most negative colour %v is not blue", neg)
+	}
+	if pr, _, pb, _ := pos.RGBA(); pr <= pb {
+		t.Errorf("most positive colour %v is not red", pos)
+	}
+	h := NewHeatmap([][]float64{{-2, 0, 2}}, "signed", "", "")
+	h.ColorMap = cm
+	img := checkFigure(t, "diverging", NewFigure(1, 1, 4, 2).Set(0, 0, h), "signed")
+	xn, _, nn := centroid(img, h.Colour(-2))
+	x0, _, n0 := centroid(img, zero)
+	xp, _, np := centroid(img, h.Colour(2))
+	if nn < 50 || n0 < 50 || np < 50 || !(xn < x0 && x0 < xp) {
+		t.Errorf("cells -2, 0, 2 at x = %.0f, %.0f, %.0f (%d, %d, %d px): want left to right", xn, x0, xp, nn, n0, np)
+	}
+}
+
+func TestWriteAllAndErrors(t *testing.T) {
+	x := fixedExperiment(t)
+	abl, err := snn.AblateInputs(x.Trained, []int{0, 1}, "two rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := ExperimentFigures(x, []snn.AblationResult{{Cut: snn.CutNotebook, Model: abl, TestEval: x.TestEval, TrainEval: x.TrainEval}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	paths, err := WriteAll(dir, figs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2*len(figs) || len(figs) != 8 {
+		t.Fatalf("%d files for %d figures, want 16 for 8", len(paths), len(figs))
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Ext(p) == ".png" {
+			decodePNG(t, data)
+		} else {
+			svgTexts(t, data)
+		}
+	}
+	if err := figs[0].Figure.Save(filepath.Join(dir, "x.pdf")); err == nil || !strings.Contains(err.Error(), ".pdf") {
+		t.Errorf("unsupported extension: %v", err)
+	}
+	if _, err := figs[0].Figure.PNG(5); err == nil {
+		t.Error("5 dpi accepted")
+	}
+	if _, err := LossCurves(snn.History{}); err == nil {
+		t.Error("empty history accepted")
+	}
+	if _, err := AblationBars([]AblationGroup{{"none", nil}}, 12); err == nil {
+		t.Error("condition without accuracies accepted")
+	}
+	if _, err := Histograms("", "", 0, 0, 1); err == nil {
+		t.Error("0 bins accepted")
+	}
+}
