@@ -2,14 +2,19 @@ package plots
 
 import (
 	"fmt"
+	"html"
 
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
-// Show displays the figure inline in a GoNB notebook as a PNG (saved in the .ipynb as image/png, which
-// renders wherever notebooks are shown); outside a notebook it does nothing. Errors are returned.
+// NotebookDPI is the resolution of figures shown by Show: matplotlib's notebook default.
+const NotebookDPI = 100
+
+// Show displays the figure inline in a GoNB notebook as a PNG at NotebookDPI (saved in the .ipynb as
+// image/png, which renders wherever notebooks are shown); outside a notebook it does nothing. Errors
+// are returned.
 func Show(f *Figure) error {
-	png, err := f.PNG(0)
+	png, err := f.PNG(NotebookDPI)
 	if err != nil {
 		return err
 	}
@@ -33,4 +38,17 @@ func Must(f *Figure, err error) *Figure {
 		panic(fmt.Sprintf("plots: %v", err))
 	}
 	return f
+}
+
+// Printf prints text. In a GoNB notebook it goes out through the same channel as the figures (as a
+// preformatted HTML block), so text and figures keep their order in the saved notebook; GoNB forwards
+// stdout separately, and a line printed before a figure can otherwise land after it. Outside a
+// notebook it writes to stdout.
+func Printf(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	if !gonbui.IsNotebook {
+		fmt.Print(text)
+		return
+	}
+	gonbui.DisplayHTML(`<pre style="margin:0">` + html.EscapeString(text) + `</pre>`)
 }

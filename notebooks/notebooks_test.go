@@ -1,0 +1,259 @@
+package notebooks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// notebook is the part of the .ipynb format the tests read.
+type notebook struct {
+	Cells []struct {
+		CellType       string          `json:"cell_type"`
+		Source         json.RawMessage `json:"source"`
+		ExecutionCount *int            `json:"execution_count"`
+		Outputs        []struct {
+			OutputType string                     `json:"output_type"`
+			Name       string                     `json:"name"`
+			Text       json.RawMessage            `json:"text"`
+			Data       map[string]json.RawMessage `json:"data"`
+			EValue     string                     `json:"evalue"`
+		} `json:"outputs"`
+	} `json:"cells"`
+}
+
+// text joins an nbformat multiline string (a string or a list of strings).
+func text(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var parts []string
+	if json.Unmarshal(raw, &parts) == nil {
+		return strings.Join(parts, "")
+	}
+	return ""
+}
+
+func readNotebook(t *testing.T, path string) *notebook {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb notebook
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatalf("%s is not a notebook: %v", path, err)
+	}
+	return &nb
+}
+
+// summary is what a notebook's outputs hold.
+type summary struct {
+	allText string // stream and text outputs, in order
+	images  []int  // number of image outputs per cell
+	errors  []string
+}
+
+func summarise(nb *notebook) summary {
+	var s summary
+	var b strings.Builder
+	for i, c := range nb.Cells {
+		n := 0
+		for _, o := range c.Outputs {
+			switch o.OutputType {
+			case "error":
+				s.errors = append(s.errors, fmt.Sprintf("cell %d: %s", i, o.EValue))
+			case "stream":
+				txt := text(o.Text)
+				b.WriteString(txt)
+				if o.Name == "stderr" && (strings.Contains(txt, "panic") || strings.Contains(txt, "ERROR")) {
+					s.errors = append(s.errors, fmt.Sprintf("cell %d stderr: %.300s", i, txt))
+				}
+			}
+			for mime, v := range o.Data {
+				switch {
+				case strings.HasPrefix(mime, "image/"):
+					n++
+				case mime == "text/html" || mime == "text/plain":
+					b.WriteString(text(v))
+				}
+				if mime == "text/html" && strings.Contains(text(v), "<svg") {
+					n++
+				}
+			}
+		}
+		s.images = append(s.images, n)
+	}
+	s.allText = b.String()
+	return s
+}
+
+var reportLines = []*regexp.Regexp{
+	regexp.MustCompile(`Chance accuracy level: 8\.3%`),
+	regexp.MustCompile(`Train classifier accuracy: \d+\.\d%`),
+	regexp.MustCompile(`Train absolute error: \d+\.\d deg`),
+	regexp.MustCompile(`Test classifier accuracy: \d+\.\d%`),
+	regexp.MustCompile(`Test absolute error: \d+\.\d deg`),
+}
+
+// figureCall matches the calls in a cell's executed part (after %%) that show figures: plots.Show and
+// the notebooks' helpers built on it.
+var figureCall = regexp.MustCompile(`\b(Show|trainAndSave|analyse|weightImages)\(`)
+
+func notebooks(t *testing.T) []string {
+	paths, err := filepath.Glob("*.ipynb")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no notebooks found: %v", err)
+	}
+	var out []string
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".failed.ipynb") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// The committed notebooks are executed, error-free, free of machine-specific paths and print the
+// report lines; this checks what readers see without running anything.
+func TestCommittedNotebooks(t *testing.T) {
+	machinePath := regexp.MustCompile(`(/root/|/home/[a-z]|/tmp/|/work/)`)
+	for _, p := range notebooks(t) {
+		nb := readNotebook(t, p)
+		s := summarise(nb)
+		for _, e := range s.errors {
+			t.Errorf("%s: %s", p, e)
+		}
+		for i, c := range nb.Cells {
+			if c.CellType == "code" && c.ExecutionCount == nil {
+				t.Errorf("%s: code cell %d was not executed", p, i)
+			}
+		}
+		for _, re := range reportLines {
+			if !re.MatchString(s.allText) {
+				t.Errorf("%s: no line matching %q in the outputs", p, re)
+			}
+		}
+		if m := machinePath.FindString(s.allText); m != "" {
+			t.Errorf("%s: outputs contain a machine-specific path (%q)", p, m)
+		}
+		for i, c := range nb.Cells {
+			src := text(c.Source)
+			if _, body, ok := strings.Cut(src, "%%"); ok && figureCall.MatchString(body) && s.images[i] == 0 {
+				t.Errorf("%s: cell %d draws figures but has no image output", p, i)
+			}
+		}
+		if _, err := os.Stat(strings.TrimSuffix(p, ".ipynb") + ".html"); err != nil {
+			t.Errorf("%s: no HTML export beside it: %v", p, err)
+		}
+	}
+}
+
+// tool finds an executable on PATH or in the Go bin folder, or fails (under CI) or skips the test.
+func tool(t *testing.T, name string, dirs ...string) string {
+	t.Helper()
+	for _, d := range dirs {
+		if p := filepath.Join(d, name); isExecutable(p) {
+			return p
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s not found: run notebooks/setup.sh (`make test` does)", name)
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
+}
+
+// TestExecuteNotebooks runs every notebook with the real GoNB kernel through nbconvert, in quick mode
+// (SNN_QUICK=1), with its own Jupyter data folder, and checks the executed result: no errors, the report
+// lines with numbers, and as many figures in each cell as the committed full run has.
+func TestExecuteNotebooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes the notebooks (about a minute)")
+	}
+	goBin := strings.TrimSpace(goEnv(t, "GOBIN"))
+	if goBin == "" {
+		goBin = filepath.Join(strings.TrimSpace(goEnv(t, "GOPATH")), "bin")
+	}
+	jupyter := tool(t, "jupyter", "/usr/bin")
+	gonb := tool(t, "gonb", goBin)
+	tool(t, "goimports", goBin)
+	goExe := tool(t, "go", filepath.Join(strings.TrimSpace(goEnv(t, "GOROOT")), "bin"))
+
+	tmp := t.TempDir()
+	env := append(os.Environ(),
+		"JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter"),
+		"PATH="+strings.Join([]string{filepath.Dir(gonb), goBin, filepath.Dir(goExe), os.Getenv("PATH")}, string(os.PathListSeparator)),
+		"SNN_QUICK=1",
+		"SNN_OUT="+filepath.Join(tmp, "checkpoints"),
+	)
+	install := exec.Command(gonb, "--install", "--force_deps")
+	install.Env = env
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("gonb --install: %v\n%s", err, out)
+	}
+	for _, p := range notebooks(t) {
+		t.Run(p, func(t *testing.T) {
+			outDir := filepath.Join(tmp, "executed")
+			cmd := exec.Command(jupyter, "nbconvert", "--to", "notebook", "--execute", "--output-dir", outDir,
+				"--ExecutePreprocessor.timeout=900", "--ExecutePreprocessor.kernel_name=gonb", p)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("nbconvert --execute %s: %v\n%s", p, err, tail(string(out), 4000))
+			}
+			got := readNotebook(t, filepath.Join(outDir, filepath.Base(p)))
+			s := summarise(got)
+			for _, e := range s.errors {
+				t.Errorf("error output: %s", e)
+			}
+			for _, re := range reportLines {
+				if !re.MatchString(s.allText) {
+					t.Errorf("no line matching %q in the outputs", re)
+				}
+			}
+			committed := summarise(readNotebook(t, p))
+			if len(committed.images) != len(s.images) {
+				t.Fatalf("executed notebook has %d cells, the committed one %d", len(s.images), len(committed.images))
+			}
+			for i := range s.images {
+				if s.images[i] != committed.images[i] {
+					t.Errorf("cell %d: %d figures, the committed run has %d", i, s.images[i], committed.images[i])
+				}
+			}
+		})
+	}
+}
+
+func goEnv(t *testing.T, key string) string {
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", key, err)
+	}
+	return string(out)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}

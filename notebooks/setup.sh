@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs what the notebooks need and registers the GoNB kernel. Used by the README's commands, by CI
+# (.ci/run via `make test`) and by docker/Dockerfile. Idempotent: a second run checks and changes nothing.
+#
+#   - Debian's Jupyter: headless execution (nbconvert, nbclient) and the classic notebook server
+#   - GoNB v0.11.3 and goimports, pinned in notebooks/tools/go.mod, into $(go env GOPATH)/bin
+#   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH set so the
+#     kernel finds go and goimports however Jupyter is started
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+say() { echo "setup: $*"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+command -v go >/dev/null 2>&1 || die "Go is not on PATH. Install Go 1.26 (e.g. to /usr/local/go) and add it to PATH."
+goversion="$(go env GOVERSION)"
+case "$goversion" in
+  go1.2[6-9]*|go1.[3-9]*) ;;
+  *) die "Go $goversion is too old: this project needs Go 1.26 or newer." ;;
+esac
+
+# 1. Debian packages.
+pkgs=(jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client jupyter-core jupyter-notebook)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install these Debian packages by hand: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "not root and no sudo: install ${missing[*]} as root"
+    sudo="sudo"
+  fi
+  say "installing ${missing[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+  $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "Jupyter packages present"
+fi
+[ -x /usr/bin/jupyter ] || die "/usr/bin/jupyter missing after installing ${pkgs[*]}"
+
+# 2. GoNB and goimports at the versions pinned in tools/go.mod.
+gobin="$(go env GOBIN)"
+[ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+want_gonb="$(cd "$here/tools" && go list -m -f '{{.Version}}' github.com/janpfeifer/gonb)"
+have_gonb="$(go version -m "$gobin/gonb" 2>/dev/null | awk '$1=="mod" && $2=="github.com/janpfeifer/gonb" {print $3}')" || true
+if [ "$have_gonb" != "$want_gonb" ] || [ ! -x "$gobin/goimports" ]; then
+  say "installing gonb $want_gonb and goimports into $gobin"
+  (cd "$here/tools" && GOBIN="$gobin" go install tool)
+else
+  say "gonb $have_gonb and goimports present in $gobin"
+fi
+
+# 3. Register the kernel, with a PATH that has go and goimports.
+datadir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
+kpath="$gobin:$(dirname "$(command -v go)"):/usr/local/bin:/usr/bin:/bin"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+JUPYTER_DATA_DIR="$tmp" PATH="$kpath" "$gobin/gonb" --install --force_deps >/dev/null 2>&1 ||
+  die "gonb --install failed (run it by hand to see why)"
+/usr/bin/python3 - "$tmp/kernels/gonb/kernel.json" "$kpath" <<'PY'
+import json, sys
+path, kpath = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+spec.setdefault("env", {})["PATH"] = kpath
+json.dump(spec, open(path, "w"), indent=1, sort_keys=True)
+PY
+mkdir -p "$datadir/kernels/gonb"
+if cmp -s "$tmp/kernels/gonb/kernel.json" "$datadir/kernels/gonb/kernel.json"; then
+  say "gonb kernel already registered in $datadir"
+else
+  cp "$tmp/kernels/gonb/"* "$datadir/kernels/gonb/"
+  say "registered the gonb kernel in $datadir"
+fi
