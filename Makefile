@@ -18,9 +18,11 @@ vet:
 test: setup vet
 	CI=$${CI:-1} $(GO) test ./...
 
-# The main job: execute every notebook headlessly (full protocol) and write the executed .ipynb and HTML.
+# The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML
+# beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.
 notebooks: setup
 	/usr/bin/python3 notebooks/execute.py notebooks/*.ipynb
+	$(GO) run ./plots/cmd/figures -ckpt notebooks/out/dales_0.2.ckpt -out notebooks/figures
 
 # The notebook's whole protocol without Jupyter (fractions 0.5 then 0.2, 50 epochs, ablation), 3 seeds.
 protocol:

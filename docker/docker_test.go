@@ -1,0 +1,184 @@
+package docker
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const image = "localhost/dales:citest"
+
+// podman returns the podman binary, installing Debian's podman, buildah, debootstrap and runc when
+// missing and possible; it skips the test (with the reason) only where they cannot be installed.
+func podman(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("podman"); err == nil {
+		if _, err := exec.LookPath("debootstrap"); err == nil {
+			return p
+		}
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("podman/debootstrap missing and not root: cannot install them to build the image")
+	}
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		t.Skip("podman/debootstrap missing and no apt-get to install them")
+	}
+	cmd := exec.Command("apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-qq", "--no-install-recommends",
+		"podman", "buildah", "debootstrap", "runc", "uidmap", "fuse-overlayfs")
+	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("podman cannot be installed here (apt-get install failed: %v)\n%s", err, tail(out))
+	}
+	p, err := exec.LookPath("podman")
+	if err != nil {
+		t.Skip("podman still missing after apt-get install")
+	}
+	return p
+}
+
+func tail(b []byte) string {
+	s := string(b)
+	if len(s) > 3000 {
+		s = "..." + s[len(s)-3000:]
+	}
+	return s
+}
+
+func run(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(out))
+	}
+	return string(out)
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestImageBuildsAndServes builds docker/Dockerfile unchanged (FROM golang:1.26-bookworm, served by a
+// local stand-in where no registry is reachable), runs it, and checks from the host that Jupyter
+// answers on its API with the token given at run time, lists the gonb kernel, and runs as non-root.
+func TestImageBuildsAndServes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a container image (minutes)")
+	}
+	pod := podman(t)
+	here, _ := os.Getwd()
+	root := filepath.Dir(here)
+	env := append(os.Environ(), "CONTAINERS_CONF="+filepath.Join(here, "containers.conf"))
+
+	start := time.Now()
+	run(t, env, filepath.Join(here, "standin-base.sh"))
+	t.Logf("stand-in base ready in %s", time.Since(start).Round(time.Second))
+
+	start = time.Now()
+	run(t, env, pod, "build", "--pull=never", "--network=host", "-f", filepath.Join(here, "Dockerfile"), "-t", image, root)
+	t.Logf("image built in %s", time.Since(start).Round(time.Second))
+
+	// No token is baked into the image.
+	var inspect []struct {
+		Config struct {
+			Env  []string
+			User string
+		}
+	}
+	if err := json.Unmarshal([]byte(run(t, env, pod, "image", "inspect", image)), &inspect); err != nil || len(inspect) != 1 {
+		t.Fatalf("image inspect: %v", err)
+	}
+	for _, e := range inspect[0].Config.Env {
+		if strings.HasPrefix(e, "JUPYTER_TOKEN=") {
+			t.Errorf("the image sets %s: tokens must come from the run environment", e)
+		}
+	}
+	dockerfile, _ := os.ReadFile(filepath.Join(here, "Dockerfile"))
+	entry, _ := os.ReadFile(filepath.Join(here, "entrypoint.sh"))
+	tokenValue := regexp.MustCompile(`(?i)token\s*=\s*["']?[A-Za-z0-9]{6,}`)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"Dockerfile", dockerfile}, {"entrypoint.sh", entry}} {
+		for i, line := range strings.Split(string(f.data), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "#") && tokenValue.MatchString(line) {
+				t.Errorf("%s:%d sets a token value: %s", f.name, i+1, line)
+			}
+		}
+	}
+
+	tokenBytes := make([]byte, 16)
+	rand.Read(tokenBytes)
+	token := hex.EncodeToString(tokenBytes)
+	port := freePort(t)
+	name := fmt.Sprintf("dales-citest-%d", port)
+	start = time.Now()
+	run(t, env, pod, "run", "-d", "--rm", "--name", name, "--network=host",
+		"--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096",
+		"-e", "JUPYTER_TOKEN="+token, "-e", fmt.Sprintf("JUPYTER_PORT=%d", port), "-e", "JUPYTER_IP=127.0.0.1", image)
+	t.Cleanup(func() { exec.Command(pod, "rm", "-f", name).Run() })
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	get := func(path string) (int, []byte, error) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, err
+	}
+	var status int
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		if status, _, _ = get("/api/status?token=" + token); status == http.StatusOK {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if status != http.StatusOK {
+		logs, _ := exec.Command(pod, "logs", name).CombinedOutput()
+		t.Fatalf("Jupyter did not answer /api/status within 90 s (last status %d)\n%s", status, tail(logs))
+	}
+	t.Logf("Jupyter answered %s after start", time.Since(start).Round(100*time.Millisecond))
+
+	code, body, err := get("/api/kernelspecs?token=" + token)
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("/api/kernelspecs: %d %v", code, err)
+	}
+	var specs struct {
+		Kernelspecs map[string]json.RawMessage `json:"kernelspecs"`
+	}
+	if err := json.Unmarshal(body, &specs); err != nil {
+		t.Fatalf("/api/kernelspecs: %v\n%s", err, body)
+	}
+	if _, ok := specs.Kernelspecs["gonb"]; !ok {
+		t.Errorf("the gonb kernel is not listed: %s", body)
+	}
+	if code, _, _ := get("/api/kernelspecs"); code != http.StatusForbidden && code != http.StatusUnauthorized {
+		t.Errorf("the API answered %d without the token, want 403", code)
+	}
+	if uid := strings.TrimSpace(run(t, env, pod, "exec", name, "id", "-u")); uid == "0" || uid == "" {
+		t.Errorf("the server runs as uid %q, want non-root", uid)
+	}
+	if out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work"); !strings.Contains(out, "dales_law.ipynb") {
+		t.Errorf("the work folder lacks the notebooks: %q", out)
+	}
+}

@@ -1,0 +1,52 @@
+// Command pjrt-install installs the PJRT plugin that GoMLX's XLA backend needs, with go-xla's own
+// installer (github.com/gomlx/go-xla/installer), into a folder of your choice. It needs internet access
+// (GitHub for the CPU plugin, PyPI for CUDA) and is meant for image builds (docker/Dockerfile) and
+// machines that will run with GOMLX_BACKEND=xla:cpu or xla:cuda; the pure-Go default needs nothing.
+//
+//	go run ./snn/cmd/pjrt-install -plugin cpu -dir /usr/local/lib
+//
+// It installs into <dir>/go-xla; point PJRT_PLUGIN_LIBRARY_PATH there.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/go-xla/installer"
+)
+
+func main() {
+	plugin := flag.String("plugin", "cpu", "plugin to install: cpu or cuda")
+	dir := flag.String("dir", "", "install folder (the plugin goes to <dir>/go-xla); default ~/.local/lib")
+	flag.Parse()
+	if err := run(*plugin, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "pjrt-install:", err)
+		os.Exit(1)
+	}
+}
+
+func run(plugin, dir string) error {
+	if dir == "" {
+		var err error
+		if dir, err = installer.DefaultHomeLibPath(); err != nil {
+			return err
+		}
+	}
+	target := filepath.Join(dir, "go-xla")
+	var err error
+	switch plugin {
+	case "cpu":
+		err = installer.CPUAutoInstall(target, true, installer.Normal)
+	case "cuda":
+		err = installer.CudaAutoInstall(target, true, installer.Normal)
+	default:
+		return fmt.Errorf("-plugin %q is unknown: want cpu or cuda", plugin)
+	}
+	if err != nil {
+		return fmt.Errorf("install the %s PJRT plugin into %s: %w", plugin, target, err)
+	}
+	fmt.Printf("installed the %s PJRT plugin into %s; set PJRT_PLUGIN_LIBRARY_PATH=%s\n", plugin, target, target)
+	return nil
+}
