@@ -70,13 +70,7 @@ func RunExperiment(ctx context.Context, cfg Config, opts TrainOptions) (*Experim
 		return nil, err
 	}
 	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
-	if x.TrainEval, err = Evaluate(trained, train, backend); err != nil {
-		return nil, err
-	}
-	if x.TestEval, err = Evaluate(trained, test, backend); err != nil {
-		return nil, err
-	}
-	return x, nil
+	return x, x.evaluate(backend)
 }
 
 // Report returns the notebook's analysis lines: chance level, then train and test accuracy and error.
@@ -150,11 +144,14 @@ func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, 
 	initial.W1, initial.W2 = trained.InitW1.Clone(), trained.InitW2.Clone()
 	initial.History, initial.Ablated = History{}, nil
 	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
-	if x.TrainEval, err = Evaluate(trained, train, backend); err != nil {
-		return nil, err
+	return x, x.evaluate(backend)
+}
+
+// evaluate scores the trained model on the training and test sets.
+func (x *Experiment) evaluate(backend compute.Backend) (err error) {
+	if x.TrainEval, err = Evaluate(x.Trained, x.Train, backend); err != nil {
+		return err
 	}
-	if x.TestEval, err = Evaluate(trained, test, backend); err != nil {
-		return nil, err
-	}
-	return x, nil
+	x.TestEval, err = Evaluate(x.Trained, x.Test, backend)
+	return err
 }

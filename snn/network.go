@@ -90,3 +90,40 @@ func logitsAndLoss(cfg Config, m, labels *Node) (logits, loss *Node) {
 	loss = Neg(ReduceAllMean(picked))
 	return
 }
+
+// readoutFromCurrents builds the readout summed over time, m = sum_t v_t [batch, classes], from the
+// hidden layer's input currents p and the effective readout weights w2 [hidden, classes]. The recurrence runs on [batch, hidden]; the readout collapses to one product of
+// the c_j-weighted spikes with w2 (see ReadoutWeights).
+//
+// p is [batch*(T-1), hidden] with row b*(T-1) + t holding x_t W1eff of sample b (the [batch, time, unit]
+// layout, computed outside the graph from the binary spikes by spikeColumns.project).
+func readoutFromCurrents(cfg Config, p, w2 *Node, batch int) *Node {
+	T := cfg.NumSteps()
+	H := cfg.NumHidden
+	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
+	c := ReadoutWeights(T, alpha)
+	g := p.Graph()
+	p = Reshape(p, batch, T-1, H)
+	v := Zeros(g, shapes.Make(dtypes.Float32, batch, H))
+	s := v
+	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
+	for start := 0; start < T-1; start += chunkSteps {
+		end := min(start+chunkSteps, T-1)
+		chunk := Slice(p, AxisRange(), AxisRange(start, end))
+		for k := start; k < end; k++ {
+			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start)), batch, H)
+			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
+			if c[k+1] != 0 {
+				weighted = Add(weighted, MulScalar(s, c[k+1]))
+			}
+		}
+	}
+	return Dot(weighted, w2).Product() // [B, C]
+}
+
+// lossFromReadout is the mean NLL of log_softmax(ReadoutScale * m) for m [batch, classes] and int32
+// labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
+func lossFromReadout(cfg Config, m, labels *Node) *Node {
+	logp := LogSoftmax(MulScalar(m, cfg.ReadoutScale), 1)
+	return Neg(ReduceAllMean(ReduceSum(Mul(logp, OneHot(labels, cfg.NumClasses, logp.DType())), 1)))
+}
