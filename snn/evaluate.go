@@ -40,8 +40,7 @@ func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error
 	if err != nil {
 		return nil, err
 	}
-	w1, w2 := matrixTensor(m.EffectiveW1()), matrixTensor(m.EffectiveW2())
-	defer w1.FinalizeAll()
+	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
 	defer w2.FinalizeAll()
 	C, B := cfg.NumClasses, cfg.BatchSize
 	ev := &Evaluation{Confusion: make([][]float64, C)}
@@ -61,7 +60,7 @@ func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error
 		for j, n := range idx {
 			est := 0
 			for c := 1; c < C; c++ { // first maximum, as torch.max
-				if mOut[c*B+j] > mOut[est*B+j] {
+				if mOut[j*C+c] > mOut[j*C+est] {
 					est = c
 				}
 			}

@@ -8,44 +8,46 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// forwardExec runs the network without gradients:
-// (w1 [I, H], w2 [H, C] effective weights, x, labels) -> (m [C, batch], mean NLL loss).
+// forwardExec runs the network without gradients on one batch: the input projection from the spike
+// lists in Go, then the graph (p, w2 effective, labels) -> (m [batch, classes], mean NLL loss).
 type forwardExec struct {
 	cfg   Config
 	exec  *Exec
-	in    *batchInput
+	cols  *spikeColumns
+	p     []float32
 	batch int
 }
 
 func newForward(backend compute.Backend, cfg Config, batch int) (*forwardExec, error) {
-	exec, err := NewExec(backend, func(w1, w2, x, y *Node) (*Node, *Node) {
-		m := readoutSum(cfg, w1, w2, x, batch)
-		_, loss := logitsAndLoss(cfg, m, y)
-		return m, loss
+	exec, err := NewExec(backend, func(p, w2, y *Node) (*Node, *Node) {
+		m := readoutFromCurrents(cfg, p, w2, batch)
+		return m, lossFromReadout(cfg, m, y)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build forward graph: %w", err)
 	}
-	return &forwardExec{cfg: cfg, exec: exec, in: newBatchInput(cfg, batch), batch: batch}, nil
+	return &forwardExec{cfg: cfg, exec: exec, cols: newSpikeColumns(cfg, batch),
+		p: make([]float32, (cfg.NumSteps()-1)*batch*cfg.NumHidden), batch: batch}, nil
 }
 
-// run evaluates samples idx of d (at most one batch). m is [C][batch] flattened.
-func (f *forwardExec) run(w1, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
-	f.in.fill(d, idx, f.cfg.NumClasses)
-	x, y := f.in.tensors(f.cfg)
-	out, err := f.exec.Call(w1, w2, x, y)
+// run evaluates samples idx of d (at most one batch) with effective weights w1 [I, H] and w2 [H, C].
+// m is the readout summed over time, [batch][classes] flattened.
+func (f *forwardExec) run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+	f.cols.fill(d, idx, f.cfg.NumClasses)
+	f.cols.project(w1, f.p)
+	p := tensors.FromFlatDataAndDimensions(f.p, len(f.p)/f.cfg.NumHidden, f.cfg.NumHidden)
+	y := tensors.FromFlatDataAndDimensions(f.cols.labels, f.batch)
+	out, err := f.exec.Call(p, w2, y)
+	p.FinalizeAll()
+	y.FinalizeAll()
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}
-	defer func() {
-		for _, t := range out {
-			t.FinalizeAll()
-		}
-		x.FinalizeAll()
-		y.FinalizeAll()
-	}()
 	m = tensors.MustCopyFlatData[float32](out[0])
 	loss = float64(tensors.ToScalar[float32](out[1]))
+	for _, t := range out {
+		t.FinalizeAll()
+	}
 	return m, loss, nil
 }
 

@@ -71,7 +71,7 @@ func TestForwardMatchesNotebookLoops(t *testing.T) {
 		t.Fatal(err)
 	}
 	w1, w2 := m.EffectiveW1(), m.EffectiveW2()
-	mOut, _, err := fwd.run(matrixTensor(w1), matrixTensor(w2), d, []int{0, 1, 2, 3})
+	mOut, _, err := fwd.run(w1, matrixTensor(w2), d, []int{0, 1, 2, 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestForwardMatchesNotebookLoops(t *testing.T) {
 	for n := 0; n < cfg.BatchSize; n++ {
 		want := notebookLogits(cfg, w1, w2, d.Raster(n))
 		for c := range want {
-			got := cfg.ReadoutScale * float64(mOut[c*cfg.BatchSize+n])
+			got := cfg.ReadoutScale * float64(mOut[n*cfg.NumClasses+c])
 			spiking += math.Abs(want[c])
 			if math.Abs(got-want[c]) > 1e-5 {
 				t.Errorf("sample %d class %d: graph logit %.7f, notebook loops %.7f", n, c, got, want[c])

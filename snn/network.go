@@ -50,47 +50,6 @@ func effectiveWeights(w *Node, signs []float32, dalesLaw bool) *Node {
 // steps: slicing in two levels keeps each slice's (zero-padded) gradient small.
 const chunkSteps = 10
 
-// readoutSum builds the network's readout summed over time, m = sum_t v_t [classes, batch], from the
-// effective weights w1 [inputs, hidden], w2 [hidden, classes] and the input x [inputs, (T-1)*batch]
-// (column t*batch + b holds step t of sample b; steps 0..T-2 are the ones the notebook feeds).
-//
-// The input projection for all steps is one matrix product, P = w1^T x [hidden, (T-1)*batch]; the
-// recurrence runs on [hidden, batch]; the readout collapses to one product with the c_j-weighted spikes.
-func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
-	T := cfg.NumSteps()
-	H := cfg.NumHidden
-	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
-	c := ReadoutWeights(T, alpha)
-	g := x.Graph()
-	p := DotGeneral(w1, []int{0}, nil, x, []int{0}, nil) // [H, (T-1)*B]
-	p = Reshape(p, H, T-1, batch)
-	v := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
-	s := v
-	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
-	for start := 0; start < T-1; start += chunkSteps {
-		end := min(start+chunkSteps, T-1)
-		chunk := Slice(p, AxisRange(), AxisRange(start, end), AxisRange())
-		for k := start; k < end; k++ {
-			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start), AxisRange()), H, batch)
-			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
-			if c[k+1] != 0 {
-				weighted = Add(weighted, MulScalar(s, c[k+1]))
-			}
-		}
-	}
-	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil) // [C, B]
-}
-
-// logitsAndLoss builds logits [batch, classes] = ReadoutScale * m^T and the mean NLL of their
-// log-softmax for int32 labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
-func logitsAndLoss(cfg Config, m, labels *Node) (logits, loss *Node) {
-	logits = MulScalar(Transpose(m, 0, 1), cfg.ReadoutScale)
-	logp := LogSoftmax(logits, 1)
-	picked := ReduceSum(Mul(logp, OneHot(labels, cfg.NumClasses, logp.DType())), 1)
-	loss = Neg(ReduceAllMean(picked))
-	return
-}
-
 // readoutFromCurrents builds the readout summed over time, m = sum_t v_t [batch, classes], from the
 // hidden layer's input currents p and the effective readout weights w2 [hidden, classes]. The recurrence runs on [batch, hidden]; the readout collapses to one product of
 // the c_j-weighted spikes with w2 (see ReadoutWeights).

@@ -103,7 +103,7 @@ func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, 
 //	theta     = phi_t + d_j           (left ear, j = i)    d_j = j*(pi/2)/(ANFPerEar-1)
 //	theta     = phi_t + d_j + ipd_n   (right ear, j = i-ANFPerEar)
 //	p         = RateMax*DT * (0.5*(1+sin(theta)))^EnvelopePower
-//	spike     = U < p,  U ~ Uniform[0, 1)
+//	spike     = U < p,  U ~ Uniform[0, 1) with 32-bit resolution (two per 64-bit PCG draw)
 //
 // Every sample's uniforms come from its own PCG stream (seed, base+n), so samples are generated in
 // parallel and the result does not depend on the number of goroutines.
@@ -148,31 +148,49 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 		}
 		return scale * math.Pow(x, power)
 	}
+
 	workers := min(runtime.GOMAXPROCS(0), n)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for k := w; k < n; k += workers {
-				rng := newRand(seed, base+uint64(k))
-				phase := 2 * math.Pi * d.PhaseOffset[k]
-				sl, cl := math.Sincos(phase)
-				sr, cr := math.Sincos(phase + ipd[k])
-				out := d.bits[k*words : (k+1)*words]
+			thr := make([]uint64, T*I) // spike iff a 32-bit uniform is below thr (= p * 2^32)
+			leftPhase := math.NaN()        // the phase the left-ear thresholds were computed for
+			fill := func(lo, hi int, s, c float64) {
 				for t := 0; t < T; t++ {
-					for i := 0; i < I; i++ {
-						j, s, c := i, sl, cl
-						if i >= A {
-							j, s, c = i-A, sr, cr
-						}
-						sinTheta := sinA[t*A+j]*c + cosA[t*A+j]*s
-						// U < p with U = (53 random bits)/2^53, exactly as rand.Float64.
-						if float64(rng.Uint64()>>11)*(1.0/(1<<53)) < prob(sinTheta) {
-							b := t*I + i
-							out[b/64] |= 1 << (b % 64)
-						}
+					row := thr[t*I : (t+1)*I]
+					sa, ca := sinA[t*A:(t+1)*A], cosA[t*A:(t+1)*A]
+					for i := lo; i < hi; i++ {
+						row[i] = uint64(prob(sa[i-lo]*c+ca[i-lo]*s) * (1 << 32))
 					}
+				}
+			}
+			for k := w; k < n; k += workers {
+				phase := 2 * math.Pi * d.PhaseOffset[k]
+				if phase != leftPhase { // with one offset per data set, computed once per worker
+					sl, cl := math.Sincos(phase)
+					fill(0, A, sl, cl)
+					leftPhase = phase
+				}
+				sr, cr := math.Sincos(phase + ipd[k])
+				fill(A, I, sr, cr)
+				// Each 64-bit draw gives two 32-bit uniforms U; fibre-step b spikes iff U < p * 2^32,
+				// i.e. Bernoulli(p) to a resolution of 2^-32. The comparisons are branch-free
+				// ((U - thr) >> 63 is 1 exactly when U < thr) because spikes are unpredictable.
+				rng := newRand(seed, base+uint64(k))
+				out := d.bits[k*words : (k+1)*words]
+				for wi := range out {
+					lo := wi * 64
+					hi := min(lo+64, len(thr))
+					var word uint64
+					for b := lo; b < hi; b += 2 {
+						r := rng.Uint64()
+						// b+1 < hi: T*I is even (two ears) and so is every word's bit count.
+						word |= ((r&0xffffffff - thr[b]) >> 63) << (b - lo)
+						word |= ((r>>32 - thr[b+1]) >> 63) << (b + 1 - lo)
+					}
+					out[wi] = word
 				}
 			}
 		}(w)

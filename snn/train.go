@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // StepInfo reports one optimiser step to TrainOptions.OnStep.
@@ -81,13 +79,14 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	}
 	out := m.Clone()
 	out.History = History{}
-	tr, err := newTrainer(backend, m)
+	st, err := newStepper(backend, m)
 	if err != nil {
 		return nil, err
 	}
-	step, v1, v2, fwd := tr.step, tr.v1, tr.v2, tr.fwd
-
-	in := newBatchInput(cfg, B)
+	fwd, err := newForward(backend, cfg, B)
+	if err != nil {
+		return nil, err
+	}
 	shuffle := newRand(cfg.Seed, streamShuffle)
 	steps := train.Len() / B
 	start := time.Now()
@@ -100,16 +99,10 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("snn: training stopped at epoch %d step %d: %w", e+1, s+1, err)
 			}
-			in.fill(train, perm[s*B:(s+1)*B], cfg.NumClasses)
-			x, y := in.tensors(cfg)
-			res, err := step.Call(x, y)
-			x.FinalizeAll()
-			y.FinalizeAll()
+			loss, err := st.step(train, perm[s*B:(s+1)*B])
 			if err != nil {
 				return nil, fmt.Errorf("snn: training step (epoch %d, step %d): %w", e+1, s+1, err)
 			}
-			loss := float64(tensors.ToScalar[float32](res[0]))
-			res[0].FinalizeAll()
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return nil, fmt.Errorf("snn: training diverged: loss is %v at epoch %d step %d (learning rate %v)",
 					loss, e+1, s+1, cfg.LearningRate)
@@ -121,8 +114,8 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 					Elapsed: time.Since(start)})
 			}
 		}
-		out.W1 = variableMatrix(v1, m.W1.Rows, m.W1.Cols)
-		out.W2 = variableMatrix(v2, m.W2.Rows, m.W2.Cols)
+		out.W1 = variableMatrix(st.v1, m.W1.Rows, m.W1.Cols)
+		out.W2 = variableMatrix(st.v2, m.W2.Rows, m.W2.Cols)
 		valLoss, err := meanLoss(fwd, out, val)
 		if err != nil {
 			return nil, err
@@ -179,8 +172,7 @@ func argmin(v []float64) int {
 // meanLoss is the mean of the batch losses over the full batches of d, in order (the notebook shuffles
 // the validation set first, which does not change the mean when every batch is full).
 func meanLoss(fwd *forwardExec, m *Model, d *Dataset) (float64, error) {
-	w1, w2 := matrixTensor(m.EffectiveW1()), matrixTensor(m.EffectiveW2())
-	defer w1.FinalizeAll()
+	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
 	defer w2.FinalizeAll()
 	n := d.Len() / fwd.batch
 	idx := make([]int, fwd.batch)
@@ -198,43 +190,16 @@ func meanLoss(fwd *forwardExec, m *Model, d *Dataset) (float64, error) {
 	return sum / float64(n), nil
 }
 
-// trainer holds the compiled training step (forward, backward and Adam update of the variables w1, w2
-// in a GoMLX model.Store) and the forward pass for validation.
-type trainer struct {
-	step   *model.Exec
-	v1, v2 *model.Variable
-	fwd    *forwardExec
-}
-
-func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
-	cfg, B := m.Config, m.Config.BatchSize
-	store := model.NewStore()
-	scope := store.RootScope()
-	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w1: %w", err)
+// checkDataset verifies that d fits cfg.
+func checkDataset(cfg Config, name string, d *Dataset) error {
+	if d == nil || d.Len() == 0 {
+		return fmt.Errorf("snn: %s dataset is empty", name)
 	}
-	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w2: %w", err)
+	if d.NumSteps != cfg.NumSteps() || d.NumInputs != cfg.NumInputs() {
+		return fmt.Errorf("snn: %s dataset has %d steps x %d inputs, but the config wants %d x %d",
+			name, d.NumSteps, d.NumInputs, cfg.NumSteps(), cfg.NumInputs())
 	}
-	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
-	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
-		g := x.Graph()
-		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DalesLaw)
-		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DalesLaw)
-		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
-		opt.UpdateGraph(scope, g, loss)
-		return loss
-	})
-	if err != nil {
-		return nil, fmt.Errorf("snn: build training graph: %w", err)
-	}
-	fwd, err := newForward(backend, cfg, B)
-	if err != nil {
-		return nil, err
-	}
-	return &trainer{step: step, v1: v1, v2: v2, fwd: fwd}, nil
+	return nil
 }
 
 func variableMatrix(v *model.Variable, rows, cols int) Matrix {

@@ -1,0 +1,137 @@
+package snn
+
+// The single-graph formulation of the notebook's network, kept as a test reference for the split step
+// (stepper): the dense input projection, the recurrence, the readout, the loss and Adam in one GoMLX
+// graph, with autodiff end to end.
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// batchInput is a batch in the layout the graph takes: x [NumInputs, (NumSteps-1)*batch] with column
+// t*batch + b holding step t of sample b (steps 0..NumSteps-2, the ones the notebook's loop reads), and
+// labels [batch] int32 classes.
+type batchInput struct {
+	x      []float32
+	labels []int32
+	batch  int
+}
+
+func newBatchInput(cfg Config, batch int) *batchInput {
+	return &batchInput{x: make([]float32, cfg.NumInputs()*(cfg.NumSteps()-1)*batch),
+		labels: make([]int32, batch), batch: batch}
+}
+
+// fill packs samples idx of d (len(idx) <= batch; missing rows are left silent, label 0).
+func (b *batchInput) fill(d *Dataset, idx []int, numClasses int) {
+	clear(b.x)
+	clear(b.labels)
+	T1 := d.NumSteps - 1
+	cols := T1 * b.batch
+	limit := T1 * d.NumInputs // bits beyond this belong to the last step, which is not fed
+	for j, n := range idx {
+		b.labels[j] = int32(Discretise(d.IPD[n], numClasses))
+		words := d.bits[n*d.words : (n+1)*d.words]
+		for w, word := range words {
+			for word != 0 {
+				k := w*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				if k >= limit {
+					break
+				}
+				t, i := k/d.NumInputs, k%d.NumInputs
+				b.x[i*cols+t*b.batch+j] = 1
+			}
+		}
+	}
+}
+
+func (b *batchInput) tensors(cfg Config) (*tensors.Tensor, *tensors.Tensor) {
+	x := tensors.FromFlatDataAndDimensions(b.x, cfg.NumInputs(), (cfg.NumSteps()-1)*b.batch)
+	y := tensors.FromFlatDataAndDimensions(b.labels, b.batch)
+	return x, y
+}
+
+// readoutSum builds the network's readout summed over time, m = sum_t v_t [classes, batch], from the
+// effective weights w1 [inputs, hidden], w2 [hidden, classes] and the input x [inputs, (T-1)*batch]
+// (column t*batch + b holds step t of sample b; steps 0..T-2 are the ones the notebook feeds).
+//
+// The input projection for all steps is one matrix product, P = w1^T x [hidden, (T-1)*batch]; the
+// recurrence runs on [hidden, batch]; the readout collapses to one product with the c_j-weighted spikes.
+func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
+	T := cfg.NumSteps()
+	H := cfg.NumHidden
+	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
+	c := ReadoutWeights(T, alpha)
+	g := x.Graph()
+	p := DotGeneral(w1, []int{0}, nil, x, []int{0}, nil) // [H, (T-1)*B]
+	p = Reshape(p, H, T-1, batch)
+	v := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
+	s := v
+	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
+	for start := 0; start < T-1; start += chunkSteps {
+		end := min(start+chunkSteps, T-1)
+		chunk := Slice(p, AxisRange(), AxisRange(start, end), AxisRange())
+		for k := start; k < end; k++ {
+			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start), AxisRange()), H, batch)
+			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
+			if c[k+1] != 0 {
+				weighted = Add(weighted, MulScalar(s, c[k+1]))
+			}
+		}
+	}
+	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil) // [C, B]
+}
+
+// logitsAndLoss builds logits [batch, classes] = ReadoutScale * m^T and the mean NLL of their
+// log-softmax for int32 labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
+func logitsAndLoss(cfg Config, m, labels *Node) (logits, loss *Node) {
+	logits = MulScalar(Transpose(m, 0, 1), cfg.ReadoutScale)
+	logp := LogSoftmax(logits, 1)
+	picked := ReduceSum(Mul(logp, OneHot(labels, cfg.NumClasses, logp.DType())), 1)
+	loss = Neg(ReduceAllMean(picked))
+	return
+}
+
+// trainer holds the compiled single-graph training step (forward, backward and Adam update of the
+// variables w1, w2 in a GoMLX model.Store).
+type trainer struct {
+	step   *model.Exec
+	v1, v2 *model.Variable
+}
+
+func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
+	cfg, B := m.Config, m.Config.BatchSize
+	store := model.NewStore()
+	scope := store.RootScope()
+	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w1: %w", err)
+	}
+	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
+	if err != nil {
+		return nil, fmt.Errorf("snn: create w2: %w", err)
+	}
+	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
+	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
+		g := x.Graph()
+		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DalesLaw)
+		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DalesLaw)
+		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
+		opt.UpdateGraph(scope, g, loss)
+		return loss
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snn: build training graph: %w", err)
+	}
+	return &trainer{step: step, v1: v1, v2: v2}, nil
+}
