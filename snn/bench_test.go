@@ -90,3 +90,23 @@ func BenchmarkStimulus(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProjection times the sparse input projection and its gradient for one batch of 64.
+func BenchmarkProjection(b *testing.B) {
+	cfg := DefaultConfig()
+	m, _ := NewModel(cfg)
+	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
+	cols := newSpikeColumns(cfg, cfg.BatchSize)
+	idx := make([]int, cfg.BatchSize)
+	for i := range idx {
+		idx[i] = i
+	}
+	cols.fill(d, idx, cfg.NumClasses)
+	p := make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
+	g := make([]float32, cfg.NumInputs()*cfg.NumHidden)
+	w := m.EffectiveW1()
+	for b.Loop() {
+		cols.project(w, p)
+		cols.projectGrad(p, cfg.NumInputs(), cfg.NumHidden, g)
+	}
+}

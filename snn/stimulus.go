@@ -156,7 +156,7 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 		go func(w int) {
 			defer wg.Done()
 			thr := make([]uint64, T*I) // spike iff a 32-bit uniform is below thr (= p * 2^32)
-			leftPhase := math.NaN()        // the phase the left-ear thresholds were computed for
+			leftPhase := math.NaN()    // the phase the left-ear thresholds were computed for
 			fill := func(lo, hi int, s, c float64) {
 				for t := 0; t < T; t++ {
 					row := thr[t*I : (t+1)*I]
