@@ -152,8 +152,18 @@ func TestCommittedNotebooks(t *testing.T) {
 				t.Errorf("%s: cell %d draws figures but has no image output", p, i)
 			}
 		}
-		if _, err := os.Stat(strings.TrimSuffix(p, ".ipynb") + ".html"); err != nil {
+		html, err := os.ReadFile(strings.TrimSuffix(p, ".ipynb") + ".html")
+		if err != nil {
 			t.Errorf("%s: no HTML export beside it: %v", p, err)
+			continue
+		}
+		// The export embeds every figure of the notebook as a PNG data URI.
+		pngs, images := strings.Count(string(html), `src="data:image/png;base64,`), 0
+		for _, n := range s.images {
+			images += n
+		}
+		if pngs != images {
+			t.Errorf("%s: the HTML export embeds %d PNG images, the notebook has %d image outputs (stale export?)", p, pngs, images)
 		}
 	}
 }

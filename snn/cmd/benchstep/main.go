@@ -1,0 +1,107 @@
+// Command benchstep times the Go implementation for bench/compare.sh: training steps (batch 64 at the
+// notebook's sizes) and whole epochs of the seed protocol (64 steps plus the validation pass over 4096
+// samples), printed as JSON with the process's peak RSS.
+//
+//	go run ./snn/cmd/benchstep -threads 2 -steps 30 -epochs 2
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+func main() {
+	threads := flag.Int("threads", runtime.NumCPU(), "GOMAXPROCS (cores used)")
+	steps := flag.Int("steps", 30, "timed training steps")
+	epochs := flag.Int("epochs", 1, "timed epochs")
+	flag.Parse()
+	runtime.GOMAXPROCS(*threads)
+	if err := run(*threads, *steps, *epochs); err != nil {
+		fmt.Fprintln(os.Stderr, "benchstep:", err)
+		os.Exit(1)
+	}
+}
+
+func run(threads, steps, epochs int) error {
+	cfg := snn.DefaultConfig()
+	train, val, _, err := snn.GenerateData(cfg)
+	if err != nil {
+		return err
+	}
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return err
+	}
+	backend, err := snn.NewBackend()
+	if err != nil {
+		return err
+	}
+	// Steps: one Train call over steps+1 batches; the first step (graph compilation) is not counted.
+	c := cfg
+	c.Epochs, c.TrainBatches = 1, steps+1
+	stepData := train.Subset(seq((steps + 1) * cfg.BatchSize))
+	var stepMS []float64
+	var firstS float64 // building and compiling the graphs plus the first step
+	start := time.Now()
+	last := start
+	_, err = snn.Train(context.Background(), &snn.Model{Config: c, W1: m.W1, W2: m.W2, Mask1: m.Mask1, Mask2: m.Mask2,
+		InitW1: m.InitW1, InitW2: m.InitW2}, stepData, val.Subset(seq(cfg.BatchSize)), snn.TrainOptions{Backend: backend,
+		OnStep: func(s snn.StepInfo) {
+			now := time.Now()
+			if s.Step > 1 {
+				stepMS = append(stepMS, float64(now.Sub(last).Microseconds())/1000)
+			} else {
+				firstS = now.Sub(start).Seconds()
+			}
+			last = now
+		}})
+	if err != nil {
+		return err
+	}
+	// Epochs: each a one-epoch Train call on the protocol's data (compilation included, about 0.1 s).
+	var epochS []float64
+	c = cfg
+	c.Epochs = 1
+	m.Config = c
+	for e := 0; e < epochs; e++ {
+		t0 := time.Now()
+		if _, err := snn.Train(context.Background(), m, train, val, snn.TrainOptions{Backend: backend}); err != nil {
+			return err
+		}
+		epochS = append(epochS, time.Since(t0).Seconds())
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"impl": "go", "threads": threads, "step_ms": stepMS,
+		"epoch_s": epochS, "first_step_s": firstS, "peak_rss_mb": peakRSSMB()})
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// peakRSSMB reads the process's peak resident set size (VmHWM) from /proc.
+func peakRSSMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
