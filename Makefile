@@ -16,7 +16,7 @@ vet:
 
 # All tests, including executing every notebook with the real GoNB kernel in quick mode.
 test: setup vet
-	CI=$${CI:-1} $(GO) test ./...
+	CI=$${CI:-1} $(GO) test -timeout 30m ./...
 
 # The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.

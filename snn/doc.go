@@ -37,6 +37,14 @@
 // for t = 0..T-2, and the logits are ReadoutScale * sum_t u_t [batch, NumClasses]. Training minimises
 // the mean negative log-likelihood of log-softmax(logits) with Adam.
 //
+// # Computation
+//
+// The input spikes are binary and about 22% dense, so the input currents h_t = x_t W1eff are sums of the
+// W1eff rows of the fibres that spiked, computed in Go from per-batch spike lists, and so is their
+// gradient dL/dW1eff = x^T dL/dh. Everything else (the unrolled recurrence, the readout, the loss, the
+// surrogate gradient, the derivative of |w|*sign, Adam) runs in GoMLX graphs with its autodiff. A test
+// checks this split step against the single-graph formulation (dense projection, autodiff end to end).
+//
 // # Dale's law
 //
 // Each layer has a Mask of signs per presynaptic unit (row): the first ceil(fraction*n) rows inhibitory
