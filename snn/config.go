@@ -37,6 +37,18 @@ const (
 	PhasePerSample PhaseMode = "per-sample"
 )
 
+// DaleLayers says which layers Dale's law constrains when Config.DalesLaw is on.
+type DaleLayers string
+
+const (
+	// DaleBoth constrains the input-to-hidden and the hidden-to-readout weights (the notebook).
+	DaleBoth DaleLayers = "both"
+	// DaleInput constrains only the input-to-hidden weights; the readout weights are unconstrained.
+	DaleInput DaleLayers = "input"
+	// DaleHidden constrains only the hidden-to-readout weights; the input weights are unconstrained.
+	DaleHidden DaleLayers = "hidden"
+)
+
 // EarlyStopRule selects the early-stopping rule used by Train.
 type EarlyStopRule string
 
@@ -74,6 +86,7 @@ type Config struct {
 	DalesLaw           bool       // sign-constrain each presynaptic unit (notebook DALES_LAW = True)
 	InhibitoryFraction float64    // fraction of inhibitory presynaptic units, in [0, 1] (the notebook's IE_RATIO)
 	Layout             MaskLayout // which units are inhibitory (notebook: blocked)
+	DaleLayers         DaleLayers // which layers the law constrains (notebook: both)
 
 	// Training.
 	LearningRate      float64       // Adam learning rate (notebook LR = 0.01)
@@ -111,6 +124,7 @@ func DefaultConfig() Config {
 		DalesLaw:           true,
 		InhibitoryFraction: 0.5,
 		Layout:             MaskBlocked,
+		DaleLayers:         DaleBoth,
 
 		LearningRate:      0.01,
 		AdamEpsilon:       1e-8,
@@ -126,6 +140,12 @@ func DefaultConfig() Config {
 		Seed: 1,
 	}
 }
+
+// DaleOnInput reports whether Dale's law constrains the input-to-hidden weights.
+func (c Config) DaleOnInput() bool { return c.DalesLaw && c.DaleLayers != DaleHidden }
+
+// DaleOnHidden reports whether Dale's law constrains the hidden-to-readout weights.
+func (c Config) DaleOnHidden() bool { return c.DalesLaw && c.DaleLayers != DaleInput }
 
 // NumSteps is the number of simulation steps, round(Duration/DT) (100 for the defaults).
 func (c Config) NumSteps() int { return int(math.Round(c.Duration / c.DT)) }
@@ -180,6 +200,9 @@ func (c Config) Validate() error {
 	}
 	if c.Layout != MaskBlocked && c.Layout != MaskRandom {
 		bad("Layout", fmt.Sprintf("%q", c.Layout), fmt.Sprintf("%q or %q", MaskBlocked, MaskRandom))
+	}
+	if c.DaleLayers != DaleBoth && c.DaleLayers != DaleInput && c.DaleLayers != DaleHidden {
+		bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q, %q or %q", DaleBoth, DaleInput, DaleHidden))
 	}
 	positive("LearningRate", c.LearningRate)
 	positive("AdamEpsilon", c.AdamEpsilon)

@@ -74,6 +74,8 @@ func TestConfigValidate(t *testing.T) {
 		{"InhibitoryFraction", func(c *Config) { c.InhibitoryFraction = 1.5 }},
 		{"InhibitoryFraction", func(c *Config) { c.InhibitoryFraction = nan }},
 		{"Layout", func(c *Config) { c.Layout = "checkerboard" }},
+		{"DaleLayers", func(c *Config) { c.DaleLayers = "readout" }},
+		{"DaleLayers", func(c *Config) { c.DaleLayers = "" }},
 		{"LearningRate", func(c *Config) { c.LearningRate = 0 }},
 		{"LearningRate", func(c *Config) { c.LearningRate = nan }},
 		{"AdamEpsilon", func(c *Config) { c.AdamEpsilon = -1e-8 }},

@@ -5,8 +5,8 @@ import "fmt"
 // Model is the notebook's network: input fibres -> LIF hidden layer -> leaky membrane-only readout.
 //
 // W1 [NumInputs, NumHidden] and W2 [NumHidden, NumClasses] are the raw trainable parameters. With
-// Config.DalesLaw the layers apply Effective(W, Mask) = |W| * sign(row); Mask1 signs the input fibres
-// (rows of W1) and Mask2 the hidden units (rows of W2).
+// Config.DalesLaw the constrained layers (Config.DaleLayers) apply Effective(W, Mask) = |W| * sign(row);
+// Mask1 signs the input fibres (rows of W1) and Mask2 the hidden units (rows of W2).
 type Model struct {
 	Config       Config
 	W1, W2       Matrix
@@ -56,13 +56,15 @@ func NewModel(cfg Config) (*Model, error) {
 }
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden].
-func (m *Model) EffectiveW1() Matrix { return Effective(m.W1, m.Mask1, m.Config.DalesLaw) }
+func (m *Model) EffectiveW1() Matrix { return Effective(m.W1, m.Mask1, m.Config.DaleOnInput()) }
 
 // EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].
-func (m *Model) EffectiveW2() Matrix { return Effective(m.W2, m.Mask2, m.Config.DalesLaw) }
+func (m *Model) EffectiveW2() Matrix { return Effective(m.W2, m.Mask2, m.Config.DaleOnHidden()) }
 
 // InitialEffectiveW1 is the effective input weights before training.
-func (m *Model) InitialEffectiveW1() Matrix { return Effective(m.InitW1, m.Mask1, m.Config.DalesLaw) }
+func (m *Model) InitialEffectiveW1() Matrix {
+	return Effective(m.InitW1, m.Mask1, m.Config.DaleOnInput())
+}
 
 // Clone returns a deep copy.
 func (m *Model) Clone() *Model {

@@ -229,3 +229,39 @@ func TestShortTrainingBeatsChance(t *testing.T) {
 		t.Errorf("training loss did not fall: %v", x.History().TrainLoss)
 	}
 }
+
+// Dale's law on one layer only: that layer keeps its signs through training, the other is unconstrained
+// (its effective weights are its raw parameters and take both signs within a row).
+func TestDaleOnOneLayer(t *testing.T) {
+	for _, layers := range []DaleLayers{DaleInput, DaleHidden} {
+		cfg := tinyConfig()
+		cfg.DaleLayers = layers
+		_, m := tinyRun(t, cfg)
+		constrained, free := m.EffectiveW1(), m.EffectiveW2()
+		cMask, freeRaw := m.Mask1, m.W2
+		if layers == DaleHidden {
+			constrained, free, cMask, freeRaw = m.EffectiveW2(), m.EffectiveW1(), m.Mask2, m.W1
+		}
+		for r := 0; r < constrained.Rows; r++ {
+			for c := 0; c < constrained.Cols; c++ {
+				if constrained.At(r, c)*cMask.Signs[r] < 0 {
+					t.Fatalf("%s: constrained weight [%d,%d] against its sign", layers, r, c)
+				}
+			}
+		}
+		mixed := false
+		for r := 0; r < free.Rows; r++ {
+			pos, neg := false, false
+			for c := 0; c < free.Cols; c++ {
+				if free.At(r, c) != freeRaw.At(r, c) {
+					t.Fatalf("%s: unconstrained layer's effective weight differs from its raw parameter", layers)
+				}
+				pos, neg = pos || free.At(r, c) > 0, neg || free.At(r, c) < 0
+			}
+			mixed = mixed || (pos && neg)
+		}
+		if !mixed {
+			t.Errorf("%s: no row of the unconstrained layer has weights of both signs", layers)
+		}
+	}
+}

@@ -41,6 +41,8 @@ func run() error {
 	epochs := flag.Int("epochs", def.Epochs, "training epochs per fraction")
 	layout := flag.String("layout", string(def.Layout), "Dale mask layout: blocked (the notebook) or random")
 	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
+	layers := flag.String("dale-layers", string(def.DaleLayers), "layers Dale's law constrains: both (the notebook), input or hidden")
+	noDale := flag.Bool("no-dale", false, "train without Dale's law (unconstrained weights)")
 	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
 	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
 	flag.Parse()
@@ -73,6 +75,7 @@ func run() error {
 			cfg := def
 			cfg.Seed, cfg.InhibitoryFraction, cfg.Epochs = seed, f, *epochs
 			cfg.Layout, cfg.Phase = snn.MaskLayout(*layout), snn.PhaseMode(*phase)
+			cfg.DaleLayers, cfg.DalesLaw = snn.DaleLayers(*layers), !*noDale
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
