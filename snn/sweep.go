@@ -1,0 +1,279 @@
+package snn
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gomlx/compute"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Condition is one arm of a Sweep: a name and the Config it trains for an inhibitory fraction.
+type Condition struct {
+	Name  string
+	Apply func(base Config, fraction float64) Config
+}
+
+// DaleConditions are the sweeps of the inhibitory fraction with Dale's law on both layers, on the input
+// layer only and on the hidden layer only (the other layer unconstrained).
+func DaleConditions() []Condition {
+	on := func(layers DaleLayers) func(Config, float64) Config {
+		return func(c Config, f float64) Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction = true, layers, f
+			return c
+		}
+	}
+	return []Condition{{"both", on(DaleBoth)}, {"input", on(DaleInput)}, {"hidden", on(DaleHidden)}}
+}
+
+// Unconstrained is the baseline without Dale's law (the fraction is ignored; sweep it at one fraction).
+var Unconstrained = Condition{"unconstrained", func(c Config, _ float64) Config {
+	c.DalesLaw = false
+	return c
+}}
+
+// RunKey identifies one training run of a sweep.
+type RunKey struct {
+	Condition string  `json:"condition"`
+	Fraction  float64 `json:"fraction"`
+	Seed      uint64  `json:"seed"`
+}
+
+// RunResult is the outcome of one run.
+type RunResult struct {
+	RunKey
+	TrainAccuracy float64 `json:"train_accuracy"`
+	TestAccuracy  float64 `json:"test_accuracy"`
+	TestErrorDeg  float64 `json:"test_error_deg"`
+	Epochs        int     `json:"epochs"`
+	Seconds       float64 `json:"seconds"`
+	ConfigHash    string  `json:"config_hash"`
+}
+
+// Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
+// each finished run is saved there at once (one small JSON file, written atomically), and runs already
+// there for the same configuration are reused, so an interrupted sweep resumes where it stopped.
+type Sweep struct {
+	Base       Config
+	Conditions []Condition
+	Fractions  []float64
+	Seeds      []uint64
+	CacheDir   string
+	// Workers is the number of runs trained at once (0 means GOMAXPROCS).
+	Workers int
+	// Backend runs the graphs (nil: NewBackend()).
+	Backend compute.Backend
+	// OnRun, if set, is called after each run with the number done so far and whether it came from the cache.
+	OnRun func(done, total int, r RunResult, cached bool)
+}
+
+type sweepJob struct {
+	key RunKey
+	cfg Config
+}
+
+// Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
+func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
+	var jobs []sweepJob
+	for _, c := range s.Conditions {
+		for _, f := range s.Fractions {
+			for _, seed := range s.Seeds {
+				cfg := c.Apply(s.Base, f)
+				cfg.Seed = seed
+				if err := cfg.Validate(); err != nil {
+					return nil, fmt.Errorf("snn: sweep %s at fraction %v: %w", c.Name, f, err)
+				}
+				jobs = append(jobs, sweepJob{RunKey{c.Name, f, seed}, cfg})
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("snn: sweep has no runs (conditions %d, fractions %d, seeds %d)",
+			len(s.Conditions), len(s.Fractions), len(s.Seeds))
+	}
+	if s.CacheDir != "" {
+		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
+			return nil, fmt.Errorf("snn: sweep cache: %w", err)
+		}
+	}
+	backend := s.Backend
+	if backend == nil {
+		var err error
+		if backend, err = NewBackend(); err != nil {
+			return nil, err
+		}
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]RunResult, len(jobs))
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	for w := 0; w < min(workers, len(jobs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r, cached, err := s.runOne(ctx, jobs[i], backend)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				if err == nil {
+					results[i] = r
+					done++
+					if s.OnRun != nil {
+						s.OnRun(done, len(jobs), r, cached)
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("snn: sweep stopped: %w", err)
+	}
+	return results, nil
+}
+
+func (s *Sweep) cachePath(j sweepJob) (string, string) {
+	data, _ := json.Marshal(j.cfg)
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:8])
+	if s.CacheDir == "" {
+		return "", hash
+	}
+	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", j.key.Condition, j.key.Fraction, j.key.Seed, hash)), hash
+}
+
+func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend) (RunResult, bool, error) {
+	path, hash := s.cachePath(j)
+	if path != "" {
+		if data, err := os.ReadFile(path); err == nil {
+			var r RunResult
+			if err := json.Unmarshal(data, &r); err != nil || r.ConfigHash != hash || r.RunKey != j.key {
+				return RunResult{}, false, fmt.Errorf("snn: sweep cache file %q is damaged or not for this run; delete it to retrain", path)
+			}
+			return r, true, nil
+		}
+	}
+	start := time.Now()
+	x, err := RunExperiment(ctx, j.cfg, TrainOptions{Backend: backend})
+	if err != nil {
+		return RunResult{}, false, fmt.Errorf("snn: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+	}
+	r := RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
+		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss),
+		Seconds: time.Since(start).Seconds(), ConfigHash: hash}
+	if path != "" {
+		data, _ := json.MarshalIndent(r, "", " ")
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, data, 0o644); err != nil {
+			return RunResult{}, false, fmt.Errorf("snn: sweep cache: %w", err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return RunResult{}, false, fmt.Errorf("snn: sweep cache: %w", err)
+		}
+	}
+	return r, false, nil
+}
+
+// SweepRow summarises the runs of one (condition, fraction).
+type SweepRow struct {
+	Condition  string
+	Fraction   float64
+	Accuracies []float64 // test accuracy of each seed
+	Mean       float64
+	// CI95 is the half-width of the 95% confidence interval of the mean (Student's t, n-1 degrees of
+	// freedom); NaN with a single seed.
+	CI95 float64
+}
+
+// Summarise groups results by condition (in order of first appearance) and fraction (ascending).
+func Summarise(results []RunResult) []SweepRow {
+	type key struct {
+		c string
+		f float64
+	}
+	var order []string
+	seen := map[string]bool{}
+	groups := map[key][]float64{}
+	for _, r := range results {
+		if !seen[r.Condition] {
+			seen[r.Condition] = true
+			order = append(order, r.Condition)
+		}
+		k := key{r.Condition, r.Fraction}
+		groups[k] = append(groups[k], r.TestAccuracy)
+	}
+	var rows []SweepRow
+	for _, c := range order {
+		var fs []float64
+		for k := range groups {
+			if k.c == c {
+				fs = append(fs, k.f)
+			}
+		}
+		sort.Float64s(fs)
+		for _, f := range fs {
+			acc := groups[key{c, f}]
+			m, h := MeanCI95(acc)
+			rows = append(rows, SweepRow{Condition: c, Fraction: f, Accuracies: acc, Mean: m, CI95: h})
+		}
+	}
+	return rows
+}
+
+// MeanCI95 returns the mean of v and the half-width of its 95% confidence interval,
+// t(0.975, n-1) * sd / sqrt(n); the half-width is NaN for fewer than two values.
+func MeanCI95(v []float64) (mean, half float64) {
+	if len(v) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	if len(v) < 2 {
+		return mean, math.NaN()
+	}
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := math.Sqrt(ss / float64(len(v)-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(0.975)
+	return mean, t * sd / math.Sqrt(float64(len(v)))
+}
