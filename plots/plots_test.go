@@ -285,3 +285,22 @@ func TestWriteAllAndErrors(t *testing.T) {
 		t.Error("0 bins accepted")
 	}
 }
+
+func TestSweepCurves(t *testing.T) {
+	rows := snn.Summarise([]snn.RunResult{
+		{RunKey: snn.RunKey{Condition: "both", Fraction: 0, Seed: 1}, TestAccuracy: 0.4},
+		{RunKey: snn.RunKey{Condition: "both", Fraction: 0, Seed: 2}, TestAccuracy: 0.46},
+		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.78},
+		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.8},
+		{RunKey: snn.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.85},
+	})
+	f, err := SweepCurves(rows, "Inhibitory fraction sweep", 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "sweep", f, "Inhibitory fraction sweep", "Inhibitory fraction", "Test accuracy (%)", "both",
+		"unconstrained (85.0%)", "chance")
+	if _, err := SweepCurves(nil, "", 12); err == nil {
+		t.Error("no rows accepted")
+	}
+}
