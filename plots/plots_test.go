@@ -304,3 +304,25 @@ func TestSweepCurves(t *testing.T) {
 		t.Error("no rows accepted")
 	}
 }
+
+func TestTuningFigure(t *testing.T) {
+	cfg := snn.DefaultConfig()
+	cfg.InhibitoryFraction = 0.2
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m.W1.Data {
+		m.W1.Data[i] *= 4
+	}
+	d, _ := snn.GenerateStimulus(cfg, 48, 1, 1)
+	r, err := snn.Simulate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := TuningFigure(m, r, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "tuning", f, "Hidden units (red E, blue I)", "Readout units", "IPD (deg)", "excitatory", "inhibitory")
+}

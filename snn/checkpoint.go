@@ -169,6 +169,10 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 	if err := json.Unmarshal(data[fixed:fixed+hdrLen], &h); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrCheckpointIncompatible, err)
 	}
+	if h.Config.DaleLayers == "" {
+		// Written before Config.DaleLayers existed, when Dale's law always covered both layers.
+		h.Config.DaleLayers = DaleBoth
+	}
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}

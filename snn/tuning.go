@@ -1,0 +1,105 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Responses are per-sample activities of a trained network, computed by a plain Go simulation of the
+// same equations as the graph (float64): the spike count of each hidden unit over the records the
+// readout reads, and the readout summed over time.
+type Responses struct {
+	IPD     []float64   // radians, per sample
+	Hidden  [][]float64 // [sample][hidden unit] spike counts
+	Readout [][]float64 // [sample][class] readout membrane summed over time (before ReadoutScale)
+}
+
+// Simulate runs m on every sample of d and records its Responses.
+func Simulate(m *Model, d *Dataset) (*Responses, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if err := checkDataset(m.Config, "simulation", d); err != nil {
+		return nil, err
+	}
+	cfg := m.Config
+	T, H, C := cfg.NumSteps(), cfg.NumHidden, cfg.NumClasses
+	alpha := cfg.Alpha()
+	w1, w2 := m.EffectiveW1(), m.EffectiveW2()
+	r := &Responses{IPD: append([]float64(nil), d.IPD...), Hidden: make([][]float64, d.Len()), Readout: make([][]float64, d.Len())}
+	cols := newSpikeColumns(cfg, 1)
+	p := make([]float32, (T-1)*H)
+	for n := 0; n < d.Len(); n++ {
+		cols.fill(d, []int{n}, C)
+		cols.project(w1, p)
+		v, s := make([]float64, H), make([]float64, H)
+		u, sum := make([]float64, C), make([]float64, C)
+		counts := make([]float64, H)
+		for t := 0; t < T-1; t++ {
+			// Readout: u_{t+1} = alpha*u_t + s_t W2 (s_t is the record before this step's update).
+			for c := 0; c < C; c++ {
+				h := 0.0
+				for j := 0; j < H; j++ {
+					if s[j] != 0 {
+						h += float64(w2.At(j, c))
+					}
+				}
+				u[c] = alpha*u[c] + h
+				sum[c] += u[c]
+			}
+			// Hidden layer, the notebook's update order.
+			for j := 0; j < H; j++ {
+				newV := (alpha*v[j] + float64(p[t*H+j])) * (1 - s[j])
+				s[j] = 0
+				if v[j]-Threshold > 0 {
+					s[j] = 1
+					if t+1 <= T-2 { // records 1..T-2 reach the readout
+						counts[j]++
+					}
+				}
+				v[j] = newV
+			}
+		}
+		r.Hidden[n], r.Readout[n] = counts, sum
+	}
+	return r, nil
+}
+
+// TuningCurves averages responses over IPD bins: curves[unit][bin] is the mean activity of a unit over
+// the samples whose IPD falls in bin (bins equal over [-90, 90) degrees); centres are the bin centres in
+// degrees. Empty bins are NaN.
+func TuningCurves(ipd []float64, activity [][]float64, bins int) (centres []float64, curves [][]float64, err error) {
+	if bins <= 0 {
+		return nil, nil, fmt.Errorf("snn: TuningCurves: %d bins, want > 0", bins)
+	}
+	if len(ipd) == 0 || len(ipd) != len(activity) {
+		return nil, nil, fmt.Errorf("snn: TuningCurves: %d IPDs and %d activity rows", len(ipd), len(activity))
+	}
+	units := len(activity[0])
+	sums := make([][]float64, units)
+	for u := range sums {
+		sums[u] = make([]float64, bins)
+	}
+	counts := make([]float64, bins)
+	for n, x := range ipd {
+		b := Discretise(x, bins)
+		counts[b]++
+		for u := 0; u < units; u++ {
+			sums[u][b] += activity[n][u]
+		}
+	}
+	centres = make([]float64, bins)
+	for b := range centres {
+		centres[b] = Degrees(Continuise(b, bins))
+	}
+	for u := range sums {
+		for b := range sums[u] {
+			if counts[b] == 0 {
+				sums[u][b] = math.NaN()
+			} else {
+				sums[u][b] /= counts[b]
+			}
+		}
+	}
+	return centres, sums, nil
+}
