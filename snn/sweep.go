@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -169,13 +170,31 @@ feed:
 }
 
 func (s *Sweep) cachePath(j sweepJob) (string, string) {
-	data, _ := json.Marshal(j.cfg)
-	sum := sha256.Sum256(data)
-	hash := hex.EncodeToString(sum[:8])
+	hash := configKey(j.cfg)
 	if s.CacheDir == "" {
 		return "", hash
 	}
 	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", j.key.Condition, j.key.Fraction, j.key.Seed, hash)), hash
+}
+
+// configKey identifies a configuration by its differences from DefaultConfig (the notebook's values, which
+// do not change): a hash of the sorted "field=value" pairs that differ. Fields added to Config later keep
+// the keys of cached runs valid as long as they are left at their defaults.
+func configKey(cfg Config) string {
+	var cur, def map[string]any
+	a, _ := json.Marshal(cfg)
+	b, _ := json.Marshal(DefaultConfig())
+	json.Unmarshal(a, &cur)
+	json.Unmarshal(b, &def)
+	var diffs []string
+	for k, v := range cur {
+		if fmt.Sprint(v) != fmt.Sprint(def[k]) {
+			diffs = append(diffs, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	sort.Strings(diffs)
+	sum := sha256.Sum256([]byte(strings.Join(diffs, "\n")))
+	return hex.EncodeToString(sum[:8])
 }
 
 func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend) (RunResult, bool, error) {

@@ -77,3 +77,16 @@ func TestSweepCachesAndResumes(t *testing.T) {
 		t.Errorf("damaged cache file: %v", err)
 	}
 }
+
+func TestConfigKey(t *testing.T) {
+	a, b := DefaultConfig(), DefaultConfig()
+	if configKey(a) != configKey(b) {
+		t.Error("equal configs, different keys")
+	}
+	b.Seed = 2
+	c := DefaultConfig()
+	c.InhibitoryFraction = 0.2
+	if configKey(a) == configKey(b) || configKey(a) == configKey(c) || configKey(b) == configKey(c) {
+		t.Error("different configs share a key")
+	}
+}
