@@ -173,6 +173,10 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		// Written before Config.DaleLayers existed, when Dale's law always covered both layers.
 		h.Config.DaleLayers = DaleBoth
 	}
+	if h.Config.SignParam == "" {
+		// Written before Config.SignParam existed, when |w| was the only parametrisation.
+		h.Config.SignParam = SignAbs
+	}
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}

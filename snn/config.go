@@ -49,6 +49,21 @@ const (
 	DaleHidden DaleLayers = "hidden"
 )
 
+// SignParam is how a sign-constrained layer maps its raw parameters w to effective weights.
+type SignParam string
+
+const (
+	// SignAbs is |w| * sign, the notebook's get_signed_weights.
+	SignAbs SignParam = "abs"
+	// SignReLU is max(w, 0) * sign: raw weights below 0 give exactly 0 and get no gradient ("culled").
+	SignReLU SignParam = "relu"
+	// SignSoftplus is softplus(w) * sign = log(1 + e^w) * sign: smooth, never exactly 0.
+	SignSoftplus SignParam = "softplus"
+	// SignClip is w * sign with w projected onto w >= 0 after every optimiser step (projected gradient
+	// descent); initial weights are |w|, as SignAbs starts.
+	SignClip SignParam = "clip"
+)
+
 // EarlyStopRule selects the early-stopping rule used by Train.
 type EarlyStopRule string
 
@@ -87,6 +102,7 @@ type Config struct {
 	InhibitoryFraction float64    // fraction of inhibitory presynaptic units, in [0, 1] (the notebook's IE_RATIO)
 	Layout             MaskLayout // which units are inhibitory (notebook: blocked)
 	DaleLayers         DaleLayers // which layers the law constrains (notebook: both)
+	SignParam          SignParam  // how raw parameters become signed weights (notebook: abs)
 
 	// Training.
 	LearningRate      float64       // Adam learning rate (notebook LR = 0.01)
@@ -125,6 +141,7 @@ func DefaultConfig() Config {
 		InhibitoryFraction: 0.5,
 		Layout:             MaskBlocked,
 		DaleLayers:         DaleBoth,
+		SignParam:          SignAbs,
 
 		LearningRate:      0.01,
 		AdamEpsilon:       1e-8,
@@ -203,6 +220,11 @@ func (c Config) Validate() error {
 	}
 	if c.DaleLayers != DaleBoth && c.DaleLayers != DaleInput && c.DaleLayers != DaleHidden {
 		bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q, %q or %q", DaleBoth, DaleInput, DaleHidden))
+	}
+	switch c.SignParam {
+	case SignAbs, SignReLU, SignSoftplus, SignClip:
+	default:
+		bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q, %q, %q or %q", SignAbs, SignReLU, SignSoftplus, SignClip))
 	}
 	positive("LearningRate", c.LearningRate)
 	positive("AdamEpsilon", c.AdamEpsilon)

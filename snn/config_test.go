@@ -74,6 +74,7 @@ func TestConfigValidate(t *testing.T) {
 		{"InhibitoryFraction", func(c *Config) { c.InhibitoryFraction = 1.5 }},
 		{"InhibitoryFraction", func(c *Config) { c.InhibitoryFraction = nan }},
 		{"Layout", func(c *Config) { c.Layout = "checkerboard" }},
+		{"SignParam", func(c *Config) { c.SignParam = "tanh" }},
 		{"DaleLayers", func(c *Config) { c.DaleLayers = "readout" }},
 		{"DaleLayers", func(c *Config) { c.DaleLayers = "" }},
 		{"LearningRate", func(c *Config) { c.LearningRate = 0 }},

@@ -1,6 +1,9 @@
 package snn
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Model is the notebook's network: input fibres -> LIF hidden layer -> leaky membrane-only readout.
 //
@@ -31,6 +34,37 @@ type History struct {
 	RestoredBest bool
 	// Steps is the number of optimiser steps taken.
 	Steps int
+	// Ledger has one entry per epoch: the state of the weights at its end.
+	Ledger []LedgerEntry
+}
+
+// LedgerEntry counts, at the end of an epoch, what happened to the weights of each layer.
+type LedgerEntry struct {
+	W1, W2 WeightLedger
+}
+
+// WeightLedger counts effective weights that are exactly 0, and those with 0 < |w| < 1e-4, and raw
+// parameters whose sign differs from their initial one (under |w| a raw weight can cross 0 without the
+// effective weight changing sign; under relu it dies there).
+type WeightLedger struct {
+	Zero, Tiny, Flipped int
+}
+
+// ledger computes the WeightLedger of a layer.
+func ledger(raw, init, eff Matrix) WeightLedger {
+	var l WeightLedger
+	for i, v := range eff.Data {
+		switch a := math.Abs(float64(v)); {
+		case a == 0:
+			l.Zero++
+		case a < 1e-4:
+			l.Tiny++
+		}
+		if (raw.Data[i] > 0) != (init.Data[i] > 0) {
+			l.Flipped++
+		}
+	}
+	return l
 }
 
 // NewModel validates cfg and returns an untrained model: weights uniform in +-1/sqrt(fan_in) drawn from
@@ -52,18 +86,30 @@ func NewModel(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.SignParam == SignClip { // start inside the feasible set w >= 0, as |w| does
+		if cfg.DaleOnInput() {
+			w1 = EffectiveParam(w1, Mask{Signs: ones(I)}, true, SignAbs)
+		}
+		if cfg.DaleOnHidden() {
+			w2 = EffectiveParam(w2, Mask{Signs: ones(H)}, true, SignAbs)
+		}
+	}
 	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: m1, Mask2: m2, InitW1: w1.Clone(), InitW2: w2.Clone()}, nil
 }
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden].
-func (m *Model) EffectiveW1() Matrix { return Effective(m.W1, m.Mask1, m.Config.DaleOnInput()) }
+func (m *Model) EffectiveW1() Matrix {
+	return EffectiveParam(m.W1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
+}
 
 // EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].
-func (m *Model) EffectiveW2() Matrix { return Effective(m.W2, m.Mask2, m.Config.DaleOnHidden()) }
+func (m *Model) EffectiveW2() Matrix {
+	return EffectiveParam(m.W2, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
+}
 
 // InitialEffectiveW1 is the effective input weights before training.
 func (m *Model) InitialEffectiveW1() Matrix {
-	return Effective(m.InitW1, m.Mask1, m.Config.DaleOnInput())
+	return EffectiveParam(m.InitW1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
 }
 
 // Clone returns a deep copy.
@@ -74,7 +120,8 @@ func (m *Model) Clone() *Model {
 	c.Mask2 = Mask{Signs: append([]float32(nil), m.Mask2.Signs...), Layout: m.Mask2.Layout}
 	c.History = History{TrainLoss: append([]float64(nil), m.History.TrainLoss...),
 		ValLoss: append([]float64(nil), m.History.ValLoss...), BestEpoch: m.History.BestEpoch,
-		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps}
+		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps,
+		Ledger: append([]LedgerEntry(nil), m.History.Ledger...)}
 	c.Ablated = append([]string(nil), m.Ablated...)
 	return &c
 }
@@ -105,4 +152,12 @@ func (m *Model) check() error {
 		}
 	}
 	return nil
+}
+
+func ones(n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
 }

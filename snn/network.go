@@ -36,14 +36,23 @@ func ReadoutWeights(numSteps int, alpha float64) []float64 {
 	return c
 }
 
-// effectiveWeights builds |w| * sign(row) (Dale's law) or w itself.
-func effectiveWeights(w *Node, signs []float32, dalesLaw bool) *Node {
+// effectiveWeights builds f(w) * sign(row) (Dale's law, f by the sign parametrisation) or w itself.
+func effectiveWeights(w *Node, signs []float32, dalesLaw bool, param SignParam) *Node {
 	if !dalesLaw {
 		return w
 	}
-	g := w.Graph()
-	s := Const(g, signs)
-	return Mul(Abs(w), InsertAxes(s, -1))
+	var f *Node
+	switch param {
+	case SignReLU:
+		f = Max(w, ZerosLike(w))
+	case SignSoftplus:
+		f = Softplus(w)
+	case SignClip:
+		f = w
+	default:
+		f = Abs(w)
+	}
+	return Mul(f, InsertAxes(Const(w.Graph(), signs), -1))
 }
 
 // chunkSteps is the number of time steps sliced at once from the input projection before slicing single

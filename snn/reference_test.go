@@ -124,8 +124,8 @@ func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
 	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
 	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
 		g := x.Graph()
-		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DaleOnInput())
-		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DaleOnHidden())
+		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DaleOnInput(), cfg.SignParam)
+		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DaleOnHidden(), cfg.SignParam)
 		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
 		opt.UpdateGraph(scope, g, loss)
 		return loss

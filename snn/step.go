@@ -51,7 +51,7 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 	grad, err := model.NewExec(backend, store, func(scope *model.Scope, p, y *Node) (*Node, *Node, *Node) {
 		g := p.Graph()
 		w2raw := v2.NodeValue(g)
-		w2 := effectiveWeights(w2raw, signs2, cfg.DaleOnHidden())
+		w2 := effectiveWeights(w2raw, signs2, cfg.DaleOnHidden(), cfg.SignParam)
 		loss := lossFromReadout(cfg, readoutFromCurrents(cfg, p, w2, B), y)
 		grads := Gradient(loss, p, w2raw)
 		return loss, grads[0], grads[1]
@@ -69,7 +69,7 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 		g := gW1eff.Graph()
 		w1raw := v1.NodeValue(g)
 		// d(loss)/d(w1) through w1eff = |w1|*sign, with GoMLX's own derivative of the layer map.
-		gW1 := Gradient(ReduceAllSum(Mul(effectiveWeights(w1raw, signs1, cfg.DaleOnInput()), StopGradient(gW1eff))), w1raw)[0]
+		gW1 := Gradient(ReduceAllSum(Mul(effectiveWeights(w1raw, signs1, cfg.DaleOnInput(), cfg.SignParam), StopGradient(gW1eff))), w1raw)[0]
 		_ = v2.NodeValue(g) // marks w2 as used by this graph, so that Adam updates it
 		byName := map[string]*Node{"w1": gW1, "w2": gW2}
 		var grads []*Node
@@ -82,6 +82,14 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 			panic(fmt.Sprintf("snn: the update graph found %d trainable variables, want w1 and w2", len(grads)))
 		}
 		opt.UpdateGraphWithGradients(scope, grads, dtypes.Float32)
+		if cfg.SignParam == SignClip { // projection onto the feasible set w >= 0 of the constrained layers
+			if cfg.DaleOnInput() {
+				v1.SetNodeValue(Max(v1.NodeValue(g), ZerosLike(w1raw)))
+			}
+			if cfg.DaleOnHidden() {
+				v2.SetNodeValue(Max(v2.NodeValue(g), ZerosLike(v2.NodeValue(g))))
+			}
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build update graph: %w", err)
@@ -96,7 +104,7 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	cfg := s.cfg
 	s.cols.fill(d, idx, cfg.NumClasses)
 	w1 := variableMatrix(s.v1, s.numInputs, s.numHidden)
-	s.cols.project(Effective(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput()), s.p)
+	s.cols.project(EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam), s.p)
 	pT := tensors.FromFlatDataAndDimensions(s.p, len(s.p)/s.numHidden, s.numHidden)
 	yT := tensors.FromFlatDataAndDimensions(s.cols.labels, len(s.cols.labels))
 	out, err := s.grad.Call(pT, yT)

@@ -37,6 +37,18 @@ func DaleConditions() []Condition {
 	return []Condition{{"both", on(DaleBoth)}, {"input", on(DaleInput)}, {"hidden", on(DaleHidden)}}
 }
 
+// SignConditions train with Dale's law on both layers under each sign parametrisation (named after it).
+func SignConditions() []Condition {
+	var cs []Condition
+	for _, p := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip} {
+		cs = append(cs, Condition{string(p), func(c Config, f float64) Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.SignParam = true, DaleBoth, f, p
+			return c
+		}})
+	}
+	return cs
+}
+
 // Unconstrained is the baseline without Dale's law (the fraction is ignored; sweep it at one fraction).
 var Unconstrained = Condition{"unconstrained", func(c Config, _ float64) Config {
 	c.DalesLaw = false

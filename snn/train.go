@@ -123,6 +123,8 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 		if math.IsNaN(valLoss) || math.IsInf(valLoss, 0) {
 			return nil, fmt.Errorf("snn: training diverged: validation loss is %v at epoch %d", valLoss, e+1)
 		}
+		out.History.Ledger = append(out.History.Ledger, LedgerEntry{
+			W1: ledger(out.W1, m.InitW1, out.EffectiveW1()), W2: ledger(out.W2, m.InitW2, out.EffectiveW2())})
 		out.History.TrainLoss = append(out.History.TrainLoss, sum/float64(steps))
 		out.History.ValLoss = append(out.History.ValLoss, valLoss)
 		isBest := valLoss < bestVal

@@ -56,18 +56,43 @@ func InitUniform(rows, cols int, rng *rand.Rand) Matrix {
 // (the notebook's get_signed_weights), so every outgoing weight of a presynaptic unit has that unit's
 // sign; with Dale's law off it returns a copy of w.
 func Effective(w Matrix, mask Mask, dalesLaw bool) Matrix {
+	return EffectiveParam(w, mask, dalesLaw, SignAbs)
+}
+
+// EffectiveParam is Effective with a choice of sign parametrisation: each row r is f(w[r, :]) * sign[r]
+// with f = |.| (SignAbs), max(., 0) (SignReLU), softplus (SignSoftplus) or the identity (SignClip, whose
+// raw weights are kept >= 0 by projection).
+func EffectiveParam(w Matrix, mask Mask, dalesLaw bool, param SignParam) Matrix {
 	e := w.Clone()
 	if !dalesLaw {
 		return e
 	}
+	f := signMap(param)
 	for r := 0; r < e.Rows; r++ {
 		s := mask.Signs[r]
 		for c := 0; c < e.Cols; c++ {
-			v := e.Data[r*e.Cols+c]
-			e.Data[r*e.Cols+c] = float32(math.Abs(float64(v))) * s
+			i := r*e.Cols + c
+			e.Data[i] = f(e.Data[i]) * s
 		}
 	}
 	return e
+}
+
+// signMap is the elementwise map of a sign parametrisation (float32, as the graph computes it).
+func signMap(param SignParam) func(float32) float32 {
+	switch param {
+	case SignReLU:
+		return func(v float32) float32 { return max(v, 0) }
+	case SignSoftplus:
+		return func(v float32) float32 {
+			// log(1 + e^v) = max(v, 0) + log1p(e^-|v|), stable for any v.
+			x := float64(v)
+			return float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
+		}
+	case SignClip:
+		return func(v float32) float32 { return v }
+	}
+	return func(v float32) float32 { return float32(math.Abs(float64(v))) }
 }
 
 // checkShape returns an error unless m is [rows, cols] with matching data.

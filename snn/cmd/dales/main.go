@@ -43,6 +43,7 @@ func run() error {
 	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
 	layers := flag.String("dale-layers", string(def.DaleLayers), "layers Dale's law constrains: both (the notebook), input or hidden")
 	noDale := flag.Bool("no-dale", false, "train without Dale's law (unconstrained weights)")
+	signParam := flag.String("sign-param", string(def.SignParam), "sign parametrisation: abs (the notebook), relu, softplus or clip")
 	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
 	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
 	flag.Parse()
@@ -75,7 +76,7 @@ func run() error {
 			cfg := def
 			cfg.Seed, cfg.InhibitoryFraction, cfg.Epochs = seed, f, *epochs
 			cfg.Layout, cfg.Phase = snn.MaskLayout(*layout), snn.PhaseMode(*phase)
-			cfg.DaleLayers, cfg.DalesLaw = snn.DaleLayers(*layers), !*noDale
+			cfg.DaleLayers, cfg.DalesLaw, cfg.SignParam = snn.DaleLayers(*layers), !*noDale, snn.SignParam(*signParam)
 			if err := cfg.Validate(); err != nil {
 				return err
 			}

@@ -28,7 +28,8 @@ func main() {
 
 func run() error {
 	def := snn.DefaultConfig()
-	conds := flag.String("conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained")
+	conds := flag.String("conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
+		"(sweep it at one fraction), or sign parametrisations abs, relu, softplus, clip")
 	fracs := flag.String("fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	seeds := flag.String("seeds", "1,2,3", "comma-separated seeds")
 	epochs := flag.Int("epochs", def.Epochs, "training epochs per run")
@@ -38,14 +39,14 @@ func run() error {
 	flag.Parse()
 
 	available := map[string]snn.Condition{}
-	for _, c := range append(snn.DaleConditions(), snn.Unconstrained) {
+	for _, c := range append(append(snn.DaleConditions(), snn.Unconstrained), snn.SignConditions()...) {
 		available[c.Name] = c
 	}
 	var cs []snn.Condition
 	for _, name := range strings.Split(*conds, ",") {
 		c, ok := available[strings.TrimSpace(name)]
 		if !ok {
-			return fmt.Errorf("-conditions: %q is unknown: want both, input, hidden or unconstrained", name)
+			return fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus or clip", name)
 		}
 		cs = append(cs, c)
 	}

@@ -1,0 +1,87 @@
+package snn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// Each parametrisation's map, by hand (softplus values log(1 + e^w) from a calculator), on a row of
+// sign +1 and the same row with sign -1; and the graph's map agrees with the Go one.
+func TestSignParams(t *testing.T) {
+	w := Matrix{Rows: 2, Cols: 4, Data: []float32{-0.5, 0, 0.25, 2, -0.5, 0, 0.25, 2}}
+	mask := Mask{Signs: []float32{1, -1}}
+	want := map[SignParam][]float64{
+		SignAbs:      {0.5, 0, 0.25, 2},
+		SignReLU:     {0, 0, 0.25, 2},
+		SignSoftplus: {0.47407698418010663, 0.6931471805599453, 0.8259394198788436, 2.1269280110429727},
+		SignClip:     {-0.5, 0, 0.25, 2},
+	}
+	for param, row := range want {
+		got := EffectiveParam(w, mask, true, param)
+		exec := MustNewExec(gobackend.GetBackend(), func(x *Node) *Node { return effectiveWeights(x, mask.Signs, true, param) })
+		out, err := exec.Call(matrixTensor(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		graph := tensors.MustCopyFlatData[float32](out[0])
+		for c, v := range row {
+			for r, s := range []float64{1, -1} {
+				i := r*4 + c
+				if math.Abs(float64(got.Data[i])-s*v) > 1e-7 {
+					t.Errorf("%s: Go f(%v) * %v = %v, want %v", param, w.Data[i], s, got.Data[i], s*v)
+				}
+				if math.Abs(float64(graph[i])-float64(got.Data[i])) > 1e-6 {
+					t.Errorf("%s: graph %v, Go %v at %d", param, graph[i], got.Data[i], i)
+				}
+			}
+		}
+	}
+}
+
+// Every parametrisation keeps Dale's signs through training; clip keeps its raw weights >= 0; the
+// ledger has an entry per epoch; relu starts with about half of its input weights at exactly 0.
+func TestSignParamsTraining(t *testing.T) {
+	for _, param := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip} {
+		cfg := tinyConfig()
+		cfg.SignParam, cfg.InhibitoryFraction = param, 0.2
+		_, m := tinyRun(t, cfg)
+		for _, l := range []struct {
+			w    Matrix
+			mask Mask
+		}{{m.EffectiveW1(), m.Mask1}, {m.EffectiveW2(), m.Mask2}} {
+			for r := 0; r < l.w.Rows; r++ {
+				for c := 0; c < l.w.Cols; c++ {
+					if l.w.At(r, c)*l.mask.Signs[r] < 0 {
+						t.Fatalf("%s: effective weight [%d,%d] = %v against sign %v", param, r, c, l.w.At(r, c), l.mask.Signs[r])
+					}
+				}
+			}
+		}
+		if len(m.History.Ledger) != cfg.Epochs {
+			t.Fatalf("%s: %d ledger entries for %d epochs", param, len(m.History.Ledger), cfg.Epochs)
+		}
+		last := m.History.Ledger[cfg.Epochs-1]
+		switch param {
+		case SignClip:
+			for _, w := range [][]float32{m.W1.Data, m.W2.Data} {
+				for _, v := range w {
+					if v < 0 {
+						t.Fatalf("clip: raw weight %v < 0 after projection", v)
+					}
+				}
+			}
+		case SignReLU:
+			if frac := float64(last.W1.Zero) / float64(len(m.W1.Data)); frac < 0.3 {
+				t.Errorf("relu: %.0f%% of the input weights at exactly 0, expected about half", 100*frac)
+			}
+		case SignSoftplus:
+			if last.W1.Zero != 0 {
+				t.Errorf("softplus: %d effective weights exactly 0", last.W1.Zero)
+			}
+		}
+	}
+}
