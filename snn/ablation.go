@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"slices"
+
+	"github.com/gomlx/compute"
 )
 
 // Cut names a set of input rows (presynaptic fibres) to remove from a trained model.
@@ -97,4 +99,36 @@ func AblateCut(m *Model, cut Cut, seed uint64) (*Model, []int, error) {
 	}
 	a, err := AblateInputs(m, rows, string(cut))
 	return a, rows, err
+}
+
+// AblationMetrics applies every named cut to the trained model of x and returns the test accuracy of
+// each ("ablate_<cut>"), for Sweep.Extra.
+func AblationMetrics(x *Experiment) (map[string]float64, error) {
+	res, err := x.Ablate(Cuts, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, r := range res {
+		out["ablate_"+string(r.Cut)] = r.TestEval.Accuracy
+	}
+	return out, nil
+}
+
+// HiddenAblationCurve silences the hidden units one at a time (on copies of m) and returns the accuracy
+// on d without each unit, in unit order: the per-unit importance of the hidden layer.
+func HiddenAblationCurve(m *Model, d *Dataset, backend compute.Backend) ([]float64, error) {
+	out := make([]float64, m.Config.NumHidden)
+	for u := range out {
+		a, err := AblateHidden(m, []int{u}, fmt.Sprintf("hidden unit %d", u))
+		if err != nil {
+			return nil, err
+		}
+		ev, err := Evaluate(a, d, backend)
+		if err != nil {
+			return nil, err
+		}
+		out[u] = ev.Accuracy
+	}
+	return out, nil
 }

@@ -83,3 +83,23 @@ func TestAblationLeavesModelIntact(t *testing.T) {
 		t.Error("hidden unit -1 accepted")
 	}
 }
+
+func TestHiddenAblationCurve(t *testing.T) {
+	_, m := tinyRun(t, tinyConfig())
+	d, _ := GenerateStimulus(m.Config, 32, 4, 1)
+	curve, err := HiddenAblationCurve(m, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := Evaluate(m, d, nil)
+	if len(curve) != m.Config.NumHidden {
+		t.Fatalf("%d points for %d hidden units", len(curve), m.Config.NumHidden)
+	}
+	differs := false
+	for _, a := range curve {
+		differs = differs || a != full.Accuracy
+	}
+	if !differs {
+		t.Error("silencing any single hidden unit never changed the accuracy")
+	}
+}

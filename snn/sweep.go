@@ -71,6 +71,8 @@ type RunResult struct {
 	Epochs        int     `json:"epochs"`
 	Seconds       float64 `json:"seconds"`
 	ConfigHash    string  `json:"config_hash"`
+	// Extra holds the metrics of Sweep.Extra (for example ablation accuracies), cached with the run.
+	Extra map[string]float64 `json:"extra,omitempty"`
 }
 
 // Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
@@ -88,6 +90,9 @@ type Sweep struct {
 	Backend compute.Backend
 	// OnRun, if set, is called after each run with the number done so far and whether it came from the cache.
 	OnRun func(done, total int, r RunResult, cached bool)
+	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra). Use a cache
+	// folder of its own for sweeps with different Extra functions.
+	Extra func(x *Experiment) (map[string]float64, error)
 }
 
 type sweepJob struct {
@@ -226,8 +231,13 @@ func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend)
 		return RunResult{}, false, fmt.Errorf("snn: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
 	}
 	r := RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
-		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss),
-		Seconds: time.Since(start).Seconds(), ConfigHash: hash}
+		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash}
+	if s.Extra != nil {
+		if r.Extra, err = s.Extra(x); err != nil {
+			return RunResult{}, false, fmt.Errorf("snn: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+		}
+	}
+	r.Seconds = time.Since(start).Seconds()
 	if path != "" {
 		data, _ := json.MarshalIndent(r, "", " ")
 		tmp := path + ".tmp"
@@ -250,6 +260,19 @@ type SweepRow struct {
 	// CI95 is the half-width of the 95% confidence interval of the mean (Student's t, n-1 degrees of
 	// freedom); NaN with a single seed.
 	CI95 float64
+}
+
+// SummariseMetric is Summarise for one of the Extra metrics instead of the test accuracy; runs without
+// the metric are left out.
+func SummariseMetric(results []RunResult, metric string) []SweepRow {
+	var rs []RunResult
+	for _, r := range results {
+		if v, ok := r.Extra[metric]; ok {
+			r.TestAccuracy = v
+			rs = append(rs, r)
+		}
+	}
+	return Summarise(rs)
 }
 
 // Summarise groups results by condition (in order of first appearance) and fraction (ascending).

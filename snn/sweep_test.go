@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestSweepCachesAndResumes(t *testing.T) {
 		t.Errorf("the second run trained %d runs instead of reading the cache", trained)
 	}
 	for i := range first {
-		if first[i] != second[i] {
+		if !reflect.DeepEqual(first[i], second[i]) {
 			t.Errorf("run %d: %+v, then from the cache %+v", i, first[i], second[i])
 		}
 	}
@@ -88,5 +89,32 @@ func TestConfigKey(t *testing.T) {
 	c.InhibitoryFraction = 0.2
 	if configKey(a) == configKey(b) || configKey(a) == configKey(c) || configKey(b) == configKey(c) {
 		t.Error("different configs share a key")
+	}
+}
+
+// Extra metrics (here the ablation accuracies) are computed per run, cached and summarised.
+func TestSweepExtra(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	s := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.2}, Seeds: []uint64{1, 2},
+		CacheDir: t.TempDir(), Backend: gobackend.GetBackend(), Extra: AblationMetrics}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		for _, c := range Cuts {
+			if v, ok := r.Extra["ablate_"+string(c)]; !ok || v < 0 || v > 1 {
+				t.Errorf("run %+v: ablate_%s = %v, %v", r.RunKey, c, v, ok)
+			}
+		}
+	}
+	again, _ := s.Run(context.Background())
+	if again[0].Extra["ablate_notebook"] != res[0].Extra["ablate_notebook"] {
+		t.Error("cached extra metrics differ")
+	}
+	rows := SummariseMetric(res, "ablate_excitatory")
+	if len(rows) != 1 || len(rows[0].Accuracies) != 2 {
+		t.Errorf("summary of ablate_excitatory: %+v", rows)
 	}
 }

@@ -36,6 +36,8 @@ func run() error {
 	layout := flag.String("layout", string(def.Layout), "Dale mask layout: blocked or random")
 	cache := flag.String("cache", "out/sweep", "folder caching each run (resume); empty: no cache")
 	workers := flag.Int("workers", 0, "runs trained at once (0: one per core)")
+	ablation := flag.Bool("ablation", false, "also apply the notebook's cut and its controls to each trained run "+
+		"(use a -cache folder of its own)")
 	flag.Parse()
 
 	available := map[string]snn.Condition{}
@@ -75,12 +77,25 @@ func run() error {
 			fmt.Fprintf(os.Stderr, "[%d/%d] %-13s fraction %.2f seed %d: test %.1f%% (%s)\n", done, total,
 				r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
 		}}
+	if *ablation {
+		s.Extra = snn.AblationMetrics
+	}
 	results, err := s.Run(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%-13s %8s %4s %8s %8s   %s\n", "condition", "fraction", "n", "mean %", "95% CI", "per seed")
-	for _, r := range snn.Summarise(results) {
+	printRows("test accuracy", snn.Summarise(results))
+	if *ablation {
+		for _, c := range snn.Cuts {
+			printRows("test accuracy after the "+string(c)+" cut", snn.SummariseMetric(results, "ablate_"+string(c)))
+		}
+	}
+	return nil
+}
+
+func printRows(title string, rows []snn.SweepRow) {
+	fmt.Printf("\n%s\n%-13s %8s %4s %8s %8s   %s\n", title, "condition", "fraction", "n", "mean %", "95% CI", "per seed")
+	for _, r := range rows {
 		per := make([]string, len(r.Accuracies))
 		for i, a := range r.Accuracies {
 			per[i] = fmt.Sprintf("%.1f", 100*a)
@@ -91,7 +106,6 @@ func run() error {
 		}
 		fmt.Printf("%-13s %8.2f %4d %8.1f %8s   %s\n", r.Condition, r.Fraction, len(r.Accuracies), 100*r.Mean, ci, strings.Join(per, " "))
 	}
-	return nil
 }
 
 // parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9).
