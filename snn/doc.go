@@ -62,6 +62,15 @@
 // best weights). The notebook's ablation mutates its trained weights in place; AblateInputs works on a
 // copy, and Cuts adds matched controls (as many excitatory rows; random rows).
 //
+// # Beyond the notebook
+//
+// Config.DaleLayers restricts Dale's law to one layer; Config.SignParam replaces |w| by relu, softplus or a
+// projected clip, with History.Ledger counting weights at exactly 0, below 1e-4 and raw sign flips per
+// epoch. AssignmentReport shows how the E/I assignment splits over ears and phase delays, SignImage what
+// the notebook's sign images really show, Sweep runs cached, resumable, parallel grids of conditions x
+// fractions x seeds with 95% confidence intervals (Summarise), AblationMetrics and HiddenAblationCurve
+// measure ablations with controls, and Simulate with TuningCurves gives response curves against IPD.
+//
 // # Backends
 //
 // GoMLX's pure-Go backend is the default and needs neither cgo nor any environment variable. XLA is

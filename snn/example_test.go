@@ -39,3 +39,15 @@ func ExampleLoadCheckpoint() {
 	fmt.Println(err)
 	// Output: snn: load checkpoint "no/such/model.ckpt": open no/such/model.ckpt: no such file or directory
 }
+
+// The notebook's blocked mask at fraction 0.5 confounds the sign of an input fibre with its ear.
+func ExampleAssignmentReport() {
+	m, _ := snn.NewModel(snn.DefaultConfig())
+	fmt.Print(snn.AssignmentReport(m))
+	// Output:
+	// class        left right   phase-delay quarters (Q1..Q4)
+	// inhibitory    100     0   25 25 25 25
+	// excitatory      0   100   25 25 25 25
+	// warning: all 100 inhibitory input fibres come from the left ear: sign and ear are confounded (use MaskRandom to separate them)
+	// warning: all 100 excitatory input fibres come from the right ear: sign and ear are confounded (use MaskRandom to separate them)
+}
