@@ -170,6 +170,15 @@ type AblationGroup struct {
 // its matched controls, with a dashed chance line; with several seeds per condition the bar is the mean
 // and the error bar +-1 standard deviation over seeds.
 func AblationBars(groups []AblationGroup, numClasses int) (*Figure, error) {
+	return ablationBars(groups, numClasses, false)
+}
+
+// AblationBarsCI is AblationBars with 95% confidence intervals of the mean (Student's t) as error bars.
+func AblationBarsCI(groups []AblationGroup, numClasses int) (*Figure, error) {
+	return ablationBars(groups, numClasses, true)
+}
+
+func ablationBars(groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
 	bars := make([]Bar, len(groups))
 	multi := false
 	for i, g := range groups {
@@ -177,11 +186,17 @@ func AblationBars(groups []AblationGroup, numClasses int) (*Figure, error) {
 			return nil, fmt.Errorf("plots: AblationBars: condition %q has no accuracies", g.Label)
 		}
 		mean, sd := meanSD(g.Accuracies)
+		if ci && len(g.Accuracies) > 1 {
+			_, sd = snn.MeanCI95(g.Accuracies)
+		}
 		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
 		multi = multi || len(g.Accuracies) > 1
 	}
 	title := "Test accuracy after ablation"
-	if multi {
+	switch {
+	case multi && ci:
+		title += " (mean, 95% CI over seeds)"
+	case multi:
 		title += " (mean +- 1 SD over seeds)"
 	}
 	p, err := Bars(title, "Test accuracy (%)", bars, 100/float64(numClasses), "chance")

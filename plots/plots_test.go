@@ -326,3 +326,20 @@ func TestTuningFigure(t *testing.T) {
 	}
 	checkFigure(t, "tuning", f, "Hidden units (red E, blue I)", "Readout units", "IPD (deg)", "excitatory", "inhibitory")
 }
+
+func TestLedgerAndCIBars(t *testing.T) {
+	h := func(z int) snn.History {
+		return snn.History{Ledger: []snn.LedgerEntry{{W1: snn.WeightLedger{Zero: z, Tiny: 1, Flipped: 10}},
+			{W1: snn.WeightLedger{Zero: z + 5, Tiny: 2, Flipped: 20}}}}
+	}
+	f, err := LedgerFigure(map[string]snn.History{"abs": h(0), "relu": h(3000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "ledger", f, "Effective weights exactly 0", "Raw weights that changed sign", "abs", "relu", "Epoch")
+	f, err = AblationBarsCI([]AblationGroup{{"none", []float64{0.7, 0.72, 0.75}}, {"notebook", []float64{0.1, 0.12, 0.11}}}, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "CI bars", f, "95% CI", "none", "notebook")
+}

@@ -2,7 +2,10 @@ package snn
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"reflect"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -154,4 +157,25 @@ func (x *Experiment) evaluate(backend compute.Backend) (err error) {
 	}
 	x.TestEval, err = Evaluate(x.Trained, x.Test, backend)
 	return err
+}
+
+// TrainOrLoad returns the model trained with cfg: loaded from the checkpoint at path when that file holds
+// a model of exactly this configuration, else trained on GenerateData(cfg) and saved there. loaded
+// reports which. A checkpoint of another configuration is replaced; a damaged one is an error.
+func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions) (m *Model, loaded bool, err error) {
+	if old, err := LoadCheckpoint(path); err == nil {
+		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 {
+			return old, true, nil
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, err
+	}
+	x, err := RunExperiment(ctx, cfg, opts)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := SaveCheckpoint(path, x.Trained); err != nil {
+		return nil, false, err
+	}
+	return x.Trained, false, nil
 }

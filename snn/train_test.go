@@ -265,3 +265,22 @@ func TestDaleOnOneLayer(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainOrLoad(t *testing.T) {
+	cfg := tinyConfig()
+	path := t.TempDir() + "/m.ckpt"
+	opts := TrainOptions{Backend: gobackend.GetBackend()}
+	a, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts)
+	if err != nil || loaded {
+		t.Fatalf("first call: loaded=%v err=%v, want a trained model", loaded, err)
+	}
+	b, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts)
+	if err != nil || !loaded || !slices.Equal(a.W1.Data, b.W1.Data) {
+		t.Fatalf("second call: loaded=%v err=%v, want the saved model", loaded, err)
+	}
+	cfg.Seed = 9
+	c, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts)
+	if err != nil || loaded || c.Config.Seed != 9 {
+		t.Fatalf("other config: loaded=%v err=%v, want a new training", loaded, err)
+	}
+}

@@ -1,0 +1,51 @@
+package plots
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// LedgerFigure draws, per epoch and per sign parametrisation (map key), the input-layer weights that are
+// exactly 0, those with 0 < |w| < 1e-4, and the raw parameters whose sign flipped since initialisation
+// (snn.History.Ledger), one panel each.
+func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
+	if len(histories) == 0 {
+		return nil, fmt.Errorf("plots: LedgerFigure: no histories")
+	}
+	names := make([]string, 0, len(histories))
+	for n := range histories {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	f := NewFigure(1, 3, 12, 3.8)
+	for k, panel := range []struct {
+		title string
+		get   func(snn.WeightLedger) int
+	}{
+		{"Effective weights exactly 0", func(l snn.WeightLedger) int { return l.Zero }},
+		{"Effective weights 0 < |w| < 1e-4", func(l snn.WeightLedger) int { return l.Tiny }},
+		{"Raw weights that changed sign", func(l snn.WeightLedger) int { return l.Flipped }},
+	} {
+		var series []Series
+		for _, n := range names {
+			h := histories[n]
+			if len(h.Ledger) == 0 {
+				return nil, fmt.Errorf("plots: LedgerFigure: %q has no ledger", n)
+			}
+			y := make([]float64, len(h.Ledger))
+			x := make([]float64, len(h.Ledger))
+			for e, l := range h.Ledger {
+				x[e], y[e] = float64(e+1), float64(panel.get(l.W1))
+			}
+			series = append(series, Series{Name: n, X: x, Y: y})
+		}
+		p, err := Lines(panel.title, "Epoch", "Input weights", series...)
+		if err != nil {
+			return nil, err
+		}
+		f.Set(0, k, PlotPanel{p})
+	}
+	return f, nil
+}
