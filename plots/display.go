@@ -52,3 +52,14 @@ func Printf(format string, args ...any) {
 	}
 	gonbui.DisplayHTML(`<pre style="margin:0">` + html.EscapeString(text) + `</pre>`)
 }
+
+// Markdown shows a paragraph of Markdown in a GoNB notebook (in order with figures, like Printf), or
+// prints it to stdout outside a notebook.
+func Markdown(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	if !gonbui.IsNotebook {
+		fmt.Println(text)
+		return
+	}
+	gonbui.DisplayMarkdown(text)
+}

@@ -170,15 +170,17 @@ type AblationGroup struct {
 // its matched controls, with a dashed chance line; with several seeds per condition the bar is the mean
 // and the error bar +-1 standard deviation over seeds.
 func AblationBars(groups []AblationGroup, numClasses int) (*Figure, error) {
-	return ablationBars(groups, numClasses, false)
+	return AccuracyBars("Test accuracy after ablation", groups, numClasses, false)
 }
 
 // AblationBarsCI is AblationBars with 95% confidence intervals of the mean (Student's t) as error bars.
 func AblationBarsCI(groups []AblationGroup, numClasses int) (*Figure, error) {
-	return ablationBars(groups, numClasses, true)
+	return AccuracyBars("Test accuracy after ablation", groups, numClasses, true)
 }
 
-func ablationBars(groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
+// AccuracyBars draws test accuracy (%) per condition with a chance line: the mean over seeds with error
+// bars of +-1 SD, or with ci of the 95% confidence interval of the mean; the title says which.
+func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
 	bars := make([]Bar, len(groups))
 	multi := false
 	for i, g := range groups {
@@ -192,7 +194,6 @@ func ablationBars(groups []AblationGroup, numClasses int, ci bool) (*Figure, err
 		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
 		multi = multi || len(g.Accuracies) > 1
 	}
-	title := "Test accuracy after ablation"
 	switch {
 	case multi && ci:
 		title += " (mean, 95% CI over seeds)"
