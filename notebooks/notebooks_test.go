@@ -116,8 +116,6 @@ func reportLines(path string) []*regexp.Regexp {
 // the notebooks' helpers built on it.
 var figureCall = regexp.MustCompile(`\b(Show|trainAndSave|analyse|weightImages)\(`)
 
-// Helpers of the notebooks that show figures are matched by name above; plots.Show covers the rest.
-
 func notebooks(t *testing.T) []string {
 	paths, err := filepath.Glob("*.ipynb")
 	if err != nil || len(paths) == 0 {
