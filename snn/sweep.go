@@ -49,6 +49,19 @@ func SignConditions() []Condition {
 	return cs
 }
 
+// LayoutConditions train with Dale's law on both layers with the notebook's blocked mask ("blocked") and
+// with a random one ("random").
+func LayoutConditions() []Condition {
+	var cs []Condition
+	for _, l := range []MaskLayout{MaskBlocked, MaskRandom} {
+		cs = append(cs, Condition{string(l), func(c Config, f float64) Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.Layout = true, DaleBoth, f, l
+			return c
+		}})
+	}
+	return cs
+}
+
 // Unconstrained is the baseline without Dale's law (the fraction is ignored; sweep it at one fraction).
 var Unconstrained = Condition{"unconstrained", func(c Config, _ float64) Config {
 	c.DalesLaw = false

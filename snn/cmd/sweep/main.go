@@ -29,7 +29,7 @@ func main() {
 func run() error {
 	def := snn.DefaultConfig()
 	conds := flag.String("conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
-		"(sweep it at one fraction), or sign parametrisations abs, relu, softplus, clip")
+		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, or mask layouts blocked, random")
 	fracs := flag.String("fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	seeds := flag.String("seeds", "1,2,3", "comma-separated seeds")
 	epochs := flag.Int("epochs", def.Epochs, "training epochs per run")
@@ -41,14 +41,15 @@ func run() error {
 	flag.Parse()
 
 	available := map[string]snn.Condition{}
-	for _, c := range append(append(snn.DaleConditions(), snn.Unconstrained), snn.SignConditions()...) {
+	all := append(append(snn.DaleConditions(), snn.Unconstrained), snn.SignConditions()...)
+	for _, c := range append(all, snn.LayoutConditions()...) {
 		available[c.Name] = c
 	}
 	var cs []snn.Condition
 	for _, name := range strings.Split(*conds, ",") {
 		c, ok := available[strings.TrimSpace(name)]
 		if !ok {
-			return fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus or clip", name)
+			return fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, blocked or random", name)
 		}
 		cs = append(cs, c)
 	}
