@@ -3,7 +3,7 @@ GO ?= go
 GOBIN := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: setup vet test notebooks protocol bench
+.PHONY: setup vet test notebooks protocol bench results
 
 # Jupyter (Debian), GoNB and goimports (pinned), the gonb kernel. Idempotent.
 setup:
@@ -30,3 +30,12 @@ protocol:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./snn/
+
+# The controlled experiments behind notebooks/drafts/dales_law_controls.ipynb (issue 7), each run cached in
+# notebooks/results/ so that an interrupted run resumes: about 2 hours on 2 cores from scratch.
+SWEEP = $(GO) run ./snn/cmd/sweep -workers 2
+results:
+	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3 -cache notebooks/results/sweep
+	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3 -cache notebooks/results/sweep
+	$(SWEEP) -conditions blocked,random -fractions 0.5,0.2 -seeds 1,2,3,4,5 -ablation -cache notebooks/results/ablation
+	$(SWEEP) -conditions abs,relu,softplus,clip -fractions 0.5 -seeds 1,2,3 -cache notebooks/results/signs
