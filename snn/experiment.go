@@ -91,7 +91,8 @@ type AblationResult struct {
 
 // Ablate applies each cut to the trained model (on copies) and evaluates the result on the training and
 // test sets; the trained model is left untouched. The notebook's cut is CutNotebook; CutExcitatory and
-// CutRandom are its matched controls.
+// CutRandom are its matched controls. (The notebook draws a fresh test set for its ablation; here the
+// experiment's own test set is reused, so intact and ablated models are scored on the same samples.)
 func (x *Experiment) Ablate(cuts []Cut, backend compute.Backend) ([]AblationResult, error) {
 	var out []AblationResult
 	for _, c := range cuts {
