@@ -64,7 +64,8 @@ func ExperimentFigures(x *snn.Experiment, ablation []snn.AblationResult) ([]Name
 		for _, r := range ablation {
 			groups = append(groups, AblationGroup{string(r.Cut), []float64{r.TestEval.Accuracy}})
 		}
-		f, err = AblationBars(groups, x.Config.NumClasses)
+		f, err = AccuracyBars(fmt.Sprintf("Test accuracy after ablation (fraction %.1f, %s mask, seed %d)",
+			x.Config.InhibitoryFraction, x.Config.Layout, x.Config.Seed), groups, x.Config.NumClasses, false)
 		if err := add("ablation_bars", f, err); err != nil {
 			return nil, err
 		}
