@@ -31,8 +31,8 @@ protocol:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./snn/
 
-# The controlled experiments behind notebooks/drafts/dales_law_controls.ipynb (issue 7), each run cached in
-# notebooks/results/ so that an interrupted run resumes: about 2 hours on 2 cores from scratch.
+# The controlled experiments behind notebooks/dales_law_controls.ipynb, each run cached in notebooks/results/
+# so that an interrupted run resumes: about 2.5 hours on 2 cores from scratch, nothing with the committed cache.
 SWEEP = $(GO) run ./snn/cmd/sweep -workers 2
 results:
 	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3 -cache notebooks/results/sweep

@@ -58,16 +58,17 @@ func readNotebook(t *testing.T, path string) *notebook {
 
 // summary is what a notebook's outputs hold.
 type summary struct {
-	allText string // stream and text outputs, in order
-	images  []int  // number of image outputs per cell
-	errors  []string
+	allText  string   // stream and text outputs, in order
+	cellText []string // the same per cell
+	images   []int    // number of image outputs per cell
+	errors   []string
 }
 
 func summarise(nb *notebook) summary {
 	var s summary
 	var b strings.Builder
 	for i, c := range nb.Cells {
-		n := 0
+		n, start := 0, b.Len()
 		for _, o := range c.Outputs {
 			switch o.OutputType {
 			case "error":
@@ -92,6 +93,7 @@ func summarise(nb *notebook) summary {
 			}
 		}
 		s.images = append(s.images, n)
+		s.cellText = append(s.cellText, b.String()[start:])
 	}
 	s.allText = b.String()
 	return s
@@ -101,7 +103,7 @@ func summarise(nb *notebook) summary {
 // computed conclusions for the others.
 func reportLines(path string) []*regexp.Regexp {
 	if filepath.Base(path) != "dales_law.ipynb" {
-		return []*regexp.Regexp{regexp.MustCompile(`Conclusion\.\*{0,2} .*\d`)}
+		return []*regexp.Regexp{conclusion}
 	}
 	return []*regexp.Regexp{
 		regexp.MustCompile(`Chance accuracy level: 8\.3%`),
@@ -110,6 +112,34 @@ func reportLines(path string) []*regexp.Regexp {
 		regexp.MustCompile(`Test classifier accuracy: \d+\.\d%`),
 		regexp.MustCompile(`Test absolute error: \d+\.\d deg`),
 	}
+}
+
+// conclusion is a computed conclusion: the bold lead and at least one number.
+var conclusion = regexp.MustCompile(`Conclusion\.\*{0,2} .*\d`)
+
+// sectionsWithoutConclusion lists the level-2 sections ("## ...") of an analysis notebook whose code
+// cells print no conclusion; dales_law mirrors the original and has none.
+func sectionsWithoutConclusion(path string, nb *notebook, s summary) []string {
+	if filepath.Base(path) == "dales_law.ipynb" {
+		return nil
+	}
+	var missing []string
+	section, found := "", true
+	for i, c := range nb.Cells {
+		if src := text(c.Source); c.CellType == "markdown" && strings.HasPrefix(src, "## ") {
+			if !found {
+				missing = append(missing, section)
+			}
+			section, found = strings.SplitN(src, "\n", 2)[0], false
+		}
+		if conclusion.MatchString(s.cellText[i]) {
+			found = true
+		}
+	}
+	if !found {
+		missing = append(missing, section)
+	}
+	return missing
 }
 
 // figureCall matches the calls in a cell's executed part (after %%) that show figures: plots.Show and
@@ -149,6 +179,9 @@ func TestCommittedNotebooks(t *testing.T) {
 			if !re.MatchString(s.allText) {
 				t.Errorf("%s: no line matching %q in the outputs", p, re)
 			}
+		}
+		for _, sec := range sectionsWithoutConclusion(p, nb, s) {
+			t.Errorf("%s: section %q ends without a computed conclusion", p, sec)
 		}
 		if m := machinePath.FindString(s.allText); m != "" {
 			t.Errorf("%s: outputs contain a machine-specific path (%q)", p, m)
@@ -247,6 +280,9 @@ func TestExecuteNotebooks(t *testing.T) {
 					t.Errorf("no line matching %q in the outputs", re)
 				}
 			}
+			for _, sec := range sectionsWithoutConclusion(p, got, s) {
+				t.Errorf("section %q ends without a computed conclusion", sec)
+			}
 			committed := summarise(readNotebook(t, p))
 			if len(committed.images) != len(s.images) {
 				t.Fatalf("executed notebook has %d cells, the committed one %d", len(s.images), len(committed.images))
@@ -273,4 +309,29 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
+}
+
+// The section check flags a section whose cells print no conclusion, and only that one.
+func TestSectionsWithoutConclusion(t *testing.T) {
+	raw := `{"cells": [
+		{"cell_type": "markdown", "source": "# Title"},
+		{"cell_type": "markdown", "source": ["## 1. First\n", "text"]},
+		{"cell_type": "code", "source": "%%", "outputs": [{"output_type": "display_data", "data": {"text/markdown": "**Conclusion.** 3 of 4."}}]},
+		{"cell_type": "markdown", "source": "## 2. Second"},
+		{"cell_type": "code", "source": "%%", "outputs": [{"output_type": "display_data", "data": {"text/markdown": "**Conclusion.** none"}}]},
+		{"cell_type": "markdown", "source": "### 2b. Sub"},
+		{"cell_type": "markdown", "source": "## 3. Third"},
+		{"cell_type": "code", "source": "%%", "outputs": [{"output_type": "stream", "name": "stdout", "text": "**Conclusion.** 12%"}]}
+	]}`
+	var nb notebook
+	if err := json.Unmarshal([]byte(raw), &nb); err != nil {
+		t.Fatal(err)
+	}
+	got := sectionsWithoutConclusion("x.ipynb", &nb, summarise(&nb))
+	if len(got) != 1 || got[0] != "## 2. Second" {
+		t.Errorf("sections without conclusion = %q, want [\"## 2. Second\"] (its conclusion has no number)", got)
+	}
+	if got := sectionsWithoutConclusion("dales_law.ipynb", &nb, summarise(&nb)); got != nil {
+		t.Errorf("dales_law.ipynb mirrors the original and is not checked; got %q", got)
+	}
 }

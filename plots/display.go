@@ -10,6 +10,9 @@ import (
 // NotebookDPI is the resolution of figures shown by Show: matplotlib's notebook default.
 const NotebookDPI = 100
 
+// Every display below waits (gonbui.Sync) until GoNB has received it: GoNB does not flush the display
+// pipe when a cell's program exits, and a cell's last output was seen lost without it.
+
 // Show displays the figure inline in a GoNB notebook as a PNG at NotebookDPI (saved in the .ipynb as
 // image/png, which renders wherever notebooks are shown); outside a notebook it does nothing. Errors
 // are returned.
@@ -19,6 +22,7 @@ func Show(f *Figure) error {
 		return err
 	}
 	gonbui.DisplayPNG(png)
+	gonbui.Sync()
 	return nil
 }
 
@@ -29,6 +33,7 @@ func ShowSVG(f *Figure) error {
 		return err
 	}
 	gonbui.DisplaySVG(string(svg))
+	gonbui.Sync()
 	return nil
 }
 
@@ -51,6 +56,7 @@ func Printf(format string, args ...any) {
 		return
 	}
 	gonbui.DisplayHTML(`<pre style="margin:0">` + html.EscapeString(text) + `</pre>`)
+	gonbui.Sync()
 }
 
 // Markdown shows a paragraph of Markdown in a GoNB notebook (in order with figures, like Printf), or
@@ -62,4 +68,5 @@ func Markdown(format string, args ...any) {
 		return
 	}
 	gonbui.DisplayMarkdown(text)
+	gonbui.Sync()
 }
