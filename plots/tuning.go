@@ -11,7 +11,7 @@ import (
 
 // TuningFigure draws tuning curves (mean response against IPD, bins over -90..90 degrees) of the hidden
 // units, red for excitatory and blue for inhibitory ones (by the hidden-layer mask), beside those of the
-// readout units (one line per class).
+// readout units (one line per class, coloured along viridis from the first class, -90 deg, to the last).
 func TuningFigure(m *snn.Model, r *snn.Responses, bins int) (*Figure, error) {
 	centres, hidden, err := snn.TuningCurves(r.IPD, r.Hidden, bins)
 	if err != nil {
@@ -51,17 +51,22 @@ func TuningFigure(m *snn.Model, r *snn.Responses, bins int) (*Figure, error) {
 	if inh != nil {
 		left.Legend.Add("inhibitory", inh)
 	}
-	right, err := Lines("Readout units", "IPD (deg)", "Mean readout (sum over time)")
+	right, err := Lines("Readout units (colour: class, dark -90 to yellow +90 deg)", "IPD (deg)", "Mean readout (sum over time)")
 	if err != nil {
 		return nil, err
 	}
 	right.Add(plotter.NewGrid())
+	shade := Viridis(0, float64(max(len(readout)-1, 1)))
 	for c, curve := range readout {
 		l, err := plotter.NewLine(curveXY(centres, curve))
 		if err != nil {
 			return nil, err
 		}
-		l.Color, l.Width = cycle[c%len(cycle)], vg.Points(1.2)
+		col, err := shade.At(float64(c))
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = col, vg.Points(1.2)
 		right.Add(l)
 	}
 	return NewFigure(1, 2, 10, 4).Set(0, 0, PlotPanel{left}).Set(0, 1, PlotPanel{right}), nil
