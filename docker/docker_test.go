@@ -178,7 +178,14 @@ func TestImageBuildsAndServes(t *testing.T) {
 	if uid := strings.TrimSpace(run(t, env, pod, "exec", name, "id", "-u")); uid == "0" || uid == "" {
 		t.Errorf("the server runs as uid %q, want non-root", uid)
 	}
-	if out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work"); !strings.Contains(out, "dales_law.ipynb") {
-		t.Errorf("the work folder lacks the notebooks: %q", out)
+	out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work")
+	for _, want := range []string{"dales_law.ipynb", "dales_law_controls.ipynb", "results"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the work folder lacks %s: %q", want, out)
+		}
+	}
+	// The controls notebook's cache came along, so opening it does not retrain its runs.
+	if out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work/results/sweep"); !strings.Contains(out, ".json") {
+		t.Errorf("the work folder's results/sweep holds no cached runs: %q", out)
 	}
 }
