@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"math"
 	"os"
-	"path/filepath"
 )
 
 // Checkpoint file format (version 1), little-endian:
@@ -44,7 +43,7 @@ type checkpointHeader struct {
 // SaveCheckpoint writes m to path atomically: the data go to a temporary file in the same folder, are
 // synced, and replace path by rename, so a crash or error never leaves a partial file at path and
 // never clobbers an earlier good checkpoint.
-func SaveCheckpoint(path string, m *Model) (err error) {
+func SaveCheckpoint(path string, m *Model) error {
 	if err := m.check(); err != nil {
 		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
 	}
@@ -52,32 +51,8 @@ func SaveCheckpoint(path string, m *Model) (err error) {
 	if err != nil {
 		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := writeFileAtomic(path, data); err != nil {
 		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // make the rename durable; not all file systems support it, so errors are ignored
-		d.Close()
 	}
 	return nil
 }

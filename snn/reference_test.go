@@ -111,15 +111,9 @@ type trainer struct {
 
 func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
 	cfg, B := m.Config, m.Config.BatchSize
-	store := model.NewStore()
-	scope := store.RootScope()
-	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
+	store, v1, v2, err := newWeightStore(m)
 	if err != nil {
-		return nil, fmt.Errorf("snn: create w1: %w", err)
-	}
-	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w2: %w", err)
+		return nil, err
 	}
 	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
 	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {

@@ -22,30 +22,22 @@ import (
 //
 // The numbers are those of the single-graph formulation up to float32 summation order.
 type stepper struct {
-	cfg       Config
-	store     *model.Store
-	v1, v2    *model.Variable
-	grad      *model.Exec
-	apply     *model.Exec
-	cols      *spikeColumns
-	p, gW1    []float32
-	signs1    []float32
-	numInputs int
-	numHidden int
+	cfg    Config
+	store  *model.Store
+	v1, v2 *model.Variable
+	grad   *model.Exec
+	apply  *model.Exec
+	cols   *spikeColumns
+	p, gW1 []float32
+	signs1 []float32
 }
 
 func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
 	I, H := cfg.NumInputs(), cfg.NumHidden
-	store := model.NewStore()
-	scope := store.RootScope()
-	v1, err := scope.CreateVariable("w1", matrixTensor(m.W1))
+	store, v1, v2, err := newWeightStore(m)
 	if err != nil {
-		return nil, fmt.Errorf("snn: create w1: %w", err)
-	}
-	v2, err := scope.CreateVariable("w2", matrixTensor(m.W2))
-	if err != nil {
-		return nil, fmt.Errorf("snn: create w2: %w", err)
+		return nil, err
 	}
 	signs1, signs2 := m.Mask1.Signs, m.Mask2.Signs
 	grad, err := model.NewExec(backend, store, func(scope *model.Scope, p, y *Node) (*Node, *Node, *Node) {
@@ -96,16 +88,30 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 	}
 	return &stepper{cfg: cfg, store: store, v1: v1, v2: v2, grad: grad, apply: apply,
 		cols: newSpikeColumns(cfg, B), p: make([]float32, (cfg.NumSteps()-1)*B*H), gW1: make([]float32, I*H),
-		signs1: signs1, numInputs: I, numHidden: H}, nil
+		signs1: signs1}, nil
+}
+
+// newWeightStore puts the raw weights of m in a new GoMLX store as the trainable variables w1 and w2.
+func newWeightStore(m *Model) (store *model.Store, v1, v2 *model.Variable, err error) {
+	store = model.NewStore()
+	scope := store.RootScope()
+	if v1, err = scope.CreateVariable("w1", matrixTensor(m.W1)); err != nil {
+		return nil, nil, nil, fmt.Errorf("snn: create w1: %w", err)
+	}
+	if v2, err = scope.CreateVariable("w2", matrixTensor(m.W2)); err != nil {
+		return nil, nil, nil, fmt.Errorf("snn: create w2: %w", err)
+	}
+	return store, v1, v2, nil
 }
 
 // step takes one Adam step on samples idx of d and returns the batch loss.
 func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	cfg := s.cfg
+	I, H := cfg.NumInputs(), cfg.NumHidden
 	s.cols.fill(d, idx, cfg.NumClasses)
-	w1 := variableMatrix(s.v1, s.numInputs, s.numHidden)
+	w1 := variableMatrix(s.v1, I, H)
 	s.cols.project(EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam), s.p)
-	pT := tensors.FromFlatDataAndDimensions(s.p, len(s.p)/s.numHidden, s.numHidden)
+	pT := tensors.FromFlatDataAndDimensions(s.p, len(s.p)/H, H)
 	yT := tensors.FromFlatDataAndDimensions(s.cols.labels, len(s.cols.labels))
 	out, err := s.grad.Call(pT, yT)
 	pT.FinalizeAll()
@@ -115,8 +121,8 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
 	gP := tensors.MustCopyFlatData[float32](out[1])
-	s.cols.projectGrad(gP, s.numInputs, s.numHidden, s.gW1)
-	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, s.numInputs, s.numHidden)
+	s.cols.projectGrad(gP, I, H, s.gW1)
+	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, I, H)
 	_, err = s.apply.Call(gW1T, out[2])
 	gW1T.FinalizeAll()
 	for _, t := range out {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -253,11 +254,7 @@ func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend)
 	r.Seconds = time.Since(start).Seconds()
 	if path != "" {
 		data, _ := json.MarshalIndent(r, "", " ")
-		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, data, 0o644); err != nil {
-			return RunResult{}, false, fmt.Errorf("snn: sweep cache: %w", err)
-		}
-		if err := os.Rename(tmp, path); err != nil {
+		if err := writeFileAtomic(path, data); err != nil {
 			return RunResult{}, false, fmt.Errorf("snn: sweep cache: %w", err)
 		}
 	}
@@ -326,21 +323,13 @@ func Summarise(results []RunResult) []SweepRow {
 // MeanCI95 returns the mean of v and the half-width of its 95% confidence interval,
 // t(0.975, n-1) * sd / sqrt(n); the half-width is NaN for fewer than two values.
 func MeanCI95(v []float64) (mean, half float64) {
-	if len(v) == 0 {
+	switch len(v) {
+	case 0:
 		return math.NaN(), math.NaN()
+	case 1:
+		return v[0], math.NaN()
 	}
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	if len(v) < 2 {
-		return mean, math.NaN()
-	}
-	ss := 0.0
-	for _, x := range v {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := math.Sqrt(ss / float64(len(v)-1))
+	mean, sd := stat.MeanStdDev(v, nil) // sd with n-1 in the denominator
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(0.975)
 	return mean, t * sd / math.Sqrt(float64(len(v)))
 }

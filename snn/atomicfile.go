@@ -1,0 +1,40 @@
+package snn
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// writeFileAtomic writes data to path atomically: the data go to a temporary file in the same folder,
+// are synced, and replace path by rename, so a crash or error never leaves a partial file at path and
+// never clobbers an earlier good one. A failed write removes its temporary file.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() // make the rename durable; not all file systems support it, so errors are ignored
+		d.Close()
+	}
+	return nil
+}
