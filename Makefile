@@ -1,4 +1,9 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
+#
+# GoMLX v0.28.14 needs Go 1.27. go.mod names the toolchain; with GOTOOLCHAIN set to it the go command
+# fetches that toolchain from the module proxy once (about 10 s) when the installed Go is older, as on
+# machines that set GOTOOLCHAIN=local. Every go command below, and the GoNB kernel, inherit it.
+export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
 GO ?= go
 GOBIN := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 export PATH := $(GOBIN):$(PATH)

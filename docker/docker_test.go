@@ -20,7 +20,8 @@ import (
 const image = "localhost/dales:citest"
 
 // podman returns the podman binary, installing Debian's podman, buildah, debootstrap and runc when
-// missing and possible; it skips the test (with the reason) only where they cannot be installed.
+// missing and possible. Where they cannot be installed it skips the test with the reason, except under
+// CI (CI set, as `make test` sets it), where that is a failure.
 func podman(t *testing.T) string {
 	t.Helper()
 	if p, err := exec.LookPath("podman"); err == nil {
@@ -29,22 +30,31 @@ func podman(t *testing.T) string {
 		}
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("podman/debootstrap missing and not root: cannot install them to build the image")
+		skipOrFail(t, "podman/debootstrap missing and not root: cannot install them to build the image")
 	}
 	if _, err := exec.LookPath("apt-get"); err != nil {
-		t.Skip("podman/debootstrap missing and no apt-get to install them")
+		skipOrFail(t, "podman/debootstrap missing and no apt-get to install them")
 	}
 	cmd := exec.Command("apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-qq", "--no-install-recommends",
 		"podman", "buildah", "debootstrap", "runc", "uidmap", "fuse-overlayfs")
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("podman cannot be installed here (apt-get install failed: %v)\n%s", err, tail(out))
+		skipOrFail(t, fmt.Sprintf("podman cannot be installed here (apt-get install failed: %v)\n%s", err, tail(out)))
 	}
 	p, err := exec.LookPath("podman")
 	if err != nil {
-		t.Skip("podman still missing after apt-get install")
+		skipOrFail(t, "podman still missing after apt-get install")
 	}
 	return p
+}
+
+// skipOrFail skips the test with msg, or fails it under CI.
+func skipOrFail(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 func tail(b []byte) string {
@@ -187,5 +197,26 @@ func TestImageBuildsAndServes(t *testing.T) {
 	// The controls notebook's cache came along, so opening it does not retrain its runs.
 	if out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work/results/sweep"); !strings.Contains(out, ".json") {
 		t.Errorf("the work folder's results/sweep holds no cached runs: %q", out)
+	}
+}
+
+// The image's GOTOOLCHAIN must be the toolchain go.mod names: the base image's Go is older, and a
+// different version would build the notebooks with another compiler than the README's commands.
+func TestDockerfileToolchainMatchesGoMod(t *testing.T) {
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`(?m)^toolchain (\S+)$`).FindSubmatch(mod)
+	if want == nil {
+		t.Fatal("go.mod names no toolchain")
+	}
+	df, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := regexp.MustCompile(`GOTOOLCHAIN=(\S+)`).FindSubmatch(df)
+	if got == nil || string(got[1]) != string(want[1]) {
+		t.Errorf("Dockerfile sets GOTOOLCHAIN=%s, go.mod names toolchain %s", got, want[1])
 	}
 }

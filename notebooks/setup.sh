@@ -3,19 +3,24 @@
 # (.ci/run via `make test`) and by docker/Dockerfile. Idempotent: a second run checks and changes nothing.
 #
 #   - Debian's Jupyter: headless execution (nbconvert, nbclient) and the classic notebook server
-#   - GoNB v0.11.3 and goimports, pinned in notebooks/tools/go.mod, into $(go env GOPATH)/bin
-#   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH set so the
-#     kernel finds go and goimports however Jupyter is started
+#   - GoNB and goimports, pinned in notebooks/tools/go.mod, into $(go env GOPATH)/bin
+#   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH and GOTOOLCHAIN
+#     set so the kernel finds go and goimports, and the Go the project needs, however Jupyter is started
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 say() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
 
-command -v go >/dev/null 2>&1 || die "Go is not on PATH. Install Go 1.26 (e.g. to /usr/local/go) and add it to PATH."
-goversion="$(go env GOVERSION)"
+command -v go >/dev/null 2>&1 || die "Go is not on PATH. Install Go 1.26 or newer (e.g. to /usr/local/go) and add it to PATH."
+# The project needs Go 1.27 (GoMLX v0.28.14); go.mod names the toolchain, which the go command fetches
+# from the module proxy when GOTOOLCHAIN names it and the installed Go is older.
+toolchain="$(sed -n 's/^toolchain //p' "$here/../go.mod")"
+[ -n "$toolchain" ] || die "go.mod names no toolchain"
+export GOTOOLCHAIN="$toolchain"
+goversion="$(go env GOVERSION)" || die "go could not start toolchain $toolchain (is the Go module proxy reachable?)"
 case "$goversion" in
-  go1.2[6-9]*|go1.[3-9]*) ;;
-  *) die "Go $goversion is too old: this project needs Go 1.26 or newer." ;;
+  go1.2[7-9]*|go1.[3-9]*) ;;
+  *) die "Go $goversion is too old: this project needs Go 1.27 or newer." ;;
 esac
 
 # 1. Debian packages.
@@ -59,11 +64,12 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 JUPYTER_DATA_DIR="$tmp" PATH="$kpath" "$gobin/gonb" --install --force_deps >/dev/null 2>&1 ||
   die "gonb --install failed (run it by hand to see why)"
-/usr/bin/python3 - "$tmp/kernels/gonb/kernel.json" "$kpath" <<'PY'
+/usr/bin/python3 - "$tmp/kernels/gonb/kernel.json" "$kpath" "$toolchain" <<'PY'
 import json, sys
-path, kpath = sys.argv[1], sys.argv[2]
+path, kpath, toolchain = sys.argv[1], sys.argv[2], sys.argv[3]
 spec = json.load(open(path))
 spec.setdefault("env", {})["PATH"] = kpath
+spec["env"]["GOTOOLCHAIN"] = toolchain
 json.dump(spec, open(path, "w"), indent=1, sort_keys=True)
 PY
 mkdir -p "$datadir/kernels/gonb"

@@ -2,19 +2,24 @@ package snn
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
 )
 
-// BenchmarkTrainStep times one training step at the notebook's sizes (batch 64, 200 inputs, 30 hidden,
-// 100 steps) as Train runs it: spike lists, sparse input projection, forward, backward and the Adam
-// update.
-func BenchmarkTrainStep(b *testing.B) {
-	cfg := DefaultConfig()
-	m, _ := NewModel(cfg)
-	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
-	st, err := newStepper(gobackend.GetBackend(), m)
+// benchStep times training steps of cfg in formulation f on one fixed batch: spike lists, input
+// projection, forward, backward and the Adam update. The first step (graph compilation) is not timed.
+func benchStep(b *testing.B, cfg Config, f Formulation) {
+	m, err := NewModel(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := newTrainStep(gobackend.GetBackend(), m, f)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -22,7 +27,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	for i := range idx {
 		idx[i] = i
 	}
-	if _, err := st.step(d, idx); err != nil { // compile
+	if _, err := st.step(d, idx); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
@@ -33,42 +38,53 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
-// BenchmarkTrainStepSingleGraph times the reference formulation: the whole step, dense input projection
-// included, in one GoMLX graph.
+// BenchmarkTrainStep times one training step at the notebook's sizes (batch 64, 200 inputs, 30 hidden,
+// 100 steps) as Train runs it on the pure-Go backend (FormulationGoKernels).
+func BenchmarkTrainStep(b *testing.B) {
+	benchStep(b, DefaultConfig(), FormulationGoKernels)
+}
+
+// BenchmarkTrainStepSingleGraph times the single-graph formulation at the notebook's sizes: the whole
+// step, dense input projection included, in one GoMLX graph.
 func BenchmarkTrainStepSingleGraph(b *testing.B) {
-	cfg := DefaultConfig()
-	m, _ := NewModel(cfg)
-	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
-	tr, err := newTrainer(gobackend.GetBackend(), m)
-	if err != nil {
-		b.Fatal(err)
+	benchStep(b, DefaultConfig(), FormulationGraph)
+}
+
+// BenchmarkScaling times a training step against one size at a time, the others at the notebook's
+// values: hidden units (30, 100, 300), time steps (100, 300, 1000: Duration 0.1, 0.3, 1 s) and batch
+// size (16, 64, 256). The README's scaling table comes from it (snn/bench/scaling.sh).
+func BenchmarkScaling(b *testing.B) {
+	type size struct {
+		name string
+		set  func(*Config)
 	}
-	in := newBatchInput(cfg, cfg.BatchSize)
-	idx := make([]int, cfg.BatchSize)
-	for i := range idx {
-		idx[i] = i
+	var sizes []size
+	for _, h := range []int{30, 100, 300} {
+		sizes = append(sizes, size{fmt.Sprintf("hidden=%d", h), func(c *Config) { c.NumHidden = h }})
 	}
-	step := func() {
-		in.fill(d, idx, cfg.NumClasses)
-		x, y := in.tensors(cfg)
-		out, err := tr.step.Call(x, y)
-		if err != nil {
-			b.Fatal(err)
+	for _, t := range []int{100, 300, 1000} {
+		sizes = append(sizes, size{fmt.Sprintf("steps=%d", t), func(c *Config) { c.Duration = float64(t) * c.DT }})
+	}
+	for _, n := range []int{16, 64, 256} {
+		sizes = append(sizes, size{fmt.Sprintf("batch=%d", n), func(c *Config) { c.BatchSize = n }})
+	}
+	for _, f := range []Formulation{FormulationGoKernels, FormulationGraph} {
+		for _, s := range sizes {
+			b.Run(string(f)+"/"+s.name, func(b *testing.B) {
+				cfg := DefaultConfig()
+				s.set(&cfg)
+				if f == FormulationGraph && (cfg.NumSteps() > 300 || cfg.NumHidden > 100) {
+					b.Skip("single graph: minutes per step at this size")
+				}
+				benchStep(b, cfg, f)
+			})
 		}
-		out[0].FinalizeAll()
-		x.FinalizeAll()
-		y.FinalizeAll()
-	}
-	step() // compile
-	b.ResetTimer()
-	for b.Loop() {
-		step()
 	}
 }
 
 // BenchmarkEpoch times one epoch of the seed protocol: 64 training steps of batch 64 and the validation
 // pass over 4096 samples. Each iteration is a one-epoch Train call, so it also includes building and
-// compiling the graphs (about 0.1 s).
+// compiling the graphs.
 func BenchmarkEpoch(b *testing.B) {
 	cfg := DefaultConfig()
 	cfg.Epochs = 1
@@ -108,5 +124,28 @@ func BenchmarkProjection(b *testing.B) {
 	for b.Loop() {
 		cols.project(w, p)
 		cols.projectGrad(p, cfg.NumInputs(), cfg.NumHidden, g)
+	}
+}
+
+// BenchmarkLIFKernel times the Go LIF recurrence forward and backward for one batch of 64.
+func BenchmarkLIFKernel(b *testing.B) {
+	cfg := DefaultConfig()
+	m, _ := NewModel(cfg)
+	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
+	cols := newSpikeColumns(cfg, cfg.BatchSize)
+	idx := make([]int, cfg.BatchSize)
+	for i := range idx {
+		idx[i] = i
+	}
+	cols.fill(d, idx, cfg.NumClasses)
+	p := make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
+	cols.project(m.EffectiveW1(), p)
+	k := newLIFKernel(cfg)
+	r := make([]float32, cfg.BatchSize*cfg.NumHidden)
+	work := make([]float32, len(p))
+	for b.Loop() {
+		copy(work, p)
+		k.forward(work, cfg.BatchSize, r, true)
+		k.backward(work, cfg.BatchSize, r)
 	}
 }

@@ -36,7 +36,7 @@ func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error
 			return nil, err
 		}
 	}
-	fwd, err := newForward(backend, cfg, cfg.BatchSize)
+	fwd, err := newBatchForward(backend, cfg, cfg.BatchSize, FormulationAuto)
 	if err != nil {
 		return nil, err
 	}

@@ -9,25 +9,28 @@ import (
 )
 
 // forwardExec runs the network without gradients on one batch: the input projection from the spike
-// lists in Go, then the graph (p, w2 effective, labels) -> (m [batch, classes], mean NLL loss).
+// lists and the LIF recurrence in Go (spikeColumns.project, lifKernel.forward), then the graph
+// (r, w2 effective, labels) -> (m = r w2 [batch, classes], mean NLL loss).
 type forwardExec struct {
 	cfg   Config
 	exec  *Exec
 	cols  *spikeColumns
-	p     []float32
+	lif   *lifKernel
+	p, r  []float32
 	batch int
 }
 
 func newForward(backend compute.Backend, cfg Config, batch int) (*forwardExec, error) {
-	exec, err := NewExec(backend, func(p, w2, y *Node) (*Node, *Node) {
-		m := readoutFromCurrents(cfg, p, w2, batch)
+	exec, err := NewExec(backend, func(r, w2, y *Node) (*Node, *Node) {
+		m := Dot(r, w2).Product()
 		return m, lossFromReadout(cfg, m, y)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build forward graph: %w", err)
 	}
-	return &forwardExec{cfg: cfg, exec: exec, cols: newSpikeColumns(cfg, batch),
-		p: make([]float32, (cfg.NumSteps()-1)*batch*cfg.NumHidden), batch: batch}, nil
+	return &forwardExec{cfg: cfg, exec: exec, cols: newSpikeColumns(cfg, batch), lif: newLIFKernel(cfg),
+		p: make([]float32, (cfg.NumSteps()-1)*batch*cfg.NumHidden), r: make([]float32, batch*cfg.NumHidden),
+		batch: batch}, nil
 }
 
 // run evaluates samples idx of d (at most one batch) with effective weights w1 [I, H] and w2 [H, C].
@@ -35,14 +38,22 @@ func newForward(backend compute.Backend, cfg Config, batch int) (*forwardExec, e
 func (f *forwardExec) run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
 	f.cols.fill(d, idx, f.cfg.NumClasses)
 	f.cols.project(w1, f.p)
-	p := tensors.FromFlatDataAndDimensions(f.p, len(f.p)/f.cfg.NumHidden, f.cfg.NumHidden)
+	f.lif.forward(f.p, f.batch, f.r, false)
+	r := tensors.FromFlatDataAndDimensions(f.r, f.batch, f.cfg.NumHidden)
 	y := tensors.FromFlatDataAndDimensions(f.cols.labels, f.batch)
-	out, err := f.exec.Call(p, w2, y)
-	p.FinalizeAll()
+	out, err := f.exec.Call(r, w2, y)
+	r.FinalizeAll()
 	y.FinalizeAll()
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}
+	return finishForward(out)
+}
+
+func (f *forwardExec) batchSize() int { return f.batch }
+
+// finishForward copies a forward graph's outputs (m, loss) to Go and frees them.
+func finishForward(out []*tensors.Tensor) (m []float32, loss float64, err error) {
 	m = tensors.MustCopyFlatData[float32](out[0])
 	loss = float64(tensors.ToScalar[float32](out[1]))
 	for _, t := range out {

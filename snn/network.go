@@ -59,13 +59,12 @@ func effectiveWeights(w *Node, signs []float32, dalesLaw bool, param SignParam) 
 // steps: slicing in two levels keeps each slice's (zero-padded) gradient small.
 const chunkSteps = 10
 
-// readoutFromCurrents builds the readout summed over time, m = sum_t v_t [batch, classes], from the
-// hidden layer's input currents p and the effective readout weights w2 [hidden, classes]. The recurrence runs on [batch, hidden]; the readout collapses to one product of
-// the c_j-weighted spikes with w2 (see ReadoutWeights).
-//
-// p is [batch*(T-1), hidden] with row b*(T-1) + t holding x_t W1eff of sample b (the [batch, time, unit]
-// layout, computed outside the graph from the binary spikes by spikeColumns.project).
-func readoutFromCurrents(cfg Config, p, w2 *Node, batch int) *Node {
+// spikeSumFromCurrents builds, in one graph, what lifKernel computes in Go: the weighted time sum of the
+// hidden spikes r = sum_j c_j s_j [batch, hidden] (see ReadoutWeights) from the hidden layer's input
+// currents p [batch*(T-1), hidden], row b*(T-1) + t holding x_t W1eff of sample b. The recurrence runs
+// on [batch, hidden], with the projection sliced in two levels (chunks, then steps) so that each slice's
+// zero-padded gradient stays small. It is the autodiff reference for the kernel's backward pass.
+func spikeSumFromCurrents(cfg Config, p *Node, batch int) *Node {
 	T := cfg.NumSteps()
 	H := cfg.NumHidden
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
@@ -86,7 +85,7 @@ func readoutFromCurrents(cfg Config, p, w2 *Node, batch int) *Node {
 			}
 		}
 	}
-	return Dot(weighted, w2).Product() // [B, C]
+	return weighted
 }
 
 // lossFromReadout is the mean NLL of log_softmax(ReadoutScale * m) for m [batch, classes] and int32

@@ -16,6 +16,8 @@ type spikeColumns struct {
 	start        []int32
 	rows         []int32
 	labels       []int32
+	// The same spikes by fibre (filled by transpose for projectGrad).
+	fibreStart, colsOf, next []int32
 }
 
 func newSpikeColumns(cfg Config, batch int) *spikeColumns {
@@ -88,47 +90,62 @@ func (s *spikeColumns) project(w Matrix, out []float32) {
 
 // projectGrad computes the gradient of the loss with respect to W [I, H] from its gradient with respect
 // to the projection, g [columns, H]: dW[i, :] = sum over the columns k where fibre i spiked of g[k, :]
-// (that is x^T g). The columns are cut into gradParts fixed parts, each accumulated privately (in
-// parallel) and then added in order, so the result depends neither on scheduling nor on the number of
-// cores.
+// (that is x^T g). It lists the spikes fibre by fibre first (the transpose of the column lists, in
+// column order), so each row of dW is one sum over a list, four rows of g per pass; rows are independent,
+// so they run in parallel with a result that depends neither on scheduling nor on the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
-	cols := s.steps * s.batch
-	workers := min(gradParts, cols)
-	parts := make([][]float32, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			acc := out
-			if w > 0 {
-				acc = make([]float32, inputs*H)
-			} else {
-				clear(acc)
+	s.transpose(inputs)
+	parallelChunks(inputs, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a := out[i*H : (i+1)*H]
+			clear(a)
+			cols := s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]]
+			for len(cols) >= 4 {
+				b := g[int(cols[0])*H:][:len(a)]
+				c := g[int(cols[1])*H:][:len(a)]
+				d := g[int(cols[2])*H:][:len(a)]
+				e := g[int(cols[3])*H:][:len(a)]
+				for h := range a {
+					a[h] += (b[h] + c[h]) + (d[h] + e[h])
+				}
+				cols = cols[4:]
 			}
-			lo, hi := w*cols/workers, (w+1)*cols/workers
-			for k := lo; k < hi; k++ {
-				gk := g[k*H : (k+1)*H]
-				for _, i := range s.rows[s.start[k]:s.start[k+1]] {
-					a := acc[int(i)*H : (int(i)+1)*H]
-					for h := range a {
-						a[h] += gk[h]
-					}
+			for _, k := range cols {
+				b := g[int(k)*H:][:len(a)]
+				for h := range a {
+					a[h] += b[h]
 				}
 			}
-			parts[w] = acc
-		}(w)
+		}
+	})
+}
+
+// transpose fills fibreStart and colsOf, the spikes listed by fibre: the columns where fibre i spiked are
+// colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort of the column lists).
+func (s *spikeColumns) transpose(inputs int) {
+	if len(s.fibreStart) != inputs+1 {
+		s.fibreStart = make([]int32, inputs+1)
 	}
-	wg.Wait()
-	for w := 1; w < workers; w++ {
-		for i, v := range parts[w] {
-			out[i] += v
+	clear(s.fibreStart)
+	for _, i := range s.rows {
+		s.fibreStart[i+1]++
+	}
+	for i := 0; i < inputs; i++ {
+		s.fibreStart[i+1] += s.fibreStart[i]
+	}
+	if cap(s.colsOf) < len(s.rows) {
+		s.colsOf = make([]int32, len(s.rows))
+	}
+	s.colsOf = s.colsOf[:len(s.rows)]
+	next := append(s.next[:0], s.fibreStart[:inputs]...)
+	s.next = next
+	for k := 0; k+1 < len(s.start); k++ {
+		for _, i := range s.rows[s.start[k]:s.start[k+1]] {
+			s.colsOf[next[i]] = int32(k)
+			next[i]++
 		}
 	}
 }
-
-// gradParts is the number of column ranges projectGrad sums separately.
-const gradParts = 4
 
 // parallelChunks runs f over [0, n) split in contiguous chunks, one per available core.
 func parallelChunks(n int, f func(lo, hi int)) {

@@ -11,16 +11,19 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
-// stepper runs one training step in three parts, so that the input projection never multiplies the
-// binary input spikes as dense floats:
+// stepper runs one training step in five parts, so that the input projection never multiplies the
+// binary input spikes as dense floats and the recurrence costs time linear in its length:
 //
 //  1. Go: p = x W1eff from the spike lists (spikeColumns.project);
-//  2. graph "grad": the recurrence, readout and loss from p and W2, with GoMLX autodiff giving
-//     dLoss/dp and dLoss/dW2 (raw parameter, through |w|*sign);
-//  3. Go: dLoss/dW1eff = x^T dLoss/dp (spikeColumns.projectGrad); then graph "apply": the chain rule
-//     through |w|*sign for W1 and GoMLX's Adam on both parameters (one optimiser step).
+//  2. Go: the LIF recurrence and the readout's weighted time sum r of the spikes (lifKernel.forward);
+//  3. graph "grad": the readout r W2eff and the loss, with GoMLX autodiff giving dLoss/dr and dLoss/dW2
+//     (raw parameter, through the sign parametrisation);
+//  4. Go: backpropagation through time, dLoss/dp (lifKernel.backward), then dLoss/dW1eff = x^T dLoss/dp
+//     (spikeColumns.projectGrad);
+//  5. graph "apply": the chain rule through the sign parametrisation for W1 and GoMLX's Adam on both
+//     parameters (one optimiser step), with clip's projection.
 //
-// The numbers are those of the single-graph formulation up to float32 summation order.
+// The numbers are those of the single-graph formulation (graphStepper) up to float32 summation order.
 type stepper struct {
 	cfg    Config
 	store  *model.Store
@@ -28,7 +31,9 @@ type stepper struct {
 	grad   *model.Exec
 	apply  *model.Exec
 	cols   *spikeColumns
+	lif    *lifKernel
 	p, gW1 []float32
+	r      []float32 // weighted spike sums [batch, hidden]
 	signs1 []float32
 }
 
@@ -40,12 +45,12 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 		return nil, err
 	}
 	signs1, signs2 := m.Mask1.Signs, m.Mask2.Signs
-	grad, err := model.NewExec(backend, store, func(scope *model.Scope, p, y *Node) (*Node, *Node, *Node) {
-		g := p.Graph()
+	grad, err := model.NewExec(backend, store, func(scope *model.Scope, r, y *Node) (*Node, *Node, *Node) {
+		g := r.Graph()
 		w2raw := v2.NodeValue(g)
 		w2 := effectiveWeights(w2raw, signs2, cfg.DaleOnHidden(), cfg.SignParam)
-		loss := lossFromReadout(cfg, readoutFromCurrents(cfg, p, w2, B), y)
-		grads := Gradient(loss, p, w2raw)
+		loss := lossFromReadout(cfg, Dot(r, w2).Product(), y)
+		grads := Gradient(loss, r, w2raw)
 		return loss, grads[0], grads[1]
 	})
 	if err != nil {
@@ -74,21 +79,31 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 			panic(fmt.Sprintf("snn: the update graph found %d trainable variables, want w1 and w2", len(grads)))
 		}
 		opt.UpdateGraphWithGradients(scope, grads, dtypes.Float32)
-		if cfg.SignParam == SignClip { // projection onto the feasible set w >= 0 of the constrained layers
-			if cfg.DaleOnInput() {
-				v1.SetNodeValue(Max(v1.NodeValue(g), ZerosLike(w1raw)))
-			}
-			if cfg.DaleOnHidden() {
-				v2.SetNodeValue(Max(v2.NodeValue(g), ZerosLike(v2.NodeValue(g))))
-			}
-		}
+		projectClip(cfg, g, v1, v2)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build update graph: %w", err)
 	}
 	return &stepper{cfg: cfg, store: store, v1: v1, v2: v2, grad: grad, apply: apply,
-		cols: newSpikeColumns(cfg, B), p: make([]float32, (cfg.NumSteps()-1)*B*H), gW1: make([]float32, I*H),
-		signs1: signs1}, nil
+		cols: newSpikeColumns(cfg, B), lif: newLIFKernel(cfg), p: make([]float32, (cfg.NumSteps()-1)*B*H),
+		gW1: make([]float32, I*H), r: make([]float32, B*H), signs1: signs1}, nil
+}
+
+// projectClip adds to an update graph, under SignClip, the projection of the constrained layers' raw
+// weights onto the feasible set w >= 0 (after the optimiser's update).
+func projectClip(cfg Config, g *Graph, v1, v2 *model.Variable) {
+	if cfg.SignParam != SignClip {
+		return
+	}
+	for _, v := range []struct {
+		on bool
+		v  *model.Variable
+	}{{cfg.DaleOnInput(), v1}, {cfg.DaleOnHidden(), v2}} {
+		if v.on {
+			w := v.v.NodeValue(g)
+			v.v.SetNodeValue(Max(w, ZerosLike(w)))
+		}
+	}
 }
 
 // newWeightStore puts the raw weights of m in a new GoMLX store as the trainable variables w1 and w2.
@@ -111,17 +126,19 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	s.cols.fill(d, idx, cfg.NumClasses)
 	w1 := variableMatrix(s.v1, I, H)
 	s.cols.project(EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam), s.p)
-	pT := tensors.FromFlatDataAndDimensions(s.p, len(s.p)/H, H)
+	B := s.cols.batch
+	s.lif.forward(s.p, B, s.r, true)
+	rT := tensors.FromFlatDataAndDimensions(s.r, B, H)
 	yT := tensors.FromFlatDataAndDimensions(s.cols.labels, len(s.cols.labels))
-	out, err := s.grad.Call(pT, yT)
-	pT.FinalizeAll()
+	out, err := s.grad.Call(rT, yT)
+	rT.FinalizeAll()
 	yT.FinalizeAll()
 	if err != nil {
 		return 0, err
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
-	gP := tensors.MustCopyFlatData[float32](out[1])
-	s.cols.projectGrad(gP, I, H, s.gW1)
+	s.lif.backward(s.p, B, tensors.MustCopyFlatData[float32](out[1]))
+	s.cols.projectGrad(s.p, I, H, s.gW1)
 	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, I, H)
 	_, err = s.apply.Call(gW1T, out[2])
 	gW1T.FinalizeAll()
@@ -129,4 +146,22 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 		t.FinalizeAll()
 	}
 	return loss, err
+}
+
+func (s *stepper) variables() (v1, v2 *model.Variable) { return s.v1, s.v2 }
+
+// trainStep is one formulation of the training step: stepper (Go kernels) or graphStepper (one graph).
+type trainStep interface {
+	// step takes one Adam step on samples idx of d and returns the batch loss.
+	step(d *Dataset, idx []int) (float64, error)
+	// variables are the raw weights w1 and w2 as the step updates them.
+	variables() (v1, v2 *model.Variable)
+}
+
+// batchForward is one formulation of the forward pass without gradients: forwardExec or graphForward.
+type batchForward interface {
+	// run evaluates samples idx of d (at most one batch) with effective weights w1 [I, H] and w2 [H, C];
+	// m is the readout summed over time, [batch][classes] flattened.
+	run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error)
+	batchSize() int
 }

@@ -37,6 +37,8 @@ type TrainOptions struct {
 	OnStep func(StepInfo)
 	// OnEpoch, if set, is called after every epoch's validation pass.
 	OnEpoch func(EpochInfo)
+	// Formulation chooses how steps are computed; the zero value picks by backend (FormulationAuto).
+	Formulation Formulation
 }
 
 func (o TrainOptions) backend() (compute.Backend, error) {
@@ -79,11 +81,12 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	}
 	out := m.Clone()
 	out.History = History{}
-	st, err := newStepper(backend, m)
+	st, err := newTrainStep(backend, m, opts.Formulation)
 	if err != nil {
 		return nil, err
 	}
-	fwd, err := newForward(backend, cfg, B)
+	v1, v2 := st.variables()
+	fwd, err := newBatchForward(backend, cfg, B, opts.Formulation)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +117,8 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 					Elapsed: time.Since(start)})
 			}
 		}
-		out.W1 = variableMatrix(st.v1, m.W1.Rows, m.W1.Cols)
-		out.W2 = variableMatrix(st.v2, m.W2.Rows, m.W2.Cols)
+		out.W1 = variableMatrix(v1, m.W1.Rows, m.W1.Cols)
+		out.W2 = variableMatrix(v2, m.W2.Rows, m.W2.Cols)
 		valLoss, err := meanLoss(fwd, out, val)
 		if err != nil {
 			return nil, err
@@ -173,15 +176,16 @@ func argmin(v []float64) int {
 
 // meanLoss is the mean of the batch losses over the full batches of d, in order (the notebook shuffles
 // the validation set first, which does not change the mean when every batch is full).
-func meanLoss(fwd *forwardExec, m *Model, d *Dataset) (float64, error) {
+func meanLoss(fwd batchForward, m *Model, d *Dataset) (float64, error) {
 	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
 	defer w2.FinalizeAll()
-	n := d.Len() / fwd.batch
-	idx := make([]int, fwd.batch)
+	B := fwd.batchSize()
+	n := d.Len() / B
+	idx := make([]int, B)
 	sum := 0.0
 	for b := 0; b < n; b++ {
 		for j := range idx {
-			idx[j] = b*fwd.batch + j
+			idx[j] = b*B + j
 		}
 		_, loss, err := fwd.run(w1, w2, d, idx)
 		if err != nil {

@@ -1,39 +1,84 @@
 #!/usr/bin/env bash
-# Speed comparison with the notebook's PyTorch code on this machine: installs Debian's python3-torch if
-# missing, then runs the PyTorch model (bench/torch_notebook.py) and the Go implementation
-# (cmd/benchstep) alternately, ROUNDS times each, with the same number of threads, and prints the median
-# time per training step and per epoch of each and their ratio, and the peak RSS.
+# Speed comparison with the notebook's PyTorch code, side by side in one run on this machine.
 #
-#   snn/bench/compare.sh            # THREADS=1 ROUNDS=3 STEPS=30 EPOCHS=1 by default
-#   THREADS=2 snn/bench/compare.sh
+# PyTorch is measured as an expert would run it, and as it comes:
+#   default   Debian's python3-torch as installed: the reference BLAS, glibc malloc's defaults
+#   openblas  OpenBLAS (libopenblas0-pthread) instead of the reference BLAS
+#   tuned     OpenBLAS, and glibc malloc told to keep its memory (MALLOC_MMAP_THRESHOLD_ and
+#             MALLOC_TRIM_THRESHOLD_ at 1e9: no page faults on every large temporary)
+#   jemalloc  OpenBLAS and jemalloc (libjemalloc2, LD_PRELOAD)
+# each at 1 and 2 threads (torch.set_num_threads, OMP_NUM_THREADS and OPENBLAS_NUM_THREADS alike).
+# The Go implementation (snn/cmd/benchstep, default pure-Go backend) runs at GOMAXPROCS 1 and 2.
+# Configurations alternate within each of ROUNDS rounds, so that a slow spell of the machine hits all.
+# The baseline is the fastest PyTorch configuration (by median step time); the ratios are baseline
+# time / Go time. Missing Debian packages (python3-torch, libopenblas0-pthread, libjemalloc2) are installed.
+#
+#   snn/bench/compare.sh                 # ROUNDS=3 STEPS=30 EPOCHS=1 THREADS="1 2"
+#   ROUNDS=1 THREADS=1 snn/bench/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-threads="${THREADS:-1}" rounds="${ROUNDS:-3}" steps="${STEPS:-30}" epochs="${EPOCHS:-1}"
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "compare: installing python3-torch (apt)" >&2
+export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)" # Go 1.27, fetched from the module proxy once
+rounds="${ROUNDS:-3}" steps="${STEPS:-30}" epochs="${EPOCHS:-1}" threads="${THREADS:-1 2}"
+lib=/usr/lib/x86_64-linux-gnu
+need=()
+/usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
+[ -e "$lib/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
+[ -e "$lib/libjemalloc.so.2" ] || need+=(libjemalloc2)
+if ((${#need[@]})); then
+  echo "compare: installing ${need[*]} (apt)" >&2
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends python3-torch >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+[ -e "$lib/blas/libblas.so.3" ] || { echo "compare: the reference BLAS ($lib/blas/libblas.so.3) is missing" >&2; exit 1; }
+
 bin="$(mktemp -d)/benchstep"
 go build -o "$bin" ./snn/cmd/benchstep
 out="$(mktemp)"
+big=1000000000
+torch() { # torch CONFIG THREADS
+  local cfg=$1 n=$2 blas="$lib/openblas-pthread" pre="" env=()
+  case "$cfg" in
+    default) blas="$lib/blas" ;;
+    tuned) env=(MALLOC_MMAP_THRESHOLD_=$big MALLOC_TRIM_THRESHOLD_=$big) ;;
+    jemalloc) pre="$lib/libjemalloc.so.2" ;;
+  esac
+  env "${env[@]}" LD_LIBRARY_PATH="$blas" LD_PRELOAD="$pre" OMP_NUM_THREADS="$n" OPENBLAS_NUM_THREADS="$n" \
+    /usr/bin/python3 snn/bench/torch_notebook.py --threads "$n" --steps "$steps" --epochs "$epochs" --config "$cfg"
+}
 for r in $(seq "$rounds"); do
-  echo "compare: round $r/$rounds (threads $threads)" >&2
-  GOMLX_BACKEND="${GOMLX_BACKEND:-}" "$bin" -threads "$threads" -steps "$steps" -epochs "$epochs" >>"$out"
-  OMP_NUM_THREADS="$threads" /usr/bin/python3 snn/bench/torch_notebook.py --threads "$threads" --steps "$steps" --epochs "$epochs" >>"$out"
+  for n in $threads; do
+    echo "compare: round $r/$rounds, $n thread(s)" >&2
+    for cfg in default openblas tuned jemalloc; do torch "$cfg" "$n" >>"$out"; done
+    "$bin" -threads "$n" -steps "$steps" -epochs "$epochs" >>"$out"
+  done
 done
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 res = {}
-for impl in ("pytorch", "go"):
-    rs = [r for r in rows if r["impl"] == impl]
-    res[impl] = dict(step=statistics.median([x for r in rs for x in r["step_ms"]]),
-                     epoch=statistics.median([x for r in rs for x in r["epoch_s"]]),
-                     rss=max(r["peak_rss_mb"] for r in rs), threads=rs[0]["threads"])
-print(f"{'':10} {'ms/step':>9} {'s/epoch':>9} {'peak RSS MB':>12}   (medians, {rows[0]['threads']} thread(s))")
-for impl in ("pytorch", "go"):
-    r = res[impl]
-    print(f"{impl:10} {r['step']:9.1f} {r['epoch']:9.2f} {r['rss']:12.0f}")
-print(f"speed-up   {res['pytorch']['step'] / res['go']['step']:9.2f}x {res['pytorch']['epoch'] / res['go']['epoch']:8.2f}x")
+for r in rows:
+    key = (r["impl"] if r["impl"] == "go" else "pytorch " + r.get("config", "?"), r["threads"])
+    e = res.setdefault(key, {"step": [], "epoch": [], "rss": 0})
+    e["step"] += r["step_ms"]; e["epoch"] += r["epoch_s"]; e["rss"] = max(e["rss"], r["peak_rss_mb"])
+for e in res.values():
+    e["step"], e["epoch"] = statistics.median(e["step"]), statistics.median(e["epoch"])
+torch = {k: v for k, v in res.items() if k[0] != "go"}
+base_key = min(torch, key=lambda k: torch[k]["step"])
+base = torch[base_key]
+print(f"{'implementation':22} {'threads':>7} {'ms/step':>9} {'s/epoch':>9} {'peak RSS MB':>12}")
+for k in sorted(res, key=lambda k: (k[0] == "go", k[0], k[1])):
+    v = res[k]
+    mark = "  <- baseline (fastest PyTorch)" if k == base_key else ""
+    print(f"{k[0]:22} {k[1]:7d} {v['step']:9.1f} {v['epoch']:9.2f} {v['rss']:12.0f}{mark}")
+print(f"\nbaseline: {base_key[0]}, {base_key[1]} thread(s): {base['step']:.1f} ms/step, {base['epoch']:.2f} s/epoch")
+for k in sorted(k for k in res if k[0] == "go"):
+    v = res[k]
+    print(f"go, {k[1]} thread(s): {base['step'] / v['step']:.2f}x faster per step, "
+          f"{base['epoch'] / v['epoch']:.2f}x per epoch than the baseline")
+d = [k for k in torch if k[0] == "pytorch default"]
+if d:
+    dk = min(d, key=lambda k: torch[k]["step"])
+    g = min((k for k in res if k[0] == "go"), key=lambda k: res[k]["step"])
+    print(f"(against PyTorch as installed, {dk[1]} thread(s): {torch[dk]['step'] / res[g]['step']:.1f}x per step)")
+print("medians over rounds and steps; times from one run of this script on this machine")
 PY

@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--config", default="", help="label of the runtime configuration (compare.sh)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -113,7 +114,7 @@ def main():
                 nll(logsm(torch.sum(snn(xv[i * B:(i + 1) * B], w1, w2, signs), 1) * 0.01), yv[i * B:(i + 1) * B])
         epoch_s.append(time.perf_counter() - t0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"impl": "pytorch", "threads": a.threads, "step_ms": step_ms, "epoch_s": epoch_s, "peak_rss_mb": rss}))
+    print(json.dumps({"impl": "pytorch", "config": a.config, "threads": a.threads, "step_ms": step_ms, "epoch_s": epoch_s, "peak_rss_mb": rss}))
 
 
 if __name__ == "__main__":

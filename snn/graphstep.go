@@ -1,8 +1,9 @@
 package snn
 
-// The single-graph formulation of the notebook's network, kept as a test reference for the split step
-// (stepper): the dense input projection, the recurrence, the readout, the loss and Adam in one GoMLX
-// graph, with autodiff end to end.
+// The single-graph formulation of the notebook's network: the dense input projection, the recurrence,
+// the readout, the loss and Adam in one GoMLX graph, with autodiff end to end. It is the reference the
+// Go-kernel step (stepper) is tested against, and the formulation Train picks on backends other than
+// pure Go (FormulationAuto), where host round trips may cost more than the Go kernels save.
 
 import (
 	"fmt"
@@ -92,24 +93,19 @@ func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
 	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil) // [C, B]
 }
 
-// logitsAndLoss builds logits [batch, classes] = ReadoutScale * m^T and the mean NLL of their
-// log-softmax for int32 labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
-func logitsAndLoss(cfg Config, m, labels *Node) (logits, loss *Node) {
-	logits = MulScalar(Transpose(m, 0, 1), cfg.ReadoutScale)
-	logp := LogSoftmax(logits, 1)
-	picked := ReduceSum(Mul(logp, OneHot(labels, cfg.NumClasses, logp.DType())), 1)
-	loss = Neg(ReduceAllMean(picked))
-	return
-}
-
-// trainer holds the compiled single-graph training step (forward, backward and Adam update of the
-// variables w1, w2 in a GoMLX model.Store).
-type trainer struct {
-	step   *model.Exec
+// graphStepper holds the compiled single-graph training step (forward, backward and Adam update of the
+// variables w1, w2 in a GoMLX model.Store, then clip's projection onto w >= 0 where it applies).
+//
+// Its backward pass slices the projection per step, and each slice's gradient is zero-padded to the
+// whole tensor, so its cost grows faster than linearly with the number of steps.
+type graphStepper struct {
+	exec   *model.Exec
 	v1, v2 *model.Variable
+	in     *batchInput
+	cfg    Config
 }
 
-func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
+func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
 	store, v1, v2, err := newWeightStore(m)
 	if err != nil {
@@ -120,12 +116,65 @@ func newTrainer(backend compute.Backend, m *Model) (*trainer, error) {
 		g := x.Graph()
 		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DaleOnInput(), cfg.SignParam)
 		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DaleOnHidden(), cfg.SignParam)
-		_, loss := logitsAndLoss(cfg, readoutSum(cfg, w1, w2, x, B), y)
+		loss := lossFromReadout(cfg, Transpose(readoutSum(cfg, w1, w2, x, B), 0, 1), y)
 		opt.UpdateGraph(scope, g, loss)
+		projectClip(cfg, g, v1, v2)
 		return loss
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
 	}
-	return &trainer{step: step, v1: v1, v2: v2}, nil
+	return &graphStepper{exec: step, v1: v1, v2: v2, in: newBatchInput(cfg, B), cfg: cfg}, nil
+}
+
+// step takes one Adam step on samples idx of d and returns the batch loss.
+func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
+	s.in.fill(d, idx, s.cfg.NumClasses)
+	x, y := s.in.tensors(s.cfg)
+	out, err := s.exec.Call(x, y)
+	x.FinalizeAll()
+	y.FinalizeAll()
+	if err != nil {
+		return 0, err
+	}
+	loss := float64(tensors.ToScalar[float32](out[0]))
+	out[0].FinalizeAll()
+	return loss, nil
+}
+
+func (s *graphStepper) variables() (v1, v2 *model.Variable) { return s.v1, s.v2 }
+
+// graphForward is forwardExec's single-graph counterpart: the dense projection and the recurrence in
+// the graph, (x, w1, w2, labels) -> (m [batch, classes], mean NLL loss).
+type graphForward struct {
+	cfg  Config
+	exec *Exec
+	in   *batchInput
+}
+
+func newGraphForward(backend compute.Backend, cfg Config, batch int) (*graphForward, error) {
+	exec, err := NewExec(backend, func(x, w1, w2, y *Node) (*Node, *Node) {
+		m := Transpose(readoutSum(cfg, w1, w2, x, batch), 0, 1)
+		return m, lossFromReadout(cfg, m, y)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snn: build forward graph: %w", err)
+	}
+	return &graphForward{cfg: cfg, exec: exec, in: newBatchInput(cfg, batch)}, nil
+}
+
+func (f *graphForward) batchSize() int { return f.in.batch }
+
+func (f *graphForward) run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+	f.in.fill(d, idx, f.cfg.NumClasses)
+	x, y := f.in.tensors(f.cfg)
+	w1T := matrixTensor(w1)
+	out, err := f.exec.Call(x, w1T, w2, y)
+	for _, t := range []*tensors.Tensor{x, y, w1T} {
+		t.FinalizeAll()
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
+	}
+	return finishForward(out)
 }

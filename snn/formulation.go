@@ -1,0 +1,66 @@
+package snn
+
+import (
+	"fmt"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+)
+
+// Formulation says how training steps and forward passes are computed. Every formulation computes the
+// same numbers up to float32 summation order (TestStepperMatchesSingleGraph).
+type Formulation string
+
+const (
+	// FormulationAuto picks FormulationGoKernels on GoMLX's pure-Go backend and FormulationGraph on any
+	// other backend (XLA), where copying tensors between the device and Go each step may cost more than
+	// the Go kernels save. (No PJRT plugin can be obtained on the machines this project is developed
+	// on, so that choice is not measured: it is the conservative default.)
+	FormulationAuto Formulation = ""
+	// FormulationGoKernels computes the sparse input projection, the LIF recurrence and their gradients
+	// (backpropagation through time) in Go, and the readout, loss, sign parametrisation and Adam in GoMLX
+	// graphs with its autodiff. Its cost is linear in time steps, hidden units and batch size.
+	FormulationGoKernels Formulation = "go-kernels"
+	// FormulationGraph computes the whole step in one GoMLX graph with autodiff end to end (dense input
+	// projection). Its backward pass grows faster than linearly with the number of time steps.
+	FormulationGraph Formulation = "graph"
+)
+
+// resolve returns the formulation to use on backend, or an error for an unknown name.
+func (f Formulation) resolve(backend fmt.Stringer) (Formulation, error) {
+	switch f {
+	case FormulationAuto:
+		if backend.String() == gobackend.BackendName { // Name() is "Go Backend"; String() is "go"
+			return FormulationGoKernels, nil
+		}
+		return FormulationGraph, nil
+	case FormulationGoKernels, FormulationGraph:
+		return f, nil
+	}
+	return "", fmt.Errorf("snn: formulation %q is unknown: want %q (auto), %q or %q", string(f), "",
+		FormulationGoKernels, FormulationGraph)
+}
+
+// newTrainStep builds the training step of m in formulation f on backend.
+func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, error) {
+	f, err := f.resolve(backend)
+	if err != nil {
+		return nil, err
+	}
+	if f == FormulationGraph {
+		return newGraphStepper(backend, m)
+	}
+	return newStepper(backend, m)
+}
+
+// newBatchForward builds the forward pass of cfg in formulation f on backend, for batches of batch.
+func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulation) (batchForward, error) {
+	f, err := f.resolve(backend)
+	if err != nil {
+		return nil, err
+	}
+	if f == FormulationGraph {
+		return newGraphForward(backend, cfg, batch)
+	}
+	return newForward(backend, cfg, batch)
+}
