@@ -13,6 +13,9 @@ const (
 	Hertz       = 1.0
 )
 
+// MaxANFPerEar is the largest Config.ANFPerEar: fibre indices are stored in 16 bits.
+const MaxANFPerEar = 32767
+
 // Threshold is the LIF firing threshold (dimensionless membrane units), fixed at 1 as in the notebook.
 const Threshold = 1.0
 
@@ -195,7 +198,9 @@ func (c Config) Validate() error {
 	if c.DT > 0 && c.Duration > 0 && !math.IsInf(c.Duration, 0) && !math.IsNaN(c.DT) && c.NumSteps() < 2 {
 		bad("DT", c.DT, fmt.Sprintf("a step such that Duration/DT rounds to at least 2 steps (Duration = %v)", c.Duration))
 	}
-	positiveInt("ANFPerEar", c.ANFPerEar)
+	if c.ANFPerEar <= 0 || c.ANFPerEar > MaxANFPerEar {
+		bad("ANFPerEar", c.ANFPerEar, fmt.Sprintf("an integer in [1, %d]", MaxANFPerEar))
+	}
 	positive("RateMax", c.RateMax)
 	if c.RateMax > 0 && c.DT > 0 && c.RateMax*c.DT > 1 {
 		bad("RateMax", c.RateMax, fmt.Sprintf("RateMax*DT <= 1 so that the per-step spike probability is at most 1 (DT = %v)", c.DT))

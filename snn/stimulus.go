@@ -20,7 +20,8 @@ type Dataset struct {
 	PhaseOffset []float64
 
 	words int      // uint64 words per sample
-	bits  []uint64 // spike bits, sample-major, bit index t*NumInputs+i within a sample
+	bits  []uint64 // spike bits, sample-major, bit index t*NumInputs+i within a sample; never modified
+	index *lazySpikeIndex
 }
 
 // Len is the number of samples.
@@ -59,7 +60,7 @@ func (d *Dataset) Raster(n int) [][]float64 {
 func (d *Dataset) Subset(idx []int) *Dataset {
 	s := &Dataset{NumSteps: d.NumSteps, NumInputs: d.NumInputs, words: d.words,
 		IPD: make([]float64, len(idx)), PhaseOffset: make([]float64, len(idx)),
-		bits: make([]uint64, len(idx)*d.words)}
+		bits: make([]uint64, len(idx)*d.words), index: &lazySpikeIndex{}}
 	for j, n := range idx {
 		s.IPD[j] = d.IPD[n]
 		s.PhaseOffset[j] = d.PhaseOffset[n]
@@ -116,7 +117,7 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 	n := len(ipd)
 	words := (T*I + 63) / 64
 	d := &Dataset{IPD: ipd, NumSteps: T, NumInputs: I, words: words,
-		PhaseOffset: make([]float64, n), bits: make([]uint64, n*words)}
+		PhaseOffset: make([]float64, n), bits: make([]uint64, n*words), index: &lazySpikeIndex{}}
 	offRng := newRand(seed, stream^0x9e3779b97f4a7c15)
 	shared := offRng.Float64()
 	for k := range d.PhaseOffset {

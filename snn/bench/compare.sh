@@ -11,7 +11,8 @@
 # The Go implementation (snn/cmd/benchstep, default pure-Go backend) runs at GOMAXPROCS 1 and 2.
 # Configurations alternate within each of ROUNDS rounds, so that a slow spell of the machine hits all.
 # The baseline is the fastest PyTorch configuration (by median step time); the ratios are baseline
-# time / Go time. Missing Debian packages (python3-torch, libopenblas0-pthread, libjemalloc2) are installed.
+# time / Go time. Missing Debian packages (python3-torch, libblas3, libopenblas0-pthread, libjemalloc2) are
+# installed; each configuration picks its BLAS by LD_LIBRARY_PATH, whatever update-alternatives says.
 #
 #   snn/bench/compare.sh                 # ROUNDS=3 STEPS=30 EPOCHS=1 THREADS="1 2"
 #   ROUNDS=1 THREADS=1 snn/bench/compare.sh
@@ -24,6 +25,7 @@ need=()
 /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
 [ -e "$lib/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
 [ -e "$lib/libjemalloc.so.2" ] || need+=(libjemalloc2)
+[ -e "$lib/blas/libblas.so.3" ] || need+=(libblas3) # the reference BLAS, what python3-torch gets by default
 if ((${#need[@]})); then
   echo "compare: installing ${need[*]} (apt)" >&2
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -38,7 +39,19 @@ func run() error {
 	workers := flag.Int("workers", 0, "runs trained at once (0: one per core)")
 	ablation := flag.Bool("ablation", false, "also apply the notebook's cut and its controls to each trained run "+
 		"(use a -cache folder of its own)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	available := map[string]snn.Condition{}
 	all := append(append(snn.DaleConditions(), snn.Unconstrained), snn.SignConditions()...)
