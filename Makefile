@@ -33,14 +33,16 @@ notebooks: setup
 protocol:
 	$(GO) run ./snn/cmd/dales -seeds 1,2,3 -out out/checkpoints
 
+# Benchmarks at the notebook's sizes; snn/bench/scaling.sh times BenchmarkScaling's sizes, and
+# snn/bench/compare.sh compares with PyTorch.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./snn/
+	$(GO) test -run '^$$' -bench 'TrainStep|Epoch|Stimulus|Projection|LIFKernel' -benchtime 20x ./snn/
 
 # The controlled experiments behind notebooks/dales_law_controls.ipynb, each run cached in notebooks/results/
-# so that an interrupted run resumes: about 3.5 hours on 2 cores from scratch, nothing with the committed cache.
+# so that an interrupted run resumes: about 1.3 hours on 2 cores from scratch, nothing with the committed cache.
 SWEEP = $(GO) run ./snn/cmd/sweep -workers 2
 results:
-	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
-	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
 	$(SWEEP) -conditions blocked,random -fractions 0.5,0.2 -seeds 1,2,3,4,5 -ablation -cache notebooks/results/ablation
 	$(SWEEP) -conditions abs,relu,softplus,clip -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/signs
+	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
+	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/sweep

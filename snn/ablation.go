@@ -17,15 +17,27 @@ const (
 	// CutInhibitory is every inhibitory input row of the model's mask (equal to CutNotebook for blocked
 	// masks, the honest version for random ones).
 	CutInhibitory Cut = "inhibitory"
-	// CutExcitatory is the first k excitatory rows, k = the number of inhibitory rows: a control that
-	// removes as many inputs of the other sign.
+	// CutExcitatory is the first k excitatory rows, k = the number of inhibitory rows. It removes as many
+	// inputs of the other sign but not at the same positions: with a blocked mask at 0.2 the inhibitory
+	// rows are left-ear delays 0-39 and these are left-ear delays 40-79. CutMatched is the control that
+	// isolates the sign.
 	CutExcitatory Cut = "excitatory"
+	// CutMatched is the position-matched control of CutInhibitory: for each inhibitory row, an excitatory
+	// row of the same ear with a phase delay within MatchDelayTolerance steps, each used once; where the
+	// ear has none (a blocked mask leaves whole delay ranges of one sign), the excitatory row of the other
+	// ear at the same delay (MatchedRows counts those).
+	CutMatched Cut = "matched"
+	// CutRandomExcitatory is k excitatory rows drawn at random (seeded): sign fixed, positions random.
+	CutRandomExcitatory Cut = "random-excitatory"
 	// CutRandom is k rows drawn uniformly from all input rows (seeded): a control for the number removed.
 	CutRandom Cut = "random"
 )
 
 // Cuts lists the named cuts in the order the notebook's ablation and its controls are reported.
-var Cuts = []Cut{CutNotebook, CutInhibitory, CutExcitatory, CutRandom}
+var Cuts = []Cut{CutNotebook, CutInhibitory, CutExcitatory, CutMatched, CutRandomExcitatory, CutRandom}
+
+// RandomCut reports whether a cut draws its rows at random (so that it is drawn several times).
+func RandomCut(c Cut) bool { return c == CutRandom || c == CutRandomExcitatory }
 
 // CutRows returns the input rows of a named cut for model m; seed drives CutRandom.
 func CutRows(m *Model, cut Cut, seed uint64) ([]int, error) {
@@ -46,12 +58,83 @@ func CutRows(m *Model, cut Cut, seed uint64) ([]int, error) {
 			return nil, fmt.Errorf("snn: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
 		}
 		return exc[:len(inh)], nil
+	case CutMatched:
+		rows, _, err := MatchedRows(m, inh)
+		return rows, err
+	case CutRandomExcitatory:
+		exc := m.Mask1.Excitatory()
+		if len(exc) < len(inh) {
+			return nil, fmt.Errorf("snn: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
+		}
+		rows := make([]int, len(inh))
+		for i, p := range newRand(seed, streamAblation).Perm(len(exc))[:len(inh)] {
+			rows[i] = exc[p]
+		}
+		slices.Sort(rows)
+		return rows, nil
 	case CutRandom:
 		rows := newRand(seed, streamAblation).Perm(m.Config.NumInputs())[:len(inh)]
 		slices.Sort(rows)
 		return rows, nil
 	}
 	return nil, fmt.Errorf("snn: unknown cut %q: want one of %v", cut, Cuts)
+}
+
+// MatchDelayTolerance is how far, in fibre indices (phase-delay steps of (pi/2)/(ANFPerEar-1), 0.9 degrees
+// for the notebook's 100 fibres per ear), a position-matched row may sit from the row it matches in the
+// same ear before the match moves to the other ear at the same delay. Fixed before looking at any result.
+const MatchDelayTolerance = 5
+
+// MatchedRows returns, for each input row of rows (in order), a row of the opposite sign at the same
+// position, each row used once: in the same ear within MatchDelayTolerance delay steps (the nearest, ties
+// to the smaller delay); else in the other ear at the nearest delay (otherEar counts those); else the
+// nearest in the same ear at any distance. Rows of both signs in rows are each matched to the other sign.
+func MatchedRows(m *Model, rows []int) (matched []int, otherEar int, err error) {
+	A, I := m.Config.ANFPerEar, m.Config.NumInputs()
+	used := make([]bool, I)
+	for _, r := range rows {
+		if r < 0 || r >= I {
+			return nil, 0, fmt.Errorf("snn: MatchedRows: row %d is outside [0, %d)", r, I)
+		}
+		used[r] = true // never match a row to one that is itself cut
+	}
+	// nearest is the unused row of the given sign in ear closest to delay within tol (-1: none).
+	nearest := func(ear, delay int, sign float32, tol int) int {
+		best := -1
+		for j := max(0, delay-tol); j <= min(A-1, delay+tol); j++ {
+			i := ear*A + j
+			if !used[i] && m.Mask1.Signs[i] == sign && (best < 0 || abs(j-delay) < abs(best%A-delay)) {
+				best = i
+			}
+		}
+		return best
+	}
+	for _, r := range rows {
+		ear, delay, want := r/A, r%A, -m.Mask1.Signs[r]
+		i := nearest(ear, delay, want, MatchDelayTolerance)
+		if i < 0 {
+			if i = nearest(1-ear, delay, want, A); i >= 0 {
+				otherEar++
+			}
+		}
+		if i < 0 {
+			i = nearest(ear, delay, want, A)
+		}
+		if i < 0 {
+			return nil, 0, fmt.Errorf("snn: MatchedRows: no row of sign %+.0f left for row %d (%d rows to match)", want, r, len(rows))
+		}
+		used[i] = true
+		matched = append(matched, i)
+	}
+	slices.Sort(matched)
+	return matched, otherEar, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // AblateInputs returns a copy of m whose input rows are zeroed in W1 (so their effective weights are 0
@@ -101,16 +184,74 @@ func AblateCut(m *Model, cut Cut, seed uint64) (*Model, []int, error) {
 	return a, rows, err
 }
 
-// AblationMetrics applies every named cut to the trained model of x and returns the test accuracy of
-// each ("ablate_<cut>"), for Sweep.Extra.
+// RandomDraws is the number of times AblationMetrics draws each random cut per trained network.
+const RandomDraws = 10
+
+// AblationMetricNames are the metrics AblationMetrics returns (Sweep.ExtraMetrics).
+func AblationMetricNames() []string {
+	var names []string
+	for _, c := range Cuts {
+		names = append(names, "ablate_"+string(c))
+	}
+	return append(names, "matched_other_ear", "hidden_exc_mean", "hidden_inh_mean")
+}
+
+// AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after
+// each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds Seed*1000+1...) and their
+// accuracies averaged. "matched_other_ear" counts the rows of CutMatched taken from the other ear.
+// "hidden_exc_mean" and "hidden_inh_mean" are the mean test accuracy with one hidden unit silenced, over
+// the excitatory and over the inhibitory hidden units (HiddenAblationCurve). It needs inhibitory input
+// rows and both signs in the hidden layer. One compiled forward pass scores every ablated copy. For
+// Sweep.Extra.
 func AblationMetrics(x *Experiment) (map[string]float64, error) {
-	res, err := x.Ablate(Cuts, nil)
+	m := x.Trained
+	if len(m.Mask1.Inhibitory()) == 0 || len(m.Mask2.Inhibitory()) == 0 || len(m.Mask2.Excitatory()) == 0 {
+		return nil, fmt.Errorf("snn: AblationMetrics needs inhibitory input rows and both signs in the hidden layer; "+
+			"the model at inhibitory fraction %v has %d inhibitory inputs and %d/%d inhibitory/excitatory hidden units",
+			m.Config.InhibitoryFraction, len(m.Mask1.Inhibitory()), len(m.Mask2.Inhibitory()), len(m.Mask2.Excitatory()))
+	}
+	ev, err := NewEvaluator(m.Config, nil)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]float64{}
-	for _, r := range res {
-		out["ablate_"+string(r.Cut)] = r.TestEval.Accuracy
+	for _, c := range Cuts {
+		draws := 1
+		if RandomCut(c) {
+			draws = RandomDraws
+		}
+		sum := 0.0
+		for d := 0; d < draws; d++ {
+			a, _, err := AblateCut(m, c, x.Config.Seed*1000+uint64(d)+1)
+			if err != nil {
+				return nil, err
+			}
+			e, err := ev.Evaluate(a, x.Test)
+			if err != nil {
+				return nil, err
+			}
+			sum += e.Accuracy
+		}
+		out["ablate_"+string(c)] = sum / float64(draws)
+	}
+	_, other, err := MatchedRows(m, m.Mask1.Inhibitory())
+	if err != nil {
+		return nil, err
+	}
+	out["matched_other_ear"] = float64(other)
+	curve, err := hiddenAblationCurve(ev, m, x.Test)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range []struct {
+		name  string
+		units []int
+	}{{"hidden_exc_mean", m.Mask2.Excitatory()}, {"hidden_inh_mean", m.Mask2.Inhibitory()}} {
+		sum := 0.0
+		for _, u := range c.units {
+			sum += curve[u]
+		}
+		out[c.name] = sum / float64(len(c.units))
 	}
 	return out, nil
 }
@@ -118,17 +259,25 @@ func AblationMetrics(x *Experiment) (map[string]float64, error) {
 // HiddenAblationCurve silences the hidden units one at a time (on copies of m) and returns the accuracy
 // on d without each unit, in unit order: the per-unit importance of the hidden layer.
 func HiddenAblationCurve(m *Model, d *Dataset, backend compute.Backend) ([]float64, error) {
+	ev, err := NewEvaluator(m.Config, backend)
+	if err != nil {
+		return nil, err
+	}
+	return hiddenAblationCurve(ev, m, d)
+}
+
+func hiddenAblationCurve(ev *Evaluator, m *Model, d *Dataset) ([]float64, error) {
 	out := make([]float64, m.Config.NumHidden)
 	for u := range out {
 		a, err := AblateHidden(m, []int{u}, fmt.Sprintf("hidden unit %d", u))
 		if err != nil {
 			return nil, err
 		}
-		ev, err := Evaluate(a, d, backend)
+		e, err := ev.Evaluate(a, d)
 		if err != nil {
 			return nil, err
 		}
-		out[u] = ev.Accuracy
+		out[u] = e.Accuracy
 	}
 	return out, nil
 }

@@ -73,9 +73,6 @@ func BenchmarkScaling(b *testing.B) {
 			b.Run(string(f)+"/"+s.name, func(b *testing.B) {
 				cfg := DefaultConfig()
 				s.set(&cfg)
-				if f == FormulationGraph && (cfg.NumSteps() > 300 || cfg.NumHidden > 100) {
-					b.Skip("single graph: minutes per step at this size")
-				}
 				benchStep(b, cfg, f)
 			})
 		}

@@ -152,6 +152,14 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		// Written before Config.SignParam existed, when |w| was the only parametrisation.
 		h.Config.SignParam = SignAbs
 	}
+	if h.Config.SignInit == "" {
+		// Written before Config.SignInit existed, when every parametrisation started from the symmetric
+		// draw; under abs and clip the two inits are the same, so those get the default.
+		h.Config.SignInit = SignInitMatched
+		if h.Config.SignParam == SignReLU || h.Config.SignParam == SignSoftplus {
+			h.Config.SignInit = SignInitSymmetric
+		}
+	}
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}

@@ -136,3 +136,40 @@ func TestFailedSaveKeepsOldCheckpoint(t *testing.T) {
 		t.Errorf("failed saves left %d files, want 1", len(entries))
 	}
 }
+
+// The checkpoint decoder never panics on damaged input: every rejection wraps one of the ErrCheckpoint*
+// values. Seeds: a valid checkpoint of a small model, and truncated and bit-flipped copies.
+func FuzzDecodeCheckpoint(f *testing.F) {
+	cfg := DefaultConfig()
+	cfg.ANFPerEar, cfg.NumHidden = 3, 2
+	m, err := NewModel(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := encodeCheckpoint(m)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	flipped := append([]byte(nil), good...)
+	flipped[30] ^= 0x40
+	f.Add(flipped)
+	f.Add([]byte("SNNCKPT"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeCheckpoint(data)
+		if err == nil {
+			if m.check() != nil {
+				t.Errorf("accepted a model that fails its own check: %v", m.check())
+			}
+			return
+		}
+		known := false
+		for _, e := range []error{ErrCheckpointNotSNN, ErrCheckpointTruncated, ErrCheckpointVersion, ErrCheckpointCorrupt, ErrCheckpointIncompatible} {
+			known = known || errors.Is(err, e)
+		}
+		if !known {
+			t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
+		}
+	})
+}

@@ -67,6 +67,22 @@ const (
 	SignClip SignParam = "clip"
 )
 
+// SignInit is how the raw weights of a sign-constrained layer start, for sign parametrisations other
+// than abs (which starts from the notebook's symmetric uniform draw w, effective |w|).
+type SignInit string
+
+const (
+	// SignInitMatched starts every parametrisation from the same effective weights as abs: raw weights
+	// chosen so that f(raw) = |w| for the same uniform draw w (relu and clip: |w|; softplus:
+	// log(e^|w| - 1)). Comparisons between parametrisations then differ only in the map f and its
+	// gradient, not in where training starts.
+	SignInitMatched SignInit = "matched"
+	// SignInitSymmetric uses the symmetric uniform draw w as the raw weights whatever f is (the notebook's
+	// init with f swapped in): relu then starts with about half its synapses at exactly 0, softplus near
+	// log 2. Clip still starts from |w| (its raw weights must be >= 0).
+	SignInitSymmetric SignInit = "symmetric"
+)
+
 // EarlyStopRule selects the early-stopping rule used by Train.
 type EarlyStopRule string
 
@@ -106,6 +122,7 @@ type Config struct {
 	Layout             MaskLayout // which units are inhibitory (notebook: blocked)
 	DaleLayers         DaleLayers // which layers the law constrains (notebook: both)
 	SignParam          SignParam  // how raw parameters become signed weights (notebook: abs)
+	SignInit           SignInit   // raw initial weights of the other parametrisations (default: matched to abs)
 
 	// Training.
 	LearningRate      float64       // Adam learning rate (notebook LR = 0.01)
@@ -145,6 +162,7 @@ func DefaultConfig() Config {
 		Layout:             MaskBlocked,
 		DaleLayers:         DaleBoth,
 		SignParam:          SignAbs,
+		SignInit:           SignInitMatched,
 
 		LearningRate:      0.01,
 		AdamEpsilon:       1e-8,
@@ -230,6 +248,9 @@ func (c Config) Validate() error {
 	case SignAbs, SignReLU, SignSoftplus, SignClip:
 	default:
 		bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q, %q, %q or %q", SignAbs, SignReLU, SignSoftplus, SignClip))
+	}
+	if c.SignInit != SignInitMatched && c.SignInit != SignInitSymmetric {
+		bad("SignInit", fmt.Sprintf("%q", c.SignInit), fmt.Sprintf("%q or %q", SignInitMatched, SignInitSymmetric))
 	}
 	positive("LearningRate", c.LearningRate)
 	positive("AdamEpsilon", c.AdamEpsilon)

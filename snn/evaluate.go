@@ -22,12 +22,24 @@ type Evaluation struct {
 // Evaluate runs m on every sample of d and scores it as the notebook's test_accuracy (the notebook feeds
 // full batches only; here a final partial batch is padded with silent samples and the padding ignored,
 // which gives the same numbers when len(d) is a multiple of BatchSize). backend nil means NewBackend().
+// To score many models of one configuration (ablations), build one Evaluator and reuse it.
 func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error) {
-	if err := m.check(); err != nil {
+	e, err := NewEvaluator(m.Config, backend)
+	if err != nil {
 		return nil, err
 	}
-	cfg := m.Config
-	if err := checkDataset(cfg, "evaluation", d); err != nil {
+	return e.Evaluate(m, d)
+}
+
+// Evaluator scores models of one configuration with one compiled forward pass.
+type Evaluator struct {
+	cfg Config
+	fwd batchForward
+}
+
+// NewEvaluator compiles the forward pass of cfg on backend (nil: NewBackend()).
+func NewEvaluator(cfg Config, backend compute.Backend) (*Evaluator, error) {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if backend == nil {
@@ -38,6 +50,27 @@ func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error
 	}
 	fwd, err := newBatchForward(backend, cfg, cfg.BatchSize, FormulationAuto)
 	if err != nil {
+		return nil, err
+	}
+	return &Evaluator{cfg: cfg, fwd: fwd}, nil
+}
+
+// Evaluate is the package's Evaluate with the compiled forward pass; m must have the evaluator's
+// network sizes.
+func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	cfg := m.Config
+	if cfg.NumInputs() != e.cfg.NumInputs() || cfg.NumHidden != e.cfg.NumHidden || cfg.NumClasses != e.cfg.NumClasses ||
+		cfg.NumSteps() != e.cfg.NumSteps() || cfg.BatchSize != e.cfg.BatchSize || cfg.Alpha() != e.cfg.Alpha() ||
+		cfg.SurrogateBeta != e.cfg.SurrogateBeta || cfg.ReadoutScale != e.cfg.ReadoutScale {
+		return nil, fmt.Errorf("snn: Evaluator compiled for %d inputs, %d hidden, %d classes, %d steps, batch %d "+
+			"cannot score a model of %d, %d, %d, %d, batch %d (or another Tau, SurrogateBeta, ReadoutScale)",
+			e.cfg.NumInputs(), e.cfg.NumHidden, e.cfg.NumClasses, e.cfg.NumSteps(), e.cfg.BatchSize,
+			cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses, cfg.NumSteps(), cfg.BatchSize)
+	}
+	if err := checkDataset(cfg, "evaluation", d); err != nil {
 		return nil, err
 	}
 	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
@@ -53,7 +86,7 @@ func Evaluate(m *Model, d *Dataset, backend compute.Backend) (*Evaluation, error
 		for n := start; n < min(start+B, d.Len()); n++ {
 			idx = append(idx, n)
 		}
-		mOut, _, err := fwd.run(w1, w2, d, idx)
+		mOut, _, err := e.fwd.run(w1, w2, d, idx)
 		if err != nil {
 			return nil, err
 		}

@@ -86,15 +86,33 @@ func NewModel(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.SignParam == SignClip { // start inside the feasible set w >= 0, as |w| does
-		if cfg.DaleOnInput() {
-			w1 = EffectiveParam(w1, Mask{Signs: ones(I)}, true, SignAbs)
-		}
-		if cfg.DaleOnHidden() {
-			w2 = EffectiveParam(w2, Mask{Signs: ones(H)}, true, SignAbs)
-		}
+	if cfg.DaleOnInput() {
+		w1 = initialRaw(w1, cfg)
+	}
+	if cfg.DaleOnHidden() {
+		w2 = initialRaw(w2, cfg)
 	}
 	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: m1, Mask2: m2, InitW1: w1.Clone(), InitW2: w2.Clone()}, nil
+}
+
+// initialRaw turns a symmetric uniform draw w into the raw initial weights of a constrained layer under
+// cfg.SignParam and cfg.SignInit (see SignInit): abs keeps w; clip always starts from |w| (inside its
+// feasible set w >= 0); relu and softplus start from f^-1(|w|) when matched, from w when symmetric.
+func initialRaw(w Matrix, cfg Config) Matrix {
+	switch {
+	case cfg.SignParam == SignAbs:
+		return w
+	case cfg.SignParam == SignClip, cfg.SignParam == SignReLU && cfg.SignInit == SignInitMatched:
+		return EffectiveParam(w, Mask{Signs: ones(w.Rows)}, true, SignAbs)
+	case cfg.SignParam == SignSoftplus && cfg.SignInit == SignInitMatched:
+		out := w.Clone()
+		for i, v := range out.Data {
+			a := math.Max(math.Abs(float64(v)), 1e-30) // softplus^-1(a) = log(e^a - 1), -> -inf as a -> 0
+			out.Data[i] = float32(math.Log(math.Expm1(a)))
+		}
+		return out
+	}
+	return w
 }
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden].

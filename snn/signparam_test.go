@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
@@ -74,14 +75,59 @@ func TestSignParamsTraining(t *testing.T) {
 					}
 				}
 			}
-		case SignReLU:
-			if frac := float64(last.W1.Zero) / float64(len(m.W1.Data)); frac < 0.3 {
-				t.Errorf("relu: %.0f%% of the input weights at exactly 0, expected about half", 100*frac)
+		case SignReLU: // matched init: no weight starts at 0; training culls some (11% in 2 epochs here)
+			if frac := float64(last.W1.Zero) / float64(len(m.W1.Data)); frac < 0.02 {
+				t.Errorf("relu: %.1f%% of the input weights at exactly 0 after training, expected some culled", 100*frac)
 			}
 		case SignSoftplus:
 			if last.W1.Zero != 0 {
 				t.Errorf("softplus: %d effective weights exactly 0", last.W1.Zero)
 			}
 		}
+	}
+}
+
+// Under SignInitMatched every parametrisation starts from the effective weights of abs (same seed), to
+// float32 rounding of softplus's inverse; under SignInitSymmetric relu starts with about half its input
+// synapses at exactly 0 and softplus near log 2. The values read are the model's own effective weights.
+func TestSignInitMatchesAbs(t *testing.T) {
+	base := DefaultConfig()
+	base.InhibitoryFraction = 0.2
+	ref, _ := NewModel(base)
+	want := ref.InitialEffectiveW1()
+	for _, p := range []SignParam{SignReLU, SignSoftplus, SignClip} {
+		cfg := base
+		cfg.SignParam = p
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.InitialEffectiveW1()
+		worst := 0.0
+		for i := range got.Data {
+			worst = math.Max(worst, math.Abs(float64(got.Data[i]-want.Data[i])))
+		}
+		if worst > 1e-6 {
+			t.Errorf("%s matched: initial effective W1 differs from abs's by up to %g", p, worst)
+		}
+		if g2, w2 := m.EffectiveW2(), ref.EffectiveW2(); math.Abs(float64(g2.Data[3]-w2.Data[3])) > 1e-6 {
+			t.Errorf("%s matched: W2[3] %v, abs %v", p, g2.Data[3], w2.Data[3])
+		}
+	}
+	cfg := base
+	cfg.SignParam, cfg.SignInit = SignReLU, SignInitSymmetric
+	m, _ := NewModel(cfg)
+	zeros := 0
+	for _, v := range m.InitialEffectiveW1().Data {
+		if v == 0 {
+			zeros++
+		}
+	}
+	if zeros < 2700 || zeros > 3300 { // half of 6000, binomial sd 39
+		t.Errorf("relu symmetric: %d of 6000 initial effective weights are 0, want about 3000", zeros)
+	}
+	cfg.SignInit = "lognormal"
+	if _, err := NewModel(cfg); err == nil || !strings.Contains(err.Error(), "SignInit") {
+		t.Errorf("unknown SignInit: error %v", err)
 	}
 }

@@ -85,8 +85,21 @@ type RunResult struct {
 	Epochs        int     `json:"epochs"`
 	Seconds       float64 `json:"seconds"`
 	ConfigHash    string  `json:"config_hash"`
+	// Numerics names the numerical formulation that computed the run (NumericsVersion); a cached run of
+	// other numerics is recomputed. Runs cached before it existed have none.
+	Numerics string `json:"numerics,omitempty"`
 	// Extra holds the metrics of Sweep.Extra (for example ablation accuracies), cached with the run.
 	Extra map[string]float64 `json:"extra,omitempty"`
+}
+
+// numericsRevision is bumped whenever a change to the code makes a run's numbers differ (beyond what a
+// different seed would do), so that cached runs of the old numbers are recomputed.
+const numericsRevision = 1
+
+// NumericsVersion names the numerical formulation f computes with, e.g. "go-kernels/1": the formulation
+// and the revision of its numbers. Sweep caches record it and recompute runs of other numerics.
+func NumericsVersion(f Formulation) string {
+	return fmt.Sprintf("%s/%d", f, numericsRevision)
 }
 
 // Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
@@ -104,9 +117,15 @@ type Sweep struct {
 	Backend compute.Backend
 	// OnRun, if set, is called after each run with the number done so far and whether it came from the cache.
 	OnRun func(done, total int, r RunResult, cached bool)
-	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra). Use a cache
-	// folder of its own for sweeps with different Extra functions.
-	Extra func(x *Experiment) (map[string]float64, error)
+	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra), and
+	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
+	Extra        func(x *Experiment) (map[string]float64, error)
+	ExtraMetrics []string
+	// Formulation of the training step (zero: by backend); it decides the runs' NumericsVersion.
+	Formulation Formulation
+	// Warnings collects what Run found and mended in the cache (a damaged entry, a run of other numerics
+	// or lacking a metric, each recomputed), one line each.
+	Warnings []string
 }
 
 type sweepJob struct {
@@ -145,6 +164,11 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 			return nil, err
 		}
 	}
+	f, err := s.Formulation.resolve(backend)
+	if err != nil {
+		return nil, err
+	}
+	numerics := NumericsVersion(f)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -152,6 +176,14 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]RunResult, len(jobs))
+	warnings := make([]string, len(jobs))
+	defer func() { // in the order of the runs, whatever the workers' timing
+		for _, w := range warnings {
+			if w != "" {
+				s.Warnings = append(s.Warnings, w)
+			}
+		}
+	}()
 	var (
 		mu       sync.Mutex
 		done     int
@@ -164,8 +196,9 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r, cached, err := s.runOne(ctx, jobs[i], backend)
+				r, cached, warning, err := s.runOne(ctx, jobs[i], backend, numerics)
 				mu.Lock()
+				warnings[i] = warning
 				if err != nil && firstErr == nil {
 					firstErr = err
 					cancel()
@@ -228,37 +261,80 @@ func configKey(cfg Config) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend) (RunResult, bool, error) {
+// runOne returns the run of j: from the cache when a good entry of the current numerics with every
+// requested metric is there, else trained (and cached). warning says why a cached entry was not used.
+func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend, numerics string) (r RunResult, cached bool, warning string, err error) {
 	path, hash := s.cachePath(j)
 	if path != "" {
-		if data, err := os.ReadFile(path); err == nil {
-			var r RunResult
-			if err := json.Unmarshal(data, &r); err != nil || r.ConfigHash != hash || r.RunKey != j.key {
-				return RunResult{}, false, fmt.Errorf("snn: sweep cache file %q is damaged or not for this run; delete it to retrain", path)
+		if data, rerr := os.ReadFile(path); rerr == nil {
+			c, why := s.usable(data, j.key, hash, numerics)
+			if why == "" {
+				return c, true, "", nil
 			}
-			return r, true, nil
+			warning = fmt.Sprintf("sweep cache %s: %s; recomputed", path, why)
 		}
 	}
 	start := time.Now()
-	x, err := RunExperiment(ctx, j.cfg, TrainOptions{Backend: backend})
+	x, err := RunExperiment(ctx, j.cfg, TrainOptions{Backend: backend, Formulation: s.Formulation})
 	if err != nil {
-		return RunResult{}, false, fmt.Errorf("snn: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+		return RunResult{}, false, warning, fmt.Errorf("snn: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
 	}
-	r := RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
-		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash}
+	r = RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
+		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
 	if s.Extra != nil {
 		if r.Extra, err = s.Extra(x); err != nil {
-			return RunResult{}, false, fmt.Errorf("snn: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+			return RunResult{}, false, warning, fmt.Errorf("snn: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+		}
+		for _, m := range s.ExtraMetrics {
+			if _, ok := r.Extra[m]; !ok {
+				return RunResult{}, false, warning, fmt.Errorf("snn: sweep: Extra did not compute the metric %q that ExtraMetrics names", m)
+			}
 		}
 	}
 	r.Seconds = time.Since(start).Seconds()
 	if path != "" {
 		data, _ := json.MarshalIndent(r, "", " ")
 		if err := writeFileAtomic(path, data); err != nil {
-			return RunResult{}, false, fmt.Errorf("snn: sweep cache: %w", err)
+			return RunResult{}, false, warning, fmt.Errorf("snn: sweep cache: %w", err)
 		}
 	}
-	return r, false, nil
+	return r, false, warning, nil
+}
+
+// usable decodes a cache entry and says why it cannot stand for the run key (empty when it can).
+func (s *Sweep) usable(data []byte, key RunKey, hash, numerics string) (RunResult, string) {
+	r, err := DecodeRunResult(data)
+	switch {
+	case err != nil:
+		return r, err.Error()
+	case r.ConfigHash != hash || r.RunKey != key:
+		return r, fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
+	case r.Numerics != numerics:
+		return r, fmt.Sprintf("computed by numerics %q, not the current %q", r.Numerics, numerics)
+	}
+	for _, m := range s.ExtraMetrics {
+		if _, ok := r.Extra[m]; !ok {
+			return r, fmt.Sprintf("lacks the metric %q", m)
+		}
+	}
+	return r, ""
+}
+
+// DecodeRunResult reads one sweep cache entry, with a clear error for anything that is not one.
+func DecodeRunResult(data []byte) (RunResult, error) {
+	var r RunResult
+	if err := json.Unmarshal(data, &r); err != nil {
+		return RunResult{}, fmt.Errorf("snn: not a sweep cache entry: %w", err)
+	}
+	if r.Condition == "" || r.ConfigHash == "" {
+		return RunResult{}, fmt.Errorf("snn: sweep cache entry without a condition or configuration hash")
+	}
+	for name, v := range map[string]float64{"train_accuracy": r.TrainAccuracy, "test_accuracy": r.TestAccuracy} {
+		if !(v >= 0 && v <= 1) {
+			return RunResult{}, fmt.Errorf("snn: sweep cache entry has %s = %v, want a fraction in [0, 1]", name, v)
+		}
+	}
+	return r, nil
 }
 
 // SweepRow summarises the runs of one (condition, fraction).

@@ -70,12 +70,41 @@ func TestSweepCachesAndResumes(t *testing.T) {
 	if len(rows) != 6 || rows[0].Condition != "both" || rows[0].Fraction != 0 || len(rows[0].Accuracies) != 2 {
 		t.Fatalf("summary rows: %+v", rows)
 	}
-	// A damaged cache file is reported, not silently retrained.
+	// A damaged entry, one of other numerics and one for another run are each reported and recomputed;
+	// the others are read from the cache.
 	if err := os.WriteFile(files[0], []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "damaged") {
-		t.Errorf("damaged cache file: %v", err)
+	old, _ := os.ReadFile(files[1])
+	if err := os.WriteFile(files[1], []byte(strings.Replace(string(old), `"numerics": "go-kernels/1"`, `"numerics": "graph/0"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[2], old, 0o644); err != nil { // files[1]'s run under files[2]'s name
+		t.Fatal(err)
+	}
+	trained = 0
+	third, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trained != 3 || len(s.Warnings) != 3 {
+		t.Errorf("after damaging 3 entries: %d runs trained, warnings %q; want 3 and 3", trained, s.Warnings)
+	}
+	for i, want := range []string{"not a sweep cache entry", `numerics "graph/0"`, "holds run"} {
+		if i < len(s.Warnings) && !strings.Contains(s.Warnings[i], want) {
+			t.Errorf("warning %d %q lacks %q", i, s.Warnings[i], want)
+		}
+	}
+	for i := range third {
+		if third[i].TestAccuracy != first[i].TestAccuracy {
+			t.Errorf("run %d recomputed to %v, first %v: the same seed must give the same numbers", i, third[i].TestAccuracy, first[i].TestAccuracy)
+		}
+	}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if r, err := DecodeRunResult(data); err != nil || r.Numerics != NumericsVersion(FormulationGoKernels) {
+			t.Errorf("%s after the recompute: %v, numerics %q", f, err, r.Numerics)
+		}
 	}
 }
 
@@ -96,18 +125,37 @@ func TestConfigKey(t *testing.T) {
 func TestSweepExtra(t *testing.T) {
 	base := tinyConfig()
 	base.Epochs = 1
+	dir := t.TempDir()
 	s := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.2}, Seeds: []uint64{1, 2},
-		CacheDir: t.TempDir(), Backend: gobackend.GetBackend(), Extra: AblationMetrics}
+		CacheDir: dir, Backend: gobackend.GetBackend(), Extra: AblationMetrics}
 	res, err := s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		for _, c := range Cuts {
-			if v, ok := r.Extra["ablate_"+string(c)]; !ok || v < 0 || v > 1 {
-				t.Errorf("run %+v: ablate_%s = %v, %v", r.RunKey, c, v, ok)
+		for _, name := range AblationMetricNames() {
+			v, ok := r.Extra[name]
+			if !ok || v < 0 || (v > 1 && name != "matched_other_ear") {
+				t.Errorf("run %+v: %s = %v, %v", r.RunKey, name, v, ok)
 			}
 		}
+		if r.Extra["matched_other_ear"] != 35 { // blocked 0.2: TestMatchedRows
+			t.Errorf("run %+v: %v matched rows from the other ear, want 35", r.RunKey, r.Extra["matched_other_ear"])
+		}
+	}
+	// A cached run that lacks a metric now asked for is recomputed, not used without it.
+	s2 := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.2}, Seeds: []uint64{1, 2},
+		CacheDir: dir, Backend: gobackend.GetBackend(), Extra: func(x *Experiment) (map[string]float64, error) {
+			m, err := AblationMetrics(x)
+			m["extra_new"] = 0.5
+			return m, err
+		}, ExtraMetrics: append(AblationMetricNames(), "extra_new")}
+	res2, err := s2.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s2.Warnings) != 2 || !strings.Contains(s2.Warnings[0], `lacks the metric "extra_new"`) || res2[0].Extra["extra_new"] != 0.5 {
+		t.Errorf("new metric: warnings %q, extra_new %v", s2.Warnings, res2[0].Extra["extra_new"])
 	}
 	again, _ := s.Run(context.Background())
 	if again[0].Extra["ablate_notebook"] != res[0].Extra["ablate_notebook"] {
@@ -117,4 +165,56 @@ func TestSweepExtra(t *testing.T) {
 	if len(rows) != 1 || len(rows[0].Accuracies) != 2 {
 		t.Errorf("summary of ablate_excitatory: %+v", rows)
 	}
+}
+
+// Two sweeps writing one cache at once (as two cluster tasks given the same runs would) leave one good
+// entry per run and no temporary files.
+func TestSweepConcurrentWriters(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	dir := t.TempDir()
+	errs := make(chan error, 2)
+	for w := 0; w < 2; w++ {
+		go func() {
+			s := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.2, 0.5}, Seeds: []uint64{1, 2},
+				CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1}
+			_, err := s.Run(context.Background())
+			errs <- err
+		}()
+	}
+	for w := 0; w < 2; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(all) != 4 {
+		t.Fatalf("cache holds %v, want 4 entries and nothing else", all)
+	}
+	for _, f := range all {
+		data, _ := os.ReadFile(f)
+		if _, err := DecodeRunResult(data); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// The cache reader never panics and names what is wrong.
+func FuzzDecodeRunResult(f *testing.F) {
+	f.Add([]byte(`{"condition":"both","fraction":0.2,"seed":1,"train_accuracy":0.8,"test_accuracy":0.7,"config_hash":"ab","numerics":"go-kernels/1"}`))
+	f.Add([]byte(`{not json`))
+	f.Add([]byte(`{"condition":"both","config_hash":"ab","test_accuracy":7}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeRunResult(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "snn: ") {
+				t.Errorf("error without the package prefix: %v", err)
+			}
+			return
+		}
+		if r.Condition == "" || r.ConfigHash == "" || !(r.TestAccuracy >= 0 && r.TestAccuracy <= 1) {
+			t.Errorf("accepted an entry without its fields: %+v", r)
+		}
+	})
 }

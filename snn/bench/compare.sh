@@ -10,12 +10,13 @@
 # each at 1 and 2 threads (torch.set_num_threads, OMP_NUM_THREADS and OPENBLAS_NUM_THREADS alike).
 # The Go implementation (snn/cmd/benchstep, default pure-Go backend) runs at GOMAXPROCS 1 and 2.
 # Configurations alternate within each of ROUNDS rounds, so that a slow spell of the machine hits all.
-# The baseline is the fastest PyTorch configuration (by median step time); the ratios are baseline
-# time / Go time. Missing Debian packages (python3-torch, libblas3, libopenblas0-pthread, libjemalloc2) are
+# The baselines are the fastest PyTorch configuration by median step time and, separately, by median
+# epoch time; the ratios are baseline time / Go time. Missing Debian packages (python3-torch, libblas3, libopenblas0-pthread, libjemalloc2) are
 # installed; each configuration picks its BLAS by LD_LIBRARY_PATH, whatever update-alternatives says.
 #
 #   snn/bench/compare.sh                 # ROUNDS=3 STEPS=30 EPOCHS=1 THREADS="1 2"
 #   ROUNDS=1 THREADS=1 snn/bench/compare.sh
+#   snn/bench/compare.sh --summarise RAW  # re-print the table of a run's raw measurements (JSON lines)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)" # Go 1.27, fetched from the module proxy once
@@ -33,27 +34,32 @@ if ((${#need[@]})); then
 fi
 [ -e "$lib/blas/libblas.so.3" ] || { echo "compare: the reference BLAS ($lib/blas/libblas.so.3) is missing" >&2; exit 1; }
 
-bin="$(mktemp -d)/benchstep"
-go build -o "$bin" ./snn/cmd/benchstep
-out="$(mktemp)"
-big=1000000000
-torch() { # torch CONFIG THREADS
-  local cfg=$1 n=$2 blas="$lib/openblas-pthread" pre="" env=()
-  case "$cfg" in
-    default) blas="$lib/blas" ;;
-    tuned) env=(MALLOC_MMAP_THRESHOLD_=$big MALLOC_TRIM_THRESHOLD_=$big) ;;
-    jemalloc) pre="$lib/libjemalloc.so.2" ;;
-  esac
-  env "${env[@]}" LD_LIBRARY_PATH="$blas" LD_PRELOAD="$pre" OMP_NUM_THREADS="$n" OPENBLAS_NUM_THREADS="$n" \
-    /usr/bin/python3 snn/bench/torch_notebook.py --threads "$n" --steps "$steps" --epochs "$epochs" --config "$cfg"
-}
-for r in $(seq "$rounds"); do
-  for n in $threads; do
-    echo "compare: round $r/$rounds, $n thread(s)" >&2
-    for cfg in default openblas tuned jemalloc; do torch "$cfg" "$n" >>"$out"; done
-    "$bin" -threads "$n" -steps "$steps" -epochs "$epochs" >>"$out"
+if [ "${1:-}" = --summarise ]; then # re-print the table of an earlier run's raw measurements
+  out="$2"
+else
+  bin="$(mktemp -d)/benchstep"
+  go build -o "$bin" ./snn/cmd/benchstep
+  out="$(mktemp)"
+  big=1000000000
+  torch() { # torch CONFIG THREADS
+    local cfg=$1 n=$2 blas="$lib/openblas-pthread" pre="" env=()
+    case "$cfg" in
+      default) blas="$lib/blas" ;;
+      tuned) env=(MALLOC_MMAP_THRESHOLD_=$big MALLOC_TRIM_THRESHOLD_=$big) ;;
+      jemalloc) pre="$lib/libjemalloc.so.2" ;;
+    esac
+    env "${env[@]}" LD_LIBRARY_PATH="$blas" LD_PRELOAD="$pre" OMP_NUM_THREADS="$n" OPENBLAS_NUM_THREADS="$n" \
+      /usr/bin/python3 snn/bench/torch_notebook.py --threads "$n" --steps "$steps" --epochs "$epochs" --config "$cfg"
+  }
+  for r in $(seq "$rounds"); do
+    for n in $threads; do
+      echo "compare: round $r/$rounds, $n thread(s)" >&2
+      for cfg in default openblas tuned jemalloc; do torch "$cfg" "$n" >>"$out"; done
+      "$bin" -threads "$n" -steps "$steps" -epochs "$epochs" >>"$out"
+    done
   done
-done
+  echo "compare: raw measurements in $out (snn/bench/compare.sh --summarise $out re-prints the table)" >&2
+fi
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -65,22 +71,24 @@ for r in rows:
 for e in res.values():
     e["step"], e["epoch"] = statistics.median(e["step"]), statistics.median(e["epoch"])
 torch = {k: v for k, v in res.items() if k[0] != "go"}
-base_key = min(torch, key=lambda k: torch[k]["step"])
-base = torch[base_key]
+best = {m: min(torch, key=lambda k: torch[k][m]) for m in ("step", "epoch")}
 print(f"{'implementation':22} {'threads':>7} {'ms/step':>9} {'s/epoch':>9} {'peak RSS MB':>12}")
 for k in sorted(res, key=lambda k: (k[0] == "go", k[0], k[1])):
     v = res[k]
-    mark = "  <- baseline (fastest PyTorch)" if k == base_key else ""
-    print(f"{k[0]:22} {k[1]:7d} {v['step']:9.1f} {v['epoch']:9.2f} {v['rss']:12.0f}{mark}")
-print(f"\nbaseline: {base_key[0]}, {base_key[1]} thread(s): {base['step']:.1f} ms/step, {base['epoch']:.2f} s/epoch")
+    mark = ", ".join(f"fastest PyTorch {m}" for m in ("step", "epoch") if best[m] == k)
+    print(f"{k[0]:22} {k[1]:7d} {v['step']:9.1f} {v['epoch']:9.2f} {v['rss']:12.0f}" + (f"  <- {mark}" if mark else ""))
+print()
+for m, unit, fmt in (("step", "ms/step", "{:.1f}"), ("epoch", "s/epoch", "{:.2f}")):
+    b = best[m]
+    print(f"baseline per {m}: {b[0]}, {b[1]} thread(s), " + fmt.format(torch[b][m]) + f" {unit}")
 for k in sorted(k for k in res if k[0] == "go"):
     v = res[k]
-    print(f"go, {k[1]} thread(s): {base['step'] / v['step']:.2f}x faster per step, "
-          f"{base['epoch'] / v['epoch']:.2f}x per epoch than the baseline")
+    print(f"go, {k[1]} thread(s): {torch[best['step']]['step'] / v['step']:.2f}x faster per step, "
+          f"{torch[best['epoch']]['epoch'] / v['epoch']:.2f}x per epoch than the fastest PyTorch")
 d = [k for k in torch if k[0] == "pytorch default"]
 if d:
     dk = min(d, key=lambda k: torch[k]["step"])
     g = min((k for k in res if k[0] == "go"), key=lambda k: res[k]["step"])
     print(f"(against PyTorch as installed, {dk[1]} thread(s): {torch[dk]['step'] / res[g]['step']:.1f}x per step)")
-print("medians over rounds and steps; times from one run of this script on this machine")
+print("medians over rounds and steps, all measured in one run of this script on this machine")
 PY

@@ -92,9 +92,12 @@ func run() error {
 				r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
 		}}
 	if *ablation {
-		s.Extra = snn.AblationMetrics
+		s.Extra, s.ExtraMetrics = snn.AblationMetrics, snn.AblationMetricNames()
 	}
 	results, err := s.Run(ctx)
+	for _, w := range s.Warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,152 @@
+package study
+
+import (
+	"fmt"
+	"math"
+)
+
+// Verdict is what a paired comparison of two conditions supports.
+type Verdict string
+
+const (
+	// Higher: the first condition's mean is above the second's (Holm-adjusted paired t test at Alpha).
+	Higher Verdict = "higher"
+	// Lower: the first condition's mean is below the second's.
+	Lower Verdict = "lower"
+	// Equivalent: no significant difference, and TOST shows the mean difference within +-Margin.
+	Equivalent Verdict = "equivalent"
+	// NotDistinguishable: neither a significant difference nor equivalence within the margin.
+	NotDistinguishable Verdict = "not distinguishable"
+	// Floor: both conditions are at chance level, so the comparison says nothing about them.
+	Floor Verdict = "floor"
+	// Ceiling: both conditions are at the ceiling, so the comparison says nothing about them.
+	Ceiling Verdict = "ceiling"
+)
+
+// Rules fixes, before looking at the data, how comparisons are judged.
+type Rules struct {
+	Alpha  float64 // family-wise significance level (Holm) and TOST level, e.g. 0.05
+	Margin float64 // equivalence margin in the values' units, e.g. 0.03 for 3 accuracy points
+	// Chance and Ceiling are the floor and ceiling of the values (e.g. 1/12 and 1 for accuracies); a
+	// comparison whose two conditions both have their confidence interval reach within Slack of one of
+	// them is a Floor or Ceiling verdict. Leave Ceiling 0 for no ceiling.
+	Chance, Ceiling, Slack float64
+	// Scale and Unit print the values (100 and "points" for accuracies as fractions).
+	Scale float64
+	Unit  string
+}
+
+// AccuracyRules are the rules of the controls notebook for test accuracies of 12 classes: alpha 0.05,
+// equivalence margin 3 points, chance 1/12 with 2 points of slack, ceiling 100%.
+func AccuracyRules() Rules {
+	return Rules{Alpha: 0.05, Margin: 0.03, Chance: 1.0 / 12, Ceiling: 1, Slack: 0.02, Scale: 100, Unit: "points"}
+}
+
+// Comparison is a judged paired comparison of condition A against condition B over the same seeds.
+type Comparison struct {
+	A, B        string
+	MeanA       Interval
+	MeanB       Interval
+	Paired      Paired
+	Equivalence Equivalence
+	PAdjusted   float64 // Holm-adjusted p-value of the paired t test within its family
+	Verdict     Verdict
+	Rules       Rules
+}
+
+// Family judges the comparisons of one family (one section's questions) together: each pair
+// (names[i][0], values[i][0]) against (names[i][1], values[i][1]), paired by seed, with Holm's correction
+// across the family.
+func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, error) {
+	if len(names) != len(values) {
+		return nil, fmt.Errorf("study: %d name pairs for %d value pairs", len(names), len(values))
+	}
+	cs := make([]Comparison, len(names))
+	ps := make([]float64, len(names))
+	for i := range names {
+		a, b := values[i][0], values[i][1]
+		c := Comparison{A: names[i][0], B: names[i][1], Rules: r}
+		var err error
+		if c.MeanA, err = MeanCI(a, 0.95); err != nil {
+			return nil, fmt.Errorf("study: %s: %w", c.A, err)
+		}
+		if c.MeanB, err = MeanCI(b, 0.95); err != nil {
+			return nil, fmt.Errorf("study: %s: %w", c.B, err)
+		}
+		if c.Paired, err = PairedDiff(a, b, 0.95); err != nil {
+			return nil, fmt.Errorf("study: %s vs %s: %w", c.A, c.B, err)
+		}
+		if c.Equivalence, err = TOST(a, b, r.Margin); err != nil {
+			return nil, err
+		}
+		cs[i], ps[i] = c, c.Paired.P
+	}
+	adj, err := Holm(ps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		cs[i].PAdjusted = adj[i]
+		cs[i].Verdict = cs[i].judge()
+	}
+	return cs, nil
+}
+
+func (c Comparison) judge() Verdict {
+	r := c.Rules
+	atFloor := func(iv Interval) bool { return iv.Low <= r.Chance+r.Slack }
+	atCeiling := func(iv Interval) bool { return r.Ceiling > 0 && iv.High >= r.Ceiling-r.Slack }
+	switch {
+	case atFloor(c.MeanA) && atFloor(c.MeanB):
+		return Floor
+	case atCeiling(c.MeanA) && atCeiling(c.MeanB):
+		return Ceiling
+	case c.PAdjusted < r.Alpha && c.Paired.CI.Mean > 0:
+		return Higher
+	case c.PAdjusted < r.Alpha && c.Paired.CI.Mean < 0:
+		return Lower
+	case c.Equivalence.Equivalent(r.Alpha):
+		return Equivalent
+	}
+	return NotDistinguishable
+}
+
+// Sentence states the verdict with the numbers behind it, e.g.
+//
+//	relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
+//	Holm-adjusted p = 0.012).
+func (c Comparison) Sentence() string {
+	r := c.Rules
+	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
+	n := len(c.Paired.Diff)
+	d := c.Paired.CI
+	diff := fmt.Sprintf("paired difference %s %s over %d seeds, 95%% CI %s to %s", s(d.Mean), r.Unit, n, s(d.Low), s(d.High))
+	switch c.Verdict {
+	case Floor:
+		return fmt.Sprintf("%s (%s) and %s (%s) are both at chance level (%s), a floor: the comparison says nothing about them.",
+			c.A, s(c.MeanA.Mean), c.B, s(c.MeanB.Mean), s(r.Chance))
+	case Ceiling:
+		return fmt.Sprintf("%s (%s) and %s (%s) are both at the ceiling: the comparison says nothing about them.",
+			c.A, s(c.MeanA.Mean), c.B, s(c.MeanB.Mean))
+	case Higher, Lower:
+		dir := "above"
+		if c.Verdict == Lower {
+			dir = "below"
+		}
+		return fmt.Sprintf("%s is %s %s %s %s (%s; Holm-adjusted %s).", c.A, s(math.Abs(d.Mean)), r.Unit, dir, c.B,
+			diff, pString(c.PAdjusted))
+	case Equivalent:
+		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (%s; TOST %s).", c.A, c.B, s(r.Margin), r.Unit, diff,
+			pString(c.Equivalence.P))
+	}
+	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s; equivalence within +-%s %s not shown, TOST %s).",
+		c.A, c.B, n, diff, pString(c.PAdjusted), s(r.Margin), r.Unit, pString(c.Equivalence.P))
+}
+
+// pString is "p = 0.012", or "p < 0.001" below that.
+func pString(p float64) string {
+	if p < 0.001 {
+		return "p < 0.001"
+	}
+	return fmt.Sprintf("p = %.3f", p)
+}

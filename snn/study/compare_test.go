@@ -1,0 +1,60 @@
+package study
+
+import (
+	"strings"
+	"testing"
+)
+
+// Each verdict, from data built to produce it, with the numbers of its sentence taken from the data.
+func TestFamilyVerdicts(t *testing.T) {
+	r := AccuracyRules()
+	names := [][2]string{{"A", "B"}, {"B", "A"}, {"C", "E"}, {"F", "G"}, {"H", "K"}, {"L", "M"}}
+	values := [][2][]float64{
+		{accA, accB}, // 3.9 points higher, p = 0.008 (x Holm)
+		{accB, accA}, // the same, lower
+		{{0.70, 0.72, 0.69, 0.71, 0.73}, {0.705, 0.712, 0.694, 0.716, 0.722}},  // TOST p < 0.001 at +-3
+		{{0.70, 0.78, 0.62, 0.75, 0.66}, {0.72, 0.70, 0.69, 0.71, 0.70}},       // noisy: neither
+		{{0.08, 0.09, 0.085, 0.083, 0.081}, {0.083, 0.084, 0.09, 0.08, 0.083}}, // both at chance
+		{{0.995, 1, 0.99, 1, 1}, {1, 0.99, 1, 1, 0.995}},                       // both at the ceiling
+	}
+	cs, err := Family(r, names, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Verdict{Higher, Lower, Equivalent, NotDistinguishable, Floor, Ceiling}
+	for i, c := range cs {
+		if c.Verdict != want[i] {
+			t.Errorf("%s vs %s: verdict %q, want %q (p adj %v, TOST %v)", c.A, c.B, c.Verdict, want[i], c.PAdjusted, c.Equivalence.P)
+		}
+	}
+	// Holm across the six: the smallest raw p is multiplied by 6.
+	if cs[0].PAdjusted < 5*cs[0].Paired.P {
+		t.Errorf("Holm-adjusted p %v is not corrected for a family of 6 (raw %v)", cs[0].PAdjusted, cs[0].Paired.P)
+	}
+	s := cs[0].Sentence()
+	for _, part := range []string{"A is 3.9 points above B", "paired difference 3.9 points over 5 seeds", "95% CI 1.7 to 6.1",
+		"Holm-adjusted p = 0.049"} {
+		if !strings.Contains(s, part) {
+			t.Errorf("sentence %q lacks %q", s, part)
+		}
+	}
+	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "TOST p < 0.001") {
+		t.Errorf("equivalence sentence: %q", s)
+	}
+	if s := cs[3].Sentence(); !strings.Contains(s, "not distinguishable with 5 seeds") {
+		t.Errorf("inconclusive sentence: %q", s)
+	}
+	if s := cs[4].Sentence(); !strings.Contains(s, "chance level (8.3)") || !strings.Contains(s, "floor") {
+		t.Errorf("floor sentence: %q", s)
+	}
+}
+
+func TestFamilyErrors(t *testing.T) {
+	if _, err := Family(AccuracyRules(), [][2]string{{"a", "b"}}, nil); err == nil {
+		t.Error("mismatched names and values: no error")
+	}
+	_, err := Family(AccuracyRules(), [][2]string{{"a", "b"}}, [][2][]float64{{{0.5}, {0.4}}})
+	if err == nil || !strings.Contains(err.Error(), "a: ") || !strings.Contains(err.Error(), "at least 2 values") {
+		t.Errorf("one seed: error %v, want one naming the condition and the count", err)
+	}
+}
