@@ -293,13 +293,15 @@ func TestSweepCurves(t *testing.T) {
 		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.78},
 		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.8},
 		{RunKey: snn.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.85},
+		{RunKey: snn.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.87},
 	})
 	f, err := SweepCurves(rows, "Inhibitory fraction sweep", 12)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The baseline's label carries its mean and 95% CI half-width: (0.85, 0.87) -> 86.0 +- 12.706*0.01 = 12.7.
 	checkFigure(t, "sweep", f, "Inhibitory fraction sweep", "Inhibitory fraction", "Test accuracy (%)", "both",
-		"unconstrained (85.0%)", "chance")
+		"unconstrained (86.0% ± 12.7)", "chance")
 	if _, err := SweepCurves(nil, "", 12); err == nil {
 		t.Error("no rows accepted")
 	}

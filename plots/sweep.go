@@ -14,7 +14,8 @@ import (
 // SweepCurves draws test accuracy (%) against the inhibitory fraction for each condition of a sweep
 // (snn.Summarise rows): the mean over seeds with its 95% confidence interval as error bars, and a dashed
 // chance line. Conditions at a single fraction (baselines such as "unconstrained") are drawn as
-// horizontal dotted lines labelled with their mean.
+// horizontal dotted lines at their mean, with thin lines at the ends of its 95% confidence interval,
+// labelled with both.
 func SweepCurves(rows []snn.SweepRow, title string, numClasses int) (*Figure, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("plots: SweepCurves: no rows")
@@ -34,13 +35,26 @@ func SweepCurves(rows []snn.SweepRow, title string, numClasses int) (*Figure, er
 		rs := byCond[c]
 		col := cycle[i%len(cycle)]
 		if len(rs) == 1 {
-			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * rs[0].Mean}, {X: 1, Y: 100 * rs[0].Mean}})
+			r := rs[0]
+			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * r.Mean}, {X: 1, Y: 100 * r.Mean}})
 			if err != nil {
 				return nil, err
 			}
 			l.Color, l.Width, l.Dashes = col, vg.Points(1.2), []vg.Length{vg.Points(1), vg.Points(3)}
 			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s (%.1f%%)", c, 100*rs[0].Mean), l)
+			label := fmt.Sprintf("%s (%.1f%%)", c, 100*r.Mean)
+			if !math.IsNaN(r.CI95) {
+				label = fmt.Sprintf("%s (%.1f%% ± %.1f)", c, 100*r.Mean, 100*r.CI95)
+				for _, y := range []float64{r.Mean - r.CI95, r.Mean + r.CI95} {
+					b, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * y}, {X: 1, Y: 100 * y}})
+					if err != nil {
+						return nil, err
+					}
+					b.Color, b.Width = col, vg.Points(0.5)
+					p.Add(b)
+				}
+			}
+			p.Legend.Add(label, l)
 			continue
 		}
 		pts := make(errorPoints, len(rs))

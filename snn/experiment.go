@@ -161,11 +161,21 @@ func (x *Experiment) evaluate(backend compute.Backend) (err error) {
 }
 
 // TrainOrLoad returns the model trained with cfg: loaded from the checkpoint at path when that file holds
-// a model of exactly this configuration, else trained on GenerateData(cfg) and saved there. loaded
-// reports which. A checkpoint of another configuration is replaced; a damaged one is an error.
+// a model of exactly this configuration trained by the numerics opts would use (History.Numerics), else
+// trained on GenerateData(cfg) and saved there. loaded reports which. A checkpoint of another
+// configuration or numerics is replaced; a damaged one is an error.
 func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions) (m *Model, loaded bool, err error) {
+	backend, err := opts.backend()
+	if err != nil {
+		return nil, false, err
+	}
+	f, err := opts.Formulation.resolve(backend)
+	if err != nil {
+		return nil, false, err
+	}
+	opts.Backend = backend
 	if old, err := LoadCheckpoint(path); err == nil {
-		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 {
+		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 && old.History.Numerics == NumericsVersion(f) {
 			return old, true, nil
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {

@@ -36,6 +36,9 @@ type History struct {
 	Steps int
 	// Ledger has one entry per epoch: the state of the weights at its end.
 	Ledger []LedgerEntry
+	// Numerics names the numerical formulation that trained the model (NumericsVersion); empty for
+	// checkpoints written before it was recorded.
+	Numerics string `json:",omitempty"`
 }
 
 // LedgerEntry counts, at the end of an epoch, what happened to the weights of each layer.
@@ -139,7 +142,7 @@ func (m *Model) Clone() *Model {
 	c.History = History{TrainLoss: append([]float64(nil), m.History.TrainLoss...),
 		ValLoss: append([]float64(nil), m.History.ValLoss...), BestEpoch: m.History.BestEpoch,
 		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps,
-		Ledger: append([]LedgerEntry(nil), m.History.Ledger...)}
+		Ledger: append([]LedgerEntry(nil), m.History.Ledger...), Numerics: m.History.Numerics}
 	c.Ablated = append([]string(nil), m.Ablated...)
 	return &c
 }

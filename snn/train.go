@@ -79,9 +79,13 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	if err != nil {
 		return nil, err
 	}
+	formulation, err := opts.Formulation.resolve(backend)
+	if err != nil {
+		return nil, err
+	}
 	out := m.Clone()
-	out.History = History{}
-	st, err := newTrainStep(backend, m, opts.Formulation)
+	out.History = History{Numerics: NumericsVersion(formulation)}
+	st, err := newTrainStep(backend, m, formulation)
 	if err != nil {
 		return nil, err
 	}

@@ -283,4 +283,16 @@ func TestTrainOrLoad(t *testing.T) {
 	if err != nil || loaded || c.Config.Seed != 9 {
 		t.Fatalf("other config: loaded=%v err=%v, want a new training", loaded, err)
 	}
+	if c.History.Numerics != NumericsVersion(FormulationGoKernels) {
+		t.Errorf("trained model records numerics %q", c.History.Numerics)
+	}
+	// A model of the same config trained by other numerics (here: written before they were recorded) is
+	// retrained, not reused.
+	c.History.Numerics = ""
+	if err := SaveCheckpoint(path, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts); err != nil || loaded {
+		t.Fatalf("other numerics: loaded=%v err=%v, want a new training", loaded, err)
+	}
 }

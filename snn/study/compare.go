@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Verdict is what a paired comparison of two conditions supports.
@@ -28,8 +29,8 @@ type Rules struct {
 	Alpha  float64 // family-wise significance level (Holm) and TOST level, e.g. 0.05
 	Margin float64 // equivalence margin in the values' units, e.g. 0.03 for 3 accuracy points
 	// Chance and Ceiling are the floor and ceiling of the values (e.g. 1/12 and 1 for accuracies); a
-	// comparison whose two conditions both have their confidence interval reach within Slack of one of
-	// them is a Floor or Ceiling verdict. Leave Ceiling 0 for no ceiling.
+	// comparison whose two conditions both have their mean within Slack of one of them is a Floor or
+	// Ceiling verdict. Leave Ceiling 0 for no ceiling.
 	Chance, Ceiling, Slack float64
 	// Scale and Unit print the values (100 and "points" for accuracies as fractions).
 	Scale float64
@@ -94,8 +95,8 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 
 func (c Comparison) judge() Verdict {
 	r := c.Rules
-	atFloor := func(iv Interval) bool { return iv.Low <= r.Chance+r.Slack }
-	atCeiling := func(iv Interval) bool { return r.Ceiling > 0 && iv.High >= r.Ceiling-r.Slack }
+	atFloor := func(iv Interval) bool { return iv.Mean <= r.Chance+r.Slack }
+	atCeiling := func(iv Interval) bool { return r.Ceiling > 0 && iv.Mean >= r.Ceiling-r.Slack }
 	switch {
 	case atFloor(c.MeanA) && atFloor(c.MeanB):
 		return Floor
@@ -113,21 +114,29 @@ func (c Comparison) judge() Verdict {
 
 // Sentence states the verdict with the numbers behind it, e.g.
 //
-//	relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
+//	Relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
 //	Holm-adjusted p = 0.012).
 func (c Comparison) Sentence() string {
+	return capitalise(c.sentence())
+}
+
+func (c Comparison) sentence() string {
 	r := c.Rules
 	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
+	mean := func(iv Interval) string { return s(iv.Mean) + "%" }
+	if r.Scale != 100 {
+		mean = func(iv Interval) string { return s(iv.Mean) }
+	}
 	n := len(c.Paired.Diff)
 	d := c.Paired.CI
 	diff := fmt.Sprintf("paired difference %s %s over %d seeds, 95%% CI %s to %s", s(d.Mean), r.Unit, n, s(d.Low), s(d.High))
 	switch c.Verdict {
 	case Floor:
-		return fmt.Sprintf("%s (%s) and %s (%s) are both at chance level (%s), a floor: the comparison says nothing about them.",
-			c.A, s(c.MeanA.Mean), c.B, s(c.MeanB.Mean), s(r.Chance))
+		return fmt.Sprintf("%s (%s) and %s (%s) are both within %s %s of chance (%s), a floor: the comparison says nothing about them.",
+			c.A, mean(c.MeanA), c.B, mean(c.MeanB), s(r.Slack), r.Unit, mean(Interval{Mean: r.Chance}))
 	case Ceiling:
-		return fmt.Sprintf("%s (%s) and %s (%s) are both at the ceiling: the comparison says nothing about them.",
-			c.A, s(c.MeanA.Mean), c.B, s(c.MeanB.Mean))
+		return fmt.Sprintf("%s (%s) and %s (%s) are both within %s %s of the ceiling: the comparison says nothing about them.",
+			c.A, mean(c.MeanA), c.B, mean(c.MeanB), s(r.Slack), r.Unit)
 	case Higher, Lower:
 		dir := "above"
 		if c.Verdict == Lower {
@@ -141,6 +150,14 @@ func (c Comparison) Sentence() string {
 	}
 	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s; equivalence within +-%s %s not shown, TOST %s).",
 		c.A, c.B, n, diff, pString(c.PAdjusted), s(r.Margin), r.Unit, pString(c.Equivalence.P))
+}
+
+// capitalise upper-cases the first letter of s.
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // pString is "p = 0.012", or "p < 0.001" below that.

@@ -44,7 +44,7 @@ func TestFamilyVerdicts(t *testing.T) {
 	if s := cs[3].Sentence(); !strings.Contains(s, "not distinguishable with 5 seeds") {
 		t.Errorf("inconclusive sentence: %q", s)
 	}
-	if s := cs[4].Sentence(); !strings.Contains(s, "chance level (8.3)") || !strings.Contains(s, "floor") {
+	if s := cs[4].Sentence(); !strings.Contains(s, "H (8.4%) and K (8.4%) are both within 2.0 points of chance (8.3%)") || !strings.Contains(s, "floor") {
 		t.Errorf("floor sentence: %q", s)
 	}
 }

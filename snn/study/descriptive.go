@@ -1,0 +1,143 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// ArtefactConclusion compares the notebook's "After learning" sign image with the Dale mask for models
+// trained with the blocked and with a random mask (section 1), and says how far training moved the
+// effective input weights (relative Frobenius norm of the change).
+func ArtefactConclusion(blocked, random *snn.Model) Conclusion {
+	type row struct {
+		name   string
+		s      snn.SignImageStats
+		moved  float64
+		layout snn.MaskLayout
+	}
+	var rows []row
+	for _, m := range []*snn.Model{blocked, random} {
+		w, w0 := m.EffectiveW1(), m.InitialEffectiveW1()
+		var diff, norm float64
+		for k := range w.Data {
+			d := float64(w.Data[k] - w0.Data[k])
+			diff, norm = diff+d*d, norm+float64(w0.Data[k])*float64(w0.Data[k])
+		}
+		rows = append(rows, row{string(m.Config.Layout), snn.SignImage(m), math.Sqrt(diff / norm), m.Config.Layout})
+	}
+	var notes []string
+	all := true
+	for _, r := range rows {
+		notes = append(notes, fmt.Sprintf("With the %s mask the \"After learning\" image equals the Dale mask in %d of %d entries, "+
+			"while %d raw parameters changed sign and the effective input weights moved by %.0f%% of their initial norm.",
+			r.name, r.s.AfterEqualsMask, r.s.Total, r.s.RawFlipped, 100*r.moved))
+		all = all && r.s.AfterEqualsMask == r.s.Total
+	}
+	if all {
+		notes = append(notes, "So the image draws the sign constraint whatever the layout: the \"phase separation\" is the mask, not something learned; the signed view shows what training changed.")
+	} else {
+		notes = append(notes, "Where the image differs from the mask, the entries are effective weights that are exactly 0 (drawn as \"not > 0\").")
+	}
+	return Conclusion{Notes: notes}
+}
+
+// AssignmentConclusion says which sign classes of the given masks are confined to one ear or to part of
+// the phase delays (section 2). labels name the reports, e.g. "blocked 0.5".
+func AssignmentConclusion(labels []string, reports []snn.ConfoundReport) Conclusion {
+	var narrow []string
+	for i, r := range reports {
+		for k, name := range []string{"inhibitory", "excitatory"} {
+			if r.Ear[k][0]+r.Ear[k][1] == 0 {
+				continue
+			}
+			var gaps []string
+			if r.Ear[k][0] == 0 || r.Ear[k][1] == 0 {
+				gaps = append(gaps, "one ear only")
+			}
+			empty := 0
+			for q := range 4 {
+				if r.Quarter[k][q] == 0 {
+					empty++
+				}
+			}
+			if empty > 0 {
+				gaps = append(gaps, fmt.Sprintf("%d of 4 phase-delay quarters empty", empty))
+			}
+			if len(gaps) > 0 {
+				narrow = append(narrow, fmt.Sprintf("%s %s (%s)", labels[i], name, strings.Join(gaps, ", ")))
+			}
+		}
+	}
+	if len(narrow) == 0 {
+		return Conclusion{Notes: []string{fmt.Sprintf("None of the %d masks has a sign class confined to one ear or to part of the phase delays.", len(reports))}}
+	}
+	return Conclusion{Notes: []string{fmt.Sprintf("%d sign classes of the %d masks are confined to part of the inputs: %s. "+
+		"Such a class cannot be told apart from the ear or the delays it covers, which is why the ablation below is repeated "+
+		"with a random mask and compared with position-matched controls.", len(narrow), len(reports), strings.Join(narrow, "; "))}}
+}
+
+// PeakBins returns, for each curve, the index of its largest finite value (the first on ties; -1 for a
+// curve with none).
+func PeakBins(curves [][]float64) []int {
+	out := make([]int, len(curves))
+	for u, c := range curves {
+		out[u] = -1
+		for b, v := range c {
+			if !math.IsNaN(v) && (out[u] < 0 || v > c[out[u]]) {
+				out[u] = b
+			}
+		}
+	}
+	return out
+}
+
+// TuningConclusion counts the hidden units of each sign whose tuning curve peaks at a negative IPD, and
+// the readout units whose peak lies in their own class's IPD range (section 6). centres are the bin
+// centres in degrees, as snn.TuningCurves returns them. It describes one network.
+func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float64) Conclusion {
+	var leftE, leftI, nE, nI int
+	for u, b := range PeakBins(hidden) {
+		left := b >= 0 && centres[b] < 0
+		if m.Mask2.Signs[u] < 0 {
+			nI++
+			if left {
+				leftI++
+			}
+		} else {
+			nE++
+			if left {
+				leftE++
+			}
+		}
+	}
+	own := 0
+	for k, b := range PeakBins(readout) {
+		if b >= 0 && snn.Discretise(centres[b]*math.Pi/180, m.Config.NumClasses) == k {
+			own++
+		}
+	}
+	return Conclusion{Notes: []string{fmt.Sprintf("In this network (seed %d), %d of %d excitatory and %d of %d inhibitory hidden units respond most "+
+		"to negative IPDs; %d of the %d readout units peak inside their own class's IPD range.",
+		m.Config.Seed, leftE, nE, leftI, nI, own, len(readout))}}
+}
+
+// LedgerNote describes the end-of-training weight ledger of a sign parametrisation with the columns that
+// mean something for it: raw sign flips for abs (a raw weight crosses 0 while its effective weight keeps
+// its sign); weights at exactly 0 for relu (culled: no gradient flows back) and clip (held at the bound);
+// weights below 1e-4 for softplus (never exactly 0, and its raw sign carries no meaning).
+func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
+	switch p {
+	case snn.SignAbs:
+		return fmt.Sprintf("abs: %d raw weights changed sign, %d effective weights exactly 0", e.W1.Flipped+e.W2.Flipped, e.W1.Zero+e.W2.Zero)
+	case snn.SignReLU:
+		return fmt.Sprintf("relu: %d input and %d hidden weights exactly 0 (culled)", e.W1.Zero, e.W2.Zero)
+	case snn.SignSoftplus:
+		return fmt.Sprintf("softplus: %d effective weights below 1e-4 (none can be 0)", e.W1.Tiny+e.W2.Tiny+e.W1.Zero+e.W2.Zero)
+	case snn.SignClip:
+		return fmt.Sprintf("clip: %d input and %d hidden weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
+	}
+	return fmt.Sprintf("%s: %d at 0, %d below 1e-4, %d raw sign flips", p, e.W1.Zero+e.W2.Zero, e.W1.Tiny+e.W2.Tiny, e.W1.Flipped+e.W2.Flipped)
+}

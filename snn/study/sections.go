@@ -1,0 +1,151 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// Conclusion is what one section of the controls notebook concludes: its judged comparisons (one
+// Holm family) and the descriptive notes that go with them, every number computed from the runs.
+type Conclusion struct {
+	Notes       []string
+	Comparisons []Comparison
+}
+
+// Text is the conclusion as one paragraph: the notes, then one sentence per comparison.
+func (c Conclusion) Text() string {
+	parts := append([]string(nil), c.Notes...)
+	for _, q := range c.Comparisons {
+		parts = append(parts, q.Sentence())
+	}
+	return "**Conclusion.** " + strings.Join(parts, " ")
+}
+
+// Verdicts returns the verdict of each comparison, keyed "A vs B".
+func (c Conclusion) Verdicts() map[string]Verdict {
+	out := map[string]Verdict{}
+	for _, q := range c.Comparisons {
+		out[q.A+" vs "+q.B] = q.Verdict
+	}
+	return out
+}
+
+// UnconstrainedFraction is the fraction under which the unconstrained runs of a sweep are cached (their
+// fraction is ignored).
+const UnconstrainedFraction = 0.5
+
+// SweepConclusion judges the fraction sweeps (conditions both, input, hidden at fractions 0..1 and the
+// unconstrained network, paired by seed: a seed fixes the data and the initial raw weights). Its family,
+// fixed before looking: Dale on both layers at the notebook's fractions 0.5 and 0.2 and at 0 against the
+// unconstrained network; all-excitatory inputs (input only, 0) against an all-excitatory hidden layer
+// (hidden only, 0); an all-inhibitory hidden layer (hidden only, 1) against the unconstrained network.
+// The fraction with the highest mean is reported as a description, not tested (it is chosen by looking).
+func SweepConclusion(runs []snn.RunResult, r Rules) (Conclusion, error) {
+	free := Select{"unconstrained", UnconstrainedFraction}
+	at := func(c string, f float64) Select { return Select{c, f} }
+	name := func(c string, f float64) string { return fmt.Sprintf("Dale's law on %s at %.1f", c, f) }
+	qs := []Question{
+		{name("both", 0.5), "the unconstrained network", at("both", 0.5), free, TestAccuracy, TestAccuracy},
+		{name("both", 0.2), "the unconstrained network", at("both", 0.2), free, TestAccuracy, TestAccuracy},
+		{name("both", 0), "the unconstrained network", at("both", 0), free, TestAccuracy, TestAccuracy},
+		{"all-excitatory inputs (input only, 0)", "an all-excitatory hidden layer (hidden only, 0)", at("input", 0), at("hidden", 0), TestAccuracy, TestAccuracy},
+		{"an all-inhibitory hidden layer (hidden only, 1)", "the unconstrained network", at("hidden", 1), free, TestAccuracy, TestAccuracy},
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	var notes []string
+	for _, c := range []string{"both", "input", "hidden"} {
+		best, bestMean, n := math.NaN(), math.Inf(-1), 0
+		for _, row := range snn.Summarise(runs) {
+			if row.Condition == c && row.Mean > bestMean {
+				best, bestMean, n = row.Fraction, row.Mean, len(row.Accuracies)
+			}
+		}
+		if n > 0 {
+			notes = append(notes, fmt.Sprintf("With Dale's law on %s, the highest mean is at fraction %.1f (%.1f%%, %d seeds; descriptive, not tested).",
+				c, best, r.Scale*bestMean, n))
+		}
+	}
+	notes = append(notes, "All these sweeps use the notebook's blocked mask.")
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// AblationConclusion judges the ablations of the inhibitory input rows against their controls, for every
+// mask layout and fraction in the runs (conditions "blocked" and "random" of snn.LayoutConditions, with
+// snn.AblationMetrics): the inhibitory cut against the position-matched excitatory rows, k random
+// excitatory rows and k random rows of any sign (both averaged over snn.RandomDraws draws per network),
+// paired by network, all in one Holm family. Notes say how many matched rows come from the other ear.
+func AblationConclusion(runs []snn.RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
+	var qs []Question
+	var notes []string
+	for _, l := range layouts {
+		for _, f := range fractions {
+			sel := Select{l, f}
+			label := fmt.Sprintf("%s %.1f", l, f)
+			cut := "the inhibitory cut (" + label + ")"
+			for _, c := range []struct {
+				name string
+				cut  snn.Cut
+			}{{"the position-matched excitatory cut", snn.CutMatched}, {"k random excitatory rows", snn.CutRandomExcitatory},
+				{"k random rows", snn.CutRandom}} {
+				qs = append(qs, Question{cut, c.name, sel, sel, Extra("ablate_" + string(snn.CutInhibitory)), Extra("ablate_" + string(c.cut))})
+			}
+			other, err := BySeed(runs, sel, Extra("matched_other_ear"))
+			if err != nil {
+				return Conclusion{}, err
+			}
+			for _, v := range other { // the same for every seed of a layout and fraction with a blocked mask
+				if l == "blocked" {
+					notes = append(notes, fmt.Sprintf("With the blocked mask at %.1f, %.0f of the matched rows are in the other ear (no excitatory fibre within %d delay steps in the same ear).",
+						f, v, snn.MatchDelayTolerance))
+				}
+				break
+			}
+		}
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// HiddenConclusion judges, per layout and fraction, the mean accuracy with one inhibitory hidden unit
+// silenced against one excitatory unit silenced (hidden_inh_mean vs hidden_exc_mean of
+// snn.AblationMetrics), paired by network (seed), in one Holm family.
+func HiddenConclusion(runs []snn.RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
+	var qs []Question
+	for _, l := range layouts {
+		for _, f := range fractions {
+			sel := Select{l, f}
+			qs = append(qs, Question{fmt.Sprintf("silencing an inhibitory hidden unit (%s %.1f)", l, f), "silencing an excitatory one",
+				sel, sel, Extra("hidden_inh_mean"), Extra("hidden_exc_mean")})
+		}
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	return Conclusion{Notes: []string{"Each value is a network's mean test accuracy over its units of one sign, each silenced alone; " +
+		"intervals are across networks (seeds)."}, Comparisons: cs}, nil
+}
+
+// SignConclusion judges each sign parametrisation against abs at fraction f, paired by seed (runs of
+// snn.SignConditions, which start from the same effective weights under snn.SignInitMatched).
+func SignConclusion(runs []snn.RunResult, r Rules, f float64) (Conclusion, error) {
+	abs := Select{string(snn.SignAbs), f}
+	var qs []Question
+	for _, p := range []snn.SignParam{snn.SignReLU, snn.SignSoftplus, snn.SignClip} {
+		qs = append(qs, Question{string(p), "abs", Select{string(p), f}, abs, TestAccuracy, TestAccuracy})
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	return Conclusion{Notes: []string{"Every parametrisation starts from the same effective weights as abs (same seed)."}, Comparisons: cs}, nil
+}

@@ -1,0 +1,178 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// run builds a RunResult for the tests.
+func run(cond string, f float64, seed uint64, acc float64, extra map[string]float64) snn.RunResult {
+	return snn.RunResult{RunKey: snn.RunKey{Condition: cond, Fraction: f, Seed: seed}, TestAccuracy: acc, Extra: extra}
+}
+
+func TestPairRequiresTheSameSeeds(t *testing.T) {
+	a, b, seeds, err := Pair(map[uint64]float64{2: 0.5, 1: 0.4}, map[uint64]float64{1: 0.3, 2: 0.6})
+	if err != nil || seeds[0] != 1 || a[0] != 0.4 || b[0] != 0.3 || a[1] != 0.5 || b[1] != 0.6 {
+		t.Errorf("Pair: %v %v %v %v", a, b, seeds, err)
+	}
+	if _, _, _, err := Pair(map[uint64]float64{1: 0.4}, map[uint64]float64{2: 0.3}); err == nil {
+		t.Error("different seeds paired")
+	}
+	runs := []snn.RunResult{run("x", 0.5, 1, 0.5, nil), run("x", 0.5, 1, 0.6, nil)}
+	if _, err := BySeed(runs, Select{"x", 0.5}, TestAccuracy); err == nil || !strings.Contains(err.Error(), "seed 1") {
+		t.Errorf("duplicate seed: %v", err)
+	}
+	if _, err := BySeed(runs, Select{"x", 0.5}, Extra("ablate_matched")); err == nil || !strings.Contains(err.Error(), "lacks") {
+		t.Errorf("missing metric: %v", err)
+	}
+}
+
+// A sweep built so that each question has a known answer: both at 0.5 is 5 points above the unconstrained
+// network on every seed, both at 0.2 within a point of it, both at 0 far below, inputs at 0 below the
+// hidden layer at 0, the all-inhibitory hidden layer noisy around the unconstrained mean.
+func TestSweepConclusion(t *testing.T) {
+	var runs []snn.RunResult
+	free := []float64{0.75, 0.78, 0.72, 0.77, 0.74}
+	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
+	wide := []float64{0.09, -0.1, 0.06, -0.07, 0.03}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		runs = append(runs,
+			run("unconstrained", UnconstrainedFraction, s, free[i], nil),
+			run("both", 0.5, s, free[i]+0.05+noise[i]/4, nil),
+			run("both", 0.2, s, free[i]+noise[i]/2, nil),
+			run("both", 0, s, free[i]-0.25+noise[i], nil),
+			run("input", 0, s, 0.55+noise[i], nil),
+			run("hidden", 0, s, 0.74-noise[i], nil),
+			run("hidden", 1, s, free[i]+wide[i], nil),
+		)
+	}
+	c, err := SweepConclusion(runs, AccuracyRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Verdict{Higher, Equivalent, Lower, Lower, NotDistinguishable}
+	if len(c.Comparisons) != len(want) {
+		t.Fatalf("%d comparisons, want %d", len(c.Comparisons), len(want))
+	}
+	for i, q := range c.Comparisons {
+		if q.Verdict != want[i] {
+			t.Errorf("%s vs %s: %q, want %q", q.A, q.B, q.Verdict, want[i])
+		}
+	}
+	text := c.Text()
+	for _, part := range []string{"highest mean is at fraction 0.5", "blocked mask", "not distinguishable with 5 seeds"} {
+		if !strings.Contains(text, part) {
+			t.Errorf("conclusion lacks %q: %s", part, text)
+		}
+	}
+}
+
+// Ablation: at 0.5 every cut is at chance (a floor); at 0.2 the inhibitory cut costs 20 points more than
+// its matched control and is equivalent to the random rows.
+func TestAblationConclusion(t *testing.T) {
+	var runs []snn.RunResult
+	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		n := noise[i]
+		runs = append(runs,
+			run("blocked", 0.5, s, 0.77, map[string]float64{"ablate_inhibitory": 0.083 + n/10, "ablate_matched": 0.08 - n/10,
+				"ablate_random-excitatory": 0.085, "ablate_random": 0.09 + n/5, "matched_other_ear": 100}),
+			run("blocked", 0.2, s, 0.75, map[string]float64{"ablate_inhibitory": 0.30 + n, "ablate_matched": 0.50 + n/2,
+				"ablate_random-excitatory": 0.45 - n, "ablate_random": 0.30 - n/3, "matched_other_ear": 35}),
+		)
+	}
+	c, err := AblationConclusion(runs, AccuracyRules(), []string{"blocked"}, []float64{0.5, 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Verdict{Floor, Floor, Floor, Lower, Lower, Equivalent}
+	if len(c.Comparisons) != len(want) {
+		t.Fatalf("%d comparisons, want %d", len(c.Comparisons), len(want))
+	}
+	for i, q := range c.Comparisons {
+		if q.Verdict != want[i] {
+			t.Errorf("%s vs %s: %q, want %q", q.A, q.B, q.Verdict, want[i])
+		}
+	}
+	if text := c.Text(); !strings.Contains(text, "at 0.5, 100 of the matched rows are in the other ear") ||
+		!strings.Contains(text, "at 0.2, 35 of the matched rows") {
+		t.Errorf("conclusion does not report the other-ear matches: %s", text)
+	}
+}
+
+func TestSignAndHiddenConclusions(t *testing.T) {
+	var runs []snn.RunResult
+	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		n := noise[i]
+		runs = append(runs, run("abs", 0.5, s, 0.75+n, nil), run("relu", 0.5, s, 0.68+n, nil),
+			run("softplus", 0.5, s, 0.75+n/2, nil), run("clip", 0.5, s, 0.75+3*n, nil),
+			run("random", 0.2, s, 0.7, map[string]float64{"hidden_inh_mean": 0.6 + n, "hidden_exc_mean": 0.69 + n/2}))
+	}
+	c, err := SignConclusion(runs, AccuracyRules(), 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Verdicts(); v["relu vs abs"] != Lower || v["softplus vs abs"] != Equivalent {
+		t.Errorf("sign verdicts %v", v)
+	}
+	h, err := HiddenConclusion(runs, AccuracyRules(), []string{"random"}, []float64{0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Comparisons[0].Verdict != Lower || !strings.Contains(h.Text(), "across networks") {
+		t.Errorf("hidden: %q %s", h.Comparisons[0].Verdict, h.Text())
+	}
+}
+
+func TestPeakBins(t *testing.T) {
+	nan := math.NaN()
+	got := PeakBins([][]float64{{1, 3, 3, 2}, {nan, 0.5, nan}, {nan, nan}, {}})
+	for i, w := range []int{1, 1, -1, -1} {
+		if got[i] != w {
+			t.Errorf("curve %d: peak %d, want %d", i, got[i], w)
+		}
+	}
+}
+
+// The blocked masks at 0.5 and 0.2 have narrow sign classes (worked out in snn's AssignmentReport tests:
+// at 0.5 each class is one ear, all delays; at 0.2 the inhibitory class is the left ear's first two delay
+// quarters).
+func TestAssignmentConclusion(t *testing.T) {
+	var labels []string
+	var reports []snn.ConfoundReport
+	for _, f := range []float64{0.5, 0.2} {
+		cfg := snn.DefaultConfig()
+		cfg.InhibitoryFraction = f
+		m, err := snn.NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels, reports = append(labels, fmt.Sprintf("blocked %.1f", f)), append(reports, snn.AssignmentReport(m))
+	}
+	text := AssignmentConclusion(labels, reports).Text()
+	for _, part := range []string{"3 sign classes of the 2 masks", "blocked 0.5 inhibitory (one ear only);", "blocked 0.5 excitatory (one ear only)",
+		"blocked 0.2 inhibitory (one ear only, 2 of 4"} {
+		if !strings.Contains(text, part) {
+			t.Errorf("lacks %q: %s", part, text)
+		}
+	}
+}
+
+func TestLedgerNote(t *testing.T) {
+	e := snn.LedgerEntry{W1: snn.WeightLedger{Zero: 3, Tiny: 4, Flipped: 5}, W2: snn.WeightLedger{Zero: 1, Tiny: 2, Flipped: 6}}
+	for p, want := range map[snn.SignParam]string{
+		snn.SignAbs:      "abs: 11 raw weights changed sign, 4 effective weights exactly 0",
+		snn.SignReLU:     "relu: 3 input and 1 hidden weights exactly 0 (culled)",
+		snn.SignSoftplus: "softplus: 10 effective weights below 1e-4 (none can be 0)",
+		snn.SignClip:     "clip: 3 input and 1 hidden weights held at 0 by the projection",
+	} {
+		if got := LedgerNote(p, e); got != want {
+			t.Errorf("%s: %q, want %q", p, got, want)
+		}
+	}
+}
