@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
 )
 
@@ -189,7 +190,7 @@ func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool)
 		}
 		mean, sd := meanSD(g.Accuracies)
 		if ci && len(g.Accuracies) > 1 {
-			_, sd = snn.MeanCI95(g.Accuracies)
+			_, sd = study.MeanCI95(g.Accuracies)
 		}
 		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
 		multi = multi || len(g.Accuracies) > 1

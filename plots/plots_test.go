@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
 )
 
 // svgTexts parses an SVG document as XML (failing the test on any error) and returns its text contents.
@@ -287,13 +288,13 @@ func TestWriteAllAndErrors(t *testing.T) {
 }
 
 func TestSweepCurves(t *testing.T) {
-	rows := snn.Summarise([]snn.RunResult{
-		{RunKey: snn.RunKey{Condition: "both", Fraction: 0, Seed: 1}, TestAccuracy: 0.4},
-		{RunKey: snn.RunKey{Condition: "both", Fraction: 0, Seed: 2}, TestAccuracy: 0.46},
-		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.78},
-		{RunKey: snn.RunKey{Condition: "both", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.8},
-		{RunKey: snn.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.85},
-		{RunKey: snn.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.87},
+	rows := study.Summarise([]study.RunResult{
+		{RunKey: study.RunKey{Condition: "both", Fraction: 0, Seed: 1}, TestAccuracy: 0.4},
+		{RunKey: study.RunKey{Condition: "both", Fraction: 0, Seed: 2}, TestAccuracy: 0.46},
+		{RunKey: study.RunKey{Condition: "both", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.78},
+		{RunKey: study.RunKey{Condition: "both", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.8},
+		{RunKey: study.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.85},
+		{RunKey: study.RunKey{Condition: "unconstrained", Fraction: 0.5, Seed: 2}, TestAccuracy: 0.87},
 	})
 	f, err := SweepCurves(rows, "Inhibitory fraction sweep", 12)
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -12,11 +12,11 @@ import (
 )
 
 // SweepCurves draws test accuracy (%) against the inhibitory fraction for each condition of a sweep
-// (snn.Summarise rows): the mean over seeds with its 95% confidence interval as error bars, and a dashed
+// (study.Summarise rows): the mean over seeds with its 95% confidence interval as error bars, and a dashed
 // chance line. Conditions at a single fraction (baselines such as "unconstrained") are drawn as
 // horizontal dotted lines at their mean, with thin lines at the ends of its 95% confidence interval,
 // labelled with both.
-func SweepCurves(rows []snn.SweepRow, title string, numClasses int) (*Figure, error) {
+func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("plots: SweepCurves: no rows")
 	}
@@ -24,7 +24,7 @@ func SweepCurves(rows []snn.SweepRow, title string, numClasses int) (*Figure, er
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "Inhibitory fraction", "Test accuracy (%)"
 	p.Add(plotter.NewGrid())
 	var order []string
-	byCond := map[string][]snn.SweepRow{}
+	byCond := map[string][]study.SweepRow{}
 	for _, r := range rows {
 		if _, ok := byCond[r.Condition]; !ok {
 			order = append(order, r.Condition)

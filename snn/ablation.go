@@ -184,78 +184,6 @@ func AblateCut(m *Model, cut Cut, seed uint64) (*Model, []int, error) {
 	return a, rows, err
 }
 
-// RandomDraws is the number of times AblationMetrics draws each random cut per trained network.
-const RandomDraws = 10
-
-// AblationMetricNames are the metrics AblationMetrics returns (Sweep.ExtraMetrics).
-func AblationMetricNames() []string {
-	var names []string
-	for _, c := range Cuts {
-		names = append(names, "ablate_"+string(c))
-	}
-	return append(names, "matched_other_ear", "hidden_exc_mean", "hidden_inh_mean")
-}
-
-// AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after
-// each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds Seed*1000+1...) and their
-// accuracies averaged. "matched_other_ear" counts the rows of CutMatched taken from the other ear.
-// "hidden_exc_mean" and "hidden_inh_mean" are the mean test accuracy with one hidden unit silenced, over
-// the excitatory and over the inhibitory hidden units (HiddenAblationCurve). It needs inhibitory input
-// rows and both signs in the hidden layer. One compiled forward pass scores every ablated copy. For
-// Sweep.Extra.
-func AblationMetrics(x *Experiment) (map[string]float64, error) {
-	m := x.Trained
-	if len(m.Mask1.Inhibitory()) == 0 || len(m.Mask2.Inhibitory()) == 0 || len(m.Mask2.Excitatory()) == 0 {
-		return nil, fmt.Errorf("snn: AblationMetrics needs inhibitory input rows and both signs in the hidden layer; "+
-			"the model at inhibitory fraction %v has %d inhibitory inputs and %d/%d inhibitory/excitatory hidden units",
-			m.Config.InhibitoryFraction, len(m.Mask1.Inhibitory()), len(m.Mask2.Inhibitory()), len(m.Mask2.Excitatory()))
-	}
-	ev, err := NewEvaluator(m.Config, nil)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]float64{}
-	for _, c := range Cuts {
-		draws := 1
-		if RandomCut(c) {
-			draws = RandomDraws
-		}
-		sum := 0.0
-		for d := 0; d < draws; d++ {
-			a, _, err := AblateCut(m, c, x.Config.Seed*1000+uint64(d)+1)
-			if err != nil {
-				return nil, err
-			}
-			e, err := ev.Evaluate(a, x.Test)
-			if err != nil {
-				return nil, err
-			}
-			sum += e.Accuracy
-		}
-		out["ablate_"+string(c)] = sum / float64(draws)
-	}
-	_, other, err := MatchedRows(m, m.Mask1.Inhibitory())
-	if err != nil {
-		return nil, err
-	}
-	out["matched_other_ear"] = float64(other)
-	curve, err := hiddenAblationCurve(ev, m, x.Test)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range []struct {
-		name  string
-		units []int
-	}{{"hidden_exc_mean", m.Mask2.Excitatory()}, {"hidden_inh_mean", m.Mask2.Inhibitory()}} {
-		sum := 0.0
-		for _, u := range c.units {
-			sum += curve[u]
-		}
-		out[c.name] = sum / float64(len(c.units))
-	}
-	return out, nil
-}
-
 // HiddenAblationCurve silences the hidden units one at a time (on copies of m) and returns the accuracy
 // on d without each unit, in unit order: the per-unit importance of the hidden layer.
 func HiddenAblationCurve(m *Model, d *Dataset, backend compute.Backend) ([]float64, error) {
@@ -263,10 +191,11 @@ func HiddenAblationCurve(m *Model, d *Dataset, backend compute.Backend) ([]float
 	if err != nil {
 		return nil, err
 	}
-	return hiddenAblationCurve(ev, m, d)
+	return ev.HiddenAblationCurve(m, d)
 }
 
-func hiddenAblationCurve(ev *Evaluator, m *Model, d *Dataset) ([]float64, error) {
+// HiddenAblationCurve is the package's HiddenAblationCurve with the evaluator's compiled forward pass.
+func (ev *Evaluator) HiddenAblationCurve(m *Model, d *Dataset) ([]float64, error) {
 	out := make([]float64, m.Config.NumHidden)
 	for u := range out {
 		a, err := AblateHidden(m, []int{u}, fmt.Sprintf("hidden unit %d", u))

@@ -5,10 +5,10 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic writes data to path atomically: the data go to a temporary file in the same folder,
+// WriteFileAtomic writes data to path atomically: the data go to a temporary file in the same folder,
 // are synced, and replace path by rename, so a crash or error never leaves a partial file at path and
 // never clobbers an earlier good one. A failed write removes its temporary file.
-func writeFileAtomic(path string, data []byte) (err error) {
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
 	if err != nil {

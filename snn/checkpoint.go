@@ -51,7 +51,7 @@ func SaveCheckpoint(path string, m *Model) error {
 	if err != nil {
 		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
 	}
-	if err := writeFileAtomic(path, data); err != nil {
+	if err := WriteFileAtomic(path, data); err != nil {
 		return fmt.Errorf("snn: save checkpoint %q: %w", path, err)
 	}
 	return nil

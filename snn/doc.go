@@ -70,11 +70,14 @@
 // # Beyond the notebook
 //
 // Config.DaleLayers restricts Dale's law to one layer; Config.SignParam replaces |w| by relu, softplus or a
-// projected clip, with History.Ledger counting weights at exactly 0, below 1e-4 and raw sign flips per
-// epoch. AssignmentReport shows how the E/I assignment splits over ears and phase delays, SignImage what
-// the notebook's sign images really show, Sweep runs cached, resumable, parallel grids of conditions x
-// fractions x seeds with 95% confidence intervals (Summarise), AblationMetrics and HiddenAblationCurve
-// measure ablations with controls, and Simulate with TuningCurves gives response curves against IPD.
+// projected clip (Config.SignInit: starting from the same effective weights as |w|, or the symmetric draw),
+// with History.Ledger counting weights at exactly 0, below 1e-4 and raw sign flips per epoch.
+// AssignmentReport shows how the E/I assignment splits over ears and phase delays, SignImage what the
+// notebook's sign images really show, Cuts and MatchedRows give ablations of input rows with controls
+// matched in position, an Evaluator scores many ablated copies with one compiled forward pass
+// (HiddenAblationCurve), and Simulate with TuningCurves gives response curves against IPD. Sweeps over
+// conditions, fractions and seeds, their statistics and the conclusions drawn from them live in the
+// package snn/study, which builds on this one.
 //
 // # Backends
 //

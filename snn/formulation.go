@@ -26,8 +26,9 @@ const (
 	FormulationGraph Formulation = "graph"
 )
 
-// resolve returns the formulation to use on backend, or an error for an unknown name.
-func (f Formulation) resolve(backend fmt.Stringer) (Formulation, error) {
+// Resolve returns the formulation to use on backend (FormulationAuto picks by backend), or an error for
+// an unknown name.
+func (f Formulation) Resolve(backend fmt.Stringer) (Formulation, error) {
 	switch f {
 	case FormulationAuto:
 		if backend.String() == gobackend.BackendName { // Name() is "Go Backend"; String() is "go"
@@ -43,7 +44,7 @@ func (f Formulation) resolve(backend fmt.Stringer) (Formulation, error) {
 
 // newTrainStep builds the training step of m in formulation f on backend.
 func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, error) {
-	f, err := f.resolve(backend)
+	f, err := f.Resolve(backend)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, 
 
 // newBatchForward builds the forward pass of cfg in formulation f on backend, for batches of batch.
 func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulation) (batchForward, error) {
-	f, err := f.resolve(backend)
+	f, err := f.Resolve(backend)
 	if err != nil {
 		return nil, err
 	}

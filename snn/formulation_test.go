@@ -20,13 +20,13 @@ func TestFormulationResolve(t *testing.T) {
 		{FormulationGraph, FormulationGraph},
 	} {
 		for _, b := range []interface{ String() string }{def, gobackend.GetBackend()} {
-			got, err := c.f.resolve(b)
+			got, err := c.f.Resolve(b)
 			if err != nil || got != c.want {
 				t.Errorf("%q on backend %s: got %q, %v; want %q", c.f, b, got, err, c.want)
 			}
 		}
 	}
-	_, err = Formulation("fused").resolve(def)
+	_, err = Formulation("fused").Resolve(def)
 	if err == nil || !strings.Contains(err.Error(), `"fused"`) || !strings.Contains(err.Error(), "go-kernels") {
 		t.Errorf("unknown formulation: error %v, want one naming \"fused\" and the valid names", err)
 	}

@@ -79,7 +79,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	if err != nil {
 		return nil, err
 	}
-	formulation, err := opts.Formulation.resolve(backend)
+	formulation, err := opts.Formulation.Resolve(backend)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,8 @@
-// Package study is the layer above the model (package snn) where experiments are judged: statistics
-// over seeds and the sentences of conclusions. snn never imports it.
+// Package study is the layer above the model (package snn) where experiments are run and judged: sweeps
+// of conditions x inhibitory fractions x seeds (Sweep, cached and resumable, one JSON file per run that
+// records the numerics that computed it), the ablation metrics with their controls (AblationMetrics),
+// statistics over seeds, and the sentences of conclusions (Family, Ask and the *Conclusion functions).
+// snn never imports it.
 //
 // # Statistics
 //

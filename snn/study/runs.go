@@ -3,19 +3,17 @@ package study
 import (
 	"fmt"
 	"sort"
-
-	"github.com/snn-dales/dales/snn"
 )
 
 // Metric reads one number of a run: its test accuracy or one of its Extra metrics.
-type Metric func(r snn.RunResult) (float64, bool)
+type Metric func(r RunResult) (float64, bool)
 
 // TestAccuracy is the Metric of a run's test accuracy.
-func TestAccuracy(r snn.RunResult) (float64, bool) { return r.TestAccuracy, true }
+func TestAccuracy(r RunResult) (float64, bool) { return r.TestAccuracy, true }
 
 // Extra is the Metric of the Extra value name.
 func Extra(name string) Metric {
-	return func(r snn.RunResult) (float64, bool) {
+	return func(r RunResult) (float64, bool) {
 		v, ok := r.Extra[name]
 		return v, ok
 	}
@@ -29,7 +27,7 @@ type Select struct {
 
 // BySeed returns the metric of the runs of sel, keyed by seed. It is an error for a selected run to lack
 // the metric, or for two runs to share a seed.
-func BySeed(runs []snn.RunResult, sel Select, m Metric) (map[uint64]float64, error) {
+func BySeed(runs []RunResult, sel Select, m Metric) (map[uint64]float64, error) {
 	out := map[uint64]float64{}
 	for _, r := range runs {
 		if r.Condition != sel.Condition || r.Fraction != sel.Fraction {
@@ -79,7 +77,7 @@ type Question struct {
 }
 
 // Ask judges a family of questions together (Holm across them) under rules r.
-func Ask(runs []snn.RunResult, r Rules, qs []Question) ([]Comparison, error) {
+func Ask(runs []RunResult, r Rules, qs []Question) ([]Comparison, error) {
 	names := make([][2]string, len(qs))
 	values := make([][2][]float64, len(qs))
 	for i, q := range qs {

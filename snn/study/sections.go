@@ -43,7 +43,7 @@ const UnconstrainedFraction = 0.5
 // unconstrained network; all-excitatory inputs (input only, 0) against an all-excitatory hidden layer
 // (hidden only, 0); an all-inhibitory hidden layer (hidden only, 1) against the unconstrained network.
 // The fraction with the highest mean is reported as a description, not tested (it is chosen by looking).
-func SweepConclusion(runs []snn.RunResult, r Rules) (Conclusion, error) {
+func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 	free := Select{"unconstrained", UnconstrainedFraction}
 	at := func(c string, f float64) Select { return Select{c, f} }
 	name := func(c string, f float64) string { return fmt.Sprintf("Dale's law on %s at %.1f", c, f) }
@@ -61,7 +61,7 @@ func SweepConclusion(runs []snn.RunResult, r Rules) (Conclusion, error) {
 	var notes []string
 	for _, c := range []string{"both", "input", "hidden"} {
 		best, bestMean, n := math.NaN(), math.Inf(-1), 0
-		for _, row := range snn.Summarise(runs) {
+		for _, row := range Summarise(runs) {
 			if row.Condition == c && row.Mean > bestMean {
 				best, bestMean, n = row.Fraction, row.Mean, len(row.Accuracies)
 			}
@@ -77,17 +77,17 @@ func SweepConclusion(runs []snn.RunResult, r Rules) (Conclusion, error) {
 
 // AblationConclusion judges the ablations of the inhibitory input rows against their controls, for every
 // mask layout and fraction in the runs (conditions "blocked" and "random" of snn.LayoutConditions, with
-// snn.AblationMetrics): the inhibitory cut against the position-matched excitatory rows, k random
-// excitatory rows and k random rows of any sign (both averaged over snn.RandomDraws draws per network),
+// AblationMetrics): the inhibitory cut against the position-matched excitatory rows, k random
+// excitatory rows and k random rows of any sign (both averaged over RandomDraws draws per network),
 // paired by network, all in one Holm family. Notes say how many matched rows come from the other ear.
-func AblationConclusion(runs []snn.RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
+func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
 	var qs []Question
 	var notes []string
 	for _, l := range layouts {
 		for _, f := range fractions {
 			sel := Select{l, f}
 			label := fmt.Sprintf("%s %.1f", l, f)
-			cut := "the inhibitory cut (" + label + ")"
+			cut := "the inhibitory cut [" + label + "]"
 			for _, c := range []struct {
 				name string
 				cut  snn.Cut
@@ -117,13 +117,13 @@ func AblationConclusion(runs []snn.RunResult, r Rules, layouts []string, fractio
 
 // HiddenConclusion judges, per layout and fraction, the mean accuracy with one inhibitory hidden unit
 // silenced against one excitatory unit silenced (hidden_inh_mean vs hidden_exc_mean of
-// snn.AblationMetrics), paired by network (seed), in one Holm family.
-func HiddenConclusion(runs []snn.RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
+// AblationMetrics), paired by network (seed), in one Holm family.
+func HiddenConclusion(runs []RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
 	var qs []Question
 	for _, l := range layouts {
 		for _, f := range fractions {
 			sel := Select{l, f}
-			qs = append(qs, Question{fmt.Sprintf("silencing an inhibitory hidden unit (%s %.1f)", l, f), "silencing an excitatory one",
+			qs = append(qs, Question{fmt.Sprintf("silencing an inhibitory hidden unit [%s %.1f]", l, f), "silencing an excitatory one",
 				sel, sel, Extra("hidden_inh_mean"), Extra("hidden_exc_mean")})
 		}
 	}
@@ -137,7 +137,7 @@ func HiddenConclusion(runs []snn.RunResult, r Rules, layouts []string, fractions
 
 // SignConclusion judges each sign parametrisation against abs at fraction f, paired by seed (runs of
 // snn.SignConditions, which start from the same effective weights under snn.SignInitMatched).
-func SignConclusion(runs []snn.RunResult, r Rules, f float64) (Conclusion, error) {
+func SignConclusion(runs []RunResult, r Rules, f float64) (Conclusion, error) {
 	abs := Select{string(snn.SignAbs), f}
 	var qs []Question
 	for _, p := range []snn.SignParam{snn.SignReLU, snn.SignSoftplus, snn.SignClip} {

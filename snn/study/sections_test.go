@@ -10,8 +10,8 @@ import (
 )
 
 // run builds a RunResult for the tests.
-func run(cond string, f float64, seed uint64, acc float64, extra map[string]float64) snn.RunResult {
-	return snn.RunResult{RunKey: snn.RunKey{Condition: cond, Fraction: f, Seed: seed}, TestAccuracy: acc, Extra: extra}
+func run(cond string, f float64, seed uint64, acc float64, extra map[string]float64) RunResult {
+	return RunResult{RunKey: RunKey{Condition: cond, Fraction: f, Seed: seed}, TestAccuracy: acc, Extra: extra}
 }
 
 func TestPairRequiresTheSameSeeds(t *testing.T) {
@@ -22,7 +22,7 @@ func TestPairRequiresTheSameSeeds(t *testing.T) {
 	if _, _, _, err := Pair(map[uint64]float64{1: 0.4}, map[uint64]float64{2: 0.3}); err == nil {
 		t.Error("different seeds paired")
 	}
-	runs := []snn.RunResult{run("x", 0.5, 1, 0.5, nil), run("x", 0.5, 1, 0.6, nil)}
+	runs := []RunResult{run("x", 0.5, 1, 0.5, nil), run("x", 0.5, 1, 0.6, nil)}
 	if _, err := BySeed(runs, Select{"x", 0.5}, TestAccuracy); err == nil || !strings.Contains(err.Error(), "seed 1") {
 		t.Errorf("duplicate seed: %v", err)
 	}
@@ -35,7 +35,7 @@ func TestPairRequiresTheSameSeeds(t *testing.T) {
 // network on every seed, both at 0.2 within a point of it, both at 0 far below, inputs at 0 below the
 // hidden layer at 0, the all-inhibitory hidden layer noisy around the unconstrained mean.
 func TestSweepConclusion(t *testing.T) {
-	var runs []snn.RunResult
+	var runs []RunResult
 	free := []float64{0.75, 0.78, 0.72, 0.77, 0.74}
 	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
 	wide := []float64{0.09, -0.1, 0.06, -0.07, 0.03}
@@ -74,7 +74,7 @@ func TestSweepConclusion(t *testing.T) {
 // Ablation: at 0.5 every cut is at chance (a floor); at 0.2 the inhibitory cut costs 20 points more than
 // its matched control and is equivalent to the random rows.
 func TestAblationConclusion(t *testing.T) {
-	var runs []snn.RunResult
+	var runs []RunResult
 	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
 	for i, s := range []uint64{1, 2, 3, 4, 5} {
 		n := noise[i]
@@ -105,7 +105,7 @@ func TestAblationConclusion(t *testing.T) {
 }
 
 func TestSignAndHiddenConclusions(t *testing.T) {
-	var runs []snn.RunResult
+	var runs []RunResult
 	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
 	for i, s := range []uint64{1, 2, 3, 4, 5} {
 		n := noise[i]

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
@@ -53,12 +54,12 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 
-	available := map[string]snn.Condition{}
-	all := append(append(snn.DaleConditions(), snn.Unconstrained), snn.SignConditions()...)
-	for _, c := range append(all, snn.LayoutConditions()...) {
+	available := map[string]study.Condition{}
+	all := append(append(study.DaleConditions(), study.Unconstrained), study.SignConditions()...)
+	for _, c := range append(all, study.LayoutConditions()...) {
 		available[c.Name] = c
 	}
-	var cs []snn.Condition
+	var cs []study.Condition
 	for _, name := range strings.Split(*conds, ",") {
 		c, ok := available[strings.TrimSpace(name)]
 		if !ok {
@@ -82,8 +83,8 @@ func run() error {
 	base.Epochs, base.Layout = *epochs, snn.MaskLayout(*layout)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	s := &snn.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: *cache, Workers: *workers,
-		OnRun: func(done, total int, r snn.RunResult, cached bool) {
+	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: *cache, Workers: *workers,
+		OnRun: func(done, total int, r study.RunResult, cached bool) {
 			src := fmt.Sprintf("%.0f s", r.Seconds)
 			if cached {
 				src = "cached"
@@ -92,7 +93,7 @@ func run() error {
 				r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
 		}}
 	if *ablation {
-		s.Extra, s.ExtraMetrics = snn.AblationMetrics, snn.AblationMetricNames()
+		s.Extra, s.ExtraMetrics = study.AblationMetrics, study.AblationMetricNames()
 	}
 	results, err := s.Run(ctx)
 	for _, w := range s.Warnings {
@@ -101,16 +102,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	printRows("test accuracy", snn.Summarise(results))
+	printRows("test accuracy", study.Summarise(results))
 	if *ablation {
 		for _, c := range snn.Cuts {
-			printRows("test accuracy after the "+string(c)+" cut", snn.SummariseMetric(results, "ablate_"+string(c)))
+			printRows("test accuracy after the "+string(c)+" cut", study.SummariseMetric(results, "ablate_"+string(c)))
 		}
 	}
 	return nil
 }
 
-func printRows(title string, rows []snn.SweepRow) {
+func printRows(title string, rows []study.SweepRow) {
 	fmt.Printf("\n%s\n%-13s %8s %4s %8s %8s   %s\n", title, "condition", "fraction", "n", "mean %", "95% CI", "per seed")
 	for _, r := range rows {
 		per := make([]string, len(r.Accuracies))

@@ -1,4 +1,4 @@
-package snn
+package study
 
 import (
 	"context"
@@ -16,34 +16,33 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/snn-dales/dales/snn"
 )
 
-// Condition is one arm of a Sweep: a name and the Config it trains for an inhibitory fraction.
+// Condition is one arm of a Sweep: a name and the snn.Config it trains for an inhibitory fraction.
 type Condition struct {
 	Name  string
-	Apply func(base Config, fraction float64) Config
+	Apply func(base snn.Config, fraction float64) snn.Config
 }
 
 // DaleConditions are the sweeps of the inhibitory fraction with Dale's law on both layers, on the input
 // layer only and on the hidden layer only (the other layer unconstrained).
 func DaleConditions() []Condition {
-	on := func(layers DaleLayers) func(Config, float64) Config {
-		return func(c Config, f float64) Config {
+	on := func(layers snn.DaleLayers) func(snn.Config, float64) snn.Config {
+		return func(c snn.Config, f float64) snn.Config {
 			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction = true, layers, f
 			return c
 		}
 	}
-	return []Condition{{"both", on(DaleBoth)}, {"input", on(DaleInput)}, {"hidden", on(DaleHidden)}}
+	return []Condition{{"both", on(snn.DaleBoth)}, {"input", on(snn.DaleInput)}, {"hidden", on(snn.DaleHidden)}}
 }
 
 // SignConditions train with Dale's law on both layers under each sign parametrisation (named after it).
 func SignConditions() []Condition {
 	var cs []Condition
-	for _, p := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip} {
-		cs = append(cs, Condition{string(p), func(c Config, f float64) Config {
-			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.SignParam = true, DaleBoth, f, p
+	for _, p := range []snn.SignParam{snn.SignAbs, snn.SignReLU, snn.SignSoftplus, snn.SignClip} {
+		cs = append(cs, Condition{string(p), func(c snn.Config, f float64) snn.Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.SignParam = true, snn.DaleBoth, f, p
 			return c
 		}})
 	}
@@ -54,9 +53,9 @@ func SignConditions() []Condition {
 // with a random one ("random").
 func LayoutConditions() []Condition {
 	var cs []Condition
-	for _, l := range []MaskLayout{MaskBlocked, MaskRandom} {
-		cs = append(cs, Condition{string(l), func(c Config, f float64) Config {
-			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.Layout = true, DaleBoth, f, l
+	for _, l := range []snn.MaskLayout{snn.MaskBlocked, snn.MaskRandom} {
+		cs = append(cs, Condition{string(l), func(c snn.Config, f float64) snn.Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.Layout = true, snn.DaleBoth, f, l
 			return c
 		}})
 	}
@@ -64,7 +63,7 @@ func LayoutConditions() []Condition {
 }
 
 // Unconstrained is the baseline without Dale's law (the fraction is ignored; sweep it at one fraction).
-var Unconstrained = Condition{"unconstrained", func(c Config, _ float64) Config {
+var Unconstrained = Condition{"unconstrained", func(c snn.Config, _ float64) snn.Config {
 	c.DalesLaw = false
 	return c
 }}
@@ -85,44 +84,34 @@ type RunResult struct {
 	Epochs        int     `json:"epochs"`
 	Seconds       float64 `json:"seconds"`
 	ConfigHash    string  `json:"config_hash"`
-	// Numerics names the numerical formulation that computed the run (NumericsVersion); a cached run of
+	// Numerics names the numerical formulation that computed the run (snn.NumericsVersion); a cached run of
 	// other numerics is recomputed. Runs cached before it existed have none.
 	Numerics string `json:"numerics,omitempty"`
 	// Extra holds the metrics of Sweep.Extra (for example ablation accuracies), cached with the run.
 	Extra map[string]float64 `json:"extra,omitempty"`
 }
 
-// numericsRevision is bumped whenever a change to the code makes a run's numbers differ (beyond what a
-// different seed would do), so that cached runs of the old numbers are recomputed.
-const numericsRevision = 1
-
-// NumericsVersion names the numerical formulation f computes with, e.g. "go-kernels/1": the formulation
-// and the revision of its numbers. Sweep caches record it and recompute runs of other numerics.
-func NumericsVersion(f Formulation) string {
-	return fmt.Sprintf("%s/%d", f, numericsRevision)
-}
-
 // Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
 // each finished run is saved there at once (one small JSON file, written atomically), and runs already
 // there for the same configuration are reused, so an interrupted sweep resumes where it stopped.
 type Sweep struct {
-	Base       Config
+	Base       snn.Config
 	Conditions []Condition
 	Fractions  []float64
 	Seeds      []uint64
 	CacheDir   string
 	// Workers is the number of runs trained at once (0 means GOMAXPROCS).
 	Workers int
-	// Backend runs the graphs (nil: NewBackend()).
+	// Backend runs the graphs (nil: snn.NewBackend()).
 	Backend compute.Backend
 	// OnRun, if set, is called after each run with the number done so far and whether it came from the cache.
 	OnRun func(done, total int, r RunResult, cached bool)
 	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra), and
 	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
-	Extra        func(x *Experiment) (map[string]float64, error)
+	Extra        func(x *snn.Experiment) (map[string]float64, error)
 	ExtraMetrics []string
-	// Formulation of the training step (zero: by backend); it decides the runs' NumericsVersion.
-	Formulation Formulation
+	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
+	Formulation snn.Formulation
 	// Warnings collects what Run found and mended in the cache (a damaged entry, a run of other numerics
 	// or lacking a metric, each recomputed), one line each.
 	Warnings []string
@@ -130,7 +119,7 @@ type Sweep struct {
 
 type sweepJob struct {
 	key RunKey
-	cfg Config
+	cfg snn.Config
 }
 
 // Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
@@ -142,33 +131,33 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 				cfg := c.Apply(s.Base, f)
 				cfg.Seed = seed
 				if err := cfg.Validate(); err != nil {
-					return nil, fmt.Errorf("snn: sweep %s at fraction %v: %w", c.Name, f, err)
+					return nil, fmt.Errorf("study: sweep %s at fraction %v: %w", c.Name, f, err)
 				}
 				jobs = append(jobs, sweepJob{RunKey{c.Name, f, seed}, cfg})
 			}
 		}
 	}
 	if len(jobs) == 0 {
-		return nil, fmt.Errorf("snn: sweep has no runs (conditions %d, fractions %d, seeds %d)",
+		return nil, fmt.Errorf("study: sweep has no runs (conditions %d, fractions %d, seeds %d)",
 			len(s.Conditions), len(s.Fractions), len(s.Seeds))
 	}
 	if s.CacheDir != "" {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("snn: sweep cache: %w", err)
+			return nil, fmt.Errorf("study: sweep cache: %w", err)
 		}
 	}
 	backend := s.Backend
 	if backend == nil {
 		var err error
-		if backend, err = NewBackend(); err != nil {
+		if backend, err = snn.NewBackend(); err != nil {
 			return nil, err
 		}
 	}
-	f, err := s.Formulation.resolve(backend)
+	f, err := s.Formulation.Resolve(backend)
 	if err != nil {
 		return nil, err
 	}
-	numerics := NumericsVersion(f)
+	numerics := snn.NumericsVersion(f)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -228,7 +217,7 @@ feed:
 		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("snn: sweep stopped: %w", err)
+		return nil, fmt.Errorf("study: sweep stopped: %w", err)
 	}
 	return results, nil
 }
@@ -241,13 +230,13 @@ func (s *Sweep) cachePath(j sweepJob) (string, string) {
 	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", j.key.Condition, j.key.Fraction, j.key.Seed, hash)), hash
 }
 
-// configKey identifies a configuration by its differences from DefaultConfig (the notebook's values, which
-// do not change): a hash of the sorted "field=value" pairs that differ. Fields added to Config later keep
+// configKey identifies a configuration by its differences from snn.DefaultConfig (the notebook's values, which
+// do not change): a hash of the sorted "field=value" pairs that differ. Fields added to snn.Config later keep
 // the keys of cached runs valid as long as they are left at their defaults.
-func configKey(cfg Config) string {
+func configKey(cfg snn.Config) string {
 	var cur, def map[string]any
 	a, _ := json.Marshal(cfg)
-	b, _ := json.Marshal(DefaultConfig())
+	b, _ := json.Marshal(snn.DefaultConfig())
 	json.Unmarshal(a, &cur)
 	json.Unmarshal(b, &def)
 	var diffs []string
@@ -275,27 +264,27 @@ func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend,
 		}
 	}
 	start := time.Now()
-	x, err := RunExperiment(ctx, j.cfg, TrainOptions{Backend: backend, Formulation: s.Formulation})
+	x, err := snn.RunExperiment(ctx, j.cfg, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})
 	if err != nil {
-		return RunResult{}, false, warning, fmt.Errorf("snn: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
 	}
 	r = RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
 		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
 	if s.Extra != nil {
 		if r.Extra, err = s.Extra(x); err != nil {
-			return RunResult{}, false, warning, fmt.Errorf("snn: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
 		}
 		for _, m := range s.ExtraMetrics {
 			if _, ok := r.Extra[m]; !ok {
-				return RunResult{}, false, warning, fmt.Errorf("snn: sweep: Extra did not compute the metric %q that ExtraMetrics names", m)
+				return RunResult{}, false, warning, fmt.Errorf("study: sweep: Extra did not compute the metric %q that ExtraMetrics names", m)
 			}
 		}
 	}
 	r.Seconds = time.Since(start).Seconds()
 	if path != "" {
 		data, _ := json.MarshalIndent(r, "", " ")
-		if err := writeFileAtomic(path, data); err != nil {
-			return RunResult{}, false, warning, fmt.Errorf("snn: sweep cache: %w", err)
+		if err := snn.WriteFileAtomic(path, data); err != nil {
+			return RunResult{}, false, warning, fmt.Errorf("study: sweep cache: %w", err)
 		}
 	}
 	return r, false, warning, nil
@@ -324,14 +313,14 @@ func (s *Sweep) usable(data []byte, key RunKey, hash, numerics string) (RunResul
 func DecodeRunResult(data []byte) (RunResult, error) {
 	var r RunResult
 	if err := json.Unmarshal(data, &r); err != nil {
-		return RunResult{}, fmt.Errorf("snn: not a sweep cache entry: %w", err)
+		return RunResult{}, fmt.Errorf("study: not a sweep cache entry: %w", err)
 	}
 	if r.Condition == "" || r.ConfigHash == "" {
-		return RunResult{}, fmt.Errorf("snn: sweep cache entry without a condition or configuration hash")
+		return RunResult{}, fmt.Errorf("study: sweep cache entry without a condition or configuration hash")
 	}
 	for name, v := range map[string]float64{"train_accuracy": r.TrainAccuracy, "test_accuracy": r.TestAccuracy} {
 		if !(v >= 0 && v <= 1) {
-			return RunResult{}, fmt.Errorf("snn: sweep cache entry has %s = %v, want a fraction in [0, 1]", name, v)
+			return RunResult{}, fmt.Errorf("study: sweep cache entry has %s = %v, want a fraction in [0, 1]", name, v)
 		}
 	}
 	return r, nil
@@ -405,7 +394,9 @@ func MeanCI95(v []float64) (mean, half float64) {
 	case 1:
 		return v[0], math.NaN()
 	}
-	mean, sd := stat.MeanStdDev(v, nil) // sd with n-1 in the denominator
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(v) - 1)}.Quantile(0.975)
-	return mean, t * sd / math.Sqrt(float64(len(v)))
+	iv, err := MeanCI(v, 0.95)
+	if err != nil {
+		return math.NaN(), math.NaN()
+	}
+	return iv.Mean, iv.HalfWidth()
 }

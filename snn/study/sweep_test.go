@@ -1,4 +1,4 @@
-package snn
+package study
 
 import (
 	"context"
@@ -10,7 +10,15 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
+	"github.com/snn-dales/dales/snn"
 )
+
+// tinyConfig is a configuration that trains in about a second.
+func tinyConfig() snn.Config {
+	c := snn.DefaultConfig()
+	c.BatchSize, c.TrainBatches, c.ValidationBatches, c.TestBatches, c.Epochs = 16, 4, 2, 2, 2
+	return c
+}
 
 func TestMeanCI95(t *testing.T) {
 	// By hand: mean 2, sd 1; t(0.975, 2) = 4.302652729911275 from a t table; half = t/sqrt(3).
@@ -102,19 +110,19 @@ func TestSweepCachesAndResumes(t *testing.T) {
 	}
 	for _, f := range files {
 		data, _ := os.ReadFile(f)
-		if r, err := DecodeRunResult(data); err != nil || r.Numerics != NumericsVersion(FormulationGoKernels) {
+		if r, err := DecodeRunResult(data); err != nil || r.Numerics != snn.NumericsVersion(snn.FormulationGoKernels) {
 			t.Errorf("%s after the recompute: %v, numerics %q", f, err, r.Numerics)
 		}
 	}
 }
 
 func TestConfigKey(t *testing.T) {
-	a, b := DefaultConfig(), DefaultConfig()
+	a, b := snn.DefaultConfig(), snn.DefaultConfig()
 	if configKey(a) != configKey(b) {
 		t.Error("equal configs, different keys")
 	}
 	b.Seed = 2
-	c := DefaultConfig()
+	c := snn.DefaultConfig()
 	c.InhibitoryFraction = 0.2
 	if configKey(a) == configKey(b) || configKey(a) == configKey(c) || configKey(b) == configKey(c) {
 		t.Error("different configs share a key")
@@ -145,7 +153,7 @@ func TestSweepExtra(t *testing.T) {
 	}
 	// A cached run that lacks a metric now asked for is recomputed, not used without it.
 	s2 := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.2}, Seeds: []uint64{1, 2},
-		CacheDir: dir, Backend: gobackend.GetBackend(), Extra: func(x *Experiment) (map[string]float64, error) {
+		CacheDir: dir, Backend: gobackend.GetBackend(), Extra: func(x *snn.Experiment) (map[string]float64, error) {
 			m, err := AblationMetrics(x)
 			m["extra_new"] = 0.5
 			return m, err
@@ -208,7 +216,7 @@ func FuzzDecodeRunResult(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRunResult(data)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "snn: ") {
+			if !strings.HasPrefix(err.Error(), "study: ") {
 				t.Errorf("error without the package prefix: %v", err)
 			}
 			return
