@@ -198,6 +198,11 @@ func TestImageBuildsAndServes(t *testing.T) {
 	if out := run(t, env, pod, "exec", name, "ls", "/home/jovyan/work/results/sweep"); !strings.Contains(out, ".json") {
 		t.Errorf("the work folder's results/sweep holds no cached runs: %q", out)
 	}
+	// The sweep binary that `sweep k8s` manifests run is in the image and plans a grid.
+	if out := run(t, env, pod, "exec", name, "dales-sweep", "plan", "-conditions", "both", "-fractions", "0.2,0.5",
+		"-seeds", "1", "-cache", "/tmp/c"); !strings.Contains(out, "both") || !strings.Contains(out, "/tmp/c/both_f0.500_s1_") {
+		t.Errorf("dales-sweep plan in the image: %q", out)
+	}
 }
 
 // The image's GOTOOLCHAIN must be the toolchain go.mod names: the base image's Go is older, and a

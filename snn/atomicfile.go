@@ -23,6 +23,9 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return err
 	}
+	if err = tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600; others (a cluster's users) read results
+		return err
+	}
 	if err = tmp.Sync(); err != nil {
 		return err
 	}

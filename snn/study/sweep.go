@@ -117,14 +117,19 @@ type Sweep struct {
 	Warnings []string
 }
 
-type sweepJob struct {
-	key RunKey
-	cfg snn.Config
+// PlannedRun is one run of a sweep's grid: its index in the plan (stable: conditions, then fractions,
+// then seeds, in the order given), its key, configuration and cache file.
+type PlannedRun struct {
+	Index  int
+	Key    RunKey
+	Config snn.Config
+	// File is the run's cache entry (empty without a CacheDir); ConfigHash identifies its configuration.
+	File, ConfigHash string
 }
 
-// Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
-func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
-	var jobs []sweepJob
+// Plan lists the runs of the grid, validating each configuration.
+func (s *Sweep) Plan() ([]PlannedRun, error) {
+	var plan []PlannedRun
 	for _, c := range s.Conditions {
 		for _, f := range s.Fractions {
 			for _, seed := range s.Seeds {
@@ -133,13 +138,40 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 				if err := cfg.Validate(); err != nil {
 					return nil, fmt.Errorf("study: sweep %s at fraction %v: %w", c.Name, f, err)
 				}
-				jobs = append(jobs, sweepJob{RunKey{c.Name, f, seed}, cfg})
+				p := PlannedRun{Index: len(plan), Key: RunKey{c.Name, f, seed}, Config: cfg}
+				p.File, p.ConfigHash = s.cachePath(p)
+				plan = append(plan, p)
 			}
 		}
 	}
-	if len(jobs) == 0 {
+	if len(plan) == 0 {
 		return nil, fmt.Errorf("study: sweep has no runs (conditions %d, fractions %d, seeds %d)",
 			len(s.Conditions), len(s.Fractions), len(s.Seeds))
+	}
+	return plan, nil
+}
+
+// Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
+func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
+	return s.RunIndices(ctx, nil)
+}
+
+// RunIndices executes the runs of the plan at indices (all of them when nil), reading those already in
+// the cache, and returns their results in the order of indices.
+func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, error) {
+	plan, err := s.Plan()
+	if err != nil {
+		return nil, err
+	}
+	jobs := plan
+	if indices != nil {
+		jobs = make([]PlannedRun, len(indices))
+		for i, k := range indices {
+			if k < 0 || k >= len(plan) {
+				return nil, fmt.Errorf("study: run index %d is outside the plan's [0, %d)", k, len(plan))
+			}
+			jobs[i] = plan[k]
+		}
 	}
 	if s.CacheDir != "" {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
@@ -186,6 +218,9 @@ func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 			defer wg.Done()
 			for i := range next {
 				r, cached, warning, err := s.runOne(ctx, jobs[i], backend, numerics)
+				if err != nil && ctx.Err() == nil {
+					s.markFailed(jobs[i], err)
+				}
 				mu.Lock()
 				warnings[i] = warning
 				if err != nil && firstErr == nil {
@@ -222,12 +257,12 @@ feed:
 	return results, nil
 }
 
-func (s *Sweep) cachePath(j sweepJob) (string, string) {
-	hash := configKey(j.cfg)
+func (s *Sweep) cachePath(p PlannedRun) (string, string) {
+	hash := configKey(p.Config)
 	if s.CacheDir == "" {
 		return "", hash
 	}
-	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", j.key.Condition, j.key.Fraction, j.key.Seed, hash)), hash
+	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", p.Key.Condition, p.Key.Fraction, p.Key.Seed, hash)), hash
 }
 
 // configKey identifies a configuration by its differences from snn.DefaultConfig (the notebook's values, which
@@ -252,11 +287,11 @@ func configKey(cfg snn.Config) string {
 
 // runOne returns the run of j: from the cache when a good entry of the current numerics with every
 // requested metric is there, else trained (and cached). warning says why a cached entry was not used.
-func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend, numerics string) (r RunResult, cached bool, warning string, err error) {
-	path, hash := s.cachePath(j)
+func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backend, numerics string) (r RunResult, cached bool, warning string, err error) {
+	path, hash := j.File, j.ConfigHash
 	if path != "" {
 		if data, rerr := os.ReadFile(path); rerr == nil {
-			c, why := s.usable(data, j.key, hash, numerics)
+			c, why := s.usable(data, j.Key, hash, numerics)
 			if why == "" {
 				return c, true, "", nil
 			}
@@ -264,15 +299,15 @@ func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend,
 		}
 	}
 	start := time.Now()
-	x, err := snn.RunExperiment(ctx, j.cfg, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})
+	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})
 	if err != nil {
-		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 	}
-	r = RunResult{RunKey: j.key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
+	r = RunResult{RunKey: j.Key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
 		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
 	if s.Extra != nil {
 		if r.Extra, err = s.Extra(x); err != nil {
-			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: extra metrics: %w", j.key.Condition, j.key.Fraction, j.key.Seed, err)
+			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: extra metrics: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 		}
 		for _, m := range s.ExtraMetrics {
 			if _, ok := r.Extra[m]; !ok {
@@ -286,6 +321,7 @@ func (s *Sweep) runOne(ctx context.Context, j sweepJob, backend compute.Backend,
 		if err := snn.WriteFileAtomic(path, data); err != nil {
 			return RunResult{}, false, warning, fmt.Errorf("study: sweep cache: %w", err)
 		}
+		os.Remove(path + failedSuffix) // an earlier attempt's failure is superseded
 	}
 	return r, false, warning, nil
 }

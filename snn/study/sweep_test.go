@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomlx/compute/gobackend"
 	"github.com/snn-dales/dales/snn"
@@ -225,4 +226,90 @@ func FuzzDecodeRunResult(f *testing.F) {
 			t.Errorf("accepted an entry without its fields: %+v", r)
 		}
 	})
+}
+
+// Plan, run a subset, status and collect: the pieces a cluster's job array is built on.
+func TestPlanRunStatusCollect(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	dir := t.TempDir()
+	fail := true
+	s := &Sweep{Base: base, Conditions: DaleConditions()[:2], Fractions: []float64{0.2, 0.5}, Seeds: []uint64{1, 2},
+		CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1,
+		Extra: func(x *snn.Experiment) (map[string]float64, error) {
+			if fail && x.Config.Seed == 2 && x.Config.InhibitoryFraction == 0.5 {
+				return nil, os.ErrDeadlineExceeded
+			}
+			return map[string]float64{"m": 0.5}, nil
+		}, ExtraMetrics: []string{"m"}}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 8 || plan[3].Key != (RunKey{"both", 0.5, 2}) || plan[4].Key != (RunKey{"input", 0.2, 1}) {
+		t.Fatalf("plan order: %+v", plan)
+	}
+	// Shards cover the plan exactly once.
+	seen := map[int]int{}
+	for i := 0; i < 3; i++ {
+		idx, err := Shard(i, 3, len(plan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range idx {
+			seen[k]++
+		}
+	}
+	for k := range plan {
+		if seen[k] != 1 {
+			t.Errorf("index %d in %d shards", k, seen[k])
+		}
+	}
+	if _, err := Shard(3, 3, 8); err == nil {
+		t.Error("shard 3 of 3 accepted")
+	}
+	// Shard 0 of 2 runs indices 0-3; index 3 fails.
+	idx, _ := Shard(0, 2, len(plan))
+	if _, err := s.RunIndices(context.Background(), idx); err == nil {
+		t.Fatal("the failing run did not fail the shard")
+	}
+	states, err := s.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[State]int{}
+	for _, st := range states {
+		count[st.State]++
+	}
+	if count[Done] != 3 || count[Failed] != 1 || count[Missing] != 4 || states[3].State != Failed ||
+		!strings.Contains(states[3].Detail, "i/o timeout") {
+		t.Errorf("status after shard 0: %v, run 3: %+v", count, states[3])
+	}
+	done, notDone, _ := s.Collect()
+	if len(done) != 3 || len(notDone) != 5 {
+		t.Errorf("collect: %d done, %d not", len(done), len(notDone))
+	}
+	// The retry succeeds, clears the failure, and completes only what is missing.
+	fail = false
+	res, err := s.RunIndices(context.Background(), nil)
+	if err != nil || len(res) != 8 {
+		t.Fatalf("retry: %d results, %v", len(res), err)
+	}
+	if _, err := os.Stat(plan[3].File + failedSuffix); !os.IsNotExist(err) {
+		t.Errorf("failure marker left after success: %v", err)
+	}
+	if _, err := s.RunIndices(context.Background(), []int{8}); err == nil || !strings.Contains(err.Error(), "index 8") {
+		t.Errorf("index outside the plan: %v", err)
+	}
+	// A temporary file left by a killed writer is removed once old, never while fresh.
+	tmp := filepath.Join(dir, "x.json.tmp-123")
+	os.WriteFile(tmp, []byte("{"), 0o644)
+	if n, _ := s.RemoveStaleTemps(time.Minute); n != 0 {
+		t.Error("a fresh temporary file was removed")
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(tmp, old, old)
+	if n, _ := s.RemoveStaleTemps(time.Minute); n != 1 {
+		t.Error("an old temporary file was kept")
+	}
 }

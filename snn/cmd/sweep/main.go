@@ -1,9 +1,21 @@
-// Command sweep trains the network over a grid of inhibitory fractions, Dale's-law conditions and seeds,
+// Command sweep trains the network over a grid of Dale's-law conditions, inhibitory fractions and seeds,
 // and prints test accuracy per point as mean and 95% confidence interval over seeds. Every run is cached
-// in -cache as it finishes, so an interrupted sweep resumes where it stopped.
+// in -cache as it finishes (one JSON file, written atomically), so an interrupted sweep resumes where it
+// stopped, and the cache folder is the sweep's only state.
+//
+// All in one process:
 //
 //	go run ./snn/cmd/sweep -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3 -cache out/sweep
-//	go run ./snn/cmd/sweep -conditions unconstrained -fractions 0.5 -seeds 1,2,3 -cache out/sweep
+//
+// Or plan, run and collect, as a cluster's scheduler spreads the runs (each subcommand takes the same grid
+// flags):
+//
+//	sweep plan      ...                 list the runs: index, key, cache file
+//	sweep run       ... -shard 3/20     run shard 3 of 20 (or -index 7, or -range 0:10), skipping cached runs
+//	sweep status    ...                 count done, missing, stale and failed runs
+//	sweep summarise ...                 the tables, from the cache alone
+//	sweep slurm     ... -o sweep.sbatch an sbatch script for a Slurm job array over the shards
+//	sweep k8s       ... -o sweep.json   a Kubernetes Indexed Job manifest over the shards
 package main
 
 import (
@@ -16,32 +28,48 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	def := snn.DefaultConfig()
-	conds := flag.String("conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
-		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, or mask layouts blocked, random")
-	fracs := flag.String("fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
-	seeds := flag.String("seeds", "1,2,3", "comma-separated seeds")
-	epochs := flag.Int("epochs", def.Epochs, "training epochs per run")
-	layout := flag.String("layout", string(def.Layout), "Dale mask layout: blocked or random")
-	cache := flag.String("cache", "out/sweep", "folder caching each run (resume); empty: no cache")
-	workers := flag.Int("workers", 0, "runs trained at once (0: one per core)")
-	ablation := flag.Bool("ablation", false, "also apply the notebook's cut and its controls to each trained run "+
-		"(use a -cache folder of its own)")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
-	flag.Parse()
+var commands = map[string]func(args []string) error{
+	"plan": planCmd, "run": runCmd, "status": statusCmd, "summarise": summariseCmd, "slurm": slurmCmd, "k8s": k8sCmd,
+}
+
+func dispatch(args []string) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, ok := commands[args[0]]
+		if !ok {
+			return fmt.Errorf("unknown subcommand %q: want plan, run, status, summarise, slurm or k8s (or only flags, to run the whole grid)", args[0])
+		}
+		return cmd(args[1:])
+	}
+	return allCmd(args)
+}
+
+// context cancelled by Ctrl-C or SIGTERM (what Slurm's scancel and Kubernetes send first): the run in
+// progress stops at its next training step and writes nothing, so the cache never holds a partial entry.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func allCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	var g grid
+	g.register(fs)
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -53,48 +81,13 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-
-	available := map[string]study.Condition{}
-	all := append(append(study.DaleConditions(), study.Unconstrained), study.SignConditions()...)
-	for _, c := range append(all, study.LayoutConditions()...) {
-		available[c.Name] = c
-	}
-	var cs []study.Condition
-	for _, name := range strings.Split(*conds, ",") {
-		c, ok := available[strings.TrimSpace(name)]
-		if !ok {
-			return fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, blocked or random", name)
-		}
-		cs = append(cs, c)
-	}
-	fs, err := parseFractions(*fracs)
+	s, err := g.sweep()
 	if err != nil {
-		return fmt.Errorf("-fractions: %w", err)
+		return err
 	}
-	var ss []uint64
-	for _, f := range strings.Split(*seeds, ",") {
-		v, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
-		if err != nil {
-			return fmt.Errorf("-seeds: %w", err)
-		}
-		ss = append(ss, v)
-	}
-	base := def
-	base.Epochs, base.Layout = *epochs, snn.MaskLayout(*layout)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
-	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: *cache, Workers: *workers,
-		OnRun: func(done, total int, r study.RunResult, cached bool) {
-			src := fmt.Sprintf("%.0f s", r.Seconds)
-			if cached {
-				src = "cached"
-			}
-			fmt.Fprintf(os.Stderr, "[%d/%d] %-13s fraction %.2f seed %d: test %.1f%% (%s)\n", done, total,
-				r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
-		}}
-	if *ablation {
-		s.Extra, s.ExtraMetrics = study.AblationMetrics, study.AblationMetricNames()
-	}
+	s.OnRun = progress
 	results, err := s.Run(ctx)
 	for _, w := range s.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)
@@ -102,13 +95,26 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	printTables(results, g.ablation)
+	return nil
+}
+
+func progress(done, total int, r study.RunResult, cached bool) {
+	src := fmt.Sprintf("%.0f s", r.Seconds)
+	if cached {
+		src = "cached"
+	}
+	fmt.Fprintf(os.Stderr, "[%d/%d] %-13s fraction %.2f seed %d: test %.1f%% (%s)\n", done, total,
+		r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
+}
+
+func printTables(results []study.RunResult, ablation bool) {
 	printRows("test accuracy", study.Summarise(results))
-	if *ablation {
+	if ablation {
 		for _, c := range snn.Cuts {
 			printRows("test accuracy after the "+string(c)+" cut", study.SummariseMetric(results, "ablate_"+string(c)))
 		}
 	}
-	return nil
 }
 
 func printRows(title string, rows []study.SweepRow) {

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// clusterFlags are the options shared by the Slurm and Kubernetes writers.
+type clusterFlags struct {
+	name              string
+	runsPerTask, cpus int
+	concurrency       int
+	out               string
+}
+
+func (c *clusterFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.name, "name", "dales-sweep", "job name")
+	fs.IntVar(&c.runsPerTask, "runs-per-task", 4, "runs per task (clusters discourage thousands of tiny jobs)")
+	fs.IntVar(&c.cpus, "cpus", 2, "cores per task (GOMAXPROCS of the task)")
+	fs.IntVar(&c.concurrency, "concurrency", 0, "tasks running at once (0: no limit)")
+	fs.StringVar(&c.out, "o", "", "write the file here (default: standard output)")
+}
+
+// tasks is the number of shards for total runs.
+func (c *clusterFlags) tasks(total int) (int, error) {
+	if c.runsPerTask <= 0 || c.cpus <= 0 || c.concurrency < 0 {
+		return 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want > 0, > 0, >= 0", c.runsPerTask, c.cpus, c.concurrency)
+	}
+	return (total + c.runsPerTask - 1) / c.runsPerTask, nil
+}
+
+func (c *clusterFlags) write(data []byte) error {
+	if c.out == "" {
+		_, err := os.Stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(c.out, data, 0o644)
+}
+
+func slurmCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep slurm", flag.ContinueOnError)
+	var g grid
+	var c clusterFlags
+	g.register(fs)
+	c.register(fs)
+	bin := fs.String("bin", "", "the sweep binary the tasks run (default: this one; build it with go build -o, not go run)")
+	wall := fs.String("time", "02:00:00", "time limit per task (Slurm --time)")
+	partition := fs.String("partition", "", "Slurm partition (default: the cluster's)")
+	logs := fs.String("logs", "slurm-logs", "folder for the tasks' output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	plan, _ := s.Plan()
+	n, err := c.tasks(len(plan))
+	if err != nil {
+		return err
+	}
+	exe, err := sweepBinary(*bin)
+	if err != nil {
+		return err
+	}
+	gAbs := g
+	if gAbs.cache, err = filepath.Abs(g.cache); err != nil {
+		return err
+	}
+	logDir, err := filepath.Abs(*logs)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(logDir, 0o755); err != nil { // Slurm does not create it, and a task fails without it
+		return fmt.Errorf("-logs: %w", err)
+	}
+	wd, _ := os.Getwd()
+	return c.write([]byte(slurmScript(slurmJob{name: c.name, tasks: n, concurrency: c.concurrency, cpus: c.cpus,
+		wall: *wall, partition: *partition, logs: logDir, workdir: wd, bin: exe, args: gAbs.args(), runs: len(plan)})))
+}
+
+// sweepBinary is the binary a cluster task runs: bin, or this executable unless go run built it in a
+// temporary folder (which the tasks cannot see).
+func sweepBinary(bin string) (string, error) {
+	if bin == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", err
+		}
+		if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+			return "", fmt.Errorf("this is a go run binary (%s), which the tasks cannot run: build one with "+
+				"`go build -o bin/sweep ./snn/cmd/sweep` and use it, or give -bin", exe)
+		}
+		bin = exe
+	}
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(abs); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("-bin %q is not an executable file", bin)
+	}
+	return abs, nil
+}
+
+type slurmJob struct {
+	name                  string
+	tasks, concurrency    int
+	cpus, runs            int
+	wall, partition, logs string
+	workdir, bin          string
+	args                  []string
+}
+
+// slurmScript writes the sbatch script of a job array: task i runs shard i of the plan, one run at a
+// time on all its cores. Every task plans the same grid and skips runs already cached, so submitting the
+// script again completes only what is missing.
+func slurmScript(j slurmJob) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#!/bin/bash\n")
+	fmt.Fprintf(&b, "# Written by `sweep slurm`: a job array over the %d shards of a sweep of %d runs.\n", j.tasks, j.runs)
+	fmt.Fprintf(&b, "# Submit with `sbatch %s`; resubmitting completes only the runs missing from the cache.\n", "<this file>")
+	fmt.Fprintf(&b, "#SBATCH --job-name=%s\n", j.name)
+	array := fmt.Sprintf("0-%d", j.tasks-1)
+	if j.concurrency > 0 {
+		array += fmt.Sprintf("%%%d", j.concurrency)
+	}
+	fmt.Fprintf(&b, "#SBATCH --array=%s\n", array)
+	fmt.Fprintf(&b, "#SBATCH --cpus-per-task=%d\n", j.cpus)
+	fmt.Fprintf(&b, "#SBATCH --ntasks=1\n")
+	fmt.Fprintf(&b, "#SBATCH --time=%s\n", j.wall)
+	fmt.Fprintf(&b, "#SBATCH --output=%s\n", filepath.Join(j.logs, "%x_%A_%a.out"))
+	if j.partition != "" {
+		fmt.Fprintf(&b, "#SBATCH --partition=%s\n", j.partition)
+	}
+	fmt.Fprintf(&b, "set -euo pipefail\n")
+	fmt.Fprintf(&b, "export GOMAXPROCS=\"${SLURM_CPUS_PER_TASK:-1}\"\n")
+	fmt.Fprintf(&b, "cd %s\n", shellQuote(j.workdir))
+	quoted := make([]string, len(j.args))
+	for i, a := range j.args {
+		quoted[i] = shellQuote(a)
+	}
+	fmt.Fprintf(&b, "exec %s run %s -workers 1 -shard \"${SLURM_ARRAY_TASK_ID}/%d\"\n", shellQuote(j.bin), strings.Join(quoted, " "), j.tasks)
+	return b.String()
+}
+
+// shellQuote quotes s for bash when it holds anything but safe characters.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:,=%+@", r)) {
+			safe = false
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func k8sCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep k8s", flag.ContinueOnError)
+	var g grid
+	var c clusterFlags
+	g.register(fs)
+	c.register(fs)
+	image := fs.String("image", "dales:latest", "the project's image (docker/Dockerfile), which has the dales-sweep binary")
+	pvc := fs.String("pvc", "dales-sweep-cache", "PersistentVolumeClaim holding the cache (ReadWriteMany for parallel pods)")
+	mount := fs.String("mount", "/cache", "where the claim is mounted; the cache folder is -cache's base name inside it")
+	memory := fs.String("memory", "2Gi", "memory request and limit per pod")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	plan, _ := s.Plan()
+	n, err := c.tasks(len(plan))
+	if err != nil {
+		return err
+	}
+	gPod := g
+	gPod.cache = filepath.ToSlash(filepath.Join(*mount, filepath.Base(g.cache)))
+	m := k8sManifest(k8sJob{name: c.name, tasks: n, parallelism: c.concurrency, cpus: c.cpus, image: *image, pvc: *pvc,
+		mount: *mount, memory: *memory, args: gPod.args()})
+	return writeJSON(&c, m)
+}
+
+type k8sJob struct {
+	name                      string
+	tasks, parallelism, cpus  int
+	image, pvc, mount, memory string
+	args                      []string
+}
+
+// k8sManifest is a batch/v1 Job in Indexed completion mode: pod k runs shard k of the plan
+// (JOB_COMPLETION_INDEX), the cache on a shared volume. JSON is valid YAML, so kubectl apply -f takes it.
+func k8sManifest(j k8sJob) map[string]any {
+	par := j.parallelism
+	if par <= 0 {
+		par = j.tasks
+	}
+	cpu := strconv.Itoa(j.cpus)
+	command := append([]any{"dales-sweep", "run"}, toAny(j.args)...)
+	command = append(command, "-workers", "1", "-shard", fmt.Sprintf("$(JOB_COMPLETION_INDEX)/%d", j.tasks))
+	return map[string]any{
+		"apiVersion": "batch/v1",
+		"kind":       "Job",
+		"metadata":   map[string]any{"name": j.name},
+		"spec": map[string]any{
+			"completionMode": "Indexed",
+			"completions":    j.tasks,
+			"parallelism":    par,
+			"backoffLimit":   2 * j.tasks,
+			"template": map[string]any{
+				"spec": map[string]any{
+					"restartPolicy": "Never",
+					"containers": []any{map[string]any{
+						"name":    "sweep",
+						"image":   j.image,
+						"command": command,
+						"env":     []any{map[string]any{"name": "GOMAXPROCS", "value": cpu}},
+						"resources": map[string]any{
+							"requests": map[string]any{"cpu": cpu, "memory": j.memory},
+							"limits":   map[string]any{"cpu": cpu, "memory": j.memory},
+						},
+						"volumeMounts": []any{map[string]any{"name": "cache", "mountPath": j.mount}},
+					}},
+					"volumes": []any{map[string]any{"name": "cache", "persistentVolumeClaim": map[string]any{"claimName": j.pvc}}},
+				},
+			},
+		},
+	}
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func writeJSON(c *clusterFlags, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return c.write(append(data, '\n'))
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The Kubernetes manifest cannot run here (no cluster): it is parsed back and its fields checked.
+func TestK8sManifest(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "job.json")
+	err := dispatch([]string{"k8s", "-conditions", "both,input", "-fractions", "0.2,0.5", "-seeds", "1,2,3", "-cache", "runs/sweep",
+		"-runs-per-task", "5", "-cpus", "2", "-concurrency", "2", "-image", "registry.example/dales:v1", "-pvc", "sweep-cache", "-o", out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	var job struct {
+		APIVersion, Kind string
+		Metadata         struct{ Name string }
+		Spec             struct {
+			CompletionMode           string
+			Completions, Parallelism int
+			Template                 struct {
+				Spec struct {
+					RestartPolicy string
+					Containers    []struct {
+						Image        string
+						Command      []string
+						Env          []struct{ Name, Value string }
+						Resources    struct{ Requests map[string]string }
+						VolumeMounts []struct{ Name, MountPath string }
+					}
+					Volumes []struct {
+						Name                  string
+						PersistentVolumeClaim struct{ ClaimName string }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &job); err != nil {
+		t.Fatalf("manifest is not JSON (YAML): %v\n%s", err, data)
+	}
+	// 2 conditions x 2 fractions x 3 seeds = 12 runs, 5 per task: 3 tasks.
+	s := job.Spec
+	if job.APIVersion != "batch/v1" || job.Kind != "Job" || s.CompletionMode != "Indexed" || s.Completions != 3 || s.Parallelism != 2 {
+		t.Errorf("job: %s %s, mode %q, completions %d, parallelism %d", job.APIVersion, job.Kind, s.CompletionMode, s.Completions, s.Parallelism)
+	}
+	pod := s.Template.Spec
+	if pod.RestartPolicy != "Never" || len(pod.Containers) != 1 || len(pod.Volumes) != 1 {
+		t.Fatalf("pod: %+v", pod)
+	}
+	c := pod.Containers[0]
+	cmd := strings.Join(c.Command, " ")
+	for _, part := range []string{"dales-sweep run", "-conditions both,input", "-cache /cache/sweep", "-shard $(JOB_COMPLETION_INDEX)/3", "-workers 1"} {
+		if !strings.Contains(cmd, part) {
+			t.Errorf("command %q lacks %q", cmd, part)
+		}
+	}
+	if c.Image != "registry.example/dales:v1" || c.Resources.Requests["cpu"] != "2" || len(c.Env) != 1 || c.Env[0] != (struct{ Name, Value string }{"GOMAXPROCS", "2"}) {
+		t.Errorf("container: image %q, requests %v, env %v", c.Image, c.Resources.Requests, c.Env)
+	}
+	if len(c.VolumeMounts) != 1 || c.VolumeMounts[0].MountPath != "/cache" || c.VolumeMounts[0].Name != pod.Volumes[0].Name ||
+		pod.Volumes[0].PersistentVolumeClaim.ClaimName != "sweep-cache" {
+		t.Errorf("cache volume: mounts %+v, volumes %+v", c.VolumeMounts, pod.Volumes)
+	}
+}
+
+func TestSelectIndicesAndQuoting(t *testing.T) {
+	for _, c := range []struct {
+		index       int
+		span, shard string
+		want        string
+		bad         string
+	}{
+		{index: 3, want: "[3]"}, {index: -1, span: "2:5", want: "[2 3 4]"}, {index: -1, shard: "1/3", want: "[3 4 5]"},
+		{index: -1, want: "[]"}, {index: 9, bad: "-index 9"}, {index: -1, span: "5:2", bad: "-range"},
+		{index: -1, shard: "3", bad: "want i/n"}, {index: 1, shard: "0/2", bad: "one of"}, {index: -1, shard: "2/2", bad: "shard 2 of 2"},
+	} {
+		got, err := selectIndices(c.index, c.span, c.shard, 9)
+		if c.bad != "" {
+			if err == nil || !strings.Contains(err.Error(), c.bad) {
+				t.Errorf("%+v: error %v, want one containing %q", c, err, c.bad)
+			}
+			continue
+		}
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("%+v: %v, want %s", c, got, c.want)
+		}
+	}
+	for in, want := range map[string]string{"both,input": "both,input", "/a b/c": "'/a b/c'", "it's": `'it'\''s'`, "": "''"} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// A go run binary lives in a temporary build folder the cluster's nodes cannot see: refused, with the fix.
+func TestSweepBinaryRefusesGoRun(t *testing.T) {
+	if _, err := sweepBinary(filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "not an executable") {
+		t.Errorf("missing -bin: %v", err)
+	}
+}

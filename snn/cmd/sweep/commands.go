@@ -1,0 +1,163 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/snn-dales/dales/snn/study"
+)
+
+func planCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep plan", flag.ContinueOnError)
+	var g grid
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	plan, _ := s.Plan()
+	fmt.Printf("%5s %-13s %8s %6s  %s\n", "index", "condition", "fraction", "seed", "cache file")
+	for _, p := range plan {
+		fmt.Printf("%5d %-13s %8.3f %6d  %s\n", p.Index, p.Key.Condition, p.Key.Fraction, p.Key.Seed, p.File)
+	}
+	fmt.Fprintf(os.Stderr, "%d runs\n", len(plan))
+	return nil
+}
+
+func runCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep run", flag.ContinueOnError)
+	var g grid
+	g.register(fs)
+	index := fs.Int("index", -1, "run only this index of the plan")
+	span := fs.String("range", "", "run the indices lo:hi (hi excluded)")
+	shard := fs.String("shard", "", "run shard i/n of the plan (0 <= i < n; contiguous blocks)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	plan, _ := s.Plan()
+	idx, err := selectIndices(*index, *span, *shard, len(plan))
+	if err != nil {
+		return err
+	}
+	if n, err := s.RemoveStaleTemps(10 * time.Minute); err == nil && n > 0 {
+		fmt.Fprintf(os.Stderr, "removed %d temporary files left by killed writers\n", n)
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	s.OnRun = progress
+	_, err = s.RunIndices(ctx, idx)
+	for _, w := range s.Warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	return err
+}
+
+// selectIndices turns -index, -range or -shard (exactly one, or none for the whole plan) into indices.
+func selectIndices(index int, span, shard string, total int) ([]int, error) {
+	set := 0
+	for _, b := range []bool{index >= 0, span != "", shard != ""} {
+		if b {
+			set++
+		}
+	}
+	switch {
+	case set > 1:
+		return nil, fmt.Errorf("give one of -index, -range and -shard")
+	case index >= 0:
+		if index >= total {
+			return nil, fmt.Errorf("-index %d: the plan has indices 0 to %d", index, total-1)
+		}
+		return []int{index}, nil
+	case span != "":
+		lo, hi, ok := cutInts(span, ":")
+		if !ok || lo < 0 || hi > total || lo >= hi {
+			return nil, fmt.Errorf("-range %q: want lo:hi with 0 <= lo < hi <= %d", span, total)
+		}
+		var out []int
+		for k := lo; k < hi; k++ {
+			out = append(out, k)
+		}
+		return out, nil
+	case shard != "":
+		i, n, ok := cutInts(shard, "/")
+		if !ok {
+			return nil, fmt.Errorf("-shard %q: want i/n, e.g. 3/20", shard)
+		}
+		return study.Shard(i, n, total)
+	}
+	return nil, nil
+}
+
+func cutInts(s, sep string) (a, b int, ok bool) {
+	x, y, found := strings.Cut(s, sep)
+	if !found {
+		return 0, 0, false
+	}
+	a, err1 := strconv.Atoi(strings.TrimSpace(x))
+	b, err2 := strconv.Atoi(strings.TrimSpace(y))
+	return a, b, err1 == nil && err2 == nil
+}
+
+func statusCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep status", flag.ContinueOnError)
+	var g grid
+	g.register(fs)
+	verbose := fs.Bool("v", false, "list every run that is not done, with why")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	states, err := s.Status()
+	if err != nil {
+		return err
+	}
+	count := map[study.State]int{}
+	for _, st := range states {
+		count[st.State]++
+		if *verbose && st.State != study.Done {
+			fmt.Printf("%5d %-13s %8.3f %6d  %-8s %s\n", st.Index, st.Key.Condition, st.Key.Fraction, st.Key.Seed, st.State, st.Detail)
+		}
+	}
+	fmt.Printf("%d runs: %d done, %d missing, %d stale, %d failed\n", len(states), count[study.Done], count[study.Missing],
+		count[study.Stale], count[study.Failed])
+	return nil
+}
+
+func summariseCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep summarise", flag.ContinueOnError)
+	var g grid
+	g.register(fs)
+	partial := fs.Bool("partial", false, "summarise the runs that are done even if others are not")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := g.sweep()
+	if err != nil {
+		return err
+	}
+	done, notDone, err := s.Collect()
+	if err != nil {
+		return err
+	}
+	if len(notDone) > 0 && !*partial {
+		return fmt.Errorf("%d of %d runs are not done (first: index %d, %s %v seed %d: %s); run them, or use -partial",
+			len(notDone), len(done)+len(notDone), notDone[0].Index, notDone[0].Key.Condition, notDone[0].Key.Fraction,
+			notDone[0].Key.Seed, notDone[0].State)
+	}
+	printTables(done, g.ablation)
+	return nil
+}

@@ -1,0 +1,138 @@
+package study
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// failedSuffix marks a run whose last attempt failed: <entry>.failed holds the error.
+const failedSuffix = ".failed"
+
+// markFailed records a run's failure next to its cache entry (nothing without a cache).
+func (s *Sweep) markFailed(p PlannedRun, err error) {
+	if p.File != "" {
+		snn.WriteFileAtomic(p.File+failedSuffix, []byte(err.Error()+"\n"))
+	}
+}
+
+// State is what the cache holds for one planned run.
+type State string
+
+const (
+	// Done: a good entry of the current numerics with every requested metric.
+	Done State = "done"
+	// Missing: no entry (never run, running, or killed before it finished).
+	Missing State = "missing"
+	// Stale: an entry that cannot be used (damaged, of other numerics, for another run, or lacking a
+	// metric); running the sweep recomputes it.
+	Stale State = "stale"
+	// Failed: the last attempt ended with an error (kept in <entry>.failed); running the sweep retries it.
+	Failed State = "failed"
+)
+
+// RunState is the State of one planned run, with why for Stale and Failed.
+type RunState struct {
+	PlannedRun
+	State  State
+	Detail string
+	Result RunResult // for Done
+}
+
+// Status reads the cache alone (it trains nothing) and returns the state of every planned run.
+func (s *Sweep) Status() ([]RunState, error) {
+	if s.CacheDir == "" {
+		return nil, fmt.Errorf("study: a sweep without a cache folder has no status")
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return nil, err
+	}
+	backend := s.Backend
+	if backend == nil {
+		if backend, err = snn.NewBackend(); err != nil {
+			return nil, err
+		}
+	}
+	f, err := s.Formulation.Resolve(backend)
+	if err != nil {
+		return nil, err
+	}
+	numerics := snn.NumericsVersion(f)
+	out := make([]RunState, len(plan))
+	for i, p := range plan {
+		st := RunState{PlannedRun: p, State: Missing}
+		if data, err := os.ReadFile(p.File); err == nil {
+			r, why := s.usable(data, p.Key, p.ConfigHash, numerics)
+			if why == "" {
+				st.State, st.Result = Done, r
+			} else {
+				st.State, st.Detail = Stale, why
+			}
+		}
+		if st.State != Done {
+			if msg, err := os.ReadFile(p.File + failedSuffix); err == nil {
+				st.State, st.Detail = Failed, strings.TrimSpace(string(msg))
+			}
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// Collect returns the results of the runs the cache holds, in plan order, and the planned runs it does
+// not hold (in any state but Done), from the cache alone.
+func (s *Sweep) Collect() (done []RunResult, notDone []RunState, err error) {
+	states, err := s.Status()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, st := range states {
+		if st.State == Done {
+			done = append(done, st.Result)
+		} else {
+			notDone = append(notDone, st)
+		}
+	}
+	return done, notDone, nil
+}
+
+// Shard returns the plan indices of shard i of n (0 <= i < n): contiguous blocks of about total/n runs,
+// the first total%n blocks one longer, so the n shards cover [0, total) exactly once.
+func Shard(i, n, total int) ([]int, error) {
+	if n <= 0 || i < 0 || i >= n {
+		return nil, fmt.Errorf("study: shard %d of %d: want 0 <= shard < n and n > 0", i, n)
+	}
+	lo, hi := i*total/n, (i+1)*total/n
+	out := make([]int, 0, hi-lo)
+	for k := lo; k < hi; k++ {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// RemoveStaleTemps deletes temporary files older than age left in the cache folder by writers that were
+// killed between creating and renaming them (snn.WriteFileAtomic), and returns how many. A write takes
+// milliseconds, so an age of minutes never touches a write in progress.
+func (s *Sweep) RemoveStaleTemps(age time.Duration) (int, error) {
+	if s.CacheDir == "" {
+		return 0, nil
+	}
+	tmps, err := filepath.Glob(filepath.Join(s.CacheDir, "*.tmp-*"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range tmps {
+		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > age {
+			if os.Remove(t) == nil {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
