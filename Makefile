@@ -27,7 +27,7 @@ test: setup vet
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.
 notebooks: setup
 	/usr/bin/python3 notebooks/execute.py notebooks/*.ipynb
-	$(GO) run ./plots/cmd/figures -ckpt notebooks/out/dales_0.2.ckpt -out notebooks/figures
+	$(GO) run ./plots/cmd/figures -dir notebooks/out -fraction 0.2 -out notebooks/figures
 
 # The notebook's whole protocol without Jupyter (fractions 0.5 then 0.2, 50 epochs, ablation), 3 seeds.
 protocol:

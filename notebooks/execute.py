@@ -63,13 +63,27 @@ def execute(path, timeout):
     tmp = path + ".tmp"
     nbformat.write(nb, tmp)
     os.replace(tmp, path)
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    html, _ = exporter().from_notebook_node(nb)
     html_path = path[:-len(".ipynb")] + ".html"
     with open(html_path + ".tmp", "w", encoding="utf-8") as f:
         f.write(html)
     os.replace(html_path + ".tmp", html_path)
     print(f"{path}: done in {time.time() - t0:.0f} s; wrote {path} and {html_path}", flush=True)
     return True
+
+
+# Debian's nbconvert points the export's require.js and MathJax at file:// URLs of the exporting machine's
+# javascript folder, which a shared copy cannot load: load them from public CDNs instead (the same
+# versions Debian packages: require.js 2.3, MathJax 2.7).
+REQUIRE_JS = "https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js"
+MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+
+def exporter():
+    e = HTMLExporter()
+    e.mathjax_url = MATHJAX
+    e.require_js_url = REQUIRE_JS
+    return e
 
 
 def main():

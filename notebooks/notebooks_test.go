@@ -153,7 +153,7 @@ func notebooks(t *testing.T) []string {
 	}
 	var out []string
 	for _, p := range paths {
-		if !strings.HasSuffix(p, ".failed.ipynb") {
+		if !strings.HasSuffix(p, ".failed.ipynb") && !strings.HasSuffix(p, ".tmp.ipynb") {
 			out = append(out, p)
 		}
 	}
@@ -192,10 +192,25 @@ func TestCommittedNotebooks(t *testing.T) {
 				t.Errorf("%s: cell %d draws figures but has no image output", p, i)
 			}
 		}
+		// Printed text reaches plain-text renderers too: every HTML block of text and every Markdown output
+		// carries a text/plain form.
+		for i, c := range nb.Cells {
+			for _, o := range c.Outputs {
+				_, plain := o.Data["text/plain"]
+				_, md := o.Data["text/markdown"]
+				if (md || strings.Contains(text(o.Data["text/html"]), "<pre")) && !plain {
+					t.Errorf("%s: cell %d has a text output without text/plain", p, i)
+				}
+			}
+		}
 		html, err := os.ReadFile(strings.TrimSuffix(p, ".ipynb") + ".html")
 		if err != nil {
 			t.Errorf("%s: no HTML export beside it: %v", p, err)
 			continue
+		}
+		// A shared copy must work on any machine: nothing is loaded from the exporting machine's files.
+		if i := strings.Index(string(html), "file://"); i >= 0 {
+			t.Errorf("%s: the HTML export refers to a local file: %.120s", p, string(html)[i:])
 		}
 		// The export embeds every figure of the notebook as a PNG data URI.
 		pngs, images := strings.Count(string(html), `src="data:image/png;base64,`), 0
@@ -239,27 +254,7 @@ func TestExecuteNotebooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executes the notebooks (about a minute)")
 	}
-	goBin := strings.TrimSpace(goEnv(t, "GOBIN"))
-	if goBin == "" {
-		goBin = filepath.Join(strings.TrimSpace(goEnv(t, "GOPATH")), "bin")
-	}
-	jupyter := tool(t, "jupyter", "/usr/bin")
-	gonb := tool(t, "gonb", goBin)
-	tool(t, "goimports", goBin)
-	goExe := tool(t, "go", filepath.Join(strings.TrimSpace(goEnv(t, "GOROOT")), "bin"))
-
-	tmp := t.TempDir()
-	env := append(os.Environ(),
-		"JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter"),
-		"PATH="+strings.Join([]string{filepath.Dir(gonb), goBin, filepath.Dir(goExe), os.Getenv("PATH")}, string(os.PathListSeparator)),
-		"SNN_QUICK=1",
-		"SNN_OUT="+filepath.Join(tmp, "checkpoints"),
-	)
-	install := exec.Command(gonb, "--install", "--force_deps")
-	install.Env = env
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("gonb --install: %v\n%s", err, out)
-	}
+	jupyter, env, tmp := kernelEnv(t)
 	for _, p := range notebooks(t) {
 		t.Run(p, func(t *testing.T) {
 			outDir := filepath.Join(tmp, "executed")
@@ -293,6 +288,76 @@ func TestExecuteNotebooks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// kernelEnv finds Jupyter, GoNB and Go, registers the gonb kernel in a Jupyter data folder of the test's
+// own, and returns the jupyter binary and the environment of a quick-mode execution.
+func kernelEnv(t *testing.T) (jupyter string, env []string, tmp string) {
+	goBin := strings.TrimSpace(goEnv(t, "GOBIN"))
+	if goBin == "" {
+		goBin = filepath.Join(strings.TrimSpace(goEnv(t, "GOPATH")), "bin")
+	}
+	jupyter = tool(t, "jupyter", "/usr/bin")
+	gonb := tool(t, "gonb", goBin)
+	tool(t, "goimports", goBin)
+	goExe := tool(t, "go", filepath.Join(strings.TrimSpace(goEnv(t, "GOROOT")), "bin"))
+	tmp = t.TempDir()
+	env = append(os.Environ(),
+		"JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter"),
+		"PATH="+strings.Join([]string{filepath.Dir(gonb), goBin, filepath.Dir(goExe), os.Getenv("PATH")}, string(os.PathListSeparator)),
+		"SNN_QUICK=1",
+		"SNN_OUT="+filepath.Join(tmp, "checkpoints"),
+	)
+	install := exec.Command(gonb, "--install", "--force_deps")
+	install.Env = env
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("gonb --install: %v\n%s", err, out)
+	}
+	return jupyter, env, tmp
+}
+
+// A user who edits the hyperparameter cell (20 hidden units, IE_RATIO 0.35) and runs the notebook top to
+// bottom gets a consistent run: the change reaches the printed report, and the models are saved under
+// names of the new configuration.
+func TestEditedHyperparameters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes a notebook (about 30 s)")
+	}
+	jupyter, env, tmp := kernelEnv(t)
+	data, err := os.ReadFile("dales_law.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := string(data)
+	for _, e := range [][2]string{{`numHidden           = 30`, `numHidden           = 20`}, {`ieRatio             = 0.5 `, `ieRatio             = 0.35`}} {
+		if !strings.Contains(edited, e[0]) {
+			t.Fatalf("the hyperparameter cell has no %q", e[0])
+		}
+		edited = strings.Replace(edited, e[0], e[1], 1)
+	}
+	path := "edited_hyperparameters.tmp.ipynb" // beside the original: its first cell finds the module at ..
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(path) })
+	outDir := filepath.Join(tmp, "executed")
+	cmd := exec.Command(jupyter, "nbconvert", "--to", "notebook", "--execute", "--output-dir", outDir,
+		"--ExecutePreprocessor.timeout=900", "--ExecutePreprocessor.kernel_name=gonb", path)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbconvert --execute: %v\n%s", err, tail(string(out), 4000))
+	}
+	s := summarise(readNotebook(t, filepath.Join(outDir, path)))
+	for _, e := range s.errors {
+		t.Errorf("error output: %s", e)
+	}
+	if !strings.Contains(s.allText, "Model: 20 hidden units, IE_RATIO 0.35,") {
+		t.Errorf("the report does not show the edited configuration")
+	}
+	ckpts, _ := filepath.Glob(filepath.Join(tmp, "checkpoints", "dales_ie0.35_*.ckpt"))
+	if len(ckpts) != 1 {
+		t.Errorf("models saved for IE_RATIO 0.35: %v", ckpts)
 	}
 }
 

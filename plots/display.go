@@ -5,6 +5,7 @@ import (
 	"html"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // NotebookDPI is the resolution of figures shown by Show: matplotlib's notebook default.
@@ -45,28 +46,35 @@ func Must(f *Figure, err error) *Figure {
 	return f
 }
 
-// Printf prints text. In a GoNB notebook it goes out through the same channel as the figures (as a
-// preformatted HTML block), so text and figures keep their order in the saved notebook; GoNB forwards
-// stdout separately, and a line printed before a figure can otherwise land after it. Outside a
-// notebook it writes to stdout.
+// Printf prints text, the one way the notebooks print. In a GoNB notebook it goes out through the same
+// channel as the figures, so text and figures keep their order in the saved notebook (GoNB forwards
+// stdout separately, and a line printed before a figure can otherwise land after it), as one output with
+// two forms: text/plain, which every renderer shows (nbconvert to Markdown or text, terminal viewers),
+// and a preformatted HTML block. Outside a notebook it writes to stdout.
 func Printf(format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	if !gonbui.IsNotebook {
 		fmt.Print(text)
 		return
 	}
-	gonbui.DisplayHTML(`<pre style="margin:0">` + html.EscapeString(text) + `</pre>`)
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextPlain: text,
+		protocol.MIMETextHTML:  `<pre style="margin:0">` + html.EscapeString(text) + `</pre>`,
+	}})
 	gonbui.Sync()
 }
 
-// Markdown shows a paragraph of Markdown in a GoNB notebook (in order with figures, like Printf), or
-// prints it to stdout outside a notebook.
+// Markdown shows a paragraph of Markdown in a GoNB notebook (in order with figures, like Printf, with
+// the same text as text/plain for renderers without Markdown), or prints it to stdout outside a notebook.
 func Markdown(format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	if !gonbui.IsNotebook {
 		fmt.Println(text)
 		return
 	}
-	gonbui.DisplayMarkdown(text)
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextPlain:    text,
+		protocol.MIMETextMarkdown: text,
+	}})
 	gonbui.Sync()
 }

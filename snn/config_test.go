@@ -117,3 +117,18 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// Checkpoint names tell configurations apart that a %.1f fraction would not (0.25 and 0.2), and any other
+// change (20 hidden units), and stay the same for the same configuration.
+func TestCheckpointName(t *testing.T) {
+	a, b, c := DefaultConfig(), DefaultConfig(), DefaultConfig()
+	a.InhibitoryFraction, b.InhibitoryFraction, c.InhibitoryFraction = 0.2, 0.25, 0.2
+	c.NumHidden = 20
+	na, nb, nc := CheckpointName(a), CheckpointName(b), CheckpointName(c)
+	if na == nb || na == nc || nb == nc || na != CheckpointName(a) {
+		t.Errorf("names %q %q %q", na, nb, nc)
+	}
+	if !strings.HasPrefix(na, "dales_ie0.2_") || !strings.HasPrefix(nb, "dales_ie0.25_") || !strings.HasSuffix(na, ".ckpt") {
+		t.Errorf("names %q %q do not say the fraction", na, nb)
+	}
+}

@@ -2,8 +2,6 @@ package study
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -11,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -258,31 +255,11 @@ feed:
 }
 
 func (s *Sweep) cachePath(p PlannedRun) (string, string) {
-	hash := configKey(p.Config)
+	hash := snn.ConfigKey(p.Config)
 	if s.CacheDir == "" {
 		return "", hash
 	}
 	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", p.Key.Condition, p.Key.Fraction, p.Key.Seed, hash)), hash
-}
-
-// configKey identifies a configuration by its differences from snn.DefaultConfig (the notebook's values, which
-// do not change): a hash of the sorted "field=value" pairs that differ. Fields added to snn.Config later keep
-// the keys of cached runs valid as long as they are left at their defaults.
-func configKey(cfg snn.Config) string {
-	var cur, def map[string]any
-	a, _ := json.Marshal(cfg)
-	b, _ := json.Marshal(snn.DefaultConfig())
-	json.Unmarshal(a, &cur)
-	json.Unmarshal(b, &def)
-	var diffs []string
-	for k, v := range cur {
-		if fmt.Sprint(v) != fmt.Sprint(def[k]) {
-			diffs = append(diffs, fmt.Sprintf("%s=%v", k, v))
-		}
-	}
-	sort.Strings(diffs)
-	sum := sha256.Sum256([]byte(strings.Join(diffs, "\n")))
-	return hex.EncodeToString(sum[:8])
 }
 
 // runOne returns the run of j: from the cache when a good entry of the current numerics with every

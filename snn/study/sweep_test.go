@@ -119,13 +119,13 @@ func TestSweepCachesAndResumes(t *testing.T) {
 
 func TestConfigKey(t *testing.T) {
 	a, b := snn.DefaultConfig(), snn.DefaultConfig()
-	if configKey(a) != configKey(b) {
+	if snn.ConfigKey(a) != snn.ConfigKey(b) {
 		t.Error("equal configs, different keys")
 	}
 	b.Seed = 2
 	c := snn.DefaultConfig()
 	c.InhibitoryFraction = 0.2
-	if configKey(a) == configKey(b) || configKey(a) == configKey(c) || configKey(b) == configKey(c) {
+	if snn.ConfigKey(a) == snn.ConfigKey(b) || snn.ConfigKey(a) == snn.ConfigKey(c) || snn.ConfigKey(b) == snn.ConfigKey(c) {
 		t.Error("different configs share a key")
 	}
 }

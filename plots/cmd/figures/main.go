@@ -1,6 +1,10 @@
 // Command figures writes every figure of a trained model to a folder, as SVG and PNG.
 //
 //	go run ./plots/cmd/figures -ckpt out/checkpoints/seed1_frac0.5.ckpt -out out/figures
+//	go run ./plots/cmd/figures -dir notebooks/out -fraction 0.2 -out notebooks/figures
+//
+// The second form takes the model that dales_law.ipynb saved for the notebook's configuration at an
+// inhibitory fraction (snn.CheckpointName of the default configuration at that fraction).
 //
 // It loads the checkpoint, regenerates the model's data from its seed, evaluates it, applies the
 // notebook's ablation and its controls, and renders the figures, printing the time each took.
@@ -10,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/snn-dales/dales/plots"
@@ -17,9 +22,16 @@ import (
 )
 
 func main() {
-	ckpt := flag.String("ckpt", "", "checkpoint written by snn.SaveCheckpoint (required)")
+	ckpt := flag.String("ckpt", "", "checkpoint written by snn.SaveCheckpoint")
+	dir := flag.String("dir", "", "instead of -ckpt: the folder where dales_law.ipynb saves its models")
+	fraction := flag.Float64("fraction", 0.2, "with -dir: the inhibitory fraction of the notebook's model")
 	out := flag.String("out", "figures", "output folder")
 	flag.Parse()
+	if *ckpt == "" && *dir != "" {
+		cfg := snn.DefaultConfig()
+		cfg.InhibitoryFraction = *fraction
+		*ckpt = filepath.Join(*dir, snn.CheckpointName(cfg))
+	}
 	if err := run(*ckpt, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "figures:", err)
 		os.Exit(1)
@@ -28,7 +40,7 @@ func main() {
 
 func run(ckpt, out string) error {
 	if ckpt == "" {
-		return fmt.Errorf("-ckpt is required")
+		return fmt.Errorf("give -ckpt, or -dir and -fraction")
 	}
 	m, err := snn.LoadCheckpoint(ckpt)
 	if err != nil {
