@@ -19,7 +19,14 @@ type Series struct {
 	X, Y []float64
 }
 
-// Lines returns a line plot of the series with a legend (matplotlib's colour cycle).
+// seriesDashes are the dash patterns of successive series (solid, dashed, dotted, dash-dot): lines that
+// coincide stay distinguishable, as colours alone do not when one is drawn over another.
+var seriesDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(1.5), vg.Points(2.5)},
+	{vg.Points(6), vg.Points(2.5), vg.Points(1.5), vg.Points(2.5)}}
+
+// Lines returns a line plot of the series with a legend (matplotlib's colour cycle; each series also has
+// its own dash pattern and width, drawn widest first, so a series that hides another still shows it).
+// The y axis gets 25% headroom above the data for the legend.
 func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
@@ -37,11 +44,10 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 				xy[j].X = s.X[j]
 			}
 		}
-		l, err := plotter.NewLine(xy)
+		l, err := seriesLine(xy, i, len(series))
 		if err != nil {
 			return nil, fmt.Errorf("plots: series %q: %w", s.Name, err)
 		}
-		l.Color, l.Width = cycle[i%len(cycle)], vg.Points(1.5)
 		p.Add(l)
 		if s.Name != "" {
 			p.Legend.Add(s.Name, l)
@@ -49,7 +55,29 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 	}
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
+	headroom(p)
 	return p, nil
+}
+
+// seriesLine is the line of series i of n: its cycle colour, dash pattern, and a width from 3 pt (the
+// first, drawn first) down to 1.5 pt (the last).
+func seriesLine(xy plotter.XYs, i, n int) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width = cycle[i%len(cycle)], vg.Points(1.5+1.5*float64(n-1-i)/float64(max(n-1, 1)))
+	l.Dashes = seriesDashes[i%len(seriesDashes)]
+	return l, nil
+}
+
+// headroom raises the y axis' maximum to leave a quarter of the plot above the data, where the legend
+// (at the top) covers nothing.
+func headroom(p *plot.Plot) {
+	lo, hi := p.Y.Min, p.Y.Max
+	if hi > lo {
+		p.Y.Max = hi + (hi-lo)/3 // the data fill 3/4 of the axis
+	}
 }
 
 // Hist is a named set of values for Histograms.
@@ -93,6 +121,7 @@ func Histograms(title, xlabel string, n int, lo, hi float64, sets ...Hist) (*plo
 	}
 	p.Legend.Top = true
 	p.X.Min, p.X.Max = lo, hi
+	headroom(p)
 	return p, nil
 }
 

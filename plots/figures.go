@@ -72,7 +72,7 @@ func AccuracyReport(ev *snn.Evaluation, label string) (*Figure, error) {
 	hist.Y.Tick.Marker = plot.ConstantTicks(nil) // plt.yticks([])
 	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix", "True IPD", "Estimated IPD")
 	cm.Extent = &[4]float64{-90, 90, -90, 90}
-	cm.OriginLower, cm.ColorBar = true, true
+	cm.OriginLower, cm.ColorBar, cm.Square = true, true, true // aspect='equal', as the original
 	cm.ColorMap = Viridis(0, 1)
 	return NewFigure(1, 2, 10, 4).Set(0, 0, PlotPanel{hist}).Set(0, 1, cm), nil
 }
@@ -105,18 +105,14 @@ func WeightSigns(m *snn.Model) (*Figure, error) {
 }
 
 // SignedWeights is the honest view of the input weights: the effective signed weights |w|*sign of the
-// initial and of the trained model on one diverging colour scale centred at 0 (blue inhibitory, red
-// excitatory, grey 0), rows grouped by sign (inhibitory first) and marked I / E, with a colour bar.
+// initial and of the trained model, each on its own diverging colour scale centred at 0 (blue inhibitory,
+// red excitatory, grey 0) whose limit (the panel's largest |w|) its title states: trained weights are many
+// times the initial ones, and one shared scale would draw the initial panel uniformly grey. Rows are grouped
+// by sign (inhibitory first) and marked I / E, with a colour bar each.
 func SignedWeights(m *snn.Model) (*Figure, error) {
 	order := append(m.Mask1.Inhibitory(), m.Mask1.Excitatory()...)
 	nInh := len(m.Mask1.Inhibitory())
 	initEff, trained := m.InitialEffectiveW1(), m.EffectiveW1()
-	limit := 0.0
-	for _, w := range []snn.Matrix{initEff, trained} {
-		for _, v := range w.Data {
-			limit = math.Max(limit, math.Abs(float64(v)))
-		}
-	}
 	rows := len(order)
 	grouped := func(w snn.Matrix) [][]float64 {
 		out := make([][]float64, rows)
@@ -145,11 +141,24 @@ func SignedWeights(m *snn.Model) (*Figure, error) {
 		title string
 		w     snn.Matrix
 	}{{"Effective weights, initial", initEff}, {"Effective weights, trained", trained}} {
-		h := NewHeatmap(grouped(p.w), p.title, "Hidden layer index", "Input neuron (grouped by sign)")
+		limit := maxAbs(p.w)
+		h := NewHeatmap(grouped(p.w), fmt.Sprintf("%s (scale ±%.2g)", p.title, limit), "Hidden layer index", "Input neuron (grouped by sign)")
 		h.ColorMap, h.ColorBar, h.YTicks, h.HLines = Diverging(limit), true, ticks, lines
 		f.Set(0, i, h)
 	}
 	return f, nil
+}
+
+// maxAbs is the largest |w| of a matrix (1 for an all-zero one, so that a scale exists).
+func maxAbs(w snn.Matrix) float64 {
+	limit := 0.0
+	for _, v := range w.Data {
+		limit = math.Max(limit, math.Abs(float64(v)))
+	}
+	if limit == 0 {
+		return 1
+	}
+	return limit
 }
 
 // AblationMask draws the notebook's imshow(w1_trained_new == 0) for an ablated model: 1 (yellow) where

@@ -33,6 +33,9 @@ type Heatmap struct {
 	YTicks []plot.Tick
 	// HLines draws horizontal separator lines at these y positions (axis units).
 	HLines []float64
+	// Square draws the image's data area as a square (matplotlib's aspect='equal' for an image with equal
+	// x and y extents), centred in the panel.
+	Square bool
 }
 
 // NewHeatmap returns a Heatmap of data with Viridis over the data range.
@@ -164,13 +167,20 @@ func (h *Heatmap) Draw(c draw.Canvas) {
 		return
 	}
 	if !h.ColorBar {
+		if h.Square {
+			c = squareData(p, c)
+		}
 		p.Draw(c)
 		return
 	}
 	barWidth := vg.Points(60)
 	left, right := c, c
 	left.Max.X -= barWidth
-	right.Min.X = right.Max.X - barWidth + vg.Points(12)
+	if h.Square {
+		left = squareData(p, left)
+	}
+	right.Min.X = left.Max.X + vg.Points(12)
+	right.Max.X = right.Min.X + barWidth - vg.Points(12)
 	p.Draw(left)
 	bar := plot.New()
 	bar.HideX()
@@ -179,6 +189,22 @@ func (h *Heatmap) Draw(c draw.Canvas) {
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.Y.Min, bar.Y.Max = cm.Min(), cm.Max()
 	bar.Draw(right)
+}
+
+// squareData returns the part of c, centred, in which p's data area is a square.
+func squareData(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	da := p.DataCanvas(c)
+	w, h := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y
+	if w > h {
+		d := (w - h) / 2
+		c.Min.X += d
+		c.Max.X -= d
+	} else {
+		d := (h - w) / 2
+		c.Min.Y += d
+		c.Max.Y -= d
+	}
+	return c
 }
 
 // flippedTicks labels a y axis whose positions run rows-1..0 from bottom to top with row numbers, so

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/xml"
 	"image"
 	"image/color"
@@ -15,6 +16,10 @@ import (
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // svgTexts parses an SVG document as XML (failing the test on any error) and returns its text contents.
@@ -345,4 +350,62 @@ func TestLedgerAndCIBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, "CI bars", f, "95% CI", "none", "notebook")
+}
+
+// The figure fixes of issue 13, checked on the values the figures use.
+func TestFigureFixes(t *testing.T) {
+	// The confusion matrix is square (aspect='equal'), inside a wide panel.
+	ev := &snn.Evaluation{Confusion: [][]float64{{1, 0}, {0, 1}}, IPDTrue: []float64{0.1, -0.1}, IPDEst: []float64{0.1, -0.1}}
+	f, err := AccuracyReport(ev, "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := f.Panels[1].(*Heatmap)
+	p, err := cm.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := draw.New(vgimg.New(5*vg.Inch, 4*vg.Inch))
+	da := p.DataCanvas(squareData(p, c))
+	if w, h := da.Max.X-da.Min.X, da.Max.Y-da.Min.Y; !cm.Square || math.Abs(float64(w-h)) > 0.5 {
+		t.Errorf("confusion matrix data area %v x %v pt, want square", w, h)
+	}
+	// Initial and trained signed weights each on their own scale, stated in the title.
+	cfg := snn.DefaultConfig()
+	m, _ := snn.NewModel(cfg)
+	for i := range m.W1.Data {
+		m.W1.Data[i] *= 7 // "trained" weights 7 times the initial ones
+	}
+	f, err = SignedWeights(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []snn.Matrix{m.InitialEffectiveW1(), m.EffectiveW1()} {
+		h := f.Panels[i].(*Heatmap)
+		limit := maxAbs(w)
+		if got := h.ColorMap.Max(); math.Abs(got-limit) > 1e-12 || !strings.Contains(h.Title, fmt.Sprintf("±%.2g", limit)) {
+			t.Errorf("panel %d: scale %v, title %q; want ±%.2g", i, got, h.Title, limit)
+		}
+	}
+	if a, b := f.Panels[0].(*Heatmap).ColorMap.Max(), f.Panels[1].(*Heatmap).ColorMap.Max(); math.Abs(b/a-7) > 1e-6 {
+		t.Errorf("scales %v and %v, want the second 7 times the first", a, b)
+	}
+	// Lines: each series its own dash pattern, the first drawn widest; headroom for the legend.
+	lp, err := Lines("t", "x", "y", Series{Name: "a", Y: []float64{0, 10}}, Series{Name: "b", Y: []float64{0, 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xy := plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 10}}
+	l0, _ := seriesLine(xy, 0, 2)
+	l1, _ := seriesLine(xy, 1, 2)
+	if len(l0.Dashes) == len(l1.Dashes) || l0.Width <= l1.Width {
+		t.Errorf("two identical series are not distinguishable: dashes %v / %v, widths %v / %v", l0.Dashes, l1.Dashes, l0.Width, l1.Width)
+	}
+	if lp.Y.Max < 10*4.0/3-1e-9 {
+		t.Errorf("y max %v leaves no headroom above the data (10) for the legend", lp.Y.Max)
+	}
+	hp, _ := Histograms("h", "x", 2, 0, 2, Hist{"a", []float64{0.5, 0.5, 1.5}})
+	if hp.Y.Max < 2*4.0/3-1e-9 {
+		t.Errorf("histogram y max %v leaves no headroom above its tallest bin (2)", hp.Y.Max)
+	}
 }

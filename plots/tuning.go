@@ -51,6 +51,7 @@ func TuningFigure(m *snn.Model, r *snn.Responses, bins int) (*Figure, error) {
 	if inh != nil {
 		left.Legend.Add("inhibitory", inh)
 	}
+	headroom(left)
 	right, err := Lines("Readout units (colour: class, dark -90 to yellow +90 deg)", "IPD (deg)", "Mean readout (sum over time)")
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
 )
 
 // ArtefactConclusion compares the notebook's "After learning" sign image with the Dale mask for models
@@ -140,4 +142,35 @@ func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 		return fmt.Sprintf("clip: %d input and %d hidden weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
 	}
 	return fmt.Sprintf("%s: %d at 0, %d below 1e-4, %d raw sign flips", p, e.W1.Zero+e.W2.Zero, e.W1.Tiny+e.W2.Tiny, e.W1.Flipped+e.W2.Flipped)
+}
+
+// SeedNote compares the original notebook's single-run test accuracies (original, by inhibitory fraction)
+// with the mean and standard deviation over seeds of the same protocol in runs (condition "both" of
+// DaleConditions). notDone are the planned runs the cache lacks; their fractions are said to be missing.
+func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64, fractions []float64) string {
+	var b strings.Builder
+	for _, f := range fractions {
+		var acc []float64
+		for _, r := range runs {
+			if r.Condition == "both" && r.Fraction == f {
+				acc = append(acc, r.TestAccuracy)
+			}
+		}
+		missing := 0
+		for _, st := range notDone {
+			if st.Key.Condition == "both" && st.Key.Fraction == f {
+				missing++
+			}
+		}
+		orig := fmt.Sprintf("the original's single run: %.1f%%", 100*original[f])
+		if len(acc) < 2 || missing > 0 {
+			fmt.Fprintf(&b, "IE_RATIO %g: %d seeds in the cache, %d missing: run dales_law_controls.ipynb or make results (%s)\n", f, len(acc), missing, orig)
+			continue
+		}
+		mean, sd := stat.MeanStdDev(acc, nil)
+		lo, hi := floats.Min(acc), floats.Max(acc)
+		fmt.Fprintf(&b, "IE_RATIO %g: test accuracy %.1f%% ± %.1f (mean ± sd over %d seeds, range %.1f to %.1f; %s)\n",
+			f, 100*mean, 100*sd, len(acc), 100*lo, 100*hi, orig)
+	}
+	return b.String()
 }

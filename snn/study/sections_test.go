@@ -176,3 +176,18 @@ func TestLedgerNote(t *testing.T) {
 		}
 	}
 }
+
+// Mean and sd by hand: 0.70, 0.74, 0.78 -> mean 74.0, sd 4.0 (n-1); a fraction with a missing seed is
+// reported as missing, not summarised.
+func TestSeedNote(t *testing.T) {
+	runs := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.5, 3, 0.78, nil),
+		run("both", 0.2, 1, 0.7, nil)}
+	notDone := []RunState{{PlannedRun: PlannedRun{Key: RunKey{"both", 0.2, 2}}, State: Missing}}
+	got := SeedNote(runs, notDone, map[float64]float64{0.5: 0.837, 0.2: 0.706}, []float64{0.5, 0.2})
+	for _, want := range []string{"IE_RATIO 0.5: test accuracy 74.0% ± 4.0 (mean ± sd over 3 seeds, range 70.0 to 78.0; the original's single run: 83.7%)",
+		"IE_RATIO 0.2: 1 seeds in the cache, 1 missing"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("note lacks %q:\n%s", want, got)
+		}
+	}
+}
