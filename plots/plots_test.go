@@ -2,8 +2,8 @@ package plots
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
