@@ -52,17 +52,10 @@ func (s *Sweep) Status() ([]RunState, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend := s.Backend
-	if backend == nil {
-		if backend, err = snn.NewBackend(); err != nil {
-			return nil, err
-		}
-	}
-	f, err := s.Formulation.Resolve(backend)
+	_, numerics, err := s.numerics()
 	if err != nil {
 		return nil, err
 	}
-	numerics := snn.NumericsVersion(f)
 	out := make([]RunState, len(plan))
 	for i, p := range plan {
 		st := RunState{PlannedRun: p, State: Missing}

@@ -175,18 +175,10 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
 		}
 	}
-	backend := s.Backend
-	if backend == nil {
-		var err error
-		if backend, err = snn.NewBackend(); err != nil {
-			return nil, err
-		}
-	}
-	f, err := s.Formulation.Resolve(backend)
+	backend, numerics, err := s.numerics()
 	if err != nil {
 		return nil, err
 	}
-	numerics := snn.NumericsVersion(f)
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -252,6 +244,22 @@ feed:
 		return nil, fmt.Errorf("study: sweep stopped: %w", err)
 	}
 	return results, nil
+}
+
+// numerics returns the backend the runs train on and the NumericsVersion they are computed with.
+func (s *Sweep) numerics() (compute.Backend, string, error) {
+	backend := s.Backend
+	if backend == nil {
+		var err error
+		if backend, err = snn.NewBackend(); err != nil {
+			return nil, "", err
+		}
+	}
+	f, err := s.Formulation.Resolve(backend)
+	if err != nil {
+		return nil, "", err
+	}
+	return backend, snn.NumericsVersion(f), nil
 }
 
 func (s *Sweep) cachePath(p PlannedRun) (string, string) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/snn-dales/dales/snn/study"
 )
 
 // clusterFlags are the options shared by the Slurm and Kubernetes writers.
@@ -26,12 +28,16 @@ func (c *clusterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.out, "o", "", "write the file here (default: standard output)")
 }
 
-// tasks is the number of shards for total runs.
-func (c *clusterFlags) tasks(total int) (int, error) {
+// tasks is the number of shards of the sweep's plan.
+func (c *clusterFlags) tasks(s *study.Sweep) (tasks, runs int, err error) {
 	if c.runsPerTask <= 0 || c.cpus <= 0 || c.concurrency < 0 {
-		return 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want > 0, > 0, >= 0", c.runsPerTask, c.cpus, c.concurrency)
+		return 0, 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want > 0, > 0, >= 0", c.runsPerTask, c.cpus, c.concurrency)
 	}
-	return (total + c.runsPerTask - 1) / c.runsPerTask, nil
+	plan, err := s.Plan()
+	if err != nil {
+		return 0, 0, err
+	}
+	return (len(plan) + c.runsPerTask - 1) / c.runsPerTask, len(plan), nil
 }
 
 func (c *clusterFlags) write(data []byte) error {
@@ -43,24 +49,19 @@ func (c *clusterFlags) write(data []byte) error {
 }
 
 func slurmCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep slurm", flag.ContinueOnError)
-	var g grid
 	var c clusterFlags
-	g.register(fs)
-	c.register(fs)
-	bin := fs.String("bin", "", "the sweep binary the tasks run (default: this one; build it with go build -o, not go run)")
-	wall := fs.String("time", "02:00:00", "time limit per task (Slurm --time)")
-	partition := fs.String("partition", "", "Slurm partition (default: the cluster's)")
-	logs := fs.String("logs", "slurm-logs", "folder for the tasks' output")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	var bin, wall, partition, logs *string
+	g, s, err := parseSweep("sweep slurm", args, func(fs *flag.FlagSet) {
+		c.register(fs)
+		bin = fs.String("bin", "", "the sweep binary the tasks run (default: this one; build it with go build -o, not go run)")
+		wall = fs.String("time", "02:00:00", "time limit per task (Slurm --time)")
+		partition = fs.String("partition", "", "Slurm partition (default: the cluster's)")
+		logs = fs.String("logs", "slurm-logs", "folder for the tasks' output")
+	})
 	if err != nil {
 		return err
 	}
-	plan, _ := s.Plan()
-	n, err := c.tasks(len(plan))
+	n, runs, err := c.tasks(s)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func slurmCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	gAbs := g
+	gAbs := *g
 	if gAbs.cache, err = filepath.Abs(g.cache); err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func slurmCmd(args []string) error {
 	}
 	wd, _ := os.Getwd()
 	return c.write([]byte(slurmScript(slurmJob{name: c.name, tasks: n, concurrency: c.concurrency, cpus: c.cpus,
-		wall: *wall, partition: *partition, logs: logDir, workdir: wd, bin: exe, args: gAbs.args(), runs: len(plan)})))
+		wall: *wall, partition: *partition, logs: logDir, workdir: wd, bin: exe, args: gAbs.args(), runs: runs})))
 }
 
 // sweepBinary is the binary a cluster task runs: bin, or this executable unless go run built it in a
@@ -164,28 +165,23 @@ func shellQuote(s string) string {
 }
 
 func k8sCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep k8s", flag.ContinueOnError)
-	var g grid
 	var c clusterFlags
-	g.register(fs)
-	c.register(fs)
-	image := fs.String("image", "dales:latest", "the project's image (docker/Dockerfile), which has the dales-sweep binary")
-	pvc := fs.String("pvc", "dales-sweep-cache", "PersistentVolumeClaim holding the cache (ReadWriteMany for parallel pods)")
-	mount := fs.String("mount", "/cache", "where the claim is mounted; the cache folder is -cache's base name inside it")
-	memory := fs.String("memory", "2Gi", "memory request and limit per pod")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	var image, pvc, mount, memory *string
+	g, s, err := parseSweep("sweep k8s", args, func(fs *flag.FlagSet) {
+		c.register(fs)
+		image = fs.String("image", "dales:latest", "the project's image (docker/Dockerfile), which has the dales-sweep binary")
+		pvc = fs.String("pvc", "dales-sweep-cache", "PersistentVolumeClaim holding the cache (ReadWriteMany for parallel pods)")
+		mount = fs.String("mount", "/cache", "where the claim is mounted; the cache folder is -cache's base name inside it")
+		memory = fs.String("memory", "2Gi", "memory request and limit per pod")
+	})
 	if err != nil {
 		return err
 	}
-	plan, _ := s.Plan()
-	n, err := c.tasks(len(plan))
+	n, _, err := c.tasks(s)
 	if err != nil {
 		return err
 	}
-	gPod := g
+	gPod := *g
 	gPod.cache = filepath.ToSlash(filepath.Join(*mount, filepath.Base(g.cache)))
 	m := k8sManifest(k8sJob{name: c.name, tasks: n, parallelism: c.concurrency, cpus: c.cpus, image: *image, pvc: *pvc,
 		mount: *mount, memory: *memory, args: gPod.args()})

@@ -12,13 +12,7 @@ import (
 )
 
 func planCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep plan", flag.ContinueOnError)
-	var g grid
-	g.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	_, s, err := parseSweep("sweep plan", args, nil)
 	if err != nil {
 		return err
 	}
@@ -32,16 +26,13 @@ func planCmd(args []string) error {
 }
 
 func runCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep run", flag.ContinueOnError)
-	var g grid
-	g.register(fs)
-	index := fs.Int("index", -1, "run only this index of the plan")
-	span := fs.String("range", "", "run the indices lo:hi (hi excluded)")
-	shard := fs.String("shard", "", "run shard i/n of the plan (0 <= i < n; contiguous blocks)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	var index *int
+	var span, shard *string
+	_, s, err := parseSweep("sweep run", args, func(fs *flag.FlagSet) {
+		index = fs.Int("index", -1, "run only this index of the plan")
+		span = fs.String("range", "", "run the indices lo:hi (hi excluded)")
+		shard = fs.String("shard", "", "run shard i/n of the plan (0 <= i < n; contiguous blocks)")
+	})
 	if err != nil {
 		return err
 	}
@@ -110,14 +101,10 @@ func cutInts(s, sep string) (a, b int, ok bool) {
 }
 
 func statusCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep status", flag.ContinueOnError)
-	var g grid
-	g.register(fs)
-	verbose := fs.Bool("v", false, "list every run that is not done, with why")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	var verbose *bool
+	_, s, err := parseSweep("sweep status", args, func(fs *flag.FlagSet) {
+		verbose = fs.Bool("v", false, "list every run that is not done, with why")
+	})
 	if err != nil {
 		return err
 	}
@@ -138,14 +125,10 @@ func statusCmd(args []string) error {
 }
 
 func summariseCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep summarise", flag.ContinueOnError)
-	var g grid
-	g.register(fs)
-	partial := fs.Bool("partial", false, "summarise the runs that are done even if others are not")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := g.sweep()
+	var partial *bool
+	g, s, err := parseSweep("sweep summarise", args, func(fs *flag.FlagSet) {
+		partial = fs.Bool("partial", false, "summarise the runs that are done even if others are not")
+	})
 	if err != nil {
 		return err
 	}

@@ -90,3 +90,18 @@ func (g *grid) sweep() (*study.Sweep, error) {
 	}
 	return s, nil
 }
+
+// parseSweep parses a subcommand's flags (the grid's, then those extra registers) and builds its sweep.
+func parseSweep(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, *study.Sweep, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	g := &grid{}
+	g.register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	s, err := g.sweep()
+	return g, s, err
+}

@@ -63,11 +63,11 @@ func signalContext() (context.Context, context.CancelFunc) {
 }
 
 func allCmd(args []string) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	var g grid
-	g.register(fs)
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
-	if err := fs.Parse(args); err != nil {
+	var cpuprofile *string
+	g, s, err := parseSweep("sweep", args, func(fs *flag.FlagSet) {
+		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
+	})
+	if err != nil {
 		return err
 	}
 	if *cpuprofile != "" {
@@ -80,10 +80,6 @@ func allCmd(args []string) error {
 			return fmt.Errorf("-cpuprofile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
-	}
-	s, err := g.sweep()
-	if err != nil {
-		return err
 	}
 	ctx, stop := signalContext()
 	defer stop()
