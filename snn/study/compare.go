@@ -51,6 +51,7 @@ type Comparison struct {
 	Paired      Paired
 	Equivalence Equivalence
 	PAdjusted   float64 // Holm-adjusted p-value of the paired t test within its family
+	FamilySize  int     // number of comparisons in the family
 	Verdict     Verdict
 	Rules       Rules
 }
@@ -87,7 +88,7 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 		return nil, err
 	}
 	for i := range cs {
-		cs[i].PAdjusted = adj[i]
+		cs[i].PAdjusted, cs[i].FamilySize = adj[i], len(cs)
 		cs[i].Verdict = cs[i].judge()
 	}
 	return cs, nil
@@ -148,8 +149,12 @@ func (c Comparison) sentence() string {
 		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (%s; TOST %s).", c.A, c.B, s(r.Margin), r.Unit, diff,
 			pString(c.Equivalence.P))
 	}
-	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s; equivalence within +-%s %s not shown, TOST %s).",
-		c.A, c.B, n, diff, pString(c.PAdjusted), s(r.Margin), r.Unit, pString(c.Equivalence.P))
+	held := ""
+	if c.Paired.P < r.Alpha { // the unadjusted interval excludes 0, the family-wise test does not
+		held = fmt.Sprintf(": the unadjusted interval excludes 0, but the difference does not hold against the Holm correction for the %d comparisons of this section", c.FamilySize)
+	}
+	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, TOST %s).",
+		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.Equivalence.P))
 }
 
 // capitalise upper-cases the first letter of s.

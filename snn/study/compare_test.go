@@ -41,8 +41,20 @@ func TestFamilyVerdicts(t *testing.T) {
 	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "TOST p < 0.001") {
 		t.Errorf("equivalence sentence: %q", s)
 	}
-	if s := cs[3].Sentence(); !strings.Contains(s, "not distinguishable with 5 seeds") {
+	if s := cs[3].Sentence(); !strings.Contains(s, "not distinguishable with 5 seeds") || strings.Contains(s, "unadjusted interval") {
 		t.Errorf("inconclusive sentence: %q", s)
+	}
+	// Significant alone (p = 0.008) but not after Holm in a family of 7 (7 x 0.008 = 0.057): said so.
+	seven := append(append([][2]string{}, names[:1]...), [2]string{"P", "Q"}, [2]string{"P", "Q"}, [2]string{"P", "Q"},
+		[2]string{"P", "Q"}, [2]string{"P", "Q"}, [2]string{"P", "Q"})
+	noisy := [2][]float64{{0.70, 0.78, 0.62, 0.75, 0.66}, {0.72, 0.70, 0.69, 0.71, 0.70}}
+	vals := [][2][]float64{{accA, accB}, noisy, noisy, noisy, noisy, noisy, noisy}
+	fam, err := Family(r, seven, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := fam[0].Sentence(); fam[0].Verdict != NotDistinguishable || !strings.Contains(s, "does not hold against the Holm correction for the 7 comparisons") {
+		t.Errorf("%q: %s", fam[0].Verdict, s)
 	}
 	if s := cs[4].Sentence(); !strings.Contains(s, "H (8.4%) and K (8.4%) are both within 2.0 points of chance (8.3%)") || !strings.Contains(s, "floor") {
 		t.Errorf("floor sentence: %q", s)
