@@ -2,6 +2,7 @@ package snn
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/gomlx/compute"
@@ -22,10 +23,9 @@ const (
 	// rows are left-ear delays 0-39 and these are left-ear delays 40-79. CutMatched is the control that
 	// isolates the sign.
 	CutExcitatory Cut = "excitatory"
-	// CutMatched is the position-matched control of CutInhibitory: for each inhibitory row, an excitatory
-	// row of the same ear with a phase delay within MatchDelayTolerance steps, each used once; where the
-	// ear has none (a blocked mask leaves whole delay ranges of one sign), the excitatory row of the other
-	// ear at the same delay (MatchedRows counts those).
+	// CutMatched is the position-matched control of CutInhibitory: the inhibitory rows matched to
+	// excitatory rows by MatchRows (same ear within MatchDelayTolerance delay steps; where a blocked mask
+	// leaves none, the other ear at the same delay; a least-cost assignment).
 	CutMatched Cut = "matched"
 	// CutRandomExcitatory is k excitatory rows drawn at random (seeded): sign fixed, positions random.
 	CutRandomExcitatory Cut = "random-excitatory"
@@ -81,53 +81,150 @@ func CutRows(m *Model, cut Cut, seed uint64) ([]int, error) {
 }
 
 // MatchDelayTolerance is how far, in fibre indices (phase-delay steps of (pi/2)/(ANFPerEar-1), 0.9 degrees
-// for the notebook's 100 fibres per ear), a position-matched row may sit from the row it matches in the
-// same ear before the match moves to the other ear at the same delay. Fixed before looking at any result.
+// for the notebook's 100 fibres per ear), a position-matched row may sit from the row it matches before
+// the match costs more than one in the other ear at the same delay. Fixed before looking at any result.
 const MatchDelayTolerance = 5
 
-// MatchedRows returns, for each input row of rows (in order), a row of the opposite sign at the same
-// position, each row used once: in the same ear within MatchDelayTolerance delay steps (the nearest, ties
-// to the smaller delay); else in the other ear at the nearest delay (otherEar counts those); else the
-// nearest in the same ear at any distance. Rows of both signs in rows are each matched to the other sign.
-func MatchedRows(m *Model, rows []int) (matched []int, otherEar int, err error) {
+// MatchedRow is one pair of MatchRows: Row is matched to Match, of the opposite sign, DelayDiff phase-delay
+// steps away, in the other ear when OtherEar.
+type MatchedRow struct {
+	Row, Match, DelayDiff int
+	OtherEar              bool
+}
+
+// MatchRows matches each input row of rows to an unused row of the opposite sign at the same position,
+// by a minimum-cost assignment (Hungarian algorithm) over the costs, in order of preference:
+//
+//	same ear, |delay difference| = d <= MatchDelayTolerance    cost d
+//	other ear, d <= MatchDelayTolerance                         cost MatchDelayTolerance + 1 + d
+//	either ear, d beyond the tolerance (same ear first)         cost 100 (MatchDelayTolerance + 1) + 2d (+1 other ear)
+//
+// so that no greedy early choice takes a later row's only close match. Rows in rows are never matches.
+// The pairs come in the order of rows.
+func MatchRows(m *Model, rows []int) ([]MatchedRow, error) {
 	A, I := m.Config.ANFPerEar, m.Config.NumInputs()
-	used := make([]bool, I)
+	cut := make([]bool, I)
 	for _, r := range rows {
 		if r < 0 || r >= I {
-			return nil, 0, fmt.Errorf("snn: MatchedRows: row %d is outside [0, %d)", r, I)
+			return nil, fmt.Errorf("snn: MatchRows: row %d is outside [0, %d)", r, I)
 		}
-		used[r] = true // never match a row to one that is itself cut
+		cut[r] = true
 	}
-	// nearest is the unused row of the given sign in ear closest to delay within tol (-1: none).
-	nearest := func(ear, delay int, sign float32, tol int) int {
-		best := -1
-		for j := max(0, delay-tol); j <= min(A-1, delay+tol); j++ {
-			i := ear*A + j
-			if !used[i] && m.Mask1.Signs[i] == sign && (best < 0 || abs(j-delay) < abs(best%A-delay)) {
-				best = i
-			}
-		}
-		return best
+	if len(rows) == 0 {
+		return nil, nil
 	}
-	for _, r := range rows {
-		ear, delay, want := r/A, r%A, -m.Mask1.Signs[r]
-		i := nearest(ear, delay, want, MatchDelayTolerance)
-		if i < 0 {
-			if i = nearest(1-ear, delay, want, A); i >= 0 {
-				otherEar++
-			}
+	var cands []int // rows that can be matches (of either sign; costs forbid the same sign)
+	for i := 0; i < I; i++ {
+		if !cut[i] {
+			cands = append(cands, i)
 		}
-		if i < 0 {
-			i = nearest(ear, delay, want, A)
+	}
+	const tol = MatchDelayTolerance
+	forbidden := math.Inf(1)
+	cost := func(r, c int) float64 {
+		if m.Mask1.Signs[c] == m.Mask1.Signs[r] {
+			return forbidden
 		}
-		if i < 0 {
-			return nil, 0, fmt.Errorf("snn: MatchedRows: no row of sign %+.0f left for row %d (%d rows to match)", want, r, len(rows))
+		d, other := abs(r%A-c%A), r/A != c/A
+		switch {
+		case d <= tol && !other:
+			return float64(d)
+		case d <= tol:
+			return float64(tol + 1 + d)
+		case other:
+			return float64(100*(tol+1) + 2*d + 1)
 		}
-		used[i] = true
-		matched = append(matched, i)
+		return float64(100*(tol+1) + 2*d)
+	}
+	assign, err := minCostAssignment(len(rows), len(cands), func(i, j int) float64 { return cost(rows[i], cands[j]) })
+	if err != nil {
+		return nil, fmt.Errorf("snn: MatchRows: %d rows to match with %d of the other sign available: %w", len(rows), len(cands), err)
+	}
+	out := make([]MatchedRow, len(rows))
+	for i, r := range rows {
+		c := cands[assign[i]]
+		out[i] = MatchedRow{Row: r, Match: c, DelayDiff: abs(r%A - c%A), OtherEar: r/A != c/A}
+	}
+	return out, nil
+}
+
+// MatchedRows is MatchRows as the sorted matched rows and the number taken from the other ear.
+func MatchedRows(m *Model, rows []int) (matched []int, otherEar int, err error) {
+	pairs, err := MatchRows(m, rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, p := range pairs {
+		matched = append(matched, p.Match)
+		if p.OtherEar {
+			otherEar++
+		}
 	}
 	slices.Sort(matched)
 	return matched, otherEar, nil
+}
+
+// minCostAssignment assigns each of n rows a distinct one of m >= n columns so that the total cost is
+// least (the Hungarian algorithm with potentials, O(n^2 m)); infinite costs are forbidden pairs. It returns
+// the column of each row.
+func minCostAssignment(n, m int, cost func(i, j int) float64) ([]int, error) {
+	if n > m {
+		return nil, fmt.Errorf("more rows (%d) than columns (%d)", n, m)
+	}
+	inf := math.Inf(1)
+	u, v := make([]float64, n+1), make([]float64, m+1)
+	p, way := make([]int, m+1), make([]int, m+1) // p[j]: row (1-based) assigned to column j
+	for i := 1; i <= n; i++ {
+		p[0] = i
+		j0 := 0
+		minv := make([]float64, m+1)
+		used := make([]bool, m+1)
+		for j := range minv {
+			minv[j] = inf
+		}
+		for {
+			used[j0] = true
+			i0, delta, j1 := p[j0], inf, 0
+			for j := 1; j <= m; j++ {
+				if used[j] {
+					continue
+				}
+				if cur := cost(i0-1, j-1) - u[i0] - v[j]; cur < minv[j] {
+					minv[j], way[j] = cur, j0
+				}
+				if minv[j] < delta {
+					delta, j1 = minv[j], j
+				}
+			}
+			if math.IsInf(delta, 1) {
+				return nil, fmt.Errorf("no feasible assignment for row %d", i-1)
+			}
+			for j := 0; j <= m; j++ {
+				if used[j] {
+					u[p[j]] += delta
+					v[j] -= delta
+				} else {
+					minv[j] -= delta
+				}
+			}
+			j0 = j1
+			if p[j0] == 0 {
+				break
+			}
+		}
+		for j0 != 0 {
+			j1 := way[j0]
+			p[j0] = p[j1]
+			j0 = j1
+		}
+	}
+	out := make([]int, n)
+	for j := 1; j <= m; j++ {
+		if p[j] > 0 {
+			out[p[j]-1] = j - 1
+		}
+	}
+	return out, nil
 }
 
 func abs(x int) int {

@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -109,11 +110,13 @@ func TestHiddenAblationCurve(t *testing.T) {
 	}
 }
 
-// Position-matched controls, worked by hand for the blocked masks: at 0.2 the inhibitory rows are left-ear
-// delays 0-39, whose left-ear excitatory neighbours within 5 steps exist only for delays 35-39 (rows
-// 40-44); delays 0-34 go to the right ear at the same delays (rows 100-134). At 0.5 the whole left ear is
-// inhibitory, so every match is the right ear at the same delay. With a random mask every match stays in
-// its ear within the tolerance, and has the opposite sign.
+// Position-matched controls, worked by hand for the blocked masks. At 0.2 the inhibitory rows are left-ear
+// delays 0-39; their left-ear excitatory neighbours within 5 steps are delays 40-44, for rows 35-39 only.
+// Least total cost: rows 39, 38, 37 take 40, 41, 42 (costs 1 + 3 + 5 = 9), and rows 0-36 the right ear
+// at the same delay (cost 6 each, rows 100-136); giving rows 35 and 36 the left-ear rows 43 and 44
+// instead would cost 8 more than 12. At 0.5 the whole left ear is inhibitory: every match is the right
+// ear at the same delay. With a random mask every pair stays in its ear within the tolerance, and
+// has the opposite sign.
 func TestMatchedRows(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.InhibitoryFraction = 0.2
@@ -122,46 +125,71 @@ func TestMatchedRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := append(seq(40, 5), seq(100, 35)...)
-	slices.Sort(want)
-	if !slices.Equal(got, want) || other != 35 {
-		t.Errorf("blocked 0.2: matched %v (%d from the other ear), want %v (35)", got, other, want)
+	want := append(seq(40, 3), seq(100, 37)...)
+	if !slices.Equal(got, want) || other != 37 {
+		t.Errorf("blocked 0.2: matched %v (%d from the other ear), want %v (37)", got, other, want)
+	}
+	pairs, _ := MatchRows(m, m.Mask1.Inhibitory())
+	sameEarCost := 0
+	for _, p := range pairs {
+		switch {
+		case p.Row < 37 && (p.Match != p.Row+100 || !p.OtherEar || p.DelayDiff != 0):
+			t.Errorf("row %d: %+v, want the right ear at the same delay", p.Row, p)
+		case p.Row >= 37 && (p.Match < 40 || p.Match > 42 || p.OtherEar || p.DelayDiff != p.Match-p.Row):
+			t.Errorf("row %d: %+v, want one of rows 40-42", p.Row, p)
+		case p.Row >= 37:
+			sameEarCost += p.DelayDiff
+		}
+	}
+	if sameEarCost != 9 { // any assignment of rows 37-39 to 40-42 costs 9: the tie is broken either way
+		t.Errorf("rows 37-39 matched at total delay difference %d, want 9", sameEarCost)
 	}
 	cfg.InhibitoryFraction = 0.5
 	m, _ = NewModel(cfg)
 	got, other, _ = MatchedRows(m, m.Mask1.Inhibitory())
 	if !slices.Equal(got, seq(100, 100)) || other != 100 {
-		t.Errorf("blocked 0.5: matched %d rows %v... (%d from the other ear), want rows 100-199 (100)", len(got), got[:5], other)
+		t.Errorf("blocked 0.5: matched %d rows (%d from the other ear), want rows 100-199 (100)", len(got), other)
 	}
 	cfg.InhibitoryFraction, cfg.Layout = 0.2, MaskRandom
 	m, _ = NewModel(cfg)
 	inh := m.Mask1.Inhibitory()
-	got, other, _ = MatchedRows(m, inh)
-	if len(got) != len(inh) || other != 0 {
-		t.Fatalf("random 0.2: %d matches, %d from the other ear", len(got), other)
+	pairs, err = MatchRows(m, inh)
+	if err != nil || len(pairs) != len(inh) {
+		t.Fatalf("random 0.2: %d pairs, %v", len(pairs), err)
 	}
-	A := cfg.ANFPerEar
-	// Greedy in order: re-derive each row's match to check ear, sign and distance.
 	seen := map[int]bool{}
-	for _, r := range got {
-		if m.Mask1.Signs[r] != 1 || seen[r] || slices.Contains(inh, r) {
-			t.Errorf("random 0.2: match %d is inhibitory, repeated or cut", r)
+	for i, p := range pairs {
+		if p.Row != inh[i] || m.Mask1.Signs[p.Match] != 1 || seen[p.Match] || slices.Contains(inh, p.Match) ||
+			p.OtherEar || p.DelayDiff > MatchDelayTolerance || p.Row/100 != p.Match/100 || p.DelayDiff != abs(p.Row%100-p.Match%100) {
+			t.Errorf("random 0.2: pair %+v is not a same-ear excitatory match within %d steps", p, MatchDelayTolerance)
 		}
-		seen[r] = true
-	}
-	for _, r := range inh { // some match in the same ear within the tolerance exists for each
-		ok := false
-		for _, g := range got {
-			if g/A == r/A && abs(g%A-r%A) <= MatchDelayTolerance {
-				ok = true
-			}
-		}
-		if !ok {
-			t.Errorf("random 0.2: inhibitory row %d has no match in its ear within %d steps", r, MatchDelayTolerance)
-		}
+		seen[p.Match] = true
 	}
 	if _, _, err := MatchedRows(m, []int{200}); err == nil {
 		t.Error("row 200 of 200 accepted")
+	}
+}
+
+// The assignment is the least-cost one where a greedy pass in row order is not: rows at delays 5 and 10,
+// columns at 0 and 9. Greedy gives row 5 the column 9 (cost 4) and row 10 the column 0 (cost 10), total 14;
+// the best is 5 -> 0 and 10 -> 9, total 6.
+func TestMinCostAssignment(t *testing.T) {
+	rows, cols := []int{5, 10}, []int{9, 0}
+	got, err := minCostAssignment(2, 2, func(i, j int) float64 { return float64(abs(rows[i] - cols[j])) })
+	if err != nil || got[0] != 1 || got[1] != 0 {
+		t.Errorf("assignment %v, %v; want row 5 -> column 0 (index 1), row 10 -> column 9 (index 0)", got, err)
+	}
+	if _, err := minCostAssignment(2, 1, func(i, j int) float64 { return 0 }); err == nil {
+		t.Error("more rows than columns accepted")
+	}
+	inf := math.Inf(1)
+	if _, err := minCostAssignment(2, 2, func(i, j int) float64 {
+		if j == 0 {
+			return 1
+		}
+		return inf
+	}); err == nil {
+		t.Error("an infeasible assignment accepted")
 	}
 }
 

@@ -9,18 +9,24 @@ import (
 // RandomDraws is the number of times AblationMetrics draws each random cut per trained network.
 const RandomDraws = 10
 
+// AblationMetricsVersion names the definition of AblationMetrics' numbers (Sweep.ExtraVersion): it changes
+// whenever a metric is computed differently, so that cached runs of the old definition are recomputed.
+// "2": CutMatched by least-cost assignment, matched_max_delay_diff added.
+const AblationMetricsVersion = "2"
+
 // AblationMetricNames are the metrics AblationMetrics returns (Sweep.ExtraMetrics).
 func AblationMetricNames() []string {
 	var names []string
 	for _, c := range snn.Cuts {
 		names = append(names, "ablate_"+string(c))
 	}
-	return append(names, "matched_other_ear", "hidden_exc_mean", "hidden_inh_mean")
+	return append(names, "cut_rows", "matched_other_ear", "matched_max_delay_diff", "hidden_exc_mean", "hidden_inh_mean")
 }
 
 // AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after
 // each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds Seed*1000+1...) and their
-// accuracies averaged. "matched_other_ear" counts the rows of CutMatched taken from the other ear.
+// accuracies averaged. "cut_rows" is k, the number of inhibitory input rows. "matched_other_ear" counts the rows of CutMatched taken from the other ear and
+// "matched_max_delay_diff" is the largest phase-delay difference (in fibre steps) of its pairs.
 // "hidden_exc_mean" and "hidden_inh_mean" are the mean test accuracy with one hidden unit silenced, over
 // the excitatory and over the inhibitory hidden units (HiddenAblationCurve). It needs inhibitory input
 // rows and both signs in the hidden layer. One compiled forward pass scores every ablated copy. For
@@ -56,11 +62,19 @@ func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		out["ablate_"+string(c)] = sum / float64(draws)
 	}
-	_, other, err := snn.MatchedRows(m, m.Mask1.Inhibitory())
+	pairs, err := snn.MatchRows(m, m.Mask1.Inhibitory())
 	if err != nil {
 		return nil, err
 	}
-	out["matched_other_ear"] = float64(other)
+	other, maxDiff := 0, 0
+	for _, p := range pairs {
+		if p.OtherEar {
+			other++
+		}
+		maxDiff = max(maxDiff, p.DelayDiff)
+	}
+	out["matched_other_ear"], out["matched_max_delay_diff"] = float64(other), float64(maxDiff)
+	out["cut_rows"] = float64(len(pairs))
 	curve, err := ev.HiddenAblationCurve(m, x.Test)
 	if err != nil {
 		return nil, err

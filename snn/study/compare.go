@@ -20,6 +20,8 @@ const (
 	NotDistinguishable Verdict = "not distinguishable"
 	// Floor: both conditions are at chance level, so the comparison says nothing about them.
 	Floor Verdict = "floor"
+	// NoSpread: the per-seed differences are all equal, so the t test is undefined; no verdict.
+	NoSpread Verdict = "no spread"
 	// Ceiling: both conditions are at the ceiling, so the comparison says nothing about them.
 	Ceiling Verdict = "ceiling"
 )
@@ -51,7 +53,12 @@ type Comparison struct {
 	Paired      Paired
 	Equivalence Equivalence
 	PAdjusted   float64 // Holm-adjusted p-value of the paired t test within its family
-	FamilySize  int     // number of comparisons in the family
+	// TOSTAdjusted is the Holm-adjusted TOST p-value within the family (equivalence claims are corrected
+	// for multiplicity as difference claims are).
+	TOSTAdjusted float64
+	// EquivalenceCI is the (1 - 2 Alpha) interval of the mean difference, the one TOST's decision matches.
+	EquivalenceCI Interval
+	FamilySize    int // number of comparisons in the family
 	Verdict     Verdict
 	Rules       Rules
 }
@@ -63,32 +70,43 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 	if len(names) != len(values) {
 		return nil, fmt.Errorf("study: %d name pairs for %d value pairs", len(names), len(values))
 	}
+	if !(r.Alpha > 0 && r.Alpha < 0.5) {
+		return nil, fmt.Errorf("study: Rules.Alpha %v: want a level in (0, 0.5)", r.Alpha)
+	}
+	level := 1 - r.Alpha // intervals at the level of the tests
 	cs := make([]Comparison, len(names))
-	ps := make([]float64, len(names))
+	ps, tost := make([]float64, len(names)), make([]float64, len(names))
 	for i := range names {
 		a, b := values[i][0], values[i][1]
 		c := Comparison{A: names[i][0], B: names[i][1], Rules: r}
 		var err error
-		if c.MeanA, err = MeanCI(a, 0.95); err != nil {
+		if c.MeanA, err = MeanCI(a, level); err != nil {
 			return nil, fmt.Errorf("study: %s: %w", c.A, err)
 		}
-		if c.MeanB, err = MeanCI(b, 0.95); err != nil {
+		if c.MeanB, err = MeanCI(b, level); err != nil {
 			return nil, fmt.Errorf("study: %s: %w", c.B, err)
 		}
-		if c.Paired, err = PairedDiff(a, b, 0.95); err != nil {
+		if c.Paired, err = PairedDiff(a, b, level); err != nil {
 			return nil, fmt.Errorf("study: %s vs %s: %w", c.A, c.B, err)
+		}
+		if c.EquivalenceCI, err = MeanCI(c.Paired.Diff, 1-2*r.Alpha); err != nil {
+			return nil, err
 		}
 		if c.Equivalence, err = TOST(a, b, r.Margin); err != nil {
 			return nil, err
 		}
-		cs[i], ps[i] = c, c.Paired.P
+		cs[i], ps[i], tost[i] = c, c.Paired.P, c.Equivalence.P
 	}
 	adj, err := Holm(ps)
 	if err != nil {
 		return nil, err
 	}
+	adjTOST, err := Holm(tost)
+	if err != nil {
+		return nil, err
+	}
 	for i := range cs {
-		cs[i].PAdjusted, cs[i].FamilySize = adj[i], len(cs)
+		cs[i].PAdjusted, cs[i].TOSTAdjusted, cs[i].FamilySize = adj[i], adjTOST[i], len(cs)
 		cs[i].Verdict = cs[i].judge()
 	}
 	return cs, nil
@@ -96,18 +114,20 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 
 func (c Comparison) judge() Verdict {
 	r := c.Rules
-	atFloor := func(iv Interval) bool { return iv.Mean <= r.Chance+r.Slack }
+	atFloor := func(iv Interval) bool { return math.Abs(iv.Mean-r.Chance) <= r.Slack }
 	atCeiling := func(iv Interval) bool { return r.Ceiling > 0 && iv.Mean >= r.Ceiling-r.Slack }
 	switch {
 	case atFloor(c.MeanA) && atFloor(c.MeanB):
 		return Floor
 	case atCeiling(c.MeanA) && atCeiling(c.MeanB):
 		return Ceiling
+	case c.Paired.CI.Low == c.Paired.CI.High: // every seed gives the same difference
+		return NoSpread
 	case c.PAdjusted < r.Alpha && c.Paired.CI.Mean > 0:
 		return Higher
 	case c.PAdjusted < r.Alpha && c.Paired.CI.Mean < 0:
 		return Lower
-	case c.Equivalence.Equivalent(r.Alpha):
+	case c.TOSTAdjusted < r.Alpha:
 		return Equivalent
 	}
 	return NotDistinguishable
@@ -130,11 +150,15 @@ func (c Comparison) sentence() string {
 	}
 	n := len(c.Paired.Diff)
 	d := c.Paired.CI
-	diff := fmt.Sprintf("paired difference %s %s over %d seeds, 95%% CI %s to %s", s(d.Mean), r.Unit, n, s(d.Low), s(d.High))
+	pct := func(level float64) string { return fmt.Sprintf("%.0f%%", 100*level) }
+	diff := fmt.Sprintf("paired difference %s %s over %d seeds, unadjusted %s CI %s to %s", s(d.Mean), r.Unit, n, pct(d.Level), s(d.Low), s(d.High))
 	switch c.Verdict {
 	case Floor:
 		return fmt.Sprintf("%s (%s) and %s (%s) are both within %s %s of chance (%s), a floor: the comparison says nothing about them.",
 			c.A, mean(c.MeanA), c.B, mean(c.MeanB), s(r.Slack), r.Unit, mean(Interval{Mean: r.Chance}))
+	case NoSpread:
+		return fmt.Sprintf("%s and %s differ by exactly %s %s on each of the %d seeds: with no spread the t test is undefined, and no verdict is given.",
+			c.A, c.B, s(d.Mean), r.Unit, n)
 	case Ceiling:
 		return fmt.Sprintf("%s (%s) and %s (%s) are both within %s %s of the ceiling: the comparison says nothing about them.",
 			c.A, mean(c.MeanA), c.B, mean(c.MeanB), s(r.Slack), r.Unit)
@@ -146,15 +170,16 @@ func (c Comparison) sentence() string {
 		return fmt.Sprintf("%s is %s %s %s %s (%s; Holm-adjusted %s).", c.A, s(math.Abs(d.Mean)), r.Unit, dir, c.B,
 			diff, pString(c.PAdjusted))
 	case Equivalent:
-		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (%s; TOST %s).", c.A, c.B, s(r.Margin), r.Unit, diff,
-			pString(c.Equivalence.P))
+		e := c.EquivalenceCI
+		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (paired difference %s %s over %d seeds, %s CI %s to %s inside the margin; Holm-adjusted TOST %s).",
+			c.A, c.B, s(r.Margin), r.Unit, s(d.Mean), r.Unit, n, pct(e.Level), s(e.Low), s(e.High), pString(c.TOSTAdjusted))
 	}
 	held := ""
 	if c.Paired.P < r.Alpha { // the unadjusted interval excludes 0, the family-wise test does not
 		held = fmt.Sprintf(": the unadjusted interval excludes 0, but the difference does not hold against the Holm correction for the %d comparisons of this section", c.FamilySize)
 	}
-	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, TOST %s).",
-		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.Equivalence.P))
+	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, Holm-adjusted TOST %s).",
+		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
 }
 
 // capitalise upper-cases the first letter of s.
@@ -165,10 +190,11 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// pString is "p = 0.012", or "p < 0.001" below that.
+// pString is "p = 0.0491" (three significant digits, so that a value near a threshold is not rounded
+// onto it), or "p < 0.001".
 func pString(p float64) string {
 	if p < 0.001 {
 		return "p < 0.001"
 	}
-	return fmt.Sprintf("p = %.3f", p)
+	return fmt.Sprintf("p = %.3g", p)
 }

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -27,18 +28,19 @@ func TestFamilyVerdicts(t *testing.T) {
 			t.Errorf("%s vs %s: verdict %q, want %q (p adj %v, TOST %v)", c.A, c.B, c.Verdict, want[i], c.PAdjusted, c.Equivalence.P)
 		}
 	}
-	// Holm across the six: the smallest raw p is multiplied by 6.
-	if cs[0].PAdjusted < 5*cs[0].Paired.P {
-		t.Errorf("Holm-adjusted p %v is not corrected for a family of 6 (raw %v)", cs[0].PAdjusted, cs[0].Paired.P)
+	// Holm across the six: A vs B and B vs A share the smallest raw p (0.00819, TestPairedDiff), so both
+	// get 6 p (the running maximum carries 6 p over 5 p).
+	if math.Abs(cs[0].PAdjusted-6*0.008188886845987637) > 1e-12 || cs[1].PAdjusted != cs[0].PAdjusted {
+		t.Errorf("Holm-adjusted p %v, %v; want 6 x 0.00819 = 0.04913 for both", cs[0].PAdjusted, cs[1].PAdjusted)
 	}
 	s := cs[0].Sentence()
 	for _, part := range []string{"A is 3.9 points above B", "paired difference 3.9 points over 5 seeds", "95% CI 1.7 to 6.1",
-		"Holm-adjusted p = 0.049"} {
+		"Holm-adjusted p = 0.0491"} {
 		if !strings.Contains(s, part) {
 			t.Errorf("sentence %q lacks %q", s, part)
 		}
 	}
-	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "TOST p < 0.001") {
+	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "90% CI -0.7 to 0.7 inside the margin") {
 		t.Errorf("equivalence sentence: %q", s)
 	}
 	if s := cs[3].Sentence(); !strings.Contains(s, "not distinguishable with 5 seeds") || strings.Contains(s, "unadjusted interval") {
@@ -58,6 +60,17 @@ func TestFamilyVerdicts(t *testing.T) {
 	}
 	if s := cs[4].Sentence(); !strings.Contains(s, "H (8.4%) and K (8.4%) are both within 2.0 points of chance (8.3%)") || !strings.Contains(s, "floor") {
 		t.Errorf("floor sentence: %q", s)
+	}
+}
+
+// Differences that are the same on every seed have no spread: no verdict, and the sentence says why.
+func TestNoSpread(t *testing.T) {
+	cs, err := Family(AccuracyRules(), [][2]string{{"A", "B"}}, [][2][]float64{{{0.6, 0.7, 0.65}, {0.5, 0.6, 0.55}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs[0].Verdict != NoSpread || !strings.Contains(cs[0].Sentence(), "differ by exactly 10.0 points on each of the 3 seeds") {
+		t.Errorf("%q: %s", cs[0].Verdict, cs[0].Sentence())
 	}
 }
 

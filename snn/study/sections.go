@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Conclusion is what one section of the controls notebook concludes: its judged comparisons (one
@@ -87,24 +89,44 @@ func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions [
 		for _, f := range fractions {
 			sel := Select{l, f}
 			label := fmt.Sprintf("%s %.1f", l, f)
-			cut := "the inhibitory cut [" + label + "]"
-			for _, c := range []struct {
-				name string
-				cut  snn.Cut
-			}{{"the position-matched excitatory cut", snn.CutMatched}, {"k random excitatory rows", snn.CutRandomExcitatory},
-				{"k random rows", snn.CutRandom}} {
-				qs = append(qs, Question{cut, c.name, sel, sel, Extra("ablate_" + string(snn.CutInhibitory)), Extra("ablate_" + string(c.cut))})
-			}
 			other, err := BySeed(runs, sel, Extra("matched_other_ear"))
 			if err != nil {
 				return Conclusion{}, err
 			}
-			for _, v := range other { // the same for every seed of a layout and fraction with a blocked mask
-				if l == "blocked" {
-					notes = append(notes, fmt.Sprintf("With the blocked mask at %.1f, %.0f of the matched rows are in the other ear (no excitatory fibre within %d delay steps in the same ear).",
-						f, v, snn.MatchDelayTolerance))
+			k, err := BySeed(runs, sel, Extra("matched_max_delay_diff"))
+			if err != nil {
+				return Conclusion{}, err
+			}
+			var v, maxDiff []float64
+			for seed, o := range other {
+				v, maxDiff = append(v, o), append(maxDiff, k[seed])
+			}
+			cut, err := BySeed(runs, sel, Extra("cut_rows"))
+			if err != nil {
+				return Conclusion{}, err
+			}
+			rows := 0
+			for _, c := range cut {
+				rows = int(c) // the same for every seed: the mask's size depends on the fraction only
+			}
+			lo, hi := floats.Min(v), floats.Max(v)
+			matched := "the position-matched excitatory cut"
+			if lo == hi {
+				notes = append(notes, fmt.Sprintf("At %s, %.0f of the %d matched rows are in the other ear on every seed (largest delay difference %.0f steps).",
+					label, lo, rows, floats.Max(maxDiff)))
+				if lo > 0 {
+					matched = fmt.Sprintf("the matched excitatory cut (%.0f of %d rows in the other ear)", lo, rows)
 				}
-				break
+			} else {
+				notes = append(notes, fmt.Sprintf("At %s, %.1f of the %d matched rows are in the other ear on average over seeds (%.0f to %.0f; largest delay difference %.0f steps).",
+					label, stat.Mean(v, nil), rows, lo, hi, floats.Max(maxDiff)))
+			}
+			inh := "the inhibitory cut [" + label + "]"
+			for _, c := range []struct {
+				name string
+				cut  snn.Cut
+			}{{matched, snn.CutMatched}, {"k random excitatory rows", snn.CutRandomExcitatory}, {"k random rows", snn.CutRandom}} {
+				qs = append(qs, Question{inh, c.name, sel, sel, Extra("ablate_" + string(snn.CutInhibitory)), Extra("ablate_" + string(c.cut))})
 			}
 		}
 	}

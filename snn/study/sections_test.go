@@ -80,9 +80,9 @@ func TestAblationConclusion(t *testing.T) {
 		n := noise[i]
 		runs = append(runs,
 			run("blocked", 0.5, s, 0.77, map[string]float64{"ablate_inhibitory": 0.083 + n/10, "ablate_matched": 0.08 - n/10,
-				"ablate_random-excitatory": 0.085, "ablate_random": 0.09 + n/5, "matched_other_ear": 100}),
+				"ablate_random-excitatory": 0.085, "ablate_random": 0.09 + n/5, "matched_other_ear": 100, "matched_max_delay_diff": 0, "cut_rows": 100}),
 			run("blocked", 0.2, s, 0.75, map[string]float64{"ablate_inhibitory": 0.30 + n, "ablate_matched": 0.50 + n/2,
-				"ablate_random-excitatory": 0.45 - n, "ablate_random": 0.30 - n/3, "matched_other_ear": 35}),
+				"ablate_random-excitatory": 0.45 - n, "ablate_random": 0.30 - n/3, "matched_other_ear": 37, "matched_max_delay_diff": 4, "cut_rows": 40}),
 		)
 	}
 	c, err := AblationConclusion(runs, AccuracyRules(), []string{"blocked"}, []float64{0.5, 0.2})
@@ -98,8 +98,8 @@ func TestAblationConclusion(t *testing.T) {
 			t.Errorf("%s vs %s: %q, want %q", q.A, q.B, q.Verdict, want[i])
 		}
 	}
-	if text := c.Text(); !strings.Contains(text, "at 0.5, 100 of the matched rows are in the other ear") ||
-		!strings.Contains(text, "at 0.2, 35 of the matched rows") {
+	if text := c.Text(); !strings.Contains(text, "At blocked 0.5, 100 of the 100 matched rows are in the other ear on every seed") ||
+		!strings.Contains(text, "At blocked 0.2, 37 of the 40 matched rows") || !strings.Contains(text, "the matched excitatory cut (37 of 40 rows in the other ear)") {
 		t.Errorf("conclusion does not report the other-ear matches: %s", text)
 	}
 }
@@ -109,7 +109,7 @@ func TestSignAndHiddenConclusions(t *testing.T) {
 	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
 	for i, s := range []uint64{1, 2, 3, 4, 5} {
 		n := noise[i]
-		runs = append(runs, run("abs", 0.5, s, 0.75+n, nil), run("relu", 0.5, s, 0.68+n, nil),
+		runs = append(runs, run("abs", 0.5, s, 0.75+n, nil), run("relu", 0.5, s, 0.68+n/2, nil),
 			run("softplus", 0.5, s, 0.75+n/2, nil), run("clip", 0.5, s, 0.75+3*n, nil),
 			run("random", 0.2, s, 0.7, map[string]float64{"hidden_inh_mean": 0.6 + n, "hidden_exc_mean": 0.69 + n/2}))
 	}

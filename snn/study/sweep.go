@@ -84,8 +84,10 @@ type RunResult struct {
 	// Numerics names the numerical formulation that computed the run (snn.NumericsVersion); a cached run of
 	// other numerics is recomputed. Runs cached before it existed have none.
 	Numerics string `json:"numerics,omitempty"`
-	// Extra holds the metrics of Sweep.Extra (for example ablation accuracies), cached with the run.
-	Extra map[string]float64 `json:"extra,omitempty"`
+	// Extra holds the metrics of Sweep.Extra (for example ablation accuracies), cached with the run, and
+	// ExtraVersion the definition they were computed under (Sweep.ExtraVersion).
+	Extra        map[string]float64 `json:"extra,omitempty"`
+	ExtraVersion string             `json:"extra_version,omitempty"`
 }
 
 // Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
@@ -107,6 +109,9 @@ type Sweep struct {
 	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
 	Extra        func(x *snn.Experiment) (map[string]float64, error)
 	ExtraMetrics []string
+	// ExtraVersion names the definition of the Extra metrics (e.g. AblationMetricsVersion): a cached run
+	// whose metrics were computed under another definition is recomputed.
+	ExtraVersion string
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
 	// Warnings collects what Run found and mended in the cache (a damaged entry, a run of other numerics
@@ -291,6 +296,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	r = RunResult{RunKey: j.Key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
 		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
 	if s.Extra != nil {
+		r.ExtraVersion = s.ExtraVersion
 		if r.Extra, err = s.Extra(x); err != nil {
 			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: extra metrics: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 		}
@@ -326,6 +332,9 @@ func (s *Sweep) usable(data []byte, key RunKey, hash, numerics string) (RunResul
 		if _, ok := r.Extra[m]; !ok {
 			return r, fmt.Sprintf("lacks the metric %q", m)
 		}
+	}
+	if s.Extra != nil && r.ExtraVersion != s.ExtraVersion {
+		return r, fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, s.ExtraVersion)
 	}
 	return r, ""
 }

@@ -83,7 +83,7 @@ func (g *grid) sweep() (*study.Sweep, error) {
 	}
 	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers}
 	if g.ablation {
-		s.Extra, s.ExtraMetrics = study.AblationMetrics, study.AblationMetricNames()
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.AblationMetrics, study.AblationMetricNames(), study.AblationMetricsVersion
 	}
 	if _, err := s.Plan(); err != nil {
 		return nil, err
