@@ -59,8 +59,8 @@ type Comparison struct {
 	// EquivalenceCI is the (1 - 2 Alpha) interval of the mean difference, the one TOST's decision matches.
 	EquivalenceCI Interval
 	FamilySize    int // number of comparisons in the family
-	Verdict     Verdict
-	Rules       Rules
+	Verdict       Verdict
+	Rules         Rules
 }
 
 // Family judges the comparisons of one family (one section's questions) together: each pair
