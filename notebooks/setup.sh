@@ -14,8 +14,12 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 command -v go >/dev/null 2>&1 || die "Go is not on PATH. Install Go 1.26 or newer (e.g. to /usr/local/go) and add it to PATH."
 # The project needs Go 1.27 (GoMLX v0.28.14); go.mod names the toolchain, which the go command fetches
 # from the module proxy when GOTOOLCHAIN names it and the installed Go is older.
-toolchain="$(sed -n 's/^toolchain //p' "$here/../go.mod")"
-[ -n "$toolchain" ] || die "go.mod names no toolchain"
+# A GOTOOLCHAIN naming a version (the Dockerfile sets one, before go.mod is copied in) is kept.
+case "${GOTOOLCHAIN:-}" in
+  go1.*) toolchain="$GOTOOLCHAIN" ;;
+  *) toolchain="$(sed -n 's/^toolchain //p' "$here/../go.mod" 2>/dev/null)" ;;
+esac
+[ -n "$toolchain" ] || die "go.mod names no toolchain (and GOTOOLCHAIN names no version)"
 export GOTOOLCHAIN="$toolchain"
 goversion="$(go env GOVERSION)" || die "go could not start toolchain $toolchain (is the Go module proxy reachable?)"
 case "$goversion" in
