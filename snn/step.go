@@ -35,6 +35,9 @@ type stepper struct {
 	p, gW1 []float32
 	r      []float32 // weighted spike sums [batch, hidden]
 	signs1 []float32
+	// used1 and used2 are the effective weights the last step computed with: W1eff as given to the input
+	// projection, W2eff as the grad graph computed it (for tests of Dale's law on what the network applied).
+	used1, used2 Matrix
 }
 
 func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
@@ -45,13 +48,14 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 		return nil, err
 	}
 	signs1, signs2 := m.Mask1.Signs, m.Mask2.Signs
-	grad, err := model.NewExec(backend, store, func(scope *model.Scope, r, y *Node) (*Node, *Node, *Node) {
+	grad, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
+		r, y := inputs[0], inputs[1]
 		g := r.Graph()
 		w2raw := v2.NodeValue(g)
 		w2 := effectiveWeights(w2raw, signs2, cfg.DaleOnHidden(), cfg.SignParam)
 		loss := lossFromReadout(cfg, Dot(r, w2).Product(), y)
 		grads := Gradient(loss, r, w2raw)
-		return loss, grads[0], grads[1]
+		return []*Node{loss, grads[0], grads[1], w2} // w2: the effective weights the step used
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
@@ -125,7 +129,8 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	I, H := cfg.NumInputs(), cfg.NumHidden
 	s.cols.fill(d, idx, cfg.NumClasses)
 	w1 := variableMatrix(s.v1, I, H)
-	s.cols.project(EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam), s.p)
+	s.used1 = EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
+	s.cols.project(s.used1, s.p)
 	B := s.cols.batch
 	s.lif.forward(s.p, B, s.r, true)
 	rT := tensors.FromFlatDataAndDimensions(s.r, B, H)
@@ -137,6 +142,7 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 		return 0, err
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
+	s.used2 = Matrix{Rows: H, Cols: cfg.NumClasses, Data: tensors.MustCopyFlatData[float32](out[3])}
 	s.lif.backward(s.p, B, tensors.MustCopyFlatData[float32](out[1]))
 	s.cols.projectGrad(s.p, I, H, s.gW1)
 	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, I, H)

@@ -180,3 +180,60 @@ func TestAdamUpdatesCarryOver(t *testing.T) {
 		}
 	}
 }
+
+// Dale's law as a property of what the network applied: through training steps with a large learning
+// rate (raw weights cross 0 often), the effective weights each step used (W1eff given to the input
+// projection, W2eff as the grad graph computed it) have their row's sign or are 0, for every sign
+// parametrisation, both layouts and Dale on both layers; and some raw weights did cross 0.
+func TestDaleSignsOfAppliedWeights(t *testing.T) {
+	for _, p := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip} {
+		for _, layout := range []MaskLayout{MaskBlocked, MaskRandom} {
+			cfg := DefaultConfig()
+			cfg.BatchSize, cfg.SignParam, cfg.Layout, cfg.InhibitoryFraction, cfg.LearningRate = 16, p, layout, 0.3, 0.2
+			m, err := NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := GenerateStimulus(cfg, 64, 3, 1)
+			st, err := newStepper(gobackend.GetBackend(), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			crossed := 0
+			for k := 0; k < 8; k++ {
+				idx := make([]int, 16)
+				for i := range idx {
+					idx[i] = (16*k + i) % 64
+				}
+				if _, err := st.step(d, idx); err != nil {
+					t.Fatal(err)
+				}
+				for _, l := range []struct {
+					name string
+					w    Matrix
+					mask Mask
+				}{{"W1", st.used1, m.Mask1}, {"W2", st.used2, m.Mask2}} {
+					if len(l.w.Data) != l.w.Rows*l.w.Cols || l.w.Rows != len(l.mask.Signs) {
+						t.Fatalf("%s %s: step %d recorded no %s", p, layout, k, l.name)
+					}
+					for r := 0; r < l.w.Rows; r++ {
+						for c := 0; c < l.w.Cols; c++ {
+							if v := l.w.At(r, c); v*l.mask.Signs[r] < 0 {
+								t.Fatalf("%s %s step %d: applied %s[%d,%d] = %v against sign %v", p, layout, k, l.name, r, c, v, l.mask.Signs[r])
+							}
+						}
+					}
+				}
+			}
+			w1 := variableMatrix(st.v1, m.W1.Rows, m.W1.Cols)
+			for i, v := range w1.Data {
+				if (v > 0) != (m.W1.Data[i] > 0) {
+					crossed++
+				}
+			}
+			if crossed == 0 && p != SignClip && p != SignSoftplus {
+				t.Errorf("%s %s: no raw weight crossed 0: the test would not exercise the sign map", p, layout)
+			}
+		}
+	}
+}
