@@ -53,7 +53,7 @@ func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 		{name("both", 0.5), "the unconstrained network", at("both", 0.5), free, TestAccuracy, TestAccuracy},
 		{name("both", 0.2), "the unconstrained network", at("both", 0.2), free, TestAccuracy, TestAccuracy},
 		{name("both", 0), "the unconstrained network", at("both", 0), free, TestAccuracy, TestAccuracy},
-		{"all-excitatory inputs (input only, 0)", "an all-excitatory hidden layer (hidden only, 0)", at("input", 0), at("hidden", 0), TestAccuracy, TestAccuracy},
+		{"an all-excitatory input layer (input only, 0)", "an all-excitatory hidden layer (hidden only, 0)", at("input", 0), at("hidden", 0), TestAccuracy, TestAccuracy},
 		{"an all-inhibitory hidden layer (hidden only, 1)", "the unconstrained network", at("hidden", 1), free, TestAccuracy, TestAccuracy},
 	}
 	cs, err := Ask(runs, r, qs)

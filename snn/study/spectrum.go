@@ -125,9 +125,21 @@ func NSEConclusion(runs []RunResult, base snn.Config, cond Condition) (Conclusio
 		return Conclusion{}, err
 	}
 	sort.Float64s(fracs)
-	lo, hi := fracs[0], fracs[len(fracs)-1]
-	return Conclusion{Notes: []string{fmt.Sprintf("Over the %d runs of %s (fractions %.1f to %.1f), the NSE of the initial effective input weights "+
-		"runs from %.3f (fraction %.1f, mean over seeds) to %.3f (fraction %.1f); its Spearman correlation with test accuracy is "+
-		"rho = %.2f (%s, %d runs). This is a description across fractions, which move both.",
-		len(nse), cond.Name, lo, hi, stat.Mean(byFrac[lo], nil), lo, stat.Mean(byFrac[hi], nil), hi, rho, pString(p), len(nse))}}, nil
+	minF, maxF := fracs[0], fracs[0] // the fractions of the lowest and highest mean NSE over seeds
+	for _, f := range fracs {
+		if stat.Mean(byFrac[f], nil) < stat.Mean(byFrac[minF], nil) {
+			minF = f
+		}
+		if stat.Mean(byFrac[f], nil) > stat.Mean(byFrac[maxF], nil) {
+			maxF = f
+		}
+	}
+	spread := fmt.Sprintf("is lowest at fraction %.1f (%.3f) and highest at %.1f (%.3f)", minF, stat.Mean(byFrac[minF], nil), maxF, stat.Mean(byFrac[maxF], nil))
+	if stat.Mean(byFrac[maxF], nil)-stat.Mean(byFrac[minF], nil) < 1e-6 {
+		spread = fmt.Sprintf("is the same at every fraction (%.3f): the effective weights are sign(row) |W| for the same draw W, "+
+			"and flipping the sign of rows leaves the singular values unchanged, so only the seed moves the NSE", stat.Mean(byFrac[minF], nil))
+	}
+	return Conclusion{Notes: []string{fmt.Sprintf("Over the %d runs of %s (fractions %.1f to %.1f), the mean NSE over seeds of the initial effective input "+
+		"weights %s; the Spearman correlation of a run's initial NSE with its test accuracy is rho = %.2f (%s, %d runs).",
+		len(nse), cond.Name, fracs[0], fracs[len(fracs)-1], spread, rho, pString(p), len(nse))}}, nil
 }
