@@ -4,7 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -60,4 +62,33 @@ func TestLIFKernelBackwardMatchesAutodiff(t *testing.T) {
 	if bad > 0 {
 		t.Errorf("%d of %d gradient entries differ", bad, len(p))
 	}
+}
+
+// spikeSumFromCurrents builds, in one graph, what lifKernel computes in Go: the weighted time sum of the
+// hidden spikes r = sum_j c_j s_j [batch, hidden] (see ReadoutWeights) from the hidden layer's input
+// currents p [batch*(T-1), hidden], row b*(T-1) + t holding x_t W1eff of sample b. The recurrence runs
+// on [batch, hidden], with the projection sliced in two levels (chunks, then steps) so that each slice's
+// zero-padded gradient stays small. It is the autodiff reference for the kernel's backward pass.
+func spikeSumFromCurrents(cfg Config, p *Node, batch int) *Node {
+	T := cfg.NumSteps()
+	H := cfg.NumHidden
+	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
+	c := ReadoutWeights(T, alpha)
+	g := p.Graph()
+	p = Reshape(p, batch, T-1, H)
+	v := Zeros(g, shapes.Make(dtypes.Float32, batch, H))
+	s := v
+	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
+	for start := 0; start < T-1; start += chunkSteps {
+		end := min(start+chunkSteps, T-1)
+		chunk := Slice(p, AxisRange(), AxisRange(start, end))
+		for k := start; k < end; k++ {
+			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start)), batch, H)
+			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
+			if c[k+1] != 0 {
+				weighted = Add(weighted, MulScalar(s, c[k+1]))
+			}
+		}
+	}
+	return weighted
 }

@@ -3,8 +3,6 @@ package snn
 import (
 	"math"
 
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 )
 
@@ -58,35 +56,6 @@ func effectiveWeights(w *Node, signs []float32, dalesLaw bool, param SignParam) 
 // chunkSteps is the number of time steps sliced at once from the input projection before slicing single
 // steps: slicing in two levels keeps each slice's (zero-padded) gradient small.
 const chunkSteps = 10
-
-// spikeSumFromCurrents builds, in one graph, what lifKernel computes in Go: the weighted time sum of the
-// hidden spikes r = sum_j c_j s_j [batch, hidden] (see ReadoutWeights) from the hidden layer's input
-// currents p [batch*(T-1), hidden], row b*(T-1) + t holding x_t W1eff of sample b. The recurrence runs
-// on [batch, hidden], with the projection sliced in two levels (chunks, then steps) so that each slice's
-// zero-padded gradient stays small. It is the autodiff reference for the kernel's backward pass.
-func spikeSumFromCurrents(cfg Config, p *Node, batch int) *Node {
-	T := cfg.NumSteps()
-	H := cfg.NumHidden
-	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
-	c := ReadoutWeights(T, alpha)
-	g := p.Graph()
-	p = Reshape(p, batch, T-1, H)
-	v := Zeros(g, shapes.Make(dtypes.Float32, batch, H))
-	s := v
-	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
-	for start := 0; start < T-1; start += chunkSteps {
-		end := min(start+chunkSteps, T-1)
-		chunk := Slice(p, AxisRange(), AxisRange(start, end))
-		for k := start; k < end; k++ {
-			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start)), batch, H)
-			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
-			if c[k+1] != 0 {
-				weighted = Add(weighted, MulScalar(s, c[k+1]))
-			}
-		}
-	}
-	return weighted
-}
 
 // lossFromReadout is the mean NLL of log_softmax(ReadoutScale * m) for m [batch, classes] and int32
 // labels [batch] (PyTorch's NLLLoss(LogSoftmax(m))).
