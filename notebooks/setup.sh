@@ -22,6 +22,14 @@ esac
 [ -n "$toolchain" ] || die "go.mod names no toolchain (and GOTOOLCHAIN names no version)"
 export GOTOOLCHAIN="$toolchain"
 goversion="$(go env GOVERSION)" || die "go could not start toolchain $toolchain (is the Go module proxy reachable?)"
+# Plain go commands in this project (go test ./..., an editor's gopls) need the toolchain too: where the
+# user's go env pins GOTOOLCHAIN=local and the installed Go is older, record this one (with +auto, so a
+# module that needs a newer Go still gets it) in the user's go env.
+localgo="$(env -u GOTOOLCHAIN go env GOVERSION 2>/dev/null)" || true
+if [ "$(env -u GOTOOLCHAIN go env GOTOOLCHAIN 2>/dev/null)" = local ] && ! echo "$localgo" | grep -Eq '^go1\.(2[7-9]|[3-9][0-9])'; then
+  env -u GOTOOLCHAIN go env -w GOTOOLCHAIN="$toolchain+auto"
+  say "go env -w GOTOOLCHAIN=$toolchain+auto: the installed $localgo is older than this project needs"
+fi
 case "$goversion" in
   go1.2[7-9]*|go1.[3-9]*) ;;
   *) die "Go $goversion is too old: this project needs Go 1.27 or newer." ;;
