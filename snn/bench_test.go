@@ -106,16 +106,7 @@ func BenchmarkStimulus(b *testing.B) {
 
 // BenchmarkProjection times the sparse input projection and its gradient for one batch of 64.
 func BenchmarkProjection(b *testing.B) {
-	cfg := DefaultConfig()
-	m, _ := NewModel(cfg)
-	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
-	cols := newSpikeColumns(cfg, cfg.BatchSize)
-	idx := make([]int, cfg.BatchSize)
-	for i := range idx {
-		idx[i] = i
-	}
-	cols.fill(d, idx, cfg.NumClasses)
-	p := make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
+	cfg, m, cols, p := benchBatch()
 	g := make([]float32, cfg.NumInputs()*cfg.NumHidden)
 	w := m.EffectiveW1()
 	for b.Loop() {
@@ -126,16 +117,7 @@ func BenchmarkProjection(b *testing.B) {
 
 // BenchmarkLIFKernel times the Go LIF recurrence forward and backward for one batch of 64.
 func BenchmarkLIFKernel(b *testing.B) {
-	cfg := DefaultConfig()
-	m, _ := NewModel(cfg)
-	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
-	cols := newSpikeColumns(cfg, cfg.BatchSize)
-	idx := make([]int, cfg.BatchSize)
-	for i := range idx {
-		idx[i] = i
-	}
-	cols.fill(d, idx, cfg.NumClasses)
-	p := make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
+	cfg, m, cols, p := benchBatch()
 	cols.project(m.EffectiveW1(), p)
 	k := newLIFKernel(cfg)
 	r := make([]float32, cfg.BatchSize*cfg.NumHidden)
@@ -145,4 +127,19 @@ func BenchmarkLIFKernel(b *testing.B) {
 		k.forward(work, cfg.BatchSize, r, true)
 		k.backward(work, cfg.BatchSize, r)
 	}
+}
+
+// benchBatch is one batch of the notebook's sizes listed for the projection, with an untrained model and a
+// buffer for the currents.
+func benchBatch() (Config, *Model, *spikeColumns, []float32) {
+	cfg := DefaultConfig()
+	m, _ := NewModel(cfg)
+	d, _ := GenerateStimulus(cfg, cfg.BatchSize, 1, 1)
+	cols := newSpikeColumns(cfg, cfg.BatchSize)
+	idx := make([]int, cfg.BatchSize)
+	for i := range idx {
+		idx[i] = i
+	}
+	cols.fill(d, idx, cfg.NumClasses)
+	return cfg, m, cols, make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
 }

@@ -232,11 +232,7 @@ func TestSlurmJobArray(t *testing.T) {
 	if len(got) != 6 || len(other) != 0 {
 		t.Fatalf("after the array: %d runs cached (want 6), other files %v", len(got), other)
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("run %+v: %v on Slurm, %v locally", k, got[k], v)
-		}
-	}
+	sameRuns(t, got, want, "locally")
 	t.Logf("array of 3 tasks (6 runs, 2 at a time) done in %s", time.Since(start).Round(time.Second))
 
 	// Cancel a task mid-run: a longer grid (6 more seeds, 2 runs per task), scancel a running task.
@@ -285,18 +281,20 @@ func TestSlurmJobArray(t *testing.T) {
 	if len(final) != 18 || len(other) != 0 {
 		t.Fatalf("after resubmitting: %d runs (want 18), other files %v", len(final), other)
 	}
-	for k, v := range afterCancel {
-		if final[k] != v {
-			t.Errorf("run %+v changed from %v to %v on resubmission", k, v, final[k])
-		}
-	}
-	for k, v := range want {
-		if final[k] != v {
-			t.Errorf("run %+v: %v after resubmission, %v locally", k, final[k], v)
-		}
-	}
+	sameRuns(t, final, afterCancel, "before the resubmission")
+	sameRuns(t, final, want, "locally")
 	if st := status(); st != "18 runs: 18 done, 0 missing, 0 stale, 0 failed" {
 		t.Errorf("after resubmitting: %q", st)
 	}
 	t.Logf("Slurm test done in %s", time.Since(start).Round(time.Second))
+}
+
+// sameRuns checks that got holds every run of want with the same test accuracy.
+func sameRuns(t *testing.T, got, want map[study.RunKey]float64, where string) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("run %+v: %v on Slurm, %v %s", k, got[k], v, where)
+		}
+	}
 }
