@@ -18,7 +18,8 @@ import (
 //	total    uint64   length of the whole file in bytes
 //	hdrLen   uint32   length of the JSON header
 //	header   hdrLen bytes of JSON: config, masks, history, ablation notes
-//	arrays   float32: W1, W2, InitW1, InitW2, EffectiveW1, EffectiveW2 (sizes from the config)
+//	arrays   float32: W1, W2, InitW1, InitW2, EffectiveW1, EffectiveW2 (sizes from the config), then for
+//	         ArchPopulations IE1, EI1, IE2, EI2 and their initial values (see Populations)
 //	crc      uint32   CRC-32 (IEEE) of every byte before it
 //
 // A single self-checking file rather than GoMLX's checkpoint package: that package writes a directory of
@@ -73,10 +74,13 @@ func encodeCheckpoint(m *Model) ([]byte, error) {
 		total += 4 * len(w.Data)
 	}
 	total += 4 * (len(m.W1.Data) + len(m.W2.Data))
+	for _, w := range m.popArrays() {
+		total += 4 * len(w.Data)
+	}
 	binary.Write(&b, binary.LittleEndian, uint64(total))
 	binary.Write(&b, binary.LittleEndian, uint32(len(hdr)))
 	b.Write(hdr)
-	for _, w := range []Matrix{m.W1, m.W2, m.InitW1, m.InitW2, m.EffectiveW1(), m.EffectiveW2()} {
+	for _, w := range append([]Matrix{m.W1, m.W2, m.InitW1, m.InitW2, m.EffectiveW1(), m.EffectiveW2()}, m.popArrays()...) {
 		binary.Write(&b, binary.LittleEndian, w.Data)
 	}
 	binary.Write(&b, binary.LittleEndian, crc32.ChecksumIEEE(b.Bytes()))
@@ -164,7 +168,16 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}
 	I, H, C := h.Config.NumInputs(), h.Config.NumHidden, h.Config.NumClasses
-	sizes := []int{I * H, H * C, I * H, H * C, I * H, H * C}
+	dims := [][2]int{{I, H}, {H, C}, {I, H}, {H, C}, {I, H}, {H, C}}
+	if h.Config.Architecture == ArchPopulations {
+		pd := popDims(h.Config)
+		dims = append(dims, pd[:]...)
+		dims = append(dims, pd[:]...)
+	}
+	sizes := make([]int, len(dims))
+	for k, d := range dims {
+		sizes[k] = d[0] * d[1]
+	}
 	want := fixed + hdrLen + 4
 	for _, s := range sizes {
 		want += 4 * s
@@ -174,7 +187,6 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 	}
 	off := fixed + hdrLen
 	mats := make([]Matrix, len(sizes))
-	dims := [][2]int{{I, H}, {H, C}, {I, H}, {H, C}, {I, H}, {H, C}}
 	for k, s := range sizes {
 		mats[k] = NewMatrix(dims[k][0], dims[k][1])
 		for i := 0; i < s; i++ {
@@ -186,6 +198,10 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		Mask1:   Mask{Signs: signsFloat(h.Signs1), Layout: MaskLayout(h.Layout1)},
 		Mask2:   Mask{Signs: signsFloat(h.Signs2), Layout: MaskLayout(h.Layout2)},
 		History: h.History, Ablated: h.Ablated}
+	if len(mats) > 6 {
+		m.Pop = &Populations{IE1: mats[6], EI1: mats[7], IE2: mats[8], EI2: mats[9],
+			InitIE1: mats[10], InitEI1: mats[11], InitIE2: mats[12], InitEI2: mats[13]}
+	}
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}
@@ -193,12 +209,22 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		got := mats[4+k]
 		for i := range want.Data {
 			if math.Float32bits(got.Data[i]) != math.Float32bits(want.Data[i]) {
-				return nil, fmt.Errorf("%w: stored effective W%d[%d] = %v but |W|*sign gives %v",
+				return nil, fmt.Errorf("%w: stored effective W%d[%d] = %v but the raw weights give %v",
 					ErrCheckpointIncompatible, k+1, i, got.Data[i], want.Data[i])
 			}
 		}
 	}
 	return m, nil
+}
+
+// popArrays are the population matrices a checkpoint stores after the effective weights (none for
+// ArchColumnEI).
+func (m *Model) popArrays() []Matrix {
+	if m.Pop == nil {
+		return nil
+	}
+	p := m.Pop
+	return []Matrix{p.IE1, p.EI1, p.IE2, p.EI2, p.InitIE1, p.InitEI1, p.InitIE2, p.InitEI2}
 }
 
 func crcOK(data []byte) bool {

@@ -173,3 +173,35 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// An E/I-population model keeps its inhibitory pathways through a checkpoint, bit for bit, and a file
+// cut short of them is rejected.
+func TestCheckpointRoundTripPopulations(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.NumHidden, cfg.SignParam = ArchPopulations, 27, SignClip
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Pop.IE1.Data[5] = 0.125 // differs from its initial value
+	path := filepath.Join(t.TempDir(), "pop.ckpt")
+	if err := SaveCheckpoint(path, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Pop == nil {
+		t.Fatal("the loaded model has no population weights")
+	}
+	if !reflect.DeepEqual(m.Pop, got.Pop) || !reflect.DeepEqual(m.W1, got.W1) || !reflect.DeepEqual(m.Config, got.Config) {
+		t.Error("population weights or config differ after the round trip")
+	}
+	data, _ := os.ReadFile(path)
+	short := filepath.Join(t.TempDir(), "short.ckpt")
+	os.WriteFile(short, data[:len(data)-100], 0o644)
+	if _, err := LoadCheckpoint(short); err == nil {
+		t.Error("a truncated population checkpoint loaded")
+	}
+}

@@ -65,6 +65,58 @@ const (
 	// SignClip is w * sign with w projected onto w >= 0 after every optimiser step (projected gradient
 	// descent); initial weights are |w|, as SignAbs starts.
 	SignClip SignParam = "clip"
+	// SignExpGrad keeps the raw weights as magnitudes w >= 0 (effective w * sign, as clip) but applies the
+	// optimiser's step multiplicatively: w <- w * exp(-(w_old - w_additive)/scale), the exponentiated
+	// gradient of Cornford, Pogodin et al. 2024 (bioRxiv 10.1101/2024.10.25.620272), which with plain SGD
+	// is w <- w * exp(-eta * sign(w_eff) * dL/dw_eff). A weight can neither flip its sign nor reach 0.
+	// scale is the mean initial magnitude of the matrix, so that a weight of typical size takes the same
+	// first step as under clip (eta = LearningRate / scale).
+	SignExpGrad SignParam = "expgrad"
+	// SignWiggle is clip (projected gradient) plus the seed's "wiggle": after every step each weight the
+	// projection holds at exactly 0 restarts at WiggleScale * u, u uniform in (0, 1] (seeded), so culled
+	// synapses can come back.
+	SignWiggle SignParam = "wiggle"
+)
+
+// Architecture is how the network realises Dale's law.
+type Architecture string
+
+const (
+	// ArchColumnEI is the seed's network: one population of hidden units; each presynaptic unit (input
+	// fibre, hidden unit) gets a fixed sign, its effective weights f(w) * sign (Cornford et al. 2021 call
+	// this a ColumnEI network).
+	ArchColumnEI Architecture = "column-ei"
+	// ArchPopulations is the E/I-population network of Cornford et al. 2021 (DANN): every input fibre is
+	// excitatory; the hidden layer has NumHidden excitatory LIF units and NumInhibitory linear inhibitory
+	// units driven by the same inputs, which inhibit the excitatory units feed-forward and subtractively,
+	// W1eff = W_EE - W_IE W_EI; the readout reads the excitatory units only, through a layer of the same
+	// form with NumReadoutInhibitory linear inhibitory units. See Populations.
+	ArchPopulations Architecture = "populations"
+)
+
+// PopInit is how the E/I-population network's weights start.
+type PopInit string
+
+const (
+	// PopInitDANN is the paper's initialisation (linclab/ltlwdp, ariamis/ei_models.py,
+	// EiDense_MultipleInt_LayerNorm_WeightInitPolicy): W_EE and W_IE exponential with scale (= standard
+	// deviation) sigma = sqrt(1/(2d)) on the first layer and sqrt(2 pi/(d (2 pi - 1))) on later ones (d
+	// the fan-in), W_EI = 1/n_i; with a single inhibitory unit W_IE is the mean of W_EE over the
+	// excitatory units. Inhibition then cancels excitation on average: E[W1eff] = 0.
+	PopInitDANN PopInit = "dann"
+	// PopInitUniform starts every matrix from |u|, u uniform in +-1/sqrt(fan_in) as the seed's |w|
+	// (not balanced: a comparison point, not the paper's).
+	PopInitUniform PopInit = "uniform"
+)
+
+// Optimizer is the optimiser of the training step.
+type Optimizer string
+
+const (
+	// OptimizerAdam is Adam (the notebook's), with Config.AdamEpsilon.
+	OptimizerAdam Optimizer = "adam"
+	// OptimizerSGD is plain stochastic gradient descent w <- w - LearningRate * g (the DANN paper's).
+	OptimizerSGD Optimizer = "sgd"
 )
 
 // SignInit is how the raw weights of a sign-constrained layer start, for sign parametrisations other
@@ -123,9 +175,25 @@ type Config struct {
 	DaleLayers         DaleLayers // which layers the law constrains (notebook: both)
 	SignParam          SignParam  // how raw parameters become signed weights (notebook: abs)
 	SignInit           SignInit   // raw initial weights of the other parametrisations (default: matched to abs)
+	WiggleScale        float64    // restart size of culled weights under SignWiggle (0.01)
+
+	// Architecture (ArchColumnEI, the seed's, or ArchPopulations). The fields below it apply to
+	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
+	// DaleLayers do not apply to it; SignParam and SignInit apply to each of its matrices).
+	Architecture         Architecture
+	NumInhibitory        int     // linear inhibitory units of the hidden layer, n_i (3)
+	NumReadoutInhibitory int     // linear inhibitory units of the readout (1, as the paper's output layer)
+	PopInit              PopInit // initialisation of the populations' weights (DANN's)
+	PopInitGain          float64 // multiplies the initial scale sigma (1: the paper's)
+	// DANNCorrection divides the gradient of W_IE by sqrt(n_e) and that of W_EI by the fan-in d, DANN's
+	// corrected update (cSGD_Mixin in ariamis/ei_models.py), n_e the layer's excitatory units. Under Adam
+	// a constant rescaling of a gradient cancels in m/sqrt(v) except through epsilon: use OptimizerSGD to
+	// see its effect.
+	DANNCorrection bool
 
 	// Training.
-	LearningRate      float64       // Adam learning rate (notebook LR = 0.01)
+	Optimizer         Optimizer     // the optimiser (notebook: Adam)
+	LearningRate      float64       // learning rate (notebook LR = 0.01)
 	AdamEpsilon       float64       // Adam epsilon (PyTorch's default 1e-8; GoMLX's own default is 1e-7)
 	BatchSize         int           // samples per batch (64)
 	TrainBatches      int           // training set size in batches (64, i.e. 4096 samples)
@@ -163,7 +231,15 @@ func DefaultConfig() Config {
 		DaleLayers:         DaleBoth,
 		SignParam:          SignAbs,
 		SignInit:           SignInitMatched,
+		WiggleScale:        0.01,
 
+		Architecture:         ArchColumnEI,
+		NumInhibitory:        3,
+		NumReadoutInhibitory: 1,
+		PopInit:              PopInitDANN,
+		PopInitGain:          1,
+
+		Optimizer:         OptimizerAdam,
 		LearningRate:      0.01,
 		AdamEpsilon:       1e-8,
 		BatchSize:         64,
@@ -180,10 +256,29 @@ func DefaultConfig() Config {
 }
 
 // DaleOnInput reports whether Dale's law constrains the input-to-hidden weights.
-func (c Config) DaleOnInput() bool { return c.DalesLaw && c.DaleLayers != DaleHidden }
+// Under ArchPopulations every matrix is constrained.
+func (c Config) DaleOnInput() bool {
+	return c.Architecture == ArchPopulations || c.DalesLaw && c.DaleLayers != DaleHidden
+}
 
 // DaleOnHidden reports whether Dale's law constrains the hidden-to-readout weights.
-func (c Config) DaleOnHidden() bool { return c.DalesLaw && c.DaleLayers != DaleInput }
+// Under ArchPopulations every matrix is constrained.
+func (c Config) DaleOnHidden() bool {
+	return c.Architecture == ArchPopulations || c.DalesLaw && c.DaleLayers != DaleInput
+}
+
+// NumParams is the number of trainable parameters: I*H + H*C for ArchColumnEI (6360 for the notebook's
+// 200 inputs, 30 hidden units and 12 classes); for ArchPopulations also the inhibitory pathways,
+// I*n_i + n_i*H of the hidden layer and H*n_o + n_o*C of the readout (n_i = NumInhibitory,
+// n_o = NumReadoutInhibitory).
+func (c Config) NumParams() int {
+	I, H, C := c.NumInputs(), c.NumHidden, c.NumClasses
+	n := I*H + H*C
+	if c.Architecture == ArchPopulations {
+		n += I*c.NumInhibitory + c.NumInhibitory*H + H*c.NumReadoutInhibitory + c.NumReadoutInhibitory*C
+	}
+	return n
+}
 
 // NumSteps is the number of simulation steps, round(Duration/DT) (100 for the defaults).
 func (c Config) NumSteps() int { return int(math.Round(c.Duration / c.DT)) }
@@ -245,9 +340,37 @@ func (c Config) Validate() error {
 		bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q, %q or %q", DaleBoth, DaleInput, DaleHidden))
 	}
 	switch c.SignParam {
-	case SignAbs, SignReLU, SignSoftplus, SignClip:
+	case SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle:
 	default:
-		bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q, %q, %q or %q", SignAbs, SignReLU, SignSoftplus, SignClip))
+		bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q, %q, %q, %q, %q or %q",
+			SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle))
+	}
+	if math.IsNaN(c.WiggleScale) || math.IsInf(c.WiggleScale, 0) || c.WiggleScale <= 0 {
+		bad("WiggleScale", c.WiggleScale, "a finite number > 0")
+	}
+	switch c.Architecture {
+	case ArchColumnEI:
+	case ArchPopulations:
+		positiveInt("NumInhibitory", c.NumInhibitory)
+		positiveInt("NumReadoutInhibitory", c.NumReadoutInhibitory)
+		if c.DaleLayers != DaleBoth {
+			bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q with Architecture %q (every matrix of its populations is sign-constrained)", DaleBoth, ArchPopulations))
+		}
+		if !c.DalesLaw {
+			bad("DalesLaw", c.DalesLaw, fmt.Sprintf("true with Architecture %q (its populations are Dale's law; use %q without it)", ArchPopulations, ArchColumnEI))
+		}
+		if c.PopInit != PopInitDANN && c.PopInit != PopInitUniform {
+			bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q or %q", PopInitDANN, PopInitUniform))
+		}
+		positive("PopInitGain", c.PopInitGain)
+	default:
+		bad("Architecture", fmt.Sprintf("%q", c.Architecture), fmt.Sprintf("%q or %q", ArchColumnEI, ArchPopulations))
+	}
+	if c.DANNCorrection && c.Architecture != ArchPopulations {
+		bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))
+	}
+	if c.Optimizer != OptimizerAdam && c.Optimizer != OptimizerSGD {
+		bad("Optimizer", fmt.Sprintf("%q", c.Optimizer), fmt.Sprintf("%q or %q", OptimizerAdam, OptimizerSGD))
 	}
 	if c.SignInit != SignInitMatched && c.SignInit != SignInitSymmetric {
 		bad("SignInit", fmt.Sprintf("%q", c.SignInit), fmt.Sprintf("%q or %q", SignInitMatched, SignInitSymmetric))

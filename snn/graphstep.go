@@ -15,8 +15,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
-)
+	)
 
 // batchInput is a batch in the layout the graph takes: x [NumInputs, (NumSteps-1)*batch] with column
 // t*batch + b holding step t of sample b (steps 0..NumSteps-2, the ones the notebook's loop reads), and
@@ -99,35 +98,50 @@ func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
 // Its backward pass slices the projection per step, and each slice's gradient is zero-padded to the
 // whole tensor, so its cost grows faster than linearly with the number of steps.
 type graphStepper struct {
-	exec   *model.Exec
-	v1, v2 *model.Variable
-	in     *batchInput
-	cfg    Config
+	exec *model.Exec
+	vars []*model.Variable
+	in   *batchInput
+	cfg  Config
+	wig  *wiggler
 }
 
 func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
-	store, v1, v2, err := newWeightStore(m)
+	store, vars, err := newParamStore(m)
 	if err != nil {
 		return nil, err
 	}
-	opt := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
+	opt, err := newOptimizer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	specs := paramSpecs(cfg)
+	scales := expGradScales(cfg, m.initRawParams())
 	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
 		g := x.Graph()
-		w1 := effectiveWeights(v1.NodeValue(g), m.Mask1.Signs, cfg.DaleOnInput(), cfg.SignParam)
-		w2 := effectiveWeights(v2.NodeValue(g), m.Mask2.Signs, cfg.DaleOnHidden(), cfg.SignParam)
+		var raw1, raw2, all []*Node
+		for k, s := range specs {
+			n := vars[k].NodeValue(g)
+			all = append(all, n)
+			if s.layer == 1 {
+				raw1 = append(raw1, n)
+			} else {
+				raw2 = append(raw2, n)
+			}
+		}
+		w1 := layerNodes(cfg, 1, raw1, m.Mask1.Signs)
+		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
 		loss := lossFromReadout(cfg, Transpose(readoutSum(cfg, w1, w2, x, B), 0, 1), y)
-		opt.UpdateGraph(scope, g, loss)
-		projectClip(cfg, g, v1, v2)
+		updateWithGradients(cfg, scope, g, vars, Gradient(loss, all...), opt, scales)
 		return loss
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
 	}
-	return &graphStepper{exec: step, v1: v1, v2: v2, in: newBatchInput(cfg, B), cfg: cfg}, nil
+	return &graphStepper{exec: step, vars: vars, in: newBatchInput(cfg, B), cfg: cfg, wig: newWiggler(cfg)}, nil
 }
 
-// step takes one Adam step on samples idx of d and returns the batch loss.
+// step takes one optimiser step on samples idx of d and returns the batch loss.
 func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
 	s.in.fill(d, idx, s.cfg.NumClasses)
 	x, y := s.in.tensors(s.cfg)
@@ -139,10 +153,13 @@ func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
 	out[0].FinalizeAll()
+	if _, err := s.wig.apply(s.vars); err != nil {
+		return 0, err
+	}
 	return loss, nil
 }
 
-func (s *graphStepper) variables() (v1, v2 *model.Variable) { return s.v1, s.v2 }
+func (s *graphStepper) params() []*model.Variable { return s.vars }
 
 // graphForward is forwardExec's single-graph counterpart: the dense projection and the recurrence in
 // the graph, (x, w1, w2, labels) -> (m [batch, classes], mean NLL loss).

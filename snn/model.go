@@ -20,6 +20,9 @@ type Model struct {
 	History History
 	// Ablated lists what Ablate removed from this model (empty for a trained model).
 	Ablated []string
+	// Pop holds the inhibitory pathways of an ArchPopulations model (nil for ArchColumnEI); W1 and W2 are
+	// then its excitatory matrices W_EE and W_EE' (see Populations).
+	Pop *Populations
 }
 
 // History records a training run.
@@ -76,6 +79,9 @@ func NewModel(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Architecture == ArchPopulations {
+		return newPopulationModel(cfg), nil
+	}
 	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
 	wr := newRand(cfg.Seed, streamWeights)
 	w1 := InitUniform(I, H, wr)
@@ -105,7 +111,8 @@ func initialRaw(w Matrix, cfg Config) Matrix {
 	switch {
 	case cfg.SignParam == SignAbs:
 		return w
-	case cfg.SignParam == SignClip, cfg.SignParam == SignReLU && cfg.SignInit == SignInitMatched:
+	case cfg.SignParam == SignClip, cfg.SignParam == SignExpGrad, cfg.SignParam == SignWiggle,
+		cfg.SignParam == SignReLU && cfg.SignInit == SignInitMatched:
 		return EffectiveParam(w, Mask{Signs: ones(w.Rows)}, true, SignAbs)
 	case cfg.SignParam == SignSoftplus && cfg.SignInit == SignInitMatched:
 		out := w.Clone()
@@ -118,19 +125,37 @@ func initialRaw(w Matrix, cfg Config) Matrix {
 	return w
 }
 
-// EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden].
+// EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden]:
+// f(W1) * sign(row) (ArchColumnEI) or f(W_EE) - f(W_IE) f(W_EI) (ArchPopulations).
 func (m *Model) EffectiveW1() Matrix {
+	if m.Pop != nil {
+		return composeEI(m.W1, m.Pop.IE1, m.Pop.EI1, m.Config.SignParam)
+	}
 	return EffectiveParam(m.W1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
 }
 
 // EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].
 func (m *Model) EffectiveW2() Matrix {
+	if m.Pop != nil {
+		return composeEI(m.W2, m.Pop.IE2, m.Pop.EI2, m.Config.SignParam)
+	}
 	return EffectiveParam(m.W2, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
 }
 
 // InitialEffectiveW1 is the effective input weights before training.
 func (m *Model) InitialEffectiveW1() Matrix {
+	if m.Pop != nil {
+		return composeEI(m.InitW1, m.Pop.InitIE1, m.Pop.InitEI1, m.Config.SignParam)
+	}
 	return EffectiveParam(m.InitW1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
+}
+
+// InitialEffectiveW2 is the effective readout weights before training.
+func (m *Model) InitialEffectiveW2() Matrix {
+	if m.Pop != nil {
+		return composeEI(m.InitW2, m.Pop.InitIE2, m.Pop.InitEI2, m.Config.SignParam)
+	}
+	return EffectiveParam(m.InitW2, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
 }
 
 // Clone returns a deep copy.
@@ -144,6 +169,7 @@ func (m *Model) Clone() *Model {
 		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps,
 		Ledger: append([]LedgerEntry(nil), m.History.Ledger...), Numerics: m.History.Numerics}
 	c.Ablated = append([]string(nil), m.Ablated...)
+	c.Pop = m.Pop.Clone()
 	return &c
 }
 
@@ -164,6 +190,9 @@ func (m *Model) check() error {
 	}
 	if len(m.Mask1.Signs) != I || len(m.Mask2.Signs) != H {
 		return fmt.Errorf("snn: masks have %d and %d signs, want %d and %d", len(m.Mask1.Signs), len(m.Mask2.Signs), I, H)
+	}
+	if err := m.checkPopulations(); err != nil {
+		return err
 	}
 	for _, mk := range []Mask{m.Mask1, m.Mask2} {
 		for i, s := range mk.Signs {

@@ -45,7 +45,7 @@ func effectiveWeights(w *Node, signs []float32, dalesLaw bool, param SignParam) 
 		f = Max(w, ZerosLike(w))
 	case SignSoftplus:
 		f = Softplus(w)
-	case SignClip:
+	case SignClip, SignExpGrad, SignWiggle:
 		f = w
 	default:
 		f = Abs(w)

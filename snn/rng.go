@@ -14,6 +14,9 @@ const (
 	streamAblation
 	streamExamples
 	streamEvalShuffle
+	streamPopWeights
+	streamWiggle
+	streamPopAblation
 )
 
 // newRand returns the generator for one stream of a seed.

@@ -4,11 +4,9 @@ import (
 	"fmt"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // stepper runs one training step in five parts, so that the input projection never multiplies the
@@ -27,109 +25,122 @@ import (
 type stepper struct {
 	cfg    Config
 	store  *model.Store
-	v1, v2 *model.Variable
+	vars   []*model.Variable // paramSpecs order
 	grad   *model.Exec
 	apply  *model.Exec
 	cols   *spikeColumns
 	lif    *lifKernel
+	wig    *wiggler
 	p, gW1 []float32
 	r      []float32 // weighted spike sums [batch, hidden]
 	signs1 []float32
 	// used1 and used2 are the effective weights the last step computed with: W1eff as given to the input
 	// projection, W2eff as the grad graph computed it (for tests of Dale's law on what the network applied).
 	used1, used2 Matrix
+	// usedParts are the matrices those were made of (usedMatrices: f(raw), times the row sign for
+	// ColumnEI), in paramSpecs order: layer 1's as the projection's weights were built from, layer 2's
+	// as the grad graph computed them.
+	usedParts []Matrix
 }
 
 func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
 	I, H := cfg.NumInputs(), cfg.NumHidden
-	store, v1, v2, err := newWeightStore(m)
+	store, vars, err := newParamStore(m)
 	if err != nil {
 		return nil, err
+	}
+	specs := paramSpecs(cfg)
+	var l1, l2 []int // indices of each layer's matrices
+	for k, s := range specs {
+		if s.layer == 1 {
+			l1 = append(l1, k)
+		} else {
+			l2 = append(l2, k)
+		}
 	}
 	signs1, signs2 := m.Mask1.Signs, m.Mask2.Signs
 	grad, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
 		r, y := inputs[0], inputs[1]
 		g := r.Graph()
-		w2raw := v2.NodeValue(g)
-		w2 := effectiveWeights(w2raw, signs2, cfg.DaleOnHidden(), cfg.SignParam)
+		raw2 := make([]*Node, len(l2))
+		for j, k := range l2 {
+			raw2[j] = vars[k].NodeValue(g)
+		}
+		w2 := layerNodes(cfg, 2, raw2, signs2)
 		loss := lossFromReadout(cfg, Dot(r, w2).Product(), y)
-		grads := Gradient(loss, r, w2raw)
-		return []*Node{loss, grads[0], grads[1], w2} // w2: the effective weights the step used
+		grads := Gradient(loss, append([]*Node{r}, raw2...)...)
+		out := append([]*Node{loss}, grads...)
+		out = append(out, w2) // the effective weights the step used
+		for _, w := range raw2 {
+			out = append(out, usedNode(cfg, 2, w, signs2))
+		}
+		return out
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
 	}
-	opt, ok := optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done().(interface {
-		UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
-	})
-	if !ok {
-		return nil, fmt.Errorf("snn: GoMLX's Adam does not take precomputed gradients")
+	opt, err := newOptimizer(cfg)
+	if err != nil {
+		return nil, err
 	}
-	apply, err := model.NewExec(backend, store, func(scope *model.Scope, gW1eff, gW2 *Node) {
+	scales := expGradScales(cfg, m.initRawParams())
+	apply, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
+		gW1eff := inputs[0]
 		g := gW1eff.Graph()
-		w1raw := v1.NodeValue(g)
-		// d(loss)/d(w1) through w1eff = |w1|*sign, with GoMLX's own derivative of the layer map.
-		gW1 := Gradient(ReduceAllSum(Mul(effectiveWeights(w1raw, signs1, cfg.DaleOnInput(), cfg.SignParam), StopGradient(gW1eff))), w1raw)[0]
-		_ = v2.NodeValue(g) // marks w2 as used by this graph, so that Adam updates it
-		byName := map[string]*Node{"w1": gW1, "w2": gW2}
-		var grads []*Node
-		for v := range scope.IterVariables() {
-			if v.Trainable && v.InUseByGraph(g) {
-				grads = append(grads, byName[v.Name()])
-			}
+		raw1 := make([]*Node, len(l1))
+		for j, k := range l1 {
+			raw1[j] = vars[k].NodeValue(g)
 		}
-		if len(grads) != 2 {
-			panic(fmt.Sprintf("snn: the update graph found %d trainable variables, want w1 and w2", len(grads)))
+		// d(loss)/d(raw) through W1eff, with GoMLX's own derivative of the layer map.
+		g1 := Gradient(ReduceAllSum(Mul(layerNodes(cfg, 1, raw1, signs1), StopGradient(gW1eff))), raw1...)
+		grads := make([]*Node, len(vars))
+		for j, k := range l1 {
+			grads[k] = g1[j]
 		}
-		opt.UpdateGraphWithGradients(scope, grads, dtypes.Float32)
-		projectClip(cfg, g, v1, v2)
+		for j, k := range l2 {
+			_ = vars[k].NodeValue(g) // marks the variable as used by this graph, so that the optimiser updates it
+			grads[k] = inputs[1+j]
+		}
+		updateWithGradients(cfg, scope, g, vars, grads, opt, scales)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build update graph: %w", err)
 	}
-	return &stepper{cfg: cfg, store: store, v1: v1, v2: v2, grad: grad, apply: apply,
+	return &stepper{cfg: cfg, store: store, vars: vars, grad: grad, apply: apply,
 		cols: newSpikeColumns(cfg, B), lif: newLIFKernel(cfg), p: make([]float32, (cfg.NumSteps()-1)*B*H),
-		gW1: make([]float32, I*H), r: make([]float32, B*H), signs1: signs1}, nil
+		gW1: make([]float32, I*H), r: make([]float32, B*H), signs1: signs1, wig: newWiggler(cfg)}, nil
 }
 
-// projectClip adds to an update graph, under SignClip, the projection of the constrained layers' raw
-// weights onto the feasible set w >= 0 (after the optimiser's update).
-func projectClip(cfg Config, g *Graph, v1, v2 *model.Variable) {
-	if cfg.SignParam != SignClip {
-		return
+// usedNode is usedMatrices for one raw matrix node of a layer.
+func usedNode(cfg Config, layer int, raw *Node, signs []float32) *Node {
+	if cfg.Architecture == ArchPopulations {
+		return effectiveWeights(raw, ones(raw.Shape().Dimensions[0]), true, cfg.SignParam)
 	}
-	for _, v := range []struct {
-		on bool
-		v  *model.Variable
-	}{{cfg.DaleOnInput(), v1}, {cfg.DaleOnHidden(), v2}} {
-		if v.on {
-			w := v.v.NodeValue(g)
-			v.v.SetNodeValue(Max(w, ZerosLike(w)))
-		}
-	}
+	return layerNodes(cfg, layer, []*Node{raw}, signs)
 }
 
-// newWeightStore puts the raw weights of m in a new GoMLX store as the trainable variables w1 and w2.
-func newWeightStore(m *Model) (store *model.Store, v1, v2 *model.Variable, err error) {
-	store = model.NewStore()
-	scope := store.RootScope()
-	if v1, err = scope.CreateVariable("w1", matrixTensor(m.W1)); err != nil {
-		return nil, nil, nil, fmt.Errorf("snn: create w1: %w", err)
-	}
-	if v2, err = scope.CreateVariable("w2", matrixTensor(m.W2)); err != nil {
-		return nil, nil, nil, fmt.Errorf("snn: create w2: %w", err)
-	}
-	return store, v1, v2, nil
-}
-
-// step takes one Adam step on samples idx of d and returns the batch loss.
+// step takes one optimiser step on samples idx of d and returns the batch loss.
 func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	cfg := s.cfg
-	I, H := cfg.NumInputs(), cfg.NumHidden
+	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
+	specs := paramSpecs(cfg)
 	s.cols.fill(d, idx, cfg.NumClasses)
-	w1 := variableMatrix(s.v1, I, H)
-	s.used1 = EffectiveParam(w1, Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
+	raw := make([]Matrix, len(specs))
+	var l2 []int
+	for k, sp := range specs {
+		if sp.layer == 1 {
+			raw[k] = variableMatrix(s.vars[k], sp.rows, sp.cols)
+		} else {
+			l2 = append(l2, k)
+		}
+	}
+	if cfg.Architecture == ArchPopulations {
+		s.used1 = composeEI(raw[0], raw[2], raw[3], cfg.SignParam)
+	} else {
+		s.used1 = EffectiveParam(raw[0], Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
+	}
 	s.cols.project(s.used1, s.p)
 	B := s.cols.batch
 	s.lif.forward(s.p, B, s.r, true)
@@ -141,27 +152,57 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer func() {
+		for _, t := range out {
+			t.FinalizeAll()
+		}
+	}()
+	n2 := len(l2)
 	loss := float64(tensors.ToScalar[float32](out[0]))
-	s.used2 = Matrix{Rows: H, Cols: cfg.NumClasses, Data: tensors.MustCopyFlatData[float32](out[3])}
+	s.used2 = Matrix{Rows: H, Cols: C, Data: tensors.MustCopyFlatData[float32](out[2+n2])}
+	s.usedParts = make([]Matrix, len(specs))
+	for k, sp := range specs {
+		if sp.layer == 1 {
+			if cfg.Architecture == ArchPopulations {
+				s.usedParts[k] = positive(raw[k], cfg.SignParam)
+			} else {
+				s.usedParts[k] = EffectiveParam(raw[k], Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
+			}
+		}
+	}
+	for j, k := range l2 {
+		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
+	}
 	s.lif.backward(s.p, B, tensors.MustCopyFlatData[float32](out[1]))
 	s.cols.projectGrad(s.p, I, H, s.gW1)
 	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, I, H)
-	_, err = s.apply.Call(gW1T, out[2])
+	_, err = s.apply.Call(append([]any{gW1T}, tensorsAny(out[2:2+n2])...)...)
 	gW1T.FinalizeAll()
-	for _, t := range out {
-		t.FinalizeAll()
+	if err != nil {
+		return 0, err
 	}
-	return loss, err
+	if _, err := s.wig.apply(s.vars); err != nil {
+		return 0, err
+	}
+	return loss, nil
 }
 
-func (s *stepper) variables() (v1, v2 *model.Variable) { return s.v1, s.v2 }
+func tensorsAny(ts []*tensors.Tensor) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = t
+	}
+	return out
+}
+
+func (s *stepper) params() []*model.Variable { return s.vars }
 
 // trainStep is one formulation of the training step: stepper (Go kernels) or graphStepper (one graph).
 type trainStep interface {
-	// step takes one Adam step on samples idx of d and returns the batch loss.
+	// step takes one optimiser step on samples idx of d and returns the batch loss.
 	step(d *Dataset, idx []int) (float64, error)
-	// variables are the raw weights w1 and w2 as the step updates them.
-	variables() (v1, v2 *model.Variable)
+	// params are the raw trainable matrices as the step updates them, in paramSpecs order.
+	params() []*model.Variable
 }
 
 // batchForward is one formulation of the forward pass without gradients: forwardExec or graphForward.

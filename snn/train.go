@@ -89,7 +89,15 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	if err != nil {
 		return nil, err
 	}
-	v1, v2 := st.variables()
+	vars := st.params()
+	specs := paramSpecs(cfg)
+	readParams := func() {
+		raw := make([]Matrix, len(specs))
+		for k, sp := range specs {
+			raw[k] = variableMatrix(vars[k], sp.rows, sp.cols)
+		}
+		out.setRawParams(raw)
+	}
 	fwd, err := newBatchForward(backend, cfg, B, opts.Formulation)
 	if err != nil {
 		return nil, err
@@ -98,7 +106,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	steps := train.Len() / B
 	start := time.Now()
 	bestVal := math.Inf(1)
-	var best1, best2 Matrix
+	var best []Matrix
 	for e := 0; e < cfg.Epochs; e++ {
 		perm := shuffle.Perm(train.Len())
 		sum := 0.0
@@ -121,8 +129,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 					Elapsed: time.Since(start)})
 			}
 		}
-		out.W1 = variableMatrix(v1, m.W1.Rows, m.W1.Cols)
-		out.W2 = variableMatrix(v2, m.W2.Rows, m.W2.Cols)
+		readParams()
 		valLoss, err := meanLoss(fwd, out, val)
 		if err != nil {
 			return nil, err
@@ -138,7 +145,10 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 		if isBest {
 			bestVal = valLoss
 			out.History.BestEpoch = e
-			best1, best2 = out.W1.Clone(), out.W2.Clone()
+			best = nil
+			for _, w := range out.rawParams() {
+				best = append(best, w.Clone())
+			}
 		}
 		if opts.OnEpoch != nil {
 			opts.OnEpoch(EpochInfo{Epoch: e + 1, Epochs: cfg.Epochs, TrainLoss: sum / float64(steps), ValLoss: valLoss,
@@ -151,7 +161,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	}
 	// The notebook returns its best weights only when its rule fires; the patience rule always does.
 	if cfg.EarlyStop == EarlyStopPatience || (cfg.EarlyStop == EarlyStopNotebook && out.History.StoppedEarly) {
-		out.W1, out.W2 = best1, best2
+		out.setRawParams(best)
 		out.History.RestoredBest = true
 	}
 	return out, nil

@@ -89,7 +89,7 @@ func signMap(param SignParam) func(float32) float32 {
 			x := float64(v)
 			return float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
 		}
-	case SignClip:
+	case SignClip, SignExpGrad, SignWiggle:
 		return func(v float32) float32 { return v }
 	}
 	return func(v float32) float32 { return float32(math.Abs(float64(v))) }

@@ -1,0 +1,260 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// paramRole says what a trainable matrix is in its layer.
+type paramRole int
+
+const (
+	roleMain paramRole = iota // W1 or W2: the ColumnEI weights, or a population layer's W_EE
+	roleIE                    // W_IE: inputs of a population layer's inhibitory units
+	roleEI                    // W_EI: the inhibitory units' weights onto the layer's outputs
+)
+
+// paramSpec describes one trainable matrix: its variable name, layer (1: input, 2: readout), role and
+// shape.
+type paramSpec struct {
+	name       string
+	layer      int
+	role       paramRole
+	rows, cols int
+}
+
+// paramSpecs lists the trainable matrices of cfg in store order: w1, w2, then for ArchPopulations ie1,
+// ei1, ie2, ei2.
+func paramSpecs(cfg Config) []paramSpec {
+	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
+	s := []paramSpec{{"w1", 1, roleMain, I, H}, {"w2", 2, roleMain, H, C}}
+	if cfg.Architecture == ArchPopulations {
+		d := popDims(cfg)
+		s = append(s, paramSpec{"ie1", 1, roleIE, d[0][0], d[0][1]}, paramSpec{"ei1", 1, roleEI, d[1][0], d[1][1]},
+			paramSpec{"ie2", 2, roleIE, d[2][0], d[2][1]}, paramSpec{"ei2", 2, roleEI, d[3][0], d[3][1]})
+	}
+	return s
+}
+
+// rawParams returns m's raw trainable matrices in paramSpecs order (shared, not copied).
+func (m *Model) rawParams() []Matrix {
+	if m.Pop == nil {
+		return []Matrix{m.W1, m.W2}
+	}
+	return []Matrix{m.W1, m.W2, m.Pop.IE1, m.Pop.EI1, m.Pop.IE2, m.Pop.EI2}
+}
+
+// initRawParams returns m's initial raw matrices in paramSpecs order.
+func (m *Model) initRawParams() []Matrix {
+	if m.Pop == nil {
+		return []Matrix{m.InitW1, m.InitW2}
+	}
+	return []Matrix{m.InitW1, m.InitW2, m.Pop.InitIE1, m.Pop.InitEI1, m.Pop.InitIE2, m.Pop.InitEI2}
+}
+
+// setRawParams sets m's raw trainable matrices from w, in paramSpecs order.
+func (m *Model) setRawParams(w []Matrix) {
+	m.W1, m.W2 = w[0], w[1]
+	if m.Pop != nil {
+		m.Pop.IE1, m.Pop.EI1, m.Pop.IE2, m.Pop.EI2 = w[2], w[3], w[4], w[5]
+	}
+}
+
+// newParamStore puts the raw weights of m in a new GoMLX store as trainable variables named as
+// paramSpecs.
+func newParamStore(m *Model) (*model.Store, []*model.Variable, error) {
+	store := model.NewStore()
+	scope := store.RootScope()
+	raw := m.rawParams()
+	var vars []*model.Variable
+	for k, s := range paramSpecs(m.Config) {
+		v, err := scope.CreateVariable(s.name, matrixTensor(raw[k]))
+		if err != nil {
+			return nil, nil, fmt.Errorf("snn: create %s: %w", s.name, err)
+		}
+		vars = append(vars, v)
+	}
+	return store, vars, nil
+}
+
+// layerNodes builds a layer's effective weights from the nodes of its raw matrices (paramSpecs order
+// within the layer): f(w) * sign(row) for ArchColumnEI (raw = [w]), f(ee) - f(ie) f(ei) for
+// ArchPopulations (raw = [ee, ie, ei]).
+func layerNodes(cfg Config, layer int, raw []*Node, signs []float32) *Node {
+	on := cfg.DaleOnInput()
+	if layer == 2 {
+		on = cfg.DaleOnHidden()
+	}
+	if cfg.Architecture != ArchPopulations {
+		return effectiveWeights(raw[0], signs, on, cfg.SignParam)
+	}
+	pos := func(w *Node) *Node { return effectiveWeights(w, ones(w.Shape().Dimensions[0]), true, cfg.SignParam) }
+	return Sub(pos(raw[0]), Dot(pos(raw[1]), pos(raw[2])).Product())
+}
+
+// newOptimizer returns cfg's optimiser as one that takes precomputed gradients.
+func newOptimizer(cfg Config) (interface {
+	optimizer.Interface
+	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+}, error) {
+	var o optimizer.Interface
+	if cfg.Optimizer == OptimizerSGD {
+		o = optimizer.StochasticGradientDescent().WithLearningRate(cfg.LearningRate).WithDecay(false).Done()
+	} else {
+		o = optimizer.Adam().LearningRate(cfg.LearningRate).Epsilon(cfg.AdamEpsilon).Done()
+	}
+	u, ok := o.(interface {
+		optimizer.Interface
+		UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+	})
+	if !ok {
+		return nil, fmt.Errorf("snn: GoMLX's %s optimiser does not take precomputed gradients", cfg.Optimizer)
+	}
+	return u, nil
+}
+
+// dannCorrection scales a population matrix's gradient as DANN's corrected update (cSGD_Mixin):
+// W_IE's by 1/sqrt(n_e) and W_EI's by 1/d, with n_e the layer's excitatory outputs and d its fan-in.
+func dannCorrection(cfg Config, s paramSpec, g *Node) *Node {
+	if !cfg.DANNCorrection {
+		return g
+	}
+	ne, d := cfg.NumHidden, cfg.NumInputs()
+	if s.layer == 2 {
+		ne, d = cfg.NumClasses, cfg.NumHidden
+	}
+	switch s.role {
+	case roleIE:
+		return MulScalar(g, 1/math.Sqrt(float64(ne)))
+	case roleEI:
+		return MulScalar(g, 1/float64(d))
+	}
+	return g
+}
+
+// constrained reports whether the matrix of spec s is sign-constrained under cfg.
+func constrained(cfg Config, s paramSpec) bool {
+	if s.layer == 1 {
+		return cfg.DaleOnInput()
+	}
+	return cfg.DaleOnHidden()
+}
+
+// expGradScales is, per trainable matrix, the scale of SignExpGrad's multiplicative step: the mean
+// initial magnitude f(raw) of the matrix (0 where the rule does not apply).
+func expGradScales(cfg Config, init []Matrix) []float64 {
+	sc := make([]float64, len(init))
+	if cfg.SignParam != SignExpGrad {
+		return sc
+	}
+	for k, s := range paramSpecs(cfg) {
+		if !constrained(cfg, s) {
+			continue
+		}
+		sum := 0.0
+		for _, v := range init[k].Data {
+			sum += math.Abs(float64(v))
+		}
+		sc[k] = sum / float64(len(init[k].Data))
+	}
+	return sc
+}
+
+// updateWithGradients adds to graph g one optimiser step on vars with the gradients grads (paramSpecs
+// order), DANN's correction first where configured, then what the sign parametrisation does after an
+// additive step: clip and wiggle project onto w >= 0; expgrad turns the step into the multiplicative
+// w <- w * exp(-(w - w_additive)/scale).
+func updateWithGradients(cfg Config, scope *model.Scope, g *Graph, vars []*model.Variable, grads []*Node,
+	opt interface {
+		UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
+	}, scales []float64) {
+	specs := paramSpecs(cfg)
+	byName := map[string]*Node{}
+	old := make([]*Node, len(vars))
+	for k, v := range vars {
+		byName[v.Name()] = dannCorrection(cfg, specs[k], grads[k])
+		old[k] = v.NodeValue(g)
+	}
+	var ordered []*Node
+	for v := range scope.IterVariables() {
+		if v.Trainable && v.InUseByGraph(g) {
+			ordered = append(ordered, byName[v.Name()])
+		}
+	}
+	if len(ordered) != len(vars) {
+		panic(fmt.Sprintf("snn: the update graph found %d trainable variables, want %d", len(ordered), len(vars)))
+	}
+	opt.UpdateGraphWithGradients(scope, ordered, dtypes.Float32)
+	for k, v := range vars {
+		if !constrained(cfg, specs[k]) {
+			continue
+		}
+		switch cfg.SignParam {
+		case SignClip, SignWiggle:
+			w := v.NodeValue(g)
+			v.SetNodeValue(Max(w, ZerosLike(w)))
+		case SignExpGrad:
+			// The exponent is limited to +-expGradLimit per step and the result kept at or above the
+			// smallest normal float32, so that float32 neither overflows nor rounds a weight to 0.
+			step := ClipScalar(MulScalar(Sub(old[k], v.NodeValue(g)), -1/scales[k]), -expGradLimit, expGradLimit)
+			w := Mul(old[k], Exp(step))
+			v.SetNodeValue(Max(w, Scalar(g, dtypes.Float32, math.SmallestNonzeroFloat32*(1<<23))))
+		}
+	}
+}
+
+// expGradLimit bounds SignExpGrad's exponent per step: a weight changes by at most a factor e^10 (the
+// rule's steps at the notebook's learning rate are about 0.1).
+const expGradLimit = 10
+
+// wiggler restarts, under SignWiggle, the constrained weights the projection holds at exactly 0 at
+// WiggleScale * u, u uniform in (0, 1], drawn from the seed's wiggle stream in variable and index order.
+type wiggler struct {
+	cfg Config
+	rng *rand.Rand
+	// restarts counts the weights restarted so far.
+	restarts int
+}
+
+func newWiggler(cfg Config) *wiggler {
+	if cfg.SignParam != SignWiggle {
+		return nil
+	}
+	return &wiggler{cfg: cfg, rng: newRand(cfg.Seed, streamWiggle)}
+}
+
+// apply restarts the zeros of vars (no-op for a nil wiggler) and returns how many it restarted.
+func (w *wiggler) apply(vars []*model.Variable) (int, error) {
+	if w == nil {
+		return 0, nil
+	}
+	n := 0
+	for k, s := range paramSpecs(w.cfg) {
+		if !constrained(w.cfg, s) {
+			continue
+		}
+		data := tensors.MustCopyFlatData[float32](vars[k].MustValue())
+		changed := false
+		for i, v := range data {
+			if v == 0 {
+				data[i] = float32(w.cfg.WiggleScale * (1 - w.rng.Float64()))
+				changed = true
+				n++
+				w.restarts++
+			}
+		}
+		if changed {
+			if err := vars[k].SetValue(tensors.FromFlatDataAndDimensions(data, s.rows, s.cols)); err != nil {
+				return n, fmt.Errorf("snn: wiggle %s: %w", s.name, err)
+			}
+		}
+	}
+	return n, nil
+}

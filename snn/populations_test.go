@@ -1,0 +1,416 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// tinyPopulationConfig is a 2-input, 2-excitatory, 1-inhibitory network over 4 steps (steps 0..2 fed).
+func tinyPopulationConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Architecture = ArchPopulations
+	cfg.ANFPerEar, cfg.NumHidden, cfg.NumInhibitory, cfg.NumReadoutInhibitory, cfg.NumClasses = 1, 2, 1, 1, 2
+	cfg.Duration, cfg.BatchSize = 4e-3, 1
+	return cfg
+}
+
+// handDataset is one sample of I inputs over T steps with the given (step, input) spikes.
+func handDataset(T, I int, spikes [][2]int) *Dataset {
+	words := (T*I + 63) / 64
+	d := &Dataset{IPD: []float64{0}, NumSteps: T, NumInputs: I, words: words, PhaseOffset: []float64{0},
+		bits: make([]uint64, words), index: &lazySpikeIndex{}}
+	for _, s := range spikes {
+		k := s[0]*I + s[1]
+		d.bits[k/64] |= 1 << (k % 64)
+	}
+	return d
+}
+
+// A forward pass worked by hand through the direct formulation (explicit inhibitory units):
+//
+//	W_EE = [[1.5, 0.5], [0.25, 1]], W_IE = [[0.5], [1]], W_EI = [[0.5, 1]]; inputs: step 0 fibre 0,
+//	step 1 fibres 0 and 1, step 2 fibre 1.
+//	inhibitory activity a = W_IE^T x: 0.5, 1.5, 1.
+//	excitatory currents W_EE^T x - W_EI^T a: unit 0: 1.25, 1, -0.25; unit 1: 0, 0, 0.
+//	LIF (alpha = e^-0.2): v1 = 1.25; s2 = 1 (v1 > 1), v2 = 1.25 alpha + 1 = 2.0234134; v3 = 0 (reset).
+//	Of the fed spike records s0..s2 only s2 = (1, 0) reaches the readout:
+//	readout current W_EE'^T s - W_EI'^T (W_IE'^T s) = (2 - 1*0.5, 0.5 - 1*1.5) = (1.5, -1),
+//	summed over time once: logits = 0.01 * (1.5, -1) = (0.015, -0.010).
+func TestPopulationForwardByHand(t *testing.T) {
+	cfg := tinyPopulationConfig()
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.W1 = Matrix{2, 2, []float32{1.5, 0.5, 0.25, 1}}
+	m.Pop.IE1 = Matrix{2, 1, []float32{0.5, 1}}
+	m.Pop.EI1 = Matrix{1, 2, []float32{0.5, 1}}
+	m.W2 = Matrix{2, 2, []float32{2, 0.5, 0.1, 0.2}}
+	m.Pop.IE2 = Matrix{2, 1, []float32{1, 0.3}}
+	m.Pop.EI2 = Matrix{1, 2, []float32{0.5, 1.5}}
+	w1 := m.EffectiveW1()
+	for i, want := range []float32{1.25, 0, -0.25, 0} {
+		if w1.Data[i] != want {
+			t.Errorf("W1eff[%d] = %v, by hand %v", i, w1.Data[i], want)
+		}
+	}
+	d := handDataset(4, 2, [][2]int{{0, 0}, {1, 0}, {1, 1}, {2, 1}})
+	fwd, err := newForward(gobackend.GetBackend(), cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := fwd.run(w1, matrixTensor(m.EffectiveW2()), d, []int{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, want := range []float64{0.015, -0.010} {
+		if got := cfg.ReadoutScale * float64(out[c]); math.Abs(got-want) > 1e-7 {
+			t.Errorf("logit %d = %.8f, by hand %.8f", c, got, want)
+		}
+	}
+	// The membrane trace by hand: v = 0, 1.25, 2.0234134, 0 for unit 0.
+	v, _, err := SimulateLIF(gobackend.GetBackend(), [][]float32{{1.25, 0}, {1, 0}, {-0.25, 0}}, cfg.Alpha(), cfg.SurrogateBeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range []float64{1.25, 2.0234134413474774, 0} {
+		if math.Abs(float64(v[k+1][0])-want) > 1e-6 {
+			t.Errorf("v%d = %v, by hand %v", k+1, v[k+1][0], want)
+		}
+	}
+}
+
+// directPopulationLoss builds the loss of the E/I-population network in its direct formulation: per
+// step the inhibitory units' activity a = x W_IE, the excitatory current x W_EE - a W_EI, the LIF update,
+// and the readout through its own inhibitory unit, with |.| as the sign map. x is [I, (T-1)*B] as
+// batchInput lays it out.
+func directPopulationLoss(cfg Config, x, y *Node, raw []*Node, B int) *Node {
+	T, H, C := cfg.NumSteps(), cfg.NumHidden, cfg.NumClasses
+	ee, ie, ei := Abs(raw[0]), Abs(raw[2]), Abs(raw[3])
+	ee2, ie2, ei2 := Abs(raw[1]), Abs(raw[4]), Abs(raw[5])
+	g := x.Graph()
+	v := Zeros(g, shapes.Make(dtypes.Float32, B, H))
+	s := v
+	out := Zeros(g, shapes.Make(dtypes.Float32, B, C))
+	sum := out
+	alpha := cfg.Alpha()
+	for k := 0; k < T-1; k++ {
+		// The readout at step k reads the spike record k (as the notebook's loop over t = 0..T-2).
+		b := Dot(s, ie2).Product()
+		out = Add(MulScalar(out, alpha), Sub(Dot(s, ee2).Product(), Dot(b, ei2).Product()))
+		sum = Add(sum, out)
+		xt := Transpose(Slice(x, AxisRange(), AxisRange(k*B, (k+1)*B)), 0, 1) // [B, I]
+		a := Dot(xt, ie).Product()
+		cur := Sub(Dot(xt, ee).Product(), Dot(a, ei).Product())
+		v, s = LIFStep(v, s, cur, alpha, cfg.SurrogateBeta)
+	}
+	return lossFromReadout(cfg, sum, y)
+}
+
+// The E/I-population network's gradients, as the Go-kernel step computes them (W1eff's gradient by
+// backpropagation through time in Go, then the chain rule through f(W_EE) - f(W_IE) f(W_EI) in GoMLX),
+// must equal GoMLX autodiff of the direct formulation, for each of the six matrices. Read off one SGD
+// step of rate lr (no correction): gradient = (w_before - w_after) / lr.
+func TestPopulationGradientsMatchDirectAutodiff(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.Optimizer, cfg.LearningRate, cfg.BatchSize = ArchPopulations, OptimizerSGD, 100, 16
+	cfg.ANFPerEar, cfg.NumHidden, cfg.Duration = 20, 8, 30e-3
+	cfg.PopInitGain = 3 // larger weights so that the excitatory units spike in 30 steps
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := GenerateStimulus(cfg, 16, 9, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, 16)
+	for i := range idx {
+		idx[i] = i
+	}
+	in := newBatchInput(cfg, 16)
+	in.fill(d, idx, cfg.NumClasses)
+	specs := paramSpecs(cfg)
+	raw := m.rawParams()
+	exec, err := NewExec(gobackend.GetBackend(), func(inputs []*Node) []*Node {
+		x, y := inputs[0], inputs[1]
+		ws := inputs[2:]
+		loss := directPopulationLoss(cfg, x, y, ws, 16)
+		return append([]*Node{loss}, Gradient(loss, ws...)...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := in.tensors(cfg)
+	args := []any{x, y}
+	for _, w := range raw {
+		args = append(args, matrixTensor(w))
+	}
+	res, err := exec.Call(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLoss := float64(tensors.ToScalar[float32](res[0]))
+	st, err := newStepper(gobackend.GetBackend(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotLoss, err := st.step(d, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(gotLoss-wantLoss) > 1e-5 {
+		t.Errorf("loss %.7f, direct formulation %.7f", gotLoss, wantLoss)
+	}
+	spikes := float32(0)
+	for _, r := range st.r {
+		spikes += r
+	}
+	if spikes == 0 {
+		t.Fatal("no excitatory unit spiked: the gradients through the recurrence would not be tested")
+	}
+	for k, sp := range specs {
+		want := tensors.MustCopyFlatData[float32](res[1+k])
+		after := variableMatrix(st.params()[k], sp.rows, sp.cols)
+		worst, scale := 0.0, 0.0
+		for i := range want {
+			got := (float64(raw[k].Data[i]) - float64(after.Data[i])) / cfg.LearningRate
+			worst = math.Max(worst, math.Abs(got-float64(want[i])))
+			scale = math.Max(scale, math.Abs(float64(want[i])))
+		}
+		if scale == 0 {
+			t.Errorf("%s: the direct gradient is all zero: the comparison would be vacuous", sp.name)
+			continue
+		}
+		if worst > 1e-3*scale+1e-7 {
+			t.Errorf("%s: gradient differs by up to %g (largest gradient %g)", sp.name, worst, scale)
+		}
+	}
+}
+
+// DANN's initialisation, against the paper's code (linclab/ltlwdp, ariamis/ei_models.py,
+// EiDense_MultipleInt_LayerNorm_WeightInitPolicy): scales sqrt(1/(2d)) = 0.05 for d = 200 and
+// sqrt(2 pi/(d (2 pi - 1))) = 0.2098747 for d = 27 (values from Python's math); W_EI = 1/n_i exactly;
+// with one readout inhibitory unit W_IE' is the mean of W_EE' over the excitatory outputs; exponential
+// draws with mean sigma, so that E[W1eff] = 0.
+func TestDANNInit(t *testing.T) {
+	for _, c := range []struct {
+		d     int
+		first bool
+		want  float64
+	}{{200, true, 0.05}, {27, false, 0.20987472022419093}} {
+		if got := DANNScale(c.d, c.first); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("DANNScale(%d, %v) = %v, want %v", c.d, c.first, got, c.want)
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.NumHidden = ArchPopulations, 27
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range m.Pop.EI1.Data {
+		if v != float32(1.0/3) {
+			t.Fatalf("W_EI entry %v, want 1/n_i = 1/3", v)
+		}
+	}
+	for _, v := range m.Pop.EI2.Data {
+		if v != 1 {
+			t.Fatalf("W_EI' entry %v, want 1 (one readout inhibitory unit)", v)
+		}
+	}
+	for r := 0; r < m.W2.Rows; r++ {
+		s := 0.0
+		for c := 0; c < m.W2.Cols; c++ {
+			s += float64(m.W2.At(r, c))
+		}
+		if got, want := m.Pop.IE2.At(r, 0), float32(s/float64(m.W2.Cols)); got != want {
+			t.Errorf("W_IE'[%d] = %v, want the mean of W_EE' row %v", r, got, want)
+		}
+	}
+	mean := func(w Matrix) float64 {
+		s := 0.0
+		for _, v := range w.Data {
+			if v < 0 {
+				t.Fatalf("initial population weight %v < 0", v)
+			}
+			s += float64(v)
+		}
+		return s / float64(len(w.Data))
+	}
+	sigma := DANNScale(200, true)
+	// 5400 and 600 exponential draws: standard errors 1.4% and 4.1% of sigma.
+	if got := mean(m.W1); math.Abs(got-sigma) > 0.05*sigma {
+		t.Errorf("mean W_EE = %v, want sigma = %v", got, sigma)
+	}
+	if got := mean(m.Pop.IE1); math.Abs(got-sigma) > 0.15*sigma {
+		t.Errorf("mean W_IE = %v, want sigma = %v", got, sigma)
+	}
+	eff := m.EffectiveW1()
+	s := 0.0
+	for _, v := range eff.Data {
+		s += float64(v)
+	}
+	// Its standard error is about 0.041 sigma (dominated by the 600 shared W_IE draws): allow 5 of them.
+	if got := s / float64(len(eff.Data)); math.Abs(got) > 0.2*sigma {
+		t.Errorf("mean initial W1eff = %v, want about 0 (balanced; sigma = %v)", got, sigma)
+	}
+	if got, want := cfg.NumParams(), 200*27+27*12+200*3+3*27+27*1+1*12; got != want {
+		t.Errorf("NumParams = %d, want %d", got, want)
+	}
+}
+
+// Every configuration error of the population options names the field, the value and what is allowed.
+func TestPopulationConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Architecture = "dann" }, `Config.Architecture = "dann" is invalid: want "column-ei" or "populations"`},
+		{func(c *Config) { c.Architecture, c.NumInhibitory = ArchPopulations, 0 }, "Config.NumInhibitory = 0 is invalid: want an integer > 0"},
+		{func(c *Config) { c.Architecture, c.DalesLaw = ArchPopulations, false }, "Config.DalesLaw = false is invalid"},
+		{func(c *Config) { c.Architecture, c.DaleLayers = ArchPopulations, DaleInput }, `Config.DaleLayers = "input" is invalid: want "both" with Architecture "populations"`},
+		{func(c *Config) { c.DANNCorrection = true }, `Config.DANNCorrection = true is invalid: want false unless Architecture is "populations"`},
+		{func(c *Config) { c.Optimizer = "rmsprop" }, `Config.Optimizer = "rmsprop" is invalid: want "adam" or "sgd"`},
+		{func(c *Config) { c.SignParam = "exp" }, `Config.SignParam = "exp" is invalid: want "abs", "relu", "softplus", "clip", "expgrad" or "wiggle"`},
+		{func(c *Config) { c.WiggleScale = 0 }, "Config.WiggleScale = 0 is invalid: want a finite number > 0"},
+		{func(c *Config) { c.Architecture, c.PopInit = ArchPopulations, "he" }, `Config.PopInit = "he" is invalid: want "dann" or "uniform"`},
+	} {
+		cfg := DefaultConfig()
+		c.edit(&cfg)
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want a line containing %q", err, c.want)
+		}
+	}
+}
+
+
+// Dale's law as a property of training under every update rule: at every step the matrices the network
+// applied (layer 1's as the input projection's weights were built from them, layer 2's as the grad
+// graph computed them) are >= 0 times their sign (ColumnEI: f(raw) * sign; populations: f(raw) for
+// each of W_EE, W_IE, W_EI), and so are the weights left after training. The learning rate is large
+// so that additive steps overshoot 0 often; each rule is also checked to have done what makes the
+// property non-trivial (raw weights crossing 0 under abs, weights held at 0 under clip and relu,
+// restarts under wiggle, weights shrunk towards 0 but positive under expgrad).
+func TestConstrainedWeightsStayNonNegative(t *testing.T) {
+	type mode struct {
+		arch  Architecture
+		param SignParam
+		opt   Optimizer
+	}
+	var modes []mode
+	for _, a := range []Architecture{ArchColumnEI, ArchPopulations} {
+		for _, p := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle} {
+			modes = append(modes, mode{a, p, OptimizerAdam})
+		}
+		modes = append(modes, mode{a, SignClip, OptimizerSGD}, mode{a, SignExpGrad, OptimizerSGD})
+	}
+	for _, md := range modes {
+		t.Run(fmt.Sprintf("%s/%s/%s", md.arch, md.param, md.opt), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Architecture, cfg.SignParam, cfg.Optimizer = md.arch, md.param, md.opt
+			cfg.BatchSize, cfg.InhibitoryFraction, cfg.LearningRate = 16, 0.3, 0.2
+			if md.opt == OptimizerSGD {
+				cfg.LearningRate = 20 // gradients are about 1e-3
+				if md.param == SignExpGrad {
+					cfg.LearningRate = 2 // exp of larger steps overflows float32
+				}
+			}
+			if md.arch == ArchPopulations {
+				cfg.DANNCorrection = md.opt == OptimizerSGD
+			}
+			m, err := NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := GenerateStimulus(cfg, 64, 3, 1)
+			st, err := newStepper(gobackend.GetBackend(), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			specs := paramSpecs(cfg)
+			zeros, minPos := 0, math.Inf(1)
+			for k := 0; k < 12; k++ {
+				idx := make([]int, 16)
+				for i := range idx {
+					idx[i] = (16*k + i) % 64
+				}
+				if _, err := st.step(d, idx); err != nil {
+					t.Fatal(err)
+				}
+				if len(st.usedParts) != len(specs) {
+					t.Fatalf("step %d recorded %d matrices, want %d", k, len(st.usedParts), len(specs))
+				}
+				for j, sp := range specs {
+					w := st.usedParts[j]
+					if w.Rows != sp.rows || w.Cols != sp.cols || len(w.Data) != sp.rows*sp.cols {
+						t.Fatalf("step %d: recorded %s has shape [%d, %d], want [%d, %d]", k, sp.name, w.Rows, w.Cols, sp.rows, sp.cols)
+					}
+					for r := 0; r < w.Rows; r++ {
+						sign := float32(1)
+						if md.arch == ArchColumnEI {
+							sign = m.Mask1.Signs[r%len(m.Mask1.Signs)]
+							if sp.layer == 2 {
+								sign = m.Mask2.Signs[r]
+							}
+						}
+						for c := 0; c < w.Cols; c++ {
+							v := w.At(r, c) * sign
+							if v < 0 || math.IsNaN(float64(v)) {
+								t.Fatalf("step %d: applied %s[%d,%d] = %v against sign %v", k, sp.name, r, c, w.At(r, c), sign)
+							}
+							if v == 0 {
+								zeros++
+							} else {
+								minPos = math.Min(minPos, float64(v))
+							}
+						}
+					}
+				}
+			}
+			crossed := 0
+			for j, sp := range specs {
+				after := variableMatrix(st.params()[j], sp.rows, sp.cols)
+				eff := positive(after, cfg.SignParam)
+				for i, v := range eff.Data {
+					if v < 0 {
+						t.Fatalf("after training: f(%s)[%d] = %v < 0", sp.name, i, v)
+					}
+					if (after.Data[i] > 0) != (m.rawParams()[j].Data[i] > 0) {
+						crossed++
+					}
+				}
+			}
+			switch md.param {
+			case SignAbs:
+				if crossed == 0 {
+					t.Error("no raw weight crossed 0: the test would not exercise |w|")
+				}
+			case SignClip, SignReLU:
+				if zeros == 0 {
+					t.Error("no weight was held at 0: the test would not exercise the projection or the cull")
+				}
+			case SignWiggle:
+				if st.wig.restarts == 0 {
+					t.Error("no weight was restarted: the test would not exercise the wiggle")
+				}
+			case SignExpGrad:
+				if zeros != 0 || crossed != 0 {
+					t.Errorf("expgrad: %d applied weights at 0 and %d raw sign changes, want none", zeros, crossed)
+				}
+				if minPos > 1e-3 {
+					t.Errorf("expgrad: the smallest weight is %v: the steps did not push any weight towards 0", minPos)
+				}
+			}
+		})
+	}
+}
