@@ -15,7 +15,7 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	)
+)
 
 // batchInput is a batch in the layout the graph takes: x [NumInputs, (NumSteps-1)*batch] with column
 // t*batch + b holding step t of sample b (steps 0..NumSteps-2, the ones the notebook's loop reads), and

@@ -293,7 +293,6 @@ func TestPopulationConfigErrors(t *testing.T) {
 	}
 }
 
-
 // Dale's law as a property of training under every update rule: at every step the matrices the network
 // applied (layer 1's as the input projection's weights were built from them, layer 2's as the grad
 // graph computed them) are >= 0 times their sign (ColumnEI: f(raw) * sign; populations: f(raw) for
