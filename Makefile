@@ -39,10 +39,14 @@ bench:
 	$(GO) test -run '^$$' -bench 'TrainStep|Epoch|Stimulus|Projection|LIFKernel' -benchtime 20x ./snn/
 
 # The controlled experiments behind notebooks/dales_law_controls.ipynb, each run cached in notebooks/results/
-# so that an interrupted run resumes: about 1.3 hours on 2 cores from scratch, nothing with the committed cache.
+# and notebooks/dales_law_populations.ipynb, each run cached in notebooks/results/ so that an interrupted run
+# resumes: about 2 hours on 2 cores from scratch, nothing with the committed cache.
 SWEEP = $(GO) run ./snn/cmd/sweep -workers 2
 results:
 	$(SWEEP) -conditions blocked,random -fractions 0.5,0.2 -seeds 1,2,3,4,5 -ablation -cache notebooks/results/ablation
 	$(SWEEP) -conditions abs,relu,softplus,clip -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/signs
 	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
 	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
+	$(SWEEP) -populations -conditions unconstrained,pop-abs,pop-clip,pop-expgrad,pop-wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
+	$(SWEEP) -populations -conditions clip,expgrad,wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
+	$(SWEEP) -populations -conditions both -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/populations

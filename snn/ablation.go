@@ -235,7 +235,8 @@ func abs(x int) int {
 }
 
 // AblateInputs returns a copy of m whose input rows are zeroed in W1 (so their effective weights are 0
-// under any sign); m is not modified. The copy's Ablated records label.
+// under any sign; for ArchPopulations also in W_IE, so the fibres reach no unit); m is not modified. The
+// copy's Ablated records label.
 func AblateInputs(m *Model, rows []int, label string) (*Model, error) {
 	I := m.Config.NumInputs()
 	out := m.Clone()
@@ -246,13 +247,19 @@ func AblateInputs(m *Model, rows []int, label string) (*Model, error) {
 		for c := 0; c < out.W1.Cols; c++ {
 			out.W1.Set(r, c, 0)
 		}
+		if out.Pop != nil {
+			for c := 0; c < out.Pop.IE1.Cols; c++ {
+				out.Pop.IE1.Set(r, c, 0)
+			}
+		}
 	}
 	out.Ablated = append(out.Ablated, fmt.Sprintf("%s: %d input rows", label, len(rows)))
 	return out, nil
 }
 
 // AblateHidden returns a copy of m with the given hidden units silenced: their input column of W1 and
-// their output row of W2 are zeroed, so they never spike and never reach the readout.
+// their output row of W2 are zeroed (for ArchPopulations also their column of W_EI and row of W_IE'), so
+// they never spike and never reach the readout.
 func AblateHidden(m *Model, units []int, label string) (*Model, error) {
 	H := m.Config.NumHidden
 	out := m.Clone()
@@ -265,6 +272,14 @@ func AblateHidden(m *Model, units []int, label string) (*Model, error) {
 		}
 		for c := 0; c < out.W2.Cols; c++ {
 			out.W2.Set(u, c, 0)
+		}
+		if p := out.Pop; p != nil {
+			for r := 0; r < p.EI1.Rows; r++ {
+				p.EI1.Set(r, u, 0)
+			}
+			for c := 0; c < p.IE2.Cols; c++ {
+				p.IE2.Set(u, c, 0)
+			}
 		}
 	}
 	out.Ablated = append(out.Ablated, fmt.Sprintf("%s: %d hidden units", label, len(units)))

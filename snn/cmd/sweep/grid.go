@@ -15,13 +15,14 @@ import (
 type grid struct {
 	conditions, fractions, seeds, layout, cache string
 	epochs, workers                             int
-	ablation, quick                             bool
+	ablation, quick, populations                bool
 }
 
 func (g *grid) register(fs *flag.FlagSet) {
 	def := snn.DefaultConfig()
 	fs.StringVar(&g.conditions, "conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
-		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, or mask layouts blocked, random")
+		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, update rules expgrad, wiggle, "+
+		"the E/I-population network pop-abs, pop-clip, pop-expgrad, pop-wiggle (one fraction), or mask layouts blocked, random")
 	fs.StringVar(&g.fractions, "fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	fs.StringVar(&g.seeds, "seeds", "1,2,3", "comma-separated seeds")
 	fs.IntVar(&g.epochs, "epochs", def.Epochs, "training epochs per run")
@@ -30,6 +31,8 @@ func (g *grid) register(fs *flag.FlagSet) {
 	fs.IntVar(&g.workers, "workers", 0, "runs trained at once (0: one per core)")
 	fs.BoolVar(&g.ablation, "ablation", false, "also apply the notebook's cut and its controls to each trained run "+
 		"(use a -cache folder of its own)")
+	fs.BoolVar(&g.populations, "populations", false, "also compute the weight spectra and, for the E/I-population network, "+
+		"the edits of its inhibitory pathway (study.PopulationMetrics; use a -cache folder of its own)")
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
 }
 
@@ -39,6 +42,9 @@ func (g *grid) args() []string {
 		"-layout", g.layout, "-cache", g.cache}
 	if g.ablation {
 		a = append(a, "-ablation")
+	}
+	if g.populations {
+		a = append(a, "-populations")
 	}
 	if g.quick {
 		a = append(a, "-quick")
@@ -50,6 +56,7 @@ func (g *grid) args() []string {
 func (g *grid) sweep() (*study.Sweep, error) {
 	available := map[string]study.Condition{}
 	all := append(append(study.DaleConditions(), study.Unconstrained), study.SignConditions()...)
+	all = append(append(all, study.PopulationConditions()...), study.RuleConditions()...)
 	for _, c := range append(all, study.LayoutConditions()...) {
 		available[c.Name] = c
 	}
@@ -57,7 +64,7 @@ func (g *grid) sweep() (*study.Sweep, error) {
 	for _, name := range strings.Split(g.conditions, ",") {
 		c, ok := available[strings.TrimSpace(name)]
 		if !ok {
-			return nil, fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, blocked or random", name)
+			return nil, fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, expgrad, wiggle, pop-abs, pop-clip, pop-expgrad, pop-wiggle, blocked or random", name)
 		}
 		cs = append(cs, c)
 	}
@@ -82,8 +89,14 @@ func (g *grid) sweep() (*study.Sweep, error) {
 		return nil, fmt.Errorf("-cache: a sweep needs a cache folder")
 	}
 	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers}
+	if g.ablation && g.populations {
+		return nil, fmt.Errorf("-ablation and -populations: choose one set of extra metrics per cache")
+	}
 	if g.ablation {
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.AblationMetrics, study.AblationMetricNames(), study.AblationMetricsVersion
+	}
+	if g.populations {
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.PopulationMetrics, study.SpectrumMetricNames(), study.PopulationMetricsVersion
 	}
 	if _, err := s.Plan(); err != nil {
 		return nil, err

@@ -1,0 +1,81 @@
+package snn
+
+import (
+	"fmt"
+	"slices"
+)
+
+// InhibitionEdit names an edit of the hidden layer's inhibitory pathway of an ArchPopulations model
+// (W1eff = f(W_EE) - f(W_IE) f(W_EI)), made on a copy, to ask whether the trained network needs its
+// inhibitory units and what about them it needs.
+type InhibitionEdit string
+
+const (
+	// InhibitionCut silences the hidden layer's inhibitory units: W_EI = 0, so W1eff = f(W_EE).
+	InhibitionCut InhibitionEdit = "cut"
+	// InhibitionUniform keeps every inhibitory unit and its output weights but spreads its input weights
+	// evenly over the fibres: each row of W_IE becomes the mean row. Each excitatory unit then receives
+	// the same total inhibitory weight as before, from every fibre alike: the mean amount of inhibition
+	// is kept (for a constant total input rate), its dependence on which fibres are active is removed.
+	InhibitionUniform InhibitionEdit = "uniform"
+	// InhibitionShuffled permutes the rows of W_IE over the input fibres (seeded): the same weights and
+	// totals, attached to other fibres (other ear and phase delay).
+	InhibitionShuffled InhibitionEdit = "shuffled"
+)
+
+// InhibitionEdits lists the edits in the order they are reported.
+var InhibitionEdits = []InhibitionEdit{InhibitionCut, InhibitionUniform, InhibitionShuffled}
+
+// EditInhibition returns a copy of the ArchPopulations model m with its hidden layer's inhibitory
+// pathway edited; seed drives InhibitionShuffled. The edits write weights >= 0 into the raw matrices,
+// which every sign map except softplus leaves as they are; under softplus (which cannot give 0) it
+// returns an error.
+func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) {
+	if m.Pop == nil {
+		return nil, fmt.Errorf("snn: EditInhibition: the model's architecture is %q, want %q", m.Config.Architecture, ArchPopulations)
+	}
+	if m.Config.SignParam == SignSoftplus && edit != InhibitionShuffled {
+		return nil, fmt.Errorf("snn: EditInhibition %q: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
+			edit, SignSoftplus, SignAbs, SignReLU, SignClip, SignExpGrad, SignWiggle)
+	}
+	out := m.Clone()
+	ie := out.Pop.IE1
+	switch edit {
+	case InhibitionCut:
+		clear(out.Pop.EI1.Data)
+	case InhibitionUniform:
+		f := signMap(m.Config.SignParam)
+		mean := make([]float64, ie.Cols)
+		for r := 0; r < ie.Rows; r++ {
+			for c := 0; c < ie.Cols; c++ {
+				mean[c] += float64(f(ie.At(r, c)))
+			}
+		}
+		for r := 0; r < ie.Rows; r++ {
+			for c := 0; c < ie.Cols; c++ {
+				ie.Set(r, c, float32(mean[c]/float64(ie.Rows)))
+			}
+		}
+	case InhibitionShuffled:
+		perm := newRand(seed, streamPopAblation).Perm(ie.Rows)
+		src := ie.Clone()
+		for r, p := range perm {
+			copy(ie.Data[r*ie.Cols:(r+1)*ie.Cols], src.Data[p*ie.Cols:(p+1)*ie.Cols])
+		}
+	default:
+		return nil, fmt.Errorf("snn: EditInhibition: edit %q is unknown: want one of %v", edit, InhibitionEdits)
+	}
+	out.Ablated = append(out.Ablated, fmt.Sprintf("inhibition %s: %d inhibitory units", edit, m.Config.NumInhibitory))
+	return out, nil
+}
+
+// RandomExcitatoryUnits returns k of the n excitatory hidden units drawn at random (seeded), ascending:
+// the count control for silencing k inhibitory units.
+func RandomExcitatoryUnits(n, k int, seed uint64) ([]int, error) {
+	if k < 0 || k > n {
+		return nil, fmt.Errorf("snn: RandomExcitatoryUnits: k = %d, want 0..%d", k, n)
+	}
+	u := newRand(seed, streamPopAblation^1).Perm(n)[:k]
+	slices.Sort(u)
+	return u, nil
+}

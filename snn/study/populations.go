@@ -1,0 +1,154 @@
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// PopulationConditions train the E/I-population network (snn.ArchPopulations) under each update rule,
+// named "pop-<rule>": NumHidden - NumInhibitory excitatory units (27 for the notebook's 30 and 3
+// inhibitory units), so that it has as many hidden units as the seed's network and about as many
+// trainable parameters (snn.Config.NumParams: 6444 against 6360). Its inputs are all excitatory, so the
+// fraction is ignored: sweep it at UnconstrainedFraction.
+func PopulationConditions() []Condition {
+	var cs []Condition
+	for _, p := range []snn.SignParam{snn.SignAbs, snn.SignClip, snn.SignExpGrad, snn.SignWiggle} {
+		cs = append(cs, Condition{"pop-" + string(p), func(c snn.Config, _ float64) snn.Config {
+			c.Architecture, c.DalesLaw, c.DaleLayers, c.SignParam = snn.ArchPopulations, true, snn.DaleBoth, p
+			c.NumHidden -= c.NumInhibitory
+			return c
+		}})
+	}
+	return cs
+}
+
+// RuleConditions train the seed's ColumnEI network (Dale on both layers) under the sign-preserving update
+// rules added to SignConditions' "clip": "expgrad" and "wiggle". Every rule starts from the same
+// effective weights as "abs" (the "both" condition of DaleConditions is the same configuration).
+func RuleConditions() []Condition {
+	var cs []Condition
+	for _, p := range []snn.SignParam{snn.SignExpGrad, snn.SignWiggle} {
+		cs = append(cs, Condition{string(p), func(c snn.Config, f float64) snn.Config {
+			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.SignParam = true, snn.DaleBoth, f, p
+			return c
+		}})
+	}
+	return cs
+}
+
+// PopulationMetricsVersion names the definition of PopulationMetrics' numbers (Sweep.ExtraVersion).
+const PopulationMetricsVersion = "1"
+
+// SpectrumMetricNames are the metrics PopulationMetrics returns for every run (Sweep.ExtraMetrics): the
+// NSE of the effective input and readout weights before and after training.
+func SpectrumMetricNames() []string {
+	return []string{"nse_init_w1", "nse_trained_w1", "nse_init_w2", "nse_trained_w2"}
+}
+
+// InhibitionMetricNames are the metrics PopulationMetrics adds for an E/I-population run.
+func InhibitionMetricNames() []string {
+	return []string{"inh_cut", "inh_uniform", "inh_shuffled", "exc_units", "inh_share_init", "inh_share_trained"}
+}
+
+// PopulationMetrics computes, for Sweep.Extra, the spectra of every run (SpectrumMetricNames) and, for
+// an ArchPopulations run, the test accuracy after each edit of its inhibitory pathway on a copy:
+// "inh_cut" (inhibitory units silenced), "inh_uniform" (their input weights spread evenly over the fibres),
+// "inh_shuffled" (their input weights permuted over the fibres; mean of RandomDraws draws), and the count
+// control "exc_units" (NumInhibitory random excitatory hidden units silenced; mean of RandomDraws draws).
+// "inh_share_init" and "inh_share_trained" describe the size of inhibition: sum f(W_IE) f(W_EI) over
+// sum f(W_EE), before and after training.
+func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
+	m := x.Trained
+	out := map[string]float64{}
+	for _, s := range []struct {
+		name string
+		w    snn.Matrix
+	}{{"nse_init_w1", m.InitialEffectiveW1()}, {"nse_trained_w1", m.EffectiveW1()},
+		{"nse_init_w2", m.InitialEffectiveW2()}, {"nse_trained_w2", m.EffectiveW2()}} {
+		v, err := NSE(s.w)
+		if err != nil {
+			return nil, fmt.Errorf("study: %s: %w", s.name, err)
+		}
+		out[s.name] = v
+	}
+	if m.Pop == nil {
+		return out, nil
+	}
+	ev, err := snn.NewEvaluator(m.Config, nil)
+	if err != nil {
+		return nil, err
+	}
+	score := func(a *snn.Model) (float64, error) {
+		e, err := ev.Evaluate(a, x.Test)
+		if err != nil {
+			return 0, err
+		}
+		return e.Accuracy, nil
+	}
+	for _, edit := range snn.InhibitionEdits {
+		draws := 1
+		if edit == snn.InhibitionShuffled {
+			draws = RandomDraws
+		}
+		sum := 0.0
+		for d := 0; d < draws; d++ {
+			a, err := snn.EditInhibition(m, edit, x.Config.Seed*1000+uint64(d)+1)
+			if err != nil {
+				return nil, err
+			}
+			acc, err := score(a)
+			if err != nil {
+				return nil, err
+			}
+			sum += acc
+		}
+		out["inh_"+string(edit)] = sum / float64(draws)
+	}
+	sum := 0.0
+	for d := 0; d < RandomDraws; d++ {
+		units, err := snn.RandomExcitatoryUnits(m.Config.NumHidden, m.Config.NumInhibitory, x.Config.Seed*1000+uint64(d)+1)
+		if err != nil {
+			return nil, err
+		}
+		a, err := snn.AblateHidden(m, units, "random excitatory units")
+		if err != nil {
+			return nil, err
+		}
+		acc, err := score(a)
+		if err != nil {
+			return nil, err
+		}
+		sum += acc
+	}
+	out["exc_units"] = sum / RandomDraws
+	for name, mm := range map[string]*snn.Model{"inh_share_trained": m, "inh_share_init": x.Initial} {
+		v, err := InhibitionShare(mm)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// InhibitionShare is the total weight of the hidden layer's inhibitory pathway, sum f(W_IE) f(W_EI),
+// over the total excitatory weight sum f(W_EE), for an ArchPopulations model (1: inhibition cancels
+// excitation in total).
+func InhibitionShare(m *snn.Model) (float64, error) {
+	inh, err := m.InhibitoryPathway()
+	if err != nil {
+		return 0, err
+	}
+	exc := m.EffectiveW1()
+	si, se := 0.0, 0.0
+	for i, v := range inh.Data {
+		si += float64(v)
+		se += float64(exc.Data[i] + v) // EffectiveW1 = f(W_EE) - pathway
+	}
+	if se == 0 || math.IsNaN(si/se) {
+		return 0, fmt.Errorf("study: InhibitionShare: the excitatory weights sum to %v", se)
+	}
+	return si / se, nil
+}
