@@ -1,0 +1,159 @@
+package study
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// The population conditions build what they name: the E/I-population network with as many hidden units
+// as the seed's (27 excitatory + 3 inhibitory) and its update rule; the rule conditions the ColumnEI
+// network at the given fraction.
+func TestPopulationConditions(t *testing.T) {
+	base := snn.DefaultConfig()
+	for _, c := range PopulationConditions() {
+		cfg := c.Apply(base, 0.3)
+		if cfg.Architecture != snn.ArchPopulations || cfg.NumHidden+cfg.NumInhibitory != base.NumHidden ||
+			"pop-"+string(cfg.SignParam) != c.Name || cfg.Validate() != nil {
+			t.Errorf("%s builds %+v", c.Name, cfg)
+		}
+	}
+	for _, c := range RuleConditions() {
+		cfg := c.Apply(base, 0.3)
+		if cfg.Architecture != snn.ArchColumnEI || cfg.InhibitoryFraction != 0.3 || string(cfg.SignParam) != c.Name {
+			t.Errorf("%s builds %+v", c.Name, cfg)
+		}
+	}
+	note, err := ParameterNote(base, 0.5, "both", "pop-abs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200*30 + 30*12 = 6360; 200*27 + 27*12 + 200*3 + 3*27 + 27*1 + 1*12 = 6444.
+	for _, want := range []string{"both: 6360 trainable parameters, 30 hidden units", "pop-abs: 6444 trainable parameters, 27 excitatory + 3 inhibitory"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("ParameterNote = %q, want it to contain %q", note, want)
+		}
+	}
+	if _, err := ParameterNote(base, 0.5, "dann"); err == nil || !strings.Contains(err.Error(), `"dann"`) {
+		t.Errorf("unknown condition: %v", err)
+	}
+}
+
+// PopulationMetrics on a real (quick) E/I-population run and a ColumnEI one: NSE values in (0, 1], the
+// inhibitory edits' accuracies in [0, 1] for the population run only, and the silenced network no
+// better than the data allow; the metrics are those the edits compute (checked against a direct
+// evaluation of the cut).
+func TestPopulationMetrics(t *testing.T) {
+	for _, arch := range []snn.Architecture{snn.ArchColumnEI, snn.ArchPopulations} {
+		cfg := snn.Quick(snn.DefaultConfig())
+		cfg.Architecture = arch
+		if arch == snn.ArchPopulations {
+			cfg.NumHidden = 27
+		}
+		x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := PopulationMetrics(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range SpectrumMetricNames() {
+			if v, ok := m[n]; !ok || v <= 0 || v > 1 {
+				t.Errorf("%s: %s = %v (present %v), want in (0, 1]", arch, n, v, ok)
+			}
+		}
+		_, hasInh := m["inh_cut"]
+		if hasInh != (arch == snn.ArchPopulations) {
+			t.Errorf("%s: inhibition metrics present = %v", arch, hasInh)
+		}
+		if arch != snn.ArchPopulations {
+			continue
+		}
+		for _, n := range InhibitionMetricNames() {
+			if _, ok := m[n]; !ok {
+				t.Errorf("missing %s", n)
+			}
+		}
+		cut, err := snn.EditInhibition(x.Trained, snn.InhibitionCut, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := snn.Evaluate(cut, x.Test, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Accuracy != m["inh_cut"] {
+			t.Errorf("inh_cut = %v, direct evaluation %v", m["inh_cut"], e.Accuracy)
+		}
+		share, err := InhibitionShare(x.Trained)
+		if err != nil || math.Abs(share-m["inh_share_trained"]) > 1e-12 || share <= 0 {
+			t.Errorf("InhibitionShare = %v (%v), metric %v", share, err, m["inh_share_trained"])
+		}
+	}
+}
+
+// Conclusions built on runs with known answers: the population network 10 points below ColumnEI at 0.5
+// on every seed, equal to ColumnEI at 0.2 within half a point, far below the unconstrained one; silencing
+// inhibition drops to chance (a floor against the count control at chance too), uniform inhibition
+// costs 20 points, shuffled is noisy around intact.
+func TestPopulationConclusions(t *testing.T) {
+	var runs []RunResult
+	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
+	wide := []float64{0.09, -0.1, 0.06, -0.07, 0.03}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		col := 0.78 + noise[i]
+		pop := col - 0.10 + noise[i]/3
+		runs = append(runs,
+			run("both", 0.5, s, col, map[string]float64{"nse_init_w1": 0.9, "nse_trained_w1": 0.8 + float64(i)/100}),
+			run("both", 0.2, s, pop+noise[i]/5, map[string]float64{"nse_init_w1": 0.9, "nse_trained_w1": 0.7 + float64(i)/100}),
+			run("both", 1, s, 1.0/12, map[string]float64{"nse_init_w1": 0.9, "nse_trained_w1": 0.6}),
+			run("unconstrained", UnconstrainedFraction, s, col+0.15, map[string]float64{"nse_init_w1": 0.97, "nse_trained_w1": 0.9}),
+			run("pop-abs", UnconstrainedFraction, s, pop, map[string]float64{"nse_init_w1": 0.98, "nse_trained_w1": 0.85,
+				"inh_cut": 1.0/12 + noise[i]/10, "inh_uniform": pop - 0.2 + noise[i], "inh_shuffled": pop + wide[i],
+				"exc_units": 1.0/12 - noise[i]/10, "inh_share_init": 0.9, "inh_share_trained": 1.5 + noise[i]}),
+			run("pop-clip", UnconstrainedFraction, s, col+noise[i]*2, nil),
+		)
+	}
+	c, err := ArchitectureConclusion(runs, AccuracyRules(), snn.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Verdict{Lower, Equivalent, Lower}
+	for i, w := range want {
+		if c.Comparisons[i].Verdict != w {
+			t.Errorf("architecture comparison %d (%s vs %s): %s, want %s", i, c.Comparisons[i].A, c.Comparisons[i].B, c.Comparisons[i].Verdict, w)
+		}
+	}
+	if !strings.Contains(c.Text(), "6444 trainable parameters") {
+		t.Errorf("the conclusion does not state the sizes: %s", c.Text())
+	}
+	ic, err := InhibitionConclusion(runs, AccuracyRules(), "pop-abs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []Verdict{Lower, Lower, NotDistinguishable, Floor} {
+		if ic.Comparisons[i].Verdict != w {
+			t.Errorf("inhibition comparison %d (%s vs %s): %s, want %s", i, ic.Comparisons[i].A, ic.Comparisons[i].B, ic.Comparisons[i].Verdict, w)
+		}
+	}
+	if !strings.Contains(ic.Text(), "0.90 to 0.90 times the excitatory one before training") {
+		t.Errorf("inhibition share note: %s", ic.Text())
+	}
+	sc, err := SpectrumConclusion(runs, "both", []string{"both", "unconstrained", "pop-abs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"is the same for every run (0.900)", "15 ColumnEI runs (3 fractions, 5 seeds)",
+		"pop-abs 0.980 -> 0.850"} {
+		if !strings.Contains(sc.Text(), want) {
+			t.Errorf("spectrum conclusion lacks %q: %s", want, sc.Text())
+		}
+	}
+	if _, err := RuleConclusion(runs, AccuracyRules(), 0.5, true); err == nil || !strings.Contains(err.Error(), "pop-clip") && !strings.Contains(err.Error(), "pop-expgrad") {
+		t.Errorf("rule conclusion without the rules' runs: %v", err)
+	}
+}
