@@ -104,6 +104,12 @@ const (
 	// the fan-in), W_EI = 1/n_i; with a single inhibitory unit W_IE is the mean of W_EE over the
 	// excitatory units. Inhibition then cancels excitation on average: E[W1eff] = 0.
 	PopInitDANN PopInit = "dann"
+	// PopInitSeedScale is PopInitDANN's distributions (exponential W_EE and W_IE, W_EI = 1/n_i) with
+	// sigma chosen per layer so that the initial effective weights have the standard deviation of the
+	// seed's uniform draw for a matrix of that shape, b/sqrt(3) with b = 1/sqrt(number of columns) (the
+	// torch fan-in quirk): a control for the scale of DANN's initialisation, fixed by a formula rather
+	// than tuned (see SeedScaleSigma).
+	PopInitSeedScale PopInit = "seed-scale"
 	// PopInitUniform starts every matrix from |u|, u uniform in +-1/sqrt(fan_in) as the seed's |w|
 	// (not balanced: a comparison point, not the paper's).
 	PopInitUniform PopInit = "uniform"
@@ -359,8 +365,8 @@ func (c Config) Validate() error {
 		if !c.DalesLaw {
 			bad("DalesLaw", c.DalesLaw, fmt.Sprintf("true with Architecture %q (its populations are Dale's law; use %q without it)", ArchPopulations, ArchColumnEI))
 		}
-		if c.PopInit != PopInitDANN && c.PopInit != PopInitUniform {
-			bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q or %q", PopInitDANN, PopInitUniform))
+		if c.PopInit != PopInitDANN && c.PopInit != PopInitSeedScale && c.PopInit != PopInitUniform {
+			bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q, %q or %q", PopInitDANN, PopInitSeedScale, PopInitUniform))
 		}
 		positive("PopInitGain", c.PopInitGain)
 	default:

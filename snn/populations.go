@@ -59,6 +59,19 @@ func DANNScale(d int, first bool) float64 {
 	return math.Sqrt(2 * math.Pi / (float64(d) * (2*math.Pi - 1)))
 }
 
+// SeedScaleSigma is PopInitSeedScale's sigma for a layer of ne outputs and ni inhibitory units: the
+// effective weight W_EE - W_IE W_EI of dannLayer has variance sigma^2 (1 + 1/ni) (ni > 1: ni independent
+// W_IE draws times 1/ni) or sigma^2 (1 - 1/ne) (ni = 1: W_IE is the mean of the row's ne W_EE draws), which
+// is set to the seed's uniform variance b^2/3, b = 1/sqrt(ne).
+func SeedScaleSigma(ne, ni int) float64 {
+	target := 1 / math.Sqrt(3*float64(ne))
+	factor := 1 + 1/float64(ni)
+	if ni == 1 {
+		factor = 1 - 1/float64(ne)
+	}
+	return target / math.Sqrt(factor)
+}
+
 // dannLayer draws one DANN layer, [pre, post] magnitudes: ee [d, ne] exponential with scale sigma,
 // ie [d, ni] exponential with scale sigma (for ni = 1: the mean of ee over the excitatory units, as the
 // paper's output layer) and ei [ni, ne] = 1/ni.
@@ -105,6 +118,9 @@ func newPopulationModel(cfg Config) *Model {
 	case PopInitUniform:
 		w1, ie1, ei1 = absUniform(I, H, rng), absUniform(I, ni, rng), absUniform(ni, H, rng)
 		w2, ie2, ei2 = absUniform(H, C, rng), absUniform(H, no, rng), absUniform(no, C, rng)
+	case PopInitSeedScale:
+		w1, ie1, ei1 = dannLayer(I, H, ni, cfg.PopInitGain*SeedScaleSigma(H, ni), rng)
+		w2, ie2, ei2 = dannLayer(H, C, no, cfg.PopInitGain*SeedScaleSigma(C, no), rng)
 	default:
 		w1, ie1, ei1 = dannLayer(I, H, ni, cfg.PopInitGain*DANNScale(I, true), rng)
 		w2, ie2, ei2 = dannLayer(H, C, no, cfg.PopInitGain*DANNScale(H, false), rng)

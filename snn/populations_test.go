@@ -282,7 +282,7 @@ func TestPopulationConfigErrors(t *testing.T) {
 		{func(c *Config) { c.Optimizer = "rmsprop" }, `Config.Optimizer = "rmsprop" is invalid: want "adam" or "sgd"`},
 		{func(c *Config) { c.SignParam = "exp" }, `Config.SignParam = "exp" is invalid: want "abs", "relu", "softplus", "clip", "expgrad" or "wiggle"`},
 		{func(c *Config) { c.WiggleScale = 0 }, "Config.WiggleScale = 0 is invalid: want a finite number > 0"},
-		{func(c *Config) { c.Architecture, c.PopInit = ArchPopulations, "he" }, `Config.PopInit = "he" is invalid: want "dann" or "uniform"`},
+		{func(c *Config) { c.Architecture, c.PopInit = ArchPopulations, "he" }, `Config.PopInit = "he" is invalid: want "dann", "seed-scale" or "uniform"`},
 	} {
 		cfg := DefaultConfig()
 		c.edit(&cfg)
@@ -411,5 +411,43 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// PopInitSeedScale gives initial effective weights with the standard deviation of the seed's uniform draw
+// for the same shape (b/sqrt(3), b = 1/sqrt(columns)): 1/sqrt(81) = 0.1111 for [200, 27] and
+// 1/sqrt(36) = 0.1667 for [27, 12]. Averaged over 8 seeds (one draw's is heavy-tailed: the inhibitory
+// term is shared by a whole row), within 5%.
+func TestSeedScaleInit(t *testing.T) {
+	sd := func(w Matrix) float64 {
+		mean, ss := 0.0, 0.0
+		for _, v := range w.Data {
+			mean += float64(v)
+		}
+		mean /= float64(len(w.Data))
+		for _, v := range w.Data {
+			ss += (float64(v) - mean) * (float64(v) - mean)
+		}
+		return math.Sqrt(ss / float64(len(w.Data)-1))
+	}
+	var s1, s2 float64
+	const seeds = 8
+	for seed := uint64(1); seed <= seeds; seed++ {
+		cfg := DefaultConfig()
+		cfg.Architecture, cfg.NumHidden, cfg.PopInit, cfg.Seed = ArchPopulations, 27, PopInitSeedScale, seed
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s1 += sd(m.EffectiveW1()) / seeds
+		s2 += sd(m.EffectiveW2()) / seeds
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"W1eff", s1, 1 / math.Sqrt(81)}, {"W2eff", s2, 1 / math.Sqrt(36)}} {
+		if math.Abs(c.got-c.want) > 0.05*c.want {
+			t.Errorf("%s standard deviation %v (mean over %d seeds), want %v", c.name, c.got, seeds, c.want)
+		}
 	}
 }

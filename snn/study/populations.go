@@ -24,6 +24,14 @@ func PopulationConditions() []Condition {
 	return cs
 }
 
+// PopulationSeedScale is "pop-abs" started from DANN's distributions at the seed's weight scale
+// (snn.PopInitSeedScale): the control for the scale of DANN's initialisation.
+var PopulationSeedScale = Condition{"pop-abs-seedscale", func(c snn.Config, f float64) snn.Config {
+	c = PopulationConditions()[0].Apply(c, f)
+	c.PopInit = snn.PopInitSeedScale
+	return c
+}}
+
 // RuleConditions train the seed's ColumnEI network (Dale on both layers) under the sign-preserving update
 // rules added to SignConditions' "clip": "expgrad" and "wiggle". Every rule starts from the same
 // effective weights as "abs" (the "both" condition of DaleConditions is the same configuration).
@@ -42,9 +50,36 @@ func RuleConditions() []Condition {
 const PopulationMetricsVersion = "1"
 
 // SpectrumMetricNames are the metrics PopulationMetrics returns for every run (Sweep.ExtraMetrics): the
-// NSE of the effective input and readout weights before and after training.
+// NSE of the effective input and readout weights before and after training, and the hidden layer's
+// activity on the test set before and after training: "silent_*" the fraction of hidden (excitatory)
+// units that never spike, "rate_*" the mean spike count per unit and sample.
 func SpectrumMetricNames() []string {
-	return []string{"nse_init_w1", "nse_trained_w1", "nse_init_w2", "nse_trained_w2"}
+	return []string{"nse_init_w1", "nse_trained_w1", "nse_init_w2", "nse_trained_w2",
+		"silent_init", "silent_trained", "rate_init", "rate_trained"}
+}
+
+// HiddenActivity returns, for m on d, the fraction of hidden units that never spike and the mean spike
+// count per unit and sample (snn.Simulate's counts: the records the readout reads).
+func HiddenActivity(m *snn.Model, d *snn.Dataset) (silent, rate float64, err error) {
+	r, err := snn.Simulate(m, d)
+	if err != nil {
+		return 0, 0, err
+	}
+	H := m.Config.NumHidden
+	total := make([]float64, H)
+	sum := 0.0
+	for _, counts := range r.Hidden {
+		for j, c := range counts {
+			total[j] += c
+			sum += c
+		}
+	}
+	for _, t := range total {
+		if t == 0 {
+			silent++
+		}
+	}
+	return silent / float64(H), sum / float64(H*len(r.Hidden)), nil
 }
 
 // InhibitionMetricNames are the metrics PopulationMetrics adds for an E/I-population run.
@@ -72,6 +107,16 @@ func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
 			return nil, fmt.Errorf("study: %s: %w", s.name, err)
 		}
 		out[s.name] = v
+	}
+	for _, a := range []struct {
+		suffix string
+		m      *snn.Model
+	}{{"init", x.Initial}, {"trained", m}} {
+		silent, rate, err := HiddenActivity(a.m, x.Test)
+		if err != nil {
+			return nil, err
+		}
+		out["silent_"+a.suffix], out["rate_"+a.suffix] = silent, rate
 	}
 	if m.Pop == nil {
 		return out, nil

@@ -62,9 +62,26 @@ func TestPopulationMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, n := range SpectrumMetricNames() {
-			if v, ok := m[n]; !ok || v <= 0 || v > 1 {
-				t.Errorf("%s: %s = %v (present %v), want in (0, 1]", arch, n, v, ok)
+			v, ok := m[n]
+			switch {
+			case !ok:
+				t.Errorf("%s: %s missing", arch, n)
+			case strings.HasPrefix(n, "nse_") && (v <= 0 || v > 1):
+				t.Errorf("%s: %s = %v, want in (0, 1]", arch, n, v)
+			case strings.HasPrefix(n, "silent_") && (v < 0 || v > 1):
+				t.Errorf("%s: %s = %v, want a fraction", arch, n, v)
+			case strings.HasPrefix(n, "rate_") && v < 0:
+				t.Errorf("%s: %s = %v, want >= 0", arch, n, v)
 			}
+		}
+		silent, rate, err := HiddenActivity(x.Trained, x.Test)
+		if err != nil || silent != m["silent_trained"] || rate != m["rate_trained"] || rate == 0 {
+			t.Errorf("%s: HiddenActivity = %v, %v (%v); metrics %v, %v", arch, silent, rate, err, m["silent_trained"], m["rate_trained"])
+		}
+		dead := x.Trained.Clone()
+		clear(dead.W1.Data) // no input reaches the hidden layer (W_EE = 0; inhibition alone cannot fire it)
+		if silent, rate, err := HiddenActivity(dead, x.Test); err != nil || silent != 1 || rate != 0 {
+			t.Errorf("%s: a hidden layer without excitatory input: silent %v, rate %v (%v), want 1 and 0", arch, silent, rate, err)
 		}
 		_, hasInh := m["inh_cut"]
 		if hasInh != (arch == snn.ArchPopulations) {

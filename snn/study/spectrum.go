@@ -17,19 +17,10 @@ import (
 //
 // over its N = min(rows, cols) singular values sigma_i: 1 when all are equal, 0 for a rank-one matrix.
 func NSE(w snn.Matrix) (float64, error) {
-	n := min(w.Rows, w.Cols)
-	if n < 2 || len(w.Data) != w.Rows*w.Cols {
-		return 0, fmt.Errorf("study: NSE of a %dx%d matrix: want at least 2 rows and 2 columns", w.Rows, w.Cols)
+	sv, err := SingularValues(w)
+	if err != nil {
+		return 0, fmt.Errorf("study: NSE: %w", err)
 	}
-	data := make([]float64, len(w.Data))
-	for i, v := range w.Data {
-		data[i] = float64(v)
-	}
-	var svd mat.SVD
-	if !svd.Factorize(mat.NewDense(w.Rows, w.Cols, data), mat.SVDNone) {
-		return 0, fmt.Errorf("study: NSE: the SVD did not converge")
-	}
-	sv := svd.Values(nil)
 	total := 0.0
 	for _, s := range sv {
 		total += s
@@ -43,7 +34,24 @@ func NSE(w snn.Matrix) (float64, error) {
 			h -= p * math.Log(p)
 		}
 	}
-	return h / math.Log(float64(n)), nil
+	return h / math.Log(float64(len(sv))), nil
+}
+
+// SingularValues returns the min(rows, cols) singular values of w in descending order (float64 SVD).
+func SingularValues(w snn.Matrix) ([]float64, error) {
+	n := min(w.Rows, w.Cols)
+	if n < 2 || len(w.Data) != w.Rows*w.Cols {
+		return nil, fmt.Errorf("study: singular values of a %dx%d matrix: want at least 2 rows and 2 columns", w.Rows, w.Cols)
+	}
+	data := make([]float64, len(w.Data))
+	for i, v := range w.Data {
+		data[i] = float64(v)
+	}
+	var svd mat.SVD
+	if !svd.Factorize(mat.NewDense(w.Rows, w.Cols, data), mat.SVDNone) {
+		return nil, fmt.Errorf("study: the SVD did not converge")
+	}
+	return svd.Values(nil), nil
 }
 
 // Spearman is Spearman's rank correlation of x and y (average ranks for ties) and its two-sided p-value

@@ -1,0 +1,172 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// PointGroup is a named set of (x, y) points for Scatter.
+type PointGroup struct {
+	Name string
+	X, Y []float64
+}
+
+// scatterShapes tell groups apart without colour.
+var scatterShapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PlusGlyph{},
+	draw.CrossGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}}
+
+// Scatter returns a scatter plot of the groups, each in its own colour and marker shape, with a legend
+// above the data (25% headroom).
+func Scatter(title, xlabel, ylabel string, groups ...PointGroup) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
+	p.Add(plotter.NewGrid())
+	for i, g := range groups {
+		if len(g.X) == 0 || len(g.X) != len(g.Y) {
+			return nil, fmt.Errorf("plots: scatter group %q has %d x and %d y values", g.Name, len(g.X), len(g.Y))
+		}
+		xy := make(plotter.XYs, len(g.X))
+		for j := range g.X {
+			xy[j] = plotter.XY{X: g.X[j], Y: g.Y[j]}
+		}
+		s, err := plotter.NewScatter(xy)
+		if err != nil {
+			return nil, fmt.Errorf("plots: scatter group %q: %w", g.Name, err)
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: cycle[i%len(cycle)], Radius: vg.Points(3), Shape: scatterShapes[i%len(scatterShapes)]}
+		p.Add(s)
+		p.Legend.Add(g.Name, s)
+	}
+	p.Legend.Top = true
+	headroom(p)
+	return p, nil
+}
+
+// NSEAccuracy draws, for the runs of a study with study.PopulationMetrics, test accuracy (%) against the
+// NSE of the effective input weights at initialisation (left) and after training (right): one group per
+// condition name in conds (all its runs, every fraction and seed), labelled by labels.
+func NSEAccuracy(runs []study.RunResult, conds, labels []string) (*Figure, error) {
+	if len(conds) != len(labels) {
+		return nil, fmt.Errorf("plots: NSEAccuracy: %d conditions and %d labels", len(conds), len(labels))
+	}
+	f := NewFigure(1, 2, 11, 4.8)
+	for k, metric := range []string{"nse_init_w1", "nse_trained_w1"} {
+		var groups []PointGroup
+		for i, c := range conds {
+			g := PointGroup{Name: labels[i]}
+			for _, r := range runs {
+				if r.Condition != c {
+					continue
+				}
+				v, ok := r.Extra[metric]
+				if !ok {
+					return nil, fmt.Errorf("plots: NSEAccuracy: run %s fraction %v seed %d has no %s", r.Condition, r.Fraction, r.Seed, metric)
+				}
+				g.X, g.Y = append(g.X, v), append(g.Y, 100*r.TestAccuracy)
+			}
+			if len(g.X) == 0 {
+				return nil, fmt.Errorf("plots: NSEAccuracy: no run of %q", c)
+			}
+			groups = append(groups, g)
+		}
+		when := "at initialisation"
+		if k == 1 {
+			when = "after training"
+		}
+		p, err := Scatter("Input weights' NSE "+when, "NSE of the effective input weights", "Test accuracy (%)", groups...)
+		if err != nil {
+			return nil, err
+		}
+		f.Set(0, k, PlotPanel{p})
+	}
+	return f, nil
+}
+
+// SpectraFigure draws the normalised singular values s_i / sum_j s_j (descending, log scale) of the
+// initial (left) and trained (right) effective input weights of each model, labelled by labels, with each
+// model's NSE in its legend entry.
+func SpectraFigure(models []*snn.Model, labels []string) (*Figure, error) {
+	if len(models) != len(labels) || len(models) == 0 {
+		return nil, fmt.Errorf("plots: SpectraFigure: %d models and %d labels", len(models), len(labels))
+	}
+	f := NewFigure(1, 2, 11, 4.8)
+	for k, when := range []string{"initial", "trained"} {
+		var series []Series
+		for i, m := range models {
+			w := m.InitialEffectiveW1()
+			if k == 1 {
+				w = m.EffectiveW1()
+			}
+			sv, err := study.SingularValues(w)
+			if err != nil {
+				return nil, err
+			}
+			nse, err := study.NSE(w)
+			if err != nil {
+				return nil, err
+			}
+			total := 0.0
+			for _, s := range sv {
+				total += s
+			}
+			y := make([]float64, len(sv))
+			x := make([]float64, len(sv))
+			for j, s := range sv {
+				y[j], x[j] = math.Max(s/total, 1e-12), float64(j+1)
+			}
+			series = append(series, Series{Name: fmt.Sprintf("%s (NSE %.3f)", labels[i], nse), X: x, Y: y})
+		}
+		p, err := Lines("Singular values of the "+when+" input weights", "Index i (descending)", "s_i / sum s", series...)
+		if err != nil {
+			return nil, err
+		}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+		lo, hi := math.Inf(1), 0.0
+		for _, s := range series {
+			for _, v := range s.Y {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		p.Y.Min, p.Y.Max = lo/1.5, hi*8 // log-scale headroom for the legend
+		f.Set(0, k, PlotPanel{p})
+	}
+	return f, nil
+}
+
+// PopulationWeights draws the input pathway of an E/I-population model (snn.ArchPopulations): the
+// excitatory weights f(W_EE), the inhibitory pathway f(W_IE) f(W_EI) and the effective weights
+// W1eff = f(W_EE) - f(W_IE) f(W_EI), fibres on y (left ear first), excitatory units on x, each panel on its
+// own colour scale stated in its title (red positive, blue negative, grey 0).
+func PopulationWeights(m *snn.Model, when string) (*Figure, error) {
+	inh, err := m.InhibitoryPathway()
+	if err != nil {
+		return nil, err
+	}
+	eff := m.EffectiveW1()
+	exc := snn.NewMatrix(eff.Rows, eff.Cols)
+	for i := range exc.Data {
+		exc.Data[i] = eff.Data[i] + inh.Data[i]
+	}
+	neg := inh.Clone()
+	for i, v := range neg.Data {
+		neg.Data[i] = -v
+	}
+	f := NewFigure(1, 3, 13, 5)
+	for k, p := range []struct {
+		title string
+		w     snn.Matrix
+	}{{"Excitation f(W_EE)", exc}, {"Inhibition -f(W_IE) f(W_EI)", neg}, {"Effective W1eff", eff}} {
+		limit := maxAbs(p.w)
+		h := NewHeatmap(p.w.Float64(), fmt.Sprintf("%s, %s (scale ±%.2g)", p.title, when, limit), "Excitatory unit", "Input fibre")
+		h.ColorMap, h.ColorBar = Diverging(limit), true
+		f.Set(0, k, h)
+	}
+	return f, nil
+}
