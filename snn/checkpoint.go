@@ -164,6 +164,7 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 			h.Config.SignInit = SignInitSymmetric
 		}
 	}
+	fillNewFields(&h.Config)
 	if err := h.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}
@@ -215,6 +216,37 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// fillNewFields gives the fields added to Config with the E/I-population network and the update rules
+// their defaults when a checkpoint written before them lacks them (its model is then a ColumnEI network
+// trained with Adam, which is what those defaults describe).
+func fillNewFields(c *Config) {
+	def := DefaultConfig()
+	if c.Architecture == "" {
+		c.Architecture = def.Architecture
+	}
+	if c.InhibitoryUnits == "" {
+		c.InhibitoryUnits = def.InhibitoryUnits
+	}
+	if c.Optimizer == "" {
+		c.Optimizer = def.Optimizer
+	}
+	if c.PopInit == "" {
+		c.PopInit = def.PopInit
+	}
+	if c.WiggleScale == 0 {
+		c.WiggleScale = def.WiggleScale
+	}
+	if c.NumInhibitory == 0 {
+		c.NumInhibitory = def.NumInhibitory
+	}
+	if c.NumReadoutInhibitory == 0 {
+		c.NumReadoutInhibitory = def.NumReadoutInhibitory
+	}
+	if c.PopInitGain == 0 {
+		c.PopInitGain = def.PopInitGain
+	}
 }
 
 // popArrays are the population matrices a checkpoint stores after the effective weights (none for

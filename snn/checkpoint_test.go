@@ -205,3 +205,23 @@ func TestCheckpointRoundTripPopulations(t *testing.T) {
 		t.Error("a truncated population checkpoint loaded")
 	}
 }
+
+// The committed checkpoints were written before the E/I-population fields existed: they load, with those
+// fields at their defaults (a ColumnEI network trained with Adam), and equal a configuration built today.
+func TestCheckpointWithoutPopulationFields(t *testing.T) {
+	paths, _ := filepath.Glob("../notebooks/results/models/*.ckpt")
+	if len(paths) == 0 {
+		t.Fatal("no committed checkpoint under notebooks/results/models")
+	}
+	for _, p := range paths {
+		m, err := LoadCheckpoint(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		def := DefaultConfig()
+		if m.Config.Architecture != def.Architecture || m.Config.InhibitoryUnits != def.InhibitoryUnits ||
+			m.Config.Optimizer != def.Optimizer || m.Config.WiggleScale != def.WiggleScale || m.Pop != nil {
+			t.Errorf("%s: loaded with %+v", p, m.Config)
+		}
+	}
+}

@@ -94,6 +94,21 @@ const (
 	ArchPopulations Architecture = "populations"
 )
 
+// InhibitoryUnits is the model of the hidden layer's inhibitory units in ArchPopulations.
+type InhibitoryUnits string
+
+const (
+	// InhibitoryLinear units pass on their input current within the step, as the paper's (DANN): the
+	// layer's effective input weights are W_EE - W_IE W_EI.
+	InhibitoryLinear InhibitoryUnits = "linear"
+	// InhibitoryLIF units are LIF neurons (same time constant, threshold and reset as the excitatory ones),
+	// as in stork's DalianLayer: the excitatory current of step k is x_k W_EE - s^I_k W_EI, with s^I_k
+	// the inhibitory spike record k (spikes of the membrane before step k's input, so inhibition lags
+	// excitation by one step). Only the single-graph formulation computes it (FormulationAuto picks it).
+	// The readout's inhibitory units stay linear.
+	InhibitoryLIF InhibitoryUnits = "lif"
+)
+
 // PopInit is how the E/I-population network's weights start.
 type PopInit string
 
@@ -189,6 +204,7 @@ type Config struct {
 	Architecture         Architecture
 	NumInhibitory        int     // linear inhibitory units of the hidden layer, n_i (3)
 	NumReadoutInhibitory int     // linear inhibitory units of the readout (1, as the paper's output layer)
+	InhibitoryUnits      InhibitoryUnits // linear (the paper's) or LIF inhibitory units in the hidden layer
 	PopInit              PopInit // initialisation of the populations' weights (DANN's)
 	PopInitGain          float64 // multiplies the initial scale sigma (1: the paper's)
 	// DANNCorrection divides the gradient of W_IE by sqrt(n_e) and that of W_EI by the fan-in d, DANN's
@@ -242,6 +258,7 @@ func DefaultConfig() Config {
 		Architecture:         ArchColumnEI,
 		NumInhibitory:        3,
 		NumReadoutInhibitory: 1,
+		InhibitoryUnits:      InhibitoryLinear,
 		PopInit:              PopInitDANN,
 		PopInitGain:          1,
 
@@ -271,6 +288,11 @@ func (c Config) DaleOnInput() bool {
 // Under ArchPopulations every matrix is constrained.
 func (c Config) DaleOnHidden() bool {
 	return c.Architecture == ArchPopulations || c.DalesLaw && c.DaleLayers != DaleInput
+}
+
+// LIFInhibition reports whether the hidden layer's inhibitory units are LIF neurons (InhibitoryLIF).
+func (c Config) LIFInhibition() bool {
+	return c.Architecture == ArchPopulations && c.InhibitoryUnits == InhibitoryLIF
 }
 
 // NumParams is the number of trainable parameters: I*H + H*C for ArchColumnEI (6360 for the notebook's
@@ -369,8 +391,14 @@ func (c Config) Validate() error {
 			bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q, %q or %q", PopInitDANN, PopInitSeedScale, PopInitUniform))
 		}
 		positive("PopInitGain", c.PopInitGain)
+		if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {
+			bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q or %q", InhibitoryLinear, InhibitoryLIF))
+		}
 	default:
 		bad("Architecture", fmt.Sprintf("%q", c.Architecture), fmt.Sprintf("%q or %q", ArchColumnEI, ArchPopulations))
+	}
+	if c.InhibitoryUnits != InhibitoryLinear && c.Architecture != ArchPopulations {
+		bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q unless Architecture is %q", InhibitoryLinear, ArchPopulations))
 	}
 	if c.DANNCorrection && c.Architecture != ArchPopulations {
 		bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))

@@ -73,7 +73,11 @@ func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
 	if err := checkDataset(cfg, "evaluation", d); err != nil {
 		return nil, err
 	}
-	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
+	if cfg.LIFInhibition() != e.cfg.LIFInhibition() || cfg.LIFInhibition() && cfg.NumInhibitory != e.cfg.NumInhibitory {
+		return nil, fmt.Errorf("snn: Evaluator compiled for inhibitory units %q cannot score a model with %q (or another NumInhibitory)",
+			e.cfg.InhibitoryUnits, cfg.InhibitoryUnits)
+	}
+	w1, w2 := m.inputWeights(), matrixTensor(m.EffectiveW2())
 	defer w2.FinalizeAll()
 	C, B := cfg.NumClasses, cfg.BatchSize
 	ev := &Evaluation{Confusion: make([][]float64, C)}

@@ -169,7 +169,7 @@ func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions
 	if err != nil {
 		return nil, false, err
 	}
-	f, err := opts.Formulation.Resolve(backend)
+	f, err := opts.Formulation.ResolveFor(cfg, backend)
 	if err != nil {
 		return nil, false, err
 	}

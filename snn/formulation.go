@@ -42,9 +42,25 @@ func (f Formulation) Resolve(backend fmt.Stringer) (Formulation, error) {
 		FormulationGoKernels, FormulationGraph)
 }
 
+// ResolveFor is Resolve for a configuration: a network with LIF inhibitory units (Config.LIFInhibition)
+// is computed by FormulationGraph only, which FormulationAuto then picks; asking for FormulationGoKernels
+// for it is an error.
+func (f Formulation) ResolveFor(cfg Config, backend fmt.Stringer) (Formulation, error) {
+	if cfg.LIFInhibition() {
+		switch f {
+		case FormulationAuto, FormulationGraph:
+			return FormulationGraph, nil
+		case FormulationGoKernels:
+			return "", fmt.Errorf("snn: formulation %q does not compute LIF inhibitory units (Config.InhibitoryUnits %q): want %q or %q (auto)",
+				f, InhibitoryLIF, FormulationGraph, "")
+		}
+	}
+	return f.Resolve(backend)
+}
+
 // newTrainStep builds the training step of m in formulation f on backend.
 func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, error) {
-	f, err := f.Resolve(backend)
+	f, err := f.ResolveFor(m.Config, backend)
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +72,12 @@ func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, 
 
 // newBatchForward builds the forward pass of cfg in formulation f on backend, for batches of batch.
 func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulation) (batchForward, error) {
-	f, err := f.Resolve(backend)
+	f, err := f.ResolveFor(cfg, backend)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.LIFInhibition() {
+		return newLIFInhForward(backend, cfg, batch)
 	}
 	if f == FormulationGraph {
 		return newGraphForward(backend, cfg, batch)

@@ -35,7 +35,8 @@ func newForward(backend compute.Backend, cfg Config, batch int) (*forwardExec, e
 
 // run evaluates samples idx of d (at most one batch) with effective weights w1 [I, H] and w2 [H, C].
 // m is the readout summed over time, [batch][classes] flattened.
-func (f *forwardExec) run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+func (f *forwardExec) run(w inputWeights, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+	w1 := w.eff
 	f.cols.fill(d, idx, f.cfg.NumClasses)
 	f.cols.project(w1, f.p)
 	f.lif.forward(f.p, f.batch, f.r, false)

@@ -71,7 +71,7 @@ func TestForwardMatchesNotebookLoops(t *testing.T) {
 		t.Fatal(err)
 	}
 	w1, w2 := m.EffectiveW1(), m.EffectiveW2()
-	mOut, _, err := fwd.run(w1, matrixTensor(w2), d, []int{0, 1, 2, 3})
+	mOut, _, err := fwd.run(inputWeights{eff: w1}, matrixTensor(w2), d, []int{0, 1, 2, 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,6 +103,8 @@ type graphStepper struct {
 	in   *batchInput
 	cfg  Config
 	wig  *wiggler
+	// usedParts are the matrices the last step computed with (as stepper.usedParts).
+	usedParts []Matrix
 }
 
 func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
@@ -117,7 +119,8 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 	}
 	specs := paramSpecs(cfg)
 	scales := expGradScales(cfg, m.initRawParams())
-	step, err := model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) *Node {
+	step, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
+		x, y := inputs[0], inputs[1]
 		g := x.Graph()
 		var raw1, raw2, all []*Node
 		for k, s := range specs {
@@ -129,11 +132,25 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 				raw2 = append(raw2, n)
 			}
 		}
-		w1 := layerNodes(cfg, 1, raw1, m.Mask1.Signs)
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
-		loss := lossFromReadout(cfg, Transpose(readoutSum(cfg, w1, w2, x, B), 0, 1), y)
+		var sum *Node
+		if cfg.LIFInhibition() {
+			pos := func(w *Node) *Node { return effectiveWeights(w, ones(w.Shape().Dimensions[0]), true, cfg.SignParam) }
+			sum = readoutSumLIFInh(cfg, pos(raw1[0]), pos(raw1[1]), pos(raw1[2]), w2, x, B)
+		} else {
+			sum = readoutSum(cfg, layerNodes(cfg, 1, raw1, m.Mask1.Signs), w2, x, B)
+		}
+		loss := lossFromReadout(cfg, Transpose(sum, 0, 1), y)
+		out := []*Node{loss}
+		for k, sp := range specs { // the weights this step used, as usedNode maps them
+			signs := m.Mask1.Signs
+			if sp.layer == 2 {
+				signs = m.Mask2.Signs
+			}
+			out = append(out, usedNode(cfg, sp.layer, all[k], signs))
+		}
 		updateWithGradients(cfg, scope, g, vars, Gradient(loss, all...), opt, scales)
-		return loss
+		return out
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
@@ -152,7 +169,13 @@ func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
 		return 0, err
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
-	out[0].FinalizeAll()
+	s.usedParts = make([]Matrix, len(out)-1)
+	for k, sp := range paramSpecs(s.cfg) {
+		s.usedParts[k] = Matrix{Rows: sp.rows, Cols: sp.cols, Data: tensors.MustCopyFlatData[float32](out[1+k])}
+	}
+	for _, t := range out {
+		t.FinalizeAll()
+	}
 	if _, err := s.wig.apply(s.vars); err != nil {
 		return 0, err
 	}
@@ -182,7 +205,8 @@ func newGraphForward(backend compute.Backend, cfg Config, batch int) (*graphForw
 
 func (f *graphForward) batchSize() int { return f.in.batch }
 
-func (f *graphForward) run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+func (f *graphForward) run(w inputWeights, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+	w1 := w.eff
 	f.in.fill(d, idx, f.cfg.NumClasses)
 	x, y := f.in.tensors(f.cfg)
 	w1T := matrixTensor(w1)

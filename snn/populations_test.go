@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -67,7 +68,7 @@ func TestPopulationForwardByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := fwd.run(w1, matrixTensor(m.EffectiveW2()), d, []int{0})
+	out, _, err := fwd.run(inputWeights{eff: w1}, matrixTensor(m.EffectiveW2()), d, []int{0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,18 +306,26 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 		arch  Architecture
 		param SignParam
 		opt   Optimizer
+		lif   bool
 	}
 	var modes []mode
 	for _, a := range []Architecture{ArchColumnEI, ArchPopulations} {
 		for _, p := range []SignParam{SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle} {
-			modes = append(modes, mode{a, p, OptimizerAdam})
+			modes = append(modes, mode{a, p, OptimizerAdam, false})
 		}
-		modes = append(modes, mode{a, SignClip, OptimizerSGD}, mode{a, SignExpGrad, OptimizerSGD})
+		modes = append(modes, mode{a, SignClip, OptimizerSGD, false}, mode{a, SignExpGrad, OptimizerSGD, false})
+	}
+	// LIF inhibitory units (single-graph formulation).
+	for _, p := range []SignParam{SignAbs, SignClip, SignExpGrad, SignWiggle} {
+		modes = append(modes, mode{ArchPopulations, p, OptimizerAdam, true})
 	}
 	for _, md := range modes {
-		t.Run(fmt.Sprintf("%s/%s/%s", md.arch, md.param, md.opt), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s/%s/lif=%v", md.arch, md.param, md.opt, md.lif), func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Architecture, cfg.SignParam, cfg.Optimizer = md.arch, md.param, md.opt
+			if md.lif {
+				cfg.InhibitoryUnits = InhibitoryLIF
+			}
 			cfg.BatchSize, cfg.InhibitoryFraction, cfg.LearningRate = 16, 0.3, 0.2
 			if md.opt == OptimizerSGD {
 				cfg.LearningRate = 20 // gradients are about 1e-3
@@ -332,9 +341,24 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 				t.Fatal(err)
 			}
 			d, _ := GenerateStimulus(cfg, 64, 3, 1)
-			st, err := newStepper(gobackend.GetBackend(), m)
+			st, err := newTrainStep(gobackend.GetBackend(), m, FormulationAuto)
 			if err != nil {
 				t.Fatal(err)
+			}
+			used := func() []Matrix {
+				if g, ok := st.(*graphStepper); ok {
+					return g.usedParts
+				}
+				return st.(*stepper).usedParts
+			}
+			restarts := func() int {
+				if g, ok := st.(*graphStepper); ok {
+					return g.wig.restarts
+				}
+				return st.(*stepper).wig.restarts
+			}
+			if _, isGraph := st.(*graphStepper); isGraph != md.lif {
+				t.Fatalf("formulation %T for lif=%v", st, md.lif)
 			}
 			specs := paramSpecs(cfg)
 			zeros, minPos := 0, math.Inf(1)
@@ -346,11 +370,11 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 				if _, err := st.step(d, idx); err != nil {
 					t.Fatal(err)
 				}
-				if len(st.usedParts) != len(specs) {
-					t.Fatalf("step %d recorded %d matrices, want %d", k, len(st.usedParts), len(specs))
+				if len(used()) != len(specs) {
+					t.Fatalf("step %d recorded %d matrices, want %d", k, len(used()), len(specs))
 				}
 				for j, sp := range specs {
-					w := st.usedParts[j]
+					w := used()[j]
 					if w.Rows != sp.rows || w.Cols != sp.cols || len(w.Data) != sp.rows*sp.cols {
 						t.Fatalf("step %d: recorded %s has shape [%d, %d], want [%d, %d]", k, sp.name, w.Rows, w.Cols, sp.rows, sp.cols)
 					}
@@ -399,7 +423,7 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 					t.Error("no weight was held at 0: the test would not exercise the projection or the cull")
 				}
 			case SignWiggle:
-				if st.wig.restarts == 0 {
+				if restarts() == 0 {
 					t.Error("no weight was restarted: the test would not exercise the wiggle")
 				}
 			case SignExpGrad:
@@ -449,5 +473,155 @@ func TestSeedScaleInit(t *testing.T) {
 		if math.Abs(c.got-c.want) > 0.05*c.want {
 			t.Errorf("%s standard deviation %v (mean over %d seeds), want %v", c.name, c.got, seeds, c.want)
 		}
+	}
+}
+
+// A forward pass with LIF inhibitory units worked by hand (W_EE = [[1.2, 0.6], [0, 0.5]], W_IE = [[1.5],
+// [0]], W_EI = [[1, 0.25]]; spikes: step 0 fibre 0, steps 1 and 2 fibre 1; 5 steps, 0..3 fed):
+//
+//	inhibitory unit: v1 = 1.5, so s^I_2 = 1; v2 = 1.5 alpha = 1.2281 > 1, so s^I_3 = 1 (v3 = 0 by reset).
+//	excitatory currents x W_EE - s^I W_EI: step 0 (1.2, 0.6); 1 (0, 0.5); 2 (-1, 0.25); 3 (-1, -0.25).
+//	unit 0: v1 = 1.2, s2 = 1 (v2 = 1.2 alpha = 0.98248), s3 = 0 (v3 = 0 by reset), v4 = -1.
+//	unit 1: v = 0.6, 0.99124, 1.06156, ...: its first spike is record 4, which the readout does not read.
+//	readout: record 2 = (1, 0) enters at t = 2 and decays once: sum = (1 + alpha) (1.5, -1), logits
+//	0.01 (1 + alpha) (1.5, -1) = (0.0272810, -0.0181873). (The linear inhibitory unit gives another result.)
+//
+// The graph forward pass and the Go simulation (Simulate) must both give it.
+func TestLIFInhibitionForwardByHand(t *testing.T) {
+	cfg := tinyPopulationConfig()
+	cfg.Duration, cfg.InhibitoryUnits = 5e-3, InhibitoryLIF
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.W1 = Matrix{2, 2, []float32{1.2, 0.6, 0, 0.5}}
+	m.Pop.IE1 = Matrix{2, 1, []float32{1.5, 0}}
+	m.Pop.EI1 = Matrix{1, 2, []float32{1, 0.25}}
+	m.W2 = Matrix{2, 2, []float32{2, 0.5, 0.1, 0.2}}
+	m.Pop.IE2 = Matrix{2, 1, []float32{1, 0.3}}
+	m.Pop.EI2 = Matrix{1, 2, []float32{0.5, 1.5}}
+	d := handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
+	fwd, err := newBatchForward(gobackend.GetBackend(), cfg, 1, FormulationAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := fwd.run(m.inputWeights(), matrixTensor(m.EffectiveW2()), d, []int{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.027280961296169727, -0.018187307530779818}
+	for c := range want {
+		if got := cfg.ReadoutScale * float64(out[c]); math.Abs(got-want[c]) > 1e-7 {
+			t.Errorf("graph: logit %d = %.8f, by hand %.8f", c, got, want[c])
+		}
+	}
+	r, err := Simulate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := range want {
+		if got := cfg.ReadoutScale * r.Readout[0][c]; math.Abs(got-want[c]) > 1e-7 {
+			t.Errorf("Simulate: logit %d = %.8f, by hand %.8f", c, got, want[c])
+		}
+	}
+	if r.Hidden[0][0] != 1 || r.Hidden[0][1] != 0 {
+		t.Errorf("Simulate: spike counts %v, by hand [1 0]", r.Hidden[0])
+	}
+	lin := m.Clone()
+	lin.Config.InhibitoryUnits = InhibitoryLinear
+	rl, err := Simulate(lin, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(rl.Readout[0][0]-r.Readout[0][0]) < 1e-3 {
+		t.Error("linear and LIF inhibitory units give the same readout: the example would not tell them apart")
+	}
+}
+
+// On random data, the graph forward pass of LIF inhibitory units and the Go simulation agree sample by
+// sample (two implementations of the same equations), with excitatory and inhibitory units spiking.
+func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryLIF, 27, 8
+	cfg.PopInit = PopInitSeedScale
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m.Pop.IE1.Data { // make the inhibitory units fire
+		m.Pop.IE1.Data[i] *= 3
+	}
+	d, err := GenerateStimulus(cfg, 8, 11, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fwd, err := newBatchForward(gobackend.GetBackend(), cfg, 8, FormulationAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := []int{0, 1, 2, 3, 4, 5, 6, 7}
+	out, _, err := fwd.run(m.inputWeights(), matrixTensor(m.EffectiveW2()), d, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Simulate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spikes := 0.0
+	for n := range idx {
+		for c := 0; c < cfg.NumClasses; c++ {
+			got, want := float64(out[n*cfg.NumClasses+c]), r.Readout[n][c]
+			if math.Abs(got-want) > 1e-3*math.Max(1, math.Abs(want)) {
+				t.Errorf("sample %d class %d: graph %v, Simulate %v", n, c, got, want)
+			}
+		}
+		for _, s := range r.Hidden[n] {
+			spikes += s
+		}
+	}
+	if spikes == 0 {
+		t.Fatal("no excitatory spikes: the comparison would be vacuous")
+	}
+	lin := m.Clone()
+	lin.Config.InhibitoryUnits = InhibitoryLinear
+	rl, _ := Simulate(lin, d)
+	differ := false
+	for n := range idx {
+		for c := 0; c < cfg.NumClasses; c++ {
+			differ = differ || math.Abs(rl.Readout[n][c]-r.Readout[n][c]) > 1e-3
+		}
+	}
+	if !differ {
+		t.Error("the inhibitory units' spikes change nothing: they may not be firing")
+	}
+}
+
+// LIF inhibitory units train (graph formulation, picked by FormulationAuto; the Go kernels refuse them
+// with an error that says what to use), the loss falls, and the numerics are recorded as the graph's.
+func TestLIFInhibitionTrains(t *testing.T) {
+	cfg := Quick(DefaultConfig())
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.Epochs = ArchPopulations, InhibitoryLIF, 27, 2
+	train, val, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Train(context.Background(), m, train, val, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.History.Numerics != NumericsVersion(FormulationGraph) {
+		t.Errorf("numerics %q, want the graph's", out.History.Numerics)
+	}
+	if h := out.History.TrainLoss; !(h[len(h)-1] < h[0]) {
+		t.Errorf("training loss %v did not fall", h)
+	}
+	if _, err := Train(context.Background(), m, train, val, TrainOptions{Formulation: FormulationGoKernels}); err == nil ||
+		!strings.Contains(err.Error(), `"graph"`) {
+		t.Errorf("Go kernels with LIF inhibitory units: %v", err)
 	}
 }

@@ -207,8 +207,8 @@ type trainStep interface {
 
 // batchForward is one formulation of the forward pass without gradients: forwardExec or graphForward.
 type batchForward interface {
-	// run evaluates samples idx of d (at most one batch) with effective weights w1 [I, H] and w2 [H, C];
-	// m is the readout summed over time, [batch][classes] flattened.
-	run(w1 Matrix, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error)
+	// run evaluates samples idx of d (at most one batch) with input weights w (Model.inputWeights) and
+	// effective readout weights w2 [H, C]; m is the readout summed over time, [batch][classes] flattened.
+	run(w inputWeights, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error)
 	batchSize() int
 }

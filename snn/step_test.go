@@ -142,11 +142,11 @@ func TestLIFKernelForwardMatchesGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, gotLoss, err := fast.run(m.EffectiveW1(), w2, d, idx)
+		got, gotLoss, err := fast.run(m.inputWeights(), w2, d, idx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantLoss, err := ref.run(m.EffectiveW1(), w2, d, idx)
+		want, wantLoss, err := ref.run(m.inputWeights(), w2, d, idx)
 		if err != nil {
 			t.Fatal(err)
 		}

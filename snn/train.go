@@ -79,7 +79,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	if err != nil {
 		return nil, err
 	}
-	formulation, err := opts.Formulation.Resolve(backend)
+	formulation, err := opts.Formulation.ResolveFor(cfg, backend)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func argmin(v []float64) int {
 // meanLoss is the mean of the batch losses over the full batches of d, in order (the notebook shuffles
 // the validation set first, which does not change the mean when every batch is full).
 func meanLoss(fwd batchForward, m *Model, d *Dataset) (float64, error) {
-	w1, w2 := m.EffectiveW1(), matrixTensor(m.EffectiveW2())
+	w1, w2 := m.inputWeights(), matrixTensor(m.EffectiveW2())
 	defer w2.FinalizeAll()
 	B := fwd.batchSize()
 	n := d.Len() / B

@@ -25,13 +25,27 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 	cfg := m.Config
 	T, H, C := cfg.NumSteps(), cfg.NumHidden, cfg.NumClasses
 	alpha := cfg.Alpha()
-	w1, w2 := m.EffectiveW1(), m.EffectiveW2()
+	in, w2 := m.inputWeights(), m.EffectiveW2()
 	r := &Responses{IPD: append([]float64(nil), d.IPD...), Hidden: make([][]float64, d.Len()), Readout: make([][]float64, d.Len())}
 	cols := newSpikeColumns(cfg, 1)
 	p := make([]float32, (T-1)*H)
+	lif := cfg.LIFInhibition()
+	ni := cfg.NumInhibitory
+	var pI []float32
+	if lif {
+		pI = make([]float32, (T-1)*ni)
+	}
 	for n := 0; n < d.Len(); n++ {
 		cols.fill(d, []int{n}, C)
-		cols.project(w1, p)
+		var vI, sI []float64
+		if lif {
+			// Excitatory input x W_EE here; the inhibitory units' spikes are subtracted per step below.
+			cols.project(in.ee, p)
+			cols.project(in.ie, pI)
+			vI, sI = make([]float64, ni), make([]float64, ni)
+		} else {
+			cols.project(in.eff, p)
+		}
 		v, s := make([]float64, H), make([]float64, H)
 		u, sum := make([]float64, C), make([]float64, C)
 		counts := make([]float64, H)
@@ -47,9 +61,16 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 				u[c] = alpha*u[c] + h
 				sum[c] += u[c]
 			}
-			// Hidden layer, the notebook's update order.
+			// Hidden layer, the notebook's update order; LIF inhibitory units (InhibitoryLIF) inhibit with
+			// their spike record t and update after.
 			for j := 0; j < H; j++ {
-				newV := (alpha*v[j] + float64(p[t*H+j])) * (1 - s[j])
+				h := float64(p[t*H+j])
+				for k := 0; k < len(sI); k++ {
+					if sI[k] != 0 {
+						h -= float64(in.ei.At(k, j))
+					}
+				}
+				newV := (alpha*v[j] + h) * (1 - s[j])
 				s[j] = 0
 				if v[j]-Threshold > 0 {
 					s[j] = 1
@@ -58,6 +79,14 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 					}
 				}
 				v[j] = newV
+			}
+			for k := range sI {
+				newV := (alpha*vI[k] + float64(pI[t*ni+k])) * (1 - sI[k])
+				sI[k] = 0
+				if vI[k]-Threshold > 0 {
+					sI[k] = 1
+				}
+				vI[k] = newV
 			}
 		}
 		r.Hidden[n], r.Readout[n] = counts, sum

@@ -52,13 +52,17 @@ func (s *Sweep) Status() ([]RunState, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, numerics, err := s.numerics()
+	backend, err := s.backend()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]RunState, len(plan))
 	for i, p := range plan {
 		st := RunState{PlannedRun: p, State: Missing}
+		numerics, err := s.numerics(p.Config, backend)
+		if err != nil {
+			return nil, err
+		}
 		if data, err := os.ReadFile(p.File); err == nil {
 			r, why := s.usable(data, p.Key, p.ConfigHash, numerics)
 			if why == "" {

@@ -180,7 +180,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
 		}
 	}
-	backend, numerics, err := s.numerics()
+	backend, err := s.backend()
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r, cached, warning, err := s.runOne(ctx, jobs[i], backend, numerics)
+				r, cached, warning, err := s.runOne(ctx, jobs[i], backend)
 				if err != nil && ctx.Err() == nil {
 					s.markFailed(jobs[i], err)
 				}
@@ -251,20 +251,22 @@ feed:
 	return results, nil
 }
 
-// numerics returns the backend the runs train on and the NumericsVersion they are computed with.
-func (s *Sweep) numerics() (compute.Backend, string, error) {
-	backend := s.Backend
-	if backend == nil {
-		var err error
-		if backend, err = snn.NewBackend(); err != nil {
-			return nil, "", err
-		}
+// backend returns the backend the runs train on.
+func (s *Sweep) backend() (compute.Backend, error) {
+	if s.Backend != nil {
+		return s.Backend, nil
 	}
-	f, err := s.Formulation.Resolve(backend)
+	return snn.NewBackend()
+}
+
+// numerics returns the NumericsVersion a run of cfg is computed with on backend (by the sweep's
+// Formulation, resolved for the configuration: snn.Formulation.ResolveFor).
+func (s *Sweep) numerics(cfg snn.Config, backend compute.Backend) (string, error) {
+	f, err := s.Formulation.ResolveFor(cfg, backend)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
-	return backend, snn.NumericsVersion(f), nil
+	return snn.NumericsVersion(f), nil
 }
 
 func (s *Sweep) cachePath(p PlannedRun) (string, string) {
@@ -277,8 +279,12 @@ func (s *Sweep) cachePath(p PlannedRun) (string, string) {
 
 // runOne returns the run of j: from the cache when a good entry of the current numerics with every
 // requested metric is there, else trained (and cached). warning says why a cached entry was not used.
-func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backend, numerics string) (r RunResult, cached bool, warning string, err error) {
+func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backend) (r RunResult, cached bool, warning string, err error) {
 	path, hash := j.File, j.ConfigHash
+	numerics, err := s.numerics(j.Config, backend)
+	if err != nil {
+		return RunResult{}, false, "", err
+	}
 	if path != "" {
 		if data, rerr := os.ReadFile(path); rerr == nil {
 			c, why := s.usable(data, j.Key, hash, numerics)
