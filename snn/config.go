@@ -202,11 +202,11 @@ type Config struct {
 	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
 	// DaleLayers do not apply to it; SignParam and SignInit apply to each of its matrices).
 	Architecture         Architecture
-	NumInhibitory        int     // linear inhibitory units of the hidden layer, n_i (3)
-	NumReadoutInhibitory int     // linear inhibitory units of the readout (1, as the paper's output layer)
+	NumInhibitory        int             // linear inhibitory units of the hidden layer, n_i (3)
+	NumReadoutInhibitory int             // linear inhibitory units of the readout (1, as the paper's output layer)
 	InhibitoryUnits      InhibitoryUnits // linear (the paper's) or LIF inhibitory units in the hidden layer
-	PopInit              PopInit // initialisation of the populations' weights (DANN's)
-	PopInitGain          float64 // multiplies the initial scale sigma (1: the paper's)
+	PopInit              PopInit         // initialisation of the populations' weights (DANN's)
+	PopInitGain          float64         // multiplies the initial scale sigma (1: the paper's)
 	// DANNCorrection divides the gradient of W_IE by sqrt(n_e) and that of W_EI by the fan-in d, DANN's
 	// corrected update (cSGD_Mixin in ariamis/ei_models.py), n_e the layer's excitatory units. Under Adam
 	// a constant rescaling of a gradient cancels in m/sqrt(v) except through epsilon: use OptimizerSGD to
