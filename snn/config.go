@@ -212,6 +212,10 @@ type Config struct {
 	// a constant rescaling of a gradient cancels in m/sqrt(v) except through epsilon: use OptimizerSGD to
 	// see its effect.
 	DANNCorrection bool
+	// DANNCorrectStep applies DANNCorrection's factors to the optimiser's step of W_IE and W_EI instead
+	// of their gradients (per-matrix learning rates): the form of the correction that survives Adam's
+	// normalisation. Not in the paper; needs DANNCorrection.
+	DANNCorrectStep bool
 
 	// Training.
 	Optimizer         Optimizer     // the optimiser (notebook: Adam)
@@ -399,6 +403,9 @@ func (c Config) Validate() error {
 	}
 	if c.InhibitoryUnits != InhibitoryLinear && c.Architecture != ArchPopulations {
 		bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q unless Architecture is %q", InhibitoryLinear, ArchPopulations))
+	}
+	if c.DANNCorrectStep && !c.DANNCorrection {
+		bad("DANNCorrectStep", c.DANNCorrectStep, "false unless DANNCorrection is true (it moves DANN's correction from the gradients to the steps)")
 	}
 	if c.DANNCorrection && c.Architecture != ArchPopulations {
 		bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))

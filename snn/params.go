@@ -120,11 +120,12 @@ func newOptimizer(cfg Config) (interface {
 	return u, nil
 }
 
-// dannCorrection scales a population matrix's gradient as DANN's corrected update (cSGD_Mixin):
-// W_IE's by 1/sqrt(n_e) and W_EI's by 1/d, with n_e the layer's excitatory outputs and d its fan-in.
-func dannCorrection(cfg Config, s paramSpec, g *Node) *Node {
+// dannFactor is DANN's correction factor (cSGD_Mixin) for a population matrix: 1/sqrt(n_e) for W_IE and
+// 1/d for W_EI, with n_e the layer's excitatory outputs and d its fan-in; 1 for every other matrix and
+// without Config.DANNCorrection.
+func dannFactor(cfg Config, s paramSpec) float64 {
 	if !cfg.DANNCorrection {
-		return g
+		return 1
 	}
 	ne, d := cfg.NumHidden, cfg.NumInputs()
 	if s.layer == 2 {
@@ -132,9 +133,18 @@ func dannCorrection(cfg Config, s paramSpec, g *Node) *Node {
 	}
 	switch s.role {
 	case roleIE:
-		return MulScalar(g, 1/math.Sqrt(float64(ne)))
+		return 1 / math.Sqrt(float64(ne))
 	case roleEI:
-		return MulScalar(g, 1/float64(d))
+		return 1 / float64(d)
+	}
+	return 1
+}
+
+// dannCorrection scales a population matrix's gradient by dannFactor (the paper's corrected update),
+// unless Config.DANNCorrectStep moves the factor to the optimiser's step.
+func dannCorrection(cfg Config, s paramSpec, g *Node) *Node {
+	if f := dannFactor(cfg, s); f != 1 && !cfg.DANNCorrectStep {
+		return MulScalar(g, f)
 	}
 	return g
 }
@@ -168,7 +178,8 @@ func expGradScales(cfg Config, init []Matrix) []float64 {
 }
 
 // updateWithGradients adds to graph g one optimiser step on vars with the gradients grads (paramSpecs
-// order), DANN's correction first where configured, then what the sign parametrisation does after an
+// order), DANN's correction of the gradients (or, with DANNCorrectStep, of the steps) where configured,
+// then what the sign parametrisation does after an
 // additive step: clip and wiggle project onto w >= 0; expgrad turns the step into the multiplicative
 // w <- w * exp(-(w - w_additive)/scale).
 func updateWithGradients(cfg Config, scope *model.Scope, g *Graph, vars []*model.Variable, grads []*Node,
@@ -192,6 +203,13 @@ func updateWithGradients(cfg Config, scope *model.Scope, g *Graph, vars []*model
 		panic(fmt.Sprintf("snn: the update graph found %d trainable variables, want %d", len(ordered), len(vars)))
 	}
 	opt.UpdateGraphWithGradients(scope, ordered, dtypes.Float32)
+	if cfg.DANNCorrectStep {
+		for k, v := range vars {
+			if f := dannFactor(cfg, specs[k]); f != 1 {
+				v.SetNodeValue(Add(old[k], MulScalar(Sub(v.NodeValue(g), old[k]), f)))
+			}
+		}
+	}
 	for k, v := range vars {
 		if !constrained(cfg, specs[k]) {
 			continue

@@ -625,3 +625,81 @@ func TestLIFInhibitionTrains(t *testing.T) {
 		t.Errorf("Go kernels with LIF inhibitory units: %v", err)
 	}
 }
+
+// DANN's corrected update, against the paper's cSGD_Mixin (ariamis/ei_models.py: Wix.grad / sqrt(ne),
+// Wei.grad / n_input): one step from the same weights with and without the correction. Under SGD the
+// steps of W_IE and W_EI shrink by 1/sqrt(n_e) and 1/d (hidden layer: 1/sqrt(27), 1/200; readout:
+// 1/sqrt(12), 1/27) and W_EE's is unchanged; under Adam the same gradient scaling cancels (the claim in
+// Config.DANNCorrection's comment) and DANNCorrectStep applies the factors to the steps instead.
+func TestDANNCorrection(t *testing.T) {
+	steps := func(opt Optimizer, correct, onStep bool) [][]float64 {
+		cfg := DefaultConfig()
+		cfg.Architecture, cfg.NumHidden, cfg.BatchSize, cfg.Optimizer = ArchPopulations, 27, 16, opt
+		cfg.DANNCorrection, cfg.DANNCorrectStep = correct, onStep
+		cfg.PopInit, cfg.LearningRate = PopInitSeedScale, 1e-3
+		if opt == OptimizerSGD {
+			cfg.LearningRate = 0.05
+		}
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := GenerateStimulus(cfg, 16, 3, 1)
+		st, err := newStepper(gobackend.GetBackend(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, 16)
+		for i := range idx {
+			idx[i] = i
+		}
+		if _, err := st.step(d, idx); err != nil {
+			t.Fatal(err)
+		}
+		var out [][]float64
+		for k, sp := range paramSpecs(cfg) {
+			after := variableMatrix(st.params()[k], sp.rows, sp.cols)
+			delta := make([]float64, len(after.Data))
+			for i := range delta {
+				delta[i] = float64(after.Data[i]) - float64(m.rawParams()[k].Data[i])
+			}
+			out = append(out, delta)
+		}
+		return out
+	}
+	// paramSpecs order: w1 (W_EE), w2 (W_EE'), ie1, ei1, ie2, ei2.
+	factors := []float64{1, 1, 1 / math.Sqrt(27), 1.0 / 200, 1 / math.Sqrt(12), 1.0 / 27}
+	names := []string{"w1", "w2", "ie1", "ei1", "ie2", "ei2"}
+	check := func(label string, plain, corr [][]float64, want []float64, tol float64) {
+		for k := range plain {
+			worst, scale := 0.0, 0.0
+			for i := range plain[k] {
+				worst = math.Max(worst, math.Abs(corr[k][i]-want[k]*plain[k][i]))
+				scale = math.Max(scale, math.Abs(plain[k][i]))
+			}
+			if scale == 0 {
+				// W_IE' of the single readout inhibitory unit: with W_EI' = 1 for every class (its
+				// initial value) it subtracts the same amount from every logit, which the softmax
+				// ignores, so its first gradient is exactly 0.
+				if names[k] != "ie2" || worst != 0 {
+					t.Errorf("%s: %s did not move (or moved only when corrected)", label, names[k])
+				}
+				continue
+			}
+			if opt := label[:4]; opt == "Adam" && names[k] == "ie2" {
+				// Its gradient is rounding noise about 0 (see above), which Adam normalises to a step:
+				// that step depends on epsilon and is no test of the factors.
+				continue
+			}
+			// Relative tolerance plus float32 rounding of weights up to about 1.
+			if worst > tol*scale*want[k]+6e-8 {
+				t.Errorf("%s: %s's step differs from %.5g x the uncorrected one by up to %g (largest step %g)", label, names[k], want[k], worst, scale)
+			}
+		}
+	}
+	check("SGD, corrected gradients", steps(OptimizerSGD, false, false), steps(OptimizerSGD, true, false), factors, 1e-3)
+	ones := []float64{1, 1, 1, 1, 1, 1}
+	// Adam's first step is lr * g/(|g| + eps): a scaled gradient changes it only through eps = 1e-8.
+	check("Adam, corrected gradients", steps(OptimizerAdam, false, false), steps(OptimizerAdam, true, false), ones, 0.2)
+	check("Adam, corrected steps", steps(OptimizerAdam, false, false), steps(OptimizerAdam, true, true), factors, 1e-3)
+}

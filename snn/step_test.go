@@ -22,6 +22,7 @@ func TestStepperMatchesSingleGraph(t *testing.T) {
 		arch    Architecture
 		opt     Optimizer
 		correct bool
+		onStep  bool
 		init    PopInit
 	}
 	modes := []mode{{dales: false, layers: DaleBoth, param: SignAbs}}
@@ -38,10 +39,11 @@ func TestStepperMatchesSingleGraph(t *testing.T) {
 	modes = append(modes,
 		mode{dales: true, layers: DaleBoth, param: SignClip, arch: ArchPopulations, opt: OptimizerSGD, correct: true},
 		mode{dales: true, layers: DaleBoth, param: SignClip, arch: ArchPopulations, correct: true},
+		mode{dales: true, layers: DaleBoth, param: SignAbs, arch: ArchPopulations, correct: true, onStep: true},
 		mode{dales: true, layers: DaleBoth, param: SignAbs, arch: ArchPopulations, init: PopInitUniform},
 		mode{dales: true, layers: DaleBoth, param: SignAbs, opt: OptimizerSGD})
 	for _, md := range modes {
-		t.Run(fmt.Sprintf("dales=%v/%s/%s/%s/%s/correct=%v/%s", md.dales, md.layers, md.param, md.arch, md.opt, md.correct, md.init), func(t *testing.T) {
+		t.Run(fmt.Sprintf("dales=%v/%s/%s/%s/%s/correct=%v/%v/%s", md.dales, md.layers, md.param, md.arch, md.opt, md.correct, md.onStep, md.init), func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.BatchSize, cfg.DalesLaw, cfg.DaleLayers, cfg.SignParam = 16, md.dales, md.layers, md.param
 			cfg.InhibitoryFraction = 0.2
@@ -54,7 +56,7 @@ func TestStepperMatchesSingleGraph(t *testing.T) {
 			if md.init != "" {
 				cfg.PopInit = md.init
 			}
-			cfg.DANNCorrection = md.correct
+			cfg.DANNCorrection, cfg.DANNCorrectStep = md.correct, md.onStep
 			if cfg.Optimizer == OptimizerSGD {
 				cfg.LearningRate = 0.5 // plain SGD on these small gradients needs a large rate to move
 			}

@@ -10,7 +10,8 @@ import (
 
 // conditionByName finds a condition among the populations notebook's conditions.
 func conditionByName(name string) (Condition, error) {
-	all := append(append(append(DaleConditions(), Unconstrained, PopulationSeedScale), SignConditions()...), PopulationConditions()...)
+	all := append(append(append(DaleConditions(), Unconstrained, PopulationSeedScale, PopulationStepCorrection, PopulationLIF),
+		SignConditions()...), PopulationConditions()...)
 	for _, c := range append(all, RuleConditions()...) {
 		if c.Name == name {
 			return c, nil

@@ -32,6 +32,22 @@ var PopulationSeedScale = Condition{"pop-abs-seedscale", func(c snn.Config, f fl
 	return c
 }}
 
+// PopulationStepCorrection is "pop-abs" with DANN's correction factors applied to Adam's steps of W_IE
+// and W_EI (snn.Config.DANNCorrectStep): the control for the size of Adam's steps on the inhibitory
+// pathway.
+var PopulationStepCorrection = Condition{"pop-abs-stepcorr", func(c snn.Config, f float64) snn.Config {
+	c = PopulationConditions()[0].Apply(c, f)
+	c.DANNCorrection, c.DANNCorrectStep = true, true
+	return c
+}}
+
+// PopulationLIF is "pop-abs" with LIF inhibitory units (snn.InhibitoryLIF; single-graph formulation).
+var PopulationLIF = Condition{"pop-lif-abs", func(c snn.Config, f float64) snn.Config {
+	c = PopulationConditions()[0].Apply(c, f)
+	c.InhibitoryUnits = snn.InhibitoryLIF
+	return c
+}}
+
 // RuleConditions train the seed's ColumnEI network (Dale on both layers) under the sign-preserving update
 // rules added to SignConditions' "clip": "expgrad" and "wiggle". Every rule starts from the same
 // effective weights as "abs" (the "both" condition of DaleConditions is the same configuration).

@@ -22,7 +22,7 @@ func (g *grid) register(fs *flag.FlagSet) {
 	def := snn.DefaultConfig()
 	fs.StringVar(&g.conditions, "conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
 		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, update rules expgrad, wiggle, "+
-		"the E/I-population network pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale (one fraction), or mask layouts blocked, random")
+		"the E/I-population network pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale, pop-abs-stepcorr, pop-lif-abs (one fraction), or mask layouts blocked, random")
 	fs.StringVar(&g.fractions, "fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	fs.StringVar(&g.seeds, "seeds", "1,2,3", "comma-separated seeds")
 	fs.IntVar(&g.epochs, "epochs", def.Epochs, "training epochs per run")
@@ -56,7 +56,8 @@ func (g *grid) args() []string {
 func (g *grid) sweep() (*study.Sweep, error) {
 	available := map[string]study.Condition{}
 	all := append(append(study.DaleConditions(), study.Unconstrained), study.SignConditions()...)
-	all = append(append(append(all, study.PopulationConditions()...), study.RuleConditions()...), study.PopulationSeedScale)
+	all = append(append(append(all, study.PopulationConditions()...), study.RuleConditions()...), study.PopulationSeedScale,
+		study.PopulationStepCorrection, study.PopulationLIF)
 	for _, c := range append(all, study.LayoutConditions()...) {
 		available[c.Name] = c
 	}
@@ -64,7 +65,7 @@ func (g *grid) sweep() (*study.Sweep, error) {
 	for _, name := range strings.Split(g.conditions, ",") {
 		c, ok := available[strings.TrimSpace(name)]
 		if !ok {
-			return nil, fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, expgrad, wiggle, pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale, blocked or random", name)
+			return nil, fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, expgrad, wiggle, pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale, pop-abs-stepcorr, pop-lif-abs, blocked or random", name)
 		}
 		cs = append(cs, c)
 	}
