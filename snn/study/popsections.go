@@ -206,3 +206,125 @@ func minMax(v []float64) (lo, hi float64) {
 	}
 	return lo, hi
 }
+
+// InitialConclusion describes, without training, the initial effective input weights of each named
+// condition under base at fraction f, averaged over seeds: their NSE, standard deviation and mean, and for
+// E/I-population networks the inhibitory pathway's total weight over the excitatory one.
+func InitialConclusion(base snn.Config, f float64, conds []string, seeds []uint64) (Conclusion, error) {
+	if len(seeds) == 0 {
+		return Conclusion{}, fmt.Errorf("study: InitialConclusion needs seeds")
+	}
+	var parts []string
+	for _, name := range conds {
+		c, err := conditionByName(name)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		var nse, sd, mean, share []float64
+		for _, s := range seeds {
+			cfg := c.Apply(base, f)
+			cfg.Seed = s
+			m, err := snn.NewModel(cfg)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			w := m.InitialEffectiveW1()
+			v, err := NSE(w)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			data := make([]float64, len(w.Data))
+			for i, x := range w.Data {
+				data[i] = float64(x)
+			}
+			mu, sigma := stat.MeanStdDev(data, nil)
+			nse, sd, mean = append(nse, v), append(sd, sigma), append(mean, mu)
+			if m.Pop != nil {
+				sh, err := InhibitionShare(m)
+				if err != nil {
+					return Conclusion{}, err
+				}
+				share = append(share, sh)
+			}
+		}
+		p := fmt.Sprintf("%s: NSE %.3f, standard deviation %.3f, mean %+.4f", name, stat.Mean(nse, nil), stat.Mean(sd, nil), stat.Mean(mean, nil))
+		if share != nil {
+			p += fmt.Sprintf(", inhibition %.2f of excitation", stat.Mean(share, nil))
+		}
+		parts = append(parts, p)
+	}
+	return Conclusion{Notes: []string{fmt.Sprintf("Initial effective input weights (mean over seeds %v): %s.", seeds, joinSemicolon(parts)) +
+		" These describe the starting points; they are not compared by a test."}}, nil
+}
+
+// ActivityConclusion asks whether the E/I-population network's failures are its hidden layer falling
+// silent, and whether the two controls of the likely causes change that, one Holm family: the
+// seed-scale initialisation (pop-abs-seedscale) and DANN's correction on Adam's steps
+// (pop-abs-stepcorr), each against pop-abs, paired by seed. Notes count, per condition in conds, the
+// networks whose hidden layer is silent after training (at least 90% of the excitatory units never spike
+// on the test set) and give the range of the inhibitory pathway's trained weight.
+func ActivityConclusion(runs []RunResult, r Rules, conds []string) (Conclusion, error) {
+	ref := Select{"pop-abs", UnconstrainedFraction}
+	qs := []Question{
+		{"DANN's distributions at the seed's scale", "pop-abs", Select{"pop-abs-seedscale", UnconstrainedFraction}, ref, TestAccuracy, TestAccuracy},
+		{"DANN's correction on Adam's steps", "pop-abs", Select{"pop-abs-stepcorr", UnconstrainedFraction}, ref, TestAccuracy, TestAccuracy},
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	var parts []string
+	for _, c := range conds {
+		sel := Select{c, UnconstrainedFraction}
+		silent, err := BySeed(runs, sel, Extra("silent_trained"))
+		if err != nil {
+			return Conclusion{}, err
+		}
+		dead := 0
+		for _, v := range silent {
+			if v >= 0.9 {
+				dead++
+			}
+		}
+		p := fmt.Sprintf("%s %d of %d", c, dead, len(silent))
+		if share, err := BySeed(runs, sel, Extra("inh_share_trained")); err == nil {
+			var xs []float64
+			for _, v := range share {
+				xs = append(xs, v)
+			}
+			lo, hi := minMax(xs)
+			p += fmt.Sprintf(" (inhibition %.1f to %.1f times excitation after training)", lo, hi)
+		}
+		parts = append(parts, p)
+	}
+	return Conclusion{Notes: []string{"Networks whose hidden layer is silent after training (at least 90% of its excitatory units never spike on the test set): " +
+		joinSemicolon(parts) + ". Both controls were added after the first pop-abs runs showed silent networks; each was run once, untuned, on the same seeds."},
+		Comparisons: cs}, nil
+}
+
+// NetworkNote describes one trained E/I-population network on dataset d: its test accuracy, how many
+// excitatory units never spike, and its inhibitory pathway's total weight against the excitatory one
+// before and after training.
+func NetworkNote(label string, initial, trained *snn.Model, d *snn.Dataset) (Conclusion, error) {
+	e, err := snn.Evaluate(trained, d, nil)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	silent, rate, err := HiddenActivity(trained, d)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	s0, err := InhibitionShare(initial)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	s1, err := InhibitionShare(trained)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	H := trained.Config.NumHidden
+	return Conclusion{Notes: []string{fmt.Sprintf("%s (seed %d): test accuracy %.1f%%; %.0f of its %d excitatory units never spike on the test set "+
+		"(%.2f spikes per unit and sample); its inhibitory pathway's total weight is %.2f times the excitatory one at initialisation and %.2f after training. "+
+		"One network: a description, not a comparison.",
+		label, trained.Config.Seed, 100*e.Accuracy, silent*float64(H), H, rate, s0, s1)}}, nil
+}

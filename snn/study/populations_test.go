@@ -2,7 +2,10 @@ package study
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -172,5 +175,97 @@ func TestPopulationConclusions(t *testing.T) {
 	}
 	if _, err := RuleConclusion(runs, AccuracyRules(), 0.5, true); err == nil || !strings.Contains(err.Error(), "pop-clip") && !strings.Contains(err.Error(), "pop-expgrad") {
 		t.Errorf("rule conclusion without the rules' runs: %v", err)
+	}
+}
+
+// InitialConclusion's numbers against theory: the seed's uniform init has standard deviation
+// 1/sqrt(3*30) = 0.105 and mean 0; DANN's effective weights have standard deviation
+// 0.05*sqrt(1 + 1/3) = 0.058 (sigma = sqrt(1/400)), mean about 0 and inhibition about equal to
+// excitation; the seed-scale init has 1/sqrt(81) = 0.111.
+func TestInitialConclusion(t *testing.T) {
+	c, err := InitialConclusion(snn.DefaultConfig(), 0.5, []string{"both", "pop-abs", "pop-abs-seedscale"}, []uint64{1, 2, 3, 4, 5, 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt := c.Text()
+	re := regexp.MustCompile(`([a-z-]+): NSE ([0-9.]+), standard deviation ([0-9.]+), mean ([-+0-9.]+)(, inhibition ([0-9.]+) of excitation)?`)
+	found := map[string][]string{}
+	for _, m := range re.FindAllStringSubmatch(txt, -1) {
+		found[m[1]] = m
+	}
+	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	for _, w := range []struct {
+		name     string
+		sd, tol  float64
+		hasShare bool
+	}{{"both", 1 / math.Sqrt(90), 0.03, false}, {"pop-abs", 0.05 * math.Sqrt(4.0/3), 0.06, true}, {"pop-abs-seedscale", 1 / math.Sqrt(81), 0.06, true}} {
+		m, ok := found[w.name]
+		if !ok {
+			t.Fatalf("no numbers for %s in %q", w.name, txt)
+		}
+		if sd := num(m[3]); math.Abs(sd-w.sd) > w.tol*w.sd {
+			t.Errorf("%s: standard deviation %v, theory %v", w.name, sd, w.sd)
+		}
+		if mean := num(m[4]); math.Abs(mean) > 0.2*w.sd {
+			t.Errorf("%s: mean %v, want about 0", w.name, mean)
+		}
+		if (m[6] != "") != w.hasShare || w.hasShare && math.Abs(num(m[6])-1) > 0.15 {
+			t.Errorf("%s: inhibition share %q", w.name, m[6])
+		}
+	}
+}
+
+// ActivityConclusion on runs with known answers: pop-abs dies on 2 of 5 seeds, the seed-scale control on
+// none and is 10 points higher on every seed; the step-corrected control is noisy around pop-abs.
+func TestActivityConclusion(t *testing.T) {
+	var runs []RunResult
+	wide := []float64{0.09, -0.1, 0.06, -0.07, 0.03}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		dead := i < 2
+		acc, silent := 0.6, 0.1
+		if dead {
+			acc, silent = 0.1, 1
+		}
+		runs = append(runs,
+			run("pop-abs", UnconstrainedFraction, s, acc, map[string]float64{"silent_trained": silent, "inh_share_trained": 2 + float64(i)}),
+			run("pop-abs-seedscale", UnconstrainedFraction, s, acc+0.1+wide[i]/20, map[string]float64{"silent_trained": 0, "inh_share_trained": 1.2}),
+			run("pop-abs-stepcorr", UnconstrainedFraction, s, acc+wide[i], map[string]float64{"silent_trained": silent}))
+	}
+	c, err := ActivityConclusion(runs, AccuracyRules(), []string{"pop-abs", "pop-abs-seedscale", "pop-abs-stepcorr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Comparisons[0].Verdict != Higher || c.Comparisons[1].Verdict != NotDistinguishable {
+		t.Errorf("verdicts %s, %s", c.Comparisons[0].Verdict, c.Comparisons[1].Verdict)
+	}
+	for _, want := range []string{"pop-abs 2 of 5 (inhibition 2.0 to 6.0 times", "pop-abs-seedscale 0 of 5", "pop-abs-stepcorr 2 of 5."} {
+		if !strings.Contains(c.Text(), want) {
+			t.Errorf("conclusion lacks %q: %s", want, c.Text())
+		}
+	}
+}
+
+// NetworkNote reports what Evaluate, HiddenActivity and InhibitionShare compute for the network.
+func TestNetworkNote(t *testing.T) {
+	cfg := snn.Quick(snn.DefaultConfig())
+	cfg = PopulationConditions()[0].Apply(cfg, 0.5)
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NetworkNote("pop-abs", x.Initial, x.Trained, x.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	silent, _, _ := HiddenActivity(x.Trained, x.Test)
+	s0, _ := InhibitionShare(x.Initial)
+	for _, want := range []string{fmt.Sprintf("test accuracy %.1f%%", 100*x.TestEval.Accuracy),
+		fmt.Sprintf("%.0f of its 27 excitatory units never spike", silent*27), fmt.Sprintf("%.2f times the excitatory one at initialisation", s0)} {
+		if !strings.Contains(c.Text(), want) {
+			t.Errorf("note lacks %q: %s", want, c.Text())
+		}
+	}
+	if _, err := NetworkNote("column", x.Initial, func() *snn.Model { m, _ := snn.NewModel(snn.DefaultConfig()); return m }(), x.Test); err == nil {
+		t.Error("a ColumnEI network got an E/I-population note")
 	}
 }
