@@ -49,6 +49,27 @@ func Scatter(title, xlabel, ylabel string, groups ...PointGroup) (*plot.Plot, er
 	return p, nil
 }
 
+// MetricBars draws the mean of a metric per group (values multiplied by scale, e.g. 100 for percent) with
+// its 95% confidence interval over seeds as error bars; ylabel names the metric and its unit.
+func MetricBars(title, ylabel string, groups []AblationGroup, scale float64) (*Figure, error) {
+	bars := make([]Bar, len(groups))
+	for i, g := range groups {
+		if len(g.Accuracies) == 0 {
+			return nil, fmt.Errorf("plots: MetricBars: group %q has no values", g.Label)
+		}
+		mean, ci := study.MeanCI95(g.Accuracies)
+		if math.IsNaN(ci) {
+			ci = 0
+		}
+		bars[i] = Bar{Label: g.Label, Value: scale * mean, Err: scale * ci}
+	}
+	p, err := Bars(title+" (mean, 95% CI over seeds)", ylabel, bars, math.NaN(), "")
+	if err != nil {
+		return nil, err
+	}
+	return NewFigure(1, 1, 7.5, 4.8).Set(0, 0, PlotPanel{p}), nil
+}
+
 // NSEAccuracy draws, for the runs of a study with study.PopulationMetrics, test accuracy (%) against the
 // NSE of the effective input weights at initialisation (left) and after training (right): one group per
 // condition name in conds (all its runs, every fraction and seed), labelled by labels.

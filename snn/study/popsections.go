@@ -8,8 +8,9 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// conditionByName finds a condition among the populations notebook's conditions.
-func conditionByName(name string) (Condition, error) {
+// ConditionByName returns the condition of that name among every condition of the package (the Dale,
+// sign, rule, population and control conditions), or an error naming it.
+func ConditionByName(name string) (Condition, error) {
 	all := append(append(append(DaleConditions(), Unconstrained, PopulationSeedScale, PopulationStepCorrection, PopulationLIF),
 		SignConditions()...), PopulationConditions()...)
 	for _, c := range append(all, RuleConditions()...) {
@@ -25,7 +26,7 @@ func conditionByName(name string) (Condition, error) {
 func ParameterNote(base snn.Config, f float64, names ...string) (string, error) {
 	var parts []string
 	for _, n := range names {
-		c, err := conditionByName(n)
+		c, err := ConditionByName(n)
 		if err != nil {
 			return "", err
 		}
@@ -216,7 +217,7 @@ func InitialConclusion(base snn.Config, f float64, conds []string, seeds []uint6
 	}
 	var parts []string
 	for _, name := range conds {
-		c, err := conditionByName(name)
+		c, err := ConditionByName(name)
 		if err != nil {
 			return Conclusion{}, err
 		}
