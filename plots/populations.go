@@ -52,6 +52,20 @@ func Scatter(title, xlabel, ylabel string, groups ...PointGroup) (*plot.Plot, er
 // MetricBars draws the mean of a metric per group (values multiplied by scale, e.g. 100 for percent) with
 // its 95% confidence interval over seeds as error bars; ylabel names the metric and its unit.
 func MetricBars(title, ylabel string, groups []AblationGroup, scale float64) (*Figure, error) {
+	bars, err := metricBars(groups, scale)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Bars(title+" (mean, 95% CI over seeds)", ylabel, bars, math.NaN(), "")
+	if err != nil {
+		return nil, err
+	}
+	return NewFigure(1, 1, 7.5, 4.8).Set(0, 0, PlotPanel{p}), nil
+}
+
+// metricBars are MetricBars' bars: scale times the mean and the 95% CI half-width of each group (0 for
+// a single value).
+func metricBars(groups []AblationGroup, scale float64) ([]Bar, error) {
 	bars := make([]Bar, len(groups))
 	for i, g := range groups {
 		if len(g.Accuracies) == 0 {
@@ -63,11 +77,7 @@ func MetricBars(title, ylabel string, groups []AblationGroup, scale float64) (*F
 		}
 		bars[i] = Bar{Label: g.Label, Value: scale * mean, Err: scale * ci}
 	}
-	p, err := Bars(title+" (mean, 95% CI over seeds)", ylabel, bars, math.NaN(), "")
-	if err != nil {
-		return nil, err
-	}
-	return NewFigure(1, 1, 7.5, 4.8).Set(0, 0, PlotPanel{p}), nil
+	return bars, nil
 }
 
 // NSEAccuracy draws, for the runs of a study with study.PopulationMetrics, test accuracy (%) against the
@@ -79,23 +89,9 @@ func NSEAccuracy(runs []study.RunResult, conds, labels []string) (*Figure, error
 	}
 	f := NewFigure(1, 2, 11, 4.8)
 	for k, metric := range []string{"nse_init_w1", "nse_trained_w1"} {
-		var groups []PointGroup
-		for i, c := range conds {
-			g := PointGroup{Name: labels[i]}
-			for _, r := range runs {
-				if r.Condition != c {
-					continue
-				}
-				v, ok := r.Extra[metric]
-				if !ok {
-					return nil, fmt.Errorf("plots: NSEAccuracy: run %s fraction %v seed %d has no %s", r.Condition, r.Fraction, r.Seed, metric)
-				}
-				g.X, g.Y = append(g.X, v), append(g.Y, 100*r.TestAccuracy)
-			}
-			if len(g.X) == 0 {
-				return nil, fmt.Errorf("plots: NSEAccuracy: no run of %q", c)
-			}
-			groups = append(groups, g)
+		groups, err := nseGroups(runs, conds, labels, metric)
+		if err != nil {
+			return nil, err
 		}
 		when := "at initialisation"
 		if k == 1 {
@@ -110,6 +106,29 @@ func NSEAccuracy(runs []study.RunResult, conds, labels []string) (*Figure, error
 	return f, nil
 }
 
+// nseGroups are NSEAccuracy's points for one metric: per condition, (metric, test accuracy %) of each run.
+func nseGroups(runs []study.RunResult, conds, labels []string, metric string) ([]PointGroup, error) {
+	var groups []PointGroup
+	for i, c := range conds {
+		g := PointGroup{Name: labels[i]}
+		for _, r := range runs {
+			if r.Condition != c {
+				continue
+			}
+			v, ok := r.Extra[metric]
+			if !ok {
+				return nil, fmt.Errorf("plots: NSEAccuracy: run %s fraction %v seed %d has no %s", r.Condition, r.Fraction, r.Seed, metric)
+			}
+			g.X, g.Y = append(g.X, v), append(g.Y, 100*r.TestAccuracy)
+		}
+		if len(g.X) == 0 {
+			return nil, fmt.Errorf("plots: NSEAccuracy: no run of %q", c)
+		}
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
 // SpectraFigure draws the normalised singular values s_i / sum_j s_j (descending, log scale) of the
 // initial (left) and trained (right) effective input weights of each model, labelled by labels, with each
 // model's NSE in its legend entry.
@@ -119,30 +138,9 @@ func SpectraFigure(models []*snn.Model, labels []string) (*Figure, error) {
 	}
 	f := NewFigure(1, 2, 11, 4.8)
 	for k, when := range []string{"initial", "trained"} {
-		var series []Series
-		for i, m := range models {
-			w := m.InitialEffectiveW1()
-			if k == 1 {
-				w = m.EffectiveW1()
-			}
-			sv, err := study.SingularValues(w)
-			if err != nil {
-				return nil, err
-			}
-			nse, err := study.NSE(w)
-			if err != nil {
-				return nil, err
-			}
-			total := 0.0
-			for _, s := range sv {
-				total += s
-			}
-			y := make([]float64, len(sv))
-			x := make([]float64, len(sv))
-			for j, s := range sv {
-				y[j], x[j] = math.Max(s/total, 1e-12), float64(j+1)
-			}
-			series = append(series, Series{Name: fmt.Sprintf("%s (NSE %.3f)", labels[i], nse), X: x, Y: y})
+		series, err := spectrumSeries(models, labels, k == 1)
+		if err != nil {
+			return nil, err
 		}
 		p, err := Lines("Singular values of the "+when+" input weights", "Index i (descending)", "s_i / sum s", series...)
 		if err != nil {
@@ -159,6 +157,36 @@ func SpectraFigure(models []*snn.Model, labels []string) (*Figure, error) {
 		f.Set(0, k, PlotPanel{p})
 	}
 	return f, nil
+}
+
+// spectrumSeries are SpectraFigure's curves: per model, the normalised singular values of its initial or
+// trained effective input weights (floored at 1e-12 for the log scale), named with the label and NSE.
+func spectrumSeries(models []*snn.Model, labels []string, trained bool) ([]Series, error) {
+	var series []Series
+	for i, m := range models {
+		w := m.InitialEffectiveW1()
+		if trained {
+			w = m.EffectiveW1()
+		}
+		sv, err := study.SingularValues(w)
+		if err != nil {
+			return nil, err
+		}
+		nse, err := study.NSE(w)
+		if err != nil {
+			return nil, err
+		}
+		total := 0.0
+		for _, s := range sv {
+			total += s
+		}
+		x, y := make([]float64, len(sv)), make([]float64, len(sv))
+		for j, s := range sv {
+			y[j], x[j] = math.Max(s/total, 1e-12), float64(j+1)
+		}
+		series = append(series, Series{Name: fmt.Sprintf("%s (NSE %.3f)", labels[i], nse), X: x, Y: y})
+	}
+	return series, nil
 }
 
 // PopulationWeights draws the input pathway of an E/I-population model (snn.ArchPopulations): the
