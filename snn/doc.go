@@ -35,7 +35,7 @@
 // where S is the Heaviside step forward and beta*sigmoid(beta*x)*(1-sigmoid(beta*x)) backward (the
 // surrogate gradient, beta = SurrogateBeta). The readout is u_0 = 0, u_{t+1} = alpha*u_t + s_t W2eff
 // for t = 0..T-2, and the logits are ReadoutScale * sum_t u_t [batch, NumClasses]. Training minimises
-// the mean negative log-likelihood of log-softmax(logits) with Adam.
+// the mean negative log-likelihood of log-softmax(logits) with Adam (or plain SGD: Config.Optimizer).
 //
 // # Computation
 //
@@ -78,6 +78,40 @@
 // (HiddenAblationCurve), and Simulate with TuningCurves gives response curves against IPD. Sweeps over
 // conditions, fractions and seeds, their statistics and the conclusions drawn from them live in the
 // package snn/study, which builds on this one.
+//
+// # Separate excitatory and inhibitory populations
+//
+// Config.Architecture = ArchPopulations builds the E/I-population network of Cornford et al. 2021
+// (DANN; see Populations): every input fibre is excitatory; the hidden layer has NumHidden excitatory LIF
+// units and NumInhibitory inhibitory units driven by the same inputs, which inhibit the excitatory ones
+// subtractively and feed-forward; the readout reads the excitatory units through a layer of the same form
+// with NumReadoutInhibitory linear inhibitory units. Shapes [pre, post]:
+//
+//	W_EE [I, n_e]   W_IE [I, n_i]   W_EI [n_i, n_e]        (Model.W1, Populations.IE1, Populations.EI1)
+//	W_EE' [n_e, C]  W_IE' [n_e, n_o] W_EI' [n_o, C]        (Model.W2, Populations.IE2, Populations.EI2)
+//
+// every matrix >= 0 (f of its raw parameters, f by SignParam). With linear inhibitory units
+// (InhibitoryLinear, the paper's) the excitatory current is x_t W1eff with
+//
+//	W1eff = f(W_EE) - f(W_IE) f(W_EI)        W2eff = f(W_EE') - f(W_IE') f(W_EI')
+//
+// so the layer is the seed's LIF layer with these effective weights and the Go kernels train it (the
+// chain rule through the composition runs in the update graph). With LIF inhibitory units
+// (InhibitoryLIF, as stork's DalianLayer) the current is x_t f(W_EE) - s^I_t f(W_EI), s^I the inhibitory
+// spikes (one step behind); only FormulationGraph computes it. PopInit selects DANN's initialisation
+// (exponential W_EE, W_IE with the paper's sigma, W_EI = 1/n_i), the same distributions at the seed's
+// weight scale, or |uniform|; DANNCorrection divides the gradients of W_IE and W_EI by sqrt(n_e) and d
+// (the paper's corrected update, for SGD: Optimizer = OptimizerSGD), DANNCorrectStep applies those
+// factors to the optimiser's steps instead (the form that survives Adam). EditInhibition silences the
+// inhibitory units or makes their input uniform or shuffled over the fibres, on copies.
+//
+// # Sign-preserving updates
+//
+// Besides |w| (the notebook's), relu and softplus maps, SignParam offers three rules that keep the weights
+// themselves >= 0: SignClip (projected gradient: the optimiser's step, then w <- max(w, 0)), SignWiggle
+// (clip, then every weight held at exactly 0 restarts at WiggleScale*u, u ~ U(0, 1], seeded) and
+// SignExpGrad (exponentiated gradient: the optimiser's step applied multiplicatively,
+// w <- w * exp(-(w - w_step)/mean|w_0|), which can neither flip a weight nor take it to 0).
 //
 // # Backends
 //
