@@ -43,7 +43,7 @@ func run() error {
 	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
 	layers := flag.String("dale-layers", string(def.DaleLayers), "layers Dale's law constrains: both (the notebook), input or hidden")
 	noDale := flag.Bool("no-dale", false, "train without Dale's law (unconstrained weights)")
-	signParam := flag.String("sign-param", string(def.SignParam), "sign parametrisation: abs (the notebook), relu, softplus or clip")
+	signParam := flag.String("sign-param", string(def.SignParam), "sign parametrisation or update rule: abs (the notebook), relu, softplus, clip, expgrad or wiggle")
 	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
 	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
 	flag.Parse()
