@@ -65,16 +65,21 @@ const (
 	// SignClip is w * sign with w projected onto w >= 0 after every optimiser step (projected gradient
 	// descent); initial weights are |w|, as SignAbs starts.
 	SignClip SignParam = "clip"
-	// SignExpGrad keeps the raw weights as magnitudes w >= 0 (effective w * sign, as clip) but applies the
-	// optimiser's step multiplicatively: w <- w * exp(-(w_old - w_additive)/scale), the exponentiated
-	// gradient of Cornford, Pogodin et al. 2024 (bioRxiv 10.1101/2024.10.25.620272), which with plain SGD
-	// is w <- w * exp(-eta * sign(w_eff) * dL/dw_eff). A weight can neither flip its sign nor reach 0.
-	// scale is the mean initial magnitude of the matrix, so that a weight of typical size takes the same
-	// first step as under clip (eta = LearningRate / scale).
+	// SignExpGrad keeps the raw weights as magnitudes w >= 0 (effective w * sign, as clip) and applies the
+	// optimiser's step multiplicatively: w <- w * exp(-(w - w_step)/kappa), w_step the additive update.
+	// With OptimizerSGD that is the exponentiated gradient of Cornford, Pogodin et al. 2024 (bioRxiv
+	// 10.1101/2024.10.25.620272), w <- w * exp(-eta * sign(w_eff) * dL/dw_eff) with eta = LearningRate/kappa;
+	// with Adam (the default) the gradient is replaced by Adam's normalised gradient m/(sqrt(v)+eps), as
+	// Adam replaces it in the additive rules. kappa is ExpGradScale, or, when that is 0 (the default),
+	// the mean initial magnitude of each matrix, so that a weight of typical size takes the same first
+	// step as under clip. A weight can neither flip its sign nor reach 0 (the exponent is limited to
+	// +-10 per step and the result kept above the smallest normal float32).
 	SignExpGrad SignParam = "expgrad"
 	// SignWiggle is clip (projected gradient) plus the seed's "wiggle": after every step each weight the
 	// projection holds at exactly 0 restarts at WiggleScale * u, u uniform in (0, 1] (seeded), so culled
-	// synapses can come back.
+	// synapses can come back. WiggleScale is absolute (the same for every matrix) and the optimiser's
+	// state (Adam's moments) of a restarted weight is kept, so a weight that Adam still pushes down
+	// returns to 0 at the next step.
 	SignWiggle SignParam = "wiggle"
 )
 
@@ -196,7 +201,8 @@ type Config struct {
 	DaleLayers         DaleLayers // which layers the law constrains (notebook: both)
 	SignParam          SignParam  // how raw parameters become signed weights (notebook: abs)
 	SignInit           SignInit   // raw initial weights of the other parametrisations (default: matched to abs)
-	WiggleScale        float64    // restart size of culled weights under SignWiggle (0.01)
+	WiggleScale        float64    // restart size of culled weights under SignWiggle (0.01, absolute)
+	ExpGradScale       float64    // kappa of SignExpGrad (0: each matrix's mean initial magnitude)
 
 	// Architecture (ArchColumnEI, the seed's, or ArchPopulations). The fields below it apply to
 	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
@@ -379,6 +385,9 @@ func (c Config) Validate() error {
 	}
 	if math.IsNaN(c.WiggleScale) || math.IsInf(c.WiggleScale, 0) || c.WiggleScale <= 0 {
 		bad("WiggleScale", c.WiggleScale, "a finite number > 0")
+	}
+	if math.IsNaN(c.ExpGradScale) || math.IsInf(c.ExpGradScale, 0) || c.ExpGradScale < 0 {
+		bad("ExpGradScale", c.ExpGradScale, "a finite number >= 0 (0: each matrix's mean initial magnitude)")
 	}
 	switch c.Architecture {
 	case ArchColumnEI:

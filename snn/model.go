@@ -126,7 +126,8 @@ func initialRaw(w Matrix, cfg Config) Matrix {
 }
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden]:
-// f(W1) * sign(row) (ArchColumnEI) or f(W_EE) - f(W_IE) f(W_EI) (ArchPopulations).
+// f(W1) * sign(row) (ArchColumnEI) or f(W_EE) - f(W_IE) f(W_EI) (ArchPopulations; with LIF inhibitory
+// units, the weights' linear part, which the network does not apply as one matrix).
 func (m *Model) EffectiveW1() Matrix {
 	if m.Pop != nil {
 		return composeEI(m.W1, m.Pop.IE1, m.Pop.EI1, m.Config.SignParam)

@@ -157,8 +157,8 @@ func constrained(cfg Config, s paramSpec) bool {
 	return cfg.DaleOnHidden()
 }
 
-// expGradScales is, per trainable matrix, the scale of SignExpGrad's multiplicative step: the mean
-// initial magnitude f(raw) of the matrix (0 where the rule does not apply).
+// expGradScales is, per trainable matrix, kappa of SignExpGrad's multiplicative step: Config.ExpGradScale,
+// or when that is 0 the mean initial magnitude f(raw) of the matrix (0 where the rule does not apply).
 func expGradScales(cfg Config, init []Matrix) []float64 {
 	sc := make([]float64, len(init))
 	if cfg.SignParam != SignExpGrad {
@@ -166,6 +166,10 @@ func expGradScales(cfg Config, init []Matrix) []float64 {
 	}
 	for k, s := range paramSpecs(cfg) {
 		if !constrained(cfg, s) {
+			continue
+		}
+		if cfg.ExpGradScale > 0 {
+			sc[k] = cfg.ExpGradScale
 			continue
 		}
 		sum := 0.0

@@ -26,9 +26,11 @@ import (
 //
 // (the paper's to-from matrices Wex [n_e, d], Wix [n_i, d], Wei [n_e, n_i] transposed). Every matrix
 // holds raw parameters mapped to weights >= 0 by Config.SignParam's f: the effective weights are
-// f(W_EE) - f(W_IE) f(W_EI). The inhibitory units here are linear, as in the paper; LIF inhibitory
-// units (stork's Dalian layer) are not built. The paper's layers have a bias and its hidden units are
-// ReLU with layer norm; this network, like the seed's, has no bias.
+// f(W_EE) - f(W_IE) f(W_EI). The inhibitory units are linear by default, as in the paper; with
+// Config.InhibitoryUnits = InhibitoryLIF they are LIF neurons (as stork's DalianLayer) and the layer is no
+// longer a product with one effective matrix (see InhibitoryLIF): EffectiveW1 is then the weights' linear
+// part, W_EE - W_IE W_EI, not what the network computes. The paper's layers have a bias and its hidden
+// units are ReLU with layer norm; this network, like the seed's, has no bias.
 type Populations struct {
 	IE1, EI1, IE2, EI2                 Matrix
 	InitIE1, InitEI1, InitIE2, InitEI2 Matrix
@@ -189,12 +191,12 @@ func (m *Model) InhibitoryPathway() (Matrix, error) {
 func (m *Model) checkPopulations() error {
 	if m.Config.Architecture != ArchPopulations {
 		if m.Pop != nil {
-			return fmt.Errorf("snn: a model of architecture %q has population weights", m.Config.Architecture)
+			return fmt.Errorf("snn: a model of architecture %q has population weights: want Pop nil, or Architecture %q", m.Config.Architecture, ArchPopulations)
 		}
 		return nil
 	}
 	if m.Pop == nil {
-		return fmt.Errorf("snn: a model of architecture %q has no population weights", ArchPopulations)
+		return fmt.Errorf("snn: a model of architecture %q has no population weights: want Pop with IE1, EI1, IE2 and EI2 (NewModel builds them)", ArchPopulations)
 	}
 	d := popDims(m.Config)
 	names := []string{"IE1", "EI1", "IE2", "EI2"}

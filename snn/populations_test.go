@@ -703,3 +703,56 @@ func TestDANNCorrection(t *testing.T) {
 	check("Adam, corrected gradients", steps(OptimizerAdam, false, false), steps(OptimizerAdam, true, false), ones, 0.2)
 	check("Adam, corrected steps", steps(OptimizerAdam, false, false), steps(OptimizerAdam, true, true), factors, 1e-3)
 }
+
+// With plain SGD and kappa = 1 (ExpGradScale), SignExpGrad is the exponentiated gradient
+// w <- w * exp(-eta * sign(w) * g), eta = LearningRate: one step from the same weights, with g read off
+// an SGD step of the projected-gradient rule (clip: the same identity map, so the same gradient; where
+// clip's step does not reach 0 it is -eta * dL/dw exactly).
+func TestExpGradIsThePaperRule(t *testing.T) {
+	step := func(p SignParam) (init, after []Matrix) {
+		cfg := DefaultConfig()
+		cfg.BatchSize, cfg.Optimizer, cfg.LearningRate, cfg.SignParam, cfg.ExpGradScale = 16, OptimizerSGD, 0.05, p, 1
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := GenerateStimulus(cfg, 16, 3, 1)
+		st, err := newStepper(gobackend.GetBackend(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, 16)
+		for i := range idx {
+			idx[i] = i
+		}
+		if _, err := st.step(d, idx); err != nil {
+			t.Fatal(err)
+		}
+		for k, sp := range paramSpecs(cfg) {
+			after = append(after, variableMatrix(st.params()[k], sp.rows, sp.cols))
+		}
+		return m.rawParams(), after
+	}
+	init, clip := step(SignClip)
+	_, eg := step(SignExpGrad)
+	const eta = 0.05
+	moved := 0
+	for k := range init {
+		for i, w0 := range init[k].Data {
+			g := float64(w0-clip[k].Data[i]) / eta // dL/dw of the magnitude (sign included)
+			if clip[k].Data[i] == 0 {
+				continue // projected to 0 under clip: its gradient cannot be read off
+			}
+			want := float64(w0) * math.Exp(-eta*g)
+			if got := float64(eg[k].Data[i]); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Fatalf("matrix %d entry %d: expgrad gives %v, w exp(-eta g) = %v", k, i, got, want)
+			}
+			if eg[k].Data[i] != w0 {
+				moved++
+			}
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no weight moved")
+	}
+}

@@ -2,7 +2,9 @@ package study
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/gonum/stat"
@@ -18,7 +20,11 @@ func ConditionByName(name string) (Condition, error) {
 			return c, nil
 		}
 	}
-	return Condition{}, fmt.Errorf("study: no condition named %q", name)
+	var names []string
+	for _, c := range append(all, RuleConditions()...) {
+		names = append(names, c.Name)
+	}
+	return Condition{}, fmt.Errorf("study: no condition named %q: want one of %s", name, strings.Join(names, ", "))
 }
 
 // ParameterNote states the trainable parameters and hidden units of each named condition under base at
@@ -102,20 +108,33 @@ func RuleConclusion(runs []RunResult, r Rules, f float64, pop bool) (Conclusion,
 
 // InhibitionConclusion judges, for the E/I-population condition cond, whether the trained networks need
 // their inhibitory units and what about them (PopulationMetrics, on copies, paired by network), one
-// Holm family: inhibitory units silenced, inhibition made uniform over the fibres, and inhibition
-// shuffled over the fibres, each against the intact network; and the inhibitory units silenced against
-// as many random excitatory units silenced (the count control).
+// Holm family: inhibitory units silenced, inhibition made uniform over the fibres (the same total
+// inhibitory weight onto every excitatory unit: the control that keeps the amount of inhibition and
+// removes its fibre selectivity), and inhibition shuffled over the fibres, each against the intact
+// network. Silencing changes the net drive as well as removing inhibition, which the notes quantify;
+// silencing as many random excitatory units ("exc_units") matches the count only and is not tested.
+// Notes also count the networks that are at chance intact (within Rules.Slack), on which no edit can
+// show anything.
 func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, error) {
 	sel := Select{cond, UnconstrainedFraction}
 	qs := []Question{
 		{"silencing the inhibitory units", "the intact network", sel, sel, Extra("inh_cut"), TestAccuracy},
 		{"uniform inhibition (same total, no fibre preference)", "the intact network", sel, sel, Extra("inh_uniform"), TestAccuracy},
 		{"shuffled inhibition (weights permuted over fibres)", "the intact network", sel, sel, Extra("inh_shuffled"), TestAccuracy},
-		{"silencing the inhibitory units", "silencing as many random excitatory units", sel, sel, Extra("inh_cut"), Extra("exc_units")},
 	}
 	cs, err := Ask(runs, r, qs)
 	if err != nil {
 		return Conclusion{}, err
+	}
+	intact, err := BySeed(runs, sel, TestAccuracy)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	atChance := 0
+	for _, v := range intact {
+		if math.Abs(v-r.Chance) <= r.Slack {
+			atChance++
+		}
 	}
 	var notes []string
 	for _, m := range []string{"inh_share_init", "inh_share_trained"} {
@@ -127,27 +146,39 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 		for _, x := range v {
 			xs = append(xs, x)
 		}
-		sort.Float64s(xs)
+		lo, hi := minMax(xs)
 		when := "before"
 		if m == "inh_share_trained" {
 			when = "after"
 		}
 		notes = append(notes, fmt.Sprintf("The inhibitory pathway's total weight is %.2f to %.2f times the excitatory one %s training (%d networks).",
-			xs[0], xs[len(xs)-1], when, len(xs)))
+			lo, hi, when, len(xs)))
 	}
-	notes = append(notes, fmt.Sprintf("Network: %s; random edits are the mean of %d draws per network.", cond, RandomDraws))
+	notes = append(notes, fmt.Sprintf("Network: %s; %d of its %d networks are at chance intact (within %.0f points), where no edit can show anything; "+
+		"shuffling is the mean of %d draws per network. Silencing the inhibitory units also leaves the excitatory drive unopposed; "+
+		"uniform inhibition keeps its amount.", cond, atChance, len(intact), r.Scale*r.Slack, RandomDraws))
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }
 
 // SpectrumConclusion describes the normalised SVD entropy (NSE) of the effective input weights against
-// test accuracy, as Li et al. (2023) relate them: over the runs of the ColumnEI fraction sweep
-// (condition col, fractions 0..1), Spearman's correlation of accuracy with the NSE at initialisation and
-// after training; and per architecture (conds at UnconstrainedFraction or 0.5) the mean NSE before and
-// after training beside the mean accuracy. It describes: the fraction moves NSE and accuracy together,
-// and architectures differ in more than their spectra.
-func SpectrumConclusion(runs []RunResult, col string, conds []string) (Conclusion, error) {
-	var init, trained, acc []float64
-	fracs, seeds := map[float64]bool{}, map[uint64]bool{}
+// test accuracy, as Li et al. (2023) relate them, without counting one network twice:
+//
+//   - ColumnEI at initialisation (condition col, every fraction): the effective weights are sign(row)|W|
+//     for the seed's draw W, so a seed's NSE is the same at every fraction (rows' signs do not change
+//     singular values). The note says whether that holds in the runs (to 1e-9), and gives, within each
+//     fraction, Spearman's correlation of the seeds' NSE with their accuracy (median and range over
+//     fractions; with few seeds each, a description).
+//   - ColumnEI after training (each run its own network): the same per-fraction correlations, and the
+//     correlation across all runs, which the fraction drives on both axes (a description).
+//   - per network (conds at fraction f): mean NSE before and after training beside mean accuracy.
+//
+// NSE values are rounded to 1e-9 before ranking, so that SVD rounding never orders ties.
+func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64) (Conclusion, error) {
+	round := func(v float64) float64 { return math.Round(v*1e9) / 1e9 }
+	type point struct{ init, trained, acc float64 }
+	byFrac := map[float64][]point{}
+	bySeed := map[uint64][]float64{}
+	var all []point
 	for _, r := range runs {
 		if r.Condition != col {
 			continue
@@ -155,48 +186,88 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string) (Conclusio
 		a, ok1 := r.Extra["nse_init_w1"]
 		b, ok2 := r.Extra["nse_trained_w1"]
 		if !ok1 || !ok2 {
-			return Conclusion{}, fmt.Errorf("study: run %s fraction %v seed %d has no NSE metrics", r.Condition, r.Fraction, r.Seed)
+			return Conclusion{}, fmt.Errorf("study: run %s fraction %v seed %d has no NSE metrics (want nse_init_w1, nse_trained_w1)", r.Condition, r.Fraction, r.Seed)
 		}
-		init, trained, acc = append(init, a), append(trained, b), append(acc, r.TestAccuracy)
-		fracs[r.Fraction], seeds[r.Seed] = true, true
+		p := point{round(a), round(b), r.TestAccuracy}
+		byFrac[r.Fraction] = append(byFrac[r.Fraction], p)
+		bySeed[r.Seed] = append(bySeed[r.Seed], p.init)
+		all = append(all, p)
 	}
-	if len(acc) < 3 {
-		return Conclusion{}, fmt.Errorf("study: SpectrumConclusion needs at least 3 runs of %q, got %d", col, len(acc))
+	if len(byFrac) < 2 || len(bySeed) < 3 {
+		return Conclusion{}, fmt.Errorf("study: SpectrumConclusion needs runs of %q at 2 or more fractions with 3 or more seeds, got %d fractions and %d seeds",
+			col, len(byFrac), len(bySeed))
+	}
+	perSeedConstant := true
+	for _, v := range bySeed {
+		lo, hi := minMax(v)
+		perSeedConstant = perSeedConstant && hi-lo <= 1e-9
+	}
+	within := func(get func(point) float64) (median, lo, hi float64, n int) {
+		var rhos []float64
+		for _, ps := range byFrac {
+			var x, y []float64
+			for _, p := range ps {
+				x, y = append(x, get(p)), append(y, p.acc)
+			}
+			if rho, _, err := Spearman(x, y); err == nil {
+				rhos = append(rhos, rho)
+			}
+		}
+		if len(rhos) == 0 {
+			return math.NaN(), math.NaN(), math.NaN(), 0
+		}
+		sort.Float64s(rhos)
+		return stat.Quantile(0.5, stat.Empirical, rhos, nil), rhos[0], rhos[len(rhos)-1], len(rhos)
 	}
 	var notes []string
-	minI, maxI := minMax(init)
-	if maxI-minI < 1e-9 {
-		notes = append(notes, fmt.Sprintf("Over the %d ColumnEI runs (%d fractions, %d seeds), the NSE of the initial effective input weights is the same "+
-			"for every run (%.3f): no correlation with accuracy can be computed.", len(acc), len(fracs), len(seeds), minI))
-	} else {
-		rho, p, err := Spearman(init, acc)
-		if err != nil {
-			return Conclusion{}, err
-		}
-		notes = append(notes, fmt.Sprintf("Over the %d ColumnEI runs (%d fractions, %d seeds), the NSE of the initial effective input weights "+
-			"ranges from %.3f to %.3f; its Spearman correlation with test accuracy is rho = %.2f (%s).", len(acc), len(fracs), len(seeds), minI, maxI, rho, pString(p)))
+	var inits []float64
+	for _, p := range all {
+		inits = append(inits, p.init)
 	}
-	rho, p, err := Spearman(trained, acc)
+	lo, hi := minMax(inits)
+	head := fmt.Sprintf("ColumnEI (%d runs: %d fractions, %d seeds): at initialisation the NSE of the effective input weights ranges from %.3f to %.3f",
+		len(all), len(byFrac), len(bySeed), lo, hi)
+	if perSeedConstant {
+		head += "; each seed's NSE is the same at every fraction (to 1e-9), because the effective weights are sign(row) |W| for the seed's draw W " +
+			"and the signs of rows do not change singular values, so it cannot predict the effect of the fraction"
+	}
+	notes = append(notes, head+".")
+	describe := func(what string, get func(point) float64) string {
+		med, l, h, n := within(get)
+		if n == 0 {
+			return fmt.Sprintf("%s: no fraction has NSE and accuracy both varying over seeds.", what)
+		}
+		return fmt.Sprintf("%s: within a fraction, the Spearman correlation of the seeds' NSE with their test accuracy has median rho = %.2f "+
+			"(from %.2f to %.2f over %d fractions; %d seeds each, a description, not a test).", what, med, l, h, n, len(bySeed))
+	}
+	notes = append(notes, describe("At initialisation", func(p point) float64 { return p.init }))
+	var tr, acc []float64
+	for _, p := range all {
+		tr, acc = append(tr, p.trained), append(acc, p.acc)
+	}
+	tlo, thi := minMax(tr)
+	rho, pv, err := Spearman(tr, acc)
 	if err != nil {
 		return Conclusion{}, err
 	}
-	minT, maxT := minMax(trained)
-	notes = append(notes, fmt.Sprintf("After training it ranges from %.3f to %.3f, with rho = %.2f (%s) against accuracy.", minT, maxT, rho, pString(p)))
+	notes = append(notes, describe(fmt.Sprintf("After training (NSE %.3f to %.3f)", tlo, thi), func(p point) float64 { return p.trained }),
+		fmt.Sprintf("Across all %d trained ColumnEI networks rho = %.2f (%s), but the fraction moves both NSE and accuracy, so this does not say that one drives the other.",
+			len(all), rho, pString(pv)))
 	var rows []string
 	for _, c := range conds {
 		var ni, nt, ac []float64
 		for _, r := range runs {
-			if r.Condition == c && r.Fraction == UnconstrainedFraction {
+			if r.Condition == c && r.Fraction == f {
 				ni, nt, ac = append(ni, r.Extra["nse_init_w1"]), append(nt, r.Extra["nse_trained_w1"]), append(ac, r.TestAccuracy)
 			}
 		}
 		if len(ac) == 0 {
-			return Conclusion{}, fmt.Errorf("study: no run of %q at fraction %v", c, UnconstrainedFraction)
+			return Conclusion{}, fmt.Errorf("study: no run of %q at fraction %v", c, f)
 		}
 		rows = append(rows, fmt.Sprintf("%s %.3f -> %.3f (%.1f%%)", c, stat.Mean(ni, nil), stat.Mean(nt, nil), 100*stat.Mean(ac, nil)))
 	}
-	notes = append(notes, "Mean NSE of the input weights before -> after training (mean test accuracy), per network: "+joinSemicolon(rows)+
-		". These describe; they do not isolate the spectrum from the rest of each architecture.")
+	notes = append(notes, fmt.Sprintf("Mean NSE of the input weights before -> after training (mean test accuracy), per network at fraction %.1f: %s. "+
+		"These describe; they do not isolate the spectrum from the rest of each architecture.", f, joinSemicolon(rows)))
 	return Conclusion{Notes: notes}, nil
 }
 
@@ -258,12 +329,13 @@ func InitialConclusion(base snn.Config, f float64, conds []string, seeds []uint6
 		" These describe the starting points; they are not compared by a test."}}, nil
 }
 
-// ActivityConclusion asks whether the E/I-population network's failures are its hidden layer falling
-// silent, and whether the two controls of the likely causes change that, one Holm family: the
-// seed-scale initialisation (pop-abs-seedscale) and DANN's correction on Adam's steps
-// (pop-abs-stepcorr), each against pop-abs, paired by seed. Notes count, per condition in conds, the
-// networks whose hidden layer is silent after training (at least 90% of the excitatory units never spike
-// on the test set) and give the range of the inhibitory pathway's trained weight.
+// ActivityConclusion relates the E/I-population network's accuracy to its hidden layer's activity and
+// asks whether two controls of the likely causes of its failures change its accuracy, one Holm family:
+// the seed-scale initialisation (pop-abs-seedscale) and DANN's correction on Adam's steps
+// (pop-abs-stepcorr), each against pop-abs, paired by seed. The notes give, per condition in conds, the
+// mean and range of the fraction of excitatory units silent on the test set after training and of the
+// inhibitory pathway's trained weight, and Spearman's correlation of the silent fraction with accuracy
+// over all those runs (a description).
 func ActivityConclusion(runs []RunResult, r Rules, conds []string) (Conclusion, error) {
 	ref := Select{"pop-abs", UnconstrainedFraction}
 	qs := []Question{
@@ -275,32 +347,41 @@ func ActivityConclusion(runs []RunResult, r Rules, conds []string) (Conclusion, 
 		return Conclusion{}, err
 	}
 	var parts []string
+	var silentAll, accAll []float64
 	for _, c := range conds {
 		sel := Select{c, UnconstrainedFraction}
 		silent, err := BySeed(runs, sel, Extra("silent_trained"))
 		if err != nil {
 			return Conclusion{}, err
 		}
-		dead := 0
-		for _, v := range silent {
-			if v >= 0.9 {
-				dead++
-			}
+		acc, err := BySeed(runs, sel, TestAccuracy)
+		if err != nil {
+			return Conclusion{}, err
 		}
-		p := fmt.Sprintf("%s %d of %d", c, dead, len(silent))
+		var xs []float64
+		for seed, v := range silent {
+			xs = append(xs, v)
+			silentAll, accAll = append(silentAll, v), append(accAll, acc[seed])
+		}
+		lo, hi := minMax(xs)
+		p := fmt.Sprintf("%s %.0f%% (%.0f to %.0f)", c, 100*stat.Mean(xs, nil), 100*lo, 100*hi)
 		if share, err := BySeed(runs, sel, Extra("inh_share_trained")); err == nil {
-			var xs []float64
+			var ys []float64
 			for _, v := range share {
-				xs = append(xs, v)
+				ys = append(ys, v)
 			}
-			lo, hi := minMax(xs)
-			p += fmt.Sprintf(" (inhibition %.1f to %.1f times excitation after training)", lo, hi)
+			slo, shi := minMax(ys)
+			p += fmt.Sprintf(", inhibition %.1f to %.1f times excitation", slo, shi)
 		}
 		parts = append(parts, p)
 	}
-	return Conclusion{Notes: []string{"Networks whose hidden layer is silent after training (at least 90% of its excitatory units never spike on the test set): " +
-		joinSemicolon(parts) + ". Both controls were added after the first pop-abs runs showed silent networks; each was run once, untuned, on the same seeds."},
-		Comparisons: cs}, nil
+	notes := []string{"Excitatory units silent on the test set after training, mean (range) over seeds: " + joinSemicolon(parts) + "."}
+	if rho, p, err := Spearman(silentAll, accAll); err == nil {
+		notes = append(notes, fmt.Sprintf("Over these %d networks the Spearman correlation of the silent fraction with test accuracy is rho = %.2f (%s; a description).",
+			len(accAll), rho, pString(p)))
+	}
+	notes = append(notes, "Both controls were added after the first pop-abs runs had shown silent networks; each was run once, untuned, on the same seeds.")
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }
 
 // NetworkNote describes one trained E/I-population network on dataset d: its test accuracy, how many

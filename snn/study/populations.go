@@ -66,7 +66,8 @@ func RuleConditions() []Condition {
 const PopulationMetricsVersion = "1"
 
 // SpectrumMetricNames are the metrics PopulationMetrics returns for every run (Sweep.ExtraMetrics): the
-// NSE of the effective input and readout weights before and after training, and the hidden layer's
+// NSE of the effective input and readout weights before and after training (for LIF inhibitory units,
+// of the input weights' linear part W_EE - W_IE W_EI), and the hidden layer's
 // activity on the test set before and after training: "silent_*" the fraction of hidden (excitatory)
 // units that never spike, "rate_*" the mean spike count per unit and sample.
 func SpectrumMetricNames() []string {

@@ -109,6 +109,37 @@ func TestPopulationMetrics(t *testing.T) {
 		if e.Accuracy != m["inh_cut"] {
 			t.Errorf("inh_cut = %v, direct evaluation %v", m["inh_cut"], e.Accuracy)
 		}
+		// The other edits too, evaluated directly: uniform (deterministic), the first shuffle draw and the
+		// first excitatory-units draw are each one of the values the metrics average.
+		uni, err := snn.EditInhibition(x.Trained, snn.InhibitionUniform, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := snn.Evaluate(uni, x.Test, nil); e.Accuracy != m["inh_uniform"] {
+			t.Errorf("inh_uniform = %v, direct evaluation %v", m["inh_uniform"], e.Accuracy)
+		}
+		sum := 0.0
+		for d := 0; d < RandomDraws; d++ {
+			sh, err := snn.EditInhibition(x.Trained, snn.InhibitionShuffled, x.Config.Seed*1000+uint64(d)+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, _ := snn.Evaluate(sh, x.Test, nil)
+			sum += e.Accuracy
+		}
+		if math.Abs(sum/RandomDraws-m["inh_shuffled"]) > 1e-12 {
+			t.Errorf("inh_shuffled = %v, direct mean of %d draws %v", m["inh_shuffled"], RandomDraws, sum/RandomDraws)
+		}
+		sum = 0
+		for d := 0; d < RandomDraws; d++ {
+			units, _ := snn.RandomExcitatoryUnits(x.Trained.Config.NumHidden, x.Trained.Config.NumInhibitory, x.Config.Seed*1000+uint64(d)+1)
+			a, _ := snn.AblateHidden(x.Trained, units, "")
+			e, _ := snn.Evaluate(a, x.Test, nil)
+			sum += e.Accuracy
+		}
+		if math.Abs(sum/RandomDraws-m["exc_units"]) > 1e-12 {
+			t.Errorf("exc_units = %v, direct mean of %d draws %v", m["exc_units"], RandomDraws, sum/RandomDraws)
+		}
 		share, err := InhibitionShare(x.Trained)
 		if err != nil || math.Abs(share-m["inh_share_trained"]) > 1e-12 || share <= 0 {
 			t.Errorf("InhibitionShare = %v (%v), metric %v", share, err, m["inh_share_trained"])
@@ -142,7 +173,7 @@ func TestPopulationConclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Verdict{Lower, Equivalent, Lower}
+	want := []Verdict{Lower, Equivalent, Lower, Equivalent}
 	for i, w := range want {
 		if c.Comparisons[i].Verdict != w {
 			t.Errorf("architecture comparison %d (%s vs %s): %s, want %s", i, c.Comparisons[i].A, c.Comparisons[i].B, c.Comparisons[i].Verdict, w)
@@ -155,23 +186,47 @@ func TestPopulationConclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, w := range []Verdict{Lower, Lower, NotDistinguishable, Floor} {
+	if len(ic.Comparisons) != 3 {
+		t.Fatalf("%d inhibition comparisons, want 3", len(ic.Comparisons))
+	}
+	for i, w := range []Verdict{Lower, Lower, NotDistinguishable} {
 		if ic.Comparisons[i].Verdict != w {
 			t.Errorf("inhibition comparison %d (%s vs %s): %s, want %s", i, ic.Comparisons[i].A, ic.Comparisons[i].B, ic.Comparisons[i].Verdict, w)
 		}
 	}
-	if !strings.Contains(ic.Text(), "0.90 to 0.90 times the excitatory one before training") {
+	if !strings.Contains(ic.Text(), "0.90 to 0.90 times the excitatory one before training") ||
+		!strings.Contains(ic.Text(), "0 of its 5 networks are at chance intact") {
 		t.Errorf("inhibition share note: %s", ic.Text())
 	}
-	sc, err := SpectrumConclusion(runs, "both", []string{"both", "unconstrained", "pop-abs"})
+	// ColumnEI spectra as the runs have them: a seed's initial NSE repeated at every fraction up to SVD
+	// rounding (1e-13), increasing with the seed, as does accuracy within each fraction.
+	var spec []RunResult
+	for _, f := range []float64{0.2, 0.5, 0.8} {
+		for s := uint64(1); s <= 5; s++ {
+			spec = append(spec, run("both", f, s, 0.3+f/2+0.01*float64(s), map[string]float64{
+				"nse_init_w1": 0.9 + 0.001*float64(s) + 1e-13*f, "nse_trained_w1": 0.8 + f/10 + 0.002*float64(s)}))
+		}
+	}
+	for _, r := range runs {
+		if r.Condition != "both" { // the ColumnEI runs are the 15 above
+			spec = append(spec, r)
+		}
+	}
+	sc, err := SpectrumConclusion(spec, "both", []string{"both", "unconstrained", "pop-abs"}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"is the same for every run (0.900)", "15 ColumnEI runs (3 fractions, 5 seeds)",
-		"pop-abs 0.980 -> 0.850"} {
+	for _, want := range []string{"ColumnEI (15 runs: 3 fractions, 5 seeds)", "each seed's NSE is the same at every fraction",
+		"At initialisation: within a fraction, the Spearman correlation of the seeds' NSE with their test accuracy has median rho = 1.00 (from 1.00 to 1.00 over 3 fractions",
+		"Across all 15 trained ColumnEI networks rho = ", "pop-abs 0.980 -> 0.850"} {
 		if !strings.Contains(sc.Text(), want) {
 			t.Errorf("spectrum conclusion lacks %q: %s", want, sc.Text())
 		}
+	}
+	// Without the repetition across fractions the note must not claim it.
+	spec[0].Extra["nse_init_w1"] = 0.95
+	if sc, _ := SpectrumConclusion(spec, "both", []string{"both"}, 0.5); strings.Contains(sc.Text(), "same at every fraction") {
+		t.Errorf("claims a per-seed constant NSE that the runs do not have: %s", sc.Text())
 	}
 	if _, err := RuleConclusion(runs, AccuracyRules(), 0.5, true); err == nil || !strings.Contains(err.Error(), "pop-clip") && !strings.Contains(err.Error(), "pop-expgrad") {
 		t.Errorf("rule conclusion without the rules' runs: %v", err)
@@ -215,8 +270,9 @@ func TestInitialConclusion(t *testing.T) {
 	}
 }
 
-// ActivityConclusion on runs with known answers: pop-abs dies on 2 of 5 seeds, the seed-scale control on
-// none and is 10 points higher on every seed; the step-corrected control is noisy around pop-abs.
+// ActivityConclusion on runs with known answers: pop-abs is silent on 2 of 5 seeds (mean silent fraction
+// (1+1+0.1+0.1+0.1)/5 = 46%), the seed-scale control never and 10 points higher on every seed; the
+// step-corrected control is noisy around pop-abs.
 func TestActivityConclusion(t *testing.T) {
 	var runs []RunResult
 	wide := []float64{0.09, -0.1, 0.06, -0.07, 0.03}
@@ -238,7 +294,8 @@ func TestActivityConclusion(t *testing.T) {
 	if c.Comparisons[0].Verdict != Higher || c.Comparisons[1].Verdict != NotDistinguishable {
 		t.Errorf("verdicts %s, %s", c.Comparisons[0].Verdict, c.Comparisons[1].Verdict)
 	}
-	for _, want := range []string{"pop-abs 2 of 5 (inhibition 2.0 to 6.0 times", "pop-abs-seedscale 0 of 5", "pop-abs-stepcorr 2 of 5."} {
+	for _, want := range []string{"pop-abs 46% (10 to 100), inhibition 2.0 to 6.0 times excitation", "pop-abs-seedscale 0% (0 to 0)",
+		"pop-abs-stepcorr 46% (10 to 100).", "Over these 15 networks the Spearman correlation of the silent fraction with test accuracy is rho = -"} {
 		if !strings.Contains(c.Text(), want) {
 			t.Errorf("conclusion lacks %q: %s", want, c.Text())
 		}

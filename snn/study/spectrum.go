@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/snn-dales/dales/snn"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 )
@@ -62,7 +63,8 @@ func Spearman(x, y []float64) (rho, p float64, err error) {
 	}
 	rho = stat.Correlation(ranks(x), ranks(y), nil)
 	if math.IsNaN(rho) {
-		return 0, 0, fmt.Errorf("study: Spearman: a sample is constant")
+		return 0, 0, fmt.Errorf("study: Spearman: a sample is constant (x from %v to %v, y from %v to %v); want both samples to vary",
+			floats.Min(x), floats.Max(x), floats.Min(y), floats.Max(y))
 	}
 	df := len(x) - 2
 	if math.Abs(rho) >= 1 {
@@ -91,63 +93,4 @@ func ranks(v []float64) []float64 {
 		i = j + 1
 	}
 	return r
-}
-
-// InitialNSE is the NSE of the initial effective input weights of the model cfg builds (its seed's draw
-// and Dale mask): no training is needed.
-func InitialNSE(cfg snn.Config) (float64, error) {
-	m, err := snn.NewModel(cfg)
-	if err != nil {
-		return 0, err
-	}
-	return NSE(m.InitialEffectiveW1())
-}
-
-// NSEConclusion relates the NSE of the initial effective input weights to test accuracy over the runs of
-// one condition (e.g. "both" of DaleConditions, the seed's ColumnEI network), as Li et al. (2023) do for
-// their networks: per run the initial NSE (from the run's configuration: base at the run's fraction and
-// seed, through cond), then Spearman's correlation across runs. It describes; it does not control for the
-// fraction, which moves both.
-func NSEConclusion(runs []RunResult, base snn.Config, cond Condition) (Conclusion, error) {
-	var nse, acc []float64
-	byFrac := map[float64][]float64{}
-	var fracs []float64
-	for _, r := range runs {
-		if r.Condition != cond.Name {
-			continue
-		}
-		cfg := cond.Apply(base, r.Fraction)
-		cfg.Seed = r.Seed
-		v, err := InitialNSE(cfg)
-		if err != nil {
-			return Conclusion{}, err
-		}
-		nse, acc = append(nse, v), append(acc, r.TestAccuracy)
-		if _, ok := byFrac[r.Fraction]; !ok {
-			fracs = append(fracs, r.Fraction)
-		}
-		byFrac[r.Fraction] = append(byFrac[r.Fraction], v)
-	}
-	rho, p, err := Spearman(nse, acc)
-	if err != nil {
-		return Conclusion{}, err
-	}
-	sort.Float64s(fracs)
-	minF, maxF := fracs[0], fracs[0] // the fractions of the lowest and highest mean NSE over seeds
-	for _, f := range fracs {
-		if stat.Mean(byFrac[f], nil) < stat.Mean(byFrac[minF], nil) {
-			minF = f
-		}
-		if stat.Mean(byFrac[f], nil) > stat.Mean(byFrac[maxF], nil) {
-			maxF = f
-		}
-	}
-	spread := fmt.Sprintf("is lowest at fraction %.1f (%.3f) and highest at %.1f (%.3f)", minF, stat.Mean(byFrac[minF], nil), maxF, stat.Mean(byFrac[maxF], nil))
-	if stat.Mean(byFrac[maxF], nil)-stat.Mean(byFrac[minF], nil) < 1e-6 {
-		spread = fmt.Sprintf("is the same at every fraction (%.3f): the effective weights are sign(row) |W| for the same draw W, "+
-			"and flipping the sign of rows leaves the singular values unchanged, so only the seed moves the NSE", stat.Mean(byFrac[minF], nil))
-	}
-	return Conclusion{Notes: []string{fmt.Sprintf("Over the %d runs of %s (fractions %.1f to %.1f), the mean NSE over seeds of the initial effective input "+
-		"weights %s; the Spearman correlation of a run's initial NSE with its test accuracy is rho = %.2f (%s, %d runs).",
-		len(nse), cond.Name, fracs[0], fracs[len(fracs)-1], spread, rho, pString(p), len(nse))}}, nil
 }

@@ -2,7 +2,6 @@ package study
 
 import (
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
@@ -43,30 +42,5 @@ func TestSpearman(t *testing.T) {
 	}
 	if _, _, err := Spearman([]float64{1, 1, 1}, []float64{1, 2, 3}); err == nil {
 		t.Error("a constant sample accepted")
-	}
-}
-
-// The initial NSE is read from each run's own configuration; accuracies built to rise with it give rho = 1.
-func TestNSEConclusion(t *testing.T) {
-	base := snn.DefaultConfig()
-	cond := DaleConditions()[0]
-	var runs []RunResult
-	for _, f := range []float64{0, 0.5, 1} {
-		for _, s := range []uint64{1, 2} {
-			cfg := cond.Apply(base, f)
-			cfg.Seed = s
-			v, err := InitialNSE(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			runs = append(runs, RunResult{RunKey: RunKey{cond.Name, f, s}, TestAccuracy: v / 2})
-		}
-	}
-	c, err := NSEConclusion(runs, base, cond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if text := c.Text(); !strings.Contains(text, "rho = 1.00") || !strings.Contains(text, "6 runs") {
-		t.Errorf("%s", text)
 	}
 }
