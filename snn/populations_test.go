@@ -640,22 +640,7 @@ func TestDANNCorrection(t *testing.T) {
 		if opt == OptimizerSGD {
 			cfg.LearningRate = 0.05
 		}
-		m, err := NewModel(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, _ := GenerateStimulus(cfg, 16, 3, 1)
-		st, err := newStepper(gobackend.GetBackend(), m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx := make([]int, 16)
-		for i := range idx {
-			idx[i] = i
-		}
-		if _, err := st.step(d, idx); err != nil {
-			t.Fatal(err)
-		}
+		m, st := oneStep(t, cfg)
 		var out [][]float64
 		for k, sp := range paramSpecs(cfg) {
 			after := variableMatrix(st.params()[k], sp.rows, sp.cols)
@@ -712,22 +697,7 @@ func TestExpGradIsThePaperRule(t *testing.T) {
 	step := func(p SignParam) (init, after []Matrix) {
 		cfg := DefaultConfig()
 		cfg.BatchSize, cfg.Optimizer, cfg.LearningRate, cfg.SignParam, cfg.ExpGradScale = 16, OptimizerSGD, 0.05, p, 1
-		m, err := NewModel(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, _ := GenerateStimulus(cfg, 16, 3, 1)
-		st, err := newStepper(gobackend.GetBackend(), m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx := make([]int, 16)
-		for i := range idx {
-			idx[i] = i
-		}
-		if _, err := st.step(d, idx); err != nil {
-			t.Fatal(err)
-		}
+		m, st := oneStep(t, cfg)
 		for k, sp := range paramSpecs(cfg) {
 			after = append(after, variableMatrix(st.params()[k], sp.rows, sp.cols))
 		}
@@ -755,4 +725,27 @@ func TestExpGradIsThePaperRule(t *testing.T) {
 	if moved == 0 {
 		t.Fatal("no weight moved")
 	}
+}
+
+// oneStep builds the model of cfg and its Go-kernel stepper and takes one step on 16 samples of a fixed
+// dataset (BatchSize must be 16).
+func oneStep(t *testing.T, cfg Config) (*Model, *stepper) {
+	t.Helper()
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := GenerateStimulus(cfg, 16, 3, 1)
+	st, err := newStepper(gobackend.GetBackend(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, 16)
+	for i := range idx {
+		idx[i] = i
+	}
+	if _, err := st.step(d, idx); err != nil {
+		t.Fatal(err)
+	}
+	return m, st
 }

@@ -149,42 +149,44 @@ func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		return e.Accuracy, nil
 	}
+	// meanOver scores the edited copies edit(0..draws-1) (seeds Seed*1000+d+1) and returns their mean.
+	meanOver := func(draws int, edit func(seed uint64) (*snn.Model, error)) (float64, error) {
+		sum := 0.0
+		for d := 0; d < draws; d++ {
+			a, err := edit(x.Config.Seed*1000 + uint64(d) + 1)
+			if err != nil {
+				return 0, err
+			}
+			acc, err := score(a)
+			if err != nil {
+				return 0, err
+			}
+			sum += acc
+		}
+		return sum / float64(draws), nil
+	}
 	for _, edit := range snn.InhibitionEdits {
 		draws := 1
 		if edit == snn.InhibitionShuffled {
 			draws = RandomDraws
 		}
-		sum := 0.0
-		for d := 0; d < draws; d++ {
-			a, err := snn.EditInhibition(m, edit, x.Config.Seed*1000+uint64(d)+1)
-			if err != nil {
-				return nil, err
-			}
-			acc, err := score(a)
-			if err != nil {
-				return nil, err
-			}
-			sum += acc
+		v, err := meanOver(draws, func(seed uint64) (*snn.Model, error) { return snn.EditInhibition(m, edit, seed) })
+		if err != nil {
+			return nil, err
 		}
-		out["inh_"+string(edit)] = sum / float64(draws)
+		out["inh_"+string(edit)] = v
 	}
-	sum := 0.0
-	for d := 0; d < RandomDraws; d++ {
-		units, err := snn.RandomExcitatoryUnits(m.Config.NumHidden, m.Config.NumInhibitory, x.Config.Seed*1000+uint64(d)+1)
+	v, err := meanOver(RandomDraws, func(seed uint64) (*snn.Model, error) {
+		units, err := snn.RandomExcitatoryUnits(m.Config.NumHidden, m.Config.NumInhibitory, seed)
 		if err != nil {
 			return nil, err
 		}
-		a, err := snn.AblateHidden(m, units, "random excitatory units")
-		if err != nil {
-			return nil, err
-		}
-		acc, err := score(a)
-		if err != nil {
-			return nil, err
-		}
-		sum += acc
+		return snn.AblateHidden(m, units, "random excitatory units")
+	})
+	if err != nil {
+		return nil, err
 	}
-	out["exc_units"] = sum / RandomDraws
+	out["exc_units"] = v
 	for name, mm := range map[string]*snn.Model{"inh_share_trained": m, "inh_share_init": x.Initial} {
 		v, err := InhibitionShare(mm)
 		if err != nil {
