@@ -184,6 +184,8 @@ func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
 
 func (s *graphStepper) params() []*model.Variable { return s.vars }
 
+func (s *graphStepper) restarts() int { return s.wig.count() }
+
 // graphForward is forwardExec's single-graph counterpart: the dense projection and the recurrence in
 // the graph, (x, w1, w2, labels) -> (m [batch, classes], mean NLL loss).
 type graphForward struct {

@@ -47,6 +47,8 @@ type History struct {
 // LedgerEntry counts, at the end of an epoch, what happened to the weights of each layer.
 type LedgerEntry struct {
 	W1, W2 WeightLedger
+	// Restarts counts the weights SignWiggle restarted from 0 during the epoch (all matrices).
+	Restarts int `json:",omitempty"`
 }
 
 // WeightLedger counts effective weights that are exactly 0, and those with 0 < |w| < 1e-4, and raw

@@ -252,6 +252,14 @@ func newWiggler(cfg Config) *wiggler {
 	return &wiggler{cfg: cfg, rng: newRand(cfg.Seed, streamWiggle)}
 }
 
+// count is the number of weights restarted so far (0 for a nil wiggler).
+func (w *wiggler) count() int {
+	if w == nil {
+		return 0
+	}
+	return w.restarts
+}
+
 // apply restarts the zeros of vars (no-op for a nil wiggler) and returns how many it restarted.
 func (w *wiggler) apply(vars []*model.Variable) (int, error) {
 	if w == nil {

@@ -749,3 +749,28 @@ func oneStep(t *testing.T, cfg Config) (*Model, *stepper) {
 	}
 	return m, st
 }
+
+// The ledger counts the wiggle's restarts per epoch: training at a large learning rate (weights hit 0
+// often) records some under SignWiggle and none under SignClip.
+func TestWiggleRestartsInLedger(t *testing.T) {
+	for _, p := range []SignParam{SignWiggle, SignClip} {
+		cfg := Quick(DefaultConfig())
+		cfg.SignParam, cfg.LearningRate, cfg.Epochs = p, 0.1, 2
+		train, val, _, err := GenerateData(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := NewModel(cfg)
+		out, err := Train(context.Background(), m, train, val, TrainOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, e := range out.History.Ledger {
+			total += e.Restarts
+		}
+		if (total > 0) != (p == SignWiggle) {
+			t.Errorf("%s: %d restarts recorded", p, total)
+		}
+	}
+}

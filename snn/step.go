@@ -197,12 +197,16 @@ func tensorsAny(ts []*tensors.Tensor) []any {
 
 func (s *stepper) params() []*model.Variable { return s.vars }
 
+func (s *stepper) restarts() int { return s.wig.count() }
+
 // trainStep is one formulation of the training step: stepper (Go kernels) or graphStepper (one graph).
 type trainStep interface {
 	// step takes one optimiser step on samples idx of d and returns the batch loss.
 	step(d *Dataset, idx []int) (float64, error)
 	// params are the raw trainable matrices as the step updates them, in paramSpecs order.
 	params() []*model.Variable
+	// restarts is the number of weights SignWiggle has restarted so far (0 under other rules).
+	restarts() int
 }
 
 // batchForward is one formulation of the forward pass without gradients: forwardExec or graphForward.

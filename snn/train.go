@@ -107,6 +107,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	start := time.Now()
 	bestVal := math.Inf(1)
 	var best []Matrix
+	restartsBefore := 0
 	for e := 0; e < cfg.Epochs; e++ {
 		perm := shuffle.Perm(train.Len())
 		sum := 0.0
@@ -138,7 +139,9 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 			return nil, fmt.Errorf("snn: training diverged: validation loss is %v at epoch %d", valLoss, e+1)
 		}
 		out.History.Ledger = append(out.History.Ledger, LedgerEntry{
-			W1: ledger(out.W1, m.InitW1, out.EffectiveW1()), W2: ledger(out.W2, m.InitW2, out.EffectiveW2())})
+			W1: ledger(out.W1, m.InitW1, out.EffectiveW1()), W2: ledger(out.W2, m.InitW2, out.EffectiveW2()),
+			Restarts: st.restarts() - restartsBefore})
+		restartsBefore = st.restarts()
 		out.History.TrainLoss = append(out.History.TrainLoss, sum/float64(steps))
 		out.History.ValLoss = append(out.History.ValLoss, valLoss)
 		isBest := valLoss < bestVal

@@ -129,7 +129,8 @@ func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float
 // LedgerNote describes the end-of-training weight ledger of a sign parametrisation with the columns that
 // mean something for it: raw sign flips for abs (a raw weight crosses 0 while its effective weight keeps
 // its sign); weights at exactly 0 for relu (culled: no gradient flows back) and clip (held at the bound);
-// weights below 1e-4 for softplus (never exactly 0, and its raw sign carries no meaning).
+// weights below 1e-4 for softplus (never exactly 0, and its raw sign carries no meaning); for wiggle the
+// weights restarted during the epoch and those at 0 at its end; for expgrad weights below 1e-4 and at 0.
 func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 	switch p {
 	case snn.SignAbs:
@@ -140,6 +141,11 @@ func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 		return fmt.Sprintf("softplus: %d effective weights below 1e-4 (none can be 0)", e.W1.Tiny+e.W2.Tiny+e.W1.Zero+e.W2.Zero)
 	case snn.SignClip:
 		return fmt.Sprintf("clip: %d input and %d hidden weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
+	case snn.SignWiggle:
+		return fmt.Sprintf("wiggle: %d weights restarted from 0 during the epoch, %d input and %d hidden weights at 0 at its end",
+			e.Restarts, e.W1.Zero, e.W2.Zero)
+	case snn.SignExpGrad:
+		return fmt.Sprintf("expgrad: %d effective weights below 1e-4, %d at 0 (none can be)", e.W1.Tiny+e.W2.Tiny, e.W1.Zero+e.W2.Zero)
 	}
 	return fmt.Sprintf("%s: %d at 0, %d below 1e-4, %d raw sign flips", p, e.W1.Zero+e.W2.Zero, e.W1.Tiny+e.W2.Tiny, e.W1.Flipped+e.W2.Flipped)
 }
