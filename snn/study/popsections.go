@@ -193,9 +193,8 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 		bySeed[r.Seed] = append(bySeed[r.Seed], p.init)
 		all = append(all, p)
 	}
-	if len(byFrac) < 2 || len(bySeed) < 3 {
-		return Conclusion{}, fmt.Errorf("study: SpectrumConclusion needs runs of %q at 2 or more fractions with 3 or more seeds, got %d fractions and %d seeds",
-			col, len(byFrac), len(bySeed))
+	if len(all) < 3 {
+		return Conclusion{}, fmt.Errorf("study: SpectrumConclusion needs 3 or more runs of %q, got %d", col, len(all))
 	}
 	perSeedConstant := true
 	for _, v := range bySeed {
@@ -235,7 +234,7 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 	describe := func(what string, get func(point) float64) string {
 		med, l, h, n := within(get)
 		if n == 0 {
-			return fmt.Sprintf("%s: no fraction has NSE and accuracy both varying over seeds.", what)
+			return fmt.Sprintf("%s: no fraction has 3 or more seeds with NSE and accuracy both varying, so no correlation within a fraction.", what)
 		}
 		return fmt.Sprintf("%s: within a fraction, the Spearman correlation of the seeds' NSE with their test accuracy has median rho = %.2f "+
 			"(from %.2f to %.2f over %d fractions; %d seeds each, a description, not a test).", what, med, l, h, n, len(bySeed))

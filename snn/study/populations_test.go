@@ -326,3 +326,24 @@ func TestNetworkNote(t *testing.T) {
 		t.Error("a ColumnEI network got an E/I-population note")
 	}
 }
+
+// With 2 seeds (quick mode) no within-fraction correlation exists; the conclusion says so instead of
+// failing, and still describes the rest.
+func TestSpectrumConclusionTwoSeeds(t *testing.T) {
+	var runs []RunResult
+	for _, f := range []float64{0, 0.5} {
+		for s := uint64(1); s <= 2; s++ {
+			runs = append(runs, run("both", f, s, 0.4+f/2+0.01*float64(s), map[string]float64{"nse_init_w1": 0.9 + 0.001*float64(s), "nse_trained_w1": 0.8 + f/10 + 0.002*float64(s)}))
+		}
+	}
+	c, err := SpectrumConclusion(runs, "both", []string{"both"}, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.Text(), "no correlation within a fraction") || !strings.Contains(c.Text(), "Across all 4 trained ColumnEI networks") {
+		t.Errorf("%s", c.Text())
+	}
+	if _, err := SpectrumConclusion(runs[:2], "both", []string{"both"}, 0.5); err == nil || !strings.Contains(err.Error(), "got 2") {
+		t.Errorf("2 runs: %v", err)
+	}
+}
