@@ -47,6 +47,6 @@ results:
 	$(SWEEP) -conditions abs,relu,softplus,clip -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/signs
 	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
 	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
-	$(SWEEP) -populations -conditions unconstrained,pop-abs,pop-abs-seedscale,pop-clip,pop-expgrad,pop-wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
+	$(SWEEP) -populations -conditions unconstrained,pop-abs,pop-abs-seedscale,pop-abs-stepcorr,pop-lif-abs,pop-clip,pop-expgrad,pop-wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
 	$(SWEEP) -populations -conditions clip,expgrad,wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
 	$(SWEEP) -populations -conditions both -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/populations
