@@ -173,7 +173,22 @@ func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) 
 	}
 	p.NominalX(labels...)
 	p.Y.Min = 0
+	slantLabels(p, labels)
 	return p, nil
+}
+
+// slantLabels turns the x tick labels of a bar chart by 30 degrees when they would not fit side by side
+// (more than 6 bars, or any label longer than 10 characters with more than 4 bars), so that they never
+// overlap.
+func slantLabels(p *plot.Plot, labels []string) {
+	long := false
+	for _, l := range labels {
+		long = long || len(l) > 10
+	}
+	if len(labels) > 6 || long && len(labels) > 4 {
+		p.X.Tick.Label.Rotation = math.Pi / 6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
 }
 
 type errorPoint struct{ x, y, err float64 }

@@ -207,13 +207,13 @@ func PopulationWeights(m *snn.Model, when string) (*Figure, error) {
 	for i, v := range neg.Data {
 		neg.Data[i] = -v
 	}
-	f := NewFigure(1, 3, 13, 5)
+	f := NewFigure(1, 3, 14, 5)
 	for k, p := range []struct {
 		title string
 		w     snn.Matrix
-	}{{"Excitation f(W_EE)", exc}, {"Inhibition -f(W_IE) f(W_EI)", neg}, {"Effective W1eff", eff}} {
+	}{{"Excitation f(W_EE)", exc}, {"Inhibition -f(W_IE)f(W_EI)", neg}, {"Effective W1eff", eff}} {
 		limit := maxAbs(p.w)
-		h := NewHeatmap(p.w.Float64(), fmt.Sprintf("%s, %s (scale ±%.2g)", p.title, when, limit), "Excitatory unit", "Input fibre")
+		h := NewHeatmap(p.w.Float64(), fmt.Sprintf("%s, %s (±%.2g)", p.title, when, limit), "Excitatory unit", "Input fibre")
 		h.ColorMap, h.ColorBar = Diverging(limit), true
 		f.Set(0, k, h)
 	}

@@ -101,3 +101,31 @@ func TestPopulationFigures(t *testing.T) {
 		t.Errorf("bar %+v, want %v ± %v", bars[0], 100*mean, 100*ci)
 	}
 }
+
+// Bar labels are slanted when they would collide (many bars, or long labels) and level otherwise.
+func TestSlantedBarLabels(t *testing.T) {
+	bars := func(labels ...string) []Bar {
+		var b []Bar
+		for _, l := range labels {
+			b = append(b, Bar{Label: l, Value: 1})
+		}
+		return b
+	}
+	for _, c := range []struct {
+		labels []string
+		slant  bool
+	}{
+		{[]string{"a", "b", "c"}, false},
+		{[]string{"a", "b", "c", "d", "e", "f", "g"}, true},
+		{[]string{"unconstrained", "ColumnEI 0.5", "pop-abs", "pop-clip", "pop-wiggle"}, true},
+		{[]string{"unconstrained", "ColumnEI 0.5", "pop-abs"}, false},
+	} {
+		p, err := Bars("t", "y", bars(c.labels...), math.NaN(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.X.Tick.Label.Rotation != 0; got != c.slant {
+			t.Errorf("%v: slanted %v, want %v", c.labels, got, c.slant)
+		}
+	}
+}
