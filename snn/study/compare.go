@@ -196,5 +196,13 @@ func pString(p float64) string {
 	if p < 0.001 {
 		return "p < 0.001"
 	}
-	return fmt.Sprintf("p = %.3g", p)
+	s := fmt.Sprintf("p = %.3g", p)
+	// A p-value that rounds onto a usual threshold is printed with more digits, so that "p = 0.05" never
+	// stands for 0.04998 beside a rule of p < 0.05.
+	for _, t := range []string{"p = 0.05", "p = 0.01", "p = 0.1"} {
+		if s == t {
+			return fmt.Sprintf("p = %.5f", p)
+		}
+	}
+	return s
 }

@@ -83,3 +83,13 @@ func TestFamilyErrors(t *testing.T) {
 		t.Errorf("one seed: error %v, want one naming the condition and the count", err)
 	}
 }
+
+// p-values that would print as a usual threshold get more digits; others keep three.
+func TestPString(t *testing.T) {
+	for p, want := range map[float64]string{0.04998: "p = 0.04998", 0.0502: "p = 0.0502", 0.05001: "p = 0.05001", 0.0347: "p = 0.0347", 0.0004: "p < 0.001",
+		0.01004: "p = 0.01004", 0.144: "p = 0.144"} {
+		if got := pString(p); got != want {
+			t.Errorf("pString(%v) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -134,7 +134,7 @@ func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float
 func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 	switch p {
 	case snn.SignAbs:
-		return fmt.Sprintf("abs: %d raw weights changed sign, %d effective weights exactly 0", e.W1.Flipped+e.W2.Flipped, e.W1.Zero+e.W2.Zero)
+		return fmt.Sprintf("abs: %d raw weights (input and readout) changed sign, %d effective weights exactly 0", e.W1.Flipped+e.W2.Flipped, e.W1.Zero+e.W2.Zero)
 	case snn.SignReLU:
 		return fmt.Sprintf("relu: %d input and %d hidden weights exactly 0 (culled)", e.W1.Zero, e.W2.Zero)
 	case snn.SignSoftplus:
@@ -142,7 +142,7 @@ func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 	case snn.SignClip:
 		return fmt.Sprintf("clip: %d input and %d hidden weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
 	case snn.SignWiggle:
-		return fmt.Sprintf("wiggle: %d weights restarted from 0 during the epoch, %d input and %d hidden weights at 0 at its end",
+		return fmt.Sprintf("wiggle: %d restarts from 0 during the epoch (a weight can restart many times), %d input and %d hidden weights at 0 at its end",
 			e.Restarts, e.W1.Zero, e.W2.Zero)
 	case snn.SignExpGrad:
 		return fmt.Sprintf("expgrad: %d effective weights below 1e-4, %d at 0 (none can be)", e.W1.Tiny+e.W2.Tiny, e.W1.Zero+e.W2.Zero)
