@@ -69,6 +69,35 @@ func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) 
 	return out, nil
 }
 
+// FlattenExcitation returns a copy of the ArchPopulations model m whose hidden layer's excitatory input
+// weights are spread evenly over the fibres: each excitatory unit's column of f(W_EE) becomes its mean,
+// so every unit keeps its total excitatory weight but receives it from every fibre alike. It is the
+// counterpart of InhibitionUniform on the excitatory pathway. Softplus cannot represent the result and
+// gets an error, as in EditInhibition.
+func FlattenExcitation(m *Model) (*Model, error) {
+	if m.Pop == nil {
+		return nil, fmt.Errorf("snn: FlattenExcitation: the model's architecture is %q, want %q", m.Config.Architecture, ArchPopulations)
+	}
+	if m.Config.SignParam == SignSoftplus {
+		return nil, fmt.Errorf("snn: FlattenExcitation: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
+			SignSoftplus, SignAbs, SignReLU, SignClip, SignExpGrad, SignWiggle)
+	}
+	out := m.Clone()
+	f := signMap(m.Config.SignParam)
+	w := out.W1
+	for c := 0; c < w.Cols; c++ {
+		sum := 0.0
+		for r := 0; r < w.Rows; r++ {
+			sum += float64(f(w.At(r, c)))
+		}
+		for r := 0; r < w.Rows; r++ {
+			w.Set(r, c, float32(sum/float64(w.Rows)))
+		}
+	}
+	out.Ablated = append(out.Ablated, "excitation uniform over fibres")
+	return out, nil
+}
+
 // RandomExcitatoryUnits returns k of the n excitatory hidden units drawn at random (seeded), ascending:
 // the count control for silencing k inhibitory units.
 func RandomExcitatoryUnits(n, k int, seed uint64) ([]int, error) {

@@ -157,3 +157,49 @@ func TestAblatePopulationUnitsAndInputs(t *testing.T) {
 		}
 	}
 }
+
+// FlattenExcitation keeps each excitatory unit's total f(W_EE) and makes it the same from every fibre;
+// the inhibitory pathway and the original are untouched.
+func TestFlattenExcitation(t *testing.T) {
+	m := trainedLikePopulation(t)
+	for i := range m.W1.Data {
+		if i%5 == 0 {
+			m.W1.Data[i] = -m.W1.Data[i] // raw weights of either sign under |w|
+		}
+	}
+	before := m.W1.Clone()
+	flat, err := FlattenExcitation(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := columnSums(positive(m.W1, m.Config.SignParam))
+	got := positive(flat.W1, flat.Config.SignParam)
+	for c, s := range columnSums(got) {
+		if math.Abs(s-want[c]) > 1e-5*math.Abs(want[c]) {
+			t.Errorf("unit %d receives %v in total, before %v", c, s, want[c])
+		}
+	}
+	for r := 1; r < got.Rows; r++ {
+		for c := 0; c < got.Cols; c++ {
+			if got.At(r, c) != got.At(0, c) {
+				t.Fatalf("fibre %d gives unit %d %v, fibre 0 gives %v", r, c, got.At(r, c), got.At(0, c))
+			}
+		}
+	}
+	p0, _ := m.InhibitoryPathway()
+	p1, _ := flat.InhibitoryPathway()
+	for i := range p0.Data {
+		if p0.Data[i] != p1.Data[i] {
+			t.Fatal("the inhibitory pathway changed")
+		}
+	}
+	for i := range before.Data {
+		if before.Data[i] != m.W1.Data[i] {
+			t.Fatal("the original was modified")
+		}
+	}
+	col, _ := NewModel(DefaultConfig())
+	if _, err := FlattenExcitation(col); err == nil || !strings.Contains(err.Error(), `"column-ei"`) {
+		t.Errorf("ColumnEI: %v", err)
+	}
+}

@@ -62,8 +62,15 @@ func RuleConditions() []Condition {
 	return cs
 }
 
-// PopulationMetricsVersion names the definition of PopulationMetrics' numbers (Sweep.ExtraVersion).
-const PopulationMetricsVersion = "1"
+// PopulationMetricsVersionOf names the definition of PopulationMetrics' numbers for a run of cfg
+// (Sweep.ExtraVersionOf): "1" for networks without populations; "2" for E/I-population networks ("1" plus
+// "exc_uniform").
+func PopulationMetricsVersionOf(cfg snn.Config) string {
+	if cfg.Architecture == snn.ArchPopulations {
+		return "2"
+	}
+	return "1"
+}
 
 // SpectrumMetricNames are the metrics PopulationMetrics returns for every run (Sweep.ExtraMetrics): the
 // NSE of the effective input and readout weights before and after training (for LIF inhibitory units,
@@ -101,14 +108,16 @@ func HiddenActivity(m *snn.Model, d *snn.Dataset) (silent, rate float64, err err
 
 // InhibitionMetricNames are the metrics PopulationMetrics adds for an E/I-population run.
 func InhibitionMetricNames() []string {
-	return []string{"inh_cut", "inh_uniform", "inh_shuffled", "exc_units", "inh_share_init", "inh_share_trained"}
+	return []string{"inh_cut", "inh_uniform", "inh_shuffled", "exc_units", "exc_uniform", "inh_share_init", "inh_share_trained"}
 }
 
 // PopulationMetrics computes, for Sweep.Extra, the spectra of every run (SpectrumMetricNames) and, for
 // an ArchPopulations run, the test accuracy after each edit of its inhibitory pathway on a copy:
 // "inh_cut" (inhibitory units silenced), "inh_uniform" (their input weights spread evenly over the fibres),
-// "inh_shuffled" (their input weights permuted over the fibres; mean of RandomDraws draws), and the count
-// control "exc_units" (NumInhibitory random excitatory hidden units silenced; mean of RandomDraws draws).
+// "inh_shuffled" (their input weights permuted over the fibres; mean of RandomDraws draws), the count
+// control "exc_units" (NumInhibitory random excitatory hidden units silenced; mean of RandomDraws draws),
+// and "exc_uniform" (the excitatory input weights spread evenly over the fibres: snn.FlattenExcitation,
+// the counterpart of "inh_uniform" on the excitatory pathway).
 // "inh_share_init" and "inh_share_trained" describe the size of inhibition: sum f(W_IE) f(W_EI) over
 // sum f(W_EE), before and after training.
 func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
@@ -187,6 +196,13 @@ func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		return nil, err
 	}
 	out["exc_units"] = v
+	flat, err := snn.FlattenExcitation(m)
+	if err != nil {
+		return nil, err
+	}
+	if out["exc_uniform"], err = score(flat); err != nil {
+		return nil, err
+	}
 	for name, mm := range map[string]*snn.Model{"inh_share_trained": m, "inh_share_init": x.Initial} {
 		v, err := InhibitionShare(mm)
 		if err != nil {

@@ -140,6 +140,16 @@ func TestPopulationMetrics(t *testing.T) {
 		if math.Abs(sum/RandomDraws-m["exc_units"]) > 1e-12 {
 			t.Errorf("exc_units = %v, direct mean of %d draws %v", m["exc_units"], RandomDraws, sum/RandomDraws)
 		}
+		flat, err := snn.FlattenExcitation(x.Trained)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := snn.Evaluate(flat, x.Test, nil); e.Accuracy != m["exc_uniform"] {
+			t.Errorf("exc_uniform = %v, direct evaluation %v", m["exc_uniform"], e.Accuracy)
+		}
+		if PopulationMetricsVersionOf(x.Config) != "2" || PopulationMetricsVersionOf(snn.DefaultConfig()) != "1" {
+			t.Error("metric definitions: want 2 for E/I populations, 1 otherwise")
+		}
 		share, err := InhibitionShare(x.Trained)
 		if err != nil || math.Abs(share-m["inh_share_trained"]) > 1e-12 || share <= 0 {
 			t.Errorf("InhibitionShare = %v (%v), metric %v", share, err, m["inh_share_trained"])

@@ -64,7 +64,7 @@ func (s *Sweep) Status() ([]RunState, error) {
 			return nil, err
 		}
 		if data, err := os.ReadFile(p.File); err == nil {
-			r, why := s.usable(data, p.Key, p.ConfigHash, numerics)
+			r, why := s.usable(data, p, numerics)
 			if why == "" {
 				st.State, st.Result = Done, r
 			} else {

@@ -112,6 +112,9 @@ type Sweep struct {
 	// ExtraVersion names the definition of the Extra metrics (e.g. AblationMetricsVersion): a cached run
 	// whose metrics were computed under another definition is recomputed.
 	ExtraVersion string
+	// ExtraVersionOf, if set, names the definition per run from its configuration instead of ExtraVersion
+	// (for metrics whose definition changed for some configurations only, so that only those recompute).
+	ExtraVersionOf func(cfg snn.Config) string
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
 	// Warnings collects what Run found and mended in the cache (a damaged entry, a run of other numerics
@@ -251,6 +254,14 @@ feed:
 	return results, nil
 }
 
+// extraVersion is the Extra metrics' definition for a run of cfg (ExtraVersionOf, else ExtraVersion).
+func (s *Sweep) extraVersion(cfg snn.Config) string {
+	if s.ExtraVersionOf != nil {
+		return s.ExtraVersionOf(cfg)
+	}
+	return s.ExtraVersion
+}
+
 // backend returns the backend the runs train on.
 func (s *Sweep) backend() (compute.Backend, error) {
 	if s.Backend != nil {
@@ -287,7 +298,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	}
 	if path != "" {
 		if data, rerr := os.ReadFile(path); rerr == nil {
-			c, why := s.usable(data, j.Key, hash, numerics)
+			c, why := s.usable(data, j, numerics)
 			if why == "" {
 				return c, true, "", nil
 			}
@@ -302,7 +313,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	r = RunResult{RunKey: j.Key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
 		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
 	if s.Extra != nil {
-		r.ExtraVersion = s.ExtraVersion
+		r.ExtraVersion = s.extraVersion(j.Config)
 		if r.Extra, err = s.Extra(x); err != nil {
 			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: extra metrics: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 		}
@@ -324,7 +335,8 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 }
 
 // usable decodes a cache entry and says why it cannot stand for the run key (empty when it can).
-func (s *Sweep) usable(data []byte, key RunKey, hash, numerics string) (RunResult, string) {
+func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, string) {
+	key, hash := p.Key, p.ConfigHash
 	r, err := DecodeRunResult(data)
 	switch {
 	case err != nil:
@@ -339,8 +351,8 @@ func (s *Sweep) usable(data []byte, key RunKey, hash, numerics string) (RunResul
 			return r, fmt.Sprintf("lacks the metric %q", m)
 		}
 	}
-	if s.Extra != nil && r.ExtraVersion != s.ExtraVersion {
-		return r, fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, s.ExtraVersion)
+	if v := s.extraVersion(p.Config); s.Extra != nil && r.ExtraVersion != v {
+		return r, fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, v)
 	}
 	return r, ""
 }

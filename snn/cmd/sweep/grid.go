@@ -97,7 +97,7 @@ func (g *grid) sweep() (*study.Sweep, error) {
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.AblationMetrics, study.AblationMetricNames(), study.AblationMetricsVersion
 	}
 	if g.populations {
-		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.PopulationMetrics, study.SpectrumMetricNames(), study.PopulationMetricsVersion
+		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = study.PopulationMetrics, study.SpectrumMetricNames(), study.PopulationMetricsVersionOf
 	}
 	if _, err := s.Plan(); err != nil {
 		return nil, err
