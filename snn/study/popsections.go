@@ -111,7 +111,9 @@ func RuleConclusion(runs []RunResult, r Rules, f float64, pop bool) (Conclusion,
 // Holm family: inhibitory units silenced, inhibition made uniform over the fibres (the same total
 // inhibitory weight onto every excitatory unit: the control that keeps the amount of inhibition and
 // removes its fibre selectivity), and inhibition shuffled over the fibres, each against the intact
-// network. Silencing changes the net drive as well as removing inhibition, which the notes quantify;
+// network; and uniform inhibition against uniform excitation (the excitatory input weights spread evenly
+// over the fibres at the same total, "exc_uniform"): which pathway's fibre pattern the network depends on
+// more. Silencing changes the net drive as well as removing inhibition, which the notes quantify;
 // silencing as many random excitatory units ("exc_units") matches the count only and is not tested.
 // Notes also count the networks that are at chance intact (within Rules.Slack), on which no edit can
 // show anything.
@@ -121,6 +123,7 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 		{"silencing the inhibitory units", "the intact network", sel, sel, Extra("inh_cut"), TestAccuracy},
 		{"uniform inhibition (same total, no fibre preference)", "the intact network", sel, sel, Extra("inh_uniform"), TestAccuracy},
 		{"shuffled inhibition (weights permuted over fibres)", "the intact network", sel, sel, Extra("inh_shuffled"), TestAccuracy},
+		{"uniform inhibition", "uniform excitation (same total, no fibre preference)", sel, sel, Extra("inh_uniform"), Extra("exc_uniform")},
 	}
 	cs, err := Ask(runs, r, qs)
 	if err != nil {

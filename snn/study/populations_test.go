@@ -159,8 +159,8 @@ func TestPopulationMetrics(t *testing.T) {
 
 // Conclusions built on runs with known answers: the population network 10 points below ColumnEI at 0.5
 // on every seed, equal to ColumnEI at 0.2 within half a point, far below the unconstrained one; silencing
-// inhibition drops to chance (a floor against the count control at chance too), uniform inhibition
-// costs 20 points, shuffled is noisy around intact.
+// inhibition drops to chance, uniform inhibition costs 20 points, shuffled is noisy around intact, and
+// uniform excitation (at chance) is below uniform inhibition.
 func TestPopulationConclusions(t *testing.T) {
 	var runs []RunResult
 	noise := []float64{0.01, -0.012, 0.004, -0.003, 0.006}
@@ -175,7 +175,7 @@ func TestPopulationConclusions(t *testing.T) {
 			run("unconstrained", UnconstrainedFraction, s, col+0.15, map[string]float64{"nse_init_w1": 0.97, "nse_trained_w1": 0.9}),
 			run("pop-abs", UnconstrainedFraction, s, pop, map[string]float64{"nse_init_w1": 0.98, "nse_trained_w1": 0.85,
 				"inh_cut": 1.0/12 + noise[i]/10, "inh_uniform": pop - 0.2 + noise[i], "inh_shuffled": pop + wide[i],
-				"exc_units": 1.0/12 - noise[i]/10, "inh_share_init": 0.9, "inh_share_trained": 1.5 + noise[i]}),
+				"exc_units": 1.0/12 - noise[i]/10, "exc_uniform": 1.0/12 + noise[i]/10, "inh_share_init": 0.9, "inh_share_trained": 1.5 + noise[i]}),
 			run("pop-clip", UnconstrainedFraction, s, col+noise[i]*2, nil),
 		)
 	}
@@ -196,10 +196,10 @@ func TestPopulationConclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ic.Comparisons) != 3 {
-		t.Fatalf("%d inhibition comparisons, want 3", len(ic.Comparisons))
+	if len(ic.Comparisons) != 4 {
+		t.Fatalf("%d inhibition comparisons, want 4", len(ic.Comparisons))
 	}
-	for i, w := range []Verdict{Lower, Lower, NotDistinguishable} {
+	for i, w := range []Verdict{Lower, Lower, NotDistinguishable, Higher} {
 		if ic.Comparisons[i].Verdict != w {
 			t.Errorf("inhibition comparison %d (%s vs %s): %s, want %s", i, ic.Comparisons[i].A, ic.Comparisons[i].B, ic.Comparisons[i].Verdict, w)
 		}

@@ -175,6 +175,29 @@ func TestSweepExtra(t *testing.T) {
 	if len(s2.Warnings) != 2 || !strings.Contains(s2.Warnings[0], `definition "", not the current "v9"`) {
 		t.Errorf("new metric definition: warnings %q", s2.Warnings)
 	}
+	// A definition per configuration (ExtraVersionOf) recomputes only the runs whose definition changed:
+	// here seed 2's.
+	s2.ExtraVersionOf, s2.Warnings = func(c snn.Config) string {
+		if c.Seed == 2 {
+			return "v10"
+		}
+		return "v9"
+	}, nil
+	if _, err := s2.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(s2.Warnings) != 1 || !strings.Contains(s2.Warnings[0], "_s2_") || !strings.Contains(s2.Warnings[0], `not the current "v10"`) {
+		t.Errorf("per-configuration definitions: warnings %q", s2.Warnings)
+	}
+	st, err := s2.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range st {
+		if r.State != Done {
+			t.Errorf("after the per-configuration recompute, run %+v is %s (%s)", r.Key, r.State, r.Detail)
+		}
+	}
 	again, _ := s.Run(context.Background())
 	if again[0].Extra["ablate_notebook"] != res[0].Extra["ablate_notebook"] {
 		t.Error("cached extra metrics differ")
