@@ -135,8 +135,7 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
 		var sum *Node
 		if cfg.LIFInhibition() {
-			pos := func(w *Node) *Node { return effectiveWeights(w, ones(w.Shape().Dimensions[0]), true, cfg.SignParam) }
-			sum = readoutSumLIFInh(cfg, pos(raw1[0]), pos(raw1[1]), pos(raw1[2]), w2, x, B)
+			sum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
 		} else {
 			sum = readoutSum(cfg, layerNodes(cfg, 1, raw1, m.Mask1.Signs), w2, x, B)
 		}

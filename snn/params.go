@@ -95,8 +95,12 @@ func layerNodes(cfg Config, layer int, raw []*Node, signs []float32) *Node {
 	if cfg.Architecture != ArchPopulations {
 		return effectiveWeights(raw[0], signs, on, cfg.SignParam)
 	}
-	pos := func(w *Node) *Node { return effectiveWeights(w, ones(w.Shape().Dimensions[0]), true, cfg.SignParam) }
-	return Sub(pos(raw[0]), Dot(pos(raw[1]), pos(raw[2])).Product())
+	return Sub(positiveNode(cfg, raw[0]), Dot(positiveNode(cfg, raw[1]), positiveNode(cfg, raw[2])).Product())
+}
+
+// positiveNode is positive in the graph: f(w), the weights >= 0 a population matrix applies.
+func positiveNode(cfg Config, w *Node) *Node {
+	return effectiveWeights(w, ones(w.Shape().Dimensions[0]), true, cfg.SignParam)
 }
 
 // newOptimizer returns cfg's optimiser as one that takes precomputed gradients.

@@ -44,18 +44,7 @@ func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) 
 	case InhibitionCut:
 		clear(out.Pop.EI1.Data)
 	case InhibitionUniform:
-		f := signMap(m.Config.SignParam)
-		mean := make([]float64, ie.Cols)
-		for r := 0; r < ie.Rows; r++ {
-			for c := 0; c < ie.Cols; c++ {
-				mean[c] += float64(f(ie.At(r, c)))
-			}
-		}
-		for r := 0; r < ie.Rows; r++ {
-			for c := 0; c < ie.Cols; c++ {
-				ie.Set(r, c, float32(mean[c]/float64(ie.Rows)))
-			}
-		}
+		flattenColumns(ie, signMap(m.Config.SignParam))
 	case InhibitionShuffled:
 		perm := newRand(seed, streamPopAblation).Perm(ie.Rows)
 		src := ie.Clone()
@@ -83,8 +72,14 @@ func FlattenExcitation(m *Model) (*Model, error) {
 			SignSoftplus, SignAbs, SignReLU, SignClip, SignExpGrad, SignWiggle)
 	}
 	out := m.Clone()
-	f := signMap(m.Config.SignParam)
-	w := out.W1
+	flattenColumns(out.W1, signMap(m.Config.SignParam))
+	out.Ablated = append(out.Ablated, "excitation uniform over fibres")
+	return out, nil
+}
+
+// flattenColumns replaces, in place, every entry of each column of the raw matrix w by the column's mean
+// of f(w) over the rows (fibres): each postsynaptic unit keeps its total weight, from every fibre alike.
+func flattenColumns(w Matrix, f func(float32) float32) {
 	for c := 0; c < w.Cols; c++ {
 		sum := 0.0
 		for r := 0; r < w.Rows; r++ {
@@ -94,8 +89,6 @@ func FlattenExcitation(m *Model) (*Model, error) {
 			w.Set(r, c, float32(sum/float64(w.Rows)))
 		}
 	}
-	out.Ablated = append(out.Ablated, "excitation uniform over fibres")
-	return out, nil
 }
 
 // RandomExcitatoryUnits returns k of the n excitatory hidden units drawn at random (seeded), ascending:

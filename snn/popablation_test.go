@@ -28,6 +28,24 @@ func trainedLikePopulation(t *testing.T) *Model {
 	return m
 }
 
+// checkFlattened fails unless every unit (column) of w receives the total it had before (want, within
+// 1e-5) and receives it from every fibre (row) alike.
+func checkFlattened(t *testing.T, label string, w Matrix, want []float64) {
+	t.Helper()
+	for c, s := range columnSums(w) {
+		if math.Abs(s-want[c]) > 1e-5*math.Abs(want[c]) {
+			t.Errorf("%s: unit %d receives %v in total, before %v", label, c, s, want[c])
+		}
+	}
+	for r := 1; r < w.Rows; r++ {
+		for c := 0; c < w.Cols; c++ {
+			if w.At(r, c) != w.At(0, c) {
+				t.Fatalf("%s: fibre %d gives unit %d %v, fibre 0 gives %v", label, r, c, w.At(r, c), w.At(0, c))
+			}
+		}
+	}
+}
+
 func columnSums(w Matrix) []float64 {
 	s := make([]float64, w.Cols)
 	for r := 0; r < w.Rows; r++ {
@@ -62,18 +80,7 @@ func TestEditInhibition(t *testing.T) {
 	}
 	pu, _ := uni.InhibitoryPathway()
 	want := columnSums(path0)
-	for c, s := range columnSums(pu) {
-		if math.Abs(s-want[c]) > 1e-5*math.Abs(want[c]) {
-			t.Errorf("uniform: unit %d receives %v in total, before %v", c, s, want[c])
-		}
-	}
-	for r := 1; r < pu.Rows; r++ {
-		for c := 0; c < pu.Cols; c++ {
-			if pu.At(r, c) != pu.At(0, c) {
-				t.Fatalf("uniform: fibre %d gives unit %d %v, fibre 0 gives %v", r, c, pu.At(r, c), pu.At(0, c))
-			}
-		}
-	}
+	checkFlattened(t, "uniform inhibition", pu, want)
 	sh, err := EditInhibition(m, InhibitionShuffled, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -172,20 +179,7 @@ func TestFlattenExcitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := columnSums(positive(m.W1, m.Config.SignParam))
-	got := positive(flat.W1, flat.Config.SignParam)
-	for c, s := range columnSums(got) {
-		if math.Abs(s-want[c]) > 1e-5*math.Abs(want[c]) {
-			t.Errorf("unit %d receives %v in total, before %v", c, s, want[c])
-		}
-	}
-	for r := 1; r < got.Rows; r++ {
-		for c := 0; c < got.Cols; c++ {
-			if got.At(r, c) != got.At(0, c) {
-				t.Fatalf("fibre %d gives unit %d %v, fibre 0 gives %v", r, c, got.At(r, c), got.At(0, c))
-			}
-		}
-	}
+	checkFlattened(t, "uniform excitation", positive(flat.W1, flat.Config.SignParam), columnSums(positive(m.W1, m.Config.SignParam)))
 	p0, _ := m.InhibitoryPathway()
 	p1, _ := flat.InhibitoryPathway()
 	for i := range p0.Data {

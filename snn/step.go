@@ -116,7 +116,7 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 // usedNode is usedMatrices for one raw matrix node of a layer.
 func usedNode(cfg Config, layer int, raw *Node, signs []float32) *Node {
 	if cfg.Architecture == ArchPopulations {
-		return effectiveWeights(raw, ones(raw.Shape().Dimensions[0]), true, cfg.SignParam)
+		return positiveNode(cfg, raw)
 	}
 	return layerNodes(cfg, layer, []*Node{raw}, signs)
 }
@@ -136,10 +136,20 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 			l2 = append(l2, k)
 		}
 	}
+	// Layer 1's matrices as applied (f(raw), with the row signs under ColumnEI), computed once: the
+	// projection's weights are made of them and the test hooks read them.
+	s.usedParts = make([]Matrix, len(specs))
 	if cfg.Architecture == ArchPopulations {
-		s.used1 = composeEI(raw[0], raw[2], raw[3], cfg.SignParam)
+		for k, sp := range specs {
+			if sp.layer == 1 {
+				s.usedParts[k] = positive(raw[k], cfg.SignParam)
+			}
+		}
+		// The parts are already f(raw): compose them with the identity map.
+		s.used1 = composeEI(s.usedParts[0], s.usedParts[2], s.usedParts[3], SignClip)
 	} else {
 		s.used1 = EffectiveParam(raw[0], Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
+		s.usedParts[0] = s.used1
 	}
 	s.cols.project(s.used1, s.p)
 	B := s.cols.batch
@@ -160,16 +170,6 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	n2 := len(l2)
 	loss := float64(tensors.ToScalar[float32](out[0]))
 	s.used2 = Matrix{Rows: H, Cols: C, Data: tensors.MustCopyFlatData[float32](out[2+n2])}
-	s.usedParts = make([]Matrix, len(specs))
-	for k, sp := range specs {
-		if sp.layer == 1 {
-			if cfg.Architecture == ArchPopulations {
-				s.usedParts[k] = positive(raw[k], cfg.SignParam)
-			} else {
-				s.usedParts[k] = EffectiveParam(raw[k], Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
-			}
-		}
-	}
 	for j, k := range l2 {
 		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
 	}

@@ -145,10 +145,7 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 		if err != nil {
 			return Conclusion{}, err
 		}
-		var xs []float64
-		for _, x := range v {
-			xs = append(xs, x)
-		}
+		xs := seedValues(v)
 		lo, hi := minMax(xs)
 		when := "before"
 		if m == "inh_share_trained" {
@@ -273,6 +270,20 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 	return Conclusion{Notes: notes}, nil
 }
 
+// seedValues returns the values of a BySeed map in seed order.
+func seedValues(m map[uint64]float64) []float64 {
+	seeds := make([]uint64, 0, len(m))
+	for s := range m {
+		seeds = append(seeds, s)
+	}
+	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
+	out := make([]float64, len(seeds))
+	for i, s := range seeds {
+		out[i] = m[s]
+	}
+	return out
+}
+
 func minMax(v []float64) (lo, hi float64) {
 	lo, hi = v[0], v[0]
 	for _, x := range v {
@@ -361,9 +372,9 @@ func ActivityConclusion(runs []RunResult, r Rules, conds []string) (Conclusion, 
 		if err != nil {
 			return Conclusion{}, err
 		}
-		var xs, as []float64
-		for seed, v := range silent {
-			xs, as = append(xs, v), append(as, acc[seed])
+		xs, as, _, err := Pair(silent, acc)
+		if err != nil {
+			return Conclusion{}, err
 		}
 		if m := stat.Mean(as, nil); m > bestAcc {
 			best, bestAcc, bestSilent = c, m, stat.Mean(xs, nil)
@@ -371,11 +382,7 @@ func ActivityConclusion(runs []RunResult, r Rules, conds []string) (Conclusion, 
 		lo, hi := minMax(xs)
 		p := fmt.Sprintf("%s %.0f%% (%.0f to %.0f)", c, 100*stat.Mean(xs, nil), 100*lo, 100*hi)
 		if share, err := BySeed(runs, sel, Extra("inh_share_trained")); err == nil {
-			var ys []float64
-			for _, v := range share {
-				ys = append(ys, v)
-			}
-			slo, shi := minMax(ys)
+			slo, shi := minMax(seedValues(share))
 			p += fmt.Sprintf(", inhibition %.1f to %.1f times excitation", slo, shi)
 		}
 		parts = append(parts, p)
