@@ -4,6 +4,10 @@
 # fetches that toolchain from the module proxy once (about 10 s) when the installed Go is older, as on
 # machines that set GOTOOLCHAIN=local. Every go command below, and the GoNB kernel, inherit it.
 export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
+# Go 1.27's vector intrinsics (simd/archsimd): the project's AVX-512/AVX2 kernels and GoMLX's vector
+# kernels. Without it everything still builds and runs, on scalar loops (and with GoMLX's scalar numerics,
+# so cached runs of one build count as stale in the other: snn.NumericsVersion).
+export GOEXPERIMENT ?= simd
 GO ?= go
 GOBIN := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 export PATH := $(GOBIN):$(PATH)
@@ -17,11 +21,14 @@ setup:
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags xla ./snn/...
+	GOEXPERIMENT= $(GO) vet ./snn/...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 
-# All tests, including executing every notebook with the real GoNB kernel in quick mode.
+# All tests, including executing every notebook with the real GoNB kernel in quick mode; then the model
+# package again without GOEXPERIMENT=simd, so that the scalar fallback kernels stay tested.
 test: setup vet
 	CI=$${CI:-1} $(GO) test -timeout 30m ./...
+	GOEXPERIMENT= $(GO) test -timeout 10m ./snn/
 
 # The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.

@@ -4,8 +4,9 @@
 #
 #   - Debian's Jupyter: headless execution (nbconvert, nbclient) and the classic notebook server
 #   - GoNB and goimports, pinned in notebooks/tools/go.mod, into $(go env GOPATH)/bin
-#   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH and GOTOOLCHAIN
-#     set so the kernel finds go and goimports, and the Go the project needs, however Jupyter is started
+#   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH, GOTOOLCHAIN and
+#     GOEXPERIMENT=simd set so the kernel finds go and goimports, the Go the project needs and its vector
+#     kernels, however Jupyter is started
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 say() { echo "setup: $*"; }
@@ -82,6 +83,7 @@ path, kpath, toolchain = sys.argv[1], sys.argv[2], sys.argv[3]
 spec = json.load(open(path))
 spec.setdefault("env", {})["PATH"] = kpath
 spec["env"]["GOTOOLCHAIN"] = toolchain
+spec["env"]["GOEXPERIMENT"] = "simd"  # vector kernels, as the Makefile builds
 json.dump(spec, open(path, "w"), indent=1, sort_keys=True)
 PY
 mkdir -p "$datadir/kernels/gonb"

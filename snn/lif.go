@@ -53,31 +53,14 @@ func (k *lifKernel) forward(p []float32, batch int, r []float32, keep bool) {
 	if keep && len(k.v) < batch*S*H {
 		k.v = make([]float32, batch*S*H)
 	}
+	run := kernels.lifForward
 	parallelChunks(batch, func(lo, hi int) {
-		v, s := make([]float32, H), make([]float32, H)
 		for b := lo; b < hi; b++ {
-			clear(v)
-			clear(s)
-			rb := r[b*H : (b+1)*H]
-			clear(rb)
-			for t := 0; t < S; t++ {
-				pt := p[(b*S+t)*H:][:H]
-				if keep {
-					copy(k.v[(b*S+t)*H:][:H], v)
-				}
-				ct := k.c[t+1]
-				for h := range v {
-					vn := (k.alpha*v[h] + pt[h]) * (1 - s[h])
-					var sn float32
-					if v[h]-Threshold > 0 {
-						sn = 1
-					}
-					v[h], s[h] = vn, sn
-					if ct != 0 {
-						rb[h] += sn * ct
-					}
-				}
+			var vKeep []float32
+			if keep {
+				vKeep = k.v[b*S*H:]
 			}
+			run(k, p[b*S*H:], vKeep, r[b*H:(b+1)*H])
 		}
 	})
 }
@@ -86,37 +69,67 @@ func (k *lifKernel) forward(p []float32, batch int, r []float32, keep bool) {
 // dL/dp in place, from gr = dL/dr [batch, hidden].
 func (k *lifKernel) backward(p []float32, batch int, gr []float32) {
 	S, H := k.steps, k.hidden
-	a := k.alpha
+	run := kernels.lifBackward
 	parallelChunks(batch, func(lo, hi int) {
-		gv, gs := make([]float32, H), make([]float32, H)
 		for b := lo; b < hi; b++ {
-			g := gr[b*H : (b+1)*H]
-			clear(gv)
-			for h := range gs {
-				gs[h] = k.c[S] * g[h]
-			}
-			for t := S - 1; t >= 0; t-- {
-				pt := p[(b*S+t)*H:][:H]
-				vt := k.v[(b*S+t)*H:][:H]
-				var vprev []float32 // v_{t-1}, whose threshold crossing is s_t
-				if t > 0 {
-					vprev = k.v[(b*S+t-1)*H:][:H]
-				}
-				ct := k.c[t]
-				for h := range gv {
-					keepOn := float32(1) // 1 - s_t
-					if t > 0 && vprev[h]-Threshold > 0 {
-						keepOn = 0
-					}
-					gvh, gsh := gv[h], gs[h]
-					x := vt[h] - Threshold
-					gv[h] = a*keepOn*gvh + surrogateGrad(x, k.beta)*gsh
-					gs[h] = -(a*vt[h]+pt[h])*gvh + ct*g[h]
-					pt[h] = keepOn * gvh
-				}
-			}
+			run(k, p[b*S*H:], k.v[b*S*H:], gr[b*H:(b+1)*H])
 		}
 	})
+}
+
+// lifForwardScalar is kernelSet.lifForward in plain Go, one hidden unit after another within a step.
+func lifForwardScalar(k *lifKernel, p, vKeep, r []float32) {
+	S, H := k.steps, k.hidden
+	v, s := make([]float32, H), make([]float32, H)
+	clear(r)
+	for t := 0; t < S; t++ {
+		pt := p[t*H:][:H]
+		if vKeep != nil {
+			copy(vKeep[t*H:][:H], v)
+		}
+		ct := k.c[t+1]
+		for h := range v {
+			vn := (k.alpha*v[h] + pt[h]) * (1 - s[h])
+			var sn float32
+			if v[h]-Threshold > 0 {
+				sn = 1
+			}
+			v[h], s[h] = vn, sn
+			if ct != 0 {
+				r[h] += sn * ct
+			}
+		}
+	}
+}
+
+// lifBackwardScalar is kernelSet.lifBackward in plain Go.
+func lifBackwardScalar(k *lifKernel, p, v, g []float32) {
+	S, H := k.steps, k.hidden
+	a := k.alpha
+	gv, gs := make([]float32, H), make([]float32, H)
+	for h := range gs {
+		gs[h] = k.c[S] * g[h]
+	}
+	for t := S - 1; t >= 0; t-- {
+		pt := p[t*H:][:H]
+		vt := v[t*H:][:H]
+		var vprev []float32 // v_{t-1}, whose threshold crossing is s_t
+		if t > 0 {
+			vprev = v[(t-1)*H:][:H]
+		}
+		ct := k.c[t]
+		for h := range gv {
+			keepOn := float32(1) // 1 - s_t
+			if t > 0 && vprev[h]-Threshold > 0 {
+				keepOn = 0
+			}
+			gvh, gsh := gv[h], gs[h]
+			x := vt[h] - Threshold
+			gv[h] = a*keepOn*gvh + surrogateGrad(x, k.beta)*gsh
+			gs[h] = -(a*vt[h]+pt[h])*gvh + ct*g[h]
+			pt[h] = keepOn * gvh
+		}
+	}
 }
 
 // surrogateGrad is SurrogateGrad for one float32 value, computed as the graph computes it: y = beta*x
@@ -144,18 +157,21 @@ func exp64(x float64) float64 {
 	if x < -708 {
 		return 0
 	}
-	const (
-		inv = 64 / math.Ln2
-		hi  = 6.93147180369123816490e-01 / 64 // ln 2 in two parts as math.Exp splits it (hi has 32 significant
-		lo  = 1.90821492927058770002e-10 / 64 // bits, so k*hi is exact for the |k| < 2^17 used here)
-	)
-	k := int64(x*inv - 0.5) // round(x*64/ln2) for x <= 0
-	r := (x - float64(k)*hi) - float64(k)*lo
+	k := int64(x*exp64Inv - 0.5) // round(x*64/ln2) for x <= 0
+	r := (x - float64(k)*exp64Hi) - float64(k)*exp64Lo
 	j := k & 63
 	m := (k - j) / 64
 	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
 	return p * exp2Table[j] * math.Float64frombits(uint64(m+1023)<<52)
 }
+
+// exp64's constants: 64/ln 2, and ln 2 / 64 in two parts as math.Exp splits ln 2 (hi has 32 significant
+// bits, so k*hi is exact for the |k| < 2^17 used here).
+const (
+	exp64Inv = 64 / math.Ln2
+	exp64Hi  = 6.93147180369123816490e-01 / 64
+	exp64Lo  = 1.90821492927058770002e-10 / 64
+)
 
 // exp2Table[j] = 2^(j/64).
 var exp2Table = func() (t [64]float64) {

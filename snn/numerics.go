@@ -6,8 +6,18 @@ import "fmt"
 // different seed would do), so that cached runs of the old numbers are recomputed.
 const numericsRevision = 1
 
-// NumericsVersion names the numerical formulation f computes with, e.g. "go-kernels/1": the formulation
-// and the revision of its numbers. Sweep caches record it and recompute runs of other numerics.
+// NumericsVersion names the numerical formulation f computes with, e.g. "go-kernels/1": the formulation,
+// the revision of its numbers and, in a build with GOEXPERIMENT=simd, the vector path of GoMLX's pure-Go
+// backend ("go-kernels/1+gomlx-avx512"). Sweep caches record it and recompute runs of other numerics.
+//
+// GoMLX's vector kernels (matrix products, reductions) add in another order than its scalar loops, so
+// a GOEXPERIMENT=simd build trains to slightly different numbers, which then diverge over the epochs as
+// any change of float32 rounding does; which vector kernels GoMLX runs depends on the CPU and on
+// $GOMLX_GO_SIMD_AVX2 / $GOMLX_GO_SIMD_AVX512. This package's own kernel sets (KernelPath) all give the
+// same numbers, so they are not part of the name.
 func NumericsVersion(f Formulation) string {
+	if p := gomlxSIMDPath(); p != "" {
+		return fmt.Sprintf("%s/%d+gomlx-%s", f, numericsRevision, p)
+	}
 	return fmt.Sprintf("%s/%d", f, numericsRevision)
 }

@@ -49,9 +49,10 @@ func (s *spikeColumns) column(k int) []uint16 {
 // row-major: out[k, :] = sum over the active fibres i of column k of W[i, :] (sumRows).
 func (s *spikeColumns) project(w Matrix, out []float32) {
 	H := w.Cols
+	sum := kernels.sumRows16
 	parallelChunks(s.steps*s.batch, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			sumRows(out[k*H:(k+1)*H], w.Data, s.column(k))
+			sum(out[k*H:(k+1)*H], w.Data, s.column(k))
 		}
 	})
 }
@@ -63,24 +64,29 @@ func (s *spikeColumns) project(w Matrix, out []float32) {
 // result that depends neither on scheduling nor on the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 	s.transpose(inputs)
+	sum := kernels.sumRows32
 	parallelChunks(inputs, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			sumRows(out[i*H:(i+1)*H], g, s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]])
+			sum(out[i*H:(i+1)*H], g, s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]])
 		}
 	})
 }
 
 // transpose fills fibreStart and colsOf, the batch's spikes listed by fibre: the columns where fibre i
-// spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort).
+// spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort). It reads each
+// sample's spikes as the one contiguous run of the spike index that they are (steps in order).
 func (s *spikeColumns) transpose(inputs int) {
 	if len(s.fibreStart) != inputs+1 {
 		s.fibreStart = make([]int32, inputs+1)
 	}
 	clear(s.fibreStart)
-	cols := s.steps * s.batch
-	for k := 0; k < cols; k++ {
-		for _, i := range s.column(k) {
-			s.fibreStart[i+1]++
+	ix, S := s.index, s.steps
+	count := s.fibreStart[1:]
+	for _, n := range s.samples {
+		if n >= 0 {
+			for _, i := range ix.fibres[ix.start[n*S]:ix.start[(n+1)*S]] {
+				count[i]++
+			}
 		}
 	}
 	for i := 0; i < inputs; i++ {
@@ -93,10 +99,18 @@ func (s *spikeColumns) transpose(inputs int) {
 	s.colsOf = s.colsOf[:total]
 	next := append(s.next[:0], s.fibreStart[:inputs]...)
 	s.next = next
-	for k := 0; k < cols; k++ {
-		for _, i := range s.column(k) {
-			s.colsOf[next[i]] = int32(k)
-			next[i]++
+	cols := s.colsOf
+	for j, n := range s.samples {
+		if n < 0 {
+			continue
+		}
+		starts := ix.start[n*S : (n+1)*S+1]
+		for t := 0; t < S; t++ {
+			k := int32(j*S + t)
+			for _, i := range ix.fibres[starts[t]:starts[t+1]] {
+				cols[next[i]] = k
+				next[i]++
+			}
 		}
 	}
 }

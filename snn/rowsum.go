@@ -6,9 +6,9 @@ package snn
 // then four at a time, then one at a time.
 //
 // It is the inner loop of the sparse input projection (rows of W1eff summed over the fibres that
-// spiked) and of its gradient (rows of dL/dp summed over the columns where a fibre spiked). An AVX2
-// version (Go 1.27's GOEXPERIMENT=simd, archsimd.Float32x8) was measured 3-5 times slower here than
-// this scalar loop, at 30 hidden units.
+// spiked) and of its gradient (rows of dL/dp summed over the columns where a fibre spiked), and the
+// scalar kernel set's (kernelSet.sumRows16, sumRows32). The vector sets add the rows in this same tree,
+// one output element per lane, with accumulators held in registers across the whole index list.
 func sumRows[Index uint16 | int32](out []float32, m []float32, idx []Index) {
 	clear(out)
 	H := len(out)

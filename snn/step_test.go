@@ -42,6 +42,16 @@ func TestStepperMatchesSingleGraph(t *testing.T) {
 		mode{dales: true, layers: DaleBoth, param: SignAbs, arch: ArchPopulations, correct: true, onStep: true},
 		mode{dales: true, layers: DaleBoth, param: SignAbs, arch: ArchPopulations, init: PopInitUniform},
 		mode{dales: true, layers: DaleBoth, param: SignAbs, opt: OptimizerSGD})
+	// The weights agree within 1e-5 where GoMLX runs its scalar loops. Its vector kernels (a build with
+	// GOEXPERIMENT=simd: gomlxSIMDPath) sum the dense graph's products in another order; Adam's normalised
+	// step then amplifies that float32 noise on weights whose gradient changes sign between steps (measured
+	// worst 1.7e-5 after 4 steps of 0.01, at a weight with a near-zero mean gradient), so the tolerance there
+	// is 3e-5: 0.3% of one Adam step. This package's own kernels are the same bit for bit in both builds
+	// (TestKernelSetsAgree); the losses are held to 1e-5 in both.
+	weightTol := 1e-5
+	if gomlxSIMDPath() != "" {
+		weightTol = 3e-5
+	}
 	for _, md := range modes {
 		t.Run(fmt.Sprintf("dales=%v/%s/%s/%s/%s/correct=%v/%v/%s", md.dales, md.layers, md.param, md.arch, md.opt, md.correct, md.onStep, md.init), func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -109,8 +119,8 @@ func TestStepperMatchesSingleGraph(t *testing.T) {
 					worst = math.Max(worst, math.Abs(float64(a.Data[i]-b.Data[i])))
 					moved = math.Max(moved, math.Abs(float64(a.Data[i]-init.Data[i])))
 				}
-				if worst > 1e-5 {
-					t.Errorf("%s differs by up to %g after 4 steps", sp.name, worst)
+				if worst > weightTol {
+					t.Errorf("%s differs by up to %g after 4 steps (tolerance %g)", sp.name, worst, weightTol)
 				}
 				if moved < 1e-4 { // Adam's steps are about the learning rate, 0.01
 					t.Errorf("%s moved by at most %g in 4 steps: the comparison would be vacuous", sp.name, moved)

@@ -19,7 +19,8 @@
 #   snn/bench/compare.sh --summarise RAW  # re-print the table of a run's raw measurements (JSON lines)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)" # Go 1.27, fetched from the module proxy once
+export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)"
+export GOEXPERIMENT="${GOEXPERIMENT-simd}" # vector kernels (GOEXPERIMENT= for the scalar build) # Go 1.27, fetched from the module proxy once
 rounds="${ROUNDS:-3}" steps="${STEPS:-30}" epochs="${EPOCHS:-1}" threads="${THREADS:-1 2}"
 lib=/usr/lib/x86_64-linux-gnu
 need=()

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)"
+export GOEXPERIMENT="${GOEXPERIMENT-simd}" # vector kernels (GOEXPERIMENT= for the scalar build)
 count="${COUNT:-3}" threads="${THREADS:-1}" iter="${ITER:-10}" forms="${FORMULATIONS:-go-kernels graph}"
 bin="$(mktemp -d)/snn.test"
 go test -c -o "$bin" ./snn/

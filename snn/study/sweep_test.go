@@ -85,7 +85,7 @@ func TestSweepCachesAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, _ := os.ReadFile(files[1])
-	if err := os.WriteFile(files[1], []byte(strings.Replace(string(old), `"numerics": "go-kernels/1"`, `"numerics": "graph/0"`, 1)), 0o644); err != nil {
+	if err := os.WriteFile(files[1], []byte(strings.Replace(string(old), `"numerics": "`+snn.NumericsVersion(snn.FormulationGoKernels)+`"`, `"numerics": "graph/0"`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(files[2], old, 0o644); err != nil { // files[1]'s run under files[2]'s name

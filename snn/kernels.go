@@ -1,0 +1,43 @@
+package snn
+
+// kernelSet is one implementation of the Go kernels' hot loops: the row sums of the sparse input
+// projection and of its gradient, and the LIF recurrence of one sample forward and backward. Every set
+// computes the same float32 operations in the same order, so every set gives the same numbers bit for bit
+// (TestKernelSetsAgree): the vector sets hold one hidden unit (or one output column) per lane and keep the
+// scalar loop's order of additions within each lane.
+type kernelSet struct {
+	name string
+	// sumRows16 and sumRows32 are sumRows for fibre indices (projection) and column indices (gradient).
+	sumRows16 func(out, m []float32, idx []uint16)
+	sumRows32 func(out, m []float32, idx []int32)
+	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden] (p may run on past
+	// the sample; only its first steps*hidden values are read), r its weighted spike sums [hidden], and
+	// vKeep (nil, or [steps, hidden] like p) receives the membrane before each step.
+	lifForward func(k *lifKernel, p, vKeep, r []float32)
+	// lifBackward runs lifKernel.backward for one sample: v its membranes as forward kept them, g = dL/dr
+	// [hidden]; p (its currents) is overwritten with dL/dp.
+	lifBackward func(k *lifKernel, p, v, g []float32)
+}
+
+// scalarKernels is the portable set, plain Go loops. It is the fallback wherever the vector sets cannot
+// run: builds without GOEXPERIMENT=simd, other architectures, CPUs without AVX2.
+var scalarKernels = kernelSet{
+	name:        "scalar",
+	sumRows16:   sumRows[uint16],
+	sumRows32:   sumRows[int32],
+	lifForward:  lifForwardScalar,
+	lifBackward: lifBackwardScalar,
+}
+
+// kernels is the set the Go kernels run with: the widest the build and the CPU support (chosen once, at
+// start-up, by kernels_simd_amd64.go's init where it is built), else scalarKernels.
+var kernels = scalarKernels
+
+// availableKernels lists every set this build can run on this CPU, scalarKernels first (for tests and
+// benchmarks that compare them).
+var availableKernels = []kernelSet{scalarKernels}
+
+// KernelPath names the set of Go kernels this binary computes with on this CPU: "scalar", "avx2" or
+// "avx512". Every set gives the same numbers (see kernelSet), so a run's numbers do not depend on it;
+// benchmarks and reports state it.
+func KernelPath() string { return kernels.name }

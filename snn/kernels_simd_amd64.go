@@ -1,0 +1,256 @@
+//go:build goexperiment.simd && amd64
+
+package snn
+
+import "simd/archsimd"
+
+// The vector kernel sets, built with GOEXPERIMENT=simd (Go 1.27's simd/archsimd) on amd64 and chosen at
+// start-up by what the CPU has: "avx512" (16 float32 lanes) where it has AVX-512 F/CD/BW/DQ/VL, else
+// "avx2" (8 lanes; vector row sums, scalar LIF loops), else the scalar set.
+//
+// Each lane is one output column (row sums) or one hidden unit (LIF loops), and each lane does the
+// scalar loop's operations in the scalar loop's order: the row sums add rows in the same tree of eight,
+// then four, then one; the LIF loops multiply and add in the same order (no fused multiply-add); the
+// surrogate's sigmoid is exp64 in float64 lanes with the same reduction, polynomial and table. The
+// results are the scalar set's bit for bit (TestKernelSetsAgree).
+//
+// Loads read whole vectors: where a row is shorter than a vector, the lanes past it read the next row
+// (and are never stored), and at the end of a slice a masked load reads zeros. Stores are masked to the
+// row.
+func init() {
+	if archsimd.X86.AVX2() {
+		avx2 := kernelSet{name: "avx2", sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
+			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar}
+		availableKernels = append(availableKernels, avx2)
+		kernels = avx2
+	}
+	if archsimd.X86.AVX512() {
+		avx512 := kernelSet{name: "avx512", sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
+			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512}
+		availableKernels = append(availableKernels, avx512)
+		kernels = avx512
+	}
+}
+
+// load16 loads m[off:off+16], with zeros for the lanes past the end of m.
+func load16(m []float32, off int) archsimd.Float32x16 {
+	if off+16 <= len(m) {
+		return archsimd.LoadFloat32x16(m[off:])
+	}
+	v, _ := archsimd.LoadFloat32x16Part(m[off:])
+	return v
+}
+
+// load8 loads m[off:off+8], with zeros for the lanes past the end of m.
+func load8(m []float32, off int) archsimd.Float32x8 {
+	if off+8 <= len(m) {
+		return archsimd.LoadFloat32x8(m[off:])
+	}
+	v, _ := archsimd.LoadFloat32x8Part(m[off:])
+	return v
+}
+
+// sumRowsAVX512 is sumRows with 16-lane vectors: 32 columns at a time (two accumulators held in registers
+// over the whole index list), then 16.
+func sumRowsAVX512[Index uint16 | int32](out []float32, m []float32, idx []Index) {
+	H := len(out)
+	for c := 0; c < H; c += 32 {
+		if c+16 >= H {
+			a := sumRows16Lanes(m, idx, H, c)
+			a.StorePart(out[c:])
+			break
+		}
+		a, b := sumRows32Lanes(m, idx, H, c)
+		a.StorePart(out[c:])
+		b.StorePart(out[c+16:])
+	}
+}
+
+// sumRows32Lanes returns the sums of columns c..c+31 of the rows idx of m (rows of H values).
+func sumRows32Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) (archsimd.Float32x16, archsimd.Float32x16) {
+	var acc0, acc1 archsimd.Float32x16
+	for len(idx) >= 8 {
+		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
+		o4, o5, o6, o7 := int(idx[4])*H+c, int(idx[5])*H+c, int(idx[6])*H+c, int(idx[7])*H+c
+		acc0 = acc0.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))).Add(
+			load16(m, o4).Add(load16(m, o5)).Add(load16(m, o6).Add(load16(m, o7)))))
+		acc1 = acc1.Add(load16(m, o0+16).Add(load16(m, o1+16)).Add(load16(m, o2+16).Add(load16(m, o3+16))).Add(
+			load16(m, o4+16).Add(load16(m, o5+16)).Add(load16(m, o6+16).Add(load16(m, o7+16)))))
+		idx = idx[8:]
+	}
+	for len(idx) >= 4 {
+		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
+		acc0 = acc0.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))))
+		acc1 = acc1.Add(load16(m, o0+16).Add(load16(m, o1+16)).Add(load16(m, o2+16).Add(load16(m, o3+16))))
+		idx = idx[4:]
+	}
+	for _, i := range idx {
+		o := int(i)*H + c
+		acc0 = acc0.Add(load16(m, o))
+		acc1 = acc1.Add(load16(m, o+16))
+	}
+	return acc0, acc1
+}
+
+// sumRows16Lanes returns the sums of columns c..c+15 of the rows idx of m (rows of H values).
+func sumRows16Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) archsimd.Float32x16 {
+	var acc archsimd.Float32x16
+	for len(idx) >= 8 {
+		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
+		o4, o5, o6, o7 := int(idx[4])*H+c, int(idx[5])*H+c, int(idx[6])*H+c, int(idx[7])*H+c
+		acc = acc.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))).Add(
+			load16(m, o4).Add(load16(m, o5)).Add(load16(m, o6).Add(load16(m, o7)))))
+		idx = idx[8:]
+	}
+	for len(idx) >= 4 {
+		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
+		acc = acc.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))))
+		idx = idx[4:]
+	}
+	for _, i := range idx {
+		acc = acc.Add(load16(m, int(i)*H+c))
+	}
+	return acc
+}
+
+// sumRowsAVX2 is sumRows with 8-lane vectors, 8 columns at a time.
+func sumRowsAVX2[Index uint16 | int32](out []float32, m []float32, idx []Index) {
+	H := len(out)
+	for c := 0; c < H; c += 8 {
+		var acc archsimd.Float32x8
+		ix := idx
+		for len(ix) >= 8 {
+			o0, o1, o2, o3 := int(ix[0])*H+c, int(ix[1])*H+c, int(ix[2])*H+c, int(ix[3])*H+c
+			o4, o5, o6, o7 := int(ix[4])*H+c, int(ix[5])*H+c, int(ix[6])*H+c, int(ix[7])*H+c
+			acc = acc.Add(load8(m, o0).Add(load8(m, o1)).Add(load8(m, o2).Add(load8(m, o3))).Add(
+				load8(m, o4).Add(load8(m, o5)).Add(load8(m, o6).Add(load8(m, o7)))))
+			ix = ix[8:]
+		}
+		for len(ix) >= 4 {
+			o0, o1, o2, o3 := int(ix[0])*H+c, int(ix[1])*H+c, int(ix[2])*H+c, int(ix[3])*H+c
+			acc = acc.Add(load8(m, o0).Add(load8(m, o1)).Add(load8(m, o2).Add(load8(m, o3))))
+			ix = ix[4:]
+		}
+		for _, i := range ix {
+			acc = acc.Add(load8(m, int(i)*H+c))
+		}
+		acc.StorePart(out[c:])
+	}
+}
+
+// lifForwardAVX512 is lifForwardScalar with 16 hidden units per vector: each block of 16 units runs
+// through all the steps with its membrane, spikes and weighted spike sums held in registers.
+func lifForwardAVX512(k *lifKernel, p, vKeep, r []float32) {
+	S, H := k.steps, k.hidden
+	alpha := archsimd.BroadcastFloat32x16(k.alpha)
+	one := archsimd.BroadcastFloat32x16(1)
+	thr := archsimd.BroadcastFloat32x16(Threshold)
+	var zero archsimd.Float32x16
+	for c := 0; c < H; c += 16 {
+		w := min(16, H-c) // lanes of this block that are hidden units
+		var v, s, rr archsimd.Float32x16
+		for t := 0; t < S; t++ {
+			off := t*H + c
+			pt := load16(p, off)
+			if vKeep != nil {
+				v.StorePart(vKeep[off : off+w])
+			}
+			vn := alpha.Mul(v).Add(pt).Mul(one.Sub(s))
+			sn := one.IfElse(v.Sub(thr).Greater(zero), zero)
+			v, s = vn, sn
+			if ct := k.c[t+1]; ct != 0 {
+				rr = rr.Add(sn.Mul(archsimd.BroadcastFloat32x16(ct)))
+			}
+		}
+		rr.StorePart(r[c : c+w])
+	}
+}
+
+// lifBackwardAVX512 is lifBackwardScalar with 16 hidden units per vector, the surrogate's sigmoid in
+// two float64 vectors of 8.
+func lifBackwardAVX512(k *lifKernel, p, v, g []float32) {
+	S, H := k.steps, k.hidden
+	a := archsimd.BroadcastFloat32x16(k.alpha)
+	beta := archsimd.BroadcastFloat32x16(k.beta)
+	one := archsimd.BroadcastFloat32x16(1)
+	minusOne := archsimd.BroadcastFloat32x16(-1)
+	thr := archsimd.BroadcastFloat32x16(Threshold)
+	var zero archsimd.Float32x16
+	tab := loadExp2Table()
+	for c := 0; c < H; c += 16 {
+		w := min(16, H-c)
+		gb, _ := archsimd.LoadFloat32x16Part(g[c : c+w])
+		var gv archsimd.Float32x16
+		gs := archsimd.BroadcastFloat32x16(k.c[S]).Mul(gb)
+		for t := S - 1; t >= 0; t-- {
+			off := t*H + c
+			pt := load16(p, off)
+			vt := load16(v, off)
+			keepOn := one // 1 - s_t
+			if t > 0 {
+				keepOn = zero.IfElse(load16(v, off-H).Sub(thr).Greater(zero), one)
+			}
+			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
+			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
+			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(archsimd.BroadcastFloat32x16(k.c[t]).Mul(gb))
+			keepOn.Mul(gv).StorePart(p[off : off+w])
+			gv, gs = gvn, gsn
+		}
+	}
+}
+
+// surrogateGrad16 is surrogateGrad on 16 lanes: y = beta*x in float32, sigma(y) in float64 (exp64x8),
+// rounded to float32, then beta * (sigma * (1 - sigma)) in float32.
+func surrogateGrad16(x, beta, one archsimd.Float32x16, tab *exp2Vectors) archsimd.Float32x16 {
+	y := beta.Mul(x)
+	lo := sigmoid64x8(y.GetLo().ConvertToFloat64(), tab).ConvertToFloat32()
+	hi := sigmoid64x8(y.GetHi().ConvertToFloat64(), tab).ConvertToFloat32()
+	var sg archsimd.Float32x16
+	sg = sg.SetLo(lo).SetHi(hi)
+	return sg.Mul(one.Sub(sg)).Mul(beta)
+}
+
+// sigmoid64x8 is surrogateGrad's float64 sigmoid on 8 lanes: 1/(1 + e^-y) for y >= 0, e^y/(1 + e^y)
+// below, with exp64.
+func sigmoid64x8(y archsimd.Float64x8, tab *exp2Vectors) archsimd.Float64x8 {
+	one := archsimd.BroadcastFloat64x8(1)
+	pos := y.GreaterEqual(archsimd.Float64x8{})
+	e := exp64x8(y.Mul(archsimd.BroadcastFloat64x8(-1)).IfElse(pos, y), tab)
+	return one.IfElse(pos, e).Div(one.Add(e))
+}
+
+// exp2Vectors is exp2Table in 8 vectors of 8.
+type exp2Vectors [8]archsimd.Float64x8
+
+func loadExp2Table() (t exp2Vectors) {
+	for i := range t {
+		t[i] = archsimd.LoadFloat64x8(exp2Table[8*i:])
+	}
+	return
+}
+
+// exp64x8 is exp64 on 8 lanes (x <= 0), with the same reduction, polynomial and table, and 0 below -708.
+// The table lookup 2^(j/64) is four two-vector permutes (16 entries each) and a choice by bits 4 and 5
+// of j.
+func exp64x8(x archsimd.Float64x8, tab *exp2Vectors) archsimd.Float64x8 {
+	bc := archsimd.BroadcastFloat64x8
+	k := x.Mul(bc(exp64Inv)).Sub(bc(0.5)).ConvertToInt64()
+	kf := k.ConvertToFloat64()
+	r := x.Sub(kf.Mul(bc(exp64Hi))).Sub(kf.Mul(bc(exp64Lo)))
+	j := k.And(archsimd.BroadcastInt64x8(63))
+	m := k.ShiftAllRight(6)
+	one := bc(1)
+	p := one.Add(r.Mul(one.Add(r.Mul(bc(1.0 / 2).Add(r.Mul(bc(1.0 / 6).Add(r.Mul(bc(1.0 / 24).Add(r.Mul(bc(1.0 / 120)))))))))))
+	ju := j.ToBits()
+	q0 := tab[0].ConcatPermute(tab[1], ju)
+	q1 := tab[2].ConcatPermute(tab[3], ju)
+	q2 := tab[4].ConcatPermute(tab[5], ju)
+	q3 := tab[6].ConcatPermute(tab[7], ju)
+	var zi archsimd.Int64x8
+	bit4 := j.And(archsimd.BroadcastInt64x8(16)).Equal(zi) // bit 4 clear
+	bit5 := j.And(archsimd.BroadcastInt64x8(32)).Equal(zi) // bit 5 clear
+	t := q0.IfElse(bit4, q1).IfElse(bit5, q2.IfElse(bit4, q3))
+	scale := m.Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).ToBits().BitsToFloat64()
+	res := p.Mul(t).Mul(scale)
+	return archsimd.Float64x8{}.IfElse(x.Less(bc(-708)), res)
+}
