@@ -21,8 +21,10 @@ const (
 	// (backpropagation through time) in Go, and the readout, loss, sign parametrisation and Adam in GoMLX
 	// graphs with its autodiff. Its cost is linear in time steps, hidden units and batch size.
 	FormulationGoKernels Formulation = "go-kernels"
-	// FormulationGraph computes the whole step in one GoMLX graph with autodiff end to end (dense input
-	// projection). Its backward pass grows faster than linearly with the number of time steps.
+	// FormulationGraph computes the whole step in one GoMLX graph (dense input projection), with autodiff
+	// for everything but the input projection's weight gradient, which is formed from the gradients of the
+	// step currents in one product so that the backward pass is linear in the number of time steps
+	// (linearTimeGradient). Networks with LIF inhibitory units use autodiff end to end, superlinear in steps.
 	FormulationGraph Formulation = "graph"
 )
 

@@ -68,6 +68,13 @@ func (b *batchInput) tensors(cfg Config) (*tensors.Tensor, *tensors.Tensor) {
 // The input projection for all steps is one matrix product, P = w1^T x [hidden, (T-1)*batch]; the
 // recurrence runs on [hidden, batch]; the readout collapses to one product with the c_j-weighted spikes.
 func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
+	m, _ := readoutSumCurrents(cfg, w1, w2, x, batch)
+	return m
+}
+
+// readoutSumCurrents is readoutSum that also returns the input current of every step, h_t = P[:, t, :]
+// [hidden, batch] for t = 0..T-2, the nodes the recurrence reads (for linearTimeGradient).
+func readoutSumCurrents(cfg Config, w1, w2, x *Node, batch int) (*Node, []*Node) {
 	T := cfg.NumSteps()
 	H := cfg.NumHidden
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
@@ -78,25 +85,40 @@ func readoutSum(cfg Config, w1, w2, x *Node, batch int) *Node {
 	v := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
 	s := v
 	weighted := v // sum_j c_j s_j; s_0 = 0 contributes nothing.
+	hs := make([]*Node, 0, T-1)
 	for start := 0; start < T-1; start += chunkSteps {
 		end := min(start+chunkSteps, T-1)
 		chunk := Slice(p, AxisRange(), AxisRange(start, end), AxisRange())
 		for k := start; k < end; k++ {
 			h := Reshape(Slice(chunk, AxisRange(), AxisElem(k-start), AxisRange()), H, batch)
+			hs = append(hs, h)
 			v, s = LIFStep(v, s, h, alpha, beta) // s is record k+1
 			if c[k+1] != 0 {
 				weighted = Add(weighted, MulScalar(s, c[k+1]))
 			}
 		}
 	}
-	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil) // [C, B]
+	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil), hs // [C, B]
+}
+
+// linearTimeGradient returns dLoss/dw1 [inputs, hidden] for the projection P = w1^T x of
+// readoutSumCurrents, from the gradients of the loss with respect to the step currents h_t (autodiff
+// stops at them): dLoss/dw1 = x G^T with G = [dLoss/dh_0 ... dLoss/dh_{T-2}] [hidden, (T-1)*batch] in x's
+// column order. Autodiff through the per-step slices of P would instead zero-pad every step's gradient to
+// the size of its slice's source, a cost that grows with the square of the number of steps; this is one
+// concatenation and one matrix product, linear in steps.
+func linearTimeGradient(x *Node, gradH []*Node) *Node {
+	G := Concatenate(gradH, 1)                            // [H, (T-1)*B]
+	return DotGeneral(x, []int{1}, nil, G, []int{1}, nil) // [I, H]
 }
 
 // graphStepper holds the compiled single-graph training step (forward, backward and Adam update of the
 // variables w1, w2 in a GoMLX model.Store, then clip's projection onto w >= 0 where it applies).
 //
-// Its backward pass slices the projection per step, and each slice's gradient is zero-padded to the
-// whole tensor, so its cost grows faster than linearly with the number of steps.
+// Its backward pass takes the loss's gradient with respect to each step's input current and forms the
+// projection's weight gradient from them in one product (linearTimeGradient), so its cost is linear in
+// the number of steps. (With LIF inhibitory units it is autodiff end to end, which zero-pads every step's
+// slice gradient: superlinear in steps.)
 type graphStepper struct {
 	exec *model.Exec
 	vars []*model.Variable
@@ -134,10 +156,13 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 		}
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
 		var sum *Node
+		var w1 *Node   // the effective input weights (not under LIF inhibition)
+		var hs []*Node // the step currents, where the gradient is taken in linear time
 		if cfg.LIFInhibition() {
 			sum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
 		} else {
-			sum = readoutSum(cfg, layerNodes(cfg, 1, raw1, m.Mask1.Signs), w2, x, B)
+			w1 = layerNodes(cfg, 1, raw1, m.Mask1.Signs)
+			sum, hs = readoutSumCurrents(cfg, w1, w2, x, B)
 		}
 		loss := lossFromReadout(cfg, Transpose(sum, 0, 1), y)
 		out := []*Node{loss}
@@ -148,7 +173,30 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 			}
 			out = append(out, usedNode(cfg, sp.layer, all[k], signs))
 		}
-		updateWithGradients(cfg, scope, g, vars, Gradient(loss, all...), opt, scales)
+		var grads []*Node
+		if hs == nil {
+			// LIF inhibitory units: autodiff end to end (two recurrences share the projections' slices).
+			grads = Gradient(loss, all...)
+		} else {
+			// Layer 2 by autodiff; layer 1 through the step currents (linearTimeGradient), then the chain
+			// rule through the sign parametrisation with GoMLX's own derivative of the layer map, as the
+			// Go-kernel step does.
+			g2 := Gradient(loss, append(append([]*Node{}, hs...), raw2...)...)
+			gW1 := linearTimeGradient(x, g2[:len(hs)])
+			g1 := Gradient(ReduceAllSum(Mul(w1, StopGradient(gW1))), raw1...)
+			grads = make([]*Node, len(specs))
+			i1, i2 := 0, len(hs)
+			for k, sp := range specs {
+				if sp.layer == 1 {
+					grads[k] = g1[i1]
+					i1++
+				} else {
+					grads[k] = g2[i2]
+					i2++
+				}
+			}
+		}
+		updateWithGradients(cfg, scope, g, vars, grads, opt, scales)
 		return out
 	})
 	if err != nil {
