@@ -115,7 +115,8 @@ func (s *spikeColumns) transpose(inputs int) {
 	}
 }
 
-// parallelChunks runs f over [0, n) split in contiguous chunks, one per available core.
+// parallelChunks runs f over [0, n) split in contiguous chunks, one per available core; the calling
+// goroutine runs the first chunk itself.
 func parallelChunks(n int, f func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
@@ -123,12 +124,13 @@ func parallelChunks(n int, f func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 1; w < workers; w++ {
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
 			f(lo, hi)
 		}(w*n/workers, (w+1)*n/workers)
 	}
+	f(0, n/workers)
 	wg.Wait()
 }

@@ -91,5 +91,7 @@ if d:
     dk = min(d, key=lambda k: torch[k]["step"])
     g = min((k for k in res if k[0] == "go"), key=lambda k: res[k]["step"])
     print(f"(against PyTorch as installed, {dk[1]} thread(s): {torch[dk]['step'] / res[g]['step']:.1f}x per step)")
+paths = sorted({(r.get("kernels", "?"), r.get("numerics", "?")) for r in rows if r["impl"] == "go"})
+print("go: kernel set " + ", ".join(f"{k} (numerics {n})" for k, n in paths))
 print("medians over rounds and steps, all measured in one run of this script on this machine")
 PY
