@@ -203,6 +203,10 @@ func TestImageBuildsAndServes(t *testing.T) {
 		"-seeds", "1", "-cache", "/tmp/c"); !strings.Contains(out, "both") || !strings.Contains(out, "/tmp/c/both_f0.500_s1_") {
 		t.Errorf("dales-sweep plan in the image: %q", out)
 	}
+	// It is the vector build (GOEXPERIMENT=simd), whose cached runs' numerics the committed caches have.
+	if out := run(t, env, pod, "exec", name, "go", "version", "-m", "/usr/local/bin/dales-sweep"); !regexp.MustCompile(`(?m)^\s*build\s+GOEXPERIMENT=simd\s*$`).MatchString(out) {
+		t.Errorf("dales-sweep in the image is not built with GOEXPERIMENT=simd: go version -m says %q", out)
+	}
 }
 
 // The image's GOTOOLCHAIN must be the toolchain go.mod names: the base image's Go is older, and a
