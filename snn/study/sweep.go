@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -344,7 +345,7 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 	case r.ConfigHash != hash || r.RunKey != key:
 		return r, fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
 	case r.Numerics != numerics:
-		return r, fmt.Sprintf("computed by numerics %q, not the current %q", r.Numerics, numerics)
+		return r, fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
 	}
 	for _, m := range s.ExtraMetrics {
 		if _, ok := r.Extra[m]; !ok {
@@ -447,4 +448,14 @@ func MeanCI95(v []float64) (mean, half float64) {
 		return math.NaN(), math.NaN()
 	}
 	return iv.Mean, iv.HalfWidth()
+}
+
+// buildHint explains a numerics mismatch that comes from the build rather than the code: one side computed
+// with GoMLX's vector kernels (a GOEXPERIMENT=simd build, "+gomlx-" in snn.NumericsVersion) and the other
+// without.
+func buildHint(cached, current string) string {
+	if strings.Contains(cached, "+gomlx-") == strings.Contains(current, "+gomlx-") {
+		return ""
+	}
+	return " (one was built with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it)"
 }

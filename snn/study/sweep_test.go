@@ -345,3 +345,21 @@ func TestPlanRunStatusCollect(t *testing.T) {
 		t.Error("an old temporary file was kept")
 	}
 }
+
+// A cached run of other numerics is reported with a hint where the difference is the build's
+// (GOEXPERIMENT=simd on one side only), and without one where it is the code's.
+func TestBuildHint(t *testing.T) {
+	for _, c := range []struct {
+		cached, current string
+		hint            bool
+	}{
+		{"go-kernels/1", "go-kernels/1+gomlx-avx512", true},
+		{"go-kernels/1+gomlx-avx2", "go-kernels/1", true},
+		{"go-kernels/0", "go-kernels/1", false},
+		{"go-kernels/1+gomlx-avx2", "go-kernels/1+gomlx-avx512", false},
+	} {
+		if got := buildHint(c.cached, c.current); (got != "") != c.hint || (c.hint && !strings.Contains(got, "GOEXPERIMENT=simd")) {
+			t.Errorf("buildHint(%q, %q) = %q, want a hint: %v", c.cached, c.current, got, c.hint)
+		}
+	}
+}
