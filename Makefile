@@ -25,10 +25,14 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 
 # All tests, including executing every notebook with the real GoNB kernel in quick mode; then the model
-# package again without GOEXPERIMENT=simd, so that the scalar fallback kernels stay tested.
+# package again without GOEXPERIMENT=simd, so that the scalar fallback kernels stay tested, and the kernel
+# comparison with GOAMD64=v3, where the compiler may fuse multiply-adds in the scalar loops.
 test: setup vet
 	CI=$${CI:-1} $(GO) test -timeout 30m ./...
 	GOEXPERIMENT= $(GO) test -timeout 10m ./snn/
+	@if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then \
+	  echo "GOAMD64=v3 $(GO) test -run 'KernelSetsAgree|Exp64' ./snn/"; GOAMD64=v3 $(GO) test -run 'KernelSetsAgree|Exp64' ./snn/; \
+	else echo "make test: this CPU cannot run GOAMD64=v3 code: the kernel comparison at v3 is not run"; fi
 
 # The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.

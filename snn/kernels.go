@@ -10,9 +10,9 @@ type kernelSet struct {
 	// sumRows16 and sumRows32 are sumRows for fibre indices (projection) and column indices (gradient).
 	sumRows16 func(out, m []float32, idx []uint16)
 	sumRows32 func(out, m []float32, idx []int32)
-	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden] (p may run on past
-	// the sample; only its first steps*hidden values are read), r its weighted spike sums [hidden], and
-	// vKeep (nil, or [steps, hidden] like p) receives the membrane before each step.
+	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden], r its weighted
+	// spike sums [hidden], and vKeep (nil, or [steps, hidden] like p) receives the membrane before each
+	// step. Nothing outside these slices is read or written.
 	lifForward func(k *lifKernel, p, vKeep, r []float32)
 	// lifBackward runs lifKernel.backward for one sample: v its membranes as forward kept them, g = dL/dr
 	// [hidden]; p (its currents) is overwritten with dL/dp.

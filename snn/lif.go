@@ -58,9 +58,9 @@ func (k *lifKernel) forward(p []float32, batch int, r []float32, keep bool) {
 		for b := lo; b < hi; b++ {
 			var vKeep []float32
 			if keep {
-				vKeep = k.v[b*S*H:]
+				vKeep = k.v[b*S*H : (b+1)*S*H]
 			}
-			run(k, p[b*S*H:], vKeep, r[b*H:(b+1)*H])
+			run(k, p[b*S*H:(b+1)*S*H], vKeep, r[b*H:(b+1)*H])
 		}
 	})
 }
@@ -72,12 +72,15 @@ func (k *lifKernel) backward(p []float32, batch int, gr []float32) {
 	run := kernels.lifBackward
 	parallelChunks(batch, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			run(k, p[b*S*H:], k.v[b*S*H:], gr[b*H:(b+1)*H])
+			run(k, p[b*S*H:(b+1)*S*H], k.v[b*S*H:(b+1)*S*H], gr[b*H:(b+1)*H])
 		}
 	})
 }
 
-// lifForwardScalar is kernelSet.lifForward in plain Go, one hidden unit after another within a step.
+// lifForwardScalar is kernelSet.lifForward in plain Go, one hidden unit after another within a step. The
+// explicit float32 conversions of products keep the compiler from fusing a multiply and an add (which Go
+// allows, and does with GOAMD64=v3 or higher): every product is rounded, as in the graph and the vector
+// kernels.
 func lifForwardScalar(k *lifKernel, p, vKeep, r []float32) {
 	S, H := k.steps, k.hidden
 	v, s := make([]float32, H), make([]float32, H)
@@ -89,20 +92,21 @@ func lifForwardScalar(k *lifKernel, p, vKeep, r []float32) {
 		}
 		ct := k.c[t+1]
 		for h := range v {
-			vn := (k.alpha*v[h] + pt[h]) * (1 - s[h])
+			vn := (float32(k.alpha*v[h]) + pt[h]) * (1 - s[h])
 			var sn float32
 			if v[h]-Threshold > 0 {
 				sn = 1
 			}
 			v[h], s[h] = vn, sn
 			if ct != 0 {
-				r[h] += sn * ct
+				r[h] += float32(sn * ct)
 			}
 		}
 	}
 }
 
-// lifBackwardScalar is kernelSet.lifBackward in plain Go.
+// lifBackwardScalar is kernelSet.lifBackward in plain Go (products rounded explicitly, as in
+// lifForwardScalar).
 func lifBackwardScalar(k *lifKernel, p, v, g []float32) {
 	S, H := k.steps, k.hidden
 	a := k.alpha
@@ -125,8 +129,8 @@ func lifBackwardScalar(k *lifKernel, p, v, g []float32) {
 			}
 			gvh, gsh := gv[h], gs[h]
 			x := vt[h] - Threshold
-			gv[h] = a*keepOn*gvh + surrogateGrad(x, k.beta)*gsh
-			gs[h] = -(a*vt[h]+pt[h])*gvh + ct*g[h]
+			gv[h] = float32(a*keepOn*gvh) + float32(surrogateGrad(x, k.beta)*gsh)
+			gs[h] = float32(-(float32(a*vt[h])+pt[h])*gvh) + float32(ct*g[h])
 			pt[h] = keepOn * gvh
 		}
 	}
@@ -157,11 +161,17 @@ func exp64(x float64) float64 {
 	if x < -708 {
 		return 0
 	}
-	k := int64(x*exp64Inv - 0.5) // round(x*64/ln2) for x <= 0
-	r := (x - float64(k)*exp64Hi) - float64(k)*exp64Lo
+	k := int64(float64(x*exp64Inv) - 0.5)                                // round(x*64/ln2) for x <= 0
+	r := (x - float64(float64(k)*exp64Hi)) - float64(float64(k)*exp64Lo) // products rounded: no fused multiply-add
 	j := k & 63
 	m := (k - j) / 64
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+	// p = 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r/120)))), Horner's rule with every product rounded.
+	q := 1.0 / 120
+	q = 1.0/24 + float64(r*q)
+	q = 1.0/6 + float64(r*q)
+	q = 1.0/2 + float64(r*q)
+	q = 1 + float64(r*q)
+	p := 1 + float64(r*q)
 	return p * exp2Table[j] * math.Float64frombits(uint64(m+1023)<<52)
 }
 

@@ -15,6 +15,10 @@ const numericsRevision = 1
 // any change of float32 rounding does; which vector kernels GoMLX runs depends on the CPU and on
 // $GOMLX_GO_SIMD_AVX2 / $GOMLX_GO_SIMD_AVX512. This package's own kernel sets (KernelPath) all give the
 // same numbers, so they are not part of the name.
+//
+// The single-graph formulation's input-weight gradient now comes from the step currents' gradients
+// (linearTimeGradient), which sums in another order, without a bump of numericsRevision: the only cached
+// runs of that formulation are those with LIF inhibitory units, whose graph did not change.
 func NumericsVersion(f Formulation) string {
 	if p := gomlxSIMDPath(); p != "" {
 		return fmt.Sprintf("%s/%d+gomlx-%s", f, numericsRevision, p)

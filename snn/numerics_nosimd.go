@@ -1,6 +1,6 @@
-//go:build !(goexperiment.simd && amd64)
+//go:build !goexperiment.simd
 
 package snn
 
-// gomlxSIMDPath is "": without GOEXPERIMENT=simd on amd64, GoMLX's pure-Go backend runs scalar loops.
+// gomlxSIMDPath is "": without GOEXPERIMENT=simd, GoMLX's pure-Go backend runs scalar loops.
 func gomlxSIMDPath() string { return "" }
