@@ -105,7 +105,7 @@ func readoutSumCurrents(cfg Config, w1, w2, x *Node, batch int) (*Node, []*Node)
 // readoutSumCurrents, from the gradients of the loss with respect to the step currents h_t (autodiff
 // stops at them): dLoss/dw1 = x G^T with G = [dLoss/dh_0 ... dLoss/dh_{T-2}] [hidden, (T-1)*batch] in x's
 // column order. Autodiff through the per-step slices of P would instead zero-pad every step's gradient to
-// the size of its slice's source, a cost that grows with the square of the number of steps; this is one
+// the size of its slice's source, a term that grows with the square of the number of steps; this is one
 // concatenation and one matrix product, linear in steps.
 func linearTimeGradient(x *Node, gradH []*Node) *Node {
 	G := Concatenate(gradH, 1)                            // [H, (T-1)*B]
