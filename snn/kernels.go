@@ -7,7 +7,9 @@ package snn
 // scalar loop's order of additions within each lane.
 type kernelSet struct {
 	name string
-	// sumRows16 and sumRows32 are sumRows for fibre indices (projection) and column indices (gradient).
+	// sumRows8, sumRows16 and sumRows32 are sumRows for fibre numbers (projection; one byte up to 256
+	// fibres, else two) and column indices (gradient).
+	sumRows8  func(out, m []float32, idx []uint8)
 	sumRows16 func(out, m []float32, idx []uint16)
 	sumRows32 func(out, m []float32, idx []int32)
 	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden], r its weighted
@@ -23,6 +25,7 @@ type kernelSet struct {
 // run: builds without GOEXPERIMENT=simd, other architectures, CPUs without AVX2.
 var scalarKernels = kernelSet{
 	name:        "scalar",
+	sumRows8:    sumRows[uint8],
 	sumRows16:   sumRows[uint16],
 	sumRows32:   sumRows[int32],
 	lifForward:  lifForwardScalar,

@@ -19,13 +19,13 @@ import "simd/archsimd"
 // row.
 func init() {
 	if archsimd.X86.AVX2() {
-		avx2 := kernelSet{name: "avx2", sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
+		avx2 := kernelSet{name: "avx2", sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
 			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
-		avx512 := kernelSet{name: "avx512", sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
+		avx512 := kernelSet{name: "avx512", sumRows8: sumRowsAVX512[uint8], sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
@@ -52,7 +52,7 @@ func load8(m []float32, off int) archsimd.Float32x8 {
 
 // sumRowsAVX512 is sumRows with 16-lane vectors: 32 columns at a time (two accumulators held in registers
 // over the whole index list), then 16.
-func sumRowsAVX512[Index uint16 | int32](out []float32, m []float32, idx []Index) {
+func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, idx []Index) {
 	H := len(out)
 	for c := 0; c < H; c += 32 {
 		if c+16 >= H {
@@ -67,7 +67,7 @@ func sumRowsAVX512[Index uint16 | int32](out []float32, m []float32, idx []Index
 }
 
 // sumRows32Lanes returns the sums of columns c..c+31 of the rows idx of m (rows of H values).
-func sumRows32Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) (archsimd.Float32x16, archsimd.Float32x16) {
+func sumRows32Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, H, c int) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {
 		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
@@ -93,7 +93,7 @@ func sumRows32Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) (a
 }
 
 // sumRows16Lanes returns the sums of columns c..c+15 of the rows idx of m (rows of H values).
-func sumRows16Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) archsimd.Float32x16 {
+func sumRows16Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, H, c int) archsimd.Float32x16 {
 	var acc archsimd.Float32x16
 	for len(idx) >= 8 {
 		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
@@ -114,7 +114,7 @@ func sumRows16Lanes[Index uint16 | int32](m []float32, idx []Index, H, c int) ar
 }
 
 // sumRowsAVX2 is sumRows with 8-lane vectors, 8 columns at a time.
-func sumRowsAVX2[Index uint16 | int32](out []float32, m []float32, idx []Index) {
+func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, idx []Index) {
 	H := len(out)
 	for c := 0; c < H; c += 8 {
 		var acc archsimd.Float32x8

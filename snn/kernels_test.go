@@ -33,6 +33,7 @@ func TestKernelSetsAgree(t *testing.T) {
 				m[i] = float32(rng.NormFloat64())
 			}
 			for _, n := range []int{0, 1, 3, 4, 5, 8, 11, 12, 13, 20, 49} {
+				idx8 := make([]uint8, n)
 				idx16 := make([]uint16, n)
 				idx32 := make([]int32, n)
 				for i := range idx16 {
@@ -40,7 +41,7 @@ func TestKernelSetsAgree(t *testing.T) {
 					if i == n-1 {
 						r = rows - 1 // the last row: its vector loads run past the matrix
 					}
-					idx16[i], idx32[i] = uint16(r), int32(r)
+					idx8[i], idx16[i], idx32[i] = uint8(r), uint16(r), int32(r)
 				}
 				want, got := make([]float32, H), make([]float32, H+1)
 				ref.sumRows16(want, m, idx16)
@@ -50,6 +51,8 @@ func TestKernelSetsAgree(t *testing.T) {
 				if got[H] != 42 {
 					t.Fatalf("%s sumRows16 H=%d wrote past its row", ks.name, H)
 				}
+				ks.sumRows8(got[:H], m, idx8)
+				assertBits(t, fmt.Sprintf("%s sumRows8 H=%d n=%d", ks.name, H, n), got[:H], want)
 				ks.sumRows32(got[:H], m, idx32)
 				assertBits(t, fmt.Sprintf("%s sumRows32 H=%d n=%d", ks.name, H, n), got[:H], want)
 			}

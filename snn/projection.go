@@ -36,23 +36,29 @@ func (s *spikeColumns) fill(d *Dataset, idx []int, numClasses int) {
 	}
 }
 
-// column returns the active fibres of column k.
-func (s *spikeColumns) column(k int) []uint16 {
-	n := s.samples[k/s.steps]
-	if n < 0 {
-		return nil
-	}
-	return s.index.step(n, k%s.steps)
-}
-
 // project computes out = x W [columns, H] (row k is the input current of column k), for W [I, H]
 // row-major: out[k, :] = sum over the active fibres i of column k of W[i, :] (sumRows).
 func (s *spikeColumns) project(w Matrix, out []float32) {
-	H := w.Cols
-	sum := kernels.sumRows16
-	parallelChunks(s.steps*s.batch, func(lo, hi int) {
+	if s.index.narrow {
+		projectLists(s, s.index.fibres8, kernels.sumRows8, w, out)
+	} else {
+		projectLists(s, s.index.fibres16, kernels.sumRows16, w, out)
+	}
+}
+
+// projectLists is project over the index's fibre lists of type F, summed by sum.
+func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float32, idx []F), w Matrix, out []float32) {
+	H, S, start := w.Cols, s.steps, s.index.start
+	parallelChunks(S*s.batch, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			sum(out[k*H:(k+1)*H], w.Data, s.column(k))
+			o := out[k*H : (k+1)*H]
+			n := s.samples[k/S]
+			if n < 0 { // a silent pad
+				clear(o)
+				continue
+			}
+			e := n*S + k%S
+			sum(o, w.Data, fibres[start[e]:start[e+1]])
 		}
 	})
 }
@@ -63,7 +69,11 @@ func (s *spikeColumns) project(w Matrix, out []float32) {
 // column order), so each row of dW is one sumRows; rows are independent, so they run in parallel with a
 // result that depends neither on scheduling nor on the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
-	s.transpose(inputs)
+	if s.index.narrow {
+		transposeLists(s, s.index.fibres8, inputs)
+	} else {
+		transposeLists(s, s.index.fibres16, inputs)
+	}
 	sum := kernels.sumRows32
 	parallelChunks(inputs, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -72,10 +82,11 @@ func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 	})
 }
 
-// transpose fills fibreStart and colsOf, the batch's spikes listed by fibre: the columns where fibre i
-// spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort). It reads each
-// sample's spikes as the one contiguous run of the spike index that they are (steps in order).
-func (s *spikeColumns) transpose(inputs int) {
+// transposeLists fills s.fibreStart and s.colsOf, the batch's spikes listed by fibre: the columns where
+// fibre i spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort). It
+// reads each sample's spikes (the index's lists fibres) as the one contiguous run that they are (steps
+// in order).
+func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
 	if len(s.fibreStart) != inputs+1 {
 		s.fibreStart = make([]int32, inputs+1)
 	}
@@ -84,7 +95,7 @@ func (s *spikeColumns) transpose(inputs int) {
 	count := s.fibreStart[1:]
 	for _, n := range s.samples {
 		if n >= 0 {
-			for _, i := range ix.fibres[ix.start[n*S]:ix.start[(n+1)*S]] {
+			for _, i := range fibres[ix.start[n*S]:ix.start[(n+1)*S]] {
 				count[i]++
 			}
 		}
@@ -107,7 +118,7 @@ func (s *spikeColumns) transpose(inputs int) {
 		starts := ix.start[n*S : (n+1)*S+1]
 		for t := 0; t < S; t++ {
 			k := int32(j*S + t)
-			for _, i := range ix.fibres[starts[t]:starts[t+1]] {
+			for _, i := range fibres[starts[t]:starts[t+1]] {
 				cols[next[i]] = k
 				next[i]++
 			}

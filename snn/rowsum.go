@@ -7,9 +7,9 @@ package snn
 //
 // It is the inner loop of the sparse input projection (rows of W1eff summed over the fibres that
 // spiked) and of its gradient (rows of dL/dp summed over the columns where a fibre spiked), and the
-// scalar kernel set's (kernelSet.sumRows16, sumRows32). The vector sets add the rows in this same tree,
+// scalar kernel set's (kernelSet.sumRows8, sumRows16, sumRows32). The vector sets add the rows in this same tree,
 // one output element per lane, with accumulators held in registers across the whole index list.
-func sumRows[Index uint16 | int32](out []float32, m []float32, idx []Index) {
+func sumRows[Index uint8 | uint16 | int32](out []float32, m []float32, idx []Index) {
 	clear(out)
 	H := len(out)
 	o := out

@@ -8,16 +8,23 @@ import (
 // spikeIndex lists the spikes of every sample of a Dataset in the order the input projection reads
 // them: for sample n and step t < steps, the fibres that spiked are
 //
-//	fibres[start[n*steps+t] : start[n*steps+t+1]]    in increasing order.
+//	fibres[start[n*steps+t] : start[n*steps+t+1]]    in increasing order,
 //
-// Only the steps the network is fed (NumSteps-1; the notebook never feeds the last) are listed. Built
-// once per dataset (its spike bits never change), it spares every batch of every epoch the scan of the
-// bits: about 2 bytes per spike, some 9 times the bits' memory at the notebook's 22% density.
+// with fibres the byte list fibres8 where the dataset has at most 256 input fibres (the notebook's 200),
+// else the two-byte list fibres16. Only the steps the network is fed (NumSteps-1; the notebook never
+// feeds the last) are listed. Built once per dataset (its spike bits never change), it spares every batch
+// of every epoch the scan of the bits: 1 byte per spike (2 above 256 fibres), about 4.5 times the bits'
+// memory at the notebook's 22% density.
 type spikeIndex struct {
-	steps  int
-	fibres []uint16
-	start  []int
+	steps    int
+	narrow   bool // fibres8 holds the lists (at most 256 fibres), else fibres16
+	fibres8  []uint8
+	fibres16 []uint16
+	start    []int
 }
+
+// fibre is the type of a fibre number in a spike list.
+type fibre interface{ uint8 | uint16 }
 
 // lazySpikeIndex builds a Dataset's spikeIndex on first use, once, safely from several goroutines.
 type lazySpikeIndex struct {
@@ -28,20 +35,33 @@ type lazySpikeIndex struct {
 // spikes returns d's spike index, building it on first use.
 func (d *Dataset) spikes() *spikeIndex {
 	if d.index == nil { // a Dataset not made by this package's constructors
-		return newSpikeIndex(d)
+		return newSpikeIndex(d, d.NumInputs > 256)
 	}
-	d.index.once.Do(func() { d.index.idx = newSpikeIndex(d) })
+	d.index.once.Do(func() { d.index.idx = newSpikeIndex(d, d.NumInputs > 256) })
 	return d.index.idx
 }
 
-func newSpikeIndex(d *Dataset) *spikeIndex {
+// newSpikeIndex lists d's spikes, with two-byte fibre numbers if wide (which any dataset may use; more
+// than 256 fibres need it).
+func newSpikeIndex(d *Dataset, wide bool) *spikeIndex {
+	ix := &spikeIndex{steps: d.NumSteps - 1, narrow: !wide, start: make([]int, d.Len()*(d.NumSteps-1)+1)}
+	if wide {
+		ix.fibres16 = listSpikes[uint16](d, ix.start)
+	} else {
+		ix.fibres8 = listSpikes[uint8](d, ix.start)
+	}
+	return ix
+}
+
+// listSpikes returns d's spikes, step by step, as fibre numbers of type F, and sets start (len
+// d.Len()*(NumSteps-1)+1) to where each (sample, step) begins.
+func listSpikes[F fibre](d *Dataset, start []int) []F {
 	S, I := d.NumSteps-1, d.NumInputs
-	ix := &spikeIndex{steps: S, start: make([]int, d.Len()*S+1)}
 	total := 0
 	for _, w := range d.bits {
 		total += bits.OnesCount64(w)
 	}
-	ix.fibres = make([]uint16, 0, total)
+	fibres := make([]F, 0, total)
 	k := 0 // next (sample, step) entry of start to set
 	for n := 0; n < d.Len(); n++ {
 		col, stepStart := n*S, 0 // entry of the step being listed and its first bit
@@ -59,21 +79,18 @@ func newSpikeIndex(d *Dataset) *spikeIndex {
 					break scan
 				}
 				for ; k <= col; k++ {
-					ix.start[k] = len(ix.fibres)
+					start[k] = len(fibres)
 				}
-				ix.fibres = append(ix.fibres, uint16(b-stepStart))
+				fibres = append(fibres, F(b-stepStart))
 			}
 		}
 		for ; k < last; k++ { // silent steps at the end of the sample
-			ix.start[k] = len(ix.fibres)
+			start[k] = len(fibres)
 		}
 	}
-	ix.start[k] = len(ix.fibres)
-	return ix
+	start[k] = len(fibres)
+	return fibres
 }
 
-// step returns the fibres that spiked at step t of sample n.
-func (ix *spikeIndex) step(n, t int) []uint16 {
-	k := n*ix.steps + t
-	return ix.fibres[ix.start[k]:ix.start[k+1]]
-}
+// len returns the number of spikes listed.
+func (ix *spikeIndex) len() int { return ix.start[len(ix.start)-1] }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
 )
 
 func main() {
@@ -25,6 +26,7 @@ func main() {
 	epochs := flag.Int("epochs", 1, "timed epochs")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
+	gcpace.Set()
 	if err := run(*threads, *steps, *epochs); err != nil {
 		fmt.Fprintln(os.Stderr, "benchstep:", err)
 		os.Exit(1)

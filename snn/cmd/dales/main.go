@@ -25,9 +25,11 @@ import (
 	"time"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
 )
 
 func main() {
+	gcpace.Set()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "dales:", err)
 		os.Exit(1)

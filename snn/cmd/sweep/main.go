@@ -31,10 +31,12 @@ import (
 	"syscall"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
 	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
+	gcpace.Set()
 	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(1)
