@@ -49,15 +49,9 @@ protocol:
 bench:
 	$(GO) test -run '^$$' -bench 'TrainStep|Epoch|Stimulus|Projection|LIFKernel' -benchtime 20x ./snn/
 
-# The controlled experiments behind notebooks/dales_law_controls.ipynb and notebooks/dales_law_populations.ipynb,
-# each run cached in notebooks/results/ so that an interrupted run resumes: 51 min on 2 cores from scratch
-# (320 runs, measured 2026-12-01), nothing with the committed cache.
-SWEEP = $(GO) run ./snn/cmd/sweep -workers 2
+# Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations),
+# each cached in notebooks/results/ so that an interrupted run resumes: 51 min on 2 cores from scratch
+# (320 runs, measured 2026-12-01), nothing with the committed cache. Runs another backend or build cached
+# are used as they are; add RECOMPUTE=1 to retrain them.
 results:
-	$(SWEEP) -conditions blocked,random -fractions 0.5,0.2 -seeds 1,2,3,4,5 -ablation -cache notebooks/results/ablation
-	$(SWEEP) -conditions abs,relu,softplus,clip -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/signs
-	$(SWEEP) -conditions unconstrained -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
-	$(SWEEP) -conditions both,input,hidden -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/sweep
-	$(SWEEP) -populations -conditions unconstrained,pop-abs,pop-abs-seedscale,pop-abs-stepcorr,pop-lif-abs,pop-clip,pop-expgrad,pop-wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
-	$(SWEEP) -populations -conditions clip,expgrad,wiggle -fractions 0.5 -seeds 1,2,3,4,5 -cache notebooks/results/populations
-	$(SWEEP) -populations -conditions both -fractions 0:1:0.1 -seeds 1,2,3,4,5 -cache notebooks/results/populations
+	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(RECOMPUTE),-recompute)

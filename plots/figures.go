@@ -231,3 +231,31 @@ func meanSD(v []float64) (mean, sd float64) {
 	}
 	return mean, math.Sqrt(sd / float64(len(v)-1))
 }
+
+// Groups collects, for bar charts, the test accuracy (or, with a metric name, that Extra metric) of every
+// run of each named condition at fraction f, one group per name labelled with it, seeds in the order of
+// res. A name without runs at f, or a run without the metric, is an error.
+func Groups(res []study.RunResult, f float64, metric string, names ...string) ([]AblationGroup, error) {
+	var out []AblationGroup
+	for _, n := range names {
+		g := AblationGroup{Label: n}
+		for _, r := range res {
+			if r.Condition != n || r.Fraction != f {
+				continue
+			}
+			v := r.TestAccuracy
+			if metric != "" {
+				var ok bool
+				if v, ok = r.Extra[metric]; !ok {
+					return nil, fmt.Errorf("plots: run %s fraction %v seed %d has no metric %q", n, f, r.Seed, metric)
+				}
+			}
+			g.Accuracies = append(g.Accuracies, v)
+		}
+		if len(g.Accuracies) == 0 {
+			return nil, fmt.Errorf("plots: no runs of %q at fraction %v", n, f)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}

@@ -37,6 +37,20 @@ func GenerateData(cfg Config) (train, val, test *Dataset, err error) {
 	return
 }
 
+// NumericsFor names the numerics a model of cfg is trained with under opts (NumericsVersion of the
+// formulation opts resolve to on their backend).
+func NumericsFor(cfg Config, opts TrainOptions) (string, error) {
+	backend, err := opts.backend()
+	if err != nil {
+		return "", err
+	}
+	f, err := opts.Formulation.ResolveFor(cfg, backend)
+	if err != nil {
+		return "", err
+	}
+	return NumericsVersion(f), nil
+}
+
 // ExampleStimuli returns the notebook's show_examples input: n spike trains at IPDs evenly spaced over
 // [-pi/2, pi/2] (np.linspace(-pi/2, pi/2, n)).
 func ExampleStimuli(cfg Config, n int) (*Dataset, error) {
@@ -161,9 +175,11 @@ func (x *Experiment) evaluate(backend compute.Backend) (err error) {
 }
 
 // TrainOrLoad returns the model trained with cfg: loaded from the checkpoint at path when that file holds
-// a model of exactly this configuration trained by the numerics opts would use (History.Numerics), else
-// trained on GenerateData(cfg) and saved there. loaded reports which. A checkpoint of another
-// configuration or numerics is replaced; a damaged one is an error.
+// a model of exactly this configuration trained by the numerics opts would use (History.Numerics), or by
+// another backend's numerics of the same revision (SameRevision) unless opts.Recompute; else trained on
+// GenerateData(cfg) and saved there. loaded reports which; a loaded model's History.Numerics says whose
+// numbers it holds (compare NumericsFor). A checkpoint of another configuration or revision is replaced; a
+// damaged one is an error.
 func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions) (m *Model, loaded bool, err error) {
 	backend, err := opts.backend()
 	if err != nil {
@@ -175,7 +191,9 @@ func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions
 	}
 	opts.Backend = backend
 	if old, err := LoadCheckpoint(path); err == nil {
-		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 && old.History.Numerics == NumericsVersion(f) {
+		current, have := NumericsVersion(f), old.History.Numerics
+		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 &&
+			(have == current || (!opts.Recompute && SameRevision(have, current))) {
 			return old, true, nil
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {

@@ -1,6 +1,9 @@
 package snn
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // numericsRevision is bumped whenever a change to the code makes a run's numbers differ (beyond what a
 // different seed would do), so that cached runs of the old numbers are recomputed.
@@ -24,4 +27,29 @@ func NumericsVersion(f Formulation) string {
 		return fmt.Sprintf("%s/%d+gomlx-%s", f, numericsRevision, p)
 	}
 	return fmt.Sprintf("%s/%d", f, numericsRevision)
+}
+
+// SameRevision reports whether two NumericsVersion names carry the same revision of this package's
+// numbers ("go-kernels/1+gomlx-avx512" and "single-graph/1" do; "go-kernels/0" does not): they then
+// differ only in the backend, formulation or build that computed them, which changes float32 rounding
+// but not the model, so a cached result of one stands for the other unless the user asks to recompute.
+// A name without a revision (runs cached before numerics were recorded) matches nothing.
+func SameRevision(a, b string) bool {
+	ra, okA := numericsRevisionOf(a)
+	rb, okB := numericsRevisionOf(b)
+	return okA && okB && ra == rb
+}
+
+// numericsRevisionOf reads the revision of a NumericsVersion name: the number after the first "/", up to
+// a "+" or the end.
+func numericsRevisionOf(v string) (string, bool) {
+	_, rest, ok := strings.Cut(v, "/")
+	if !ok {
+		return "", false
+	}
+	rev, _, _ := strings.Cut(rest, "+")
+	if rev == "" || strings.Trim(rev, "0123456789") != "" {
+		return "", false
+	}
+	return rev, true
 }

@@ -39,6 +39,10 @@ type TrainOptions struct {
 	OnEpoch func(EpochInfo)
 	// Formulation chooses how steps are computed; the zero value picks by backend (FormulationAuto).
 	Formulation Formulation
+	// Recompute makes TrainOrLoad retrain a checkpoint of the same configuration that another backend,
+	// formulation or build trained (numerics of the same revision: SameRevision); by default it is loaded
+	// as it is, and never overwritten.
+	Recompute bool
 }
 
 func (o TrainOptions) backend() (compute.Backend, error) {

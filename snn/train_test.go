@@ -1,9 +1,11 @@
 package snn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -294,5 +296,31 @@ func TestTrainOrLoad(t *testing.T) {
 	}
 	if _, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts); err != nil || loaded {
 		t.Fatalf("other numerics: loaded=%v err=%v, want a new training", loaded, err)
+	}
+	// A model another backend trained (numerics of the same revision, as a CUDA machine would stamp them) is
+	// loaded and the file left as it was, unless Recompute asks for a retraining.
+	current := c.History.Numerics
+	if current == "" {
+		current = NumericsVersion(FormulationGoKernels)
+	}
+	foreign := "graph/" + strings.TrimPrefix(strings.SplitN(NumericsVersion(FormulationGoKernels), "+", 2)[0], "go-kernels/") + "+xla-cuda"
+	c.History.Numerics = foreign
+	if err := SaveCheckpoint(path, c); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	d, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts)
+	if err != nil || !loaded || d.History.Numerics != foreign {
+		t.Fatalf("another backend's model: loaded=%v err=%v numerics %q, want it loaded as %q", loaded, err, d.History.Numerics, foreign)
+	}
+	if now, _ := NumericsFor(cfg, opts); now == foreign {
+		t.Fatalf("NumericsFor says %q: the test needs numerics other than the stamped ones", now)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("loading another backend's model rewrote its checkpoint")
+	}
+	opts.Recompute = true
+	if e, loaded, err := TrainOrLoad(context.Background(), cfg, path, opts); err != nil || loaded || e.History.Numerics != current {
+		t.Fatalf("Recompute: loaded=%v err=%v numerics %q, want a new training with %q", loaded, err, e.History.Numerics, current)
 	}
 }

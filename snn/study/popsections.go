@@ -4,28 +4,10 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/gonum/stat"
 )
-
-// ConditionByName returns the condition of that name among every condition of the package (the Dale,
-// sign, rule, population and control conditions), or an error naming it.
-func ConditionByName(name string) (Condition, error) {
-	all := append(append(append(DaleConditions(), Unconstrained, PopulationSeedScale, PopulationStepCorrection, PopulationLIF),
-		SignConditions()...), PopulationConditions()...)
-	for _, c := range append(all, RuleConditions()...) {
-		if c.Name == name {
-			return c, nil
-		}
-	}
-	var names []string
-	for _, c := range append(all, RuleConditions()...) {
-		names = append(names, c.Name)
-	}
-	return Condition{}, fmt.Errorf("study: no condition named %q: want one of %s", name, strings.Join(names, ", "))
-}
 
 // ParameterNote states the trainable parameters and hidden units of each named condition under base at
 // fraction f (from snn.Config.NumParams), e.g. "both: 6360 parameters, 30 hidden units".

@@ -24,7 +24,8 @@ func (s *Sweep) markFailed(p PlannedRun, err error) {
 type State string
 
 const (
-	// Done: a good entry of the current numerics with every requested metric.
+	// Done: a good entry of the current revision of the numbers with every requested metric (of another
+	// backend's numerics only if the sweep does not Recompute them; Detail then says so).
 	Done State = "done"
 	// Missing: no entry (never run, running, or killed before it finished).
 	Missing State = "missing"
@@ -67,6 +68,10 @@ func (s *Sweep) Status() ([]RunState, error) {
 			r, why := s.usable(data, p, numerics)
 			if why == "" {
 				st.State, st.Result = Done, r
+				if r.Numerics != numerics {
+					st.Detail = fmt.Sprintf("computed by numerics %q, not this backend's %q: used as it is (Recompute retrains it)",
+						r.Numerics, numerics)
+				}
 			} else {
 				st.State, st.Detail = Stale, why
 			}

@@ -118,8 +118,14 @@ type Sweep struct {
 	ExtraVersionOf func(cfg snn.Config) string
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
-	// Warnings collects what Run found and mended in the cache (a damaged entry, a run of other numerics
-	// or lacking a metric, each recomputed), one line each.
+	// Recompute retrains cached runs that another backend, formulation or build computed (a NumericsVersion
+	// of the same revision but another name: snn.SameRevision). By default they are used as they are, and
+	// Warnings says how many and by which numerics. Runs of another revision of the numbers are always
+	// recomputed.
+	Recompute bool
+	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
+	// another revision of the numbers or lacking a metric, each recomputed; runs of other numerics used as
+	// they are), one line each.
 	Warnings []string
 }
 
@@ -202,6 +208,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 				s.Warnings = append(s.Warnings, w)
 			}
 		}
+		s.Warnings = append(s.Warnings, foreignNote(results, backend, s)...)
 	}()
 	var (
 		mu       sync.Mutex
@@ -335,6 +342,50 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	return r, false, warning, nil
 }
 
+// foreignNote says, one line per numerics, how many of results were read from the cache as computed by
+// numerics other than those this sweep's runs compute with on backend (used as they are: Recompute).
+func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []string {
+	count := map[[2]string]int{}
+	var order [][2]string
+	for _, r := range results {
+		if r.Numerics == "" {
+			continue // a run that did not finish
+		}
+		cfg, ok := s.configOf(r.RunKey)
+		if !ok {
+			continue
+		}
+		current, err := s.numerics(cfg, backend)
+		if err != nil || r.Numerics == current {
+			continue
+		}
+		k := [2]string{r.Numerics, current}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	var notes []string
+	for _, k := range order {
+		notes = append(notes, fmt.Sprintf("%d cached run(s) were computed by numerics %q; this backend computes %q. "+
+			"They are used as they are (the same model, other float32 rounding); set Sweep.Recompute (sweep -recompute) to retrain them",
+			count[k], k[0], k[1]))
+	}
+	return notes
+}
+
+// configOf returns the configuration of the planned run with key k.
+func (s *Sweep) configOf(k RunKey) (snn.Config, bool) {
+	for _, c := range s.Conditions {
+		if c.Name == k.Condition {
+			cfg := c.Apply(s.Base, k.Fraction)
+			cfg.Seed = k.Seed
+			return cfg, true
+		}
+	}
+	return snn.Config{}, false
+}
+
 // usable decodes a cache entry and says why it cannot stand for the run key (empty when it can).
 func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, string) {
 	key, hash := p.Key, p.ConfigHash
@@ -344,7 +395,7 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 		return r, err.Error()
 	case r.ConfigHash != hash || r.RunKey != key:
 		return r, fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
-	case r.Numerics != numerics:
+	case r.Numerics != numerics && (s.Recompute || !snn.SameRevision(r.Numerics, numerics)):
 		return r, fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
 	}
 	for _, m := range s.ExtraMetrics {

@@ -363,3 +363,82 @@ func TestBuildHint(t *testing.T) {
 		}
 	}
 }
+
+// A cached run computed by another backend's numerics of the same revision (here "single-graph/1+xla-cuda",
+// as a CUDA machine would stamp it) is used as it is, and the sweep says how many and by which numerics;
+// Status calls it done and says so. With Recompute it is retrained; a run of another revision ("go-kernels/0")
+// is retrained either way.
+func TestSweepUsesOtherBackendsCache(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	dir := t.TempDir()
+	s := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.5}, Seeds: []uint64{1, 2, 3},
+		CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1}
+	first, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := first[0].Numerics
+	rev := current[strings.Index(current, "/")+1:]
+	if i := strings.Index(rev, "+"); i >= 0 {
+		rev = rev[:i]
+	}
+	foreign := "single-graph/" + rev + "+xla-cuda"
+	plan, _ := s.Plan()
+	restamp := func(p PlannedRun, numerics string) {
+		data, err := os.ReadFile(p.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = []byte(strings.Replace(string(data), `"numerics": "`+current+`"`, `"numerics": "`+numerics+`"`, 1))
+		if err := os.WriteFile(p.File, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restamp(plan[0], foreign)
+	restamp(plan[1], foreign)
+	restamp(plan[2], "go-kernels/0")
+	trained := 0
+	s.OnRun = func(done, total int, r RunResult, cached bool) {
+		if !cached {
+			trained++
+		}
+	}
+	states, err := s.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if states[0].State != Done || !strings.Contains(states[0].Detail, foreign) || states[2].State != Stale {
+		t.Errorf("status: %s %q, %s %q; want done (naming %s), stale", states[0].State, states[0].Detail,
+			states[2].State, states[2].Detail, foreign)
+	}
+	second, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trained != 1 {
+		t.Errorf("%d runs retrained, want 1 (the other revision's)", trained)
+	}
+	if second[0].Numerics != foreign || second[1].Numerics != foreign || second[2].Numerics != current {
+		t.Errorf("numerics after the run: %q %q %q; want %q %q %q", second[0].Numerics, second[1].Numerics,
+			second[2].Numerics, foreign, foreign, current)
+	}
+	var note string
+	for _, w := range s.Warnings {
+		if strings.Contains(w, "used as they are") {
+			note = w
+		}
+	}
+	if !strings.HasPrefix(note, "2 cached run(s) were computed by numerics \""+foreign+"\"") || !strings.Contains(note, current) {
+		t.Errorf("warnings %q: want a note on the 2 runs of %s", s.Warnings, foreign)
+	}
+	s.Recompute, s.Warnings, trained = true, nil, 0
+	third, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trained != 2 || third[0].Numerics != current || third[0].TestAccuracy != first[0].TestAccuracy {
+		t.Errorf("with Recompute: %d retrained (want 2), numerics %q, accuracy %v (first %v)", trained,
+			third[0].Numerics, third[0].TestAccuracy, first[0].TestAccuracy)
+	}
+}

@@ -12,27 +12,47 @@ import (
 )
 
 func planCmd(args []string) error {
-	_, s, err := parseSweep("sweep plan", args, nil)
+	_, ss, err := parseSweeps("sweep plan", args, nil)
 	if err != nil {
 		return err
 	}
-	plan, _ := s.Plan()
-	fmt.Printf("%5s %-13s %8s %6s  %s\n", "index", "condition", "fraction", "seed", "cache file")
-	for _, p := range plan {
-		fmt.Printf("%5d %-13s %8.3f %6d  %s\n", p.Index, p.Key.Condition, p.Key.Fraction, p.Key.Seed, p.File)
+	total := 0
+	for _, s := range ss {
+		plan, _ := s.Plan()
+		fmt.Printf("%5s %-17s %8s %6s  %s\n", "index", "condition", "fraction", "seed", "cache file")
+		for _, p := range plan {
+			fmt.Printf("%5d %-17s %8.3f %6d  %s\n", p.Index, p.Key.Condition, p.Key.Fraction, p.Key.Seed, p.File)
+		}
+		total += len(plan)
 	}
-	fmt.Fprintf(os.Stderr, "%d runs\n", len(plan))
+	fmt.Fprintf(os.Stderr, "%d runs\n", total)
 	return nil
 }
 
 func runCmd(args []string) error {
 	var index *int
 	var span, shard *string
-	_, s, err := parseSweep("sweep run", args, func(fs *flag.FlagSet) {
+	g, err := parseGrid("sweep run", args, func(fs *flag.FlagSet) {
 		index = fs.Int("index", -1, "run only this index of the plan")
 		span = fs.String("range", "", "run the indices lo:hi (hi excluded)")
 		shard = fs.String("shard", "", "run shard i/n of the plan (0 <= i < n; contiguous blocks)")
 	})
+	if err != nil {
+		return err
+	}
+	if *index < 0 && *span == "" && *shard == "" { // the whole grid, or every sweep of a -plan
+		ss, err := g.sweeps()
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			if err := runIndices(s, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	s, err := g.sweep()
 	if err != nil {
 		return err
 	}
@@ -41,13 +61,18 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	return runIndices(s, idx)
+}
+
+// runIndices runs the runs of s at idx (all when nil), reporting progress and the sweep's warnings.
+func runIndices(s *study.Sweep, idx []int) error {
 	if n, err := s.RemoveStaleTemps(10 * time.Minute); err == nil && n > 0 {
 		fmt.Fprintf(os.Stderr, "removed %d temporary files left by killed writers\n", n)
 	}
 	ctx, stop := signalContext()
 	defer stop()
 	s.OnRun = progress
-	_, err = s.RunIndices(ctx, idx)
+	_, err := s.RunIndices(ctx, idx)
 	for _, w := range s.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
@@ -102,20 +127,24 @@ func cutInts(s, sep string) (a, b int, ok bool) {
 
 func statusCmd(args []string) error {
 	var verbose *bool
-	_, s, err := parseSweep("sweep status", args, func(fs *flag.FlagSet) {
-		verbose = fs.Bool("v", false, "list every run that is not done, with why")
+	_, ss, err := parseSweeps("sweep status", args, func(fs *flag.FlagSet) {
+		verbose = fs.Bool("v", false, "list every run that is not done, with why, and every run of another backend's numerics")
 	})
 	if err != nil {
 		return err
 	}
-	states, err := s.Status()
-	if err != nil {
-		return err
+	var states []study.RunState
+	for _, s := range ss {
+		st, err := s.Status()
+		if err != nil {
+			return err
+		}
+		states = append(states, st...)
 	}
 	count := map[study.State]int{}
 	for _, st := range states {
 		count[st.State]++
-		if *verbose && st.State != study.Done {
+		if *verbose && (st.State != study.Done || st.Detail != "") {
 			fmt.Printf("%5d %-13s %8.3f %6d  %-8s %s\n", st.Index, st.Key.Condition, st.Key.Fraction, st.Key.Seed, st.State, st.Detail)
 		}
 	}
@@ -126,7 +155,7 @@ func statusCmd(args []string) error {
 
 func summariseCmd(args []string) error {
 	var partial *bool
-	g, s, err := parseSweep("sweep summarise", args, func(fs *flag.FlagSet) {
+	_, s, err := parseSweep("sweep summarise", args, func(fs *flag.FlagSet) {
 		partial = fs.Bool("partial", false, "summarise the runs that are done even if others are not")
 	})
 	if err != nil {
@@ -141,6 +170,6 @@ func summariseCmd(args []string) error {
 			len(notDone), len(done)+len(notDone), notDone[0].Index, notDone[0].Key.Condition, notDone[0].Key.Fraction,
 			notDone[0].Key.Seed, notDone[0].State)
 	}
-	printTables(done, g.ablation)
+	printTables(done)
 	return nil
 }

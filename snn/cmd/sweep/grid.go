@@ -15,14 +15,17 @@ import (
 type grid struct {
 	conditions, fractions, seeds, layout, cache string
 	epochs, workers                             int
-	ablation, quick, populations                bool
+	ablation, quick, populations, recompute     bool
+	// plan names a notebook's run plan ("controls") or one sweep of it ("controls/ablation") instead of
+	// the grid flags; results is the folder its caches live in.
+	plan, results string
+	set           map[string]bool // flags given on the command line
 }
 
 func (g *grid) register(fs *flag.FlagSet) {
 	def := snn.DefaultConfig()
-	fs.StringVar(&g.conditions, "conditions", "both,input,hidden", "comma-separated: both, input, hidden, unconstrained "+
-		"(sweep it at one fraction), sign parametrisations abs, relu, softplus, clip, update rules expgrad, wiggle, "+
-		"the E/I-population network pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale, pop-abs-stepcorr, pop-lif-abs (one fraction), or mask layouts blocked, random")
+	fs.StringVar(&g.conditions, "conditions", "both,input,hidden", "comma-separated, from: "+strings.Join(study.ConditionNames(), ", ")+
+		" (unconstrained and the pop-* networks ignore the fraction: sweep them at one)")
 	fs.StringVar(&g.fractions, "fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	fs.StringVar(&g.seeds, "seeds", "1,2,3", "comma-separated seeds")
 	fs.IntVar(&g.epochs, "epochs", def.Epochs, "training epochs per run")
@@ -33,6 +36,11 @@ func (g *grid) register(fs *flag.FlagSet) {
 		"(use a -cache folder of its own)")
 	fs.BoolVar(&g.populations, "populations", false, "also compute the weight spectra and, for the E/I-population network, "+
 		"the edits of its inhibitory pathway (study.PopulationMetrics; use a -cache folder of its own)")
+	fs.StringVar(&g.plan, "plan", "", "run a notebook's run plan ("+strings.Join(study.PlanNames(), ", ")+
+		"; all: every one) or one sweep of it (e.g. controls/ablation) instead of -conditions, -fractions, -seeds, -ablation, -populations")
+	fs.StringVar(&g.results, "results", "notebooks/results", "with -plan: the folder holding the plan's caches")
+	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
+		"(by default they are used, with a note)")
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
 }
 
@@ -40,6 +48,12 @@ func (g *grid) register(fs *flag.FlagSet) {
 func (g *grid) args() []string {
 	a := []string{"-conditions", g.conditions, "-fractions", g.fractions, "-seeds", g.seeds, "-epochs", strconv.Itoa(g.epochs),
 		"-layout", g.layout, "-cache", g.cache}
+	if g.plan != "" {
+		a = []string{"-plan", g.plan, "-results", g.results, "-epochs", strconv.Itoa(g.epochs), "-layout", g.layout}
+	}
+	if g.recompute {
+		a = append(a, "-recompute")
+	}
 	if g.ablation {
 		a = append(a, "-ablation")
 	}
@@ -52,22 +66,19 @@ func (g *grid) args() []string {
 	return a
 }
 
-// sweep builds the study.Sweep of the grid.
-func (g *grid) sweep() (*study.Sweep, error) {
-	available := map[string]study.Condition{}
-	all := append(append(study.DaleConditions(), study.Unconstrained), study.SignConditions()...)
-	all = append(append(append(all, study.PopulationConditions()...), study.RuleConditions()...), study.PopulationSeedScale,
-		study.PopulationStepCorrection, study.PopulationLIF)
-	for _, c := range append(all, study.LayoutConditions()...) {
-		available[c.Name] = c
+// sweeps builds the study.Sweeps of the grid: one from the grid flags, or those of -plan.
+func (g *grid) sweeps() ([]*study.Sweep, error) {
+	base := snn.DefaultConfig()
+	base.Epochs, base.Layout = g.epochs, snn.MaskLayout(g.layout)
+	if g.quick {
+		base = snn.Quick(base)
 	}
-	var cs []study.Condition
-	for _, name := range strings.Split(g.conditions, ",") {
-		c, ok := available[strings.TrimSpace(name)]
-		if !ok {
-			return nil, fmt.Errorf("-conditions: %q is unknown: want both, input, hidden, unconstrained, abs, relu, softplus, clip, expgrad, wiggle, pop-abs, pop-clip, pop-expgrad, pop-wiggle, pop-abs-seedscale, pop-abs-stepcorr, pop-lif-abs, blocked or random", name)
-		}
-		cs = append(cs, c)
+	if g.plan != "" {
+		return g.planSweeps(base)
+	}
+	cs, err := study.ConditionsByName(strings.Split(g.conditions, ","))
+	if err != nil {
+		return nil, fmt.Errorf("-conditions: %w", err)
 	}
 	fs, err := parseFractions(g.fractions)
 	if err != nil {
@@ -81,32 +92,96 @@ func (g *grid) sweep() (*study.Sweep, error) {
 		}
 		ss = append(ss, v)
 	}
-	base := snn.DefaultConfig()
-	base.Epochs, base.Layout = g.epochs, snn.MaskLayout(g.layout)
-	if g.quick {
-		base = snn.Quick(base)
-	}
 	if g.cache == "" {
 		return nil, fmt.Errorf("-cache: a sweep needs a cache folder")
 	}
-	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers}
+	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers, Recompute: g.recompute}
 	if g.ablation && g.populations {
 		return nil, fmt.Errorf("-ablation and -populations: choose one set of extra metrics per cache")
 	}
+	metrics := study.NoMetrics
 	if g.ablation {
-		s.Extra, s.ExtraMetrics, s.ExtraVersion = study.AblationMetrics, study.AblationMetricNames(), study.AblationMetricsVersion
+		metrics = study.AblationSet
 	}
 	if g.populations {
-		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = study.PopulationMetrics, study.SpectrumMetricNames(), study.PopulationMetricsVersionOf
+		metrics = study.PopulationSet
+	}
+	if err := metrics.Apply(s); err != nil {
+		return nil, err
 	}
 	if _, err := s.Plan(); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return []*study.Sweep{s}, nil
 }
 
-// parseSweep parses a subcommand's flags (the grid's, then those extra registers) and builds its sweep.
-func parseSweep(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, *study.Sweep, error) {
+// planSweeps builds the sweeps of -plan ("name" or "name/sweep") under -results.
+func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
+	for _, f := range []string{"conditions", "fractions", "seeds", "ablation", "populations", "cache"} {
+		if g.set[f] {
+			return nil, fmt.Errorf("-%s: a run plan (-plan %s) fixes its conditions, fractions, seeds, metrics and caches; "+
+				"give one or the other", f, g.plan)
+		}
+	}
+	name, one, _ := strings.Cut(g.plan, "/")
+	var sweeps []study.PlanSweep
+	if name == "all" && one == "" { // every notebook's plan (make results)
+		for _, p := range study.Plans(g.quick) {
+			sweeps = append(sweeps, p.Sweeps...)
+		}
+		return g.build(base, sweeps)
+	}
+	p, err := study.PlanByName(name, g.quick)
+	if err != nil {
+		return nil, fmt.Errorf("-plan: %w (or all)", err)
+	}
+	sweeps = p.Sweeps
+	if one != "" {
+		ps, err := p.Sweep(one)
+		if err != nil {
+			return nil, fmt.Errorf("-plan: %w", err)
+		}
+		sweeps = []study.PlanSweep{ps}
+	}
+	return g.build(base, sweeps)
+}
+
+// build returns the Sweeps of plan sweeps under -results, with -workers and -recompute.
+func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep, error) {
+	var out []*study.Sweep
+	for _, ps := range sweeps {
+		s, err := ps.Build(base, g.results)
+		if err != nil {
+			return nil, err
+		}
+		s.Workers, s.Recompute = g.workers, g.recompute
+		if _, err := s.Plan(); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// sweep builds the grid's one sweep (a -plan of several sweeps names one of them for this subcommand).
+func (g *grid) sweep() (*study.Sweep, error) {
+	ss, err := g.sweeps()
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) != 1 {
+		p, _ := study.PlanByName(g.plan, g.quick)
+		var names []string
+		for _, s := range p.Sweeps {
+			names = append(names, g.plan+"/"+s.Name)
+		}
+		return nil, fmt.Errorf("-plan %s has %d sweeps: name one of %s for this subcommand", g.plan, len(ss), strings.Join(names, ", "))
+	}
+	return ss[0], nil
+}
+
+// parseGrid parses a subcommand's flags (the grid's, then those extra registers).
+func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	g := &grid{}
 	g.register(fs)
@@ -114,8 +189,34 @@ func parseSweep(name string, args []string, extra func(fs *flag.FlagSet)) (*grid
 		extra(fs)
 	}
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	g.visit(fs)
+	return g, nil
+}
+
+// parseSweep parses a subcommand's flags and builds its one sweep.
+func parseSweep(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, *study.Sweep, error) {
+	g, err := parseGrid(name, args, extra)
+	if err != nil {
 		return nil, nil, err
 	}
 	s, err := g.sweep()
 	return g, s, err
+}
+
+// parseSweeps parses a subcommand's flags and builds its sweeps (several for a -plan of several).
+func parseSweeps(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, []*study.Sweep, error) {
+	g, err := parseGrid(name, args, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	ss, err := g.sweeps()
+	return g, ss, err
+}
+
+// visit records which flags the command line set.
+func (g *grid) visit(fs *flag.FlagSet) {
+	g.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { g.set[f.Name] = true })
 }

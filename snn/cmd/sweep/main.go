@@ -66,7 +66,7 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 func allCmd(args []string) error {
 	var cpuprofile *string
-	g, s, err := parseSweep("sweep", args, func(fs *flag.FlagSet) {
+	_, ss, err := parseSweeps("sweep", args, func(fs *flag.FlagSet) {
 		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the sweep to this file")
 	})
 	if err != nil {
@@ -85,15 +85,17 @@ func allCmd(args []string) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	s.OnRun = progress
-	results, err := s.Run(ctx)
-	for _, w := range s.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
+	for _, s := range ss {
+		s.OnRun = progress
+		results, err := s.Run(ctx)
+		for _, w := range s.Warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
+		if err != nil {
+			return err
+		}
+		printTables(results)
 	}
-	if err != nil {
-		return err
-	}
-	printTables(results, g.ablation)
 	return nil
 }
 
@@ -106,11 +108,12 @@ func progress(done, total int, r study.RunResult, cached bool) {
 		r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
 }
 
-func printTables(results []study.RunResult, ablation bool) {
+// printTables prints the test accuracies and, for runs with the ablation metrics, those after each cut.
+func printTables(results []study.RunResult) {
 	printRows("test accuracy", study.Summarise(results))
-	if ablation {
-		for _, c := range snn.Cuts {
-			printRows("test accuracy after the "+string(c)+" cut", study.SummariseMetric(results, "ablate_"+string(c)))
+	for _, c := range snn.Cuts {
+		if rows := study.SummariseMetric(results, "ablate_"+string(c)); len(rows) > 0 {
+			printRows("test accuracy after the "+string(c)+" cut", rows)
 		}
 	}
 }

@@ -1,0 +1,163 @@
+package study
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// Metrics names a set of extra metrics a sweep computes for each trained run and caches with it.
+type Metrics string
+
+const (
+	NoMetrics     Metrics = ""            // test accuracy and error only
+	AblationSet   Metrics = "ablation"    // AblationMetrics: the notebook's cuts and their controls
+	PopulationSet Metrics = "populations" // PopulationMetrics: spectra, activity, inhibitory-pathway edits
+)
+
+// Apply sets the sweep's Extra fields for the metrics m.
+func (m Metrics) Apply(s *Sweep) error {
+	switch m {
+	case NoMetrics:
+	case AblationSet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = AblationMetrics, AblationMetricNames(), AblationMetricsVersion
+	case PopulationSet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = PopulationMetrics, SpectrumMetricNames(), PopulationMetricsVersionOf
+	default:
+		return fmt.Errorf("study: no metric set %q: want %q, %q or none", string(m), AblationSet, PopulationSet)
+	}
+	return nil
+}
+
+// PlanSweep is one sweep of a run plan: named conditions at fractions and seeds, with a set of extra
+// metrics, cached in the folder Cache under the plan's results folder.
+type PlanSweep struct {
+	Name       string // unique within the plan
+	Cache      string // cache folder, relative to the results folder
+	Conditions []string
+	Fractions  []float64
+	Seeds      []uint64
+	Metrics    Metrics
+}
+
+// Plan is the run plan behind one notebook: every run the notebook reads is in one of its sweeps, and
+// `make results` (sweep -plan NAME) runs exactly these.
+type Plan struct {
+	Name     string // as -plan takes it
+	Notebook string // the notebook that reads it
+	Sweeps   []PlanSweep
+}
+
+var (
+	fiveSeeds    = []uint64{1, 2, 3, 4, 5}
+	tenthsOfOne  = []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
+	quickSeeds   = []uint64{1, 2}
+	quickTenths  = []float64{0, 0.2, 0.5, 1}
+	notebookFrac = []float64{0.5, 0.2}
+)
+
+// Plans returns every notebook's run plan: "mirror" (dales_law.ipynb's five-seed note), "controls"
+// (dales_law_controls.ipynb) and "populations" (dales_law_populations.ipynb). In quick mode (snn.Quick's
+// protocol, for trying a notebook out) every sweep keeps seeds 1 and 2 and the fraction sweeps keep 0,
+// 0.2, 0.5 and 1.
+func Plans(quick bool) []Plan {
+	ps := []Plan{
+		{Name: "mirror", Notebook: "dales_law.ipynb", Sweeps: []PlanSweep{
+			{Name: "seeds", Cache: "sweep", Conditions: []string{"both"}, Fractions: notebookFrac, Seeds: fiveSeeds},
+		}},
+		{Name: "controls", Notebook: "dales_law_controls.ipynb", Sweeps: []PlanSweep{
+			{Name: "sweep", Cache: "sweep", Conditions: []string{"both", "input", "hidden"}, Fractions: tenthsOfOne, Seeds: fiveSeeds},
+			{Name: "unconstrained", Cache: "sweep", Conditions: []string{"unconstrained"},
+				Fractions: []float64{UnconstrainedFraction}, Seeds: fiveSeeds},
+			{Name: "ablation", Cache: "ablation", Conditions: []string{"blocked", "random"}, Fractions: notebookFrac,
+				Seeds: fiveSeeds, Metrics: AblationSet},
+			{Name: "signs", Cache: "signs", Conditions: []string{"abs", "relu", "softplus", "clip"}, Fractions: []float64{0.5},
+				Seeds: fiveSeeds},
+		}},
+		{Name: "populations", Notebook: "dales_law_populations.ipynb", Sweeps: []PlanSweep{
+			{Name: "networks", Cache: "populations", Conditions: []string{"pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle",
+				"pop-abs-seedscale", "pop-abs-stepcorr", "pop-lif-abs", "unconstrained"},
+				Fractions: []float64{UnconstrainedFraction}, Seeds: fiveSeeds, Metrics: PopulationSet},
+			{Name: "rules", Cache: "populations", Conditions: []string{"clip", "expgrad", "wiggle"}, Fractions: []float64{0.5},
+				Seeds: fiveSeeds, Metrics: PopulationSet},
+			{Name: "fractions", Cache: "populations", Conditions: []string{"both"}, Fractions: tenthsOfOne, Seeds: fiveSeeds,
+				Metrics: PopulationSet},
+		}},
+	}
+	if quick {
+		for i := range ps {
+			for j := range ps[i].Sweeps {
+				sw := &ps[i].Sweeps[j]
+				sw.Seeds = quickSeeds
+				if slices.Equal(sw.Fractions, tenthsOfOne) {
+					sw.Fractions = quickTenths
+				}
+			}
+		}
+	}
+	return ps
+}
+
+// PlanNames lists the names of Plans.
+func PlanNames() []string {
+	var names []string
+	for _, p := range Plans(false) {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// PlanByName returns the plan of that name, or an error listing the plans there are.
+func PlanByName(name string, quick bool) (Plan, error) {
+	for _, p := range Plans(quick) {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	return Plan{}, fmt.Errorf("study: no run plan named %q: want one of %s", name, strings.Join(PlanNames(), ", "))
+}
+
+// Sweep returns the plan's sweep of that name, or an error listing its sweeps.
+func (p Plan) Sweep(name string) (PlanSweep, error) {
+	var names []string
+	for _, s := range p.Sweeps {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return PlanSweep{}, fmt.Errorf("study: plan %q has no sweep %q: want one of %s", p.Name, name, strings.Join(names, ", "))
+}
+
+// Build returns the Sweep of ps from the base configuration, caching in results/ps.Cache.
+func (ps PlanSweep) Build(base snn.Config, results string) (*Sweep, error) {
+	cs, err := ConditionsByName(ps.Conditions)
+	if err != nil {
+		return nil, fmt.Errorf("study: sweep %q: %w", ps.Name, err)
+	}
+	s := &Sweep{Base: base, Conditions: cs, Fractions: slices.Clone(ps.Fractions), Seeds: slices.Clone(ps.Seeds)}
+	if results != "" {
+		s.CacheDir = filepath.Join(results, ps.Cache)
+	}
+	if err := ps.Metrics.Apply(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Collect reads the runs of the plan's named sweep from the caches under results (it trains nothing):
+// those done, and the state of those that are not (Sweep.Collect).
+func (p Plan) Collect(sweep string, base snn.Config, results string) (done []RunResult, notDone []RunState, err error) {
+	ps, err := p.Sweep(sweep)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := ps.Build(base, results)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.Collect()
+}
