@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // Named is a figure with the file stem it is saved under.
@@ -18,7 +19,7 @@ type Named struct {
 // stimuli, loss curves, train and test accuracy reports, the notebook's weight-sign images and the
 // honest signed-weight view; with ablation results, also the notebook's zeroed-weights image (of the
 // first result) and the ablation bar chart.
-func ExperimentFigures(x *snn.Experiment, ablation []snn.AblationResult) ([]Named, error) {
+func ExperimentFigures(x *snn.Experiment, ablation []probe.AblationResult) ([]Named, error) {
 	var out []Named
 	add := func(name string, f *Figure, err error) error {
 		if err != nil {

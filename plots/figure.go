@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -113,7 +113,7 @@ func (f *Figure) PNG(dpi int) ([]byte, error) {
 }
 
 // Save writes the figure to path, as SVG or PNG (DefaultDPI) by the extension (.svg or .png). The file
-// is written to a temporary name and renamed, so a failure never leaves half a file.
+// is written atomically (snn.WriteFileAtomic), so a failure never leaves half a file or a temporary one.
 func (f *Figure) Save(path string) error {
 	var data []byte
 	var err error
@@ -128,12 +128,7 @@ func (f *Figure) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("plots: save %q: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := snn.WriteFileAtomic(path, data); err != nil {
 		return fmt.Errorf("plots: save %q: %w", path, err)
 	}
 	return nil

@@ -95,7 +95,7 @@ func binaryImage(w snn.Matrix, keep func(float32) bool) [][]float64 {
 // input layer (neuron index on y, hidden index on x; yellow = 1, purple = 0), as the notebook draws
 // them: "Before" is imshow(w1 > 0) of the raw parameter after training (the notebook's w1 was updated
 // in place by the optimiser) and "After" is imshow(w1_trained > 0) of the effective weights, which is
-// the Dale mask. See snn.SignImage for a caption and SignedWeights for the honest view.
+// the Dale mask. See probe.SignImage for a caption and SignedWeights for the honest view.
 func WeightSigns(m *snn.Model) (*Figure, error) {
 	pos := func(v float32) bool { return v > 0 }
 	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning", "Hidden layer index", "Neuron index")
@@ -188,21 +188,31 @@ func AblationBarsCI(groups []AblationGroup, numClasses int) (*Figure, error) {
 	return AccuracyBars("Test accuracy after ablation", groups, numClasses, true)
 }
 
-// AccuracyBars draws test accuracy (%) per condition with a chance line: the mean over seeds with error
-// bars of +-1 SD, or with ci of the 95% confidence interval of the mean; the title says which.
-func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
-	bars := make([]Bar, len(groups))
-	multi := false
+// accuracyBars returns the bars AccuracyBars draws: per group the mean accuracy in % and the half-width
+// of its error bar (1 SD over seeds, or with ci the 95% confidence interval of the mean; 0 for one seed),
+// and whether any group has several seeds.
+func accuracyBars(groups []AblationGroup, ci bool) (bars []Bar, multi bool, err error) {
+	bars = make([]Bar, len(groups))
 	for i, g := range groups {
 		if len(g.Accuracies) == 0 {
-			return nil, fmt.Errorf("plots: AblationBars: condition %q has no accuracies", g.Label)
+			return nil, false, fmt.Errorf("plots: AblationBars: condition %q has no accuracies", g.Label)
 		}
-		mean, sd := meanSD(g.Accuracies)
+		mean, sd := study.MeanSD(g.Accuracies)
 		if ci && len(g.Accuracies) > 1 {
 			_, sd = study.MeanCI95(g.Accuracies)
 		}
 		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
 		multi = multi || len(g.Accuracies) > 1
+	}
+	return bars, multi, nil
+}
+
+// AccuracyBars draws test accuracy (%) per condition with a chance line: the mean over seeds with error
+// bars of +-1 SD, or with ci of the 95% confidence interval of the mean; the title says which.
+func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
+	bars, multi, err := accuracyBars(groups, ci)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case multi && ci:
@@ -216,20 +226,6 @@ func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool)
 	}
 	p.Y.Max = 100
 	return NewFigure(1, 1, 6.4, 4.8).Set(0, 0, PlotPanel{p}), nil
-}
-
-func meanSD(v []float64) (mean, sd float64) {
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	if len(v) < 2 {
-		return mean, 0
-	}
-	for _, x := range v {
-		sd += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(sd / float64(len(v)-1))
 }
 
 // Groups collects, for bar charts, the test accuracy (or, with a metric name, that Extra metric) of every

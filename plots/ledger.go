@@ -11,6 +11,30 @@ import (
 // exactly 0, those with 0 < |w| < 1e-4, and the raw parameters whose sign flipped since initialisation
 // (snn.History.Ledger), one panel each.
 func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
+	panels, err := ledgerPanels(histories)
+	if err != nil {
+		return nil, err
+	}
+	f := NewFigure(1, 3, 12, 3.8)
+	for k, panel := range panels {
+		p, err := Lines(panel.title, "Epoch", "Input weights", panel.series...)
+		if err != nil {
+			return nil, err
+		}
+		f.Set(0, k, PlotPanel{p})
+	}
+	return f, nil
+}
+
+// ledgerPanel is one panel of LedgerFigure: its title and one line per history (the input layer's count
+// at each epoch).
+type ledgerPanel struct {
+	title  string
+	series []Series
+}
+
+// ledgerPanels returns the panels LedgerFigure draws, histories in name order.
+func ledgerPanels(histories map[string]snn.History) ([]ledgerPanel, error) {
 	if len(histories) == 0 {
 		return nil, fmt.Errorf("plots: LedgerFigure: no histories")
 	}
@@ -19,8 +43,8 @@ func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	f := NewFigure(1, 3, 12, 3.8)
-	for k, panel := range []struct {
+	var out []ledgerPanel
+	for _, panel := range []struct {
 		title string
 		get   func(snn.WeightLedger) int
 	}{
@@ -28,7 +52,7 @@ func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
 		{"Effective weights 0 < |w| < 1e-4", func(l snn.WeightLedger) int { return l.Tiny }},
 		{"Raw weights that changed sign", func(l snn.WeightLedger) int { return l.Flipped }},
 	} {
-		var series []Series
+		lp := ledgerPanel{title: panel.title}
 		for _, n := range names {
 			h := histories[n]
 			if len(h.Ledger) == 0 {
@@ -39,13 +63,9 @@ func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
 			for e, l := range h.Ledger {
 				x[e], y[e] = float64(e+1), float64(panel.get(l.W1))
 			}
-			series = append(series, Series{Name: n, X: x, Y: y})
+			lp.series = append(lp.series, Series{Name: n, X: x, Y: y})
 		}
-		p, err := Lines(panel.title, "Epoch", "Input weights", series...)
-		if err != nil {
-			return nil, err
-		}
-		f.Set(0, k, PlotPanel{p})
+		out = append(out, lp)
 	}
-	return f, nil
+	return out, nil
 }

@@ -11,10 +11,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -164,7 +166,7 @@ func TestNotebookFigures(t *testing.T) {
 	f, _ = SignedWeights(x.Trained)
 	checkFigure(t, "signed weights", f, "Effective weights, initial", "Effective weights, trained", "I (40)", "E (160)")
 
-	abl, rows, err := snn.AblateCut(x.Trained, snn.CutNotebook, 1)
+	abl, rows, err := probe.AblateCut(x.Trained, probe.CutNotebook, 1)
 	if err != nil || len(rows) != 40 {
 		t.Fatal(err)
 	}
@@ -248,11 +250,11 @@ func TestDivergingNeutralAtZero(t *testing.T) {
 
 func TestWriteAllAndErrors(t *testing.T) {
 	x := fixedExperiment(t)
-	abl, err := snn.AblateInputs(x.Trained, []int{0, 1}, "two rows")
+	abl, err := probe.AblateInputs(x.Trained, []int{0, 1}, "two rows")
 	if err != nil {
 		t.Fatal(err)
 	}
-	figs, err := ExperimentFigures(x, []snn.AblationResult{{Cut: snn.CutNotebook, Model: abl, TestEval: x.TestEval, TrainEval: x.TrainEval}})
+	figs, err := ExperimentFigures(x, []probe.AblationResult{{Cut: probe.CutNotebook, Model: abl, TestEval: x.TestEval, TrainEval: x.TrainEval}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,11 +347,43 @@ func TestLedgerAndCIBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, "ledger", f, "Effective weights exactly 0", "Raw weights that changed sign", "abs", "relu", "Epoch")
-	f, err = AblationBarsCI([]AblationGroup{{"none", []float64{0.7, 0.72, 0.75}}, {"notebook", []float64{0.1, 0.12, 0.11}}}, 12)
+	// The lines the figure draws: per panel, one line per history in name order, the count at each epoch.
+	panels, err := ledgerPanels(map[string]snn.History{"abs": h(0), "relu": h(3000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][][]float64{{{0, 5}, {3000, 3005}}, {{1, 2}, {1, 2}}, {{10, 20}, {10, 20}}} // Zero, Tiny, Flipped
+	for k, p := range panels {
+		for i, s := range p.series {
+			if s.Name != []string{"abs", "relu"}[i] || !slices.Equal(s.Y, want[k][i]) || !slices.Equal(s.X, []float64{1, 2}) {
+				t.Errorf("ledger panel %q line %d: %s at %v = %v, want %v", p.title, i, s.Name, s.X, s.Y, want[k][i])
+			}
+		}
+	}
+	groups := []AblationGroup{{"none", []float64{0.7, 0.72, 0.75}}, {"notebook", []float64{0.1, 0.12, 0.11}}, {"one", []float64{0.3}}}
+	f, err = AblationBarsCI(groups, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkFigure(t, "CI bars", f, "95% CI", "none", "notebook")
+	// The bars the figure draws: mean in %, and the 95% interval's half-width t(0.975, 2) * sd / sqrt(3) with
+	// t(0.975, 2) = 4.302652729911275 (a t table); sd by hand: 0.025166114784235836 and 0.01 (n-1). One seed:
+	// no interval.
+	bars, _, err := accuracyBars(groups, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const t2 = 4.302652729911275
+	for i, w := range []Bar{{"none", 100 * 2.17 / 3, 100 * t2 * 0.025166114784235836 / math.Sqrt(3)},
+		{"notebook", 11, 100 * t2 * 0.01 / math.Sqrt(3)}, {"one", 30, 0}} {
+		if b := bars[i]; b.Label != w.Label || math.Abs(b.Value-w.Value) > 1e-9 || math.Abs(b.Err-w.Err) > 1e-9 {
+			t.Errorf("CI bar %d = %+v, want %+v", i, b, w)
+		}
+	}
+	sd, _, _ := accuracyBars(groups[:1], false)
+	if w := 100 * 0.025166114784235836; math.Abs(sd[0].Err-w) > 1e-9 {
+		t.Errorf("SD bar: error %v, want %v", sd[0].Err, w)
+	}
 }
 
 // The figure fixes of issue 13, checked on the values the figures use.

@@ -5,6 +5,7 @@ import (
 	"image/color"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -13,11 +14,11 @@ import (
 // units, red for excitatory and blue for inhibitory ones (by the hidden-layer mask), beside those of the
 // readout units (one line per class, coloured along viridis from the first class, -90 deg, to the last).
 func TuningFigure(m *snn.Model, r *snn.Responses, bins int) (*Figure, error) {
-	centres, hidden, err := snn.TuningCurves(r.IPD, r.Hidden, bins)
+	centres, hidden, err := probe.TuningCurves(r.IPD, r.Hidden, bins)
 	if err != nil {
 		return nil, err
 	}
-	_, readout, err := snn.TuningCurves(r.IPD, r.Readout, bins)
+	_, readout, err := probe.TuningCurves(r.IPD, r.Readout, bins)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,16 @@ func NewBackend() (compute.Backend, error) {
 	return BackendFromConfig(os.Getenv(BackendEnv))
 }
 
+// BackendOrDefault returns b, or NewBackend() when b is nil: the one place that says what a nil backend
+// means throughout the package (TrainOptions.Backend, Evaluate, NewEvaluator, SimulateLIF,
+// ExperimentFromModel) and in snn/study.
+func BackendOrDefault(b compute.Backend) (compute.Backend, error) {
+	if b != nil {
+		return b, nil
+	}
+	return NewBackend()
+}
+
 // BackendFromConfig is NewBackend for an explicit configuration string ("" means pure Go).
 func BackendFromConfig(config string) (compute.Backend, error) {
 	name, opts, _ := strings.Cut(config, ":")

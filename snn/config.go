@@ -377,11 +377,8 @@ func (c Config) Validate() error {
 	if c.DaleLayers != DaleBoth && c.DaleLayers != DaleInput && c.DaleLayers != DaleHidden {
 		bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q, %q or %q", DaleBoth, DaleInput, DaleHidden))
 	}
-	switch c.SignParam {
-	case SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle:
-	default:
-		bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q, %q, %q, %q, %q or %q",
-			SignAbs, SignReLU, SignSoftplus, SignClip, SignExpGrad, SignWiggle))
+	if _, ok := c.SignParam.rule(); !ok {
+		bad("SignParam", fmt.Sprintf("%q", c.SignParam), signParamList())
 	}
 	if math.IsNaN(c.WiggleScale) || math.IsInf(c.WiggleScale, 0) || c.WiggleScale <= 0 {
 		bad("WiggleScale", c.WiggleScale, "a finite number > 0")

@@ -64,20 +64,24 @@
 // fraction 0.5 makes every left-ear fibre inhibitory (a confound with the ear; MaskRandom avoids it).
 // One phase offset is shared by a whole data set (PhasePerSample draws one per sample). The notebook's
 // early-stopping rule never fires in 50 epochs (EarlyStopPatience is a working rule that restores the
-// best weights). The notebook's ablation mutates its trained weights in place; AblateInputs works on a
-// copy, and Cuts adds matched controls (as many excitatory rows; random rows).
+// best weights). The notebook's ablation mutates its trained weights in place; package snn/probe's
+// AblateInputs works on a copy, and its Cuts add matched controls (as many excitatory rows; random rows).
 //
 // # Beyond the notebook
 //
 // Config.DaleLayers restricts Dale's law to one layer; Config.SignParam replaces |w| by relu, softplus or a
 // projected clip (Config.SignInit: starting from the same effective weights as |w|, or the symmetric draw),
 // with History.Ledger counting weights at exactly 0, below 1e-4 and raw sign flips per epoch.
-// AssignmentReport shows how the E/I assignment splits over ears and phase delays, SignImage what the
-// notebook's sign images really show, Cuts and MatchedRows give ablations of input rows with controls
-// matched in position, an Evaluator scores many ablated copies with one compiled forward pass
-// (HiddenAblationCurve), and Simulate with TuningCurves gives response curves against IPD. Sweeps over
-// conditions, fractions and seeds, their statistics and the conclusions drawn from them live in the
-// package snn/study, which builds on this one.
+// An Evaluator scores many edited copies of a model with one compiled forward pass, and Simulate records
+// per-sample responses (hidden spike counts, readout) in plain Go.
+//
+// This package holds the network, its training and its evaluation, and knows no experiment. The probes of
+// one trained network live in package snn/probe (which builds on this one): AssignmentReport (how the E/I
+// assignment splits over ears and phase delays), SignImage (what the notebook's sign images really show),
+// Cuts and MatchedRows (ablations of input rows with controls matched in position), HiddenAblationCurve,
+// TuningCurves, and the edits of the inhibitory pathway (EditInhibition). Sweeps over conditions,
+// fractions and seeds, their statistics and the conclusions drawn from them live in package snn/study,
+// which builds on both.
 //
 // # Separate excitatory and inhibitory populations
 //
@@ -102,8 +106,8 @@
 // (exponential W_EE, W_IE with the paper's sigma, W_EI = 1/n_i), the same distributions at the seed's
 // weight scale, or |uniform|; DANNCorrection divides the gradients of W_IE and W_EI by sqrt(n_e) and d
 // (the paper's corrected update, for SGD: Optimizer = OptimizerSGD), DANNCorrectStep applies those
-// factors to the optimiser's steps instead (the form that survives Adam). EditInhibition silences the
-// inhibitory units or makes their input uniform or shuffled over the fibres, on copies.
+// factors to the optimiser's steps instead (the form that survives Adam). probe.EditInhibition silences
+// the inhibitory units or makes their input uniform or shuffled over the fibres, on copies.
 //
 // # Sign-preserving updates
 //
@@ -112,6 +116,24 @@
 // (clip, then every weight held at exactly 0 restarts at WiggleScale*u, u ~ U(0, 1], seeded) and
 // SignExpGrad (exponentiated gradient: the optimiser's step applied multiplicatively,
 // w <- w * exp(-(w - w_step)/mean|w_0|), which can neither flip a weight nor take it to 0).
+//
+// Each rule is one entry of a table (signrules.go): its map f in Go and in the graph (autodiff takes its
+// derivative), the inverse of f, its initialisation (matched or symmetric), an optional projection after
+// every optimiser step, and whether it restarts zeros. Adding a rule touches two files: config.go (the
+// SignParam constant and its doc) and signrules.go (the entry). A squared-magnitude rule f(w) = w^2, say:
+//
+//	{name: SignSquare, f: func(v float32) float32 { return v * v }, node: Square,
+//		inverse: func(a float32) float32 { return float32(math.Sqrt(float64(a))) },
+//		init: func(w float32, matched bool) float32 {
+//			if matched {
+//				return float32(math.Sqrt(math.Abs(float64(w))))
+//			}
+//			return w
+//		}},
+//
+// Both training formulations, evaluation, the E/I populations, checkpoints, validation and the commands'
+// -sign-param flag then take it (TestSignRuleIsOneEntry adds this rule in a test and trains it); a study
+// compares it once snn/study's condition registry names a condition for it (a third file).
 //
 // # Backends
 //

@@ -42,11 +42,9 @@ func NewEvaluator(cfg Config, backend compute.Backend) (*Evaluator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if backend == nil {
-		var err error
-		if backend, err = NewBackend(); err != nil {
-			return nil, err
-		}
+	var err error
+	if backend, err = BackendOrDefault(backend); err != nil {
+		return nil, err
 	}
 	fwd, err := newBatchForward(backend, cfg, cfg.BatchSize, FormulationAuto)
 	if err != nil {

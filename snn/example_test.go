@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // A minimal train-and-evaluate run: the notebook's network and stimulus with a smaller data set and
@@ -43,7 +44,7 @@ func ExampleLoadCheckpoint() {
 // The notebook's blocked mask at fraction 0.5 confounds the sign of an input fibre with its ear.
 func ExampleAssignmentReport() {
 	m, _ := snn.NewModel(snn.DefaultConfig())
-	fmt.Print(snn.AssignmentReport(m))
+	fmt.Print(probe.AssignmentReport(m))
 	// Output:
 	// class        left right   phase-delay quarters (Q1..Q4)
 	// inhibitory    100     0   25 25 25 25

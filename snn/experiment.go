@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
-	"strings"
 
 	"github.com/gomlx/compute"
 )
@@ -95,48 +94,6 @@ func (x *Experiment) Report() string {
 	return ChanceReport(x.Config.NumClasses) + "\n" + x.TrainEval.Report("Train") + "\n" + x.TestEval.Report("Test")
 }
 
-// AblationResult is the score of a model with one cut applied.
-type AblationResult struct {
-	Cut                 Cut
-	Rows                []int // input rows zeroed
-	Model               *Model
-	TrainEval, TestEval *Evaluation
-}
-
-// Ablate applies each cut to the trained model (on copies) and evaluates the result on the training and
-// test sets; the trained model is left untouched. The notebook's cut is CutNotebook; CutExcitatory and
-// CutRandom are its matched controls. (The notebook draws a fresh test set for its ablation; here the
-// experiment's own test set is reused, so intact and ablated models are scored on the same samples.)
-func (x *Experiment) Ablate(cuts []Cut, backend compute.Backend) ([]AblationResult, error) {
-	var out []AblationResult
-	for _, c := range cuts {
-		m, rows, err := AblateCut(x.Trained, c, x.Config.Seed)
-		if err != nil {
-			return nil, err
-		}
-		r := AblationResult{Cut: c, Rows: rows, Model: m}
-		if r.TrainEval, err = Evaluate(m, x.Train, backend); err != nil {
-			return nil, err
-		}
-		if r.TestEval, err = Evaluate(m, x.Test, backend); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// AblationTable formats ablation results, one line per cut, after the unablated model's line.
-func (x *Experiment) AblationTable(results []AblationResult) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-12s %6s %10s %10s\n", "cut", "rows", "train acc", "test acc")
-	fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", "none", 0, 100*x.TrainEval.Accuracy, 100*x.TestEval.Accuracy)
-	for _, r := range results {
-		fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", r.Cut, len(r.Rows), 100*r.TrainEval.Accuracy, 100*r.TestEval.Accuracy)
-	}
-	return b.String()
-}
-
 // History is the trained model's loss history.
 func (x *Experiment) History() History { return x.Trained.History }
 
@@ -147,11 +104,9 @@ func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, 
 	if err := trained.check(); err != nil {
 		return nil, err
 	}
-	if backend == nil {
-		var err error
-		if backend, err = NewBackend(); err != nil {
-			return nil, err
-		}
+	var err error
+	if backend, err = BackendOrDefault(backend); err != nil {
+		return nil, err
 	}
 	cfg := trained.Config
 	train, val, test, err := GenerateData(cfg)

@@ -123,3 +123,12 @@ func assertBits(t *testing.T, name string, got, want []float32) {
 		}
 	}
 }
+
+// seq returns from, from+1, ..., from+n-1.
+func seq(from, n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = from + i
+	}
+	return r
+}

@@ -110,55 +110,58 @@ func NewModel(cfg Config) (*Model, error) {
 // cfg.SignParam and cfg.SignInit (see SignInit): abs keeps w; clip always starts from |w| (inside its
 // feasible set w >= 0); relu and softplus start from f^-1(|w|) when matched, from w when symmetric.
 func initialRaw(w Matrix, cfg Config) Matrix {
-	switch {
-	case cfg.SignParam == SignAbs:
-		return w
-	case cfg.SignParam == SignClip, cfg.SignParam == SignExpGrad, cfg.SignParam == SignWiggle,
-		cfg.SignParam == SignReLU && cfg.SignInit == SignInitMatched:
-		return EffectiveParam(w, Mask{Signs: ones(w.Rows)}, true, SignAbs)
-	case cfg.SignParam == SignSoftplus && cfg.SignInit == SignInitMatched:
-		out := w.Clone()
-		for i, v := range out.Data {
-			a := math.Max(math.Abs(float64(v)), 1e-30) // softplus^-1(a) = log(e^a - 1), -> -inf as a -> 0
-			out.Data[i] = float32(math.Log(math.Expm1(a)))
-		}
-		return out
+	r, _ := cfg.SignParam.rule()
+	out := w.Clone()
+	for i, v := range out.Data {
+		out.Data[i] = r.init(v, cfg.SignInit == SignInitMatched)
 	}
-	return w
+	return out
 }
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden]:
 // f(W1) * sign(row) (ArchColumnEI) or f(W_EE) - f(W_IE) f(W_EI) (ArchPopulations; with LIF inhibitory
 // units, the weights' linear part, which the network does not apply as one matrix).
-func (m *Model) EffectiveW1() Matrix {
-	if m.Pop != nil {
-		return composeEI(m.W1, m.Pop.IE1, m.Pop.EI1, m.Config.SignParam)
-	}
-	return EffectiveParam(m.W1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
-}
+func (m *Model) EffectiveW1() Matrix { return m.effective(1, false) }
 
 // EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].
-func (m *Model) EffectiveW2() Matrix {
-	if m.Pop != nil {
-		return composeEI(m.W2, m.Pop.IE2, m.Pop.EI2, m.Config.SignParam)
-	}
-	return EffectiveParam(m.W2, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
-}
+func (m *Model) EffectiveW2() Matrix { return m.effective(2, false) }
 
 // InitialEffectiveW1 is the effective input weights before training.
-func (m *Model) InitialEffectiveW1() Matrix {
-	if m.Pop != nil {
-		return composeEI(m.InitW1, m.Pop.InitIE1, m.Pop.InitEI1, m.Config.SignParam)
-	}
-	return EffectiveParam(m.InitW1, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
-}
+func (m *Model) InitialEffectiveW1() Matrix { return m.effective(1, true) }
 
 // InitialEffectiveW2 is the effective readout weights before training.
-func (m *Model) InitialEffectiveW2() Matrix {
+func (m *Model) InitialEffectiveW2() Matrix { return m.effective(2, true) }
+
+// effective computes the effective weights of layer 1 or 2 from the trained or the initial raw
+// parameters: EffectiveParam of the layer's matrix under its mask, or composeEI of its three population
+// matrices.
+func (m *Model) effective(layer int, initial bool) Matrix {
+	w, ie, ei := m.raw(layer, initial)
 	if m.Pop != nil {
-		return composeEI(m.InitW2, m.Pop.InitIE2, m.Pop.InitEI2, m.Config.SignParam)
+		return composeEI(w, ie, ei, m.Config.SignParam)
 	}
-	return EffectiveParam(m.InitW2, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
+	if layer == 1 {
+		return EffectiveParam(w, m.Mask1, m.Config.DaleOnInput(), m.Config.SignParam)
+	}
+	return EffectiveParam(w, m.Mask2, m.Config.DaleOnHidden(), m.Config.SignParam)
+}
+
+// raw returns the raw parameters of layer 1 or 2, trained or initial: W, and W_IE and W_EI for the E/I
+// populations (empty otherwise).
+func (m *Model) raw(layer int, initial bool) (w, ie, ei Matrix) {
+	p := m.Pop
+	if p == nil {
+		p = &Populations{}
+	}
+	switch {
+	case layer == 1 && !initial:
+		return m.W1, p.IE1, p.EI1
+	case layer == 1:
+		return m.InitW1, p.InitIE1, p.InitEI1
+	case !initial:
+		return m.W2, p.IE2, p.EI2
+	}
+	return m.InitW2, p.InitIE2, p.InitEI2
 }
 
 // Clone returns a deep copy.

@@ -39,18 +39,8 @@ func effectiveWeights(w *Node, signs []float32, dalesLaw bool, param SignParam) 
 	if !dalesLaw {
 		return w
 	}
-	var f *Node
-	switch param {
-	case SignReLU:
-		f = Max(w, ZerosLike(w))
-	case SignSoftplus:
-		f = Softplus(w)
-	case SignClip, SignExpGrad, SignWiggle:
-		f = w
-	default:
-		f = Abs(w)
-	}
-	return Mul(f, InsertAxes(Const(w.Graph(), signs), -1))
+	r, _ := param.rule()
+	return Mul(r.node(w), InsertAxes(Const(w.Graph(), signs), -1))
 }
 
 // chunkSteps is the number of time steps sliced at once from the input projection before slicing single

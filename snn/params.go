@@ -165,7 +165,7 @@ func constrained(cfg Config, s paramSpec) bool {
 // or when that is 0 the mean initial magnitude f(raw) of the matrix (0 where the rule does not apply).
 func expGradScales(cfg Config, init []Matrix) []float64 {
 	sc := make([]float64, len(init))
-	if cfg.SignParam != SignExpGrad {
+	if r, _ := cfg.SignParam.rule(); !r.scaled {
 		return sc
 	}
 	for k, s := range paramSpecs(cfg) {
@@ -218,27 +218,13 @@ func updateWithGradients(cfg Config, scope *model.Scope, g *Graph, vars []*model
 			}
 		}
 	}
+	rule, _ := cfg.SignParam.rule()
 	for k, v := range vars {
-		if !constrained(cfg, specs[k]) {
-			continue
-		}
-		switch cfg.SignParam {
-		case SignClip, SignWiggle:
-			w := v.NodeValue(g)
-			v.SetNodeValue(Max(w, ZerosLike(w)))
-		case SignExpGrad:
-			// The exponent is limited to +-expGradLimit per step and the result kept at or above the
-			// smallest normal float32, so that float32 neither overflows nor rounds a weight to 0.
-			step := ClipScalar(MulScalar(Sub(old[k], v.NodeValue(g)), -1/scales[k]), -expGradLimit, expGradLimit)
-			w := Mul(old[k], Exp(step))
-			v.SetNodeValue(Max(w, Scalar(g, dtypes.Float32, math.SmallestNonzeroFloat32*(1<<23))))
+		if constrained(cfg, specs[k]) && rule.project != nil {
+			v.SetNodeValue(rule.project(old[k], v.NodeValue(g), scales[k]))
 		}
 	}
 }
-
-// expGradLimit bounds SignExpGrad's exponent per step: a weight changes by at most a factor e^10 (the
-// rule's steps at the notebook's learning rate are about 0.1).
-const expGradLimit = 10
 
 // wiggler restarts, under SignWiggle, the constrained weights the projection holds at exactly 0 at
 // WiggleScale * u, u uniform in (0, 1], drawn from the seed's wiggle stream in variable and index order.
@@ -250,7 +236,7 @@ type wiggler struct {
 }
 
 func newWiggler(cfg Config) *wiggler {
-	if cfg.SignParam != SignWiggle {
+	if r, _ := cfg.SignParam.rule(); !r.wiggle {
 		return nil
 	}
 	return &wiggler{cfg: cfg, rng: newRand(cfg.Seed, streamWiggle)}

@@ -139,12 +139,10 @@ func newPopulationModel(cfg Config) *Model {
 // rawForMagnitude returns raw parameters whose sign map f gives the magnitudes a (>= 0): a itself for
 // every parametrisation that is the identity on w >= 0, log(e^a - 1) for softplus.
 func rawForMagnitude(a Matrix, param SignParam) Matrix {
+	r, _ := param.rule()
 	out := a.Clone()
-	if param == SignSoftplus {
-		for i, v := range out.Data {
-			x := math.Max(float64(v), 1e-30)
-			out.Data[i] = float32(math.Log(math.Expm1(x)))
-		}
+	for i, v := range out.Data {
+		out.Data[i] = r.inverse(v)
 	}
 	return out
 }
@@ -152,7 +150,7 @@ func rawForMagnitude(a Matrix, param SignParam) Matrix {
 // composeEI returns f(ee) - f(ie) f(ei), the effective weights of a population layer (float32 products
 // summed in float64 over the inhibitory units, in order).
 func composeEI(ee, ie, ei Matrix, param SignParam) Matrix {
-	f := signMap(param)
+	f := SignMap(param)
 	out := NewMatrix(ee.Rows, ee.Cols)
 	for r := 0; r < ee.Rows; r++ {
 		for c := 0; c < ee.Cols; c++ {

@@ -23,3 +23,13 @@ const (
 func newRand(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream))
 }
+
+// Streams the probes of a trained network draw from (package probe), exported so that they stay apart
+// from the model's own streams.
+const (
+	StreamAblation    = streamAblation    // random cuts and their matched controls
+	StreamPopAblation = streamPopAblation // shuffled inhibitory pathways, random excitatory units
+)
+
+// NewRand returns the generator of one stream of a seed: PCG seeded with (seed, stream).
+func NewRand(seed, stream uint64) *rand.Rand { return newRand(seed, stream) }

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,18 +51,7 @@ func TestSignParamsTraining(t *testing.T) {
 		cfg := tinyConfig()
 		cfg.SignParam, cfg.InhibitoryFraction = param, 0.2
 		_, m := tinyRun(t, cfg)
-		for _, l := range []struct {
-			w    Matrix
-			mask Mask
-		}{{m.EffectiveW1(), m.Mask1}, {m.EffectiveW2(), m.Mask2}} {
-			for r := 0; r < l.w.Rows; r++ {
-				for c := 0; c < l.w.Cols; c++ {
-					if l.w.At(r, c)*l.mask.Signs[r] < 0 {
-						t.Fatalf("%s: effective weight [%d,%d] = %v against sign %v", param, r, c, l.w.At(r, c), l.mask.Signs[r])
-					}
-				}
-			}
-		}
+		checkAppliedSigns(t, string(param), m)
 		if len(m.History.Ledger) != cfg.Epochs {
 			t.Fatalf("%s: %d ledger entries for %d epochs", param, len(m.History.Ledger), cfg.Epochs)
 		}
@@ -130,4 +120,83 @@ func TestSignInitMatchesAbs(t *testing.T) {
 	if _, err := NewModel(cfg); err == nil || !strings.Contains(err.Error(), "SignInit") {
 		t.Errorf("unknown SignInit: error %v", err)
 	}
+}
+
+// A sign rule is one table entry: a rule added here (f(w) = w^2, not one of the package's) validates,
+// initialises, trains with the Go kernels and with the single graph to the same losses and weights, and
+// keeps Dale's signs, with no other change to the package.
+func TestSignRuleIsOneEntry(t *testing.T) {
+	const square SignParam = "square"
+	saved := signRules
+	defer func() { signRules = saved }()
+	signRules = append(slices.Clone(saved), signRule{name: square, f: func(v float32) float32 { return v * v }, node: Square,
+		inverse: func(a float32) float32 { return float32(math.Sqrt(float64(a))) },
+		init: func(w float32, matched bool) float32 {
+			if matched {
+				return float32(math.Sqrt(math.Abs(float64(w))))
+			}
+			return w
+		}})
+	cfg := DefaultConfig()
+	cfg.BatchSize, cfg.SignParam, cfg.InhibitoryFraction = 16, square, 0.2
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("the added rule does not validate: %v", err)
+	}
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := NewModel(func() Config { c := cfg; c.SignParam = SignAbs; return c }())
+	if got, want := m.InitialEffectiveW1(), ref.InitialEffectiveW1(); !matricesClose(got, want, 1e-6) {
+		t.Error("matched init: the added rule does not start from abs's effective weights")
+	}
+	d, _ := GenerateStimulus(cfg, 32, 3, 1)
+	fast, err := newStepper(gobackend.GetBackend(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := newGraphStepper(gobackend.GetBackend(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 3; k++ {
+		idx := make([]int, 16)
+		for i := range idx {
+			idx[i] = (i*5 + k*3) % 32
+		}
+		a, err := fast.step(d, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := graph.step(d, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(a-b) > 1e-5*math.Max(1, math.Abs(b)) {
+			t.Errorf("step %d: Go kernels loss %v, single graph %v", k, a, b)
+		}
+	}
+	w1 := variableMatrix(fast.params()[0], m.W1.Rows, m.W1.Cols)
+	if g1 := variableMatrix(graph.params()[0], m.W1.Rows, m.W1.Cols); !matricesClose(w1, g1, 3e-5) {
+		t.Error("the two formulations' input weights differ after 3 steps")
+	}
+	if slices.Equal(w1.Data, m.W1.Data) {
+		t.Fatal("the input weights did not move: the comparison is vacuous")
+	}
+	trained := m.Clone()
+	trained.W1 = w1
+	checkAppliedSigns(t, "square", trained)
+}
+
+// matricesClose reports whether a and b have the same shape and agree within tol elementwise.
+func matricesClose(a, b Matrix, tol float64) bool {
+	if a.Rows != b.Rows || a.Cols != b.Cols {
+		return false
+	}
+	for i := range a.Data {
+		if math.Abs(float64(a.Data[i]-b.Data[i])) > tol {
+			return false
+		}
+	}
+	return true
 }

@@ -24,10 +24,8 @@ func SimulateLIF(backend compute.Backend, h [][]float32, alpha, beta float64) (v
 		}
 		flat = append(flat, row...)
 	}
-	if backend == nil {
-		if backend, err = NewBackend(); err != nil {
-			return nil, nil, err
-		}
+	if backend, err = BackendOrDefault(backend); err != nil {
+		return nil, nil, err
 	}
 	exec, err := NewExec(backend, func(h *Node) (*Node, *Node) {
 		vk := ZerosLike(Slice(h, AxisElem(0), AxisRange()))

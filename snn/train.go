@@ -45,12 +45,7 @@ type TrainOptions struct {
 	Recompute bool
 }
 
-func (o TrainOptions) backend() (compute.Backend, error) {
-	if o.Backend != nil {
-		return o.Backend, nil
-	}
-	return NewBackend()
-}
+func (o TrainOptions) backend() (compute.Backend, error) { return BackendOrDefault(o.Backend) }
 
 // Train trains a copy of m with Adam on train, computing the validation loss on val after each epoch, as
 // the notebook's train(). m itself is not modified; the returned model holds the trained W1, W2 (raw

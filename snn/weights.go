@@ -67,7 +67,7 @@ func EffectiveParam(w Matrix, mask Mask, dalesLaw bool, param SignParam) Matrix 
 	if !dalesLaw {
 		return e
 	}
-	f := signMap(param)
+	f := SignMap(param)
 	for r := 0; r < e.Rows; r++ {
 		s := mask.Signs[r]
 		for c := 0; c < e.Cols; c++ {
@@ -76,23 +76,6 @@ func EffectiveParam(w Matrix, mask Mask, dalesLaw bool, param SignParam) Matrix 
 		}
 	}
 	return e
-}
-
-// signMap is the elementwise map of a sign parametrisation (float32, as the graph computes it).
-func signMap(param SignParam) func(float32) float32 {
-	switch param {
-	case SignReLU:
-		return func(v float32) float32 { return max(v, 0) }
-	case SignSoftplus:
-		return func(v float32) float32 {
-			// log(1 + e^v) = max(v, 0) + log1p(e^-|v|), stable for any v.
-			x := float64(v)
-			return float32(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
-		}
-	case SignClip, SignExpGrad, SignWiggle:
-		return func(v float32) float32 { return v }
-	}
-	return func(v float32) float32 { return float32(math.Abs(float64(v))) }
 }
 
 // checkShape returns an error unless m is [rows, cols] with matching data.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // RandomDraws is the number of times AblationMetrics draws each random cut per trained network.
@@ -17,7 +18,7 @@ const AblationMetricsVersion = "2"
 // AblationMetricNames are the metrics AblationMetrics returns (Sweep.ExtraMetrics).
 func AblationMetricNames() []string {
 	var names []string
-	for _, c := range snn.Cuts {
+	for _, c := range probe.Cuts {
 		names = append(names, "ablate_"+string(c))
 	}
 	return append(names, "cut_rows", "matched_other_ear", "matched_max_delay_diff", "hidden_exc_mean", "hidden_inh_mean")
@@ -43,14 +44,14 @@ func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		return nil, err
 	}
 	out := map[string]float64{}
-	for _, c := range snn.Cuts {
+	for _, c := range probe.Cuts {
 		draws := 1
-		if snn.RandomCut(c) {
+		if probe.RandomCut(c) {
 			draws = RandomDraws
 		}
 		sum := 0.0
 		for d := 0; d < draws; d++ {
-			a, _, err := snn.AblateCut(m, c, x.Config.Seed*1000+uint64(d)+1)
+			a, _, err := probe.AblateCut(m, c, x.Config.Seed*1000+uint64(d)+1)
 			if err != nil {
 				return nil, err
 			}
@@ -62,7 +63,7 @@ func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		out["ablate_"+string(c)] = sum / float64(draws)
 	}
-	pairs, err := snn.MatchRows(m, m.Mask1.Inhibitory())
+	pairs, err := probe.MatchRows(m, m.Mask1.Inhibitory())
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 	}
 	out["matched_other_ear"], out["matched_max_delay_diff"] = float64(other), float64(maxDiff)
 	out["cut_rows"] = float64(len(pairs))
-	curve, err := ev.HiddenAblationCurve(m, x.Test)
+	curve, err := probe.HiddenAblationCurveWith(ev, m, x.Test)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
@@ -16,7 +17,7 @@ import (
 func ArtefactConclusion(blocked, random *snn.Model) Conclusion {
 	type row struct {
 		name   string
-		s      snn.SignImageStats
+		s      probe.SignImageStats
 		moved  float64
 		layout snn.MaskLayout
 	}
@@ -28,7 +29,7 @@ func ArtefactConclusion(blocked, random *snn.Model) Conclusion {
 			d := float64(w.Data[k] - w0.Data[k])
 			diff, norm = diff+d*d, norm+float64(w0.Data[k])*float64(w0.Data[k])
 		}
-		rows = append(rows, row{string(m.Config.Layout), snn.SignImage(m), math.Sqrt(diff / norm), m.Config.Layout})
+		rows = append(rows, row{string(m.Config.Layout), probe.SignImage(m), math.Sqrt(diff / norm), m.Config.Layout})
 	}
 	var notes []string
 	all := true
@@ -48,7 +49,7 @@ func ArtefactConclusion(blocked, random *snn.Model) Conclusion {
 
 // AssignmentConclusion says which sign classes of the given masks are confined to one ear or to part of
 // the phase delays (section 2). labels name the reports, e.g. "blocked 0.5".
-func AssignmentConclusion(labels []string, reports []snn.ConfoundReport) Conclusion {
+func AssignmentConclusion(labels []string, reports []probe.ConfoundReport) Conclusion {
 	var narrow []string
 	for i, r := range reports {
 		for k, name := range []string{"inhibitory", "excitatory"} {
@@ -98,7 +99,7 @@ func PeakBins(curves [][]float64) []int {
 
 // TuningConclusion counts the hidden units of each sign whose tuning curve peaks at a negative IPD, and
 // the readout units whose peak lies in their own class's IPD range (section 6). centres are the bin
-// centres in degrees, as snn.TuningCurves returns them. It describes one network.
+// centres in degrees, as probe.TuningCurves returns them. It describes one network.
 func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float64) Conclusion {
 	var leftE, leftI, nE, nI int
 	for u, b := range PeakBins(hidden) {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // PopulationConditions train the E/I-population network (snn.ArchPopulations) under each update rule,
@@ -116,7 +117,7 @@ func InhibitionMetricNames() []string {
 // "inh_cut" (inhibitory units silenced), "inh_uniform" (their input weights spread evenly over the fibres),
 // "inh_shuffled" (their input weights permuted over the fibres; mean of RandomDraws draws), the count
 // control "exc_units" (NumInhibitory random excitatory hidden units silenced; mean of RandomDraws draws),
-// and "exc_uniform" (the excitatory input weights spread evenly over the fibres: snn.FlattenExcitation,
+// and "exc_uniform" (the excitatory input weights spread evenly over the fibres: probe.FlattenExcitation,
 // the counterpart of "inh_uniform" on the excitatory pathway).
 // "inh_share_init" and "inh_share_trained" describe the size of inhibition: sum f(W_IE) f(W_EI) over
 // sum f(W_EE), before and after training.
@@ -174,29 +175,29 @@ func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		return sum / float64(draws), nil
 	}
-	for _, edit := range snn.InhibitionEdits {
+	for _, edit := range probe.InhibitionEdits {
 		draws := 1
-		if edit == snn.InhibitionShuffled {
+		if edit == probe.InhibitionShuffled {
 			draws = RandomDraws
 		}
-		v, err := meanOver(draws, func(seed uint64) (*snn.Model, error) { return snn.EditInhibition(m, edit, seed) })
+		v, err := meanOver(draws, func(seed uint64) (*snn.Model, error) { return probe.EditInhibition(m, edit, seed) })
 		if err != nil {
 			return nil, err
 		}
 		out["inh_"+string(edit)] = v
 	}
 	v, err := meanOver(RandomDraws, func(seed uint64) (*snn.Model, error) {
-		units, err := snn.RandomExcitatoryUnits(m.Config.NumHidden, m.Config.NumInhibitory, seed)
+		units, err := probe.RandomExcitatoryUnits(m.Config.NumHidden, m.Config.NumInhibitory, seed)
 		if err != nil {
 			return nil, err
 		}
-		return snn.AblateHidden(m, units, "random excitatory units")
+		return probe.AblateHidden(m, units, "random excitatory units")
 	})
 	if err != nil {
 		return nil, err
 	}
 	out["exc_units"] = v
-	flat, err := snn.FlattenExcitation(m)
+	flat, err := probe.FlattenExcitation(m)
 	if err != nil {
 		return nil, err
 	}

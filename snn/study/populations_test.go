@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // The population conditions build what they name: the E/I-population network with as many hidden units
@@ -77,14 +78,33 @@ func TestPopulationMetrics(t *testing.T) {
 				t.Errorf("%s: %s = %v, want >= 0", arch, n, v)
 			}
 		}
-		silent, rate, err := HiddenActivity(x.Trained, x.Test)
-		if err != nil || silent != m["silent_trained"] || rate != m["rate_trained"] || rate == 0 {
-			t.Errorf("%s: HiddenActivity = %v, %v (%v); metrics %v, %v", arch, silent, rate, err, m["silent_trained"], m["rate_trained"])
+		// The activity metrics against an independent count: the graph's LIF update (snn.SimulateLIF) on
+		// currents summed here from the spike bits and the effective input weights, over the records the
+		// readout reads (1..T-2), for the trained model and for a copy whose first 5 hidden units get no
+		// input (which must be counted silent).
+		sub := x.Test.Subset([]int{0, 1, 2, 3, 4, 5, 6, 7})
+		quiet := x.Trained.Clone()
+		for i := 0; i < quiet.W1.Rows; i++ {
+			for j := 0; j < 5; j++ {
+				quiet.W1.Data[i*quiet.W1.Cols+j] = 0 // W_EE column j: no excitatory input
+			}
 		}
-		dead := x.Trained.Clone()
-		clear(dead.W1.Data) // no input reaches the hidden layer (W_EE = 0; inhibition alone cannot fire it)
-		if silent, rate, err := HiddenActivity(dead, x.Test); err != nil || silent != 1 || rate != 0 {
-			t.Errorf("%s: a hidden layer without excitatory input: silent %v, rate %v (%v), want 1 and 0", arch, silent, rate, err)
+		for _, mod := range []*snn.Model{x.Trained, quiet} {
+			wantSilent, wantRate := activityByGraph(t, mod, sub)
+			silent, rate, err := HiddenActivity(mod, sub)
+			if err != nil || silent != wantSilent || math.Abs(rate-wantRate) > 1e-9 {
+				t.Errorf("%s: HiddenActivity = %v, %v (%v); the graph's LIF update gives %v, %v", arch, silent, rate, err, wantSilent, wantRate)
+			}
+			if mod == quiet && silent < 5.0/float64(cfg.NumHidden) {
+				t.Errorf("%s: %v of the units silent, but 5 of %d get no input", arch, silent, cfg.NumHidden)
+			}
+			if wantRate == 0 {
+				t.Errorf("%s: no hidden spikes on the test samples: the comparison is vacuous", arch)
+			}
+		}
+		if silent, rate, err := HiddenActivity(x.Trained, x.Test); err != nil || silent != m["silent_trained"] || rate != m["rate_trained"] {
+			t.Errorf("%s: the metrics %v, %v are not the trained model's activity on the test set %v, %v (%v)", arch,
+				m["silent_trained"], m["rate_trained"], silent, rate, err)
 		}
 		_, hasInh := m["inh_cut"]
 		if hasInh != (arch == snn.ArchPopulations) {
@@ -98,7 +118,7 @@ func TestPopulationMetrics(t *testing.T) {
 				t.Errorf("missing %s", n)
 			}
 		}
-		cut, err := snn.EditInhibition(x.Trained, snn.InhibitionCut, 0)
+		cut, err := probe.EditInhibition(x.Trained, probe.InhibitionCut, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +131,7 @@ func TestPopulationMetrics(t *testing.T) {
 		}
 		// The other edits too, evaluated directly: uniform (deterministic), the first shuffle draw and the
 		// first excitatory-units draw are each one of the values the metrics average.
-		uni, err := snn.EditInhibition(x.Trained, snn.InhibitionUniform, 0)
+		uni, err := probe.EditInhibition(x.Trained, probe.InhibitionUniform, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +140,7 @@ func TestPopulationMetrics(t *testing.T) {
 		}
 		sum := 0.0
 		for d := 0; d < RandomDraws; d++ {
-			sh, err := snn.EditInhibition(x.Trained, snn.InhibitionShuffled, x.Config.Seed*1000+uint64(d)+1)
+			sh, err := probe.EditInhibition(x.Trained, probe.InhibitionShuffled, x.Config.Seed*1000+uint64(d)+1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,15 +152,15 @@ func TestPopulationMetrics(t *testing.T) {
 		}
 		sum = 0
 		for d := 0; d < RandomDraws; d++ {
-			units, _ := snn.RandomExcitatoryUnits(x.Trained.Config.NumHidden, x.Trained.Config.NumInhibitory, x.Config.Seed*1000+uint64(d)+1)
-			a, _ := snn.AblateHidden(x.Trained, units, "")
+			units, _ := probe.RandomExcitatoryUnits(x.Trained.Config.NumHidden, x.Trained.Config.NumInhibitory, x.Config.Seed*1000+uint64(d)+1)
+			a, _ := probe.AblateHidden(x.Trained, units, "")
 			e, _ := snn.Evaluate(a, x.Test, nil)
 			sum += e.Accuracy
 		}
 		if math.Abs(sum/RandomDraws-m["exc_units"]) > 1e-12 {
 			t.Errorf("exc_units = %v, direct mean of %d draws %v", m["exc_units"], RandomDraws, sum/RandomDraws)
 		}
-		flat, err := snn.FlattenExcitation(x.Trained)
+		flat, err := probe.FlattenExcitation(x.Trained)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,4 +376,46 @@ func TestSpectrumConclusionTwoSeeds(t *testing.T) {
 	if _, err := SpectrumConclusion(runs[:2], "both", []string{"both"}, 0.5); err == nil || !strings.Contains(err.Error(), "got 2") {
 		t.Errorf("2 runs: %v", err)
 	}
+}
+
+// activityByGraph returns the fraction of m's hidden units that never spike on d and their mean spike
+// count per unit and sample, from the graph's LIF update (snn.SimulateLIF) on input currents summed from
+// d's spike bits and m's effective input weights, counting the spike records 1..T-2 (those the readout
+// reads). Valid for networks with linear (or no) inhibitory units.
+func activityByGraph(t *testing.T, m *snn.Model, d *snn.Dataset) (silent, rate float64) {
+	t.Helper()
+	cfg := m.Config
+	w := m.EffectiveW1()
+	H, T := cfg.NumHidden, cfg.NumSteps()
+	total := make([]float64, H)
+	sum := 0.0
+	for n := 0; n < d.Len(); n++ {
+		h := make([][]float32, T-1)
+		for st := range h {
+			h[st] = make([]float32, H)
+			for i := 0; i < d.NumInputs; i++ {
+				if d.Spike(n, st, i) {
+					for j := 0; j < H; j++ {
+						h[st][j] += w.At(i, j)
+					}
+				}
+			}
+		}
+		_, s, err := snn.SimulateLIF(nil, h, cfg.Alpha(), cfg.SurrogateBeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 1; k <= T-2; k++ {
+			for j, v := range s[k] {
+				total[j] += float64(v)
+				sum += float64(v)
+			}
+		}
+	}
+	for _, c := range total {
+		if c == 0 {
+			silent++
+		}
+	}
+	return silent / float64(H), sum / float64(H*d.Len())
 }

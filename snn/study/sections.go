@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
@@ -124,9 +125,9 @@ func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions [
 			inh := "the inhibitory cut [" + label + "]"
 			for _, c := range []struct {
 				name string
-				cut  snn.Cut
-			}{{matched, snn.CutMatched}, {"k random excitatory rows", snn.CutRandomExcitatory}, {"k random rows", snn.CutRandom}} {
-				qs = append(qs, Question{inh, c.name, sel, sel, Extra("ablate_" + string(snn.CutInhibitory)), Extra("ablate_" + string(c.cut))})
+				cut  probe.Cut
+			}{{matched, probe.CutMatched}, {"k random excitatory rows", probe.CutRandomExcitatory}, {"k random rows", probe.CutRandom}} {
+				qs = append(qs, Question{inh, c.name, sel, sel, Extra("ablate_" + string(probe.CutInhibitory)), Extra("ablate_" + string(c.cut))})
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // run builds a RunResult for the tests.
@@ -144,7 +145,7 @@ func TestPeakBins(t *testing.T) {
 // quarters).
 func TestAssignmentConclusion(t *testing.T) {
 	var labels []string
-	var reports []snn.ConfoundReport
+	var reports []probe.ConfoundReport
 	for _, f := range []float64{0.5, 0.2} {
 		cfg := snn.DefaultConfig()
 		cfg.InhibitoryFraction = f
@@ -152,7 +153,7 @@ func TestAssignmentConclusion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		labels, reports = append(labels, fmt.Sprintf("blocked %.1f", f)), append(reports, snn.AssignmentReport(m))
+		labels, reports = append(labels, fmt.Sprintf("blocked %.1f", f)), append(reports, probe.AssignmentReport(m))
 	}
 	text := AssignmentConclusion(labels, reports).Text()
 	for _, part := range []string{"3 sign classes of the 2 masks", "blocked 0.5 inhibitory (one ear only);", "blocked 0.5 excitatory (one ear only)",

@@ -159,3 +159,15 @@ func tCDF(x float64, df int) float64 { return tDist(df).CDF(x) }
 
 // tSurvival is P(T > x), computed as CDF(-x) (the t distribution is symmetric) to keep small tails exact.
 func tSurvival(x float64, df int) float64 { return tDist(df).CDF(-x) }
+
+// MeanSD returns the mean of v and its sample standard deviation (n-1 in the denominator); the standard
+// deviation of a single value is 0, and both are NaN for no values.
+func MeanSD(v []float64) (mean, sd float64) {
+	switch len(v) {
+	case 0:
+		return math.NaN(), math.NaN()
+	case 1:
+		return v[0], 0
+	}
+	return stat.MeanStdDev(v, nil)
+}

@@ -272,10 +272,7 @@ func (s *Sweep) extraVersion(cfg snn.Config) string {
 
 // backend returns the backend the runs train on.
 func (s *Sweep) backend() (compute.Backend, error) {
-	if s.Backend != nil {
-		return s.Backend, nil
-	}
-	return snn.NewBackend()
+	return snn.BackendOrDefault(s.Backend)
 }
 
 // numerics returns the NumericsVersion a run of cfg is computed with on backend (by the sweep's

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomlx/compute/gobackend"
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 // tinyConfig is a configuration that trains in about a second.
@@ -148,7 +149,7 @@ func TestSweepExtra(t *testing.T) {
 				t.Errorf("run %+v: %s = %v, %v", r.RunKey, name, v, ok)
 			}
 		}
-		if r.Extra["matched_other_ear"] != 37 || r.Extra["matched_max_delay_diff"] > snn.MatchDelayTolerance { // blocked 0.2: TestMatchedRows
+		if r.Extra["matched_other_ear"] != 37 || r.Extra["matched_max_delay_diff"] > probe.MatchDelayTolerance { // blocked 0.2: TestMatchedRows
 			t.Errorf("run %+v: %v matched rows from the other ear (want 37), largest delay difference %v", r.RunKey,
 				r.Extra["matched_other_ear"], r.Extra["matched_max_delay_diff"])
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/snn-dales/dales/plots"
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
 )
 
 func main() {
@@ -50,7 +51,7 @@ func run(ckpt, out string) error {
 	if err != nil {
 		return err
 	}
-	abl, err := x.Ablate(snn.Cuts, nil)
+	abl, err := probe.Ablate(x, probe.Cuts, nil)
 	if err != nil {
 		return err
 	}
@@ -68,6 +69,6 @@ func run(ckpt, out string) error {
 		fmt.Printf("%-24s %6.0f ms  %v\n", f.Name, float64(time.Since(t0).Microseconds())/1000, paths)
 	}
 	fmt.Printf("%d figures (SVG + PNG) in %s\n", len(figs), time.Since(start).Round(time.Millisecond))
-	fmt.Println(snn.SignImage(m).Caption(m.Config.DalesLaw))
+	fmt.Println(probe.SignImage(m).Caption(m.Config.DalesLaw))
 	return nil
 }

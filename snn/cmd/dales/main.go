@@ -16,7 +16,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -26,6 +25,8 @@ import (
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
+	"github.com/snn-dales/dales/snn/probe"
+	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
@@ -45,7 +46,7 @@ func run() error {
 	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
 	layers := flag.String("dale-layers", string(def.DaleLayers), "layers Dale's law constrains: both (the notebook), input or hidden")
 	noDale := flag.Bool("no-dale", false, "train without Dale's law (unconstrained weights)")
-	signParam := flag.String("sign-param", string(def.SignParam), "sign parametrisation or update rule: abs (the notebook), relu, softplus, clip, expgrad or wiggle")
+	signParam := flag.String("sign-param", string(def.SignParam), "sign parametrisation or update rule (abs: the notebook's): "+signParams())
 	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
 	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
 	flag.Parse()
@@ -71,7 +72,7 @@ func run() error {
 	defer stop()
 
 	testAcc := map[float64][]float64{}
-	ablAcc := map[snn.Cut][]float64{}
+	ablAcc := map[probe.Cut][]float64{}
 	lastFrac := fracList[len(fracList)-1]
 	for _, seed := range seedList {
 		for _, f := range fracList {
@@ -105,12 +106,12 @@ func run() error {
 				fmt.Println("checkpoint:", p)
 			}
 			if f == lastFrac {
-				res, err := x.Ablate(snn.Cuts, backend)
+				res, err := probe.Ablate(x, probe.Cuts, backend)
 				if err != nil {
 					return err
 				}
 				fmt.Printf("Ablation of input rows at fraction %.2f (zeroed on a copy of the trained weights):\n", f)
-				fmt.Println(x.AblationTable(res))
+				fmt.Println(probe.AblationTable(x, res))
 				for _, r := range res {
 					ablAcc[r.Cut] = append(ablAcc[r.Cut], r.TestEval.Accuracy)
 				}
@@ -121,7 +122,7 @@ func run() error {
 	for _, f := range fracList {
 		fmt.Printf("fraction %.2f: %s\n", f, meanSD(testAcc[f]))
 	}
-	for _, c := range snn.Cuts {
+	for _, c := range probe.Cuts {
 		fmt.Printf("ablation %-10s at %.2f: %s\n", c, lastFrac, meanSD(ablAcc[c]))
 	}
 	return nil
@@ -146,22 +147,19 @@ func meanSD(v []float64) string {
 	if len(v) == 0 {
 		return "n/a"
 	}
-	mean := 0.0
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	ss := 0.0
-	for _, x := range v {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := 0.0
-	if len(v) > 1 {
-		sd = math.Sqrt(ss / float64(len(v)-1))
-	}
+	mean, sd := study.MeanSD(v)
 	parts := make([]string, len(v))
 	for i, x := range v {
 		parts[i] = fmt.Sprintf("%.1f%%", 100*x)
 	}
 	return fmt.Sprintf("%.1f%% +- %.1f (per seed: %s)", 100*mean, 100*sd, strings.Join(parts, ", "))
+}
+
+// signParams lists the sign rules snn knows, for the help text.
+func signParams() string {
+	var names []string
+	for _, p := range snn.SignParams() {
+		names = append(names, string(p))
+	}
+	return strings.Join(names, ", ")
 }

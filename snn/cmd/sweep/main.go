@@ -30,8 +30,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
+	"github.com/snn-dales/dales/snn/probe"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -111,7 +111,7 @@ func progress(done, total int, r study.RunResult, cached bool) {
 // printTables prints the test accuracies and, for runs with the ablation metrics, those after each cut.
 func printTables(results []study.RunResult) {
 	printRows("test accuracy", study.Summarise(results))
-	for _, c := range snn.Cuts {
+	for _, c := range probe.Cuts {
 		if rows := study.SummariseMetric(results, "ablate_"+string(c)); len(rows) > 0 {
 			printRows("test accuracy after the "+string(c)+" cut", rows)
 		}

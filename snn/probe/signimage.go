@@ -1,6 +1,10 @@
-package snn
+package probe
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/snn-dales/dales/snn"
+)
 
 // SignImageStats compares the notebook's weight-sign images with the Dale mask.
 //
@@ -21,7 +25,7 @@ type SignImageStats struct {
 }
 
 // SignImage computes SignImageStats for a trained model.
-func SignImage(m *Model) SignImageStats {
+func SignImage(m *snn.Model) SignImageStats {
 	eff, init := m.EffectiveW1(), m.InitialEffectiveW1()
 	s := SignImageStats{Total: len(eff.Data)}
 	for r := 0; r < eff.Rows; r++ {

@@ -1,8 +1,10 @@
-package snn
+package probe
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 // ConfoundReport says how the input layer's excitatory and inhibitory fibres are spread over the two
@@ -18,7 +20,7 @@ type ConfoundReport struct {
 }
 
 // AssignmentReport computes the ConfoundReport of m's input mask.
-func AssignmentReport(m *Model) ConfoundReport {
+func AssignmentReport(m *snn.Model) ConfoundReport {
 	var r ConfoundReport
 	A := m.Config.ANFPerEar
 	for i, s := range m.Mask1.Signs {

@@ -1,4 +1,4 @@
-package snn
+package probe
 
 import (
 	"fmt"
@@ -6,14 +6,16 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 // trainedLikePopulation is an E/I-population model whose raw weights are perturbed away from the
 // initial draw (some negative, as |w| leaves them), so that the edits are tested on non-trivial weights.
-func trainedLikePopulation(t *testing.T) *Model {
-	cfg := DefaultConfig()
-	cfg.Architecture, cfg.NumHidden = ArchPopulations, 27
-	m, err := NewModel(cfg)
+func trainedLikePopulation(t *testing.T) *snn.Model {
+	cfg := snn.DefaultConfig()
+	cfg.Architecture, cfg.NumHidden = snn.ArchPopulations, 27
+	m, err := snn.NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func trainedLikePopulation(t *testing.T) *Model {
 
 // checkFlattened fails unless every unit (column) of w receives the total it had before (want, within
 // 1e-5) and receives it from every fibre (row) alike.
-func checkFlattened(t *testing.T, label string, w Matrix, want []float64) {
+func checkFlattened(t *testing.T, label string, w snn.Matrix, want []float64) {
 	t.Helper()
 	for c, s := range columnSums(w) {
 		if math.Abs(s-want[c]) > 1e-5*math.Abs(want[c]) {
@@ -46,7 +48,7 @@ func checkFlattened(t *testing.T, label string, w Matrix, want []float64) {
 	}
 }
 
-func columnSums(w Matrix) []float64 {
+func columnSums(w snn.Matrix) []float64 {
 	s := make([]float64, w.Cols)
 	for r := 0; r < w.Rows; r++ {
 		for c := 0; c < w.Cols; c++ {
@@ -91,7 +93,7 @@ func TestEditInhibition(t *testing.T) {
 			t.Errorf("shuffled: unit %d receives %v in total, before %v", c, s, want[c])
 		}
 	}
-	rows := func(w Matrix) []string {
+	rows := func(w snn.Matrix) []string {
 		var out []string
 		for r := 0; r < w.Rows; r++ {
 			out = append(out, fmt.Sprint(w.Data[r*w.Cols:(r+1)*w.Cols]))
@@ -119,12 +121,12 @@ func TestEditInhibition(t *testing.T) {
 			t.Fatal("an edit modified the original model")
 		}
 	}
-	col, _ := NewModel(DefaultConfig())
+	col, _ := snn.NewModel(snn.DefaultConfig())
 	if _, err := EditInhibition(col, InhibitionCut, 1); err == nil || !strings.Contains(err.Error(), `"column-ei"`) {
 		t.Errorf("ColumnEI model: %v", err)
 	}
 	sp := m.Clone()
-	sp.Config.SignParam = SignSoftplus
+	sp.Config.SignParam = snn.SignSoftplus
 	if _, err := EditInhibition(sp, InhibitionUniform, 1); err == nil || !strings.Contains(err.Error(), `"softplus"`) {
 		t.Errorf("softplus: %v", err)
 	}
@@ -192,7 +194,7 @@ func TestFlattenExcitation(t *testing.T) {
 			t.Fatal("the original was modified")
 		}
 	}
-	col, _ := NewModel(DefaultConfig())
+	col, _ := snn.NewModel(snn.DefaultConfig())
 	if _, err := FlattenExcitation(col); err == nil || !strings.Contains(err.Error(), `"column-ei"`) {
 		t.Errorf("ColumnEI: %v", err)
 	}

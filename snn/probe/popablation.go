@@ -1,8 +1,10 @@
-package snn
+package probe
 
 import (
 	"fmt"
 	"slices"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 // InhibitionEdit names an edit of the hidden layer's inhibitory pathway of an ArchPopulations model
@@ -30,13 +32,13 @@ var InhibitionEdits = []InhibitionEdit{InhibitionCut, InhibitionUniform, Inhibit
 // pathway edited; seed drives InhibitionShuffled. The edits write weights >= 0 into the raw matrices,
 // which every sign map except softplus leaves as they are; under softplus (which cannot give 0) it
 // returns an error.
-func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) {
+func EditInhibition(m *snn.Model, edit InhibitionEdit, seed uint64) (*snn.Model, error) {
 	if m.Pop == nil {
-		return nil, fmt.Errorf("snn: EditInhibition: the model's architecture is %q, want %q", m.Config.Architecture, ArchPopulations)
+		return nil, fmt.Errorf("snn: EditInhibition: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
 	}
-	if m.Config.SignParam == SignSoftplus && edit != InhibitionShuffled {
+	if m.Config.SignParam == snn.SignSoftplus && edit != InhibitionShuffled {
 		return nil, fmt.Errorf("snn: EditInhibition %q: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
-			edit, SignSoftplus, SignAbs, SignReLU, SignClip, SignExpGrad, SignWiggle)
+			edit, snn.SignSoftplus, snn.SignAbs, snn.SignReLU, snn.SignClip, snn.SignExpGrad, snn.SignWiggle)
 	}
 	out := m.Clone()
 	ie := out.Pop.IE1
@@ -44,9 +46,9 @@ func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) 
 	case InhibitionCut:
 		clear(out.Pop.EI1.Data)
 	case InhibitionUniform:
-		flattenColumns(ie, signMap(m.Config.SignParam))
+		flattenColumns(ie, snn.SignMap(m.Config.SignParam))
 	case InhibitionShuffled:
-		perm := newRand(seed, streamPopAblation).Perm(ie.Rows)
+		perm := snn.NewRand(seed, snn.StreamPopAblation).Perm(ie.Rows)
 		src := ie.Clone()
 		for r, p := range perm {
 			copy(ie.Data[r*ie.Cols:(r+1)*ie.Cols], src.Data[p*ie.Cols:(p+1)*ie.Cols])
@@ -63,23 +65,23 @@ func EditInhibition(m *Model, edit InhibitionEdit, seed uint64) (*Model, error) 
 // so every unit keeps its total excitatory weight but receives it from every fibre alike. It is the
 // counterpart of InhibitionUniform on the excitatory pathway. Softplus cannot represent the result and
 // gets an error, as in EditInhibition.
-func FlattenExcitation(m *Model) (*Model, error) {
+func FlattenExcitation(m *snn.Model) (*snn.Model, error) {
 	if m.Pop == nil {
-		return nil, fmt.Errorf("snn: FlattenExcitation: the model's architecture is %q, want %q", m.Config.Architecture, ArchPopulations)
+		return nil, fmt.Errorf("snn: FlattenExcitation: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
 	}
-	if m.Config.SignParam == SignSoftplus {
+	if m.Config.SignParam == snn.SignSoftplus {
 		return nil, fmt.Errorf("snn: FlattenExcitation: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
-			SignSoftplus, SignAbs, SignReLU, SignClip, SignExpGrad, SignWiggle)
+			snn.SignSoftplus, snn.SignAbs, snn.SignReLU, snn.SignClip, snn.SignExpGrad, snn.SignWiggle)
 	}
 	out := m.Clone()
-	flattenColumns(out.W1, signMap(m.Config.SignParam))
+	flattenColumns(out.W1, snn.SignMap(m.Config.SignParam))
 	out.Ablated = append(out.Ablated, "excitation uniform over fibres")
 	return out, nil
 }
 
 // flattenColumns replaces, in place, every entry of each column of the raw matrix w by the column's mean
 // of f(w) over the rows (fibres): each postsynaptic unit keeps its total weight, from every fibre alike.
-func flattenColumns(w Matrix, f func(float32) float32) {
+func flattenColumns(w snn.Matrix, f func(float32) float32) {
 	for c := 0; c < w.Cols; c++ {
 		sum := 0.0
 		for r := 0; r < w.Rows; r++ {
@@ -97,7 +99,7 @@ func RandomExcitatoryUnits(n, k int, seed uint64) ([]int, error) {
 	if k < 0 || k > n {
 		return nil, fmt.Errorf("snn: RandomExcitatoryUnits: k = %d, want 0..%d", k, n)
 	}
-	u := newRand(seed, streamPopAblation^1).Perm(n)[:k]
+	u := snn.NewRand(seed, snn.StreamPopAblation^1).Perm(n)[:k]
 	slices.Sort(u)
 	return u, nil
 }

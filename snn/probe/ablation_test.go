@@ -1,15 +1,17 @@
-package snn
+package probe
 
 import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 func TestCutRows(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := snn.DefaultConfig()
 	cfg.InhibitoryFraction = 0.2
-	m, err := NewModel(cfg)
+	m, err := snn.NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +45,8 @@ func TestCutRows(t *testing.T) {
 		t.Error("unknown cut accepted")
 	}
 	// With a random mask the honest inhibitory cut follows the mask, the notebook's stays rows 0..39.
-	cfg.Layout = MaskRandom
-	r, _ := NewModel(cfg)
+	cfg.Layout = snn.MaskRandom
+	r, _ := snn.NewModel(cfg)
 	inhR, _ := CutRows(r, CutInhibitory, 1)
 	if !slices.Equal(inhR, r.Mask1.Inhibitory()) || slices.Equal(inhR, first(0, 40)) {
 		t.Errorf("random-mask inhibitory cut %v", inhR)
@@ -52,7 +54,7 @@ func TestCutRows(t *testing.T) {
 }
 
 func TestAblationLeavesModelIntact(t *testing.T) {
-	m, err := NewModel(DefaultConfig())
+	m, err := snn.NewModel(snn.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,12 +94,12 @@ func TestAblationLeavesModelIntact(t *testing.T) {
 
 func TestHiddenAblationCurve(t *testing.T) {
 	_, m := tinyRun(t, tinyConfig())
-	d, _ := GenerateStimulus(m.Config, 32, 4, 1)
+	d, _ := snn.GenerateStimulus(m.Config, 32, 4, 1)
 	curve, err := HiddenAblationCurve(m, d, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, _ := Evaluate(m, d, nil)
+	full, _ := snn.Evaluate(m, d, nil)
 	if len(curve) != m.Config.NumHidden {
 		t.Fatalf("%d points for %d hidden units", len(curve), m.Config.NumHidden)
 	}
@@ -118,9 +120,9 @@ func TestHiddenAblationCurve(t *testing.T) {
 // ear at the same delay. With a random mask every pair stays in its ear within the tolerance, and
 // has the opposite sign.
 func TestMatchedRows(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := snn.DefaultConfig()
 	cfg.InhibitoryFraction = 0.2
-	m, _ := NewModel(cfg)
+	m, _ := snn.NewModel(cfg)
 	got, other, err := MatchedRows(m, m.Mask1.Inhibitory())
 	if err != nil {
 		t.Fatal(err)
@@ -145,13 +147,13 @@ func TestMatchedRows(t *testing.T) {
 		t.Errorf("rows 37-39 matched at total delay difference %d, want 9", sameEarCost)
 	}
 	cfg.InhibitoryFraction = 0.5
-	m, _ = NewModel(cfg)
+	m, _ = snn.NewModel(cfg)
 	got, other, _ = MatchedRows(m, m.Mask1.Inhibitory())
 	if !slices.Equal(got, seq(100, 100)) || other != 100 {
 		t.Errorf("blocked 0.5: matched %d rows (%d from the other ear), want rows 100-199 (100)", len(got), other)
 	}
-	cfg.InhibitoryFraction, cfg.Layout = 0.2, MaskRandom
-	m, _ = NewModel(cfg)
+	cfg.InhibitoryFraction, cfg.Layout = 0.2, snn.MaskRandom
+	m, _ = snn.NewModel(cfg)
 	inh := m.Mask1.Inhibitory()
 	pairs, err = MatchRows(m, inh)
 	if err != nil || len(pairs) != len(inh) {
@@ -193,10 +195,3 @@ func TestMinCostAssignment(t *testing.T) {
 	}
 }
 
-func seq(from, n int) []int {
-	r := make([]int, n)
-	for i := range r {
-		r[i] = from + i
-	}
-	return r
-}

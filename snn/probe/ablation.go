@@ -1,4 +1,4 @@
-package snn
+package probe
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gomlx/compute"
+	"github.com/snn-dales/dales/snn"
 )
 
 // Cut names a set of input rows (presynaptic fibres) to remove from a trained model.
@@ -40,7 +41,7 @@ var Cuts = []Cut{CutNotebook, CutInhibitory, CutExcitatory, CutMatched, CutRando
 func RandomCut(c Cut) bool { return c == CutRandom || c == CutRandomExcitatory }
 
 // CutRows returns the input rows of a named cut for model m; seed drives CutRandom.
-func CutRows(m *Model, cut Cut, seed uint64) ([]int, error) {
+func CutRows(m *snn.Model, cut Cut, seed uint64) ([]int, error) {
 	inh := m.Mask1.Inhibitory()
 	switch cut {
 	case CutNotebook:
@@ -67,13 +68,13 @@ func CutRows(m *Model, cut Cut, seed uint64) ([]int, error) {
 			return nil, fmt.Errorf("snn: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
 		}
 		rows := make([]int, len(inh))
-		for i, p := range newRand(seed, streamAblation).Perm(len(exc))[:len(inh)] {
+		for i, p := range snn.NewRand(seed, snn.StreamAblation).Perm(len(exc))[:len(inh)] {
 			rows[i] = exc[p]
 		}
 		slices.Sort(rows)
 		return rows, nil
 	case CutRandom:
-		rows := newRand(seed, streamAblation).Perm(m.Config.NumInputs())[:len(inh)]
+		rows := snn.NewRand(seed, snn.StreamAblation).Perm(m.Config.NumInputs())[:len(inh)]
 		slices.Sort(rows)
 		return rows, nil
 	}
@@ -101,7 +102,7 @@ type MatchedRow struct {
 //
 // so that no greedy early choice takes a later row's only close match. Rows in rows are never matches.
 // The pairs come in the order of rows.
-func MatchRows(m *Model, rows []int) ([]MatchedRow, error) {
+func MatchRows(m *snn.Model, rows []int) ([]MatchedRow, error) {
 	A, I := m.Config.ANFPerEar, m.Config.NumInputs()
 	cut := make([]bool, I)
 	for _, r := range rows {
@@ -149,7 +150,7 @@ func MatchRows(m *Model, rows []int) ([]MatchedRow, error) {
 }
 
 // MatchedRows is MatchRows as the sorted matched rows and the number taken from the other ear.
-func MatchedRows(m *Model, rows []int) (matched []int, otherEar int, err error) {
+func MatchedRows(m *snn.Model, rows []int) (matched []int, otherEar int, err error) {
 	pairs, err := MatchRows(m, rows)
 	if err != nil {
 		return nil, 0, err
@@ -237,7 +238,7 @@ func abs(x int) int {
 // AblateInputs returns a copy of m whose input rows are zeroed in W1 (so their effective weights are 0
 // under any sign; for ArchPopulations also in W_IE, so the fibres reach no unit); m is not modified. The
 // copy's Ablated records label.
-func AblateInputs(m *Model, rows []int, label string) (*Model, error) {
+func AblateInputs(m *snn.Model, rows []int, label string) (*snn.Model, error) {
 	I := m.Config.NumInputs()
 	out := m.Clone()
 	for _, r := range rows {
@@ -260,7 +261,7 @@ func AblateInputs(m *Model, rows []int, label string) (*Model, error) {
 // AblateHidden returns a copy of m with the given hidden units silenced: their input column of W1 and
 // their output row of W2 are zeroed (for ArchPopulations also their column of W_EI and row of W_IE'), so
 // they never spike and never reach the readout.
-func AblateHidden(m *Model, units []int, label string) (*Model, error) {
+func AblateHidden(m *snn.Model, units []int, label string) (*snn.Model, error) {
 	H := m.Config.NumHidden
 	out := m.Clone()
 	for _, u := range units {
@@ -287,7 +288,7 @@ func AblateHidden(m *Model, units []int, label string) (*Model, error) {
 }
 
 // AblateCut is AblateInputs for a named cut.
-func AblateCut(m *Model, cut Cut, seed uint64) (*Model, []int, error) {
+func AblateCut(m *snn.Model, cut Cut, seed uint64) (*snn.Model, []int, error) {
 	rows, err := CutRows(m, cut, seed)
 	if err != nil {
 		return nil, nil, err
@@ -298,16 +299,17 @@ func AblateCut(m *Model, cut Cut, seed uint64) (*Model, []int, error) {
 
 // HiddenAblationCurve silences the hidden units one at a time (on copies of m) and returns the accuracy
 // on d without each unit, in unit order: the per-unit importance of the hidden layer.
-func HiddenAblationCurve(m *Model, d *Dataset, backend compute.Backend) ([]float64, error) {
-	ev, err := NewEvaluator(m.Config, backend)
+func HiddenAblationCurve(m *snn.Model, d *snn.Dataset, backend compute.Backend) ([]float64, error) {
+	ev, err := snn.NewEvaluator(m.Config, backend)
 	if err != nil {
 		return nil, err
 	}
-	return ev.HiddenAblationCurve(m, d)
+	return HiddenAblationCurveWith(ev, m, d)
 }
 
-// HiddenAblationCurve is the package's HiddenAblationCurve with the evaluator's compiled forward pass.
-func (ev *Evaluator) HiddenAblationCurve(m *Model, d *Dataset) ([]float64, error) {
+// HiddenAblationCurveWith is HiddenAblationCurve with an evaluator's compiled forward pass (for callers
+// that score many models of one configuration).
+func HiddenAblationCurveWith(ev *snn.Evaluator, m *snn.Model, d *snn.Dataset) ([]float64, error) {
 	out := make([]float64, m.Config.NumHidden)
 	for u := range out {
 		a, err := AblateHidden(m, []int{u}, fmt.Sprintf("hidden unit %d", u))
