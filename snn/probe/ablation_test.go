@@ -194,4 +194,3 @@ func TestMinCostAssignment(t *testing.T) {
 		t.Error("an infeasible assignment accepted")
 	}
 }
-
