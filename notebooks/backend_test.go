@@ -162,4 +162,3 @@ func dropNotes(s string) string {
 	}
 	return strings.Join(keep, "\n")
 }
-
