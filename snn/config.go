@@ -291,13 +291,15 @@ func DefaultConfig() Config {
 // DaleOnInput reports whether Dale's law constrains the input-to-hidden weights.
 // Under ArchPopulations every matrix is constrained.
 func (c Config) DaleOnInput() bool {
-	return c.Architecture == ArchPopulations || c.DalesLaw && c.DaleLayers != DaleHidden
+	a, _ := c.arch()
+	return a.allConstrained || c.DalesLaw && c.DaleLayers != DaleHidden
 }
 
 // DaleOnHidden reports whether Dale's law constrains the hidden-to-readout weights.
 // Under ArchPopulations every matrix is constrained.
 func (c Config) DaleOnHidden() bool {
-	return c.Architecture == ArchPopulations || c.DalesLaw && c.DaleLayers != DaleInput
+	a, _ := c.arch()
+	return a.allConstrained || c.DalesLaw && c.DaleLayers != DaleInput
 }
 
 // LIFInhibition reports whether the hidden layer's inhibitory units are LIF neurons (InhibitoryLIF).
@@ -310,10 +312,9 @@ func (c Config) LIFInhibition() bool {
 // I*n_i + n_i*H of the hidden layer and H*n_o + n_o*C of the readout (n_i = NumInhibitory,
 // n_o = NumReadoutInhibitory).
 func (c Config) NumParams() int {
-	I, H, C := c.NumInputs(), c.NumHidden, c.NumClasses
-	n := I*H + H*C
-	if c.Architecture == ArchPopulations {
-		n += I*c.NumInhibitory + c.NumInhibitory*H + H*c.NumReadoutInhibitory + c.NumReadoutInhibitory*C
+	n := 0
+	for _, s := range paramSpecs(c) {
+		n += s.rows * s.cols
 	}
 	return n
 }
@@ -386,35 +387,13 @@ func (c Config) Validate() error {
 	if math.IsNaN(c.ExpGradScale) || math.IsInf(c.ExpGradScale, 0) || c.ExpGradScale < 0 {
 		bad("ExpGradScale", c.ExpGradScale, "a finite number >= 0 (0: each matrix's mean initial magnitude)")
 	}
-	switch c.Architecture {
-	case ArchColumnEI:
-	case ArchPopulations:
-		positiveInt("NumInhibitory", c.NumInhibitory)
-		positiveInt("NumReadoutInhibitory", c.NumReadoutInhibitory)
-		if c.DaleLayers != DaleBoth {
-			bad("DaleLayers", fmt.Sprintf("%q", c.DaleLayers), fmt.Sprintf("%q with Architecture %q (every matrix of its populations is sign-constrained)", DaleBoth, ArchPopulations))
-		}
-		if !c.DalesLaw {
-			bad("DalesLaw", c.DalesLaw, fmt.Sprintf("true with Architecture %q (its populations are Dale's law; use %q without it)", ArchPopulations, ArchColumnEI))
-		}
-		if c.PopInit != PopInitDANN && c.PopInit != PopInitSeedScale && c.PopInit != PopInitUniform {
-			bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q, %q or %q", PopInitDANN, PopInitSeedScale, PopInitUniform))
-		}
-		positive("PopInitGain", c.PopInitGain)
-		if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {
-			bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q or %q", InhibitoryLinear, InhibitoryLIF))
-		}
-	default:
-		bad("Architecture", fmt.Sprintf("%q", c.Architecture), fmt.Sprintf("%q or %q", ArchColumnEI, ArchPopulations))
-	}
-	if c.InhibitoryUnits != InhibitoryLinear && c.Architecture != ArchPopulations {
-		bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q unless Architecture is %q", InhibitoryLinear, ArchPopulations))
+	if a, ok := c.arch(); ok {
+		a.validate(c, bad)
+	} else {
+		bad("Architecture", fmt.Sprintf("%q", c.Architecture), archList())
 	}
 	if c.DANNCorrectStep && !c.DANNCorrection {
 		bad("DANNCorrectStep", c.DANNCorrectStep, "false unless DANNCorrection is true (it moves DANN's correction from the gradients to the steps)")
-	}
-	if c.DANNCorrection && c.Architecture != ArchPopulations {
-		bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))
 	}
 	if c.Optimizer != OptimizerAdam && c.Optimizer != OptimizerSGD {
 		bad("Optimizer", fmt.Sprintf("%q", c.Optimizer), fmt.Sprintf("%q or %q", OptimizerAdam, OptimizerSGD))

@@ -109,6 +109,12 @@
 // factors to the optimiser's steps instead (the form that survives Adam). probe.EditInhibition silences
 // the inhibitory units or makes their input uniform or shuffled over the fibres, on copies.
 //
+// Each architecture is one entry of a table (architectures.go): its own checks of a Config, its trainable
+// matrices beyond W1 and W2, how it draws an untrained model, how a layer's effective weights are built
+// from its raw matrices in the graph and in Go, and whether every matrix is sign-constrained. Code that
+// exists for one architecture only (the populations' initialisation and edits, LIF inhibitory units) is
+// reached through its entry or through the model's own Pop field.
+//
 // # Sign-preserving updates
 //
 // Besides |w| (the notebook's), relu and softplus maps, SignParam offers three rules that keep the weights

@@ -81,9 +81,12 @@ func NewModel(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Architecture == ArchPopulations {
-		return newPopulationModel(cfg), nil
-	}
+	a, _ := cfg.arch()
+	return a.newModel(cfg)
+}
+
+// newColumnEIModel draws an untrained ArchColumnEI model of a validated cfg.
+func newColumnEIModel(cfg Config) (*Model, error) {
 	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
 	wr := newRand(cfg.Seed, streamWeights)
 	w1 := InitUniform(I, H, wr)

@@ -34,13 +34,8 @@ type paramSpec struct {
 // ei1, ie2, ei2.
 func paramSpecs(cfg Config) []paramSpec {
 	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
-	s := []paramSpec{{"w1", 1, roleMain, I, H}, {"w2", 2, roleMain, H, C}}
-	if cfg.Architecture == ArchPopulations {
-		d := popDims(cfg)
-		s = append(s, paramSpec{"ie1", 1, roleIE, d[0][0], d[0][1]}, paramSpec{"ei1", 1, roleEI, d[1][0], d[1][1]},
-			paramSpec{"ie2", 2, roleIE, d[2][0], d[2][1]}, paramSpec{"ei2", 2, roleEI, d[3][0], d[3][1]})
-	}
-	return s
+	a, _ := cfg.arch()
+	return append([]paramSpec{{"w1", 1, roleMain, I, H}, {"w2", 2, roleMain, H, C}}, a.extraSpecs(cfg)...)
 }
 
 // rawParams returns m's raw trainable matrices in paramSpecs order (shared, not copied).
@@ -88,14 +83,8 @@ func newParamStore(m *Model) (*model.Store, []*model.Variable, error) {
 // within the layer): f(w) * sign(row) for ArchColumnEI (raw = [w]), f(ee) - f(ie) f(ei) for
 // ArchPopulations (raw = [ee, ie, ei]).
 func layerNodes(cfg Config, layer int, raw []*Node, signs []float32) *Node {
-	on := cfg.DaleOnInput()
-	if layer == 2 {
-		on = cfg.DaleOnHidden()
-	}
-	if cfg.Architecture != ArchPopulations {
-		return effectiveWeights(raw[0], signs, on, cfg.SignParam)
-	}
-	return Sub(positiveNode(cfg, raw[0]), Dot(positiveNode(cfg, raw[1]), positiveNode(cfg, raw[2])).Product())
+	a, _ := cfg.arch()
+	return a.layerNode(cfg, layer, raw, signs)
 }
 
 // positiveNode is positive in the graph: f(w), the weights >= 0 a population matrix applies.

@@ -115,10 +115,8 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 
 // usedNode is usedMatrices for one raw matrix node of a layer.
 func usedNode(cfg Config, layer int, raw *Node, signs []float32) *Node {
-	if cfg.Architecture == ArchPopulations {
-		return positiveNode(cfg, raw)
-	}
-	return layerNodes(cfg, layer, []*Node{raw}, signs)
+	a, _ := cfg.arch()
+	return a.partNode(cfg, layer, raw, signs)
 }
 
 // step takes one optimiser step on samples idx of d and returns the batch loss.
@@ -127,29 +125,23 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
 	specs := paramSpecs(cfg)
 	s.cols.fill(d, idx, cfg.NumClasses)
-	raw := make([]Matrix, len(specs))
-	var l2 []int
+	var l1, l2 []int // spec indices of each layer's matrices
+	var raw1 []Matrix
 	for k, sp := range specs {
 		if sp.layer == 1 {
-			raw[k] = variableMatrix(s.vars[k], sp.rows, sp.cols)
+			l1, raw1 = append(l1, k), append(raw1, variableMatrix(s.vars[k], sp.rows, sp.cols))
 		} else {
 			l2 = append(l2, k)
 		}
 	}
-	// Layer 1's matrices as applied (f(raw), with the row signs under ColumnEI), computed once: the
-	// projection's weights are made of them and the test hooks read them.
+	// Layer 1's weights as applied, and its matrices' parts (f(raw), with the row signs under ColumnEI),
+	// computed once: the projection uses them and the test hooks read them.
 	s.usedParts = make([]Matrix, len(specs))
-	if cfg.Architecture == ArchPopulations {
-		for k, sp := range specs {
-			if sp.layer == 1 {
-				s.usedParts[k] = positive(raw[k], cfg.SignParam)
-			}
-		}
-		// The parts are already f(raw): compose them with the identity map.
-		s.used1 = composeEI(s.usedParts[0], s.usedParts[2], s.usedParts[3], SignClip)
-	} else {
-		s.used1 = EffectiveParam(raw[0], Mask{Signs: s.signs1}, cfg.DaleOnInput(), cfg.SignParam)
-		s.usedParts[0] = s.used1
+	a, _ := cfg.arch()
+	var parts []Matrix
+	s.used1, parts = a.applied1(cfg, raw1, s.signs1)
+	for j, k := range l1 {
+		s.usedParts[k] = parts[j]
 	}
 	s.cols.project(s.used1, s.p)
 	B := s.cols.batch
