@@ -93,12 +93,7 @@ func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
 			return nil, err
 		}
 		for j, n := range idx {
-			est := 0
-			for c := 1; c < C; c++ { // first maximum, as torch.max
-				if mOut[j*C+c] > mOut[j*C+est] {
-					est = c
-				}
-			}
+			est := classOf(mOut[j*C : (j+1)*C])
 			truth := Discretise(d.IPD[n], C)
 			if est == truth {
 				correct++
@@ -153,4 +148,15 @@ func (e *Evaluation) Report(label string) string {
 // ChanceReport returns the notebook's "Chance accuracy level: 8.3%" line for numClasses classes.
 func ChanceReport(numClasses int) string {
 	return fmt.Sprintf("Chance accuracy level: %.1f%%\n", 100/float64(numClasses))
+}
+
+// classOf is the class a readout sum votes for: its first maximum, as torch.max.
+func classOf(readout []float32) int {
+	est := 0
+	for c := 1; c < len(readout); c++ {
+		if readout[c] > readout[est] {
+			est = c
+		}
+	}
+	return est
 }

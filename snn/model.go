@@ -29,6 +29,9 @@ type Model struct {
 type History struct {
 	TrainLoss []float64 // mean training loss per epoch
 	ValLoss   []float64 // mean validation loss per epoch
+	// ValAccuracy is the validation accuracy per epoch (over the full batches meanLoss reads); empty for
+	// checkpoints written before it was recorded.
+	ValAccuracy []float64 `json:",omitempty"`
 	// BestEpoch is the 0-based epoch with the smallest validation loss.
 	BestEpoch int
 	// StoppedEarly is true when the early-stopping rule ended training before Config.Epochs.

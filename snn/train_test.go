@@ -367,3 +367,30 @@ func checkAppliedSigns(t *testing.T, label string, m *Model) (against [2]int) {
 	}
 	return against
 }
+
+// Training records the validation accuracy of every epoch; the last one is Evaluate's accuracy of the
+// trained model on the validation set (whose size is a whole number of batches here), after enough
+// training to be well above chance.
+func TestValidationAccuracyRecorded(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.TrainBatches, cfg.ValidationBatches, cfg.TestBatches, cfg.Epochs = 16, 4, 1, 4
+	_, val, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m := tinyRun(t, cfg)
+	h := m.History
+	if len(h.ValAccuracy) != cfg.Epochs || len(h.ValAccuracy) != len(h.ValLoss) {
+		t.Fatalf("%d validation accuracies for %d epochs (%d losses)", len(h.ValAccuracy), cfg.Epochs, len(h.ValLoss))
+	}
+	if h.RestoredBest {
+		t.Fatal("the tiny run restored earlier weights: the last epoch's accuracy is not the model's")
+	}
+	ev, err := Evaluate(m, val, gobackend.GetBackend())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := h.ValAccuracy[len(h.ValAccuracy)-1]; last != ev.Accuracy || last < 0.25 {
+		t.Errorf("last epoch's validation accuracy %v, Evaluate on the validation set %v (want equal, and at least 3 times chance)", last, ev.Accuracy)
+	}
+}

@@ -79,7 +79,12 @@ type RunResult struct {
 	TrainAccuracy float64 `json:"train_accuracy"`
 	TestAccuracy  float64 `json:"test_accuracy"`
 	TestErrorDeg  float64 `json:"test_error_deg"`
-	Epochs        int     `json:"epochs"`
+	Epochs        int     `json:"epochs"` // epochs trained (fewer than the configuration's when training stopped early)
+	// KeptEpoch is the 1-based epoch whose weights the run kept: Epochs, or an earlier one when the
+	// early-stopping rule restored its best weights. ValAccuracy is the validation accuracy per epoch.
+	// Both are recorded since 2026-12-01 (absent from older entries: see StoppedEarly).
+	KeptEpoch   int       `json:"kept_epoch,omitempty"`
+	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
 	Seconds       float64 `json:"seconds"`
 	ConfigHash    string  `json:"config_hash"`
 	// Numerics names the numerical formulation that computed the run (snn.NumericsVersion); a cached run of
@@ -315,8 +320,13 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	if err != nil {
 		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 	}
+	h := x.Trained.History
 	r = RunResult{RunKey: j.Key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
-		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(x.Trained.History.TrainLoss), ConfigHash: hash, Numerics: numerics}
+		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(h.TrainLoss), KeptEpoch: len(h.TrainLoss),
+		ValAccuracy: h.ValAccuracy, ConfigHash: hash, Numerics: numerics}
+	if h.RestoredBest {
+		r.KeptEpoch = h.BestEpoch + 1
+	}
 	if s.Extra != nil {
 		r.ExtraVersion = s.extraVersion(j.Config)
 		if r.Extra, err = s.Extra(x); err != nil {
@@ -506,4 +516,31 @@ func buildHint(cached, current string) string {
 		return ""
 	}
 	return " (one was built with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it)"
+}
+
+// StoppedEarly reports whether the run trained fewer epochs than planned (its configuration's Epochs):
+// the early-stopping rule ended it, and under the notebook's rule (the default) it then kept the weights
+// of its best validation epoch (KeptEpoch where recorded), not those of its last.
+func (r RunResult) StoppedEarly(planned int) bool { return r.Epochs < planned }
+
+// EarlyStopNote lists, for the results of runs planned for epochs epochs, those that stopped early and
+// which epoch's weights they kept (where recorded), e.g. "pop-abs-seedscale fraction 0.5 seed 2 stopped
+// after 12 of 50 epochs and kept the weights of epoch 1"; empty when none did.
+func EarlyStopNote(results []RunResult, epochs int) string {
+	var parts []string
+	for _, r := range results {
+		if !r.StoppedEarly(epochs) {
+			continue
+		}
+		kept := "its best validation epoch's weights (the notebook's rule)"
+		if r.KeptEpoch > 0 {
+			kept = fmt.Sprintf("the weights of epoch %d", r.KeptEpoch)
+		}
+		parts = append(parts, fmt.Sprintf("%s fraction %g seed %d stopped after %d of %d epochs and kept %s (test %.1f%%)",
+			r.Condition, r.Fraction, r.Seed, r.Epochs, epochs, kept, 100*r.TestAccuracy))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Stopped early: " + strings.Join(parts, "; ") + "."
 }

@@ -443,3 +443,36 @@ func TestSweepUsesOtherBackendsCache(t *testing.T) {
 			third[0].Numerics, third[0].TestAccuracy, first[0].TestAccuracy)
 	}
 }
+
+// A run records the validation accuracy of every epoch and the epoch whose weights it kept (here under the
+// patience rule, which always restores its best epoch); EarlyStopNote names the runs that trained fewer
+// epochs than planned, with the epoch they kept where recorded.
+func TestEarlyStopRecorded(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs, base.EarlyStop, base.Patience = 3, snn.EarlyStopPatience, 1
+	s := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.5}, Seeds: []uint64{1, 2},
+		Backend: gobackend.GetBackend(), Workers: 1}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if len(r.ValAccuracy) != r.Epochs || r.KeptEpoch < 1 || r.KeptEpoch > r.Epochs {
+			t.Errorf("seed %d: %d epochs, %d validation accuracies, kept epoch %d", r.Seed, r.Epochs, len(r.ValAccuracy), r.KeptEpoch)
+		}
+	}
+	runs := []RunResult{
+		{RunKey: RunKey{"pop-abs-seedscale", 0.5, 2}, Epochs: 12, TestAccuracy: 0.072265625}, // a cached entry: no kept epoch
+		{RunKey: RunKey{"both", 1, 1}, Epochs: 12, KeptEpoch: 1, TestAccuracy: 0.0825},
+		{RunKey: RunKey{"both", 0.5, 1}, Epochs: 50, KeptEpoch: 50, TestAccuracy: 0.72},
+	}
+	want := "Stopped early: pop-abs-seedscale fraction 0.5 seed 2 stopped after 12 of 50 epochs and kept its best " +
+		"validation epoch's weights (the notebook's rule) (test 7.2%); both fraction 1 seed 1 stopped after 12 of 50 " +
+		"epochs and kept the weights of epoch 1 (test 8.2%)."
+	if got := EarlyStopNote(runs, 50); got != want {
+		t.Errorf("EarlyStopNote:\n got %q\nwant %q", got, want)
+	}
+	if got := EarlyStopNote(runs[2:], 50); got != "" {
+		t.Errorf("no run stopped early, note %q", got)
+	}
+}
