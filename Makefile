@@ -54,4 +54,4 @@ bench:
 # (320 runs, measured 2026-12-01), nothing with the committed cache. Runs another backend or build cached
 # are used as they are; add RECOMPUTE=1 to retrain them.
 results:
-	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(RECOMPUTE),-recompute)
+	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)

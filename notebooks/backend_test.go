@@ -108,7 +108,7 @@ func committedNumerics(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done, _, err := p.Collect("sweep", snn.DefaultConfig(), "results")
+	done, _, _, err := p.Collect("sweep", snn.DefaultConfig(), "results")
 	if err != nil || len(done) == 0 {
 		t.Fatalf("the committed cache: %d runs, %v", len(done), err)
 	}

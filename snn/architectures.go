@@ -2,6 +2,7 @@ package snn
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -81,7 +82,7 @@ func architectureTable() []architecture {
 				if c.PopInit != PopInitDANN && c.PopInit != PopInitSeedScale && c.PopInit != PopInitUniform {
 					bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q, %q or %q", PopInitDANN, PopInitSeedScale, PopInitUniform))
 				}
-				if !(c.PopInitGain > 0) || c.PopInitGain > 1e300 {
+				if !(c.PopInitGain > 0) || math.IsInf(c.PopInitGain, 0) {
 					bad("PopInitGain", c.PopInitGain, "a finite number > 0")
 				}
 				if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {

@@ -47,7 +47,7 @@ func NumericsFor(cfg Config, opts TrainOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return NumericsVersion(f), nil
+	return NumericsOn(f, backend), nil
 }
 
 // ExampleStimuli returns the notebook's show_examples input: n spike trains at IPDs evenly spaced over
@@ -146,7 +146,7 @@ func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions
 	}
 	opts.Backend = backend
 	if old, err := LoadCheckpoint(path); err == nil {
-		current, have := NumericsVersion(f), old.History.Numerics
+		current, have := NumericsOn(f, backend), old.History.Numerics
 		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 &&
 			(have == current || (!opts.Recompute && SameRevision(have, current))) {
 			return old, true, nil

@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gomlx/compute"
 )
 
 // numericsRevision is bumped whenever a change to the code makes a run's numbers differ (beyond what a
@@ -30,7 +32,7 @@ func NumericsVersion(f Formulation) string {
 }
 
 // SameRevision reports whether two NumericsVersion names carry the same revision of this package's
-// numbers ("go-kernels/1+gomlx-avx512" and "single-graph/1" do; "go-kernels/0" does not): they then
+// numbers ("go-kernels/1+gomlx-avx512" and "graph/1+xla-cuda" do; "go-kernels/0" does not): they then
 // differ only in the backend, formulation or build that computed them, which changes float32 rounding
 // but not the model, so a cached result of one stands for the other unless the user asks to recompute.
 // A name without a revision (runs cached before numerics were recorded) matches nothing.
@@ -53,3 +55,38 @@ func numericsRevisionOf(v string) (string, bool) {
 	}
 	return rev, true
 }
+
+// NumericsOn names the numerics of formulation f on backend: NumericsVersion on GoMLX's pure-Go backend
+// (nil means NewBackend's default, that one); on any other backend the revision followed by the backend's
+// own name instead of GoMLX's Go vector path, e.g. "graph/1+xla-cuda" (whatever vector kernels this
+// binary has do not run there).
+func NumericsOn(f Formulation, backend compute.Backend) string {
+	if backend == nil {
+		return NumericsVersion(f)
+	}
+	return numericsOnNamed(f, backend.Name())
+}
+
+// numericsOnNamed is NumericsOn for a backend's name: "Go Backend" (GoMLX's pure-Go backend) gives
+// NumericsVersion; another name is lower-cased with every run of other characters than letters and
+// digits turned into one "-".
+func numericsOnNamed(f Formulation, name string) string {
+	if name == goBackendName {
+		return NumericsVersion(f)
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return fmt.Sprintf("%s/%d+%s", f, numericsRevision, strings.TrimSuffix(b.String(), "-"))
+}
+
+// goBackendName is what GoMLX's pure-Go backend calls itself (compute.Backend.Name).
+const goBackendName = "Go Backend"

@@ -1,6 +1,11 @@
 package snn
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+)
 
 // Two numerics names stand for the same numbers when their revisions agree, whatever the formulation,
 // backend or build.
@@ -24,5 +29,22 @@ func TestSameRevision(t *testing.T) {
 	if !SameRevision(NumericsVersion(FormulationGoKernels), NumericsVersion(FormulationGraph)) {
 		t.Errorf("%q and %q: this build's two formulations differ in revision", NumericsVersion(FormulationGoKernels),
 			NumericsVersion(FormulationGraph))
+	}
+}
+
+// A run's numerics name its backend: the pure-Go backend (the real one, by its own name) gives
+// NumericsVersion; another backend's name replaces GoMLX's Go vector path, in a file-name-safe form.
+func TestNumericsOn(t *testing.T) {
+	if got, want := NumericsOn(FormulationGoKernels, gobackend.GetBackend()), NumericsVersion(FormulationGoKernels); got != want {
+		t.Errorf("on the pure-Go backend: %q, want %q", got, want)
+	}
+	rev := fmt.Sprint(numericsRevision)
+	for name, want := range map[string]string{"xla:cuda": "graph/" + rev + "+xla-cuda", "XLA (PJRT: cuda)": "graph/" + rev + "+xla-pjrt-cuda"} {
+		if got := numericsOnNamed(FormulationGraph, name); got != want {
+			t.Errorf("backend %q: %q, want %q", name, got, want)
+		}
+		if !SameRevision(numericsOnNamed(FormulationGraph, name), NumericsVersion(FormulationGoKernels)) {
+			t.Errorf("backend %q: not the same revision as this build's", name)
+		}
 	}
 }

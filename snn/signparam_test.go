@@ -184,8 +184,11 @@ func TestSignRuleIsOneEntry(t *testing.T) {
 		t.Fatal("the input weights did not move: the comparison is vacuous")
 	}
 	trained := m.Clone()
-	trained.W1 = w1
-	checkAppliedSigns(t, "square", trained)
+	trained.W1, trained.W2 = w1, variableMatrix(fast.params()[1], m.W2.Rows, m.W2.Cols)
+	if slices.Equal(trained.W2.Data, m.W2.Data) {
+		t.Fatal("the readout weights did not move")
+	}
+	checkAppliedSigns(t, "square", trained) // f >= 0: the signs come from the masks, as for abs
 }
 
 // matricesClose reports whether a and b have the same shape and agree within tol elementwise.

@@ -131,3 +131,13 @@ func SignMap(param SignParam) func(float32) float32 {
 	r, _ := param.rule()
 	return r.f
 }
+
+// SignInverse is the inverse of SignMap on magnitudes a >= 0: a raw parameter whose magnitude is a. It is
+// exact for every rule that is the identity on w >= 0 (abs, relu, clip, expgrad, wiggle: a itself);
+// softplus, which never reaches 0, gives log(e^a - 1) with a floored at 1e-30 (so SignInverse(0) has
+// magnitude 1e-30). Probes use it to write edited or ablated weights whatever the rule. An unknown name
+// inverts as abs.
+func SignInverse(param SignParam) func(float32) float32 {
+	r, _ := param.rule()
+	return r.inverse
+}

@@ -13,7 +13,7 @@ import (
 // with fibres the byte list fibres8 where the dataset has at most 256 input fibres (the notebook's 200),
 // else the two-byte list fibres16. Only the steps the network is fed (NumSteps-1; the notebook never
 // feeds the last) are listed. Built once per dataset (its spike bits never change), it spares every batch
-// of every epoch the scan of the bits: 1 byte per spike (2 above 256 fibres), about 4.5 times the bits'
+// of every epoch the scan of the bits: 1 byte per spike (2 above 256 fibres), about 1.8 times the bits'
 // memory at the notebook's 22% density.
 type spikeIndex struct {
 	steps    int

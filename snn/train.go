@@ -83,7 +83,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 		return nil, err
 	}
 	out := m.Clone()
-	out.History = History{Numerics: NumericsVersion(formulation)}
+	out.History = History{Numerics: NumericsOn(formulation, backend)}
 	st, err := newTrainStep(backend, m, formulation)
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func CutRows(m *snn.Model, cut Cut, seed uint64) ([]int, error) {
 	case CutExcitatory:
 		exc := m.Mask1.Excitatory()
 		if len(exc) < len(inh) {
-			return nil, fmt.Errorf("snn: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
+			return nil, fmt.Errorf("probe: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
 		}
 		return exc[:len(inh)], nil
 	case CutMatched:
@@ -65,7 +65,7 @@ func CutRows(m *snn.Model, cut Cut, seed uint64) ([]int, error) {
 	case CutRandomExcitatory:
 		exc := m.Mask1.Excitatory()
 		if len(exc) < len(inh) {
-			return nil, fmt.Errorf("snn: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
+			return nil, fmt.Errorf("probe: cut %q needs %d excitatory rows, the mask has only %d", cut, len(inh), len(exc))
 		}
 		rows := make([]int, len(inh))
 		for i, p := range snn.NewRand(seed, snn.StreamAblation).Perm(len(exc))[:len(inh)] {
@@ -78,7 +78,7 @@ func CutRows(m *snn.Model, cut Cut, seed uint64) ([]int, error) {
 		slices.Sort(rows)
 		return rows, nil
 	}
-	return nil, fmt.Errorf("snn: unknown cut %q: want one of %v", cut, Cuts)
+	return nil, fmt.Errorf("probe: unknown cut %q: want one of %v", cut, Cuts)
 }
 
 // MatchDelayTolerance is how far, in fibre indices (phase-delay steps of (pi/2)/(ANFPerEar-1), 0.9 degrees
@@ -107,7 +107,7 @@ func MatchRows(m *snn.Model, rows []int) ([]MatchedRow, error) {
 	cut := make([]bool, I)
 	for _, r := range rows {
 		if r < 0 || r >= I {
-			return nil, fmt.Errorf("snn: MatchRows: row %d is outside [0, %d)", r, I)
+			return nil, fmt.Errorf("probe: MatchRows: row %d is outside [0, %d)", r, I)
 		}
 		cut[r] = true
 	}
@@ -139,7 +139,7 @@ func MatchRows(m *snn.Model, rows []int) ([]MatchedRow, error) {
 	}
 	assign, err := minCostAssignment(len(rows), len(cands), func(i, j int) float64 { return cost(rows[i], cands[j]) })
 	if err != nil {
-		return nil, fmt.Errorf("snn: MatchRows: %d rows to match with %d of the other sign available: %w", len(rows), len(cands), err)
+		return nil, fmt.Errorf("probe: MatchRows: %d rows to match with %d of the other sign available: %w", len(rows), len(cands), err)
 	}
 	out := make([]MatchedRow, len(rows))
 	for i, r := range rows {
@@ -235,22 +235,24 @@ func abs(x int) int {
 	return x
 }
 
-// AblateInputs returns a copy of m whose input rows are zeroed in W1 (so their effective weights are 0
-// under any sign; for ArchPopulations also in W_IE, so the fibres reach no unit); m is not modified. The
-// copy's Ablated records label.
+// AblateInputs returns a copy of m whose input rows have magnitude 0 in W1 (raw parameters
+// snn.SignInverse(rule)(0): 0 for every rule but softplus, whose magnitude never reaches 0 and is then
+// 1e-30; for ArchPopulations also in W_IE, so the fibres reach no unit); m is not modified. The copy's
+// Ablated records label.
 func AblateInputs(m *snn.Model, rows []int, label string) (*snn.Model, error) {
 	I := m.Config.NumInputs()
+	zero := snn.SignInverse(m.Config.SignParam)(0)
 	out := m.Clone()
 	for _, r := range rows {
 		if r < 0 || r >= I {
-			return nil, fmt.Errorf("snn: AblateInputs: row %d is outside [0, %d)", r, I)
+			return nil, fmt.Errorf("probe: AblateInputs: row %d is outside [0, %d)", r, I)
 		}
 		for c := 0; c < out.W1.Cols; c++ {
-			out.W1.Set(r, c, 0)
+			out.W1.Set(r, c, zero)
 		}
 		if out.Pop != nil {
 			for c := 0; c < out.Pop.IE1.Cols; c++ {
-				out.Pop.IE1.Set(r, c, 0)
+				out.Pop.IE1.Set(r, c, zero)
 			}
 		}
 	}
@@ -259,27 +261,28 @@ func AblateInputs(m *snn.Model, rows []int, label string) (*snn.Model, error) {
 }
 
 // AblateHidden returns a copy of m with the given hidden units silenced: their input column of W1 and
-// their output row of W2 are zeroed (for ArchPopulations also their column of W_EI and row of W_IE'), so
-// they never spike and never reach the readout.
+// their output row of W2 get magnitude 0 (as in AblateInputs; for ArchPopulations also their column of
+// W_EI and row of W_IE'), so they never spike and never reach the readout.
 func AblateHidden(m *snn.Model, units []int, label string) (*snn.Model, error) {
 	H := m.Config.NumHidden
+	zero := snn.SignInverse(m.Config.SignParam)(0)
 	out := m.Clone()
 	for _, u := range units {
 		if u < 0 || u >= H {
-			return nil, fmt.Errorf("snn: AblateHidden: unit %d is outside [0, %d)", u, H)
+			return nil, fmt.Errorf("probe: AblateHidden: unit %d is outside [0, %d)", u, H)
 		}
 		for r := 0; r < out.W1.Rows; r++ {
-			out.W1.Set(r, u, 0)
+			out.W1.Set(r, u, zero)
 		}
 		for c := 0; c < out.W2.Cols; c++ {
-			out.W2.Set(u, c, 0)
+			out.W2.Set(u, c, zero)
 		}
 		if p := out.Pop; p != nil {
 			for r := 0; r < p.EI1.Rows; r++ {
-				p.EI1.Set(r, u, 0)
+				p.EI1.Set(r, u, zero)
 			}
 			for c := 0; c < p.IE2.Cols; c++ {
-				p.IE2.Set(u, c, 0)
+				p.IE2.Set(u, c, zero)
 			}
 		}
 	}

@@ -29,24 +29,20 @@ const (
 var InhibitionEdits = []InhibitionEdit{InhibitionCut, InhibitionUniform, InhibitionShuffled}
 
 // EditInhibition returns a copy of the ArchPopulations model m with its hidden layer's inhibitory
-// pathway edited; seed drives InhibitionShuffled. The edits write weights >= 0 into the raw matrices,
-// which every sign map except softplus leaves as they are; under softplus (which cannot give 0) it
-// returns an error.
+// pathway edited; seed drives InhibitionShuffled. The edits are made on the magnitudes f(w) and written
+// back as raw parameters through the sign rule's inverse (snn.SignInverse): exactly for every rule that
+// is the identity on w >= 0; under softplus a cut weight keeps the magnitude 1e-30.
 func EditInhibition(m *snn.Model, edit InhibitionEdit, seed uint64) (*snn.Model, error) {
 	if m.Pop == nil {
-		return nil, fmt.Errorf("snn: EditInhibition: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
-	}
-	if m.Config.SignParam == snn.SignSoftplus && edit != InhibitionShuffled {
-		return nil, fmt.Errorf("snn: EditInhibition %q: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
-			edit, snn.SignSoftplus, snn.SignAbs, snn.SignReLU, snn.SignClip, snn.SignExpGrad, snn.SignWiggle)
+		return nil, fmt.Errorf("probe: EditInhibition: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
 	}
 	out := m.Clone()
 	ie := out.Pop.IE1
 	switch edit {
 	case InhibitionCut:
-		clear(out.Pop.EI1.Data)
+		fill(out.Pop.EI1, snn.SignInverse(m.Config.SignParam)(0))
 	case InhibitionUniform:
-		flattenColumns(ie, snn.SignMap(m.Config.SignParam))
+		flattenColumns(ie, m.Config.SignParam)
 	case InhibitionShuffled:
 		perm := snn.NewRand(seed, snn.StreamPopAblation).Perm(ie.Rows)
 		src := ie.Clone()
@@ -54,7 +50,7 @@ func EditInhibition(m *snn.Model, edit InhibitionEdit, seed uint64) (*snn.Model,
 			copy(ie.Data[r*ie.Cols:(r+1)*ie.Cols], src.Data[p*ie.Cols:(p+1)*ie.Cols])
 		}
 	default:
-		return nil, fmt.Errorf("snn: EditInhibition: edit %q is unknown: want one of %v", edit, InhibitionEdits)
+		return nil, fmt.Errorf("probe: EditInhibition: edit %q is unknown: want one of %v", edit, InhibitionEdits)
 	}
 	out.Ablated = append(out.Ablated, fmt.Sprintf("inhibition %s: %d inhibitory units", edit, m.Config.NumInhibitory))
 	return out, nil
@@ -63,33 +59,38 @@ func EditInhibition(m *snn.Model, edit InhibitionEdit, seed uint64) (*snn.Model,
 // FlattenExcitation returns a copy of the ArchPopulations model m whose hidden layer's excitatory input
 // weights are spread evenly over the fibres: each excitatory unit's column of f(W_EE) becomes its mean,
 // so every unit keeps its total excitatory weight but receives it from every fibre alike. It is the
-// counterpart of InhibitionUniform on the excitatory pathway. Softplus cannot represent the result and
-// gets an error, as in EditInhibition.
+// counterpart of InhibitionUniform on the excitatory pathway.
 func FlattenExcitation(m *snn.Model) (*snn.Model, error) {
 	if m.Pop == nil {
-		return nil, fmt.Errorf("snn: FlattenExcitation: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
-	}
-	if m.Config.SignParam == snn.SignSoftplus {
-		return nil, fmt.Errorf("snn: FlattenExcitation: SignParam %q cannot represent the edited weights; want one of %q, %q, %q, %q, %q",
-			snn.SignSoftplus, snn.SignAbs, snn.SignReLU, snn.SignClip, snn.SignExpGrad, snn.SignWiggle)
+		return nil, fmt.Errorf("probe: FlattenExcitation: the model's architecture is %q, want %q", m.Config.Architecture, snn.ArchPopulations)
 	}
 	out := m.Clone()
-	flattenColumns(out.W1, snn.SignMap(m.Config.SignParam))
+	flattenColumns(out.W1, m.Config.SignParam)
 	out.Ablated = append(out.Ablated, "excitation uniform over fibres")
 	return out, nil
 }
 
-// flattenColumns replaces, in place, every entry of each column of the raw matrix w by the column's mean
-// of f(w) over the rows (fibres): each postsynaptic unit keeps its total weight, from every fibre alike.
-func flattenColumns(w snn.Matrix, f func(float32) float32) {
+// flattenColumns replaces, in place, each column of the raw matrix w by raw parameters whose magnitude is
+// the column's mean of f(w) over the rows (fibres), f the rule's map: each postsynaptic unit keeps its
+// total weight, from every fibre alike.
+func flattenColumns(w snn.Matrix, rule snn.SignParam) {
+	f, inv := snn.SignMap(rule), snn.SignInverse(rule)
 	for c := 0; c < w.Cols; c++ {
 		sum := 0.0
 		for r := 0; r < w.Rows; r++ {
 			sum += float64(f(w.At(r, c)))
 		}
+		raw := inv(float32(sum / float64(w.Rows)))
 		for r := 0; r < w.Rows; r++ {
-			w.Set(r, c, float32(sum/float64(w.Rows)))
+			w.Set(r, c, raw)
 		}
+	}
+}
+
+// fill sets every entry of w to v.
+func fill(w snn.Matrix, v float32) {
+	for i := range w.Data {
+		w.Data[i] = v
 	}
 }
 
@@ -97,7 +98,7 @@ func flattenColumns(w snn.Matrix, f func(float32) float32) {
 // the count control for silencing k inhibitory units.
 func RandomExcitatoryUnits(n, k int, seed uint64) ([]int, error) {
 	if k < 0 || k > n {
-		return nil, fmt.Errorf("snn: RandomExcitatoryUnits: k = %d, want 0..%d", k, n)
+		return nil, fmt.Errorf("probe: RandomExcitatoryUnits: k = %d, want 0..%d", k, n)
 	}
 	u := snn.NewRand(seed, snn.StreamPopAblation^1).Perm(n)[:k]
 	slices.Sort(u)

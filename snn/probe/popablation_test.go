@@ -125,10 +125,34 @@ func TestEditInhibition(t *testing.T) {
 	if _, err := EditInhibition(col, InhibitionCut, 1); err == nil || !strings.Contains(err.Error(), `"column-ei"`) {
 		t.Errorf("ColumnEI model: %v", err)
 	}
-	sp := m.Clone()
-	sp.Config.SignParam = snn.SignSoftplus
-	if _, err := EditInhibition(sp, InhibitionUniform, 1); err == nil || !strings.Contains(err.Error(), `"softplus"`) {
-		t.Errorf("softplus: %v", err)
+	// Under softplus (f never 0, not the identity on w >= 0) the edits go through the rule's inverse: the
+	// uniform edit gives each column of f(W_IE) its mean magnitude, the cut leaves magnitudes of at most
+	// 1e-29, and so does an input ablation.
+	{
+		sp := m.Clone()
+		sp.Config.SignParam = snn.SignSoftplus
+		uni, err := EditInhibition(sp, InhibitionUniform, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFlattened(t, "softplus uniform", positive(uni.Pop.IE1, snn.SignSoftplus), columnSums(positive(sp.Pop.IE1, snn.SignSoftplus)))
+		cut, err := EditInhibition(sp, InhibitionCut, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		abl, err := AblateInputs(sp, []int{0, 7}, "two rows")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, w := range map[string][]float32{"cut W_EI": positive(cut.Pop.EI1, snn.SignSoftplus).Data,
+			"ablated W_EE rows": positive(abl.W1, snn.SignSoftplus).Data[:abl.W1.Cols],
+			"ablated W_IE rows": positive(abl.Pop.IE1, snn.SignSoftplus).Data[7*abl.Pop.IE1.Cols : 8*abl.Pop.IE1.Cols]} {
+			for _, v := range w {
+				if v > 1e-29 {
+					t.Fatalf("softplus %s: magnitude %v, want at most 1e-29", name, v)
+				}
+			}
+		}
 	}
 	if _, err := EditInhibition(m, "half", 1); err == nil || !strings.Contains(err.Error(), `"half"`) {
 		t.Errorf("unknown edit: %v", err)

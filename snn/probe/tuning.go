@@ -12,10 +12,10 @@ import (
 // degrees. Empty bins are NaN.
 func TuningCurves(ipd []float64, activity [][]float64, bins int) (centres []float64, curves [][]float64, err error) {
 	if bins <= 0 {
-		return nil, nil, fmt.Errorf("snn: TuningCurves: %d bins, want > 0", bins)
+		return nil, nil, fmt.Errorf("probe: TuningCurves: %d bins, want > 0", bins)
 	}
 	if len(ipd) == 0 || len(ipd) != len(activity) {
-		return nil, nil, fmt.Errorf("snn: TuningCurves: %d IPDs and %d activity rows", len(ipd), len(activity))
+		return nil, nil, fmt.Errorf("probe: TuningCurves: %d IPDs and %d activity rows", len(ipd), len(activity))
 	}
 	units := len(activity[0])
 	sums := make([][]float64, units)

@@ -2,7 +2,11 @@ package study
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 // Conditions is the one registry of the conditions a sweep can run, in the order the sweep command's
@@ -29,14 +33,38 @@ func ConditionNames() []string {
 }
 
 // ConditionByName returns the condition of that name from Conditions, or an error naming it and every
-// name there is.
+// name there is. A name may carry a learning rate, "pop-abs@lr=0.003": the condition trained at that
+// learning rate (WithLearningRate).
 func ConditionByName(name string) (Condition, error) {
+	base, lr, hasLR := strings.Cut(name, lrSuffix)
 	for _, c := range Conditions() {
-		if c.Name == name {
+		if c.Name != base {
+			continue
+		}
+		if !hasLR {
 			return c, nil
 		}
+		v, err := strconv.ParseFloat(lr, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return Condition{}, fmt.Errorf("study: condition %q: the learning rate %q is not a finite number > 0", name, lr)
+		}
+		return WithLearningRate(c, v), nil
 	}
-	return Condition{}, fmt.Errorf("study: no condition named %q: want one of %s", name, strings.Join(ConditionNames(), ", "))
+	return Condition{}, fmt.Errorf("study: no condition named %q: want one of %s (optionally with %s<learning rate>, e.g. %q)",
+		base, strings.Join(ConditionNames(), ", "), lrSuffix, "pop-abs"+lrSuffix+"0.003")
+}
+
+// lrSuffix separates a condition's name from the learning rate it is trained at.
+const lrSuffix = "@lr="
+
+// WithLearningRate returns c trained at learning rate lr, named "<c>@lr=<lr>" (lr in Go's shortest
+// decimal form, so that the name round-trips through ConditionByName).
+func WithLearningRate(c Condition, lr float64) Condition {
+	return Condition{Name: c.Name + lrSuffix + strconv.FormatFloat(lr, 'g', -1, 64), Apply: func(b snn.Config, f float64) snn.Config {
+		cfg := c.Apply(b, f)
+		cfg.LearningRate = lr
+		return cfg
+	}}
 }
 
 // ConditionsByName returns the named conditions in the order given, or an error naming the first unknown

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gomlx/compute"
 	"github.com/snn-dales/dales/snn"
 )
 
@@ -26,7 +27,28 @@ type Notebook struct {
 	Results   string
 	Rules     Rules
 	Recompute bool      // $SNN_RECOMPUTE=1: see RecomputeEnv
-	Log       io.Writer // where notes go (os.Stdout: the cell's output)
+	Log       io.Writer // where notes go (os.Stdout: the cell's output; nil: os.Stdout)
+	backend   compute.Backend
+}
+
+// log is where notes go.
+func (nb *Notebook) log() io.Writer {
+	if nb.Log == nil {
+		return os.Stdout
+	}
+	return nb.Log
+}
+
+// trainOptions are the options every run of the notebook trains with: one backend for all.
+func (nb *Notebook) trainOptions() (snn.TrainOptions, error) {
+	if nb.backend == nil {
+		b, err := snn.NewBackend()
+		if err != nil {
+			return snn.TrainOptions{}, err
+		}
+		nb.backend = b
+	}
+	return snn.TrainOptions{Backend: nb.backend, Recompute: nb.Recompute}, nil
 }
 
 // OpenNotebook returns the Notebook of the named run plan, configured from the environment
@@ -74,10 +96,14 @@ func (nb *Notebook) Runs(sweeps ...string) ([]RunResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Recompute = nb.Recompute
+		opts, err := nb.trainOptions()
+		if err != nil {
+			return nil, err
+		}
+		s.Recompute, s.Backend = nb.Recompute, opts.Backend
 		res, err := s.Run(context.Background())
 		for _, w := range s.Warnings {
-			fmt.Fprintln(nb.Log, "note:", w)
+			fmt.Fprintln(nb.log(), "note:", w)
 		}
 		if err != nil {
 			return nil, err
@@ -106,7 +132,10 @@ func (nb *Notebook) Trained(cfg snn.Config, name string) (*snn.Model, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	opts := snn.TrainOptions{Recompute: nb.Recompute}
+	opts, err := nb.trainOptions()
+	if err != nil {
+		return nil, err
+	}
 	m, _, err := snn.TrainOrLoad(context.Background(), cfg, filepath.Join(dir, name+".ckpt"), opts)
 	if err != nil {
 		return nil, err
@@ -116,7 +145,7 @@ func (nb *Notebook) Trained(cfg snn.Config, name string) (*snn.Model, error) {
 		return nil, err
 	}
 	if m.History.Numerics != current {
-		fmt.Fprintf(nb.Log, "note: model %s was trained by numerics %q; this backend computes %q. It is used as it is "+
+		fmt.Fprintf(nb.log(), "note: model %s was trained by numerics %q; this backend computes %q. It is used as it is "+
 			"(set %s=1 to retrain)\n", name, m.History.Numerics, current, RecomputeEnv)
 	}
 	return m, nil

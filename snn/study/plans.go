@@ -87,13 +87,19 @@ func Plans(quick bool) []Plan {
 				Metrics: PopulationSet},
 		}},
 	}
+	for i := range ps { // every plan owns its slices: a caller's edit changes no other plan
+		for j := range ps[i].Sweeps {
+			sw := &ps[i].Sweeps[j]
+			sw.Conditions, sw.Fractions, sw.Seeds = slices.Clone(sw.Conditions), slices.Clone(sw.Fractions), slices.Clone(sw.Seeds)
+		}
+	}
 	if quick {
 		for i := range ps {
 			for j := range ps[i].Sweeps {
 				sw := &ps[i].Sweeps[j]
-				sw.Seeds = quickSeeds
+				sw.Seeds = slices.Clone(quickSeeds)
 				if slices.Equal(sw.Fractions, tenthsOfOne) {
-					sw.Fractions = quickTenths
+					sw.Fractions = slices.Clone(quickTenths)
 				}
 			}
 		}
@@ -149,15 +155,17 @@ func (ps PlanSweep) Build(base snn.Config, results string) (*Sweep, error) {
 }
 
 // Collect reads the runs of the plan's named sweep from the caches under results (it trains nothing):
-// those done, and the state of those that are not (Sweep.Collect).
-func (p Plan) Collect(sweep string, base snn.Config, results string) (done []RunResult, notDone []RunState, err error) {
+// those done, the state of those that are not (Sweep.Collect), and notes on runs another backend's
+// numerics computed (used as they are).
+func (p Plan) Collect(sweep string, base snn.Config, results string) (done []RunResult, notDone []RunState, notes []string, err error) {
 	ps, err := p.Sweep(sweep)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s, err := ps.Build(base, results)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s.Collect()
+	done, notDone, err = s.Collect()
+	return done, notDone, s.Warnings, err
 }

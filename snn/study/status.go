@@ -87,7 +87,8 @@ func (s *Sweep) Status() ([]RunState, error) {
 }
 
 // Collect returns the results of the runs the cache holds, in plan order, and the planned runs it does
-// not hold (in any state but Done), from the cache alone.
+// not hold (in any state but Done), from the cache alone. Runs another backend's numerics computed are
+// among the results, and Warnings says how many and by which numerics (as Run does).
 func (s *Sweep) Collect() (done []RunResult, notDone []RunState, err error) {
 	states, err := s.Status()
 	if err != nil {
@@ -100,6 +101,11 @@ func (s *Sweep) Collect() (done []RunResult, notDone []RunState, err error) {
 			notDone = append(notDone, st)
 		}
 	}
+	backend, err := s.backend()
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Warnings = append(s.Warnings, foreignNote(done, backend, s)...)
 	return done, notDone, nil
 }
 

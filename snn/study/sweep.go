@@ -123,6 +123,9 @@ type Sweep struct {
 	ExtraVersionOf func(cfg snn.Config) string
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
+	// NeedValidation makes a cached run without per-epoch validation accuracies (RunResult.ValAccuracy,
+	// recorded since 2026-12-01) count as stale: tuning selects on them.
+	NeedValidation bool
 	// Recompute retrains cached runs that another backend, formulation or build computed (a NumericsVersion
 	// of the same revision but another name: snn.SameRevision). By default they are used as they are, and
 	// Warnings says how many and by which numerics. Runs of another revision of the numbers are always
@@ -287,7 +290,7 @@ func (s *Sweep) numerics(cfg snn.Config, backend compute.Backend) (string, error
 	if err != nil {
 		return "", err
 	}
-	return snn.NumericsVersion(f), nil
+	return snn.NumericsOn(f, backend), nil
 }
 
 func (s *Sweep) cachePath(p PlannedRun) (string, string) {
@@ -409,6 +412,9 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 		if _, ok := r.Extra[m]; !ok {
 			return r, fmt.Sprintf("lacks the metric %q", m)
 		}
+	}
+	if s.NeedValidation && (len(r.ValAccuracy) == 0 || r.KeptEpoch < 1 || r.KeptEpoch > len(r.ValAccuracy)) {
+		return r, "lacks the per-epoch validation accuracies tuning selects on (cached before they were recorded)"
 	}
 	if v := s.extraVersion(p.Config); s.Extra != nil && r.ExtraVersion != v {
 		return r, fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, v)

@@ -73,6 +73,9 @@ func slurmCmd(args []string) error {
 	if gAbs.cache, err = filepath.Abs(g.cache); err != nil {
 		return err
 	}
+	if gAbs.results, err = filepath.Abs(g.results); err != nil {
+		return err
+	}
 	logDir, err := filepath.Abs(*logs)
 	if err != nil {
 		return err
@@ -171,7 +174,7 @@ func k8sCmd(args []string) error {
 		c.register(fs)
 		image = fs.String("image", "dales:latest", "the project's image (docker/Dockerfile), which has the dales-sweep binary")
 		pvc = fs.String("pvc", "dales-sweep-cache", "PersistentVolumeClaim holding the cache (ReadWriteMany for parallel pods)")
-		mount = fs.String("mount", "/cache", "where the claim is mounted; the cache folder is -cache's base name inside it")
+		mount = fs.String("mount", "/cache", "where the claim is mounted; the cache folder is -cache's (with -plan: -results') base name inside it")
 		memory = fs.String("memory", "2Gi", "memory request and limit per pod")
 	})
 	if err != nil {
@@ -183,6 +186,7 @@ func k8sCmd(args []string) error {
 	}
 	gPod := *g
 	gPod.cache = filepath.ToSlash(filepath.Join(*mount, filepath.Base(g.cache)))
+	gPod.results = filepath.ToSlash(filepath.Join(*mount, filepath.Base(g.results))) // with -plan: the plan's caches on the volume
 	m := k8sManifest(k8sJob{name: c.name, tasks: n, parallelism: c.concurrency, cpus: c.cpus, image: *image, pvc: *pvc,
 		mount: *mount, memory: *memory, args: gPod.args()})
 	return writeJSON(&c, m)

@@ -134,12 +134,18 @@ func statusCmd(args []string) error {
 		return err
 	}
 	var states []study.RunState
+	seen := map[string]bool{} // runs that two sweeps of a plan share (the same cache file) count once
 	for _, s := range ss {
 		st, err := s.Status()
 		if err != nil {
 			return err
 		}
-		states = append(states, st...)
+		for _, x := range st {
+			if !seen[x.File] {
+				seen[x.File] = true
+				states = append(states, x)
+			}
+		}
 	}
 	count := map[study.State]int{}
 	for _, st := range states {
@@ -164,6 +170,9 @@ func summariseCmd(args []string) error {
 	done, notDone, err := s.Collect()
 	if err != nil {
 		return err
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintln(os.Stderr, "note:", w)
 	}
 	if len(notDone) > 0 && !*partial {
 		return fmt.Errorf("%d of %d runs are not done (first: index %d, %s %v seed %d: %s); run them, or use -partial",

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -38,7 +39,7 @@ func (g *grid) register(fs *flag.FlagSet) {
 		"the edits of its inhibitory pathway (study.PopulationMetrics; use a -cache folder of its own)")
 	fs.StringVar(&g.plan, "plan", "", "run a notebook's run plan ("+strings.Join(study.PlanNames(), ", ")+
 		"; all: every one) or one sweep of it (e.g. controls/ablation) instead of -conditions, -fractions, -seeds, -ablation, -populations")
-	fs.StringVar(&g.results, "results", "notebooks/results", "with -plan: the folder holding the plan's caches")
+	fs.StringVar(&g.results, "results", defaultResults, "with -plan: the folder holding the plan's caches")
 	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
 		"(by default they are used, with a note)")
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
@@ -66,8 +67,15 @@ func (g *grid) args() []string {
 	return a
 }
 
+// defaultResults is where -plan's caches are unless -results says otherwise: the committed caches the
+// notebooks read.
+const defaultResults = "notebooks/results"
+
 // sweeps builds the study.Sweeps of the grid: one from the grid flags, or those of -plan.
 func (g *grid) sweeps() ([]*study.Sweep, error) {
+	if g.plan == "" && g.set["results"] {
+		return nil, fmt.Errorf("-results: only with -plan (a sweep of -conditions caches in -cache)")
+	}
 	base := snn.DefaultConfig()
 	base.Epochs, base.Layout = g.epochs, snn.MaskLayout(g.layout)
 	if g.quick {
@@ -85,11 +93,16 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 		return nil, fmt.Errorf("-fractions: %w", err)
 	}
 	var ss []uint64
+	seen := map[uint64]bool{}
 	for _, f := range strings.Split(g.seeds, ",") {
 		v, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("-seeds: %q is not a seed (a non-negative integer)", f)
 		}
+		if seen[v] {
+			return nil, fmt.Errorf("-seeds: seed %d is listed twice (its run would count twice in the tables)", v)
+		}
+		seen[v] = true
 		ss = append(ss, v)
 	}
 	if g.cache == "" {
@@ -117,16 +130,24 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 
 // planSweeps builds the sweeps of -plan ("name" or "name/sweep") under -results.
 func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
-	for _, f := range []string{"conditions", "fractions", "seeds", "ablation", "populations", "cache"} {
+	for _, f := range []string{"conditions", "fractions", "seeds", "ablation", "populations", "cache", "epochs", "layout"} {
 		if g.set[f] {
-			return nil, fmt.Errorf("-%s: a run plan (-plan %s) fixes its conditions, fractions, seeds, metrics and caches; "+
-				"give one or the other", f, g.plan)
+			return nil, fmt.Errorf("-%s: a run plan (-plan %s) fixes its conditions, fractions, seeds, metrics, protocol "+
+				"(epochs, layout) and caches, as the notebooks read them; give one or the other", f, g.plan)
 		}
+	}
+	if g.quick && (!g.set["results"] || filepath.Clean(g.results) == filepath.Clean(defaultResults)) {
+		return nil, fmt.Errorf("-quick with -plan: give a -results folder of its own (not %s, the committed full-protocol caches "+
+			"the notebooks read)", defaultResults)
 	}
 	name, one, _ := strings.Cut(g.plan, "/")
 	var sweeps []study.PlanSweep
-	if name == "all" && one == "" { // every notebook's plan (make results)
-		for _, p := range study.Plans(g.quick) {
+	if name == "all" {
+		if one != "" {
+			return nil, fmt.Errorf("-plan %s: all stands for every plan and has no sweeps of its own; name a plan's sweep, "+
+				"e.g. controls/ablation", g.plan)
+		}
+		for _, p := range study.Plans(g.quick) { // runs two plans share are trained once and then read from the cache
 			sweeps = append(sweeps, p.Sweeps...)
 		}
 		return g.build(base, sweeps)
@@ -170,10 +191,13 @@ func (g *grid) sweep() (*study.Sweep, error) {
 		return nil, err
 	}
 	if len(ss) != 1 {
-		p, _ := study.PlanByName(g.plan, g.quick)
 		var names []string
-		for _, s := range p.Sweeps {
-			names = append(names, g.plan+"/"+s.Name)
+		for _, p := range study.Plans(g.quick) {
+			if p.Name == g.plan || g.plan == "all" {
+				for _, s := range p.Sweeps {
+					names = append(names, p.Name+"/"+s.Name)
+				}
+			}
 		}
 		return nil, fmt.Errorf("-plan %s has %d sweeps: name one of %s for this subcommand", g.plan, len(ss), strings.Join(names, ", "))
 	}
@@ -190,6 +214,10 @@ func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid,
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q after the flags: a subcommand (plan, run, status, summarise, slurm, k8s) "+
+			"comes first, e.g. sweep status -plan controls", fs.Arg(0))
 	}
 	g.visit(fs)
 	return g, nil

@@ -133,21 +133,25 @@ func printRows(title string, rows []study.SweepRow) {
 	}
 }
 
-// parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9).
+// parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9): finite numbers, a
+// range of at most maxFractions values, no value twice.
 func parseFractions(s string) ([]float64, error) {
+	var out []float64
 	if parts := strings.Split(s, ":"); len(parts) == 3 {
 		var v [3]float64
 		for i, p := range parts {
-			x, err := strconv.ParseFloat(p, 64)
-			if err != nil {
-				return nil, err
+			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%q: %q is not a finite number", s, p)
 			}
 			v[i] = x
 		}
 		if v[2] <= 0 || v[1] < v[0] {
 			return nil, fmt.Errorf("%q: want start:stop:step with step > 0 and stop >= start", s)
 		}
-		var out []float64
+		if n := (v[1]-v[0])/v[2] + 1; n > maxFractions {
+			return nil, fmt.Errorf("%q: %.0f fractions, want at most %d (a larger step)", s, math.Floor(n), maxFractions)
+		}
 		for k := 0; ; k++ {
 			x := math.Round((v[0]+float64(k)*v[2])*1e9) / 1e9
 			if x > v[1]+1e-9 {
@@ -155,15 +159,24 @@ func parseFractions(s string) ([]float64, error) {
 			}
 			out = append(out, x)
 		}
-		return out, nil
-	}
-	var out []float64
-	for _, p := range strings.Split(s, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return nil, err
+	} else {
+		for _, p := range strings.Split(s, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%q is not a finite number", p)
+			}
+			out = append(out, x)
 		}
-		out = append(out, x)
+	}
+	seen := map[float64]bool{}
+	for _, x := range out {
+		if seen[x] {
+			return nil, fmt.Errorf("%q: fraction %v is listed twice (its runs would count twice in the tables)", s, x)
+		}
+		seen[x] = true
 	}
 	return out, nil
 }
+
+// maxFractions bounds a start:stop:step range.
+const maxFractions = 1001

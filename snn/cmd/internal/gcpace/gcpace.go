@@ -1,7 +1,7 @@
 // Package gcpace sets the Go garbage collector's pace for the commands that train networks.
 //
-// A training run's live heap is mostly its datasets' spike lists (about 70 MB for the notebook's 10,240
-// samples), and the training loop itself makes little garbage (about 8 MB per epoch). Go's default
+// A training run's live heap (about 70 MB) is mostly its datasets: their spike bits and lists for the
+// notebook's 10,240 samples. The training loop itself makes little garbage (about 8 MB per epoch). Go's default
 // (GOGC=100) lets the heap grow to twice the live heap before it collects, so a run peaks near 165 MB of
 // resident memory; at GOGC=50 it peaks near 130 MB, and the extra collections (one every few epochs,
 // about a millisecond each) cost no measurable time.

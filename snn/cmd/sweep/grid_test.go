@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A run plan fixes its grid, protocol and caches: every flag that would change them is refused before
+// any work, as are a quick run into the committed caches, -results without a plan, words after the
+// flags, and plan names that do not exist. Each error names the bad value.
+func TestPlanFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status", "-plan", "controls", "-epochs", "3"}, "-epochs"},
+		{[]string{"status", "-plan", "controls", "-layout", "random"}, "-layout"},
+		{[]string{"status", "-plan", "controls", "-conditions", "both"}, "-conditions"},
+		{[]string{"status", "-plan", "controls", "-quick"}, "-quick with -plan"},
+		{[]string{"status", "-plan", "controls", "-quick", "-results", "notebooks/results/"}, "-quick with -plan"},
+		{[]string{"status", "-results", "x"}, "-results: only with -plan"},
+		{[]string{"-plan", "mirror", "status"}, `unexpected argument "status"`},
+		{[]string{"status", "-plan", "nope"}, `no run plan named "nope"`},
+		{[]string{"status", "-plan", "all/ablation"}, "all stands for every plan"},
+		{[]string{"status", "-plan", "controls/nope"}, `has no sweep "nope"`},
+		{[]string{"run", "-plan", "controls", "-index", "0"}, "controls/ablation"},
+		{[]string{"status", "-conditions", "both,both"}, `"both" is listed twice`},
+		{[]string{"status", "-conditions", "pop-abs@lr=-1"}, "not a finite number > 0"},
+		{[]string{"status", "-seeds", "1,1"}, "seed 1 is listed twice"},
+		{[]string{"status", "-fractions", "0.2,0.2"}, "fraction 0.2 is listed twice"},
+		{[]string{"status", "-fractions", "0:1:NaN"}, `"NaN" is not a finite number`},
+		{[]string{"status", "-fractions", "0:Inf:0.5"}, `"Inf" is not a finite number`},
+		{[]string{"status", "-fractions", "0:1:1e-12"}, "want at most 1001"},
+		{[]string{"status", "-fractions", "0.2,nan"}, `"nan" is not a finite number`},
+	} {
+		err := dispatch(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("sweep %s: error %v, want one containing %q", strings.Join(c.args, " "), err, c.want)
+		}
+	}
+}
+
+// A Kubernetes job of one plan sweep keeps the plan's caches on the mounted volume, not on a pod's disk.
+func TestK8sPlanResultsOnVolume(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "job.json")
+	if err := dispatch([]string{"k8s", "-plan", "controls/ablation", "-results", "runs/results", "-mount", "/cache", "-o", out}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	var job struct {
+		Spec struct {
+			Template struct {
+				Spec struct{ Containers []struct{ Command []string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &job); err != nil {
+		t.Fatal(err)
+	}
+	cmd := strings.Join(job.Spec.Template.Spec.Containers[0].Command, " ")
+	if !strings.Contains(cmd, "-plan controls/ablation") || !strings.Contains(cmd, "-results /cache/results") {
+		t.Errorf("pod command %q: want -plan controls/ablation and -results /cache/results", cmd)
+	}
+}
