@@ -85,8 +85,8 @@ type RunResult struct {
 	// Both are recorded since 2026-12-01 (absent from older entries: see StoppedEarly).
 	KeptEpoch   int       `json:"kept_epoch,omitempty"`
 	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
-	Seconds       float64 `json:"seconds"`
-	ConfigHash    string  `json:"config_hash"`
+	Seconds     float64   `json:"seconds"`
+	ConfigHash  string    `json:"config_hash"`
 	// Numerics names the numerical formulation that computed the run (snn.NumericsVersion); a cached run of
 	// other numerics is recomputed. Runs cached before it existed have none.
 	Numerics string `json:"numerics,omitempty"`
