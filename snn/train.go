@@ -2,6 +2,7 @@ package snn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -46,6 +47,9 @@ type TrainOptions struct {
 }
 
 func (o TrainOptions) backend() (compute.Backend, error) { return BackendOrDefault(o.Backend) }
+
+// ErrDiverged is the error Train wraps when a loss becomes NaN or infinite (errors.Is).
+var ErrDiverged = errors.New("snn: training diverged")
 
 // Train trains a copy of m with Adam on train, computing the validation loss on val after each epoch, as
 // the notebook's train(). m itself is not modified; the returned model holds the trained W1, W2 (raw
@@ -119,8 +123,8 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 				return nil, fmt.Errorf("snn: training step (epoch %d, step %d): %w", e+1, s+1, err)
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return nil, fmt.Errorf("snn: training diverged: loss is %v at epoch %d step %d (learning rate %v)",
-					loss, e+1, s+1, cfg.LearningRate)
+				return nil, fmt.Errorf("%w: loss is %v at epoch %d step %d (learning rate %v)",
+					ErrDiverged, loss, e+1, s+1, cfg.LearningRate)
 			}
 			sum += loss
 			out.History.Steps++
@@ -135,7 +139,7 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 			return nil, err
 		}
 		if math.IsNaN(valLoss) || math.IsInf(valLoss, 0) {
-			return nil, fmt.Errorf("snn: training diverged: validation loss is %v at epoch %d", valLoss, e+1)
+			return nil, fmt.Errorf("%w: validation loss is %v at epoch %d", ErrDiverged, valLoss, e+1)
 		}
 		out.History.Ledger = append(out.History.Ledger, LedgerEntry{
 			W1: ledger(out.W1, m.InitW1, out.EffectiveW1()), W2: ledger(out.W2, m.InitW2, out.EffectiveW2()),

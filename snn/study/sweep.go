@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -83,7 +84,10 @@ type RunResult struct {
 	// KeptEpoch is the 1-based epoch whose weights the run kept: Epochs, or an earlier one when the
 	// early-stopping rule restored its best weights. ValAccuracy is the validation accuracy per epoch.
 	// Both are recorded since 2026-12-01 (absent from older entries: see StoppedEarly).
-	KeptEpoch   int       `json:"kept_epoch,omitempty"`
+	KeptEpoch int `json:"kept_epoch,omitempty"`
+	// Diverged marks a run whose loss became NaN or infinite (snn.ErrDiverged), recorded as a result
+	// (accuracies 0) by sweeps with RecordDivergence.
+	Diverged    bool      `json:"diverged,omitempty"`
 	ValAccuracy []float64 `json:"val_accuracy,omitempty"`
 	Seconds     float64   `json:"seconds"`
 	ConfigHash  string    `json:"config_hash"`
@@ -123,6 +127,10 @@ type Sweep struct {
 	ExtraVersionOf func(cfg snn.Config) string
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
+	// RecordDivergence caches a run that diverges (snn.ErrDiverged: a learning rate too large for it) as a
+	// result with Diverged set and accuracies 0, instead of stopping the sweep with its error: tuning grids
+	// reach such rates on purpose.
+	RecordDivergence bool
 	// NeedValidation makes a cached run without per-epoch validation accuracies (RunResult.ValAccuracy,
 	// recorded since 2026-12-01) count as stale: tuning selects on them.
 	NeedValidation bool
@@ -320,6 +328,10 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	}
 	start := time.Now()
 	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})
+	if err != nil && s.RecordDivergence && errors.Is(err, snn.ErrDiverged) {
+		r = RunResult{RunKey: j.Key, Diverged: true, ConfigHash: hash, Numerics: numerics, Seconds: time.Since(start).Seconds()}
+		return r, false, warning, s.save(path, r)
+	}
 	if err != nil {
 		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 	}
@@ -342,14 +354,27 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		}
 	}
 	r.Seconds = time.Since(start).Seconds()
-	if path != "" {
-		data, _ := json.MarshalIndent(r, "", " ")
-		if err := snn.WriteFileAtomic(path, data); err != nil {
-			return RunResult{}, false, warning, fmt.Errorf("study: sweep cache: %w", err)
-		}
-		os.Remove(path + failedSuffix) // an earlier attempt's failure is superseded
+	if err := s.save(path, r); err != nil {
+		return RunResult{}, false, warning, err
 	}
 	return r, false, warning, nil
+}
+
+// save writes a run's cache entry at path (nothing without a cache) and removes an earlier attempt's
+// failure note.
+func (s *Sweep) save(path string, r RunResult) error {
+	if path == "" {
+		return nil
+	}
+	data, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		return fmt.Errorf("study: sweep cache: %w", err)
+	}
+	if err := snn.WriteFileAtomic(path, data); err != nil {
+		return fmt.Errorf("study: sweep cache: %w", err)
+	}
+	os.Remove(path + failedSuffix) // an earlier attempt's failure is superseded
+	return nil
 }
 
 // foreignNote says, one line per numerics, how many of results were read from the cache as computed by
@@ -413,7 +438,10 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 			return r, fmt.Sprintf("lacks the metric %q", m)
 		}
 	}
-	if s.NeedValidation && (len(r.ValAccuracy) == 0 || r.KeptEpoch < 1 || r.KeptEpoch > len(r.ValAccuracy)) {
+	if r.Diverged && !s.RecordDivergence {
+		return r, "records a diverged run, which this sweep does not accept"
+	}
+	if s.NeedValidation && !r.Diverged && (len(r.ValAccuracy) == 0 || r.KeptEpoch < 1 || r.KeptEpoch > len(r.ValAccuracy)) {
 		return r, "lacks the per-epoch validation accuracies tuning selects on (cached before they were recorded)"
 	}
 	if v := s.extraVersion(p.Config); s.Extra != nil && r.ExtraVersion != v {

@@ -80,7 +80,7 @@ func (t Tuning) Validate(base snn.Config) error {
 }
 
 // checkGrid accepts an ascending, log-spaced list of at least 2 finite learning rates > 0 (ratios equal
-// within 1e-6).
+// within 1e-5, so 6 significant digits suffice).
 func checkGrid(g []float64) error {
 	if len(g) < 2 {
 		return fmt.Errorf("want at least 2 learning rates")
@@ -95,7 +95,7 @@ func checkGrid(g []float64) error {
 	}
 	r := g[1] / g[0]
 	for i := 2; i < len(g); i++ {
-		if math.Abs(g[i]/g[i-1]/r-1) > 1e-6 {
+		if math.Abs(g[i]/g[i-1]/r-1) > 1e-5 {
 			return fmt.Errorf("not log-spaced: ratio %v then %v", r, g[i]/g[i-1])
 		}
 	}
@@ -125,8 +125,12 @@ func round6(v float64) float64 {
 	return f
 }
 
-// KeptValAccuracy is the validation accuracy of the weights a run kept (ValAccuracy at KeptEpoch).
+// KeptValAccuracy is the validation accuracy of the weights a run kept (ValAccuracy at KeptEpoch); 0 for
+// a run that diverged.
 func KeptValAccuracy(r RunResult) (float64, error) {
+	if r.Diverged {
+		return 0, nil
+	}
 	if r.KeptEpoch < 1 || r.KeptEpoch > len(r.ValAccuracy) {
 		return 0, fmt.Errorf("study: run %s fraction %v seed %d has no validation accuracy of its kept epoch (kept %d of %d recorded)",
 			r.Condition, r.Fraction, r.Seed, r.KeptEpoch, len(r.ValAccuracy))
@@ -196,7 +200,7 @@ func (t Tuning) Run(ctx context.Context, base snn.Config, cacheDir string, worke
 			}
 		}
 		s := &Sweep{Base: base, Conditions: todo, Fractions: []float64{t.Fraction}, Seeds: t.Seeds, CacheDir: cacheDir,
-			Workers: workers, OnRun: onRun, NeedValidation: true}
+			Workers: workers, OnRun: onRun, NeedValidation: true, RecordDivergence: true}
 		res, err := s.Run(ctx)
 		notes = append(notes, s.Warnings...)
 		if err != nil {
