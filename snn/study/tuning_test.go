@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -112,5 +113,77 @@ func TestTuningRun(t *testing.T) {
 	bad.Seeds = []uint64{1, 1}
 	if _, _, err := bad.Run(context.Background(), base, dir, 2, nil); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("repeated tuning seed: %v", err)
+	}
+}
+
+// A sweep that records divergence caches a diverged run as a result (accuracies 0, Diverged), reads it
+// back instead of retraining it, and tuning counts it as validation accuracy 0; without the option the
+// same run stops the sweep with snn.ErrDiverged.
+func TestSweepRecordsDivergence(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	huge := Condition{"huge-readout", func(c snn.Config, f float64) snn.Config {
+		c = DaleConditions()[0].Apply(c, f)
+		c.ReadoutScale = 1e38 // the logits overflow: the loss is not finite at the first step
+		return c
+	}}
+	s := &Sweep{Base: base, Conditions: []Condition{huge}, Fractions: []float64{0.5}, Seeds: []uint64{1}}
+	if _, err := s.Run(context.Background()); !errors.Is(err, snn.ErrDiverged) {
+		t.Fatalf("without RecordDivergence: %v, want snn.ErrDiverged", err)
+	}
+	s.CacheDir, s.RecordDivergence = t.TempDir(), true
+	trained := 0
+	s.OnRun = func(_, _ int, _ RunResult, cached bool) {
+		if !cached {
+			trained++
+		}
+	}
+	for pass := 0; pass < 2; pass++ {
+		res, err := s.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := res[0]; !r.Diverged || r.TestAccuracy != 0 {
+			t.Fatalf("pass %d: %+v, want a diverged run", pass, r)
+		}
+		if v, err := KeptValAccuracy(res[0]); err != nil || v != 0 {
+			t.Errorf("validation accuracy of a diverged run: %v, %v; want 0", v, err)
+		}
+	}
+	if trained != 1 {
+		t.Errorf("%d trainings over two passes, want 1 (the diverged run read back from the cache)", trained)
+	}
+}
+
+// The committed plans of issue 21 are valid: at least 5 learning rates over 100x, at least 10 test seeds
+// disjoint from the tuning seeds and from seeds 1-5, every compared condition run. A plan that reuses a
+// seed, compares a condition it does not run or shrinks the grid is refused.
+func TestTunedPlans(t *testing.T) {
+	for _, p := range TunedPlans() {
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
+	}
+	p := TunedPlans()[0]
+	for name, edit := range map[string]func(*TunedPlan){
+		"test seed 3":  func(q *TunedPlan) { q.TestSeeds = append([]uint64{3}, q.TestSeeds[1:]...) },
+		"tuning seed":  func(q *TunedPlan) { q.TestSeeds = append([]uint64{101}, q.TestSeeds[1:]...) },
+		"9 test seeds": func(q *TunedPlan) { q.TestSeeds = q.TestSeeds[:9] },
+		"not run":      func(q *TunedPlan) { q.Questions = []PlannedQuestion{{"x", [][2]string{{"relu", "both"}}}} },
+		"3-point grid": func(q *TunedPlan) { q.Tuning.Grid = []float64{0.001, 0.01, 0.1} },
+		"30x grid":     func(q *TunedPlan) { q.Tuning.Grid = []float64{0.001, 0.002, 0.004, 0.008, 0.016} },
+		"pair twice": func(q *TunedPlan) {
+			q.Questions = append(q.Questions, PlannedQuestion{"again", [][2]string{{"pop-abs", "both"}}})
+		},
+		"unknown cond.": func(q *TunedPlan) { q.Conditions = append(q.Conditions, "pop-nope") },
+	} {
+		q := p
+		q.Conditions = append([]string(nil), p.Conditions...)
+		q.TestSeeds = append([]uint64(nil), p.TestSeeds...)
+		q.Questions = append([]PlannedQuestion(nil), p.Questions...)
+		edit(&q)
+		if err := q.Validate(); err == nil {
+			t.Errorf("%s: a broken plan was accepted", name)
+		}
 	}
 }

@@ -1,0 +1,160 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// TunedPlan fixes, before any of its runs, how a notebook's comparisons are tuned and tested (issue 21):
+// the conditions, one equal tuning budget for all (the learning-rate grid, its tuning seeds, the
+// selection rule), the fresh test seeds, the questions (one Holm family each, every comparison named),
+// the equivalence margin and the protocol every run shares. It is committed before the runs it governs;
+// git log shows the order.
+type TunedPlan struct {
+	Name       string
+	Notebook   string
+	Cache      string // cache folder under the results folder (tuning and test runs)
+	Conditions []string
+	Fraction   float64
+	// Tuning is the budget every condition gets (its Conditions and Fraction are this plan's).
+	Tuning Tuning
+	// TestSeeds are fresh seeds, disjoint from the tuning seeds and from the 5-seed studies' 1-5.
+	TestSeeds []uint64
+	// Questions are the plan's Holm families: each compares conditions pairwise, paired by test seed.
+	Questions []PlannedQuestion
+	// Margin is the equivalence margin in accuracy points (TOST).
+	Margin float64
+	// Protocol states what every run shares beyond snn.DefaultConfig.
+	Protocol string
+	// Base returns the configuration every run starts from.
+	Base func() snn.Config
+}
+
+// PlannedQuestion is one Holm family of a TunedPlan: pairs (condition, reference), each compared at its
+// tuned learning rate on the test seeds.
+type PlannedQuestion struct {
+	Title string
+	Pairs [][2]string
+}
+
+// tunedBase is the protocol of the tuned studies: the notebook's network and data, 50 epochs, and no early
+// stopping (every run trains all 50 epochs and keeps its last weights, so the selection reads the same
+// epoch for every condition).
+func tunedBase() snn.Config {
+	c := snn.DefaultConfig()
+	c.EarlyStop = snn.EarlyStopOff
+	return c
+}
+
+// fiveLR is the Adam grid: 5 learning rates log-spaced over 100x around the notebook's 0.01.
+var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
+
+// TunedPlans returns the plans of issue 21, fixed before their runs: "populations-tuned" (the E/I-population
+// networks, the update rules and their references at fraction 0.5) and "signs-tuned" (the controls
+// notebook's sign parametrisations).
+func TunedPlans() []TunedPlan {
+	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
+		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
+	signConds := []string{"abs", "relu", "softplus", "clip"}
+	tuningSeeds := []uint64{101, 102, 103}
+	testSeeds := []uint64{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
+	protocol := "the notebook's network and data (snn.DefaultConfig), 50 epochs, Adam, no early stopping (each run keeps " +
+		"its last weights); each condition's learning rate is the one of 5 (0.001 to 0.1, log-spaced, extended past an " +
+		"edge at most twice) with the highest mean validation accuracy over tuning seeds 101-103; then test seeds 11-20 " +
+		"at that rate, compared pairwise by seed (paired t, Holm within each question, TOST at the margin)"
+	return []TunedPlan{
+		{Name: "populations-tuned", Notebook: "dales_law_populations.ipynb", Cache: "populations-tuned", Conditions: popConds,
+			Fraction: 0.5, Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Questions: []PlannedQuestion{
+				{"the E/I-population network against ColumnEI and the unconstrained network", [][2]string{
+					{"pop-abs", "both"}, {"pop-abs", "unconstrained"}, {"pop-abs-stepcorr", "both"},
+					{"pop-abs-stepcorr", "unconstrained"}, {"pop-clip", "both"}, {"pop-wiggle", "both"}}},
+				{"update rules on the E/I-population network", [][2]string{
+					{"pop-clip", "pop-abs"}, {"pop-expgrad", "pop-abs"}, {"pop-wiggle", "pop-abs"}}},
+				{"update rules on ColumnEI", [][2]string{{"clip", "both"}, {"expgrad", "both"}, {"wiggle", "both"}}},
+				{"controls of the E/I-population network", [][2]string{
+					{"pop-abs-seedscale", "pop-abs"}, {"pop-abs-stepcorr", "pop-abs"}}},
+			},
+			Margin: 3, Protocol: protocol, Base: tunedBase},
+		{Name: "signs-tuned", Notebook: "dales_law_controls.ipynb", Cache: "signs-tuned", Conditions: signConds, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Questions: []PlannedQuestion{
+				{"sign parametrisations against |w|", [][2]string{{"relu", "abs"}, {"softplus", "abs"}, {"clip", "abs"}}},
+			},
+			Margin: 3, Protocol: protocol, Base: tunedBase},
+	}
+}
+
+// Validate checks a plan before any run: known conditions, a tuning budget of at least 5 learning rates
+// over at least 100x, at least 10 test seeds disjoint from the tuning seeds and from seeds 1-5, every
+// compared condition in the plan, no pair twice, a margin > 0.
+func (p TunedPlan) Validate() error {
+	if _, err := ConditionsByName(p.Conditions); err != nil {
+		return fmt.Errorf("study: plan %s: %w", p.Name, err)
+	}
+	t := p.tuning()
+	if err := t.Validate(p.Base()); err != nil {
+		return fmt.Errorf("study: plan %s: %w", p.Name, err)
+	}
+	if g := t.Grid; len(g) < 5 || g[len(g)-1]/g[0] < 100*(1-1e-6) {
+		return fmt.Errorf("study: plan %s: tuning grid %v: want at least 5 learning rates over at least 100x", p.Name, g)
+	}
+	if len(p.TestSeeds) < 10 {
+		return fmt.Errorf("study: plan %s: %d test seeds, want at least 10", p.Name, len(p.TestSeeds))
+	}
+	used := map[uint64]string{1: "the 5-seed studies", 2: "the 5-seed studies", 3: "the 5-seed studies", 4: "the 5-seed studies",
+		5: "the 5-seed studies"}
+	for _, s := range t.Seeds {
+		used[s] = "tuning"
+	}
+	for _, s := range p.TestSeeds {
+		if by, ok := used[s]; ok {
+			return fmt.Errorf("study: plan %s: test seed %d is also used by %s", p.Name, s, by)
+		}
+		used[s] = "testing"
+	}
+	in := map[string]bool{}
+	for _, c := range p.Conditions {
+		in[c] = true
+	}
+	seen := map[[2]string]bool{}
+	for _, q := range p.Questions {
+		if len(q.Pairs) == 0 {
+			return fmt.Errorf("study: plan %s: question %q compares nothing", p.Name, q.Title)
+		}
+		for _, pr := range q.Pairs {
+			for _, c := range pr {
+				if !in[c] {
+					return fmt.Errorf("study: plan %s: question %q compares %q, which the plan does not run", p.Name, q.Title, c)
+				}
+			}
+			if seen[pr] || pr[0] == pr[1] {
+				return fmt.Errorf("study: plan %s: the comparison %s against %s is listed twice or against itself", p.Name, pr[0], pr[1])
+			}
+			seen[pr] = true
+		}
+	}
+	if !(p.Margin > 0) || math.IsInf(p.Margin, 0) {
+		return fmt.Errorf("study: plan %s: margin %v, want a finite number > 0", p.Name, p.Margin)
+	}
+	return nil
+}
+
+// tuning is the plan's Tuning with its conditions and fraction.
+func (p TunedPlan) tuning() Tuning {
+	t := p.Tuning
+	t.Conditions, t.Fraction = p.Conditions, p.Fraction
+	return t
+}
+
+// Tune runs (or reads from results/Cache) the plan's tuning runs and returns each condition's tuning.
+func (p TunedPlan) Tune(ctx context.Context, results string, workers int, onRun func(done, total int, r RunResult, cached bool)) ([]Tuned, []string, error) {
+	if err := p.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), workers, onRun)
+}
