@@ -45,13 +45,14 @@ func main() {
 
 var commands = map[string]func(args []string) error{
 	"plan": planCmd, "run": runCmd, "status": statusCmd, "summarise": summariseCmd, "slurm": slurmCmd, "k8s": k8sCmd,
+	"tune": tuneCmd,
 }
 
 func dispatch(args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, ok := commands[args[0]]
 		if !ok {
-			return fmt.Errorf("unknown subcommand %q: want plan, run, status, summarise, slurm or k8s (or only flags, to run the whole grid)", args[0])
+			return fmt.Errorf("unknown subcommand %q: want plan, run, status, summarise, slurm, k8s or tune (or only flags, to run the whole grid)", args[0])
 		}
 		return cmd(args[1:])
 	}

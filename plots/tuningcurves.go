@@ -1,0 +1,58 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// tuningSeries returns the lines TuningCurves draws: per condition, log10 of each learning rate of its
+// curve against the mean validation accuracy in %, and the selected point.
+func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, err error) {
+	if len(tuned) == 0 {
+		return nil, nil, fmt.Errorf("plots: TuningCurves: no tuned conditions")
+	}
+	for _, t := range tuned {
+		s := Series{Name: t.Condition}
+		found := false
+		for _, p := range t.Curve {
+			s.X = append(s.X, math.Log10(p.LearningRate))
+			s.Y = append(s.Y, 100*p.Mean)
+			if p.LearningRate == t.Selected {
+				selected = append(selected, plotter.XY{X: math.Log10(p.LearningRate), Y: 100 * p.Mean})
+				found = true
+			}
+		}
+		if !found {
+			return nil, nil, fmt.Errorf("plots: TuningCurves: %s's selected learning rate %g is not on its curve", t.Condition, t.Selected)
+		}
+		lines = append(lines, s)
+	}
+	return lines, selected, nil
+}
+
+// TuningCurves draws the tuning curves of an equal tuning budget: mean validation accuracy (%) over the
+// tuning seeds against the learning rate (log scale), one line per condition, each selected learning
+// rate marked with a ring.
+func TuningCurves(title string, tuned []study.Tuned) (*Figure, error) {
+	lines, sel, err := tuningSeries(tuned)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Lines(title, "learning rate (log10)", "validation accuracy (%), mean over tuning seeds", lines...)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := plotter.NewScatter(sel)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = draw.RingGlyph{}, vg.Points(5)
+	p.Add(sc)
+	p.Legend.Add("selected", sc)
+	return NewFigure(1, 1, 7.5, 5).Set(0, 0, PlotPanel{p}), nil
+}
