@@ -37,7 +37,7 @@ func tuneCmd(args []string) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	tuned, notes, err := p.Tune(ctx, *results, *workers, progress)
+	tuned, notes, err := p.Tune(ctx, *results, *workers, tuneProgress)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
@@ -53,4 +53,18 @@ func tuneCmd(args []string) error {
 		fmt.Printf("%-20s %10g  %s\n", t.Condition, t.Selected, strings.Join(pts, ", "))
 	}
 	return nil
+}
+
+// tuneProgress reports a tuning run by its validation accuracy, the number the selection reads (the test
+// accuracy of tuning runs is never shown: the test seeds decide, not these).
+func tuneProgress(done, total int, r study.RunResult, cached bool) {
+	src := fmt.Sprintf("%.0f s", r.Seconds)
+	if cached {
+		src = "cached"
+	}
+	val := "diverged"
+	if v, err := study.KeptValAccuracy(r); err == nil && !r.Diverged {
+		val = fmt.Sprintf("validation %.1f%%", 100*v)
+	}
+	fmt.Fprintf(os.Stderr, "[%d/%d] %-28s seed %d: %s (%s)\n", done, total, r.Condition, r.Seed, val, src)
 }
