@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -557,24 +558,66 @@ func buildHint(cached, current string) string {
 // of its best validation epoch (KeptEpoch where recorded), not those of its last.
 func (r RunResult) StoppedEarly(planned int) bool { return r.Epochs < planned }
 
-// EarlyStopNote lists, for the results of runs planned for epochs epochs, those that stopped early and
-// which epoch's weights they kept (where recorded), e.g. "pop-abs-seedscale fraction 0.5 seed 2 stopped
-// after 12 of 50 epochs and kept the weights of epoch 1"; empty when none did.
+// EarlyStopNote names, for the results of runs planned for epochs epochs, those that stopped early, grouped
+// by condition and fraction in order of appearance, e.g. "Stopped early and kept the weights of their best
+// validation epoch (the notebook's rule): pop-abs-seedscale at fraction 0.5, seed 2 (after 12 of 50 epochs;
+// test 7.2%)." (with the kept epoch where recorded); empty when none did.
 func EarlyStopNote(results []RunResult, epochs int) string {
-	var parts []string
+	type group struct {
+		cond        string
+		fraction    float64
+		seeds       []string
+		stops, kept []int
+		lo, hi      float64
+	}
+	var groups []*group
+	index := map[[2]any]*group{}
 	for _, r := range results {
 		if !r.StoppedEarly(epochs) {
 			continue
 		}
-		kept := "its best validation epoch's weights (the notebook's rule)"
-		if r.KeptEpoch > 0 {
-			kept = fmt.Sprintf("the weights of epoch %d", r.KeptEpoch)
+		k := [2]any{r.Condition, r.Fraction}
+		g := index[k]
+		if g == nil {
+			g = &group{cond: r.Condition, fraction: r.Fraction, lo: r.TestAccuracy, hi: r.TestAccuracy}
+			index[k] = g
+			groups = append(groups, g)
 		}
-		parts = append(parts, fmt.Sprintf("%s fraction %g seed %d stopped after %d of %d epochs and kept %s (test %.1f%%)",
-			r.Condition, r.Fraction, r.Seed, r.Epochs, epochs, kept, 100*r.TestAccuracy))
+		g.seeds = append(g.seeds, fmt.Sprint(r.Seed))
+		g.stops = append(g.stops, r.Epochs)
+		if r.KeptEpoch > 0 {
+			g.kept = append(g.kept, r.KeptEpoch)
+		}
+		g.lo, g.hi = math.Min(g.lo, r.TestAccuracy), math.Max(g.hi, r.TestAccuracy)
 	}
-	if len(parts) == 0 {
+	if len(groups) == 0 {
 		return ""
 	}
-	return "Stopped early: " + strings.Join(parts, "; ") + "."
+	var parts []string
+	for _, g := range groups {
+		seeds := "seed " + g.seeds[0]
+		if len(g.seeds) > 1 {
+			seeds = "seeds " + strings.Join(g.seeds, ", ")
+		}
+		after := fmt.Sprintf("after %s of %d epochs", spanInts(g.stops), epochs)
+		if len(g.kept) > 0 {
+			after += ", kept epoch " + spanInts(g.kept)
+		}
+		test := fmt.Sprintf("test %.1f%%", 100*g.lo)
+		if g.hi > g.lo {
+			test = fmt.Sprintf("test %.1f to %.1f%%", 100*g.lo, 100*g.hi)
+		}
+		parts = append(parts, fmt.Sprintf("%s at fraction %g, %s (%s; %s)", g.cond, g.fraction, seeds, after, test))
+	}
+	return "Stopped early and kept the weights of their best validation epoch (the notebook's rule): " +
+		strings.Join(parts, "; ") + "."
+}
+
+// spanInts writes integers as "12" when they are all equal, else "10 to 14".
+func spanInts(v []int) string {
+	lo, hi := slices.Min(v), slices.Max(v)
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
 }

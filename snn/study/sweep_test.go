@@ -466,13 +466,14 @@ func TestEarlyStopRecorded(t *testing.T) {
 		{RunKey: RunKey{"both", 1, 1}, Epochs: 12, KeptEpoch: 1, TestAccuracy: 0.0825},
 		{RunKey: RunKey{"both", 0.5, 1}, Epochs: 50, KeptEpoch: 50, TestAccuracy: 0.72},
 	}
-	want := "Stopped early: pop-abs-seedscale fraction 0.5 seed 2 stopped after 12 of 50 epochs and kept its best " +
-		"validation epoch's weights (the notebook's rule) (test 7.2%); both fraction 1 seed 1 stopped after 12 of 50 " +
-		"epochs and kept the weights of epoch 1 (test 8.2%)."
+	runs = append(runs, RunResult{RunKey: RunKey{"both", 1, 2}, Epochs: 14, KeptEpoch: 3, TestAccuracy: 0.0723})
+	want := "Stopped early and kept the weights of their best validation epoch (the notebook's rule): " +
+		"pop-abs-seedscale at fraction 0.5, seed 2 (after 12 of 50 epochs; test 7.2%); " +
+		"both at fraction 1, seeds 1, 2 (after 12 to 14 of 50 epochs, kept epoch 1 to 3; test 7.2 to 8.2%)."
 	if got := EarlyStopNote(runs, 50); got != want {
 		t.Errorf("EarlyStopNote:\n got %q\nwant %q", got, want)
 	}
-	if got := EarlyStopNote(runs[2:], 50); got != "" {
+	if got := EarlyStopNote(runs[2:3], 50); got != "" {
 		t.Errorf("no run stopped early, note %q", got)
 	}
 }
