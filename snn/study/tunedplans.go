@@ -158,3 +158,32 @@ func (p TunedPlan) Tune(ctx context.Context, results string, workers int, onRun 
 	}
 	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), workers, onRun)
 }
+
+// Test runs (or reads from results/Cache) the plan's test runs: every condition at the learning rate its
+// tuning selected, on the test seeds. tuned must hold every condition of the plan (from Tune).
+func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, workers int,
+	onRun func(done, total int, r RunResult, cached bool)) ([]RunResult, []string, error) {
+	if err := p.Validate(); err != nil {
+		return nil, nil, err
+	}
+	selected := map[string]float64{}
+	for _, t := range tuned {
+		selected[t.Condition] = t.Selected
+	}
+	var conds []Condition
+	for _, name := range p.Conditions {
+		lr, ok := selected[name]
+		if !ok {
+			return nil, nil, fmt.Errorf("study: plan %s: condition %s has no tuned learning rate", p.Name, name)
+		}
+		c, err := ConditionByName(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, WithLearningRate(c, lr))
+	}
+	s := &Sweep{Base: p.Base(), Conditions: conds, Fractions: []float64{p.Fraction}, Seeds: p.TestSeeds,
+		CacheDir: filepath.Join(results, p.Cache), Workers: workers, OnRun: onRun, RecordDivergence: true}
+	res, err := s.Run(ctx)
+	return res, s.Warnings, err
+}

@@ -187,3 +187,27 @@ func TestTunedPlans(t *testing.T) {
 		}
 	}
 }
+
+// A plan's test runs train every condition at its selected learning rate on the test seeds, and refuse
+// a condition without a tuned rate.
+func TestTunedPlanTest(t *testing.T) {
+	p := TunedPlans()[1] // signs-tuned
+	base := tinyConfig()
+	base.Epochs = 1
+	p.Base = func() snn.Config { return base }
+	var tuned []Tuned
+	for i, c := range p.Conditions {
+		tuned = append(tuned, Tuned{Condition: c, Selected: []float64{0.001, 0.01, 0.003, 0.1}[i]})
+	}
+	p.TestSeeds = []uint64{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
+	res, _, err := p.Test(context.Background(), t.TempDir(), tuned, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(p.Conditions)*10 || res[0].Condition != "abs@lr=0.001" || res[10].Condition != "relu@lr=0.01" || res[10].Seed != 11 {
+		t.Errorf("%d runs, first %+v, eleventh %+v", len(res), res[0].RunKey, res[10].RunKey)
+	}
+	if _, _, err := p.Test(context.Background(), t.TempDir(), tuned[:3], 2, nil); err == nil || !strings.Contains(err.Error(), "clip") {
+		t.Errorf("a condition without a tuned rate: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ func tuneCmd(args []string) error {
 	plan := fs.String("plan", "", "the tuned plan: "+strings.Join(names, ", "))
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
 	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
+	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +53,17 @@ func tuneCmd(args []string) error {
 		}
 		fmt.Printf("%-20s %10g  %s\n", t.Condition, t.Selected, strings.Join(pts, ", "))
 	}
+	if !*test {
+		return nil
+	}
+	res, notes, err := p.Test(ctx, *results, tuned, *workers, progress)
+	for _, n := range notes {
+		fmt.Fprintln(os.Stderr, "note:", n)
+	}
+	if err != nil {
+		return err
+	}
+	printTables(res)
 	return nil
 }
 
