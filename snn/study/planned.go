@@ -1,0 +1,300 @@
+package study
+
+import (
+	"fmt"
+	"strings"
+)
+
+// planPower is the power every planned comparison's sensitivity is stated at.
+const planPower = 0.8
+
+// PlannedComparison is one comparison of a plan, judged on the test seeds, with the design's sensitivity.
+type PlannedComparison struct {
+	Comparison
+	Power Power
+}
+
+// PlannedFamily is one question of a plan (a Holm family) with its judged comparisons, in the plan's order.
+type PlannedFamily struct {
+	Title       string
+	Comparisons []PlannedComparison
+}
+
+// Outcome is what a tuned plan's runs say: each condition's tuning and test accuracies, and every
+// planned comparison judged by the plan's rules. It holds only what the plan names: no comparison, seed
+// or margin comes from elsewhere.
+type Outcome struct {
+	Plan  TunedPlan
+	Tuned []Tuned // in Plan.Conditions order
+	// Test holds each condition's test accuracies in Plan.TestSeeds order; Diverged the test seeds
+	// whose runs diverged (recorded at accuracy 0 and kept in every statistic), StoppedEarly those that
+	// stopped before the planned epochs.
+	Test                   map[string][]float64
+	Diverged, StoppedEarly map[string][]uint64
+	Rules                  Rules
+	Families               []PlannedFamily
+	// Record is the plan's record; Change is non-nil when the plan differs from it (changed after it
+	// was fixed), and AsFixed then holds the questions as fixed, judged by the recorded margin.
+	Record  PlanRecord
+	Change  *PlanChange
+	AsFixed []PlannedFamily
+}
+
+// Rules returns the rules the plan judges its comparisons by: AccuracyRules with the plan's margin.
+func (p TunedPlan) Rules() Rules {
+	r := AccuracyRules()
+	r.Margin = p.Margin / 100
+	return r
+}
+
+// Outcome judges the plan's questions from its tuning (Tune) and its test runs (Test): every pair of
+// every question, paired by test seed, Holm within the question, TOST at the plan's margin, and the
+// sensitivity of each comparison from the tuning seeds' spread. Every test run of every condition
+// must be there, at the learning rate its tuning selected.
+func (p TunedPlan) Outcome(tuned []Tuned, test []RunResult) (Outcome, error) {
+	if err := p.Validate(); err != nil {
+		return Outcome{}, err
+	}
+	change, err := p.Change()
+	if err != nil {
+		return Outcome{}, err
+	}
+	record, _ := p.Record()
+	o := Outcome{Plan: p, Record: record, Change: change, Test: map[string][]float64{}, Diverged: map[string][]uint64{}, StoppedEarly: map[string][]uint64{},
+		Rules: p.Rules()}
+	byCond := map[string]Tuned{}
+	for _, t := range tuned {
+		byCond[t.Condition] = t
+	}
+	byKey := map[RunKey]RunResult{}
+	for _, r := range test {
+		byKey[r.RunKey] = r
+	}
+	epochs := p.Base().Epochs
+	for _, name := range p.Conditions {
+		t, ok := byCond[name]
+		if !ok {
+			return Outcome{}, fmt.Errorf("study: plan %s: condition %s has no tuning", p.Name, name)
+		}
+		o.Tuned = append(o.Tuned, t)
+		c, err := ConditionByName(name)
+		if err != nil {
+			return Outcome{}, err
+		}
+		run := WithLearningRate(c, t.Selected).Name
+		for _, s := range p.TestSeeds {
+			r, ok := byKey[RunKey{run, p.Fraction, s}]
+			if !ok {
+				return Outcome{}, fmt.Errorf("study: plan %s: no test run of %s seed %d", p.Name, run, s)
+			}
+			o.Test[name] = append(o.Test[name], r.TestAccuracy)
+			if r.Diverged {
+				o.Diverged[name] = append(o.Diverged[name], s)
+			}
+			if r.StoppedEarly(epochs) {
+				o.StoppedEarly[name] = append(o.StoppedEarly[name], s)
+			}
+		}
+	}
+	for _, q := range p.Questions {
+		f, err := o.family(q, o.Rules)
+		if err != nil {
+			return Outcome{}, err
+		}
+		o.Families = append(o.Families, f)
+	}
+	if change != nil {
+		r := o.Rules
+		r.Margin = change.Margin / 100
+		for _, q := range change.Questions {
+			f, err := o.family(q, r)
+			if err != nil {
+				return Outcome{}, fmt.Errorf("study: plan %s as fixed in commit %s: %w", p.Name, record.ShortCommit(), err)
+			}
+			o.AsFixed = append(o.AsFixed, f)
+		}
+	}
+	return o, nil
+}
+
+// family judges one question under rules r.
+func (o Outcome) family(q PlannedQuestion, r Rules) (PlannedFamily, error) {
+	names := make([][2]string, len(q.Pairs))
+	values := make([][2][]float64, len(q.Pairs))
+	for i, pr := range q.Pairs {
+		for k := range pr {
+			v, ok := o.Test[pr[k]]
+			if !ok {
+				return PlannedFamily{}, fmt.Errorf("study: plan %s: question %q compares %s, which has no test runs", o.Plan.Name, q.Title, pr[k])
+			}
+			values[i][k] = v
+		}
+		names[i] = pr
+	}
+	cs, err := Family(r, names, values)
+	if err != nil {
+		return PlannedFamily{}, fmt.Errorf("study: plan %s: question %q: %w", o.Plan.Name, q.Title, err)
+	}
+	f := PlannedFamily{Title: q.Title}
+	for i, c := range cs {
+		tuningDiff, err := o.tuningDiff(q.Pairs[i])
+		if err != nil {
+			return PlannedFamily{}, err
+		}
+		pw, err := newPower(tuningDiff, c.Paired.Diff, len(cs), r.Alpha, planPower, r.Margin)
+		if err != nil {
+			return PlannedFamily{}, fmt.Errorf("study: plan %s: %s against %s: %w", o.Plan.Name, c.A, c.B, err)
+		}
+		f.Comparisons = append(f.Comparisons, PlannedComparison{Comparison: c, Power: pw})
+	}
+	return f, nil
+}
+
+// tuningDiff is the paired difference of validation accuracy over the tuning seeds between the two
+// conditions of pr, each at its selected learning rate.
+func (o Outcome) tuningDiff(pr [2]string) ([]float64, error) {
+	var at [2][]float64
+	for k, name := range pr {
+		for _, t := range o.Tuned {
+			if t.Condition != name {
+				continue
+			}
+			for _, pt := range t.Curve {
+				if pt.LearningRate == t.Selected {
+					at[k] = pt.ValAccuracy
+				}
+			}
+		}
+		if at[k] == nil {
+			return nil, fmt.Errorf("study: plan %s: %s has no tuning point at its selected learning rate", o.Plan.Name, name)
+		}
+	}
+	if len(at[0]) != len(at[1]) {
+		return nil, fmt.Errorf("study: plan %s: %s and %s were tuned on different numbers of seeds", o.Plan.Name, pr[0], pr[1])
+	}
+	d := make([]float64, len(at[0]))
+	for i := range d {
+		d[i] = at[0][i] - at[1][i]
+	}
+	return d, nil
+}
+
+// Verdicts maps "A vs B" to the verdict of every planned comparison.
+func (o Outcome) Verdicts() map[string]Verdict {
+	v := map[string]Verdict{}
+	for _, f := range o.Families {
+		for _, c := range f.Comparisons {
+			v[c.A+" vs "+c.B] = c.Verdict
+		}
+	}
+	return v
+}
+
+// Table is one row per condition: the selected learning rate (and grid extensions), the test accuracy
+// over the test seeds as mean ± sd and range, and the runs that diverged or stopped early.
+func (o Outcome) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-18s %12s %5s %15s %13s %3s  %s\n", "condition", "learning rate", "ext.", "test % mean±sd", "range", "n", "flags")
+	for _, t := range o.Tuned {
+		v := o.Test[t.Condition]
+		m, sd := MeanSD(v)
+		lo, hi := minMax(v)
+		var flags []string
+		if d := o.Diverged[t.Condition]; len(d) > 0 {
+			flags = append(flags, fmt.Sprintf("diverged: seeds %s", seedList(d)))
+		}
+		if s := o.StoppedEarly[t.Condition]; len(s) > 0 {
+			flags = append(flags, fmt.Sprintf("stopped early: seeds %s", seedList(s)))
+		}
+		if len(flags) == 0 {
+			flags = append(flags, "-")
+		}
+		fmt.Fprintf(&b, "%-18s %12g %5d %15s %13s %3d  %s\n", t.Condition, t.Selected, t.Extended,
+			fmt.Sprintf("%.1f ± %.1f", 100*m, 100*sd), fmt.Sprintf("%.1f-%.1f", 100*lo, 100*hi), len(v), strings.Join(flags, "; "))
+	}
+	return b.String()
+}
+
+func seedList(s []uint64) string {
+	parts := make([]string, len(s))
+	for i, v := range s {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, ",")
+}
+
+// Text states every question's verdicts with their numbers and each comparison's sensitivity, the
+// questions in the plan's order, then the runs the statistics include despite a flag.
+func (o Outcome) Text() string {
+	var b strings.Builder
+	r := o.Rules
+	if o.Change == nil {
+		fmt.Fprintf(&b, "Plan %s, fixed in commit %s before any of its runs (unchanged since).\n", o.Plan.Name, o.Record.ShortCommit())
+	} else {
+		fmt.Fprintln(&b, o.Change.describe(o.Plan.Name))
+		b.WriteString(o.sideBySide())
+	}
+	for i, f := range o.Families {
+		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin ±%.0f points):\n", i+1, f.Title,
+			len(f.Comparisons), r.Scale*r.Margin)
+		for _, c := range f.Comparisons {
+			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit))
+		}
+	}
+	var flagged []string
+	for _, name := range o.Plan.Conditions {
+		if d := o.Diverged[name]; len(d) > 0 {
+			flagged = append(flagged, fmt.Sprintf("%s seeds %s diverged and count at their recorded accuracy 0", name, seedList(d)))
+		}
+		if s := o.StoppedEarly[name]; len(s) > 0 {
+			flagged = append(flagged, fmt.Sprintf("%s seeds %s stopped early", name, seedList(s)))
+		}
+	}
+	if len(flagged) == 0 {
+		fmt.Fprintf(&b, "No test run diverged or stopped early (%d runs).\n", len(o.Plan.Conditions)*len(o.Plan.TestSeeds))
+	} else {
+		fmt.Fprintf(&b, "Flagged test runs (kept in the statistics, one value per seed): %s.\n", strings.Join(flagged, "; "))
+	}
+	return b.String()
+}
+
+// sideBySide lists every comparison of the plan as fixed and as now with its verdict and Holm-adjusted
+// p under each ("-" where that version of the plan does not make it).
+func (o Outcome) sideBySide() string {
+	type cell struct {
+		v Verdict
+		p float64
+		m int
+	}
+	var keys []string
+	fixed, now := map[string]cell{}, map[string]cell{}
+	add := func(fs []PlannedFamily, into map[string]cell) {
+		for _, f := range fs {
+			for _, c := range f.Comparisons {
+				k := c.A + " vs " + c.B
+				if _, ok := fixed[k]; !ok {
+					if _, ok := now[k]; !ok {
+						keys = append(keys, k)
+					}
+				}
+				into[k] = cell{c.Verdict, c.PAdjusted, c.FamilySize}
+			}
+		}
+	}
+	add(o.AsFixed, fixed)
+	add(o.Families, now)
+	show := func(c cell, ok bool) string {
+		if !ok {
+			return "-"
+		}
+		return fmt.Sprintf("%s (Holm p %.3g of %d)", c.v, c.p, c.m)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-40s %-40s %s\n", "comparison", "as fixed ("+o.Record.ShortCommit()+")", "as now")
+	for _, k := range keys {
+		f, okF := fixed[k]
+		n, okN := now[k]
+		fmt.Fprintf(&b, "%-40s %-40s %s\n", k, show(f, okF), show(n, okN))
+	}
+	return b.String()
+}

@@ -1,0 +1,274 @@
+package study
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// TestPowerGolden checks the power figures against values worked by hand. Sources: t quantiles computed
+// outside Go (bisection on a Simpson integral of the t density, 6 decimals; standard tables agree): t_{0.975,9} = 2.262157, t_{0.80,9} = 0.883404, t_{0.95,9} =
+// 1.833113, t_{0.90,9} = 1.383029, t_{0.95,10} = 1.812461, t_{0.90,10} = 1.372184; χ² with 2 degrees of
+// freedom has the closed-form quantile -2 ln(1-p), so χ²_{0.2,2} = -2 ln 0.8 = 0.446287.
+func TestPowerGolden(t *testing.T) {
+	d, err := DetectableDifference(1, 10, 0.05, 0.8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (2.262157 + 0.883404) / math.Sqrt(10); math.Abs(d-want) > 1e-5 {
+		t.Errorf("DetectableDifference(sd 1, 10 seeds, 0.05, 0.8) = %.6f, want %.6f", d, want)
+	}
+	// 10 seeds: (1.833113 + 1.383029) / sqrt(10) = 1.0170 > 1; 11 seeds: (1.812461 + 1.372184) / sqrt(11) = 0.9602.
+	n, err := SeedsForEquivalence(1, 1, 0.05, 0.8)
+	if err != nil || n != 11 {
+		t.Errorf("SeedsForEquivalence(sd 1, margin 1, 0.05, 0.8) = %d, %v; want 11", n, err)
+	}
+	if n, _ := SeedsForEquivalence(1, 0.01, 0.05, 0.8); n != 0 {
+		t.Errorf("SeedsForEquivalence for a margin of 1/100 sd = %d, want 0 (more than %d seeds)", n, maxSeeds)
+	}
+	if u, want := SDUpperBound(1, 3, 0.8), math.Sqrt(2/(-2*math.Log(0.8))); math.Abs(u-want) > 1e-9 {
+		t.Errorf("SDUpperBound(1, 3 values, 0.8) = %.6f, want %.6f", u, want)
+	}
+	for _, bad := range []struct {
+		sd           float64
+		n            int
+		level, power float64
+		want         string
+	}{
+		{math.NaN(), 10, 0.05, 0.8, "standard deviation NaN"}, {1, 1, 0.05, 0.8, "1 seeds"},
+		{1, 10, 0.5, 0.8, "level 0.5"}, {1, 10, 0.05, 1, "power 1"},
+	} {
+		if _, err := DetectableDifference(bad.sd, bad.n, bad.level, bad.power); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("DetectableDifference(%v, %d, %v, %v): error %v, want one naming %q", bad.sd, bad.n, bad.level, bad.power, err, bad.want)
+		}
+	}
+}
+
+// committedRun is a cache entry read straight from its JSON file, without the package's loader.
+type committedRun struct {
+	Condition string    `json:"condition"`
+	Seed      uint64    `json:"seed"`
+	Test      float64   `json:"test_accuracy"`
+	Kept      int       `json:"kept_epoch"`
+	Val       []float64 `json:"val_accuracy"`
+}
+
+func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed runs in %s: %v", dir, err)
+	}
+	out := map[string]map[uint64]committedRun{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r committedRun
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if out[r.Condition] == nil {
+			out[r.Condition] = map[uint64]committedRun{}
+		}
+		out[r.Condition][r.Seed] = r
+	}
+	return out
+}
+
+// TestOutcomeOfCommittedRuns recomputes each plan's outcome independently from the committed cache
+// files: the selected learning rate (highest mean validation accuracy of the kept epoch over the tuning
+// seeds), the test accuracies, and every comparison's paired t p-value with Holm's adjustment, and checks
+// Outcome against them.
+func TestOutcomeOfCommittedRuns(t *testing.T) {
+	for _, p := range TunedPlans() {
+		dir := filepath.Join("..", "..", "notebooks", "results", p.Cache)
+		tuned, _, err := p.Tune(context.Background(), filepath.Join("..", "..", "notebooks", "results"), 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		test, _, err := p.Test(context.Background(), filepath.Join("..", "..", "notebooks", "results"), tuned, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := p.Outcome(tuned, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs := readCommitted(t, dir)
+		// The selection, from the files: every learning rate cached for the condition on all tuning seeds.
+		selected := map[string]string{}
+		for _, name := range p.Conditions {
+			bestMean, bestLR := -1.0, ""
+			var lrs []string
+			for cond := range runs {
+				if base, lr, ok := strings.Cut(cond, "@lr="); ok && base == name {
+					lrs = append(lrs, lr)
+				}
+			}
+			sort.Slice(lrs, func(i, j int) bool { return parse(t, lrs[i]) < parse(t, lrs[j]) })
+			for _, lr := range lrs {
+				sum, n := 0.0, 0
+				for _, s := range p.Tuning.Seeds {
+					r, ok := runs[name+"@lr="+lr][s]
+					if ok && r.Kept >= 1 {
+						sum += r.Val[r.Kept-1]
+						n++
+					} else if ok { // diverged: scored 0
+						n++
+					}
+				}
+				if n == len(p.Tuning.Seeds) && sum/float64(n) > bestMean {
+					bestMean, bestLR = sum/float64(n), lr
+				}
+			}
+			selected[name] = bestLR
+			var got float64
+			for _, tu := range o.Tuned {
+				if tu.Condition == name {
+					got = tu.Selected
+				}
+			}
+			if math.Abs(got-parse(t, bestLR)) > 1e-12 {
+				t.Errorf("plan %s: %s selected %g, the files' best mean validation accuracy is at %s", p.Name, name, got, bestLR)
+			}
+			for i, s := range p.TestSeeds {
+				r, ok := runs[name+"@lr="+bestLR][s]
+				if !ok {
+					t.Fatalf("plan %s: no committed test run of %s@lr=%s seed %d", p.Name, name, bestLR, s)
+				}
+				if o.Test[name][i] != r.Test {
+					t.Errorf("plan %s: %s seed %d test accuracy %v, the file says %v", p.Name, name, s, o.Test[name][i], r.Test)
+				}
+			}
+		}
+		if len(o.Families) != len(p.Questions) {
+			t.Fatalf("plan %s: %d families for %d questions", p.Name, len(o.Families), len(p.Questions))
+		}
+		for qi, q := range p.Questions {
+			f := o.Families[qi]
+			if f.Title != q.Title || len(f.Comparisons) != len(q.Pairs) {
+				t.Fatalf("plan %s: family %d is %q with %d comparisons, the plan says %q with %d", p.Name, qi, f.Title, len(f.Comparisons), q.Title, len(q.Pairs))
+			}
+			raw := make([]float64, len(q.Pairs))
+			for i, pr := range q.Pairs {
+				var d []float64
+				for _, s := range p.TestSeeds {
+					d = append(d, runs[pr[0]+"@lr="+selected[pr[0]]][s].Test-runs[pr[1]+"@lr="+selected[pr[1]]][s].Test)
+				}
+				mean, sd := 0.0, 0.0
+				for _, v := range d {
+					mean += v / float64(len(d))
+				}
+				for _, v := range d {
+					sd += (v - mean) * (v - mean) / float64(len(d)-1)
+				}
+				tt := mean / math.Sqrt(sd/float64(len(d)))
+				raw[i] = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}.CDF(-math.Abs(tt))
+				c := f.Comparisons[i]
+				if c.A != pr[0] || c.B != pr[1] {
+					t.Errorf("plan %s: comparison %d of %q is %s vs %s, the plan says %s vs %s", p.Name, i, q.Title, c.A, c.B, pr[0], pr[1])
+				}
+			}
+			// Holm by hand: sort ascending, multiply by (m - rank), running maximum, capped at 1.
+			order := make([]int, len(raw))
+			for i := range order {
+				order[i] = i
+			}
+			sort.SliceStable(order, func(a, b int) bool { return raw[order[a]] < raw[order[b]] })
+			run := 0.0
+			for rank, i := range order {
+				run = math.Max(run, math.Min(1, float64(len(raw)-rank)*raw[i]))
+				if got := f.Comparisons[i].PAdjusted; math.Abs(got-run) > 1e-9 {
+					t.Errorf("plan %s, %q, %s vs %s: Holm-adjusted p %v, by hand %v", p.Name, q.Title, f.Comparisons[i].A, f.Comparisons[i].B, got, run)
+				}
+			}
+		}
+		text := o.Text()
+		for _, want := range []string{"fixed in commit 1ecd0d1 before any of its runs", "No test run diverged or stopped early"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("plan %s: Text lacks %q", p.Name, want)
+			}
+		}
+	}
+}
+
+func parse(t *testing.T, s string) float64 {
+	t.Helper()
+	var v float64
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("learning rate %q: %v", s, err)
+	}
+	return v
+}
+
+// TestOutcomeShowsAChangedPlan changes a plan after its record (one comparison moved to another
+// question, the margin widened) and checks that the outcome names the change and shows the verdicts
+// as fixed beside the new ones; a plan without a record gives no outcome.
+func TestOutcomeShowsAChangedPlan(t *testing.T) {
+	p := TunedPlans()[1] // signs-tuned
+	results := filepath.Join("..", "..", "notebooks", "results")
+	tuned, _, err := p.Tune(context.Background(), results, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, _, err := p.Test(context.Background(), results, tuned, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := p.Outcome(tuned, test)
+	if err != nil || fixed.Change != nil {
+		t.Fatalf("the plan as recorded: change %v, error %v", fixed.Change, err)
+	}
+	changed := p
+	changed.Margin = 0.5
+	changed.Questions = []PlannedQuestion{{Title: "relu alone", Pairs: [][2]string{{"relu", "abs"}}},
+		{Title: "the others", Pairs: [][2]string{{"softplus", "abs"}, {"clip", "abs"}}}}
+	o, err := changed.Outcome(tuned, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Change == nil || strings.Join(o.Change.Fields, ",") != "margin,questions" {
+		t.Fatalf("change %+v, want the fields margin and questions", o.Change)
+	}
+	if len(o.AsFixed) != 1 || len(o.AsFixed[0].Comparisons) != 3 {
+		t.Fatalf("as fixed: %d families, want the recorded one of 3 comparisons", len(o.AsFixed))
+	}
+	for i, c := range o.AsFixed[0].Comparisons {
+		if c.Verdict != fixed.Families[0].Comparisons[i].Verdict || c.PAdjusted != fixed.Families[0].Comparisons[i].PAdjusted {
+			t.Errorf("as fixed, %s vs %s: %s p %v; the recorded plan's outcome says %s p %v", c.A, c.B, c.Verdict, c.PAdjusted,
+				fixed.Families[0].Comparisons[i].Verdict, fixed.Families[0].Comparisons[i].PAdjusted)
+		}
+	}
+	text := o.Text()
+	relu := fixed.Families[0].Comparisons[0]
+	for _, want := range []string{"was changed after it was fixed in commit 1ecd0d1 (changed: margin, questions)",
+		"as fixed (1ecd0d1)", string(relu.Verdict) + " (Holm p"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the changed plan's text lacks %q:\n%s", want, text)
+		}
+	}
+	// With a 0.5-point margin relu is no longer shown equivalent: the side-by-side row shows both.
+	row := ""
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "relu vs abs ") {
+			row = l
+		}
+	}
+	if strings.Count(row, "(Holm p") != 2 {
+		t.Errorf("side-by-side row of relu vs abs %q: want the verdict as fixed and as now", row)
+	}
+	unrecorded := p
+	unrecorded.Name = "signs-unrecorded"
+	if _, err := unrecorded.Outcome(tuned, test); err == nil || !strings.Contains(err.Error(), "has no record") {
+		t.Errorf("a plan without a record: error %v, want one saying it has no record", err)
+	}
+}

@@ -1,0 +1,155 @@
+package study
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// PlanRecord is a tuned plan as it was fixed before its runs: the commit that fixed it and the plan's
+// content at that commit (TunedPlan.Frozen, computed from that commit's code; TestPlanRecords rebuilds
+// it there and checks that the commit precedes every run of the plan's cache). A plan whose content
+// differs from its record was changed after it was fixed, and its outcome shows both verdicts.
+type PlanRecord struct {
+	Plan   string
+	Commit string // full hash
+	Frozen string // TunedPlan.Frozen at Commit
+}
+
+// ShortCommit is the commit's first 7 hex digits (as git log --oneline prints it).
+func (r PlanRecord) ShortCommit() string { return r.Commit[:7] }
+
+// planRecords lists every tuned plan's record. Add a plan's record in a commit after the one that fixes
+// the plan and before its runs; never edit a record.
+var planRecords = []PlanRecord{
+	{Plan: "populations-tuned", Commit: "1ecd0d1dabf0171dbd203b2b665762aadf53754e",
+		Frozen: `{"name":"populations-tuned","conditions":["unconstrained","both","pop-abs","pop-clip","pop-expgrad","pop-wiggle","pop-abs-seedscale","pop-abs-stepcorr","clip","expgrad","wiggle"],"condition_keys":["cd7786acbc260d1d","6b3acf3c96375af5","ccf79e00157b1c36","a437e07a8788efb3","23f3f4dbe9a441a5","d853d8428d4d6ec4","d25b9c97c4a1367d","2dbf98d77c9b9fcd","271ea2af0f16138f","a1ecdf53ede9db91","b343876dbcc4e242"],"fraction":0.5,"grid":[0.001,0.00316228,0.01,0.0316228,0.1],"sgd_grid":null,"tuning_seeds":[101,102,103],"max_extensions":2,"test_seeds":[11,12,13,14,15,16,17,18,19,20],"questions":[{"title":"the E/I-population network against ColumnEI and the unconstrained network","pairs":[["pop-abs","both"],["pop-abs","unconstrained"],["pop-abs-stepcorr","both"],["pop-abs-stepcorr","unconstrained"],["pop-clip","both"],["pop-wiggle","both"]]},{"title":"update rules on the E/I-population network","pairs":[["pop-clip","pop-abs"],["pop-expgrad","pop-abs"],["pop-wiggle","pop-abs"]]},{"title":"update rules on ColumnEI","pairs":[["clip","both"],["expgrad","both"],["wiggle","both"]]},{"title":"controls of the E/I-population network","pairs":[["pop-abs-seedscale","pop-abs"],["pop-abs-stepcorr","pop-abs"]]}],"margin":3,"protocol":"the notebook's network and data (snn.DefaultConfig), 50 epochs, Adam, no early stopping (each run keeps its last weights); each condition's learning rate is the one of 5 (0.001 to 0.1, log-spaced, extended past an edge at most twice) with the highest mean validation accuracy over tuning seeds 101-103; then test seeds 11-20 at that rate, compared pairwise by seed (paired t, Holm within each question, TOST at the margin)"}`},
+	{Plan: "signs-tuned", Commit: "1ecd0d1dabf0171dbd203b2b665762aadf53754e",
+		Frozen: `{"name":"signs-tuned","conditions":["abs","relu","softplus","clip"],"condition_keys":["6b3acf3c96375af5","3794554bc8abea1a","192cd421886bf8bf","271ea2af0f16138f"],"fraction":0.5,"grid":[0.001,0.00316228,0.01,0.0316228,0.1],"sgd_grid":null,"tuning_seeds":[101,102,103],"max_extensions":2,"test_seeds":[11,12,13,14,15,16,17,18,19,20],"questions":[{"title":"sign parametrisations against |w|","pairs":[["relu","abs"],["softplus","abs"],["clip","abs"]]}],"margin":3,"protocol":"the notebook's network and data (snn.DefaultConfig), 50 epochs, Adam, no early stopping (each run keeps its last weights); each condition's learning rate is the one of 5 (0.001 to 0.1, log-spaced, extended past an edge at most twice) with the highest mean validation accuracy over tuning seeds 101-103; then test seeds 11-20 at that rate, compared pairwise by seed (paired t, Holm within each question, TOST at the margin)"}`},
+}
+
+// frozenPlan is what a PlanRecord freezes of a plan: everything that decides its runs and its verdicts.
+// ConditionKeys are snn.ConfigKey of each condition at the plan's fraction (what the name meant).
+type frozenPlan struct {
+	Name          string           `json:"name"`
+	Conditions    []string         `json:"conditions"`
+	ConditionKeys []string         `json:"condition_keys"`
+	Fraction      float64          `json:"fraction"`
+	Grid          []float64        `json:"grid"`
+	SGDGrid       []float64        `json:"sgd_grid"`
+	TuningSeeds   []uint64         `json:"tuning_seeds"`
+	MaxExtensions int              `json:"max_extensions"`
+	TestSeeds     []uint64         `json:"test_seeds"`
+	Questions     []frozenQuestion `json:"questions"`
+	Margin        float64          `json:"margin"`
+	Protocol      string           `json:"protocol"`
+}
+
+type frozenQuestion struct {
+	Title string      `json:"title"`
+	Pairs [][2]string `json:"pairs"`
+}
+
+// Frozen is the plan's content as canonical JSON (see frozenPlan).
+func (p TunedPlan) Frozen() (string, error) {
+	f := frozenPlan{Name: p.Name, Conditions: p.Conditions, Fraction: p.Fraction, Grid: p.Tuning.Grid, SGDGrid: p.Tuning.SGDGrid,
+		TuningSeeds: p.Tuning.Seeds, MaxExtensions: p.Tuning.MaxExtensions, TestSeeds: p.TestSeeds, Margin: p.Margin,
+		Protocol: p.Protocol}
+	for _, name := range p.Conditions {
+		c, err := ConditionByName(name)
+		if err != nil {
+			return "", fmt.Errorf("study: plan %s: %w", p.Name, err)
+		}
+		f.ConditionKeys = append(f.ConditionKeys, snn.ConfigKey(c.Apply(p.Base(), p.Fraction)))
+	}
+	for _, q := range p.Questions {
+		f.Questions = append(f.Questions, frozenQuestion{Title: q.Title, Pairs: q.Pairs})
+	}
+	b, err := json.Marshal(f)
+	return string(b), err
+}
+
+// Record returns the plan's record; ok is false for a plan that has none.
+func (p TunedPlan) Record() (r PlanRecord, ok bool) {
+	for _, r := range planRecords {
+		if r.Plan == p.Name {
+			return r, true
+		}
+	}
+	return PlanRecord{}, false
+}
+
+// PlanRecords lists every plan record.
+func PlanRecords() []PlanRecord { return slices.Clone(planRecords) }
+
+// PlanChange is how a plan differs from its record: the fields that changed, and the questions and
+// margin it had when it was fixed.
+type PlanChange struct {
+	Record    PlanRecord
+	Fields    []string
+	Questions []PlannedQuestion
+	Margin    float64
+}
+
+// Change compares the plan with its record: nil when they agree, an error when the plan has no record.
+func (p TunedPlan) Change() (*PlanChange, error) {
+	r, ok := p.Record()
+	if !ok {
+		return nil, fmt.Errorf("study: plan %s has no record (PlanRecord): a plan must be recorded with the commit that fixed it", p.Name)
+	}
+	now, err := p.Frozen()
+	if err != nil {
+		return nil, err
+	}
+	if now == r.Frozen {
+		return nil, nil
+	}
+	var was, is frozenPlan
+	if err := json.Unmarshal([]byte(r.Frozen), &was); err != nil {
+		return nil, fmt.Errorf("study: plan %s: its record does not parse: %w", p.Name, err)
+	}
+	if err := json.Unmarshal([]byte(now), &is); err != nil {
+		return nil, err
+	}
+	c := &PlanChange{Record: r, Margin: was.Margin}
+	for _, q := range was.Questions {
+		c.Questions = append(c.Questions, PlannedQuestion{Title: q.Title, Pairs: q.Pairs})
+	}
+	wasFields, isFields := fieldsJSON(was), fieldsJSON(is)
+	for _, k := range sortedKeys(wasFields) {
+		if wasFields[k] != isFields[k] {
+			c.Fields = append(c.Fields, k)
+		}
+	}
+	return c, nil
+}
+
+// fieldsJSON is each field of a frozen plan as JSON, by its JSON name.
+func fieldsJSON(f frozenPlan) map[string]string {
+	b, _ := json.Marshal(f)
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(b, &m)
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	var k []string
+	for s := range m {
+		k = append(k, s)
+	}
+	slices.Sort(k)
+	return k
+}
+
+// describe is "fixed in commit 1ecd0d1 before its runs" or the change.
+func (c *PlanChange) describe(name string) string {
+	return fmt.Sprintf("Plan %s was changed after it was fixed in commit %s (changed: %s): its verdicts are shown as fixed and as now.",
+		name, c.Record.ShortCommit(), strings.Join(c.Fields, ", "))
+}

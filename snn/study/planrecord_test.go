@@ -1,0 +1,164 @@
+package study
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// frozenProgram prints {plan name: frozen JSON} for every TunedPlans() entry of the code it is built
+// against. It uses only what the package had when the first plans were fixed (commit 1ecd0d1), so it
+// builds against the code of each record's commit and computes what TunedPlan.Frozen computes now.
+const frozenProgram = `package main
+
+import (
+	"encoding/json"
+	"os"
+
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
+)
+
+type frozenQuestion struct {
+	Title string      ` + "`json:\"title\"`" + `
+	Pairs [][2]string ` + "`json:\"pairs\"`" + `
+}
+
+type frozenPlan struct {
+	Name          string           ` + "`json:\"name\"`" + `
+	Conditions    []string         ` + "`json:\"conditions\"`" + `
+	ConditionKeys []string         ` + "`json:\"condition_keys\"`" + `
+	Fraction      float64          ` + "`json:\"fraction\"`" + `
+	Grid          []float64        ` + "`json:\"grid\"`" + `
+	SGDGrid       []float64        ` + "`json:\"sgd_grid\"`" + `
+	TuningSeeds   []uint64         ` + "`json:\"tuning_seeds\"`" + `
+	MaxExtensions int              ` + "`json:\"max_extensions\"`" + `
+	TestSeeds     []uint64         ` + "`json:\"test_seeds\"`" + `
+	Questions     []frozenQuestion ` + "`json:\"questions\"`" + `
+	Margin        float64          ` + "`json:\"margin\"`" + `
+	Protocol      string           ` + "`json:\"protocol\"`" + `
+}
+
+func main() {
+	out := map[string]string{}
+	for _, p := range study.TunedPlans() {
+		f := frozenPlan{Name: p.Name, Conditions: p.Conditions, Fraction: p.Fraction, Grid: p.Tuning.Grid, SGDGrid: p.Tuning.SGDGrid,
+			TuningSeeds: p.Tuning.Seeds, MaxExtensions: p.Tuning.MaxExtensions, TestSeeds: p.TestSeeds, Margin: p.Margin,
+			Protocol: p.Protocol}
+		for _, name := range p.Conditions {
+			c, err := study.ConditionByName(name)
+			if err != nil {
+				panic(err)
+			}
+			f.ConditionKeys = append(f.ConditionKeys, snn.ConfigKey(c.Apply(p.Base(), p.Fraction)))
+		}
+		for _, q := range p.Questions {
+			f.Questions = append(f.Questions, frozenQuestion{Title: q.Title, Pairs: q.Pairs})
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			panic(err)
+		}
+		out[p.Name] = string(b)
+	}
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+`
+
+// gitIn runs git in dir and returns its trimmed output.
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// frozenAt builds frozenProgram against the package as it was at commit and returns its output.
+func frozenAt(t *testing.T, root, commit string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	archive := exec.Command("bash", "-c", `git -C "$1" archive "$2" go.mod go.sum snn | tar -x -C "$3"`, "bash", root, commit, dir)
+	if out, err := archive.CombinedOutput(); err != nil {
+		t.Fatalf("extracting commit %s: %v\n%s", commit, err, out)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "frozenplans"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "frozenplans", "main.go"), []byte(frozenProgram), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := exec.Command("go", "run", "./frozenplans")
+	run.Dir = dir
+	run.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := run.Output()
+	if err != nil {
+		msg := ""
+		if e, ok := err.(*exec.ExitError); ok {
+			msg = string(e.Stderr)
+		}
+		t.Fatalf("building the plans of commit %s: %v\n%s", commit, err, msg)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatalf("commit %s's plans: %v\n%s", commit, err, out)
+	}
+	return m
+}
+
+// TestPlanRecords checks every tuned plan's record against the history: the record's frozen content is
+// what the recorded commit's code computes, the commit is in the history of HEAD, no file of the plan's
+// cache existed at or before it (its runs came after it), every file of the cache is committed, and
+// every tuned plan has a record.
+func TestPlanRecords(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("TestPlanRecords reads the history with git, which is not installed (setup.sh installs it)")
+	}
+	root := gitIn(t, ".", "rev-parse", "--show-toplevel")
+	if gitIn(t, root, "rev-parse", "--is-shallow-repository") == "true" {
+		t.Fatal("this clone is shallow: the plans' commits cannot be checked (clone with full history)")
+	}
+	plans := map[string]TunedPlan{}
+	for _, p := range TunedPlans() {
+		plans[p.Name] = p
+		if _, ok := p.Record(); !ok {
+			t.Errorf("plan %s has no record", p.Name)
+		}
+	}
+	built := map[string]map[string]string{}
+	for _, r := range PlanRecords() {
+		p, ok := plans[r.Plan]
+		if !ok {
+			t.Errorf("record of plan %s, which TunedPlans does not have", r.Plan)
+			continue
+		}
+		if len(r.Commit) != 40 {
+			t.Errorf("plan %s: record commit %q: want a full hash", r.Plan, r.Commit)
+			continue
+		}
+		if err := exec.Command("git", "-C", root, "merge-base", "--is-ancestor", r.Commit, "HEAD").Run(); err != nil {
+			t.Errorf("plan %s: commit %s is not in the history of HEAD", r.Plan, r.Commit)
+			continue
+		}
+		if built[r.Commit] == nil {
+			built[r.Commit] = frozenAt(t, root, r.Commit)
+		}
+		if got := built[r.Commit][r.Plan]; got != r.Frozen {
+			t.Errorf("plan %s: the record is not what commit %s's code fixed:\nrecord: %s\ncommit: %s", r.Plan, r.ShortCommit(), r.Frozen, got)
+		}
+		cache := filepath.Join("notebooks", "results", p.Cache)
+		if before := gitIn(t, root, "log", "--format=%h %s", r.Commit, "--", cache); before != "" {
+			t.Errorf("plan %s: its cache %s has commits at or before the plan's %s:\n%s", r.Plan, cache, r.ShortCommit(), before)
+		}
+		if untracked := gitIn(t, root, "ls-files", "--others", "--exclude-standard", "--", cache); untracked != "" {
+			t.Errorf("plan %s: runs in %s that are not committed (their order against the plan cannot be shown):\n%s", r.Plan, cache, untracked)
+		}
+		if tracked := gitIn(t, root, "ls-files", "--", cache); tracked == "" {
+			t.Errorf("plan %s: no committed run in %s", r.Plan, cache)
+		}
+	}
+}

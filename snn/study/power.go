@@ -1,0 +1,132 @@
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Power is the sensitivity of one planned paired comparison: the smallest true mean difference its test
+// seeds detect with the plan's power, and the seeds an equivalence claim would need.
+//
+// For n paired seeds with paired standard deviation sd, a two-sided paired t test at level a detects a
+// true difference δ with power 1-β when (normal-theory approximation with t quantiles)
+//
+//	δ = (t_{1-a/2, n-1} + t_{1-β, n-1}) · sd / √n,
+//
+// and TOST at level a shows equivalence within ±M with power 1-β, when the true difference is 0, once
+//
+//	(t_{1-a, n-1} + t_{1-β/2, n-1}) · sd / √n <= M.
+//
+// Holm's correction is taken at its most stringent step, a = Alpha/m for a family of m comparisons, so
+// the figures are what the design guarantees for every comparison of the family.
+//
+// The spread known before the test runs is that of the few tuning seeds, an imprecise estimate (2
+// degrees of freedom for 3 seeds), so the planning figures use its one-sided 80% upper confidence bound
+// sd·sqrt((k-1)/χ²_{0.2, k-1}) for k tuning seeds (Browne 1995), not the estimate itself.
+type Power struct {
+	Level, Power float64 // a (after the family correction) and 1-β
+	// TuningSD is the standard deviation of the paired differences of validation accuracy over the
+	// tuning seeds, each condition at its selected learning rate, and TuningSDUpper its 80% upper bound.
+	TuningSD, TuningSDUpper float64
+	TuningSeeds             int
+	// Detectable is the smallest difference TestSeeds detect, from TuningSDUpper.
+	Detectable float64
+	TestSeeds  int
+	// ObservedSD and DetectableObserved are the same from the test runs' own paired spread (post hoc).
+	ObservedSD, DetectableObserved float64
+	// SeedsForEquivalence is the number of seeds TOST would need to show equivalence within Margin from
+	// TuningSDUpper (0: more than maxSeeds).
+	SeedsForEquivalence int
+	Margin              float64
+}
+
+// maxSeeds bounds the seed counts Power searches.
+const maxSeeds = 1000
+
+// DetectableDifference is δ above for n seeds, paired sd, two-sided level and power (see Power).
+func DetectableDifference(sd float64, n int, level, power float64) (float64, error) {
+	if err := checkPowerArgs(sd, n, level, power); err != nil {
+		return 0, err
+	}
+	return (tQuantile(1-level/2, n-1) + tQuantile(power, n-1)) * sd / math.Sqrt(float64(n)), nil
+}
+
+// SeedsForEquivalence is the smallest n >= 2 for which TOST at level shows equivalence within ±margin
+// with the given power when the true difference is 0 (see Power); 0 when more than 1000 seeds are needed.
+func SeedsForEquivalence(sd, margin, level, power float64) (int, error) {
+	if err := checkPowerArgs(sd, 2, level, power); err != nil {
+		return 0, err
+	}
+	if !(margin > 0) || math.IsInf(margin, 0) {
+		return 0, fmt.Errorf("study: equivalence margin %v: want a finite number > 0", margin)
+	}
+	for n := 2; n <= maxSeeds; n++ {
+		if (tQuantile(1-level, n-1)+tQuantile(1-(1-power)/2, n-1))*sd/math.Sqrt(float64(n)) <= margin {
+			return n, nil
+		}
+	}
+	return 0, nil
+}
+
+func checkPowerArgs(sd float64, n int, level, power float64) error {
+	switch {
+	case !(sd >= 0) || math.IsInf(sd, 0):
+		return fmt.Errorf("study: paired standard deviation %v: want a finite number >= 0", sd)
+	case n < 2:
+		return fmt.Errorf("study: %d seeds: a paired t test needs at least 2", n)
+	case !(level > 0 && level < 0.5):
+		return fmt.Errorf("study: level %v: want a number in (0, 0.5)", level)
+	case !(power > 0.5 && power < 1):
+		return fmt.Errorf("study: power %v: want a number in (0.5, 1)", power)
+	}
+	return nil
+}
+
+// newPower computes the Power of a comparison in a family of m, from the tuning seeds' paired
+// differences and the test seeds' paired differences.
+func newPower(tuningDiff, testDiff []float64, m int, alpha, power, margin float64) (Power, error) {
+	p := Power{Level: alpha / float64(m), Power: power, TuningSeeds: len(tuningDiff), TestSeeds: len(testDiff), Margin: margin}
+	if len(tuningDiff) < 2 {
+		return p, fmt.Errorf("study: %d tuning seeds: the spread needs at least 2", len(tuningDiff))
+	}
+	_, p.TuningSD = MeanSD(tuningDiff)
+	p.TuningSDUpper = SDUpperBound(p.TuningSD, len(tuningDiff), 0.8)
+	_, p.ObservedSD = MeanSD(testDiff)
+	var err error
+	if p.Detectable, err = DetectableDifference(p.TuningSDUpper, len(testDiff), p.Level, power); err != nil {
+		return p, err
+	}
+	if p.DetectableObserved, err = DetectableDifference(p.ObservedSD, len(testDiff), p.Level, power); err != nil {
+		return p, err
+	}
+	if p.SeedsForEquivalence, err = SeedsForEquivalence(p.TuningSDUpper, margin, p.Level, power); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// SDUpperBound is the one-sided upper confidence bound at level of a standard deviation sd estimated
+// from n values: sd·sqrt((n-1)/χ²_{1-level, n-1}).
+func SDUpperBound(sd float64, n int, level float64) float64 {
+	df := float64(n - 1)
+	return sd * math.Sqrt(df/distuv.ChiSquared{K: df}.Quantile(1-level))
+}
+
+// Sentence states the design's sensitivity, e.g. "From the 3 tuning seeds (paired sd 2.3, 80% upper
+// bound 4.9), 10 test seeds detect 6.6 points with 80% power at level 0.00833 (Holm's most stringent
+// step); from the test runs' own spread (sd 2.3), 3.2 points. Equivalence within +-3.0 points would need
+// 37 seeds (from the bound)."
+func (p Power) Sentence(scale float64, unit string) string {
+	s := func(v float64) string { return fmt.Sprintf("%.1f", scale*v) }
+	eq := fmt.Sprintf("%d seeds", p.SeedsForEquivalence)
+	if p.SeedsForEquivalence == 0 {
+		eq = fmt.Sprintf("more than %d seeds", maxSeeds)
+	}
+	return fmt.Sprintf("From the %d tuning seeds (paired sd %s, 80%% upper bound %s), %d test seeds detect %s %s with %.0f%% power "+
+		"at level %.3g (Holm's most stringent step); from the test runs' own spread (sd %s), %s %s. Equivalence within +-%s %s "+
+		"would need %s (from the bound).",
+		p.TuningSeeds, s(p.TuningSD), s(p.TuningSDUpper), p.TestSeeds, s(p.Detectable), unit, 100*p.Power, p.Level,
+		s(p.ObservedSD), s(p.DetectableObserved), unit, s(p.Margin), unit, eq)
+}
