@@ -49,9 +49,12 @@ protocol:
 bench:
 	$(GO) test -run '^$$' -bench 'TrainStep|Epoch|Stimulus|Projection|LIFKernel' -benchtime 20x ./snn/
 
-# Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations),
-# each cached in notebooks/results/ so that an interrupted run resumes: 51 min on 2 cores from scratch
-# (320 runs, measured 2026-12-01), nothing with the committed cache. Runs another backend or build cached
-# are used as they are; add RECOMPUTE=1 to retrain them.
+# Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations;
+# then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons), each cached in
+# notebooks/results/ so that an interrupted run resumes. From scratch on 2 cores: the run plans 51 min (320
+# runs, measured 2026-12-01); the tuned plans' 414 runs recorded 1.9 run-hours, trained 2 at a time (about
+# 1 h). Nothing is trained with the committed cache. Runs another backend or build cached are used as they
+# are; add RECOMPUTE=1 to retrain them.
 results:
 	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
+	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)

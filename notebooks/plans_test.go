@@ -1,6 +1,7 @@
 package notebooks
 
 import (
+	"context"
 	"os"
 	"regexp"
 	"strings"
@@ -71,5 +72,87 @@ func TestRunPlans(t *testing.T) {
 	}
 	if r := string(recipe[1]); !strings.Contains(r, "-plan all") || strings.Contains(r, "-conditions") || strings.Contains(r, "-fractions") {
 		t.Errorf("make results must run every plan by name (-plan all) and list no conditions or fractions:\n%s", r)
+	}
+	if r := string(recipe[1]); !strings.Contains(r, "sweep tune -workers 2 -plan all -test") {
+		t.Errorf("make results must tune and test every tuned plan (sweep tune -plan all -test):\n%s", r)
+	}
+}
+
+// Each tuned plan's conclusions are printed by its own notebook, through the plan and nothing else: the
+// notebook asks for the outcome of exactly the tuned plans that name it, no cell judges comparisons of
+// its own (study.Family, PairedDiff, TOST, Holm), and the committed outputs of the plan's cell hold the
+// plan as described and the outcome's text recomputed now from the committed cache (families, margins,
+// seeds and verdicts as the plan says), character for character.
+func TestTunedPlansInNotebooks(t *testing.T) {
+	asked := regexp.MustCompile(`TunedOutcome\("([^"]+)"\)`)
+	adHoc := regexp.MustCompile(`study\.(?:Family|PairedDiff|TOST|Holm)\(`)
+	byNotebook := map[string][]study.TunedPlan{}
+	for _, p := range study.TunedPlans() {
+		byNotebook[p.Notebook] = append(byNotebook[p.Notebook], p)
+	}
+	for path, plans := range byNotebook {
+		nb := readNotebook(t, path)
+		want := map[string]study.TunedPlan{}
+		for _, p := range plans {
+			want[p.Name] = p
+		}
+		seen := map[string]bool{}
+		for i, c := range nb.Cells {
+			if c.CellType != "code" {
+				continue
+			}
+			src := text(c.Source)
+			if adHoc.MatchString(src) {
+				t.Errorf("%s cell %d judges comparisons of its own (%s)", path, i, adHoc.FindString(src))
+			}
+			for _, m := range asked.FindAllStringSubmatch(src, -1) {
+				p, ok := want[m[1]]
+				if !ok {
+					t.Errorf("%s cell %d asks for tuned plan %q, which is not this notebook's (%v)", path, i, m[1], plans)
+					continue
+				}
+				if seen[m[1]] {
+					t.Errorf("%s asks for tuned plan %q twice", path, m[1])
+				}
+				seen[m[1]] = true
+				var out strings.Builder
+				for _, o := range c.Outputs {
+					out.WriteString(text(o.Data["text/markdown"]))
+					out.WriteString(text(o.Data["text/html"]))
+				}
+				ctx := context.Background()
+				opts := study.RunOptions{Workers: 1, CacheOnly: true}
+				tuned, _, err := p.Tune(ctx, "results", opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				test, _, err := p.Test(ctx, "results", tuned, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o, err := p.Outcome(tuned, test)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := out.String()
+				for _, part := range []struct{ name, text string }{{"the plan", p.Describe()}, {"the outcome", o.Text()}} {
+					if !strings.Contains(got, part.text) {
+						t.Errorf("%s cell %d: the committed output does not hold %s as the plan gives it now:\n%s", path, i, part.name, part.text)
+					}
+				}
+				for _, f := range o.Families {
+					for _, c := range f.Comparisons {
+						if !strings.Contains(got, c.Sentence()) {
+							t.Errorf("%s cell %d: no verdict for %s vs %s", path, i, c.A, c.B)
+						}
+					}
+				}
+			}
+		}
+		for name := range want {
+			if !seen[name] {
+				t.Errorf("%s never asks for its tuned plan %q", path, name)
+			}
+		}
 	}
 }

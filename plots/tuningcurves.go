@@ -56,3 +56,20 @@ func TuningCurves(title string, tuned []study.Tuned) (*Figure, error) {
 	p.Legend.Add("selected", sc)
 	return NewFigure(1, 1, 7.5, 5).Set(0, 0, PlotPanel{p}), nil
 }
+
+// OutcomeGroups returns a tuned plan's test accuracies as bar groups, one per condition in the plan's
+// order, seeds in the plan's test-seed order.
+func OutcomeGroups(o study.Outcome) []AblationGroup {
+	var gs []AblationGroup
+	for _, t := range o.Tuned {
+		gs = append(gs, AblationGroup{Label: t.Condition, Accuracies: o.Test[t.Condition]})
+	}
+	return gs
+}
+
+// OutcomeBars draws a tuned plan's test accuracies (mean +- 1 SD over its test seeds, each condition at
+// its selected learning rate), titled with the plan's name and test seeds.
+func OutcomeBars(o study.Outcome) (*Figure, error) {
+	return AccuracyBars(fmt.Sprintf("%s: test accuracy at the selected learning rates, test seeds %s", o.Plan.Name,
+		study.SeedRange(o.Plan.TestSeeds)), OutcomeGroups(o), o.Plan.Base().NumClasses, false)
+}

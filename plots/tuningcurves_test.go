@@ -34,3 +34,23 @@ func TestTuningCurves(t *testing.T) {
 		t.Error("a selected rate off the curve was drawn")
 	}
 }
+
+// The outcome's bars are the plan's conditions in order with their test accuracies, titled with the
+// plan's name and test seeds read from the plan.
+func TestOutcomeBars(t *testing.T) {
+	p, err := study.TunedPlanByName("signs-tuned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := study.Outcome{Plan: p, Tuned: []study.Tuned{{Condition: "relu"}, {Condition: "abs"}},
+		Test: map[string][]float64{"abs": {0.8, 0.9}, "relu": {0.5, 0.7}}}
+	gs := OutcomeGroups(o)
+	if len(gs) != 2 || gs[0].Label != "relu" || gs[0].Accuracies[1] != 0.7 || gs[1].Label != "abs" {
+		t.Errorf("groups %+v, want relu then abs with their accuracies", gs)
+	}
+	f, err := OutcomeBars(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates, test seeds 11-20", "relu", "abs")
+}

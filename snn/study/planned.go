@@ -224,22 +224,24 @@ func seedList(s []uint64) string {
 }
 
 // Text states every question's verdicts with their numbers and each comparison's sensitivity, the
-// questions in the plan's order, then the runs the statistics include despite a flag.
+// questions in the plan's order, then the runs the statistics include despite a flag. It is Markdown:
+// one paragraph per question followed by its comparisons as a list (a changed plan's side-by-side
+// verdicts in a code block).
 func (o Outcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Change == nil {
-		fmt.Fprintf(&b, "Plan %s, fixed in commit %s before any of its runs (unchanged since).\n", o.Plan.Name, o.Record.ShortCommit())
+		fmt.Fprintf(&b, "Plan %s, fixed in commit %s before any of its runs (unchanged since).\n\n", o.Plan.Name, o.Record.ShortCommit())
 	} else {
-		fmt.Fprintln(&b, o.Change.describe(o.Plan.Name))
-		b.WriteString(o.sideBySide())
+		fmt.Fprintf(&b, "%s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
 	}
 	for i, f := range o.Families {
-		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin ±%.0f points):\n", i+1, f.Title,
+		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin +-%.0f points):\n\n", i+1, f.Title,
 			len(f.Comparisons), r.Scale*r.Margin)
 		for _, c := range f.Comparisons {
 			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit))
 		}
+		b.WriteString("\n")
 	}
 	var flagged []string
 	for _, name := range o.Plan.Conditions {

@@ -91,11 +91,11 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 func TestOutcomeOfCommittedRuns(t *testing.T) {
 	for _, p := range TunedPlans() {
 		dir := filepath.Join("..", "..", "notebooks", "results", p.Cache)
-		tuned, _, err := p.Tune(context.Background(), filepath.Join("..", "..", "notebooks", "results"), 1, nil)
+		tuned, _, err := p.Tune(context.Background(), filepath.Join("..", "..", "notebooks", "results"), RunOptions{Workers: 1, CacheOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		test, _, err := p.Test(context.Background(), filepath.Join("..", "..", "notebooks", "results"), tuned, 1, nil)
+		test, _, err := p.Test(context.Background(), filepath.Join("..", "..", "notebooks", "results"), tuned, RunOptions{Workers: 1, CacheOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,11 +216,11 @@ func parse(t *testing.T, s string) float64 {
 func TestOutcomeShowsAChangedPlan(t *testing.T) {
 	p := TunedPlans()[1] // signs-tuned
 	results := filepath.Join("..", "..", "notebooks", "results")
-	tuned, _, err := p.Tune(context.Background(), results, 1, nil)
+	tuned, _, err := p.Tune(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	test, _, err := p.Test(context.Background(), results, tuned, 1, nil)
+	test, _, err := p.Test(context.Background(), results, tuned, RunOptions{Workers: 1, CacheOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,5 +270,27 @@ func TestOutcomeShowsAChangedPlan(t *testing.T) {
 	unrecorded.Name = "signs-unrecorded"
 	if _, err := unrecorded.Outcome(tuned, test); err == nil || !strings.Contains(err.Error(), "has no record") {
 		t.Errorf("a plan without a record: error %v, want one saying it has no record", err)
+	}
+}
+
+func TestSeedRangeAndDescribe(t *testing.T) {
+	for _, c := range []struct {
+		s    []uint64
+		want string
+	}{{[]uint64{11, 12, 13}, "11-13"}, {[]uint64{3, 5, 9}, "3,5,9"}, {[]uint64{7}, "7"}, {[]uint64{2, 1}, "2,1"}} {
+		if got := SeedRange(c.s); got != c.want {
+			t.Errorf("SeedRange(%v) = %q, want %q", c.s, got, c.want)
+		}
+	}
+	p, _ := TunedPlanByName("signs-tuned")
+	d := p.Describe()
+	for _, want := range []string{"**Plan signs-tuned** (4 conditions at inhibitory fraction 0.5)", "5 learning rates 0.001, 0.00316228, 0.01, 0.0316228, 0.1",
+		"tuning seeds 101-103", "Test: seeds 11-20", "margin ±3 points", "1. sign parametrisations against |w|: relu vs abs; softplus vs abs; clip vs abs"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Describe lacks %q:\n%s", want, d)
+		}
+	}
+	if _, err := TunedPlanByName("signs"); err == nil || !strings.Contains(err.Error(), `"signs-tuned"`) {
+		t.Errorf("unknown tuned plan: error %v, want one listing the plans", err)
 	}
 }

@@ -140,6 +140,9 @@ type Sweep struct {
 	// Warnings says how many and by which numerics. Runs of another revision of the numbers are always
 	// recomputed.
 	Recompute bool
+	// CacheOnly reads every run from the cache and trains none: a run missing there (or not usable) is an
+	// error that names it.
+	CacheOnly bool
 	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
 	// another revision of the numbers or lacking a metric, each recomputed; runs of other numerics used as
 	// they are), one line each.
@@ -202,7 +205,10 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			jobs[i] = plan[k]
 		}
 	}
-	if s.CacheDir != "" {
+	if s.CacheOnly && s.CacheDir == "" {
+		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
+	}
+	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
 		}
@@ -325,7 +331,15 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 				return c, true, "", nil
 			}
 			warning = fmt.Sprintf("sweep cache %s: %s; recomputed", path, why)
+			if s.CacheOnly {
+				return RunResult{}, false, "", fmt.Errorf("study: run %s fraction %v seed %d: the cache entry %s is not usable (%s), and this sweep trains nothing (CacheOnly)",
+					j.Key.Condition, j.Key.Fraction, j.Key.Seed, path, why)
+			}
 		}
+	}
+	if s.CacheOnly {
+		return RunResult{}, false, "", fmt.Errorf("study: run %s fraction %v seed %d is not in the cache %s, and this sweep trains nothing (CacheOnly)",
+			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.CacheDir)
 	}
 	start := time.Now()
 	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})

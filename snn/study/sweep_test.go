@@ -477,3 +477,30 @@ func TestEarlyStopRecorded(t *testing.T) {
 		t.Errorf("no run stopped early, note %q", got)
 	}
 }
+
+// A CacheOnly sweep trains nothing: on an empty cache it names the missing run and writes no file (nor
+// the folder); on a filled cache it returns the cached runs.
+func TestSweepCacheOnly(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	dir := filepath.Join(t.TempDir(), "cache")
+	s := &Sweep{Base: base, Conditions: []Condition{Unconstrained}, Fractions: []float64{UnconstrainedFraction},
+		Seeds: []uint64{1}, CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1, CacheOnly: true}
+	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "unconstrained") ||
+		!strings.Contains(err.Error(), "trains nothing") {
+		t.Fatalf("CacheOnly on an empty cache: error %v, want one naming the run and saying nothing is trained", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("CacheOnly created the cache folder %s (stat error %v)", dir, err)
+	}
+	s.CacheOnly = false
+	first, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.CacheOnly = true
+	again, err := s.Run(context.Background())
+	if err != nil || len(again) != 1 || again[0].TestAccuracy != first[0].TestAccuracy {
+		t.Fatalf("CacheOnly on the filled cache: %v, %v; want the cached run %v", again, err, first)
+	}
+}

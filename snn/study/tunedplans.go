@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/snn-dales/dales/snn"
 )
@@ -152,17 +153,16 @@ func (p TunedPlan) tuning() Tuning {
 }
 
 // Tune runs (or reads from results/Cache) the plan's tuning runs and returns each condition's tuning.
-func (p TunedPlan) Tune(ctx context.Context, results string, workers int, onRun func(done, total int, r RunResult, cached bool)) ([]Tuned, []string, error) {
+func (p TunedPlan) Tune(ctx context.Context, results string, opts RunOptions) ([]Tuned, []string, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
-	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), workers, onRun)
+	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), opts)
 }
 
 // Test runs (or reads from results/Cache) the plan's test runs: every condition at the learning rate its
 // tuning selected, on the test seeds. tuned must hold every condition of the plan (from Tune).
-func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, workers int,
-	onRun func(done, total int, r RunResult, cached bool)) ([]RunResult, []string, error) {
+func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, opts RunOptions) ([]RunResult, []string, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -183,7 +183,47 @@ func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, work
 		conds = append(conds, WithLearningRate(c, lr))
 	}
 	s := &Sweep{Base: p.Base(), Conditions: conds, Fractions: []float64{p.Fraction}, Seeds: p.TestSeeds,
-		CacheDir: filepath.Join(results, p.Cache), Workers: workers, OnRun: onRun, RecordDivergence: true}
+		CacheDir: filepath.Join(results, p.Cache), RecordDivergence: true}
+	opts.apply(s)
 	res, err := s.Run(ctx)
 	return res, s.Warnings, err
+}
+
+// SeedRange writes seeds as "11-20" when they are consecutive and ascending, else as "3,5,9".
+func SeedRange(s []uint64) string {
+	consecutive := len(s) > 1
+	for i := 1; i < len(s); i++ {
+		consecutive = consecutive && s[i] == s[i-1]+1
+	}
+	if consecutive {
+		return fmt.Sprintf("%d-%d", s[0], s[len(s)-1])
+	}
+	return seedList(s)
+}
+
+// Describe states the plan as fixed: its conditions, the tuning budget, the test seeds, the questions
+// with their comparisons, the margin and the protocol.
+func (p TunedPlan) Describe() string {
+	var b strings.Builder
+	t := p.Tuning
+	fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). Tuning: every condition at each of %d learning rates %s "+
+		"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
+		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, len(t.Grid),
+		floatList(t.Grid), t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	for i, q := range p.Questions {
+		var pairs []string
+		for _, pr := range q.Pairs {
+			pairs = append(pairs, pr[0]+" vs "+pr[1])
+		}
+		fmt.Fprintf(&b, "%d. %s: %s\n", i+1, q.Title, strings.Join(pairs, "; "))
+	}
+	return b.String()
+}
+
+func floatList(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%g", x)
+	}
+	return strings.Join(parts, ", ")
 }

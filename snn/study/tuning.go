@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/gomlx/compute"
 	"github.com/snn-dales/dales/snn"
 )
 
@@ -177,11 +178,25 @@ func best(c []TuningPoint) int {
 	return k
 }
 
+// RunOptions are how the sweeps of a tuning or a tuned plan run (the Sweep fields of the same names).
+type RunOptions struct {
+	Workers   int
+	OnRun     func(done, total int, r RunResult, cached bool)
+	Backend   compute.Backend
+	Recompute bool
+	// CacheOnly reads every run from the cache and trains none: a missing run is an error.
+	CacheOnly bool
+}
+
+// apply sets the options on s.
+func (o RunOptions) apply(s *Sweep) {
+	s.Workers, s.OnRun, s.Backend, s.Recompute, s.CacheOnly = o.Workers, o.OnRun, o.Backend, o.Recompute, o.CacheOnly
+}
+
 // Run tunes every condition: it trains (or reads from cacheDir) the grid runs on the tuning seeds,
 // selects each condition's learning rate, and extends the grid of a condition whose selection sits at
-// an edge. workers and onRun are passed to the sweeps (Sweep.Workers, Sweep.OnRun).
-func (t Tuning) Run(ctx context.Context, base snn.Config, cacheDir string, workers int,
-	onRun func(done, total int, r RunResult, cached bool)) ([]Tuned, []string, error) {
+// an edge.
+func (t Tuning) Run(ctx context.Context, base snn.Config, cacheDir string, opts RunOptions) ([]Tuned, []string, error) {
 	if err := t.Validate(base); err != nil {
 		return nil, nil, err
 	}
@@ -200,7 +215,8 @@ func (t Tuning) Run(ctx context.Context, base snn.Config, cacheDir string, worke
 			}
 		}
 		s := &Sweep{Base: base, Conditions: todo, Fractions: []float64{t.Fraction}, Seeds: t.Seeds, CacheDir: cacheDir,
-			Workers: workers, OnRun: onRun, NeedValidation: true, RecordDivergence: true}
+			NeedValidation: true, RecordDivergence: true}
+		opts.apply(s)
 		res, err := s.Run(ctx)
 		notes = append(notes, s.Warnings...)
 		if err != nil {

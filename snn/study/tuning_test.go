@@ -90,7 +90,7 @@ func TestTuningRun(t *testing.T) {
 			trained++
 		}
 	}
-	out, notes, err := tu.Run(context.Background(), base, dir, 2, onRun)
+	out, notes, err := tu.Run(context.Background(), base, dir, RunOptions{Workers: 2, OnRun: onRun})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +106,12 @@ func TestTuningRun(t *testing.T) {
 		t.Errorf("selected %v, curve's maximum at %v", out[0].Selected, out[0].Curve[k].LearningRate)
 	}
 	trained = 0
-	if _, _, err := tu.Run(context.Background(), base, dir, 2, onRun); err != nil || trained != 0 {
+	if _, _, err := tu.Run(context.Background(), base, dir, RunOptions{Workers: 2, OnRun: onRun}); err != nil || trained != 0 {
 		t.Errorf("second run: %v, %d trained (want 0: all cached)", err, trained)
 	}
 	bad := tu
 	bad.Seeds = []uint64{1, 1}
-	if _, _, err := bad.Run(context.Background(), base, dir, 2, nil); err == nil || !strings.Contains(err.Error(), "twice") {
+	if _, _, err := bad.Run(context.Background(), base, dir, RunOptions{Workers: 2}); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("repeated tuning seed: %v", err)
 	}
 }
@@ -200,14 +200,14 @@ func TestTunedPlanTest(t *testing.T) {
 		tuned = append(tuned, Tuned{Condition: c, Selected: []float64{0.001, 0.01, 0.003, 0.1}[i]})
 	}
 	p.TestSeeds = []uint64{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
-	res, _, err := p.Test(context.Background(), t.TempDir(), tuned, 2, nil)
+	res, _, err := p.Test(context.Background(), t.TempDir(), tuned, RunOptions{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res) != len(p.Conditions)*10 || res[0].Condition != "abs@lr=0.001" || res[10].Condition != "relu@lr=0.01" || res[10].Seed != 11 {
 		t.Errorf("%d runs, first %+v, eleventh %+v", len(res), res[0].RunKey, res[10].RunKey)
 	}
-	if _, _, err := p.Test(context.Background(), t.TempDir(), tuned[:3], 2, nil); err == nil || !strings.Contains(err.Error(), "clip") {
+	if _, _, err := p.Test(context.Background(), t.TempDir(), tuned[:3], RunOptions{Workers: 2}); err == nil || !strings.Contains(err.Error(), "clip") {
 		t.Errorf("a condition without a tuned rate: %v", err)
 	}
 }

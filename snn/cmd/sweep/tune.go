@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,36 +10,55 @@ import (
 	"github.com/snn-dales/dales/snn/study"
 )
 
-// tuneCmd runs (or reads from the cache) the tuning runs of a tuned plan (study.TunedPlans) and prints
-// each condition's tuning curve and selected learning rate.
+// tuneCmd runs (or reads from the cache) the tuning runs of a tuned plan (study.TunedPlans), or of every
+// one with -plan all, and prints each condition's tuning curve and selected learning rate; with -test it
+// then runs the test seeds at the selected rates and prints the plan's outcome (its comparisons).
 func tuneCmd(args []string) error {
 	fs := flag.NewFlagSet("sweep tune", flag.ContinueOnError)
 	var names []string
 	for _, p := range study.TunedPlans() {
 		names = append(names, p.Name)
 	}
-	plan := fs.String("plan", "", "the tuned plan: "+strings.Join(names, ", "))
+	plan := fs.String("plan", "", "the tuned plan: "+strings.Join(names, ", ")+", or all")
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
 	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
-	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates")
+	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates and print the plan's comparisons")
+	recompute := fs.Bool("recompute", false, "retrain cached runs that another backend or build computed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
 	}
-	var p *study.TunedPlan
+	var plans []study.TunedPlan
 	for _, q := range study.TunedPlans() {
-		if q.Name == *plan {
-			p = &q
+		if q.Name == *plan || *plan == "all" {
+			plans = append(plans, q)
 		}
 	}
-	if p == nil {
-		return fmt.Errorf("-plan %q: want one of %s", *plan, strings.Join(names, ", "))
+	if len(plans) == 0 {
+		return fmt.Errorf("-plan %q: want one of %s, or all", *plan, strings.Join(names, ", "))
+	}
+	for _, p := range plans {
+		if err := p.Validate(); err != nil {
+			return err
+		}
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	tuned, notes, err := p.Tune(ctx, *results, *workers, tuneProgress)
+	for _, p := range plans {
+		if err := tunePlan(ctx, p, *results, *test, study.RunOptions{Workers: *workers, Recompute: *recompute}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tunePlan tunes one plan (and with test, tests it and prints its outcome).
+func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool, opts study.RunOptions) error {
+	fmt.Printf("plan %s\n", p.Name)
+	opts.OnRun = tuneProgress
+	tuned, notes, err := p.Tune(ctx, results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
@@ -53,17 +73,22 @@ func tuneCmd(args []string) error {
 		}
 		fmt.Printf("%-20s %10g  %s\n", t.Condition, t.Selected, strings.Join(pts, ", "))
 	}
-	if !*test {
+	if !test {
 		return nil
 	}
-	res, notes, err := p.Test(ctx, *results, tuned, *workers, progress)
+	opts.OnRun = progress
+	res, notes, err := p.Test(ctx, results, tuned, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
 	if err != nil {
 		return err
 	}
-	printTables(res)
+	o, err := p.Outcome(tuned, res)
+	if err != nil {
+		return err
+	}
+	fmt.Print(o.Table(), "\n", o.Text())
 	return nil
 }
 
