@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -36,14 +37,15 @@ func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, er
 }
 
 // TuningCurves draws the tuning curves of an equal tuning budget: mean validation accuracy (%) over the
-// tuning seeds against the learning rate (log scale), one line per condition, each selected learning
-// rate marked with a ring.
+// tuning seeds against the learning rate (log scale, ticks labelled with the grid's rates), one line per
+// condition, each selected learning rate marked with a ring. The accuracy axis runs from 0 to 100 and
+// the legend sits at the lower left, below the curves' start.
 func TuningCurves(title string, tuned []study.Tuned) (*Figure, error) {
 	lines, sel, err := tuningSeries(tuned)
 	if err != nil {
 		return nil, err
 	}
-	p, err := Lines(title, "learning rate (log10)", "validation accuracy (%), mean over tuning seeds", lines...)
+	p, err := Lines(title, "learning rate (log scale)", "validation accuracy (%), mean over tuning seeds", lines...)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +56,29 @@ func TuningCurves(title string, tuned []study.Tuned) (*Figure, error) {
 	sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = draw.RingGlyph{}, vg.Points(5)
 	p.Add(sc)
 	p.Legend.Add("selected", sc)
-	return NewFigure(1, 1, 7.5, 5).Set(0, 0, PlotPanel{p}), nil
+	p.Legend.Top, p.Legend.Left = false, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(6)
+	p.Y.Min, p.Y.Max = 0, 100
+	p.X.Tick.Marker = rateTicks(tuned)
+	return NewFigure(1, 1, 8, 6).Set(0, 0, PlotPanel{p}), nil
+}
+
+// rateTicks labels log10 positions with the learning rates of the curves (every rate of any curve).
+type rateTicks []study.Tuned
+
+func (r rateTicks) Ticks(min, max float64) []plot.Tick {
+	seen := map[float64]bool{}
+	var ticks []plot.Tick
+	for _, t := range r {
+		for _, p := range t.Curve {
+			x := math.Log10(p.LearningRate)
+			if !seen[x] && x >= min-1e-9 && x <= max+1e-9 {
+				seen[x] = true
+				ticks = append(ticks, plot.Tick{Value: x, Label: fmt.Sprintf("%.2g", p.LearningRate)})
+			}
+		}
+	}
+	return ticks
 }
 
 // OutcomeGroups returns a tuned plan's test accuracies as bar groups, one per condition in the plan's
@@ -68,8 +92,18 @@ func OutcomeGroups(o study.Outcome) []AblationGroup {
 }
 
 // OutcomeBars draws a tuned plan's test accuracies (mean +- 1 SD over its test seeds, each condition at
-// its selected learning rate), titled with the plan's name and test seeds.
+// its selected learning rate), titled on two lines with the plan's name and test seeds.
 func OutcomeBars(o study.Outcome) (*Figure, error) {
-	return AccuracyBars(fmt.Sprintf("%s: test accuracy at the selected learning rates, test seeds %s", o.Plan.Name,
-		study.SeedRange(o.Plan.TestSeeds)), OutcomeGroups(o), o.Plan.Base().NumClasses, false)
+	bars, _, err := accuracyBars(OutcomeGroups(o), false)
+	if err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("%s: test accuracy at the selected learning rates\n(test seeds %s; mean +- 1 SD over seeds)", o.Plan.Name,
+		study.SeedRange(o.Plan.TestSeeds))
+	p, err := Bars(title, "Test accuracy (%)", bars, 100/float64(o.Plan.Base().NumClasses), "chance")
+	if err != nil {
+		return nil, err
+	}
+	p.Y.Max = 100
+	return NewFigure(1, 1, 8, 5).Set(0, 0, PlotPanel{p}), nil
 }

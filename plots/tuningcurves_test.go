@@ -28,7 +28,7 @@ func TestTuningCurves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "tuning", f, "Tuning", "abs", "clip", "selected", "learning rate (log10)")
+	checkFigure(t, "tuning", f, "Tuning", "abs", "clip", "selected", "learning rate (log scale)", "0.001", "0.01")
 	tuned[1].Selected = 0.5
 	if _, _, err := tuningSeries(tuned); err == nil {
 		t.Error("a selected rate off the curve was drawn")
@@ -52,5 +52,5 @@ func TestOutcomeBars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates, test seeds 11-20", "relu", "abs")
+	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates", "(test seeds 11-20; mean +- 1 SD over seeds)", "relu", "abs")
 }
