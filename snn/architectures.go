@@ -47,6 +47,9 @@ func architectureTable() []architecture {
 				if c.DANNCorrection {
 					bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))
 				}
+				if c.Inhibition != InhibitionSubtractive {
+					bad("Inhibition", fmt.Sprintf("%q", c.Inhibition), fmt.Sprintf("%q unless Architecture is %q", InhibitionSubtractive, ArchPopulations))
+				}
 			},
 			extraSpecs: func(Config) []paramSpec { return nil },
 			newModel:   newColumnEIModel,
@@ -88,11 +91,33 @@ func architectureTable() []architecture {
 				if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {
 					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q or %q", InhibitoryLinear, InhibitoryLIF))
 				}
+				switch c.Inhibition {
+				case InhibitionSubtractive:
+				case InhibitionShunting:
+					if c.InhibitoryUnits != InhibitoryLinear {
+						bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q with Inhibition %q", InhibitoryLinear, InhibitionShunting))
+					}
+					if c.PopInit != PopInitDANN {
+						bad("PopInit", fmt.Sprintf("%q", c.PopInit), fmt.Sprintf("%q with Inhibition %q (the paper's initialisation of its gain and alpha)", PopInitDANN, InhibitionShunting))
+					}
+					if c.SignParam != SignAbs && c.SignParam != SignClip {
+						bad("SignParam", fmt.Sprintf("%q", c.SignParam), fmt.Sprintf("%q or %q with Inhibition %q", SignAbs, SignClip, InhibitionShunting))
+					}
+				default:
+					bad("Inhibition", fmt.Sprintf("%q", c.Inhibition), fmt.Sprintf("%q or %q", InhibitionSubtractive, InhibitionShunting))
+				}
 			},
 			extraSpecs: func(c Config) []paramSpec {
 				d := popDims(c)
-				return []paramSpec{{"ie1", 1, roleIE, d[0][0], d[0][1]}, {"ei1", 1, roleEI, d[1][0], d[1][1]},
+				specs := []paramSpec{{"ie1", 1, roleIE, d[0][0], d[0][1]}, {"ei1", 1, roleEI, d[1][0], d[1][1]},
 					{"ie2", 2, roleIE, d[2][0], d[2][1]}, {"ei2", 2, roleEI, d[3][0], d[3][1]}}
+				if c.Shunting() {
+					s := shuntDims(c)
+					specs = append(specs, paramSpec{"alpha1", 1, roleAlpha, s[0][0], s[0][1]}, paramSpec{"gain1", 1, roleGain, s[1][0], s[1][1]},
+						paramSpec{"bias1", 1, roleBias, s[2][0], s[2][1]}, paramSpec{"alpha2", 2, roleAlpha, s[3][0], s[3][1]},
+						paramSpec{"gain2", 2, roleGain, s[4][0], s[4][1]}, paramSpec{"bias2", 2, roleBias, s[5][0], s[5][1]})
+				}
+				return specs
 			},
 			newModel: func(c Config) (*Model, error) { return newPopulationModel(c), nil },
 			layerNode: func(c Config, _ int, raw []*Node, _ []float32) *Node {

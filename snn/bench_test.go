@@ -50,6 +50,22 @@ func BenchmarkTrainStepSingleGraph(b *testing.B) {
 	benchStep(b, DefaultConfig(), FormulationGraph)
 }
 
+// BenchmarkTrainStepShunting times the Go-kernel step of the E/I-population network with shunting
+// inhibition (27 excitatory + 3 inhibitory hidden units), against BenchmarkTrainStepPopulations, the same
+// network with subtractive inhibition.
+func BenchmarkTrainStepShunting(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.NumHidden, cfg.Inhibition = ArchPopulations, 27, InhibitionShunting
+	benchStep(b, cfg, FormulationGoKernels)
+}
+
+// BenchmarkTrainStepPopulations times the Go-kernel step of the E/I-population network (subtractive).
+func BenchmarkTrainStepPopulations(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.NumHidden = ArchPopulations, 27
+	benchStep(b, cfg, FormulationGoKernels)
+}
+
 // BenchmarkScaling times a training step against one size at a time, the others at the notebook's
 // values: hidden units (30, 100, 300), time steps (100, 300, 1000: Duration 0.1, 0.3, 1 s) and batch
 // size (16, 64, 256). The README's scaling table comes from it (snn/bench/scaling.sh).

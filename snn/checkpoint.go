@@ -19,7 +19,8 @@ import (
 //	hdrLen   uint32   length of the JSON header
 //	header   hdrLen bytes of JSON: config, masks, history, ablation notes
 //	arrays   float32: W1, W2, InitW1, InitW2, EffectiveW1, EffectiveW2 (sizes from the config), then for
-//	         ArchPopulations IE1, EI1, IE2, EI2 and their initial values (see Populations)
+//	         ArchPopulations IE1, EI1, IE2, EI2 and their initial values (see Populations), then with
+//	         shunting inhibition Alpha1, Gain1, Bias1, Alpha2, Gain2, Bias2 and their initial values (Shunt)
 //	crc      uint32   CRC-32 (IEEE) of every byte before it
 //
 // A single self-checking file rather than GoMLX's checkpoint package: that package writes a directory of
@@ -174,6 +175,11 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		pd := popDims(h.Config)
 		dims = append(dims, pd[:]...)
 		dims = append(dims, pd[:]...)
+		if h.Config.Shunting() {
+			sd := shuntDims(h.Config)
+			dims = append(dims, sd[:]...)
+			dims = append(dims, sd[:]...)
+		}
 	}
 	sizes := make([]int, len(dims))
 	for k, d := range dims {
@@ -203,6 +209,12 @@ func decodeCheckpoint(data []byte) (*Model, error) {
 		m.Pop = &Populations{IE1: mats[6], EI1: mats[7], IE2: mats[8], EI2: mats[9],
 			InitIE1: mats[10], InitEI1: mats[11], InitIE2: mats[12], InitEI2: mats[13]}
 	}
+	if len(mats) > 14 {
+		m.Pop.Shunt = &Shunt{}
+		for k, p := range m.Pop.Shunt.all() {
+			*p = mats[14+k]
+		}
+	}
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpointIncompatible, err)
 	}
@@ -228,6 +240,9 @@ func fillNewFields(c *Config) {
 	}
 	if c.InhibitoryUnits == "" {
 		c.InhibitoryUnits = def.InhibitoryUnits
+	}
+	if c.Inhibition == "" {
+		c.Inhibition = def.Inhibition
 	}
 	if c.Optimizer == "" {
 		c.Optimizer = def.Optimizer
@@ -256,7 +271,13 @@ func (m *Model) popArrays() []Matrix {
 		return nil
 	}
 	p := m.Pop
-	return []Matrix{p.IE1, p.EI1, p.IE2, p.EI2, p.InitIE1, p.InitEI1, p.InitIE2, p.InitEI2}
+	out := []Matrix{p.IE1, p.EI1, p.IE2, p.EI2, p.InitIE1, p.InitEI1, p.InitIE2, p.InitEI2}
+	if p.Shunt != nil {
+		for _, s := range p.Shunt.all() {
+			out = append(out, *s)
+		}
+	}
+	return out
 }
 
 func crcOK(data []byte) bool {

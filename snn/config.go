@@ -211,6 +211,7 @@ type Config struct {
 	NumInhibitory        int             // linear inhibitory units of the hidden layer, n_i (3)
 	NumReadoutInhibitory int             // linear inhibitory units of the readout (1, as the paper's output layer)
 	InhibitoryUnits      InhibitoryUnits // linear (the paper's) or LIF inhibitory units in the hidden layer
+	Inhibition           Inhibition      // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
 	PopInit              PopInit         // initialisation of the populations' weights (DANN's)
 	PopInitGain          float64         // multiplies the initial scale sigma (1: the paper's)
 	// DANNCorrection divides the gradient of W_IE by sqrt(n_e) and that of W_EI by the fan-in d, DANN's
@@ -269,6 +270,7 @@ func DefaultConfig() Config {
 		NumInhibitory:        3,
 		NumReadoutInhibitory: 1,
 		InhibitoryUnits:      InhibitoryLinear,
+		Inhibition:           InhibitionSubtractive,
 		PopInit:              PopInitDANN,
 		PopInitGain:          1,
 

@@ -71,6 +71,10 @@ func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
 	if err := checkDataset(cfg, "evaluation", d); err != nil {
 		return nil, err
 	}
+	if cfg.Shunting() != e.cfg.Shunting() || cfg.Shunting() && (cfg.NumInhibitory != e.cfg.NumInhibitory || cfg.NumReadoutInhibitory != e.cfg.NumReadoutInhibitory) {
+		return nil, fmt.Errorf("snn: Evaluator compiled for inhibition %q cannot score a model with %q (or another NumInhibitory or NumReadoutInhibitory)",
+			e.cfg.Inhibition, cfg.Inhibition)
+	}
 	if cfg.LIFInhibition() != e.cfg.LIFInhibition() || cfg.LIFInhibition() && cfg.NumInhibitory != e.cfg.NumInhibitory {
 		return nil, fmt.Errorf("snn: Evaluator compiled for inhibitory units %q cannot score a model with %q (or another NumInhibitory)",
 			e.cfg.InhibitoryUnits, cfg.InhibitoryUnits)

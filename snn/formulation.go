@@ -66,7 +66,12 @@ func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, 
 	if err != nil {
 		return nil, err
 	}
-	if f == FormulationGraph {
+	switch {
+	case m.Config.Shunting() && f == FormulationGraph:
+		return newGraphShuntStepper(backend, m)
+	case m.Config.Shunting():
+		return newShuntStepper(backend, m)
+	case f == FormulationGraph:
 		return newGraphStepper(backend, m)
 	}
 	return newStepper(backend, m)
@@ -80,6 +85,12 @@ func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulati
 	}
 	if cfg.LIFInhibition() {
 		return newLIFInhForward(backend, cfg, batch)
+	}
+	if cfg.Shunting() && f == FormulationGraph {
+		return newGraphShuntForward(backend, cfg, batch)
+	}
+	if cfg.Shunting() {
+		return newShuntForward(backend, cfg, batch)
 	}
 	if f == FormulationGraph {
 		return newGraphForward(backend, cfg, batch)

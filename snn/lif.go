@@ -190,3 +190,59 @@ var exp2Table = func() (t [64]float64) {
 	}
 	return
 }()
+
+// backwardSpikes is backward for a readout that is not a fixed weighting of the spike records (shunting
+// inhibition): gS [batch, steps, hidden] holds dL/ds_{k+1}, the gradient of each spike record the
+// forward pass produced at step k, directly (backward has c_{k+1} G in its place). It turns p into
+// dL/dp in place, as backward.
+func (k *lifKernel) backwardSpikes(p []float32, batch int, gS []float32) {
+	S, H := k.steps, k.hidden
+	parallelChunks(batch, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			lifBackwardSpikesScalar(k, p[b*S*H:(b+1)*S*H], k.v[b*S*H:(b+1)*S*H], gS[b*S*H:(b+1)*S*H])
+		}
+	})
+}
+
+// lifBackwardSpikesScalar is lifBackwardScalar with the spike records' direct gradients gS [steps,
+// hidden] (gS[k] = dL/ds_{k+1}) in place of c_{k+1} g.
+func lifBackwardSpikesScalar(k *lifKernel, p, v, gS []float32) {
+	S, H := k.steps, k.hidden
+	a := k.alpha
+	gv, gs := make([]float32, H), make([]float32, H)
+	copy(gs, gS[(S-1)*H:][:H])
+	for t := S - 1; t >= 0; t-- {
+		pt := p[t*H:][:H]
+		vt := v[t*H:][:H]
+		var vprev, direct []float32 // v_{t-1}, whose threshold crossing is s_t, and dL/ds_t
+		if t > 0 {
+			vprev, direct = v[(t-1)*H:][:H], gS[(t-1)*H:][:H]
+		}
+		for h := range gv {
+			keepOn := float32(1) // 1 - s_t
+			if t > 0 && vprev[h]-Threshold > 0 {
+				keepOn = 0
+			}
+			gvh, gsh := gv[h], gs[h]
+			x := vt[h] - Threshold
+			gv[h] = float32(a*keepOn*gvh) + float32(surrogateGrad(x, k.beta)*gsh)
+			var d float32
+			if direct != nil {
+				d = direct[h]
+			}
+			gs[h] = float32(-(float32(a*vt[h])+pt[h])*gvh) + d
+			pt[h] = keepOn * gvh
+		}
+	}
+}
+
+// spikes writes the spike records of the last forward with keep, out[b, k, h] = s_{k+1} =
+// H(v_k - 1) for k = 0..steps-1 ([batch, steps, hidden], the records the readout reads after step k).
+func (k *lifKernel) spikes(batch int, out []float32) {
+	for i, v := range k.v[:batch*k.steps*k.hidden] {
+		out[i] = 0
+		if v-Threshold > 0 {
+			out[i] = 1
+		}
+	}
+}

@@ -16,10 +16,20 @@ import (
 type inputWeights struct {
 	eff        Matrix
 	ee, ie, ei Matrix
+	// shunt holds both layers of a network with shunting inhibition (Config.Shunting), applied; the
+	// forward pass then takes its readout from shunt[1], not from the effective readout matrix.
+	shunt *[2]shuntLayer
 }
 
 // inputWeights returns the input layer of m as a forward pass takes it.
 func (m *Model) inputWeights() inputWeights {
+	if m.Config.Shunting() {
+		l1, l2, err := m.shuntLayers()
+		if err != nil { // m.check() has verified the parameters
+			panic(err)
+		}
+		return inputWeights{eff: m.EffectiveW1(), shunt: &[2]shuntLayer{l1, l2}}
+	}
 	if m.Config.LIFInhibition() {
 		p := m.Config.SignParam
 		return inputWeights{ee: positive(m.W1, p), ie: positive(m.Pop.IE1, p), ei: positive(m.Pop.EI1, p)}

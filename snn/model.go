@@ -126,7 +126,8 @@ func initialRaw(w Matrix, cfg Config) Matrix {
 
 // EffectiveW1 is the input-to-hidden weight matrix the network applies, [NumInputs, NumHidden]:
 // f(W1) * sign(row) (ArchColumnEI) or f(W_EE) - f(W_IE) f(W_EI) (ArchPopulations; with LIF inhibitory
-// units, the weights' linear part, which the network does not apply as one matrix).
+// units, the weights' linear part, which the network does not apply as one matrix; with shunting
+// inhibition, the numerator's weights, which the network divides by each step's γ: see Shunt).
 func (m *Model) EffectiveW1() Matrix { return m.effective(1, false) }
 
 // EffectiveW2 is the hidden-to-readout weight matrix the network applies, [NumHidden, NumClasses].

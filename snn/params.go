@@ -16,9 +16,12 @@ import (
 type paramRole int
 
 const (
-	roleMain paramRole = iota // W1 or W2: the ColumnEI weights, or a population layer's W_EE
-	roleIE                    // W_IE: inputs of a population layer's inhibitory units
-	roleEI                    // W_EI: the inhibitory units' weights onto the layer's outputs
+	roleMain  paramRole = iota // W1 or W2: the ColumnEI weights, or a population layer's W_EE
+	roleIE                     // W_IE: inputs of a population layer's inhibitory units
+	roleEI                     // W_EI: the inhibitory units' weights onto the layer's outputs
+	roleAlpha                  // shunting: log-scale of each inhibitory unit's divisive weight (free)
+	roleGain                   // shunting: the outputs' gain (through the sign parametrisation, >= 0)
+	roleBias                   // shunting: the outputs' bias (free)
 )
 
 // paramSpec describes one trainable matrix: its variable name, layer (1: input, 2: readout), role and
@@ -31,7 +34,7 @@ type paramSpec struct {
 }
 
 // paramSpecs lists the trainable matrices of cfg in store order: w1, w2, then for ArchPopulations ie1,
-// ei1, ie2, ei2.
+// ei1, ie2, ei2, then with shunting inhibition alpha1, gain1, bias1, alpha2, gain2, bias2 (row vectors).
 func paramSpecs(cfg Config) []paramSpec {
 	I, H, C := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses
 	a, _ := cfg.arch()
@@ -40,26 +43,51 @@ func paramSpecs(cfg Config) []paramSpec {
 
 // rawParams returns m's raw trainable matrices in paramSpecs order (shared, not copied).
 func (m *Model) rawParams() []Matrix {
-	if m.Pop == nil {
-		return []Matrix{m.W1, m.W2}
+	var out []Matrix
+	for _, p := range m.paramPointers(false) {
+		out = append(out, *p)
 	}
-	return []Matrix{m.W1, m.W2, m.Pop.IE1, m.Pop.EI1, m.Pop.IE2, m.Pop.EI2}
+	return out
 }
 
 // initRawParams returns m's initial raw matrices in paramSpecs order.
 func (m *Model) initRawParams() []Matrix {
-	if m.Pop == nil {
-		return []Matrix{m.InitW1, m.InitW2}
+	var out []Matrix
+	for _, p := range m.paramPointers(true) {
+		out = append(out, *p)
 	}
-	return []Matrix{m.InitW1, m.InitW2, m.Pop.InitIE1, m.Pop.InitEI1, m.Pop.InitIE2, m.Pop.InitEI2}
+	return out
 }
 
 // setRawParams sets m's raw trainable matrices from w, in paramSpecs order.
 func (m *Model) setRawParams(w []Matrix) {
-	m.W1, m.W2 = w[0], w[1]
-	if m.Pop != nil {
-		m.Pop.IE1, m.Pop.EI1, m.Pop.IE2, m.Pop.EI2 = w[2], w[3], w[4], w[5]
+	for k, p := range m.paramPointers(false) {
+		*p = w[k]
 	}
+}
+
+// paramPointers points at m's trainable matrices (or their initial values) in paramSpecs order.
+func (m *Model) paramPointers(initial bool) []*Matrix {
+	out := []*Matrix{&m.W1, &m.W2}
+	if initial {
+		out = []*Matrix{&m.InitW1, &m.InitW2}
+	}
+	if p := m.Pop; p != nil {
+		if initial {
+			out = append(out, &p.InitIE1, &p.InitEI1, &p.InitIE2, &p.InitEI2)
+		} else {
+			out = append(out, &p.IE1, &p.EI1, &p.IE2, &p.EI2)
+		}
+		if s := p.Shunt; s != nil {
+			all := s.all()
+			if initial {
+				out = append(out, all[6:]...)
+			} else {
+				out = append(out, all[:6]...)
+			}
+		}
+	}
+	return out
 }
 
 // newParamStore puts the raw weights of m in a new GoMLX store as trainable variables named as
@@ -129,6 +157,8 @@ func dannFactor(cfg Config, s paramSpec) float64 {
 		return 1 / math.Sqrt(float64(ne))
 	case roleEI:
 		return 1 / float64(d)
+	case roleAlpha:
+		return 1 / (math.Sqrt(float64(ne)) * float64(d))
 	}
 	return 1
 }
@@ -142,8 +172,12 @@ func dannCorrection(cfg Config, s paramSpec, g *Node) *Node {
 	return g
 }
 
-// constrained reports whether the matrix of spec s is sign-constrained under cfg.
+// constrained reports whether the matrix of spec s is sign-constrained under cfg (a shunting layer's
+// alpha and bias never are; its gain is, as the paper clamps it at 0).
 func constrained(cfg Config, s paramSpec) bool {
+	if s.role == roleAlpha || s.role == roleBias {
+		return false
+	}
 	if s.layer == 1 {
 		return cfg.DaleOnInput()
 	}

@@ -34,6 +34,8 @@ import (
 type Populations struct {
 	IE1, EI1, IE2, EI2                 Matrix
 	InitIE1, InitEI1, InitIE2, InitEI2 Matrix
+	// Shunt holds the shunting parameters under InhibitionShunting (nil otherwise).
+	Shunt *Shunt
 }
 
 // Clone returns a deep copy (nil for nil).
@@ -42,7 +44,8 @@ func (p *Populations) Clone() *Populations {
 		return nil
 	}
 	return &Populations{IE1: p.IE1.Clone(), EI1: p.EI1.Clone(), IE2: p.IE2.Clone(), EI2: p.EI2.Clone(),
-		InitIE1: p.InitIE1.Clone(), InitEI1: p.InitEI1.Clone(), InitIE2: p.InitIE2.Clone(), InitEI2: p.InitEI2.Clone()}
+		InitIE1: p.InitIE1.Clone(), InitEI1: p.InitEI1.Clone(), InitIE2: p.InitIE2.Clone(), InitEI2: p.InitEI2.Clone(),
+		Shunt: p.Shunt.Clone()}
 }
 
 // popDims are the shapes of IE1, EI1, IE2, EI2 for cfg.
@@ -133,6 +136,9 @@ func newPopulationModel(cfg Config) *Model {
 	pos2 := Mask{Signs: ones(H), Layout: MaskBlocked}
 	p := &Populations{IE1: ie1, EI1: ei1, IE2: ie2, EI2: ei2,
 		InitIE1: ie1.Clone(), InitEI1: ei1.Clone(), InitIE2: ie2.Clone(), InitEI2: ei2.Clone()}
+	if cfg.Shunting() {
+		p.Shunt = newShunt(cfg)
+	}
 	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: pos, Mask2: pos2, InitW1: w1.Clone(), InitW2: w2.Clone(), Pop: p}
 }
 
@@ -207,6 +213,14 @@ func (m *Model) checkPopulations() error {
 		if err := checkShape("Init"+names[k], w, d[k][0], d[k][1]); err != nil {
 			return err
 		}
+	}
+	switch {
+	case m.Config.Shunting() && m.Pop.Shunt == nil:
+		return fmt.Errorf("snn: a model with Inhibition %q has no shunting parameters: want Pop.Shunt (NewModel builds it)", InhibitionShunting)
+	case !m.Config.Shunting() && m.Pop.Shunt != nil:
+		return fmt.Errorf("snn: a model with Inhibition %q has shunting parameters: want Pop.Shunt nil", m.Config.Inhibition)
+	case m.Pop.Shunt != nil:
+		return m.Pop.Shunt.check(m.Config)
 	}
 	return nil
 }

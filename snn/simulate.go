@@ -1,5 +1,7 @@
 package snn
 
+import "fmt"
+
 // Responses are per-sample activities of a trained network, computed by a plain Go simulation of the
 // same equations as the graph (float64): the spike count of each hidden unit over the records the
 // readout reads, and the readout summed over time.
@@ -18,6 +20,9 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 		return nil, err
 	}
 	cfg := m.Config
+	if cfg.Shunting() {
+		return nil, fmt.Errorf("snn: Simulate does not compute shunting inhibition (Config.Inhibition %q): use Evaluate for its accuracy", cfg.Inhibition)
+	}
 	T, H, C := cfg.NumSteps(), cfg.NumHidden, cfg.NumClasses
 	alpha := cfg.Alpha()
 	in, w2 := m.inputWeights(), m.EffectiveW2()

@@ -49,6 +49,29 @@ var PopulationLIF = Condition{"pop-lif-abs", func(c snn.Config, f float64) snn.C
 	return c
 }}
 
+// PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
+// paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
+// (subtractive inhibition; plain SGD on DANN's corrected gradients, every weight clamped at 0 after the
+// step, the paper's DalesANN_cSGD_UpdatePolicy: snn.OptimizerSGD, DANNCorrection, snn.SignClip),
+// "pop-shunt" (shunting inhibition, snn.InhibitionShunting, trained as "pop-abs": Adam and |w|) and
+// "pop-shunt-sgd" (shunting inhibition with the paper's recipe: the paper's DANN).
+func PaperConditions() []Condition {
+	paper := func(c snn.Config) snn.Config {
+		c.Optimizer, c.DANNCorrection, c.SignParam = snn.OptimizerSGD, true, snn.SignClip
+		return c
+	}
+	shunt := func(c snn.Config) snn.Config {
+		c.Inhibition = snn.InhibitionShunting
+		return c
+	}
+	base := PopulationConditions()[0].Apply
+	return []Condition{
+		{"pop-sgd", func(c snn.Config, f float64) snn.Config { return paper(base(c, f)) }},
+		{"pop-shunt", func(c snn.Config, f float64) snn.Config { return shunt(base(c, f)) }},
+		{"pop-shunt-sgd", func(c snn.Config, f float64) snn.Config { return paper(shunt(base(c, f))) }},
+	}
+}
+
 // RuleConditions train the seed's ColumnEI network (Dale on both layers) under the sign-preserving update
 // rules added to SignConditions' "clip": "expgrad" and "wiggle". Every rule starts from the same
 // effective weights as "abs" (the "both" condition of DaleConditions is the same configuration).

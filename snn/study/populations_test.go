@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -418,4 +419,35 @@ func activityByGraph(t *testing.T, m *snn.Model, d *snn.Dataset) (silent, rate f
 		}
 	}
 	return silent / float64(H), sum / float64(H*d.Len())
+}
+
+// The paper's conditions differ from "pop-abs" in exactly the fields they name (read from the configs
+// they build): the recipe (optimiser, correction, clamping) and/or the shunting layer.
+func TestPaperConditionsDifferOnlyInTheirRecipe(t *testing.T) {
+	base := PopulationConditions()[0].Apply(snn.DefaultConfig(), 0.5)
+	want := map[string][]string{
+		"pop-sgd":       {"SignParam", "DANNCorrection", "Optimizer"}, // in Config's field order
+		"pop-shunt":     {"Inhibition"},
+		"pop-shunt-sgd": {"SignParam", "Inhibition", "DANNCorrection", "Optimizer"},
+	}
+	for _, c := range PaperConditions() {
+		cfg := c.Apply(snn.DefaultConfig(), 0.5)
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		var diff []string
+		a, b := reflect.ValueOf(base), reflect.ValueOf(cfg)
+		for i := 0; i < a.NumField(); i++ {
+			if !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()) {
+				diff = append(diff, a.Type().Field(i).Name)
+			}
+		}
+		if strings.Join(diff, ",") != strings.Join(want[c.Name], ",") {
+			t.Errorf("%s differs from pop-abs in %v, want %v", c.Name, diff, want[c.Name])
+		}
+	}
+	if c := PaperConditions()[2].Apply(snn.DefaultConfig(), 0.5); c.Optimizer != snn.OptimizerSGD || c.SignParam != snn.SignClip ||
+		!c.DANNCorrection || c.Inhibition != snn.InhibitionShunting {
+		t.Errorf("pop-shunt-sgd is not the paper's DANN: %+v", c)
+	}
 }
