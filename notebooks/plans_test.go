@@ -122,11 +122,7 @@ func TestTunedPlansInNotebooks(t *testing.T) {
 				}
 				ctx := context.Background()
 				opts := study.RunOptions{Workers: 1, CacheOnly: true}
-				tuned, _, err := p.Tune(ctx, "results", opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				test, _, err := p.Test(ctx, "results", tuned, opts)
+				tuned, test, _, err := p.Run(ctx, "results", opts)
 				if err != nil {
 					t.Fatal(err)
 				}

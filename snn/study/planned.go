@@ -38,6 +38,8 @@ type Outcome struct {
 	Record  PlanRecord
 	Change  *PlanChange
 	AsFixed []PlannedFamily
+	// From names the plan each condition's runs come from (this plan, or one it reuses).
+	From map[string]string
 }
 
 // Rules returns the rules the plan judges its comparisons by: AccuracyRules with the plan's margin.
@@ -71,7 +73,9 @@ func (p TunedPlan) Outcome(tuned []Tuned, test []RunResult) (Outcome, error) {
 		byKey[r.RunKey] = r
 	}
 	epochs := p.Base().Epochs
-	for _, name := range p.Conditions {
+	names, from := p.compared()
+	o.From = from
+	for _, name := range names {
 		t, ok := byCond[name]
 		if !ok {
 			return Outcome{}, fmt.Errorf("study: plan %s: condition %s has no tuning", p.Name, name)
@@ -206,6 +210,9 @@ func (o Outcome) Table() string {
 		if s := o.StoppedEarly[t.Condition]; len(s) > 0 {
 			flags = append(flags, fmt.Sprintf("stopped early: seeds %s", seedList(s)))
 		}
+		if from := o.From[t.Condition]; from != "" && from != o.Plan.Name {
+			flags = append(flags, "plan "+from)
+		}
 		if len(flags) == 0 {
 			flags = append(flags, "-")
 		}
@@ -244,7 +251,8 @@ func (o Outcome) Text() string {
 		b.WriteString("\n")
 	}
 	var flagged []string
-	for _, name := range o.Plan.Conditions {
+	for _, t := range o.Tuned {
+		name := t.Condition
 		if d := o.Diverged[name]; len(d) > 0 {
 			flagged = append(flagged, fmt.Sprintf("%s seeds %s diverged and count at their recorded accuracy 0", name, seedList(d)))
 		}
@@ -253,7 +261,7 @@ func (o Outcome) Text() string {
 		}
 	}
 	if len(flagged) == 0 {
-		fmt.Fprintf(&b, "No test run diverged or stopped early (%d runs).\n", len(o.Plan.Conditions)*len(o.Plan.TestSeeds))
+		fmt.Fprintf(&b, "No test run diverged or stopped early (%d runs).\n", len(o.Tuned)*len(o.Plan.TestSeeds))
 	} else {
 		fmt.Fprintf(&b, "Flagged test runs (kept in the statistics, one value per seed): %s.\n", strings.Join(flagged, "; "))
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -91,11 +92,7 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 func TestOutcomeOfCommittedRuns(t *testing.T) {
 	for _, p := range TunedPlans() {
 		dir := filepath.Join("..", "..", "notebooks", "results", p.Cache)
-		tuned, _, err := p.Tune(context.Background(), filepath.Join("..", "..", "notebooks", "results"), RunOptions{Workers: 1, CacheOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		test, _, err := p.Test(context.Background(), filepath.Join("..", "..", "notebooks", "results"), tuned, RunOptions{Workers: 1, CacheOnly: true})
+		tuned, test, _, err := p.Run(context.Background(), filepath.Join("..", "..", "notebooks", "results"), RunOptions{Workers: 1, CacheOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,9 +101,16 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		runs := readCommitted(t, dir)
+		for _, name := range p.Reuse {
+			r, _ := TunedPlanByName(name)
+			for c, bySeed := range readCommitted(t, filepath.Join("..", "..", "notebooks", "results", r.Cache)) {
+				runs[c] = bySeed
+			}
+		}
+		compared, _ := p.compared()
 		// The selection, from the files: every learning rate cached for the condition on all tuning seeds.
 		selected := map[string]string{}
-		for _, name := range p.Conditions {
+		for _, name := range compared {
 			bestMean, bestLR := -1.0, ""
 			var lrs []string
 			for cond := range runs {
@@ -292,5 +296,45 @@ func TestSeedRangeAndDescribe(t *testing.T) {
 	}
 	if _, err := TunedPlanByName("signs"); err == nil || !strings.Contains(err.Error(), `"signs-tuned"`) {
 		t.Errorf("unknown tuned plan: error %v, want one listing the plans", err)
+	}
+}
+
+// A plan may reuse another's conditions only when they share the fraction, tuning budget, test seeds
+// and protocol; a plan that reuses itself, an unknown plan, or a plan that reuses others is refused, as
+// is a condition both plans run.
+func TestReuseValidation(t *testing.T) {
+	p, _ := TunedPlanByName("signs-tuned")
+	p.Name = "signs-again"
+	p.Conditions = []string{"softplus"}
+	p.Questions = []PlannedQuestion{{Title: "q", Pairs: [][2]string{{"softplus", "abs"}}}}
+	p.Reuse = []string{"signs-tuned"}
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "softplus is both its own and plan signs-tuned's") {
+		t.Errorf("a condition in both plans: %v", err)
+	}
+	p.Conditions = []string{"wiggle"}
+	p.Questions = []PlannedQuestion{{Title: "q", Pairs: [][2]string{{"wiggle", "abs"}}}}
+	if err := p.Validate(); err != nil {
+		t.Errorf("a plan comparing its condition with a reused one: %v", err)
+	}
+	names, from := p.compared()
+	if strings.Join(names, ",") != "wiggle,abs" || from["abs"] != "signs-tuned" || from["wiggle"] != "signs-again" {
+		t.Errorf("compared %v from %v, want wiggle (its own) then abs (signs-tuned's)", names, from)
+	}
+	for _, c := range []struct {
+		edit func(*TunedPlan)
+		want string
+	}{
+		{func(q *TunedPlan) { q.Reuse = []string{"nowhere"} }, `tuned plan "nowhere" is unknown`},
+		{func(q *TunedPlan) { q.TestSeeds = []uint64{21, 22, 23, 24, 25, 26, 27, 28, 29, 30} }, "differ"},
+		{func(q *TunedPlan) { q.Tuning.Seeds = []uint64{104, 105, 106} }, "differ"},
+		{func(q *TunedPlan) { q.Base = func() snn.Config { return snn.DefaultConfig() } }, "differ"},
+		{func(q *TunedPlan) { q.Questions[0].Pairs[0][1] = "relu"; q.Reuse = nil }, `compares "relu", which neither`},
+	} {
+		q := p
+		q.Questions = []PlannedQuestion{{Title: "q", Pairs: [][2]string{{"wiggle", "abs"}}}}
+		c.edit(&q)
+		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one containing %q", err, c.want)
+		}
 	}
 }

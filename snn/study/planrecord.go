@@ -46,6 +46,7 @@ type frozenPlan struct {
 	Questions     []frozenQuestion `json:"questions"`
 	Margin        float64          `json:"margin"`
 	Protocol      string           `json:"protocol"`
+	Reuse         []string         `json:"reuse,omitempty"`
 }
 
 type frozenQuestion struct {
@@ -57,7 +58,7 @@ type frozenQuestion struct {
 func (p TunedPlan) Frozen() (string, error) {
 	f := frozenPlan{Name: p.Name, Conditions: p.Conditions, Fraction: p.Fraction, Grid: p.Tuning.Grid, SGDGrid: p.Tuning.SGDGrid,
 		TuningSeeds: p.Tuning.Seeds, MaxExtensions: p.Tuning.MaxExtensions, TestSeeds: p.TestSeeds, Margin: p.Margin,
-		Protocol: p.Protocol}
+		Protocol: p.Protocol, Reuse: p.Reuse}
 	for _, name := range p.Conditions {
 		c, err := ConditionByName(name)
 		if err != nil {

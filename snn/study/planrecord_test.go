@@ -10,13 +10,15 @@ import (
 )
 
 // frozenProgram prints {plan name: frozen JSON} for every TunedPlans() entry of the code it is built
-// against. It uses only what the package had when the first plans were fixed (commit 1ecd0d1), so it
-// builds against the code of each record's commit and computes what TunedPlan.Frozen computes now.
+// against. It uses only what the package had when the first plans were fixed (commit 1ecd0d1), and
+// reads later fields by reflection where they exist, so it builds against the code of each record's
+// commit and computes what TunedPlan.Frozen computes now.
 const frozenProgram = `package main
 
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
@@ -40,6 +42,7 @@ type frozenPlan struct {
 	Questions     []frozenQuestion ` + "`json:\"questions\"`" + `
 	Margin        float64          ` + "`json:\"margin\"`" + `
 	Protocol      string           ` + "`json:\"protocol\"`" + `
+	Reuse         []string         ` + "`json:\"reuse,omitempty\"`" + `
 }
 
 func main() {
@@ -48,6 +51,10 @@ func main() {
 		f := frozenPlan{Name: p.Name, Conditions: p.Conditions, Fraction: p.Fraction, Grid: p.Tuning.Grid, SGDGrid: p.Tuning.SGDGrid,
 			TuningSeeds: p.Tuning.Seeds, MaxExtensions: p.Tuning.MaxExtensions, TestSeeds: p.TestSeeds, Margin: p.Margin,
 			Protocol: p.Protocol}
+		// Reuse came after the first plans: read it where the commit's TunedPlan has it.
+		if r := reflect.ValueOf(p).FieldByName("Reuse"); r.IsValid() {
+			f.Reuse = r.Interface().([]string)
+		}
 		for _, name := range p.Conditions {
 			c, err := study.ConditionByName(name)
 			if err != nil {

@@ -22,7 +22,8 @@ func TunedPlanByName(name string) (TunedPlan, error) {
 }
 
 // TunedOutcome returns the outcome of the named tuned plan for this notebook: its tuning and test runs
-// read from the plan's cache under the notebook's results folder, or trained there where missing. The
+// (and those of the plans it reuses) read from the plans' caches under the notebook's results folder,
+// or trained there where missing. The
 // tuned plans exist in the full protocol only, so in quick mode nothing is trained: the committed
 // full-protocol runs (CommittedResults) are read, and a missing one is an error. Notes go to the log.
 func (nb *Notebook) TunedOutcome(name string) (Outcome, error) {
@@ -41,15 +42,7 @@ func (nb *Notebook) TunedOutcome(name string) (Outcome, error) {
 		fmt.Fprintf(nb.log(), "note: quick mode: plan %s (full protocol only) is read from the committed runs in %s/%s; nothing is trained\n",
 			p.Name, CommittedResults, p.Cache)
 	}
-	ctx := context.Background()
-	tuned, notes, err := p.Tune(ctx, results, opts)
-	for _, n := range notes {
-		fmt.Fprintln(nb.log(), "note:", n)
-	}
-	if err != nil {
-		return Outcome{}, err
-	}
-	test, notes, err := p.Test(ctx, results, tuned, opts)
+	tuned, test, notes, err := p.Run(context.Background(), results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(nb.log(), "note:", n)
 	}

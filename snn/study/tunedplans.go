@@ -33,6 +33,10 @@ type TunedPlan struct {
 	Protocol string
 	// Base returns the configuration every run starts from.
 	Base func() snn.Config
+	// Reuse names tuned plans whose conditions this plan's questions may also compare: their tuning and
+	// test runs are read from their own caches (run where missing), under their own records. They must
+	// share this plan's fraction, tuning budget, test seeds and protocol, and reuse no plan themselves.
+	Reuse []string
 }
 
 // PlannedQuestion is one Holm family of a TunedPlan: pairs (condition, reference), each compared at its
@@ -54,9 +58,9 @@ func tunedBase() snn.Config {
 // fiveLR is the Adam grid: 5 learning rates log-spaced over 100x around the notebook's 0.01.
 var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 
-// TunedPlans returns the plans of issue 21, fixed before their runs: "populations-tuned" (the E/I-population
-// networks, the update rules and their references at fraction 0.5) and "signs-tuned" (the controls
-// notebook's sign parametrisations).
+// TunedPlans returns the plans of issue 21, each fixed before its runs: "populations-tuned" (the
+// E/I-population networks, the update rules and their references at fraction 0.5) and "signs-tuned" (the
+// controls notebook's sign parametrisations).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -122,6 +126,18 @@ func (p TunedPlan) Validate() error {
 	for _, c := range p.Conditions {
 		in[c] = true
 	}
+	reused, err := p.reused()
+	if err != nil {
+		return err
+	}
+	for _, r := range reused {
+		for _, c := range r.Conditions {
+			if in[c] {
+				return fmt.Errorf("study: plan %s: condition %s is both its own and plan %s's", p.Name, c, r.Name)
+			}
+			in[c] = true
+		}
+	}
 	seen := map[[2]string]bool{}
 	for _, q := range p.Questions {
 		if len(q.Pairs) == 0 {
@@ -130,7 +146,7 @@ func (p TunedPlan) Validate() error {
 		for _, pr := range q.Pairs {
 			for _, c := range pr {
 				if !in[c] {
-					return fmt.Errorf("study: plan %s: question %q compares %q, which the plan does not run", p.Name, q.Title, c)
+					return fmt.Errorf("study: plan %s: question %q compares %q, which neither the plan nor a plan it reuses runs", p.Name, q.Title, c)
 				}
 			}
 			if seen[pr] || pr[0] == pr[1] {
@@ -143,6 +159,81 @@ func (p TunedPlan) Validate() error {
 		return fmt.Errorf("study: plan %s: margin %v, want a finite number > 0", p.Name, p.Margin)
 	}
 	return nil
+}
+
+// reused returns the plans of Reuse, checked against p: known, not p, reusing nothing, and sharing p's
+// fraction, tuning budget, test seeds and protocol.
+func (p TunedPlan) reused() ([]TunedPlan, error) {
+	var out []TunedPlan
+	for _, name := range p.Reuse {
+		r, err := TunedPlanByName(name)
+		if err != nil {
+			return nil, fmt.Errorf("study: plan %s reuses: %w", p.Name, err)
+		}
+		same := func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+		switch {
+		case r.Name == p.Name || len(r.Reuse) > 0:
+			return nil, fmt.Errorf("study: plan %s reuses plan %s, which is itself or reuses other plans", p.Name, name)
+		case r.Fraction != p.Fraction || !same(r.TestSeeds, p.TestSeeds) || !same(r.Tuning.Seeds, p.Tuning.Seeds) ||
+			!same(r.Tuning.Grid, p.Tuning.Grid) || r.Tuning.MaxExtensions != p.Tuning.MaxExtensions ||
+			snn.ConfigKey(r.Base()) != snn.ConfigKey(p.Base()):
+			return nil, fmt.Errorf("study: plan %s reuses plan %s, whose fraction, tuning budget, test seeds or protocol differ", p.Name, name)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// compared lists the conditions the plan's outcome reports: its own, then those of the plans it reuses
+// that its questions compare (in the reused plans' order), with the plan each comes from.
+func (p TunedPlan) compared() (names []string, from map[string]string) {
+	from = map[string]string{}
+	names = append(names, p.Conditions...)
+	for _, c := range p.Conditions {
+		from[c] = p.Name
+	}
+	asked := map[string]bool{}
+	for _, q := range p.Questions {
+		for _, pr := range q.Pairs {
+			asked[pr[0]], asked[pr[1]] = true, true
+		}
+	}
+	reused, _ := p.reused()
+	for _, r := range reused {
+		for _, c := range r.Conditions {
+			if asked[c] {
+				names = append(names, c)
+				from[c] = r.Name
+			}
+		}
+	}
+	return names, from
+}
+
+// Run tunes and tests the plans it reuses, then itself (each from its own cache under results, run
+// where missing), and returns every tuning and test run the outcome reads.
+func (p TunedPlan) Run(ctx context.Context, results string, opts RunOptions) ([]Tuned, []RunResult, []string, error) {
+	if err := p.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	reused, _ := p.reused()
+	var tuned []Tuned
+	var test []RunResult
+	var notes []string
+	for _, q := range append(reused, p) {
+		t, n, err := q.Tune(ctx, results, opts)
+		notes = append(notes, n...)
+		if err != nil {
+			return nil, nil, notes, err
+		}
+		r, n, err := q.Test(ctx, results, t, opts)
+		notes = append(notes, n...)
+		if err != nil {
+			return nil, nil, notes, err
+		}
+		tuned, test = append(tuned, t...), append(test, r...)
+	}
+	return tuned, test, notes, nil
 }
 
 // tuning is the plan's Tuning with its conditions and fraction.
@@ -210,6 +301,9 @@ func (p TunedPlan) Describe() string {
 		"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
 		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, len(t.Grid),
 		floatList(t.Grid), t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	if len(p.Reuse) > 0 {
+		fmt.Fprintf(&b, "It also compares conditions of plan %s (their runs, tuned and tested under that plan's record).\n\n", strings.Join(p.Reuse, ", "))
+	}
 	for i, q := range p.Questions {
 		var pairs []string
 		for _, pr := range q.Pairs {

@@ -77,14 +77,14 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 		return nil
 	}
 	opts.OnRun = progress
-	res, notes, err := p.Test(ctx, results, tuned, opts)
+	all, res, notes, err := p.Run(ctx, results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
 	if err != nil {
 		return err
 	}
-	o, err := p.Outcome(tuned, res)
+	o, err := p.Outcome(all, res)
 	if err != nil {
 		return err
 	}
