@@ -59,8 +59,9 @@ func tunedBase() snn.Config {
 var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 
 // TunedPlans returns the plans of issue 21, each fixed before its runs: "populations-tuned" (the
-// E/I-population networks, the update rules and their references at fraction 0.5) and "signs-tuned" (the
-// controls notebook's sign parametrisations).
+// E/I-population networks, the update rules and their references at fraction 0.5), "signs-tuned" (the
+// controls notebook's sign parametrisations) and "populations-shunt" (the paper's recipe and its
+// shunting layer, compared with populations-tuned's conditions).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -91,6 +92,22 @@ func TunedPlans() []TunedPlan {
 				{"sign parametrisations against |w|", [][2]string{{"relu", "abs"}, {"softplus", "abs"}, {"clip", "abs"}}},
 			},
 			Margin: 3, Protocol: protocol, Base: tunedBase},
+		{Name: "populations-shunt", Notebook: "dales_law_populations.ipynb", Cache: "populations-shunt",
+			Conditions: []string{"pop-sgd", "pop-shunt", "pop-shunt-sgd"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned"},
+			Questions: []PlannedQuestion{
+				{"the paper's DANN (shunting inhibition, its recipe) and shunting under Adam, against ColumnEI and the unconstrained network",
+					[][2]string{{"pop-shunt-sgd", "both"}, {"pop-shunt-sgd", "unconstrained"}, {"pop-shunt", "both"}, {"pop-shunt", "unconstrained"}}},
+				{"shunting against subtractive inhibition", [][2]string{{"pop-shunt", "pop-abs"}, {"pop-shunt-sgd", "pop-sgd"}}},
+				{"the paper's recipe against Adam with |w|", [][2]string{{"pop-sgd", "pop-abs"}, {"pop-shunt-sgd", "pop-shunt"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-tuned (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation " +
+				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin), " +
+				"whose conditions it compares with; the SGD conditions (pop-sgd, pop-shunt-sgd: the paper's recipe) get the same " +
+				"grid and extension rule (no SGD grid of their own: the extensions reach 0.0001 and 1)"},
 	}
 }
 
