@@ -397,3 +397,67 @@ func TestShuntValidation(t *testing.T) {
 		}
 	}
 }
+
+// HiddenDrive returns the currents the layer computes: for the subtractive network the projection of
+// W1eff (checked against a direct sum for one cell), for the shunting one the shunted current of the
+// same cell (shuntCell on the projections), with spike records that are 0 or 1.
+func TestHiddenDrive(t *testing.T) {
+	for _, inh := range []Inhibition{InhibitionSubtractive, InhibitionShunting} {
+		cfg := shuntConfig()
+		cfg.Inhibition, cfg.BatchSize = inh, 8
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := GenerateStimulus(cfg, 10, 4, 1) // a partial last batch
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, sp, err := HiddenDrive(m, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		S, H := cfg.NumSteps()-1, cfg.NumHidden
+		if len(cur) != 10*S*H || len(sp) != len(cur) {
+			t.Fatalf("%s: %d currents and %d spikes, want %d", inh, len(cur), len(sp), 10*S*H)
+		}
+		// Sample 9 (in the second batch), step 40: the active fibres from the dataset's own record.
+		n, k := 9, 40
+		x := make([]float32, cfg.NumInputs())
+		for i := range x {
+			if d.Spike(n, k, i) {
+				x[i] = 1
+			}
+		}
+		want := make([]float32, H)
+		if inh == InhibitionShunting {
+			l1, _, _ := m.shuntLayers()
+			w := l1.projection()
+			zEI := make([]float32, w.Cols)
+			for i, xi := range x {
+				for j := range zEI {
+					zEI[j] += xi * w.At(i, j)
+				}
+			}
+			l1.shuntCell(zEI, want)
+		} else {
+			w := m.EffectiveW1()
+			for i, xi := range x {
+				for j := range want {
+					want[j] += xi * w.At(i, j)
+				}
+			}
+		}
+		for j := range want {
+			got := cur[(n*S+k)*H+j]
+			if math.Abs(float64(got-want[j])) > 1e-4*math.Max(1, math.Abs(float64(want[j]))) {
+				t.Errorf("%s: current of unit %d at sample %d step %d = %v, want %v", inh, j, n, k, got, want[j])
+			}
+		}
+		for _, s := range sp {
+			if s != 0 && s != 1 {
+				t.Fatalf("%s: spike record %v", inh, s)
+			}
+		}
+	}
+}

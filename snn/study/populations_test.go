@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -449,5 +450,41 @@ func TestPaperConditionsDifferOnlyInTheirRecipe(t *testing.T) {
 	if c := PaperConditions()[2].Apply(snn.DefaultConfig(), 0.5); c.Optimizer != snn.OptimizerSGD || c.SignParam != snn.SignClip ||
 		!c.DANNCorrection || c.Inhibition != snn.InhibitionShunting {
 		t.Errorf("pop-shunt-sgd is not the paper's DANN: %+v", c)
+	}
+}
+
+// InitialDrive's table reads the currents and spikes HiddenDrive computes: its quantiles, rate and silent
+// count are recomputed here from HiddenDrive for one condition.
+func TestInitialDrive(t *testing.T) {
+	base := tinyConfig()
+	rows, err := InitialDrive(base, 0.5, 3, "pop-abs", "pop-shunt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[1].Condition != "pop-shunt" {
+		t.Fatalf("rows %+v", rows)
+	}
+	cfg := PaperConditions()[1].Apply(base, 0.5)
+	cfg.Seed = 3
+	m, _ := snn.NewModel(cfg)
+	_, val, _, _ := snn.GenerateData(cfg)
+	cur, sp, err := snn.HiddenDrive(m, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var abs []float64
+	maxAbs, spikes := 0.0, 0.0
+	for i, v := range cur {
+		abs = append(abs, math.Abs(float64(v)))
+		maxAbs = math.Max(maxAbs, math.Abs(float64(v)))
+		spikes += float64(sp[i])
+	}
+	sort.Float64s(abs)
+	r := rows[1]
+	if r.Max != maxAbs || r.Median != abs[(len(abs)-1)/2] || math.Abs(r.Rate-spikes/float64(len(sp))) > 1e-12 {
+		t.Errorf("row %+v; from HiddenDrive: max %v, median %v, rate %v", r, maxAbs, abs[(len(abs)-1)/2], spikes/float64(len(sp)))
+	}
+	if !strings.Contains(DriveTable(rows), "pop-shunt") {
+		t.Error("the table lacks a condition")
 	}
 }

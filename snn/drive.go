@@ -1,0 +1,50 @@
+package snn
+
+import "fmt"
+
+// HiddenDrive runs m's hidden layer (Go kernels) on every sample of d and returns, per (sample, step
+// k = 0..NumSteps-2, hidden unit) in that order, the input current p_k the unit receives at step k and
+// its spike record s_{k+1} after the step. For the subtractive layers the current is W1eff^T x_k; with
+// shunting inhibition it is the shunted current (see Shunt). Networks with LIF inhibitory units are
+// computed in the single graph only: an error.
+func HiddenDrive(m *Model, d *Dataset) (currents, spikes []float32, err error) {
+	if err := m.check(); err != nil {
+		return nil, nil, err
+	}
+	cfg := m.Config
+	if cfg.LIFInhibition() {
+		return nil, nil, fmt.Errorf("snn: HiddenDrive does not compute LIF inhibitory units (Config.InhibitoryUnits %q)", cfg.InhibitoryUnits)
+	}
+	if err := checkDataset(cfg, "hidden drive", d); err != nil {
+		return nil, nil, err
+	}
+	S, H, B := cfg.NumSteps()-1, cfg.NumHidden, cfg.BatchSize
+	cols, lif := newSpikeColumns(cfg, B), newLIFKernel(cfg)
+	p, r, sp := make([]float32, B*S*H), make([]float32, B*H), make([]float32, B*S*H)
+	var l1 shuntLayer
+	var zEI []float32
+	if cfg.Shunting() {
+		if l1, _, err = m.shuntLayers(); err != nil {
+			return nil, nil, err
+		}
+		zEI = make([]float32, B*S*(H+cfg.NumInhibitory))
+	}
+	w1 := m.EffectiveW1()
+	for start := 0; start < d.Len(); start += B {
+		idx := make([]int, 0, B)
+		for n := start; n < min(start+B, d.Len()); n++ {
+			idx = append(idx, n)
+		}
+		cols.fill(d, idx, cfg.NumClasses)
+		if cfg.Shunting() {
+			hiddenCurrents(l1, cols, lif, zEI, p, r)
+		} else {
+			cols.project(w1, p)
+			lif.forward(p, B, r, true)
+		}
+		lif.spikes(B, sp)
+		n := len(idx) * S * H
+		currents, spikes = append(currents, p[:n]...), append(spikes, sp[:n]...)
+	}
+	return currents, spikes, nil
+}
