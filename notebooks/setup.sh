@@ -3,6 +3,7 @@
 # (.ci/run via `make test`) and by docker/Dockerfile. Idempotent: a second run checks and changes nothing.
 #
 #   - Debian's Jupyter: headless execution (nbconvert, nbclient) and the classic notebook server
+#   - Debian's dataset-fashion-mnist: the rate-network check of the populations notebook (package ratenet)
 #   - GoNB and goimports, pinned in notebooks/tools/go.mod, into $(go env GOPATH)/bin
 #   - the "gonb" kernel in $JUPYTER_DATA_DIR (default ~/.local/share/jupyter), with PATH, GOTOOLCHAIN and
 #     GOEXPERIMENT=simd set so the kernel finds go and goimports, the Go the project needs and its vector
@@ -37,7 +38,7 @@ case "$goversion" in
 esac
 
 # 1. Debian packages.
-pkgs=(jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client jupyter-core jupyter-notebook)
+pkgs=(jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client jupyter-core jupyter-notebook dataset-fashion-mnist)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -104,6 +104,13 @@ func dannLayer(d, ne, ni int, sigma float64, rng *rand.Rand) (ee, ie, ei Matrix)
 	return ee, ie, ei
 }
 
+// DANNLayer draws one layer of DANN's initialisation (PopInitDANN's distributions) with exponential
+// scale sigma, [pre, post] magnitudes: ee [d, ne], ie [d, ni] (for ni = 1 the mean of ee over the
+// excitatory units) and ei [ni, ne] = 1/ni. Package ratenet draws its DANN layers with it.
+func DANNLayer(d, ne, ni int, sigma float64, rng *rand.Rand) (ee, ie, ei Matrix) {
+	return dannLayer(d, ne, ni, sigma, rng)
+}
+
 // absUniform is InitUniform's draw with every entry made non-negative.
 func absUniform(rows, cols int, rng *rand.Rand) Matrix {
 	m := InitUniform(rows, cols, rng)

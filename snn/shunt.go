@@ -259,7 +259,7 @@ func (l shuntLayer) shuntCellGrad(zEI, dz, out []float32, g *shuntGrads) {
 // ie [d, n_i], ei [n_i, n_e] (weights >= 0), alpha [1, n_i], gain [1, n_e] (>= 0) and bias [1, n_e];
 // returns z [n, n_e]. It is the direct formulation of the equations at the top, whose autodiff the Go
 // gradients are tested against.
-func shuntNode(x, ee, ie, ei, alpha, gain, bias *Node) *Node {
+func ShuntNode(x, ee, ie, ei, alpha, gain, bias *Node) *Node {
 	ze := Dot(x, ee).Product()                                                                // [n, n_e]
 	zi := Dot(x, ie).Product()                                                                // [n, n_i]
 	zhat := Sub(ze, Dot(zi, ei).Product())                                                    // [n, n_e]

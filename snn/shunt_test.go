@@ -72,7 +72,7 @@ func graphShunt(t *testing.T, x [][]float32, ee, ie, ei, alpha, gain, bias Matri
 		flat = append(flat, r...)
 	}
 	exec, err := NewExec(gobackend.GetBackend(), func(in []*Node) []*Node {
-		return []*Node{shuntNode(in[0], in[1], in[2], in[3], in[4], in[5], in[6])}
+		return []*Node{ShuntNode(in[0], in[1], in[2], in[3], in[4], in[5], in[6])}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestShuntCellGradMatchesAutodiff(t *testing.T) {
 		}
 		// Autodiff.
 		exec, err := NewExec(gobackend.GetBackend(), func(in []*Node) []*Node {
-			z := shuntNode(in[0], in[1], in[2], in[3], in[4], in[5], in[6])
+			z := ShuntNode(in[0], in[1], in[2], in[3], in[4], in[5], in[6])
 			return Gradient(ReduceAllSum(Mul(z, in[7])), in[1], in[2], in[3], in[4], in[5], in[6])
 		})
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 // readoutSumShunt is the whole network with shunting inhibition in one graph, the direct formulation
 // of the equations of shunt.go: from x [I, (T-1)*batch] (column t*batch + b holds step t of sample b)
 // and both layers' applied parameters (ee, ie, ei, alpha, gain, bias each), the hidden currents
-// z [H, (T-1)*batch] = shuntNode(x^T)^T for all steps at once, the LIF recurrence on their per-step
+// z [H, (T-1)*batch] = ShuntNode(x^T)^T for all steps at once, the LIF recurrence on their per-step
 // slices (returned as hs, for the gradient in linear time), and the readout m [batch, C] from the spike
 // records (shuntReadout's sum, records in this layout).
 func readoutSumShunt(cfg Config, l1, l2 [6]*Node, x *Node, batch int) (m, z *Node, hs []*Node) {
@@ -22,7 +22,7 @@ func readoutSumShunt(cfg Config, l1, l2 [6]*Node, x *Node, batch int) (m, z *Nod
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
 	c := ReadoutWeights(T, alpha)
 	g := x.Graph()
-	z = Transpose(shuntNode(Transpose(x, 0, 1), l1[0], l1[1], l1[2], l1[3], l1[4], l1[5]), 0, 1) // [H, (T-1)B]
+	z = Transpose(ShuntNode(Transpose(x, 0, 1), l1[0], l1[1], l1[2], l1[3], l1[4], l1[5]), 0, 1) // [H, (T-1)B]
 	p := Reshape(z, H, T-1, batch)
 	v := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
 	s := v
@@ -38,7 +38,7 @@ func readoutSumShunt(cfg Config, l1, l2 [6]*Node, x *Node, batch int) (m, z *Nod
 		}
 	}
 	sp := Transpose(Concatenate(records, 1), 0, 1) // [(T-1)B, H], row k*B + b = s_{k+1} of sample b
-	u := Reshape(shuntNode(sp, l2[0], l2[1], l2[2], l2[3], l2[4], l2[5]), T-1, batch, C)
+	u := Reshape(ShuntNode(sp, l2[0], l2[1], l2[2], l2[3], l2[4], l2[5]), T-1, batch, C)
 	w := make([]float32, T-1)
 	for k := range w {
 		w[k] = float32(c[k+1])

@@ -57,7 +57,7 @@ func shuntReadout(cfg Config, sp *Node, l [6]*Node, batch int) *Node {
 	for k := range w {
 		w[k] = float32(c[k+1])
 	}
-	z := Reshape(shuntNode(sp, l[0], l[1], l[2], l[3], l[4], l[5]), batch, T-1, C)
+	z := Reshape(ShuntNode(sp, l[0], l[1], l[2], l[3], l[4], l[5]), batch, T-1, C)
 	m := DotGeneral(z, []int{1}, nil, Const(sp.Graph(), w), []int{0}, nil) // [B, C]
 	return Add(m, BroadcastToDims(MulScalar(l[5], c[0]), batch, C))
 }

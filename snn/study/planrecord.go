@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/ratenet"
 )
 
 // PlanRecord is a tuned plan as it was fixed before its runs: the commit that fixed it and the plan's
@@ -77,6 +78,22 @@ func (p TunedPlan) Frozen() (string, error) {
 
 // Record returns the plan's record; ok is false for a plan that has none.
 func (p TunedPlan) Record() (r PlanRecord, ok bool) {
+	for _, r := range planRecords {
+		if r.Plan == p.Name {
+			return r, true
+		}
+	}
+	return PlanRecord{}, false
+}
+
+// RatePlanFrozen is a rate-network plan's frozen content: its JSON (every field is data).
+func RatePlanFrozen(p ratenet.Plan) (string, error) {
+	b, err := json.Marshal(p)
+	return string(b), err
+}
+
+// RatePlanRecord returns the record of a rate-network plan (ratenet.Plans); ok is false for none.
+func RatePlanRecord(p ratenet.Plan) (r PlanRecord, ok bool) {
 	for _, r := range planRecords {
 		if r.Plan == p.Name {
 			return r, true

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/snn-dales/dales/snn/ratenet"
 )
 
 // frozenProgram prints {plan name: frozen JSON} for every TunedPlans() entry of the code it is built
@@ -75,6 +77,30 @@ func main() {
 }
 `
 
+// rateProgram prints {plan name: JSON} for every ratenet.Plans() entry of the code it is built against
+// (a rate plan's frozen content is its JSON: RatePlanFrozen).
+const rateProgram = `package main
+
+import (
+	"encoding/json"
+	"os"
+
+	"github.com/snn-dales/dales/snn/ratenet"
+)
+
+func main() {
+	out := map[string]string{}
+	for _, p := range ratenet.Plans() {
+		b, err := json.Marshal(p)
+		if err != nil {
+			panic(err)
+		}
+		out[p.Name] = string(b)
+	}
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+`
+
 // gitIn runs git in dir and returns its trimmed output.
 func gitIn(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -85,8 +111,8 @@ func gitIn(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// frozenAt builds frozenProgram against the package as it was at commit and returns its output.
-func frozenAt(t *testing.T, root, commit string) map[string]string {
+// frozenAt builds program against the packages as they were at commit and returns its output.
+func frozenAt(t *testing.T, root, commit, program string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	archive := exec.Command("bash", "-c", `git -C "$1" archive "$2" go.mod go.sum snn | tar -x -C "$3"`, "bash", root, commit, dir)
@@ -96,7 +122,7 @@ func frozenAt(t *testing.T, root, commit string) map[string]string {
 	if err := os.MkdirAll(filepath.Join(dir, "frozenplans"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "frozenplans", "main.go"), []byte(frozenProgram), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "frozenplans", "main.go"), []byte(program), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	run := exec.Command("go", "run", "./frozenplans")
@@ -129,18 +155,25 @@ func TestPlanRecords(t *testing.T) {
 	if gitIn(t, root, "rev-parse", "--is-shallow-repository") == "true" {
 		t.Fatal("this clone is shallow: the plans' commits cannot be checked (clone with full history)")
 	}
-	plans := map[string]TunedPlan{}
+	caches := map[string]string{}   // plan name: cache folder
+	programs := map[string]string{} // plan name: the program that prints its frozen content
 	for _, p := range TunedPlans() {
-		plans[p.Name] = p
+		caches[p.Name], programs[p.Name] = p.Cache, frozenProgram
 		if _, ok := p.Record(); !ok {
 			t.Errorf("plan %s has no record", p.Name)
 		}
 	}
+	for _, p := range ratenet.Plans() {
+		caches[p.Name], programs[p.Name] = p.Cache, rateProgram
+		if _, ok := RatePlanRecord(p); !ok {
+			t.Errorf("rate plan %s has no record", p.Name)
+		}
+	}
 	built := map[string]map[string]string{}
 	for _, r := range PlanRecords() {
-		p, ok := plans[r.Plan]
+		cacheName, ok := caches[r.Plan]
 		if !ok {
-			t.Errorf("record of plan %s, which TunedPlans does not have", r.Plan)
+			t.Errorf("record of plan %s, which neither TunedPlans nor ratenet.Plans has", r.Plan)
 			continue
 		}
 		if len(r.Commit) != 40 {
@@ -151,13 +184,14 @@ func TestPlanRecords(t *testing.T) {
 			t.Errorf("plan %s: commit %s is not in the history of HEAD", r.Plan, r.Commit)
 			continue
 		}
-		if built[r.Commit] == nil {
-			built[r.Commit] = frozenAt(t, root, r.Commit)
+		key := r.Commit + programs[r.Plan]
+		if built[key] == nil {
+			built[key] = frozenAt(t, root, r.Commit, programs[r.Plan])
 		}
-		if got := built[r.Commit][r.Plan]; got != r.Frozen {
+		if got := built[key][r.Plan]; got != r.Frozen {
 			t.Errorf("plan %s: the record is not what commit %s's code fixed:\nrecord: %s\ncommit: %s", r.Plan, r.ShortCommit(), r.Frozen, got)
 		}
-		cache := filepath.Join("notebooks", "results", p.Cache)
+		cache := filepath.Join("notebooks", "results", cacheName)
 		if before := gitIn(t, root, "log", "--format=%h %s", r.Commit, "--", cache); before != "" {
 			t.Errorf("plan %s: its cache %s has commits at or before the plan's %s:\n%s", r.Plan, cache, r.ShortCommit(), before)
 		}

@@ -246,7 +246,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			defer wg.Done()
 			for i := range next {
 				r, cached, warning, err := s.runOne(ctx, jobs[i], backend)
-				if err != nil && ctx.Err() == nil {
+				if err != nil && ctx.Err() == nil && !s.CacheOnly { // a CacheOnly sweep attempts nothing and writes nothing
 					s.markFailed(jobs[i], err)
 				}
 				mu.Lock()

@@ -493,6 +493,16 @@ func TestSweepCacheOnly(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("CacheOnly created the cache folder %s (stat error %v)", dir, err)
 	}
+	// On an existing folder it writes nothing either (no failure marker).
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(context.Background()); err == nil {
+		t.Fatal("CacheOnly on an empty cache folder succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("CacheOnly wrote %d files into the cache (%s)", len(entries), entries[0].Name())
+	}
 	s.CacheOnly = false
 	first, err := s.Run(context.Background())
 	if err != nil {

@@ -3,7 +3,10 @@ package study
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+
+	"github.com/snn-dales/dales/snn/ratenet"
 )
 
 // CommittedResults is the folder of the committed caches, beside the notebooks.
@@ -50,4 +53,30 @@ func (nb *Notebook) TunedOutcome(name string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	return p.Outcome(tuned, test)
+}
+
+// RateOutcome returns the outcome of the named rate-network plan (ratenet.Plans) for this notebook:
+// its runs read from the plan's cache under the notebook's results folder, or trained there where
+// missing (Fashion-MNIST from Debian's package). In quick mode nothing is trained: the committed runs
+// (CommittedResults) are read, and a missing one is an error.
+func (nb *Notebook) RateOutcome(name string) (RateOutcome, error) {
+	p, err := ratenet.PlanByName(name)
+	if err != nil {
+		return RateOutcome{}, err
+	}
+	tr, err := nb.trainOptions()
+	if err != nil {
+		return RateOutcome{}, err
+	}
+	opts := ratenet.RunOptions{Results: nb.Results, Workers: runtime.GOMAXPROCS(0), Backend: tr.Backend}
+	if nb.Quick {
+		opts.Results, opts.CacheOnly = CommittedResults, true
+		fmt.Fprintf(nb.log(), "note: quick mode: plan %s is read from the committed runs in %s/%s; nothing is trained\n",
+			p.Name, CommittedResults, p.Cache)
+	}
+	tuned, err := p.Run(context.Background(), opts)
+	if err != nil {
+		return RateOutcome{}, err
+	}
+	return JudgeRate(p, tuned)
 }

@@ -16,6 +16,11 @@
 //	sweep summarise ...                 the tables, from the cache alone
 //	sweep slurm     ... -o sweep.sbatch an sbatch script for a Slurm job array over the shards
 //	sweep k8s       ... -o sweep.json   a Kubernetes Indexed Job manifest over the shards
+//
+// The tuned plans (study.TunedPlans) and the rate-network plan (ratenet.Plans) by name:
+//
+//	sweep tune -plan NAME|all [-test]   tune (and test) a tuned plan, print its comparisons
+//	sweep rate -plan fmnist             tune and test the Fashion-MNIST rate networks, print their comparisons
 package main
 
 import (
@@ -45,7 +50,7 @@ func main() {
 
 var commands = map[string]func(args []string) error{
 	"plan": planCmd, "run": runCmd, "status": statusCmd, "summarise": summariseCmd, "slurm": slurmCmd, "k8s": k8sCmd,
-	"tune": tuneCmd,
+	"tune": tuneCmd, "rate": rateCmd,
 }
 
 func dispatch(args []string) error {

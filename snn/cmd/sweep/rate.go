@@ -1,0 +1,58 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/snn-dales/dales/snn/ratenet"
+	"github.com/snn-dales/dales/snn/study"
+)
+
+// rateCmd runs (or reads from the cache) a rate-network plan (ratenet.Plans: Fashion-MNIST, MLP,
+// ColumnEI and DANN) and prints its outcome.
+func rateCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep rate", flag.ContinueOnError)
+	plan := fs.String("plan", "fmnist", "the rate-network plan")
+	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "runs trained at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
+	}
+	if *workers < 1 {
+		return fmt.Errorf("-workers %d: want at least 1", *workers)
+	}
+	p, err := ratenet.PlanByName(*plan)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, OnRun: func(r ratenet.Result, cached bool) {
+		src := fmt.Sprintf("%.0f s", r.Seconds)
+		if cached {
+			src = "cached"
+		}
+		val := "diverged"
+		if !r.Diverged {
+			val = fmt.Sprintf("final validation %.1f%%", 100*r.ValAccuracy[len(r.ValAccuracy)-1])
+		}
+		fmt.Fprintf(os.Stderr, "%-9s lr %-9g seed %-4d %s (%s)\n", r.Config.Kind, r.Config.LearningRate, r.Config.Seed, val, src)
+	}})
+	if err != nil {
+		return err
+	}
+	o, err := study.JudgeRate(p, tuned)
+	if err != nil {
+		return err
+	}
+	fmt.Print(o.Table(), "\n", o.Text())
+	return nil
+}

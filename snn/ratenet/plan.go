@@ -1,0 +1,291 @@
+package ratenet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/snn-dales/dales/snn"
+)
+
+// Plan fixes the Fashion-MNIST comparison before its runs: the models, the hidden size, one equal
+// tuning budget (every model at each learning rate of Grid, log-spaced, on TuningSeeds, selected on the
+// mean final-epoch validation accuracy; a selection at an edge extends the grid by one step, at most
+// MaxExtensions times), the test seeds, the training protocol, the questions (pairs of models, one Holm
+// family) and the equivalence margin in accuracy points.
+type Plan struct {
+	Name          string      `json:"name"`
+	Kinds         []string    `json:"kinds"`
+	Hidden        Hidden      `json:"hidden"`
+	Grid          []float64   `json:"grid"`
+	MaxExtensions int         `json:"max_extensions"`
+	TuningSeeds   []uint64    `json:"tuning_seeds"`
+	TestSeeds     []uint64    `json:"test_seeds"`
+	Epochs        int         `json:"epochs"`
+	BatchSize     int         `json:"batch_size"`
+	Validation    int         `json:"validation"` // training images held out for validation
+	SplitSeed     uint64      `json:"split_seed"`
+	Pairs         [][2]string `json:"pairs"`
+	Margin        float64     `json:"margin"`
+	Claim         string      `json:"claim"`
+	Cache         string      `json:"cache"` // folder under the results folder
+}
+
+// Validate checks the plan before any run.
+func (p Plan) Validate() error {
+	for _, k := range p.Kinds {
+		if _, err := KindByName(k); err != nil {
+			return fmt.Errorf("ratenet: plan %s: %w", p.Name, err)
+		}
+	}
+	if len(p.Grid) < 5 || p.Grid[len(p.Grid)-1]/p.Grid[0] < 100*(1-1e-6) {
+		return fmt.Errorf("ratenet: plan %s: grid %v: want at least 5 learning rates over at least 100x", p.Name, p.Grid)
+	}
+	for i := 1; i < len(p.Grid); i++ {
+		if r := p.Grid[i] / p.Grid[i-1]; math.Abs(r/(p.Grid[1]/p.Grid[0])-1) > 1e-5 {
+			return fmt.Errorf("ratenet: plan %s: grid %v is not log-spaced", p.Name, p.Grid)
+		}
+	}
+	if len(p.TestSeeds) < 3 || len(p.TuningSeeds) < 1 {
+		return fmt.Errorf("ratenet: plan %s: %d test and %d tuning seeds: want at least 3 and 1", p.Name, len(p.TestSeeds), len(p.TuningSeeds))
+	}
+	for _, s := range p.TestSeeds {
+		if slices.Contains(p.TuningSeeds, s) {
+			return fmt.Errorf("ratenet: plan %s: seed %d is both a tuning and a test seed", p.Name, s)
+		}
+	}
+	for _, pr := range p.Pairs {
+		if !slices.Contains(p.Kinds, pr[0]) || !slices.Contains(p.Kinds, pr[1]) || pr[0] == pr[1] {
+			return fmt.Errorf("ratenet: plan %s: pair %v: want two different models of the plan", p.Name, pr)
+		}
+	}
+	if !(p.Margin > 0) || p.Epochs < 1 || p.BatchSize < 1 {
+		return fmt.Errorf("ratenet: plan %s: margin %v, epochs %d, batch %d: want all > 0", p.Name, p.Margin, p.Epochs, p.BatchSize)
+	}
+	return nil
+}
+
+// TuningPoint is one learning rate of a model's tuning curve: the final-epoch validation accuracy of
+// each tuning seed (a diverged run scores 0) and their mean.
+type TuningPoint struct {
+	LearningRate float64
+	Val          []float64
+	Mean         float64
+}
+
+// Tuned is a model's tuning: its curve over the grid it ended with, the selected learning rate (the
+// curve's first maximum), the number of grid extensions, and the test runs at that rate.
+type Tuned struct {
+	Kind     string
+	Curve    []TuningPoint
+	Selected float64
+	Extended int
+	Test     []Result // in TestSeeds order
+}
+
+// RunOptions are how a plan's runs are read or trained.
+type RunOptions struct {
+	Results string // the folder holding the plan's cache (Plan.Cache)
+	// Data loads the data set, called once, when the first run must train (nil: LoadFashionMNIST from
+	// DefaultDataDir with the plan's split).
+	Data    func() (*Data, error)
+	Workers int
+	Backend compute.Backend // nil: GoMLX's pure-Go backend
+	// CacheOnly trains nothing: a run missing from the cache is an error.
+	CacheOnly bool
+	OnRun     func(r Result, cached bool)
+}
+
+// Run tunes and tests every model of the plan, reading each run from the cache or training (and
+// caching) it, Workers at a time.
+func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(opts.Results, p.Cache)
+	if !opts.CacheOnly {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	var loadOnce sync.Once
+	var data *Data
+	var loadErr error
+	load := func() (*Data, error) {
+		loadOnce.Do(func() {
+			if opts.Data != nil {
+				data, loadErr = opts.Data()
+			} else {
+				data, loadErr = LoadFashionMNIST(DefaultDataDir, p.Validation, p.SplitSeed)
+			}
+		})
+		return data, loadErr
+	}
+	backend := opts.Backend
+	if backend == nil {
+		var err error
+		if backend, err = snn.BackendOrDefault(nil); err != nil {
+			return nil, err
+		}
+	}
+	workers, onRun := opts.Workers, opts.OnRun
+	run := func(cfgs []TrainConfig) (map[TrainConfig]Result, error) {
+		out := map[TrainConfig]Result{}
+		var mu sync.Mutex
+		var firstErr error
+		next := make(chan TrainConfig)
+		var wg sync.WaitGroup
+		for w := 0; w < max(1, workers); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range next {
+					r, cached, err := p.runOne(ctx, c, load, dir, backend, opts.CacheOnly)
+					mu.Lock()
+					if err != nil && firstErr == nil {
+						firstErr = err
+					}
+					if err == nil {
+						out[c] = r
+						if onRun != nil {
+							onRun(r, cached)
+						}
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		for _, c := range cfgs {
+			next <- c
+		}
+		close(next)
+		wg.Wait()
+		return out, firstErr
+	}
+	grids := make([][]float64, len(p.Kinds))
+	tuned := make([]Tuned, len(p.Kinds))
+	for i := range grids {
+		grids[i] = slices.Clone(p.Grid)
+		tuned[i].Kind = p.Kinds[i]
+	}
+	for {
+		var cfgs []TrainConfig
+		for i, k := range p.Kinds {
+			for _, lr := range grids[i] {
+				for _, s := range p.TuningSeeds {
+					cfgs = append(cfgs, p.config(k, lr, s))
+				}
+			}
+		}
+		res, err := run(cfgs)
+		if err != nil {
+			return nil, err
+		}
+		again := false
+		for i, k := range p.Kinds {
+			t := &tuned[i]
+			t.Curve = nil
+			best := 0
+			for j, lr := range grids[i] {
+				pt := TuningPoint{LearningRate: lr}
+				for _, s := range p.TuningSeeds {
+					r := res[p.config(k, lr, s)]
+					v := 0.0
+					if !r.Diverged {
+						v = r.ValAccuracy[len(r.ValAccuracy)-1]
+					}
+					pt.Val = append(pt.Val, v)
+					pt.Mean += v / float64(len(p.TuningSeeds))
+				}
+				t.Curve = append(t.Curve, pt)
+				if pt.Mean > t.Curve[best].Mean {
+					best = j
+				}
+			}
+			t.Selected = grids[i][best]
+			if (best == 0 || best == len(grids[i])-1) && t.Extended < p.MaxExtensions {
+				r := grids[i][1] / grids[i][0]
+				if best == 0 {
+					grids[i] = append([]float64{round6(grids[i][0] / r)}, grids[i]...)
+				} else {
+					grids[i] = append(grids[i], round6(grids[i][len(grids[i])-1]*r))
+				}
+				t.Extended++
+				again = true
+			}
+		}
+		if !again {
+			break
+		}
+	}
+	var cfgs []TrainConfig
+	for _, t := range tuned {
+		for _, s := range p.TestSeeds {
+			cfgs = append(cfgs, p.config(t.Kind, t.Selected, s))
+		}
+	}
+	res, err := run(cfgs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range tuned {
+		for _, s := range p.TestSeeds {
+			tuned[i].Test = append(tuned[i].Test, res[p.config(tuned[i].Kind, tuned[i].Selected, s)])
+		}
+	}
+	return tuned, nil
+}
+
+func round6(v float64) float64 {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	return f
+}
+
+// config is the run of kind at lr and seed under the plan's protocol.
+func (p Plan) config(kind string, lr float64, seed uint64) TrainConfig {
+	return TrainConfig{Kind: kind, Hidden: p.Hidden, LearningRate: lr, BatchSize: p.BatchSize, Epochs: p.Epochs, Seed: seed}
+}
+
+// cacheEntry is a cached run with what it was trained on.
+type cacheEntry struct {
+	Result     Result `json:"result"`
+	Validation int    `json:"validation"`
+	SplitSeed  uint64 `json:"split_seed"`
+}
+
+// runOne reads c's run from dir when an entry of the same configuration and data split is there, else
+// trains and caches it (atomically).
+func (p Plan) runOne(ctx context.Context, c TrainConfig, load func() (*Data, error), dir string, backend compute.Backend,
+	cacheOnly bool) (Result, bool, error) {
+	path := filepath.Join(dir, fmt.Sprintf("%s@lr=%s_s%d.json", c.Kind, strconv.FormatFloat(c.LearningRate, 'g', -1, 64), c.Seed))
+	if b, err := os.ReadFile(path); err == nil {
+		var e cacheEntry
+		if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
+			(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) {
+			return e.Result, true, nil
+		}
+	}
+	if cacheOnly {
+		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration), and nothing is trained (CacheOnly)", path)
+	}
+	data, err := load()
+	if err != nil {
+		return Result{}, false, err
+	}
+	r, err := Train(ctx, c, data, backend)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("ratenet: %s lr %g seed %d: %w", c.Kind, c.LearningRate, c.Seed, err)
+	}
+	b, err := json.MarshalIndent(cacheEntry{Result: r, Validation: p.Validation, SplitSeed: p.SplitSeed}, "", " ")
+	if err != nil {
+		return Result{}, false, err
+	}
+	return r, false, snn.WriteFileAtomic(path, b)
+}
