@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 )
 
 // Physical units. Times are in seconds and rates in hertz throughout the package.
@@ -345,6 +346,14 @@ func (c Config) Validate() error {
 	positiveInt := func(field string, v int) {
 		if v <= 0 {
 			bad(field, v, "an integer > 0")
+		}
+	}
+	// Every float field is finite, whatever the architecture reads (a NaN anywhere would also make the
+	// configuration impossible to encode, and so to key: ConfigKey).
+	rv := reflect.ValueOf(c)
+	for i := 0; i < rv.NumField(); i++ {
+		if f := rv.Field(i); f.Kind() == reflect.Float64 && (math.IsNaN(f.Float()) || math.IsInf(f.Float(), 0)) {
+			bad(rv.Type().Field(i).Name, f.Float(), "a finite number")
 		}
 	}
 	positive("DT", c.DT)

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -130,5 +131,34 @@ func TestCheckpointName(t *testing.T) {
 	}
 	if !strings.HasPrefix(na, "dales_ie0.2_") || !strings.HasPrefix(nb, "dales_ie0.25_") || !strings.HasSuffix(na, ".ckpt") {
 		t.Errorf("names %q %q do not say the fraction", na, nb)
+	}
+}
+
+// Every float field of Config must be finite (issue 24: a NaN fraction of an unconstrained run was
+// accepted, and its configuration got the default configuration's key): Validate names the field, and
+// ConfigKey of such a configuration differs from the default's.
+func TestValidateRefusesNonFiniteFields(t *testing.T) {
+	rv := reflect.ValueOf(DefaultConfig())
+	n := 0
+	for i := 0; i < rv.NumField(); i++ {
+		if rv.Field(i).Kind() != reflect.Float64 {
+			continue
+		}
+		name := rv.Type().Field(i).Name
+		for _, v := range []float64{math.NaN(), math.Inf(1)} {
+			c := DefaultConfig()
+			reflect.ValueOf(&c).Elem().Field(i).SetFloat(v)
+			err := c.Validate()
+			if err == nil || !strings.Contains(err.Error(), "Config."+name+" = ") {
+				t.Errorf("%s = %v: error %v, want one naming the field", name, v, err)
+			}
+			if ConfigKey(c) == ConfigKey(DefaultConfig()) {
+				t.Errorf("%s = %v has the default configuration's key", name, v)
+			}
+		}
+		n++
+	}
+	if n < 10 {
+		t.Fatalf("only %d float fields checked", n)
 	}
 }

@@ -12,9 +12,16 @@ import (
 // ConfigKey identifies a configuration by its differences from DefaultConfig (the notebook's values, which
 // do not change): a hash of the sorted "field=value" pairs that differ. Fields added to Config later keep
 // the keys of cached runs valid as long as they are left at their defaults.
+//
+// A configuration that JSON cannot encode (a NaN or infinite field, which Validate refuses) gets a key
+// of its Go representation, never the default configuration's.
 func ConfigKey(cfg Config) string {
 	var cur, def map[string]any
-	a, _ := json.Marshal(cfg)
+	a, err := json.Marshal(cfg)
+	if err != nil {
+		sum := sha256.Sum256([]byte(fmt.Sprintf("unencodable %#v", cfg)))
+		return hex.EncodeToString(sum[:8])
+	}
 	b, _ := json.Marshal(DefaultConfig())
 	json.Unmarshal(a, &cur)
 	json.Unmarshal(b, &def)

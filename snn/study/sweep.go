@@ -465,8 +465,27 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 	return r, ""
 }
 
-// DecodeRunResult reads one sweep cache entry, with a clear error for anything that is not one.
+// runRequired are the fields every sweep cache entry holds (a run recorded without its accuracies
+// would otherwise count as a finished run at 0%).
+var runRequired = []string{"condition", "fraction", "seed", "train_accuracy", "test_accuracy", "test_error_deg", "epochs", "config_hash"}
+
+// DecodeRunResult reads one sweep cache entry, with a clear error for anything that is not one: every
+// required field present, accuracies in [0, 1], the error in [0, 180] degrees, at least one epoch, the
+// kept epoch and the validation accuracies consistent with it, extra metrics finite.
 func DecodeRunResult(data []byte) (RunResult, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return RunResult{}, fmt.Errorf("study: not a sweep cache entry: %w", err)
+	}
+	var missing []string
+	for _, f := range runRequired {
+		if _, ok := fields[f]; !ok {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return RunResult{}, fmt.Errorf("study: sweep cache entry lacks %s", strings.Join(missing, ", "))
+	}
 	var r RunResult
 	if err := json.Unmarshal(data, &r); err != nil {
 		return RunResult{}, fmt.Errorf("study: not a sweep cache entry: %w", err)
@@ -474,9 +493,36 @@ func DecodeRunResult(data []byte) (RunResult, error) {
 	if r.Condition == "" || r.ConfigHash == "" {
 		return RunResult{}, fmt.Errorf("study: sweep cache entry without a condition or configuration hash")
 	}
-	for name, v := range map[string]float64{"train_accuracy": r.TrainAccuracy, "test_accuracy": r.TestAccuracy} {
+	fraction := func(name string, v float64) error {
 		if !(v >= 0 && v <= 1) {
-			return RunResult{}, fmt.Errorf("study: sweep cache entry has %s = %v, want a fraction in [0, 1]", name, v)
+			return fmt.Errorf("study: sweep cache entry has %s = %v, want a fraction in [0, 1]", name, v)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"fraction", r.Fraction}, {"train_accuracy", r.TrainAccuracy}, {"test_accuracy", r.TestAccuracy}} {
+		if err := fraction(c.name, c.v); err != nil {
+			return RunResult{}, err
+		}
+	}
+	for i, v := range r.ValAccuracy {
+		if err := fraction(fmt.Sprintf("val_accuracy[%d]", i), v); err != nil {
+			return RunResult{}, err
+		}
+	}
+	switch {
+	case !(r.TestErrorDeg >= 0 && r.TestErrorDeg <= 180):
+		return RunResult{}, fmt.Errorf("study: sweep cache entry has test_error_deg = %v, want degrees in [0, 180]", r.TestErrorDeg)
+	case r.Epochs < 1 && !r.Diverged:
+		return RunResult{}, fmt.Errorf("study: sweep cache entry has epochs = %d, want at least 1", r.Epochs)
+	case r.KeptEpoch < 0 || r.KeptEpoch > r.Epochs:
+		return RunResult{}, fmt.Errorf("study: sweep cache entry has kept_epoch = %d of %d epochs", r.KeptEpoch, r.Epochs)
+	}
+	for name, v := range r.Extra {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return RunResult{}, fmt.Errorf("study: sweep cache entry has extra metric %s = %v, want a finite number", name, v)
 		}
 	}
 	return r, nil

@@ -514,3 +514,27 @@ func TestSweepCacheOnly(t *testing.T) {
 		t.Fatalf("CacheOnly on the filled cache: %v, %v; want the cached run %v", again, err, first)
 	}
 }
+
+// A cache entry must hold every required field, in range (issue 24: an entry with its key fields but no
+// accuracies counted as a finished run at 0%; a hand-edited value printed as 750%).
+func TestDecodeRunResultRequiresFieldsInRange(t *testing.T) {
+	good := `{"condition": "both", "fraction": 0.5, "seed": 1, "train_accuracy": 0.9, "test_accuracy": 0.8,
+		"test_error_deg": 4.5, "epochs": 50, "kept_epoch": 50, "config_hash": "ab"}`
+	if _, err := DecodeRunResult([]byte(good)); err != nil {
+		t.Fatalf("a good entry: %v", err)
+	}
+	for _, c := range []struct{ entry, want string }{
+		{`{"condition": "both", "fraction": 0.5, "seed": 1, "epochs": 50, "config_hash": "ab"}`,
+			"lacks train_accuracy, test_accuracy, test_error_deg"},
+		{strings.Replace(good, `"test_accuracy": 0.8`, `"test_accuracy": 7.5`, 1), "test_accuracy = 7.5"},
+		{strings.Replace(good, `"test_error_deg": 4.5`, `"test_error_deg": -1`, 1), "test_error_deg = -1"},
+		{strings.Replace(good, `"epochs": 50`, `"epochs": 0`, 1), "epochs = 0"},
+		{strings.Replace(good, `"kept_epoch": 50`, `"kept_epoch": 51`, 1), "kept_epoch = 51 of 50"},
+		{strings.Replace(good, `"fraction": 0.5`, `"fraction": 2`, 1), "fraction = 2"},
+		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "val_accuracy": [0.5, 1.5]`, 1), "val_accuracy[1] = 1.5"},
+	} {
+		if _, err := DecodeRunResult([]byte(c.entry)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("entry %s: error %v, want one containing %q", c.entry, err, c.want)
+		}
+	}
+}
