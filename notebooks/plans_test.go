@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/ratenet"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -149,6 +150,41 @@ func TestTunedPlansInNotebooks(t *testing.T) {
 			if !seen[name] {
 				t.Errorf("%s never asks for its tuned plan %q", path, name)
 			}
+		}
+	}
+}
+
+// The rate-network plan's conclusions are printed by the populations notebook through the plan: the
+// committed outputs of its cell hold the outcome's text recomputed now from the committed cache.
+func TestRatePlanInNotebook(t *testing.T) {
+	const path = "dales_law_populations.ipynb"
+	nb := readNotebook(t, path)
+	for _, p := range ratenet.Plans() {
+		found := false
+		for i, c := range nb.Cells {
+			if c.CellType != "code" || !strings.Contains(text(c.Source), `RateOutcome("`+p.Name+`")`) {
+				continue
+			}
+			found = true
+			var out strings.Builder
+			for _, o := range c.Outputs {
+				out.WriteString(text(o.Data["text/markdown"]))
+				out.WriteString(text(o.Data["text/html"]))
+			}
+			tuned, err := p.Run(context.Background(), ratenet.RunOptions{Results: "results", CacheOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := study.JudgeRate(p, tuned)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), o.Text()) {
+				t.Errorf("%s cell %d: the committed output does not hold plan %s's outcome as computed now:\n%s", path, i, p.Name, o.Text())
+			}
+		}
+		if !found {
+			t.Errorf("%s never asks for rate plan %q", path, p.Name)
 		}
 	}
 }
