@@ -3,12 +3,15 @@ package snn
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -236,4 +239,94 @@ func TestCheckpointWithoutPopulationFields(t *testing.T) {
 	if old == 0 {
 		t.Fatal("no checkpoint without the new fields: testdata/before_populations.ckpt is missing or was rewritten")
 	}
+}
+
+// frameCheckpoint builds a well-formed checkpoint file (magic, version, lengths, checksum) around any
+// header and arrays, so that a test or fuzz target reaches the decoder past the checksum.
+func frameCheckpoint(hdr, arrays []byte) []byte {
+	var b bytes.Buffer
+	b.Write(checkpointMagic)
+	binary.Write(&b, binary.LittleEndian, uint32(CheckpointVersion))
+	binary.Write(&b, binary.LittleEndian, uint64(checkpointPreamble+len(hdr)+len(arrays)+4))
+	binary.Write(&b, binary.LittleEndian, uint32(len(hdr)))
+	b.Write(hdr)
+	b.Write(arrays)
+	binary.Write(&b, binary.LittleEndian, crc32.ChecksumIEEE(b.Bytes()))
+	return b.Bytes()
+}
+
+// splitCheckpoint returns the header and arrays of an encoded checkpoint.
+func splitCheckpoint(data []byte) (hdr, arrays []byte) {
+	n := int(binary.LittleEndian.Uint32(data[20:]))
+	return data[checkpointPreamble : checkpointPreamble+n], data[checkpointPreamble+n : len(data)-4]
+}
+
+// smallCheckpoint is a valid encoded checkpoint of a tiny model.
+func smallCheckpoint(t testing.TB) []byte {
+	cfg := DefaultConfig()
+	cfg.ANFPerEar, cfg.NumHidden = 3, 2
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := encodeCheckpoint(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return good
+}
+
+// Checkpoints forged with a valid checksum and a header asking for huge sizes are refused with an error
+// that names the field (issue 24: a huge hidden-unit count overflowed into a makeslice panic, a huge
+// batch count exhausted memory), before anything is allocated for them.
+func TestForgedCheckpointsAreRefused(t *testing.T) {
+	hdr, arrays := splitCheckpoint(smallCheckpoint(t))
+	for _, c := range []struct {
+		field string
+		value float64
+	}{{"NumHidden", 3e9}, {"NumClasses", 1e9}, {"NumInhibitory", 2e9}, {"Duration", 1e9}, {"DT", 1e-12}, {"BatchSize", 1e12},
+		{"BatchSize", 500000}, {"TrainBatches", 1e12}, {"TrainBatches", 500000}, {"Epochs", 1e12}, {"ANFPerEar", 1e6}} {
+		var h map[string]any
+		if err := json.Unmarshal(hdr, &h); err != nil {
+			t.Fatal(err)
+		}
+		h["config"].(map[string]any)[c.field] = c.value
+		forged, _ := json.Marshal(h)
+		_, err := decodeCheckpoint(frameCheckpoint(forged, arrays))
+		want := "Config." + c.field
+		if c.field == "DT" {
+			want = "Config.Duration"
+		}
+		if !errors.Is(err, ErrCheckpointIncompatible) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s = %g: error %v, want ErrCheckpointIncompatible naming %s", c.field, c.value, err, want)
+		}
+	}
+}
+
+// FuzzDecodeCheckpointPayload fuzzes a checkpoint's header and arrays inside a valid frame (the
+// checksum recomputed), so that the decoder's own checks, not the checksum, meet every input: no panic,
+// every error one of the ErrCheckpoint* values, every accepted model consistent with its config.
+func FuzzDecodeCheckpointPayload(f *testing.F) {
+	hdr, arrays := splitCheckpoint(smallCheckpoint(f))
+	f.Add(hdr, arrays)
+	f.Add(hdr, arrays[:len(arrays)/2])
+	f.Add([]byte(strings.Replace(string(hdr), `"NumHidden":2`, `"NumHidden":3000000000`, 1)), arrays)
+	f.Add([]byte(strings.Replace(string(hdr), `"BatchSize":64`, `"BatchSize":100000000`, 1)), arrays)
+	f.Add([]byte(`{"config":{}}`), arrays)
+	f.Fuzz(func(t *testing.T, hdr, arrays []byte) {
+		m, err := decodeCheckpoint(frameCheckpoint(hdr, arrays))
+		if err == nil {
+			if m.check() != nil {
+				t.Errorf("accepted a model that fails its own check: %v", m.check())
+			}
+			return
+		}
+		known := false
+		for _, e := range []error{ErrCheckpointNotSNN, ErrCheckpointTruncated, ErrCheckpointVersion, ErrCheckpointCorrupt, ErrCheckpointIncompatible} {
+			known = known || errors.Is(err, e)
+		}
+		if !known {
+			t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
+		}
+	})
 }

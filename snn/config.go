@@ -17,6 +17,19 @@ const (
 // MaxANFPerEar is the largest Config.ANFPerEar: fibre indices are stored in 16 bits.
 const MaxANFPerEar = 32767
 
+// Size limits of a Config, far above any network this package trains on one machine, so that a
+// configuration (a user's, or a checkpoint's header) can never ask for an allocation that overflows or
+// exhausts memory before anything checks it: units per layer (hidden, classes, inhibitory), simulation
+// steps, batches and epochs, the bits of one data set (samples x steps x inputs: 2^34, 2 GiB) and the
+// values of one batch's buffers (batch x steps x (hidden + inhibitory + inputs): 2^28, 1 GiB of float32).
+const (
+	MaxUnits       = 1 << 16
+	MaxSteps       = 1 << 20
+	MaxCount       = 1 << 20 // BatchSize, the batch counts, Epochs, Patience, NotebookWindow
+	MaxDataBits    = 1 << 34
+	MaxBatchValues = 1 << 28
+)
+
 // Threshold is the LIF firing threshold (dimensionless membrane units), fixed at 1 as in the notebook.
 const Threshold = 1.0
 
@@ -377,6 +390,17 @@ func (c Config) Validate() error {
 	if c.NumClasses < 2 {
 		bad("NumClasses", c.NumClasses, "an integer >= 2")
 	}
+	for _, u := range []struct {
+		name string
+		v    int
+	}{{"NumHidden", c.NumHidden}, {"NumClasses", c.NumClasses}, {"NumInhibitory", c.NumInhibitory}, {"NumReadoutInhibitory", c.NumReadoutInhibitory}} {
+		if u.v > MaxUnits {
+			bad(u.name, u.v, fmt.Sprintf("at most %d units", MaxUnits))
+		}
+	}
+	if c.DT > 0 && c.Duration > 0 && c.Duration/c.DT > MaxSteps {
+		bad("Duration", c.Duration, fmt.Sprintf("at most %d steps of DT = %v", MaxSteps, c.DT))
+	}
 	positive("Tau", c.Tau)
 	positive("SurrogateBeta", c.SurrogateBeta)
 	positive("ReadoutScale", c.ReadoutScale)
@@ -419,6 +443,31 @@ func (c Config) Validate() error {
 	positiveInt("ValidationBatches", c.ValidationBatches)
 	positiveInt("TestBatches", c.TestBatches)
 	positiveInt("Epochs", c.Epochs)
+	for _, n := range []struct {
+		name string
+		v    int
+	}{{"BatchSize", c.BatchSize}, {"TrainBatches", c.TrainBatches}, {"ValidationBatches", c.ValidationBatches},
+		{"TestBatches", c.TestBatches}, {"Epochs", c.Epochs}, {"Patience", c.Patience}, {"NotebookWindow", c.NotebookWindow}} {
+		if n.v > MaxCount {
+			bad(n.name, n.v, fmt.Sprintf("at most %d", MaxCount))
+		}
+	}
+	if c.BatchSize > 0 && c.BatchSize <= MaxCount && c.DT > 0 && c.Duration/c.DT <= MaxSteps && c.ANFPerEar > 0 && c.ANFPerEar <= MaxANFPerEar {
+		steps, inputs := float64(c.NumSteps()), float64(c.NumInputs())
+		if v := float64(c.BatchSize) * steps * (float64(c.NumHidden+c.NumInhibitory) + inputs); v > MaxBatchValues {
+			bad("BatchSize", c.BatchSize, fmt.Sprintf("a batch of at most 2^28 values (BatchSize*steps*(hidden+inhibitory+inputs); this one needs %.3g GiB)",
+				v*4/(1<<30)))
+		}
+		for _, set := range []struct {
+			name    string
+			batches int
+		}{{"TrainBatches", c.TrainBatches}, {"ValidationBatches", c.ValidationBatches}, {"TestBatches", c.TestBatches}} {
+			if bits := float64(c.BatchSize) * float64(set.batches) * steps * inputs; bits > MaxDataBits {
+				bad(set.name, set.batches, fmt.Sprintf("a data set of at most 2^34 bits (BatchSize*%s*steps*inputs; this one needs %.3g GiB)",
+					set.name, bits/8/(1<<30)))
+			}
+		}
+	}
 	switch c.EarlyStop {
 	case EarlyStopNotebook:
 		positiveInt("NotebookWindow", c.NotebookWindow)
