@@ -327,3 +327,30 @@ func HiddenAblationCurveWith(ev *snn.Evaluator, m *snn.Model, d *snn.Dataset) ([
 	}
 	return out, nil
 }
+
+// CheckCuts reports, before any training, whether every cut can be made on a network of cfg (the cuts
+// need inhibitory rows and as many excitatory rows to match them: 0 < InhibitoryFraction <= 0.5 for
+// the matched controls): it draws cfg's untrained model and makes each cut on it. seed is the cuts'
+// own seed, as AblateCut takes it.
+func CheckCuts(cfg snn.Config, cuts []Cut, seed uint64) error {
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return err
+	}
+	inhibitory := 0
+	for _, s := range m.Mask1.Signs {
+		if s < 0 {
+			inhibitory++
+		}
+	}
+	if inhibitory == 0 || !cfg.DaleOnInput() {
+		return fmt.Errorf("probe: the ablation cannot be made at inhibitory fraction %v: the input layer has no inhibitory rows to cut (Dale's law on the input: %v)",
+			cfg.InhibitoryFraction, cfg.DaleOnInput())
+	}
+	for _, c := range cuts {
+		if _, _, err := AblateCut(m, c, seed); err != nil {
+			return fmt.Errorf("probe: the ablation cannot be made at inhibitory fraction %v: %w", cfg.InhibitoryFraction, err)
+		}
+	}
+	return nil
+}

@@ -50,6 +50,9 @@ func run() error {
 	out := flag.String("out", "", "folder for checkpoints (<out>/seed<S>_frac<F>.ckpt); empty: none")
 	quiet := flag.Bool("quiet", false, "no per-epoch progress on stderr")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q after the flags", flag.Arg(0))
+	}
 
 	seedList, err := parseList(*seeds, func(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) })
 	if err != nil {
@@ -58,6 +61,26 @@ func run() error {
 	fracList, err := parseList(*fractions, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	if err != nil {
 		return fmt.Errorf("-fractions: %w", err)
+	}
+	// Every configuration, and the ablation at the last fraction, is checked before anything trains or
+	// any folder is made.
+	config := func(seed uint64, f float64) snn.Config {
+		cfg := def
+		cfg.Seed, cfg.InhibitoryFraction, cfg.Epochs = seed, f, *epochs
+		cfg.Layout, cfg.Phase = snn.MaskLayout(*layout), snn.PhaseMode(*phase)
+		cfg.DaleLayers, cfg.DalesLaw, cfg.SignParam = snn.DaleLayers(*layers), !*noDale, snn.SignParam(*signParam)
+		return cfg
+	}
+	lastFrac := fracList[len(fracList)-1]
+	for _, seed := range seedList {
+		for _, f := range fracList {
+			if err := config(seed, f).Validate(); err != nil {
+				return fmt.Errorf("seed %d, fraction %v: %w", seed, f, err)
+			}
+		}
+		if err := probe.CheckCuts(config(seed, lastFrac), probe.Cuts, seed); err != nil {
+			return fmt.Errorf("-fractions: the last fraction is ablated: %w", err)
+		}
 	}
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -73,16 +96,9 @@ func run() error {
 
 	testAcc := map[float64][]float64{}
 	ablAcc := map[probe.Cut][]float64{}
-	lastFrac := fracList[len(fracList)-1]
 	for _, seed := range seedList {
 		for _, f := range fracList {
-			cfg := def
-			cfg.Seed, cfg.InhibitoryFraction, cfg.Epochs = seed, f, *epochs
-			cfg.Layout, cfg.Phase = snn.MaskLayout(*layout), snn.PhaseMode(*phase)
-			cfg.DaleLayers, cfg.DalesLaw, cfg.SignParam = snn.DaleLayers(*layers), !*noDale, snn.SignParam(*signParam)
-			if err := cfg.Validate(); err != nil {
-				return err
-			}
+			cfg := config(seed, f)
 			fmt.Printf("=== seed %d, inhibitory fraction (IE_RATIO) %.2f, %d epochs, backend %s ===\n", seed, f, cfg.Epochs, backend.Name())
 			start := time.Now()
 			x, err := snn.RunExperiment(ctx, cfg, snn.TrainOptions{Backend: backend, OnEpoch: func(e snn.EpochInfo) {
@@ -139,6 +155,13 @@ func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("empty list %q", s)
+	}
+	for i := range out {
+		for j := range i {
+			if fmt.Sprint(out[i]) == fmt.Sprint(out[j]) {
+				return nil, fmt.Errorf("%v is listed twice in %q: each value once (a repeated seed or fraction would be counted twice)", out[i], s)
+			}
+		}
 	}
 	return out, nil
 }

@@ -30,17 +30,22 @@ func planCmd(args []string) error {
 }
 
 func runCmd(args []string) error {
-	var index *int
-	var span, shard *string
+	var indexFlag, span, shard *string
 	g, err := parseGrid("sweep run", args, func(fs *flag.FlagSet) {
-		index = fs.Int("index", -1, "run only this index of the plan")
+		indexFlag = fs.String("index", "", "run only this index of the plan (0 to the number of runs - 1)")
 		span = fs.String("range", "", "run the indices lo:hi (hi excluded)")
 		shard = fs.String("shard", "", "run shard i/n of the plan (0 <= i < n; contiguous blocks)")
 	})
 	if err != nil {
 		return err
 	}
-	if *index < 0 && *span == "" && *shard == "" { // the whole grid, or every sweep of a -plan
+	index := -1 // not given
+	if *indexFlag != "" {
+		if index, err = strconv.Atoi(*indexFlag); err != nil || index < 0 {
+			return fmt.Errorf("-index %q: want an integer >= 0 (sweep plan lists the indices)", *indexFlag)
+		}
+	}
+	if index < 0 && *span == "" && *shard == "" { // the whole grid, or every sweep of a -plan
 		ss, err := g.sweeps()
 		if err != nil {
 			return err
@@ -57,7 +62,7 @@ func runCmd(args []string) error {
 		return err
 	}
 	plan, _ := s.Plan()
-	idx, err := selectIndices(*index, *span, *shard, len(plan))
+	idx, err := selectIndices(index, *span, *shard, len(plan))
 	if err != nil {
 		return err
 	}

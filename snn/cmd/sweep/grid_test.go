@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +65,16 @@ func TestK8sPlanResultsOnVolume(t *testing.T) {
 	cmd := strings.Join(job.Spec.Template.Spec.Containers[0].Command, " ")
 	if !strings.Contains(cmd, "-plan controls/ablation") || !strings.Contains(cmd, "-results /cache/results") {
 		t.Errorf("pod command %q: want -plan controls/ablation and -results /cache/results", cmd)
+	}
+}
+
+// A negative -index is refused (issue 24: it started the whole grid), and -h is not an error.
+func TestIndexAndHelp(t *testing.T) {
+	err := dispatch([]string{"run", "-index", "-1", "-cache", t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), `-index "-1": want an integer >= 0`) {
+		t.Errorf("-index -1: %v", err)
+	}
+	if err := dispatch([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v, want flag.ErrHelp (main exits 0 on it)", err)
 	}
 }

@@ -25,6 +25,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -43,6 +44,9 @@ import (
 func main() {
 	gcpace.Set()
 	if err := dispatch(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // -h: the usage was printed; asking for it is not an error
+			return
+		}
 		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(1)
 	}
@@ -57,7 +61,7 @@ func dispatch(args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, ok := commands[args[0]]
 		if !ok {
-			return fmt.Errorf("unknown subcommand %q: want plan, run, status, summarise, slurm, k8s or tune (or only flags, to run the whole grid)", args[0])
+			return fmt.Errorf("unknown subcommand %q: want plan, run, status, summarise, slurm, k8s, tune or rate (or only flags, to run the whole grid)", args[0])
 		}
 		return cmd(args[1:])
 	}
