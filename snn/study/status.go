@@ -20,6 +20,33 @@ func (s *Sweep) markFailed(p PlannedRun, err error) {
 	}
 }
 
+// maxEntryBytes bounds a cache entry (a run's JSON is a few KB).
+const maxEntryBytes = 1 << 20
+
+// readEntry reads a cache entry without ever blocking or reading without bound: exists is false when
+// there is no file at path; otherwise data holds the entry, or why says why it cannot be read (not a
+// regular file, such as a FIFO, which a plain read would wait on forever; larger than 1 MiB; a read
+// error such as a permission).
+func readEntry(path string) (data []byte, exists bool, why string) {
+	fi, err := os.Lstat(path)
+	if os.IsNotExist(err) {
+		return nil, false, ""
+	}
+	switch {
+	case err != nil:
+		return nil, true, fmt.Sprintf("cannot be examined: %v", err)
+	case !fi.Mode().IsRegular():
+		return nil, true, fmt.Sprintf("is not a regular file (mode %v)", fi.Mode())
+	case fi.Size() > maxEntryBytes:
+		return nil, true, fmt.Sprintf("has %d bytes, more than a cache entry's limit of %d", fi.Size(), maxEntryBytes)
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return nil, true, fmt.Sprintf("cannot be read: %v", err)
+	}
+	return data, true, ""
+}
+
 // State is what the cache holds for one planned run.
 type State string
 
@@ -64,7 +91,9 @@ func (s *Sweep) Status() ([]RunState, error) {
 		if err != nil {
 			return nil, err
 		}
-		if data, err := os.ReadFile(p.File); err == nil {
+		if data, exists, unreadable := readEntry(p.File); exists && unreadable != "" {
+			st.State, st.Detail = Stale, "the entry "+unreadable
+		} else if exists {
 			r, why := s.usable(data, p, numerics)
 			if why == "" {
 				st.State, st.Result = Done, r
@@ -77,7 +106,7 @@ func (s *Sweep) Status() ([]RunState, error) {
 			}
 		}
 		if st.State != Done {
-			if msg, err := os.ReadFile(p.File + failedSuffix); err == nil {
+			if msg, exists, _ := readEntry(p.File + failedSuffix); exists && msg != nil {
 				st.State, st.Detail = Failed, strings.TrimSpace(string(msg))
 			}
 		}

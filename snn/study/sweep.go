@@ -325,8 +325,11 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		return RunResult{}, false, "", err
 	}
 	if path != "" {
-		if data, rerr := os.ReadFile(path); rerr == nil {
-			c, why := s.usable(data, j, numerics)
+		if data, exists, unreadable := readEntry(path); exists {
+			c, why := RunResult{}, "the entry "+unreadable
+			if unreadable == "" {
+				c, why = s.usable(data, j, numerics)
+			}
 			if why == "" {
 				return c, true, "", nil
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -536,5 +537,42 @@ func TestDecodeRunResultRequiresFieldsInRange(t *testing.T) {
 		if _, err := DecodeRunResult([]byte(c.entry)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("entry %s: error %v, want one containing %q", c.entry, err, c.want)
 		}
+	}
+}
+
+// Status never blocks or calls an unreadable entry "missing" (issue 24: a FIFO in the cache made status
+// hang): a FIFO and a folder where entries belong are Stale, each with the reason.
+func TestStatusOfUnreadableEntries(t *testing.T) {
+	base := tinyConfig()
+	dir := t.TempDir()
+	s := &Sweep{Base: base, Conditions: []Condition{Unconstrained}, Fractions: []float64{UnconstrainedFraction},
+		Seeds: []uint64{1, 2}, CacheDir: dir, Backend: gobackend.GetBackend()}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(plan[0].File, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(plan[1].File, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []RunState, 1)
+	go func() {
+		st, err := s.Status()
+		if err != nil {
+			t.Error(err)
+		}
+		done <- st
+	}()
+	select {
+	case st := <-done:
+		for i, want := range []string{"is not a regular file (mode p", "is not a regular file (mode d"} {
+			if st[i].State != Stale || !strings.Contains(st[i].Detail, want) {
+				t.Errorf("run %d: %s %q, want stale with %q", i, st[i].State, st[i].Detail, want)
+			}
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Status blocked on a FIFO in the cache")
 	}
 }
