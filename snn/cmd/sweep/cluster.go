@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,10 +29,17 @@ func (c *clusterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.out, "o", "", "write the file here (default: standard output)")
 }
 
+// jobName is what -name may hold: a DNS label (Kubernetes' rule for a Job's name; Slurm accepts it
+// too), so that no value can break out of the line it is written on.
+var jobName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
 // tasks is the number of shards of the sweep's plan.
 func (c *clusterFlags) tasks(s *study.Sweep) (tasks, runs int, err error) {
 	if c.runsPerTask <= 0 || c.cpus <= 0 || c.concurrency < 0 {
 		return 0, 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want > 0, > 0, >= 0", c.runsPerTask, c.cpus, c.concurrency)
+	}
+	if !jobName.MatchString(c.name) {
+		return 0, 0, fmt.Errorf("-name %q: want lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit", c.name)
 	}
 	plan, err := s.Plan()
 	if err != nil {
@@ -64,6 +72,16 @@ func slurmCmd(args []string) error {
 	n, runs, err := c.tasks(s)
 	if err != nil {
 		return err
+	}
+	// Every value written into an #SBATCH line is checked: a newline there would start a shell command.
+	if !slurmTime.MatchString(*wall) {
+		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS", *wall)
+	}
+	if *partition != "" && !slurmWord.MatchString(*partition) {
+		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
+	}
+	if strings.ContainsFunc(*logs, func(r rune) bool { return r < ' ' || r == ' ' || r == 0x7f }) {
+		return fmt.Errorf("-logs %q: want a path without spaces or control characters (sbatch reads it from an #SBATCH line)", *logs)
 	}
 	exe, err := sweepBinary(*bin)
 	if err != nil {
@@ -111,6 +129,11 @@ func sweepBinary(bin string) (string, error) {
 	}
 	return abs, nil
 }
+
+var (
+	slurmTime = regexp.MustCompile(`^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+(:[0-9]{2}){0,2})$`)
+	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+)
 
 type slurmJob struct {
 	name                  string

@@ -105,3 +105,24 @@ func TestSweepBinaryRefusesGoRun(t *testing.T) {
 		t.Errorf("missing -bin: %v", err)
 	}
 }
+
+// Values written into a cluster script are checked (issue 24: a newline in -name or -time became a shell
+// command of the generated sbatch script).
+func TestClusterValuesChecked(t *testing.T) {
+	cache := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"slurm", "-name", "x\nrm -rf /"}, `-name "x\nrm -rf /"`},
+		{[]string{"k8s", "-name", "Upper"}, `-name "Upper"`},
+		{[]string{"slurm", "-time", "1:00:00\nid"}, `-time "1:00:00\nid"`},
+		{[]string{"slurm", "-partition", "a b"}, `-partition "a b"`},
+		{[]string{"slurm", "-logs", "logs\nid"}, `-logs "logs\nid"`},
+	} {
+		err := dispatch(append(c.args, "-cache", cache, "-seeds", "1", "-fractions", "0.5", "-conditions", "both"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %s", c.args, err, c.want)
+		}
+	}
+}
