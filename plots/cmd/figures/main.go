@@ -28,24 +28,44 @@ func main() {
 	fraction := flag.Float64("fraction", 0.2, "with -dir: the inhibitory fraction of the notebook's model")
 	out := flag.String("out", "figures", "output folder")
 	flag.Parse()
-	if *ckpt == "" && *dir != "" {
-		cfg := snn.DefaultConfig()
-		cfg.InhibitoryFraction = *fraction
-		*ckpt = filepath.Join(*dir, snn.CheckpointName(cfg))
+	var want *snn.Config // with -dir: the configuration the file must hold
+	err := func() error {
+		if flag.NArg() > 0 {
+			return fmt.Errorf("unexpected argument %q after the flags", flag.Arg(0))
+		}
+		if *ckpt != "" && *dir != "" {
+			return fmt.Errorf("give -ckpt or -dir, not both")
+		}
+		if *ckpt == "" && *dir != "" {
+			cfg := snn.DefaultConfig()
+			cfg.InhibitoryFraction = *fraction
+			if err := cfg.Validate(); err != nil {
+				return fmt.Errorf("-fraction: %w", err)
+			}
+			*ckpt, want = filepath.Join(*dir, snn.CheckpointName(cfg)), &cfg
+		}
+		return nil
+	}()
+	if err == nil {
+		err = run(*ckpt, *out, want)
 	}
-	if err := run(*ckpt, *out); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "figures:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ckpt, out string) error {
+func run(ckpt, out string, want *snn.Config) error {
 	if ckpt == "" {
 		return fmt.Errorf("give -ckpt, or -dir and -fraction")
 	}
 	m, err := snn.LoadCheckpoint(ckpt)
 	if err != nil {
 		return err
+	}
+	if want != nil && snn.ConfigKey(m.Config) != snn.ConfigKey(*want) {
+		return fmt.Errorf("%s holds a model of another configuration (inhibitory fraction %v, key %s) than the notebook's at fraction %v (key %s)",
+			ckpt, m.Config.InhibitoryFraction, snn.ConfigKey(m.Config), want.InhibitoryFraction, snn.ConfigKey(*want))
 	}
 	x, err := snn.ExperimentFromModel(m, nil)
 	if err != nil {
