@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -248,6 +249,7 @@ func FuzzDecodeRunResult(f *testing.F) {
 	f.Add([]byte(`{not json`))
 	f.Add([]byte(`{"condition":"both","config_hash":"ab","test_accuracy":7}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"condition":"both","fraction":0.5,"seed":1,"train_accuracy":0.9,"test_accuracy":0.8,"test_error_deg":4.5,"epochs":50,"kept_epoch":50,"config_hash":"ab"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRunResult(data)
 		if err != nil {
@@ -256,8 +258,18 @@ func FuzzDecodeRunResult(f *testing.F) {
 			}
 			return
 		}
-		if r.Condition == "" || r.ConfigHash == "" || !(r.TestAccuracy >= 0 && r.TestAccuracy <= 1) {
-			t.Errorf("accepted an entry without its fields: %+v", r)
+		if r.Condition == "" || r.ConfigHash == "" || !(r.TestAccuracy >= 0 && r.TestAccuracy <= 1) ||
+			!(r.TrainAccuracy >= 0 && r.TrainAccuracy <= 1) || !(r.TestErrorDeg >= 0 && r.TestErrorDeg <= 180) {
+			t.Errorf("accepted an entry without its fields in range: %+v", r)
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(data, &fields); err != nil {
+			t.Fatalf("accepted an entry that is not a JSON object: %v", err)
+		}
+		for _, k := range runRequired {
+			if _, ok := fields[k]; !ok {
+				t.Errorf("accepted an entry without %s", k)
+			}
 		}
 	})
 }
