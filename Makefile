@@ -50,11 +50,13 @@ bench:
 	$(GO) test -run '^$$' -bench 'TrainStep|Epoch|Stimulus|Projection|LIFKernel' -benchtime 20x ./snn/
 
 # Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations;
-# then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons), each cached in
-# notebooks/results/ so that an interrupted run resumes. From scratch on 2 cores: the run plans 51 min (320
-# runs, measured 2026-12-01); the tuned plans' 414 runs recorded 1.9 run-hours, trained 2 at a time (about
-# 1 h). Nothing is trained with the committed cache. Runs another backend or build cached are used as they
+# then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons; then the Fashion-MNIST
+# rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. From
+# scratch on 2 cores (measured 2026-12-01): the run plans 51 min (320 runs); the tuned plans' 498 runs 3.5
+# run-hours, trained 2 at a time (about 1 h 50 min); fmnist 45 runs, 25 min. Nothing is trained with the
+# committed cache. Runs another backend or build cached are used as they
 # are; add RECOMPUTE=1 to retrain them.
 results:
 	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
 	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
+	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results

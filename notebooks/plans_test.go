@@ -77,6 +77,11 @@ func TestRunPlans(t *testing.T) {
 	if r := string(recipe[1]); !strings.Contains(r, "sweep tune -workers 2 -plan all -test") {
 		t.Errorf("make results must tune and test every tuned plan (sweep tune -plan all -test):\n%s", r)
 	}
+	for _, p := range ratenet.Plans() {
+		if r := string(recipe[1]); !strings.Contains(r, "sweep rate -workers 2 -plan "+p.Name) {
+			t.Errorf("make results must run the rate plan %s (sweep rate -plan %s):\n%s", p.Name, p.Name, r)
+		}
+	}
 }
 
 // Each tuned plan's conclusions are printed by its own notebook, through the plan and nothing else: the
