@@ -238,9 +238,9 @@ func (o Outcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Change == nil {
-		fmt.Fprintf(&b, "Plan %s, fixed in commit %s before any of its runs (unchanged since).\n\n", o.Plan.Name, o.Record.ShortCommit())
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s, fixed in commit %s before any of its runs (unchanged since).\n\n", o.Plan.Name, o.Record.ShortCommit())
 	} else {
-		fmt.Fprintf(&b, "%s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
+		fmt.Fprintf(&b, "**Conclusion.** %s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
 	}
 	for i, f := range o.Families {
 		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin +-%.0f points):\n\n", i+1, f.Title,

@@ -227,13 +227,14 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 		tr, acc = append(tr, p.trained), append(acc, p.acc)
 	}
 	tlo, thi := minMax(tr)
-	rho, pv, err := Spearman(tr, acc)
+	rho, _, err := Spearman(tr, acc)
 	if err != nil {
 		return Conclusion{}, err
 	}
 	notes = append(notes, describe(fmt.Sprintf("After training (NSE %.3f to %.3f)", tlo, thi), func(p point) float64 { return p.trained }),
-		fmt.Sprintf("Across all %d trained ColumnEI networks rho = %.2f (%s), but the fraction moves both NSE and accuracy, so this does not say that one drives the other.",
-			len(all), rho, pString(pv)))
+		fmt.Sprintf("Across all %d trained ColumnEI networks rho = %.2f, a description without a p-value: the networks share %d seeds "+
+			"(one value per seed is the unit of a test), and the fraction moves both NSE and accuracy, so this does not say that one drives the other.",
+			len(all), rho, len(bySeed)))
 	var rows []string
 	for _, c := range conds {
 		var ni, nt, ac []float64

@@ -127,9 +127,9 @@ func (o RateOutcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Changed == nil {
-		fmt.Fprintf(&b, "Plan %s, fixed in commit %s before any of its runs (unchanged since). ", o.Plan.Name, o.Record.ShortCommit())
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s, fixed in commit %s before any of its runs (unchanged since). ", o.Plan.Name, o.Record.ShortCommit())
 	} else {
-		fmt.Fprintf(&b, "Plan %s was changed after it was fixed in commit %s (changed: %s): these verdicts are the changed plan's. ",
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s was changed after it was fixed in commit %s (changed: %s): these verdicts are the changed plan's. ",
 			o.Plan.Name, o.Record.ShortCommit(), strings.Join(o.Changed, ", "))
 	}
 	fmt.Fprintf(&b, "%d comparisons, one Holm family, margin +-%g points, %d test seeds:\n\n", len(o.Comparisons), o.Plan.Margin, len(o.Plan.TestSeeds))
