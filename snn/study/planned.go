@@ -246,7 +246,7 @@ func (o Outcome) Text() string {
 		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin +-%.0f points):\n\n", i+1, f.Title,
 			len(f.Comparisons), r.Scale*r.Margin)
 		for _, c := range f.Comparisons {
-			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit))
+			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict != Higher && c.Verdict != Lower))
 		}
 		b.WriteString("\n")
 	}

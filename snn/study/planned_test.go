@@ -339,3 +339,16 @@ func TestReuseValidation(t *testing.T) {
 		}
 	}
 }
+
+// The sensitivity sentence states the equivalence seed count only where it is in question.
+func TestPowerSentence(t *testing.T) {
+	p, err := newPower([]float64{0.01, 0.03, 0.02}, []float64{0.01, 0.02, 0.03, 0.01, 0.02}, 3, 0.05, 0.8, 0.03)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, without := p.Sentence(100, "points", true), p.Sentence(100, "points", false)
+	if !strings.Contains(with, "Equivalence within +-3.0 points would need about") || strings.Contains(without, "Equivalence") ||
+		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
+		t.Errorf("with equivalence: %q\nwithout: %q", with, without)
+	}
+}
