@@ -162,19 +162,7 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 	f.Add([]byte("SNNCKPT"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decodeCheckpoint(data)
-		if err == nil {
-			if m.check() != nil {
-				t.Errorf("accepted a model that fails its own check: %v", m.check())
-			}
-			return
-		}
-		known := false
-		for _, e := range []error{ErrCheckpointNotSNN, ErrCheckpointTruncated, ErrCheckpointVersion, ErrCheckpointCorrupt, ErrCheckpointIncompatible} {
-			known = known || errors.Is(err, e)
-		}
-		if !known {
-			t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
-		}
+		checkDecoded(t, m, err)
 	})
 }
 
@@ -315,18 +303,25 @@ func FuzzDecodeCheckpointPayload(f *testing.F) {
 	f.Add([]byte(`{"config":{}}`), arrays)
 	f.Fuzz(func(t *testing.T, hdr, arrays []byte) {
 		m, err := decodeCheckpoint(frameCheckpoint(hdr, arrays))
-		if err == nil {
-			if m.check() != nil {
-				t.Errorf("accepted a model that fails its own check: %v", m.check())
-			}
-			return
-		}
-		known := false
-		for _, e := range []error{ErrCheckpointNotSNN, ErrCheckpointTruncated, ErrCheckpointVersion, ErrCheckpointCorrupt, ErrCheckpointIncompatible} {
-			known = known || errors.Is(err, e)
-		}
-		if !known {
-			t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
-		}
+		checkDecoded(t, m, err)
 	})
+}
+
+// checkDecoded is what every decoded input must satisfy: an accepted model passes its own check, and an
+// error wraps one of the ErrCheckpoint* values.
+func checkDecoded(t *testing.T, m *Model, err error) {
+	t.Helper()
+	if err == nil {
+		if m.check() != nil {
+			t.Errorf("accepted a model that fails its own check: %v", m.check())
+		}
+		return
+	}
+	known := false
+	for _, e := range []error{ErrCheckpointNotSNN, ErrCheckpointTruncated, ErrCheckpointVersion, ErrCheckpointCorrupt, ErrCheckpointIncompatible} {
+		known = known || errors.Is(err, e)
+	}
+	if !known {
+		t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
+	}
 }

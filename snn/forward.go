@@ -63,6 +63,19 @@ func finishForward(out []*tensors.Tensor) (m []float32, loss float64, err error)
 	return m, loss, nil
 }
 
+// callFreeing calls exec on args and frees the arguments.
+func callFreeing(exec *Exec, args []*tensors.Tensor) ([]*tensors.Tensor, error) {
+	in := make([]any, len(args))
+	for i, t := range args {
+		in[i] = t
+	}
+	out, err := exec.Call(in...)
+	for _, t := range args {
+		t.FinalizeAll()
+	}
+	return out, err
+}
+
 func matrixTensor(w Matrix) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(append([]float32(nil), w.Data...), w.Rows, w.Cols)
 }

@@ -160,14 +160,7 @@ func (f *graphShuntForward) run(w inputWeights, _ *tensors.Tensor, d *Dataset, i
 	args := append([]*tensors.Tensor{x}, w.shunt[0].tensors()...)
 	args = append(args, w.shunt[1].tensors()...)
 	args = append(args, y)
-	in := make([]any, len(args))
-	for i, t := range args {
-		in[i] = t
-	}
-	out, err := f.exec.Call(in...)
-	for _, t := range args {
-		t.FinalizeAll()
-	}
+	out, err := callFreeing(f.exec, args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}

@@ -283,14 +283,7 @@ func (f *shuntForward) run(w inputWeights, _ *tensors.Tensor, d *Dataset, idx []
 	args := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(f.sp, f.batch*S, H)}
 	args = append(args, w.shunt[1].tensors()...)
 	args = append(args, tensors.FromFlatDataAndDimensions(f.cols.labels, f.batch))
-	in := make([]any, len(args))
-	for i, t := range args {
-		in[i] = t
-	}
-	out, err := f.exec.Call(in...)
-	for _, t := range args {
-		t.FinalizeAll()
-	}
+	out, err := callFreeing(f.exec, args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}
