@@ -44,6 +44,9 @@ func architectureTable() []architecture {
 				if c.InhibitoryUnits != InhibitoryLinear {
 					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q unless Architecture is %q", InhibitoryLinear, ArchPopulations))
 				}
+				if c.LIFInhibitoryInit != LIFInitPopulation {
+					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q unless Architecture is %q", LIFInitPopulation, ArchPopulations))
+				}
 				if c.DANNCorrection {
 					bad("DANNCorrection", c.DANNCorrection, fmt.Sprintf("false unless Architecture is %q (it scales the gradients of W_IE and W_EI)", ArchPopulations))
 				}
@@ -91,6 +94,14 @@ func architectureTable() []architecture {
 				if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {
 					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q or %q", InhibitoryLinear, InhibitoryLIF))
 				}
+				switch {
+				case c.LIFInhibitoryInit == LIFInitPopulation:
+				case c.LIFInhibitoryInit == LIFInitBalanced && c.InhibitoryUnits == InhibitoryLIF:
+				case c.LIFInhibitoryInit == LIFInitBalanced:
+					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q unless InhibitoryUnits is %q", LIFInitPopulation, InhibitoryLIF))
+				default:
+					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q or %q", LIFInitPopulation, LIFInitBalanced))
+				}
 				switch c.Inhibition {
 				case InhibitionSubtractive:
 				case InhibitionShunting:
@@ -119,7 +130,7 @@ func architectureTable() []architecture {
 				}
 				return specs
 			},
-			newModel: func(c Config) (*Model, error) { return newPopulationModel(c), nil },
+			newModel: newPopulationModel,
 			layerNode: func(c Config, _ int, raw []*Node, _ []float32) *Node {
 				return Sub(positiveNode(c, raw[0]), Dot(positiveNode(c, raw[1]), positiveNode(c, raw[2])).Product())
 			},

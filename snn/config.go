@@ -128,6 +128,22 @@ const (
 	InhibitoryLIF InhibitoryUnits = "lif"
 )
 
+// LIFInhibitoryInit is how the weights of LIF inhibitory units (InhibitoryLIF) start.
+type LIFInhibitoryInit string
+
+const (
+	// LIFInitPopulation keeps the population initialisation (PopInit) unchanged. Its inhibitory units
+	// then receive an excitatory unit's full drive with no inhibition of their own and fire near their
+	// ceiling (0.5 spikes per step) from the first step.
+	LIFInitPopulation LIFInhibitoryInit = "population"
+	// LIFInitBalanced rescales W_EE, W_IE and W_EI of the hidden layer after the population
+	// initialisation (see BalanceLIFInhibition): the inhibitory and the excitatory units' mean rates both
+	// equal the excitatory units' rate of the same weights with linear inhibitory units, and inhibition
+	// cancels the same mean fraction of the excitation as there, measured on the first 8 training
+	// batches at initialisation.
+	LIFInitBalanced LIFInhibitoryInit = "balanced"
+)
+
 // PopInit is how the E/I-population network's weights start.
 type PopInit string
 
@@ -222,12 +238,13 @@ type Config struct {
 	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
 	// DaleLayers do not apply to it; SignParam and SignInit apply to each of its matrices).
 	Architecture         Architecture
-	NumInhibitory        int             // linear inhibitory units of the hidden layer, n_i (3)
-	NumReadoutInhibitory int             // linear inhibitory units of the readout (1, as the paper's output layer)
-	InhibitoryUnits      InhibitoryUnits // linear (the paper's) or LIF inhibitory units in the hidden layer
-	Inhibition           Inhibition      // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
-	PopInit              PopInit         // initialisation of the populations' weights (DANN's)
-	PopInitGain          float64         // multiplies the initial scale sigma (1: the paper's)
+	NumInhibitory        int               // linear inhibitory units of the hidden layer, n_i (3)
+	NumReadoutInhibitory int               // linear inhibitory units of the readout (1, as the paper's output layer)
+	InhibitoryUnits      InhibitoryUnits   // linear (the paper's) or LIF inhibitory units in the hidden layer
+	LIFInhibitoryInit    LIFInhibitoryInit // start of LIF inhibitory units' weights (population's, or balanced)
+	Inhibition           Inhibition        // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
+	PopInit              PopInit           // initialisation of the populations' weights (DANN's)
+	PopInitGain          float64           // multiplies the initial scale sigma (1: the paper's)
 	// DANNCorrection divides the gradient of W_IE by sqrt(n_e) and that of W_EI by the fan-in d, DANN's
 	// corrected update (cSGD_Mixin in ariamis/ei_models.py), n_e the layer's excitatory units. Under Adam
 	// a constant rescaling of a gradient cancels in m/sqrt(v) except through epsilon: use OptimizerSGD to
@@ -284,6 +301,7 @@ func DefaultConfig() Config {
 		NumInhibitory:        3,
 		NumReadoutInhibitory: 1,
 		InhibitoryUnits:      InhibitoryLinear,
+		LIFInhibitoryInit:    LIFInitPopulation,
 		Inhibition:           InhibitionSubtractive,
 		PopInit:              PopInitDANN,
 		PopInitGain:          1,

@@ -6,17 +6,18 @@ import "fmt"
 // k = 0..NumSteps-2, hidden unit) in that order, the input current p_k the unit receives at step k and
 // its spike record s_{k+1} after the step. For the subtractive layers the current is W1eff^T x_k; with
 // shunting inhibition it is the shunted current (see Shunt). Networks with LIF inhibitory units are
-// computed in the single graph only: an error.
+// given their own LIF simulation: the current then includes the inhibitory spikes (x_k W_EE - s^I_k W_EI).
 func HiddenDrive(m *Model, d *Dataset) (currents, spikes []float32, err error) {
 	if err := m.check(); err != nil {
 		return nil, nil, err
 	}
 	cfg := m.Config
-	if cfg.LIFInhibition() {
-		return nil, nil, fmt.Errorf("snn: HiddenDrive does not compute LIF inhibitory units (Config.InhibitoryUnits %q)", cfg.InhibitoryUnits)
-	}
 	if err := checkDataset(cfg, "hidden drive", d); err != nil {
 		return nil, nil, err
+	}
+	if cfg.LIFInhibition() {
+		w := m.inputWeights()
+		return simulateHidden(cfg, w.ee, w.ie, w.ei, d)
 	}
 	S, H, B := cfg.NumSteps()-1, cfg.NumHidden, cfg.BatchSize
 	cols, lif := newSpikeColumns(cfg, B), newLIFKernel(cfg)
@@ -47,4 +48,20 @@ func HiddenDrive(m *Model, d *Dataset) (currents, spikes []float32, err error) {
 		currents, spikes = append(currents, p[:n]...), append(spikes, sp[:n]...)
 	}
 	return currents, spikes, nil
+}
+
+// InhibitoryRate is the mean rate (spikes per unit and step) of the hidden layer's LIF inhibitory units
+// (Config.InhibitoryUnits = InhibitoryLIF) on d; it errors for other models.
+func InhibitoryRate(m *Model, d *Dataset) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
+	if !m.Config.LIFInhibition() {
+		return 0, fmt.Errorf("snn: InhibitoryRate: the model's inhibitory units are %q, want %q", m.Config.InhibitoryUnits, InhibitoryLIF)
+	}
+	if err := checkDataset(m.Config, "inhibitory rate", d); err != nil {
+		return 0, err
+	}
+	w := m.inputWeights()
+	return mean32(lifSpikesOf(m.Config, inhibitoryCurrents(m.Config, w.ie, d), w.ie.Cols, 1)), nil
 }

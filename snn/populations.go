@@ -122,7 +122,7 @@ func absUniform(rows, cols int, rng *rand.Rand) Matrix {
 
 // newPopulationModel draws the initial weights of an ArchPopulations model (cfg validated) from the
 // seed's population stream: magnitudes by cfg.PopInit, then raw parameters with f(raw) = magnitude.
-func newPopulationModel(cfg Config) *Model {
+func newPopulationModel(cfg Config) (*Model, error) {
 	I, H, C, ni, no := cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses, cfg.NumInhibitory, cfg.NumReadoutInhibitory
 	rng := newRand(cfg.Seed, streamPopWeights)
 	var w1, ie1, ei1, w2, ie2, ei2 Matrix
@@ -137,6 +137,18 @@ func newPopulationModel(cfg Config) *Model {
 		w1, ie1, ei1 = dannLayer(I, H, ni, cfg.PopInitGain*DANNScale(I, true), rng)
 		w2, ie2, ei2 = dannLayer(H, C, no, cfg.PopInitGain*DANNScale(H, false), rng)
 	}
+	if cfg.LIFInhibition() && cfg.LIFInhibitoryInit == LIFInitBalanced {
+		train, _, _, err := GenerateData(cfg)
+		if err != nil {
+			return nil, err
+		}
+		calib := train.Subset(firstN(min(train.Len(), balanceBatches*cfg.BatchSize)))
+		bal, err := BalanceLIFInhibition(cfg, w1, ie1, ei1, calib)
+		if err != nil {
+			return nil, err
+		}
+		w1, ie1, ei1 = bal.Apply(w1, ie1, ei1)
+	}
 	raw := func(m Matrix) Matrix { return rawForMagnitude(m, cfg.SignParam) }
 	w1, ie1, ei1, w2, ie2, ei2 = raw(w1), raw(ie1), raw(ei1), raw(w2), raw(ie2), raw(ei2)
 	pos := Mask{Signs: ones(I), Layout: MaskBlocked}
@@ -146,7 +158,7 @@ func newPopulationModel(cfg Config) *Model {
 	if cfg.Shunting() {
 		p.Shunt = newShunt(cfg)
 	}
-	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: pos, Mask2: pos2, InitW1: w1.Clone(), InitW2: w2.Clone(), Pop: p}
+	return &Model{Config: cfg, W1: w1, W2: w2, Mask1: pos, Mask2: pos2, InitW1: w1.Clone(), InitW2: w2.Clone(), Pop: p}, nil
 }
 
 // rawForMagnitude returns raw parameters whose sign map f gives the magnitudes a (>= 0): a itself for
@@ -230,4 +242,15 @@ func (m *Model) checkPopulations() error {
 		return m.Pop.Shunt.check(m.Config)
 	}
 	return nil
+}
+
+// balanceBatches is how many training batches LIFInitBalanced measures its rates on (the first ones).
+const balanceBatches = 8
+
+func firstN(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
 }

@@ -49,6 +49,23 @@ var PopulationLIF = Condition{"pop-lif-abs", func(c snn.Config, f float64) snn.C
 	return c
 }}
 
+// PopulationLIFBalanced is "pop-lif-abs" started out of saturation (snn.LIFInitBalanced): its
+// inhibitory units' rate at initialisation equals the excitatory units' rate of the same weights with
+// linear inhibitory units, and the excitatory units receive that network's mean inhibition.
+var PopulationLIFBalanced = Condition{"pop-lif-bal", func(c snn.Config, f float64) snn.Config {
+	c = PopulationLIF.Apply(c, f)
+	c.LIFInhibitoryInit = snn.LIFInitBalanced
+	return c
+}}
+
+// PopulationLIFBalancedStepCorr is "pop-lif-bal" with the step correction of "pop-abs-stepcorr"
+// (snn.Config.DANNCorrectStep), the update rule that helped the linear variant in the 5-seed study.
+var PopulationLIFBalancedStepCorr = Condition{"pop-lif-bal-stepcorr", func(c snn.Config, f float64) snn.Config {
+	c = PopulationLIFBalanced.Apply(c, f)
+	c.DANNCorrection, c.DANNCorrectStep = true, true
+	return c
+}}
+
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
 // (subtractive inhibition; plain SGD on DANN's corrected gradients, every weight clamped at 0 after the

@@ -61,7 +61,8 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // TunedPlans returns the plans of issue 21, each fixed before its runs: "populations-tuned" (the
 // E/I-population networks, the update rules and their references at fraction 0.5), "signs-tuned" (the
 // controls notebook's sign parametrisations) and "populations-shunt" (the paper's recipe and its
-// shunting layer, compared with populations-tuned's conditions).
+// shunting layer, compared with populations-tuned's conditions) and "populations-lif" (LIF inhibitory
+// units from a balanced start, with and without the step correction, compared likewise).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -108,6 +109,26 @@ func TunedPlans() []TunedPlan {
 				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin), " +
 				"whose conditions it compares with; the SGD conditions (pop-sgd, pop-shunt-sgd: the paper's recipe) get the same " +
 				"grid and extension rule (no SGD grid of their own: the extensions reach 0.0001 and 1)"},
+		{Name: "populations-lif", Notebook: "dales_law_populations.ipynb", Cache: "populations-lif",
+			Conditions: []string{"pop-lif-bal", "pop-lif-bal-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned"},
+			Questions: []PlannedQuestion{
+				{"LIF against linear inhibitory units (balanced start, same update rule)",
+					[][2]string{{"pop-lif-bal", "pop-abs"}, {"pop-lif-bal-stepcorr", "pop-abs-stepcorr"}}},
+				{"LIF inhibitory units against ColumnEI and the unconstrained network", [][2]string{
+					{"pop-lif-bal", "both"}, {"pop-lif-bal", "unconstrained"}, {"pop-lif-bal-stepcorr", "both"},
+					{"pop-lif-bal-stepcorr", "unconstrained"}}},
+				{"the step correction on LIF inhibitory units", [][2]string{{"pop-lif-bal-stepcorr", "pop-lif-bal"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-tuned (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation " +
+				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin), " +
+				"whose conditions it compares with; the LIF inhibitory units start balanced (snn.LIFInitBalanced: W_EE, W_IE and " +
+				"W_EI rescaled so that both populations fire at the excitatory rate of the same weights with linear inhibitory " +
+				"units, with the same mean inhibition-to-excitation ratio, on the first 8 training batches); the single-graph " +
+				"formulation trains them"},
 	}
 }
 

@@ -1,0 +1,192 @@
+package snn
+
+import (
+	"math"
+	"testing"
+)
+
+// HiddenDrive and InhibitoryRate on the hand-worked example of TestLIFInhibitionForwardByHand:
+// excitatory currents (1.2, 0.6), (0, 0.5), (-1, 0.25), (-1, -0.25) at steps 0-3; unit 0 spikes in
+// record 2 (after step 1), unit 1 in record 4 (after step 3); the inhibitory unit in records 2 and 3,
+// so 2 of its 4 records: rate 0.5.
+func TestHiddenDriveLIFInhibitionByHand(t *testing.T) {
+	cfg := tinyPopulationConfig()
+	cfg.Duration, cfg.InhibitoryUnits = 5e-3, InhibitoryLIF
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.W1 = Matrix{2, 2, []float32{1.2, 0.6, 0, 0.5}}
+	m.Pop.IE1 = Matrix{2, 1, []float32{1.5, 0}}
+	m.Pop.EI1 = Matrix{1, 2, []float32{1, 0.25}}
+	d := handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
+	cur, sp, err := HiddenDrive(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCur := []float32{1.2, 0.6, 0, 0.5, -1, 0.25, -1, -0.25}
+	wantSp := []float32{0, 0, 1, 0, 0, 0, 0, 1}
+	for i := range wantCur {
+		if math.Abs(float64(cur[i]-wantCur[i])) > 1e-6 || sp[i] != wantSp[i] {
+			t.Fatalf("currents %v spikes %v, by hand %v and %v", cur, sp, wantCur, wantSp)
+		}
+	}
+	rate, err := InhibitoryRate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rate != 0.5 {
+		t.Errorf("inhibitory rate %v, by hand 0.5", rate)
+	}
+	lin := m.Clone()
+	lin.Config.InhibitoryUnits = InhibitoryLinear
+	if _, err := InhibitoryRate(lin, d); err == nil {
+		t.Error("InhibitoryRate accepted a network with linear inhibitory units")
+	}
+}
+
+// On generated data, HiddenDrive's excitatory spikes (float32 kernels) count as Simulate's (float64, a
+// separate loop) for every sample and unit, with both populations firing.
+func TestHiddenDriveLIFMatchesSimulate(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryLIF, 27, 8
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := GenerateStimulus(cfg, 20, 11, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sp, err := HiddenDrive(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Simulate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	S, H := cfg.NumSteps()-1, cfg.NumHidden
+	total, mismatched := 0.0, 0
+	for n := 0; n < d.Len(); n++ {
+		for h := 0; h < H; h++ {
+			c := 0.0
+			for k := 0; k < S-1; k++ { // Simulate counts records 1..T-2
+				c += float64(sp[(n*S+k)*H+h])
+			}
+			total += c
+			if c != r.Hidden[n][h] {
+				mismatched++
+			}
+		}
+	}
+	if mismatched > 0 {
+		t.Errorf("%d of %d (sample, unit) spike counts differ from Simulate's", mismatched, d.Len()*H)
+	}
+	rate, err := InhibitoryRate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total == 0 || rate == 0 {
+		t.Fatalf("excitatory spikes %v, inhibitory rate %v: the comparison would be vacuous", total, rate)
+	}
+}
+
+// LIFInitBalanced, read from the weights of the model NewModel returns, on the calibration data (the
+// first 8 training batches): its inhibitory and its excitatory units both fire at the excitatory rate of
+// the same initial weights with linear inhibitory units (within 2%), and inhibition cancels the same mean
+// fraction of the excitation as there (within 1e-4 relative); the unbalanced network's units fire far
+// above it. W_EE is scaled as a whole, the readout is the population initialisation's, and the same seed
+// gives the same weights.
+func TestLIFInitBalanced(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden = ArchPopulations, InhibitoryLIF, 27
+	cfg.LIFInhibitoryInit = LIFInitBalanced
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := cfg
+	raw.LIFInhibitoryInit = LIFInitPopulation
+	m0, err := NewModel(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, _, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calib := train.Subset(firstN(8 * cfg.BatchSize))
+	lin := m0.Clone()
+	lin.Config.InhibitoryUnits, lin.Config.LIFInhibitoryInit = InhibitoryLinear, LIFInitPopulation
+	_, spLin, err := HiddenDrive(lin, calib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := mean32(spLin)
+	inh, err := InhibitoryRate(m, calib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sp, err := HiddenDrive(m, calib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exc := mean32(sp)
+	inh0, _ := InhibitoryRate(m0, calib)
+	_, sp0, _ := HiddenDrive(m0, calib)
+	for _, r := range []struct {
+		name     string
+		got, raw float64
+	}{{"inhibitory", inh, inh0}, {"excitatory", exc, mean32(sp0)}} {
+		if math.Abs(r.got/target-1) > 0.02 {
+			t.Errorf("balanced %s rate %.4f, want the linear network's excitatory rate %.4f", r.name, r.got, target)
+		}
+		if r.raw < 2*target {
+			t.Errorf("unbalanced %s rate %.4f is not far above the target %.4f: the test would not tell", r.name, r.raw, target)
+		}
+	}
+	// Mean inhibition over mean excitation: linear x W_IE W_EI / x W_EE against LIF s^I W_EI / x W_EE,
+	// each from its model's applied weights.
+	ratio := func(w inputWeights, lif bool) float64 {
+		exc := mean32(projectAll(cfg, w.ee, calib))
+		if lif {
+			sI := lifSpikesOf(cfg, projectAll(cfg, w.ie, calib), w.ie.Cols, 1)
+			return inhibitionMean(cfg, sI, w.ei) / exc
+		}
+		return -mean32(projectAll(cfg, composeEI(NewMatrix(w.ee.Rows, w.ee.Cols), w.ie, w.ei, SignAbs), calib)) / exc
+	}
+	if rl, rb := ratio(m0.inputWeights(), false), ratio(m.inputWeights(), true); math.Abs(rb/rl-1) > 1e-4 {
+		t.Errorf("inhibition / excitation %.6f with balanced LIF units, %.6f with linear ones", rb, rl)
+	}
+	f := float64(m.W1.Data[0]) / float64(m0.W1.Data[0])
+	for i, v := range m.W1.Data {
+		if math.Abs(float64(v)-f*float64(m0.W1.Data[i])) > 1e-6*math.Abs(float64(v)) {
+			t.Fatalf("W_EE entry %d is %v, not the common factor %v times %v", i, v, f, m0.W1.Data[i])
+		}
+	}
+	if !equalData(m.W2.Data, m0.W2.Data) || !equalData(m.Pop.IE2.Data, m0.Pop.IE2.Data) || !equalData(m.Pop.EI2.Data, m0.Pop.EI2.Data) {
+		t.Error("balancing changed the readout's weights")
+	}
+	again, _ := NewModel(cfg)
+	if !equalData(again.Pop.IE1.Data, m.Pop.IE1.Data) || !equalData(again.Pop.EI1.Data, m.Pop.EI1.Data) || !equalData(again.W1.Data, m.W1.Data) {
+		t.Error("the same seed gave other balanced weights")
+	}
+	bad := DefaultConfig()
+	bad.LIFInhibitoryInit = LIFInitBalanced
+	if err := bad.Validate(); err == nil {
+		t.Error("LIFInitBalanced accepted for a network without LIF inhibitory units")
+	}
+}
+
+func equalData(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
