@@ -165,6 +165,13 @@ func TestLIFInitBalanced(t *testing.T) {
 			t.Fatalf("W_EE entry %d is %v, not the common factor %v times %v", i, v, f, m0.W1.Data[i])
 		}
 	}
+	bal, err := LIFBalanceOf(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(bal.EE/f-1) > 1e-6 || bal.InhibitoryRate != inh || math.Abs(bal.ExcitatoryRate/exc-1) > 1e-9 || bal.TargetRate != target {
+		t.Errorf("LIFBalanceOf gives %+v; the model applies W_EE x %v, rates %v (inhibitory), %v (excitatory), target %v", bal, f, inh, exc, target)
+	}
 	if !equalData(m.W2.Data, m0.W2.Data) || !equalData(m.Pop.IE2.Data, m0.Pop.IE2.Data) || !equalData(m.Pop.EI2.Data, m0.Pop.EI2.Data) {
 		t.Error("balancing changed the readout's weights")
 	}

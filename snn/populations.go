@@ -138,12 +138,7 @@ func newPopulationModel(cfg Config) (*Model, error) {
 		w2, ie2, ei2 = dannLayer(H, C, no, cfg.PopInitGain*DANNScale(H, false), rng)
 	}
 	if cfg.LIFInhibition() && cfg.LIFInhibitoryInit == LIFInitBalanced {
-		train, _, _, err := GenerateData(cfg)
-		if err != nil {
-			return nil, err
-		}
-		calib := train.Subset(firstN(min(train.Len(), balanceBatches*cfg.BatchSize)))
-		bal, err := BalanceLIFInhibition(cfg, w1, ie1, ei1, calib)
+		bal, err := balanceOnTraining(cfg, w1, ie1, ei1)
 		if err != nil {
 			return nil, err
 		}
@@ -243,6 +238,38 @@ func (m *Model) checkPopulations() error {
 	}
 	return nil
 }
+
+// balanceOnTraining is BalanceLIFInhibition on the first balanceBatches batches of cfg's training set.
+func balanceOnTraining(cfg Config, ee, ie, ei Matrix) (LIFBalance, error) {
+	train, _, _, err := GenerateData(cfg)
+	if err != nil {
+		return LIFBalance{}, err
+	}
+	return BalanceLIFInhibition(cfg, ee, ie, ei, train.Subset(firstN(BalanceSamples(cfg))))
+}
+
+// LIFBalanceOf returns the balance LIFInitBalanced applies to a model of cfg (validated; LIF inhibitory
+// units): the factors and the rates they matched, computed from the population initialisation as NewModel
+// does.
+func LIFBalanceOf(cfg Config) (LIFBalance, error) {
+	if err := cfg.Validate(); err != nil {
+		return LIFBalance{}, err
+	}
+	if !cfg.LIFInhibition() {
+		return LIFBalance{}, fmt.Errorf("snn: LIFBalanceOf: the configuration's inhibitory units are %q, want %q", cfg.InhibitoryUnits, InhibitoryLIF)
+	}
+	raw := cfg
+	raw.LIFInhibitoryInit = LIFInitPopulation
+	m, err := newPopulationModel(raw)
+	if err != nil {
+		return LIFBalance{}, err
+	}
+	w := m.inputWeights()
+	return balanceOnTraining(cfg, w.ee, w.ie, w.ei)
+}
+
+// BalanceSamples is the number of training samples LIFInitBalanced measures its rates on.
+func BalanceSamples(cfg Config) int { return min(cfg.BatchSize*cfg.TrainBatches, balanceBatches*cfg.BatchSize) }
 
 // balanceBatches is how many training batches LIFInitBalanced measures its rates on (the first ones).
 const balanceBatches = 8

@@ -11,11 +11,13 @@ import (
 
 // DriveRow describes the hidden layer's drive at initialisation for one condition: the distribution of
 // the input currents |p_k| over (sample, step, excitatory unit) cells, the spike rate per unit and step
-// (the LIF unit's ceiling is 0.5: it resets for a step after each spike), and the units that never spike.
+// (the LIF unit's ceiling is 0.5: it resets for a step after each spike), and the units that never spike;
+// for LIF inhibitory units (snn.InhibitoryLIF) their spike rate too (InhibitoryRate; NaN for other
+// networks, whose inhibitory units do not spike).
 type DriveRow struct {
 	Condition               string
 	Median, P99, Max        float64
-	Rate                    float64
+	Rate, InhibitoryRate    float64
 	Silent, Units           int
 	Samples, StepsPerSample int
 }
@@ -56,7 +58,12 @@ func InitialDrive(base snn.Config, f float64, seed uint64, names ...string) ([]D
 			total += float64(s)
 		}
 		r := DriveRow{Condition: name, Median: quantile(abs, 0.5), P99: quantile(abs, 0.99), Max: abs[len(abs)-1],
-			Rate: total / float64(len(sp)), Units: H, Samples: val.Len(), StepsPerSample: cfg.NumSteps() - 1}
+			Rate: total / float64(len(sp)), InhibitoryRate: math.NaN(), Units: H, Samples: val.Len(), StepsPerSample: cfg.NumSteps() - 1}
+		if cfg.LIFInhibition() {
+			if r.InhibitoryRate, err = snn.InhibitoryRate(m, val); err != nil {
+				return nil, err
+			}
+		}
 		for _, n := range count {
 			if n == 0 {
 				r.Silent++
@@ -75,14 +82,43 @@ func quantile(sorted []float64, q float64) float64 {
 // DriveTable prints the rows as a table.
 func DriveTable(rows []DriveRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-16s %14s %10s %9s %22s %8s\n", "condition", "median |input|", "99th pct", "max", "spikes per unit & step", "silent")
+	fmt.Fprintf(&b, "%-20s %14s %10s %9s %22s %8s %18s\n", "condition", "median |input|", "99th pct", "max", "spikes per unit & step",
+		"silent", "inhibitory spikes")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-16s %14.3f %10.3f %9.1f %22.3f %8s\n", r.Condition, r.Median, r.P99, r.Max, r.Rate,
-			fmt.Sprintf("%d/%d", r.Silent, r.Units))
+		inh := "-"
+		if !math.IsNaN(r.InhibitoryRate) {
+			inh = fmt.Sprintf("%.3f", r.InhibitoryRate)
+		}
+		fmt.Fprintf(&b, "%-20s %14.3f %10.3f %9.1f %22.3f %8s %18s\n", r.Condition, r.Median, r.P99, r.Max, r.Rate,
+			fmt.Sprintf("%d/%d", r.Silent, r.Units), inh)
 	}
 	if len(rows) > 0 {
-		fmt.Fprintf(&b, "(untrained networks; %d validation samples x %d steps; a LIF unit fires at most every other step: ceiling 0.5)\n",
+		fmt.Fprintf(&b, "(untrained networks; %d validation samples x %d steps; inputs and spikes of the excitatory units; inhibitory spikes "+
+			"per unit & step where the inhibitory units are LIF neurons (-: linear units); a LIF unit fires at most every other step: ceiling 0.5)\n",
 			rows[0].Samples, rows[0].StepsPerSample)
 	}
 	return b.String()
+}
+
+// LIFBalanceText states, for a condition with LIF inhibitory units started balanced (snn.LIFInitBalanced)
+// at fraction f and seed, the factors the balance applied and the rates it matched (snn.LIFBalanceOf).
+func LIFBalanceText(base snn.Config, f float64, seed uint64, name string) (string, error) {
+	c, err := ConditionByName(name)
+	if err != nil {
+		return "", err
+	}
+	cfg := c.Apply(base, f)
+	cfg.Seed = seed
+	if cfg.LIFInhibitoryInit != snn.LIFInitBalanced {
+		return "", fmt.Errorf("study: condition %s does not start its LIF inhibitory units balanced", name)
+	}
+	b, err := snn.LIFBalanceOf(cfg)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("The balanced start of %s (seed %d, first %d training samples): W_EE x %.3g, W_IE x %.3g, W_EI x %.3g. "+
+		"Target: the excitatory rate of the same weights with linear inhibitory units, %.4f spikes per unit and step; the "+
+		"inhibitory units then fire at %.4f (%.4f before balancing) and the excitatory units at %.4f; mean inhibition is %.3g "+
+		"of mean excitation, as with linear units.", name, seed, snn.BalanceSamples(cfg), b.EE, b.IE, b.EI, b.TargetRate,
+		b.InhibitoryRate, b.RawRate, b.ExcitatoryRate, b.Ratio), nil
 }

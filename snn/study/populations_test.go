@@ -487,4 +487,35 @@ func TestInitialDrive(t *testing.T) {
 	if !strings.Contains(DriveTable(rows), "pop-shunt") {
 		t.Error("the table lacks a condition")
 	}
+	if !math.IsNaN(r.InhibitoryRate) {
+		t.Errorf("an inhibitory spike rate %v for linear inhibitory units", r.InhibitoryRate)
+	}
+	lif, err := InitialDrive(base, 0.5, 3, "pop-lif-bal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = PopulationLIFBalanced.Apply(base, 0.5)
+	cfg.Seed = 3
+	m, _ = snn.NewModel(cfg)
+	want, err := snn.InhibitoryRate(m, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lif[0].InhibitoryRate != want || want == 0 {
+		t.Errorf("row's inhibitory rate %v, InhibitoryRate %v", lif[0].InhibitoryRate, want)
+	}
+	text, err := LIFBalanceText(base, 0.5, 3, "pop-lif-bal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := snn.LIFBalanceOf(cfg)
+	for _, v := range []string{fmt.Sprintf("W_EE x %.3g,", b.EE), fmt.Sprintf("fire at %.4f (%.4f before", b.InhibitoryRate, b.RawRate),
+		fmt.Sprintf("%.4f spikes per unit and step", b.TargetRate)} {
+		if !strings.Contains(text, v) {
+			t.Errorf("balance text %q lacks %q", text, v)
+		}
+	}
+	if _, err := LIFBalanceText(base, 0.5, 3, "pop-lif-abs"); err == nil {
+		t.Error("LIFBalanceText accepted a condition without the balanced start")
+	}
 }
