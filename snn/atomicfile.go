@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -39,5 +40,21 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 		d.Sync() // make the rename durable; not all file systems support it, so errors are ignored
 		d.Close()
 	}
+	return nil
+}
+
+// CheckWritableDir creates dir if needed and checks that a file can be written there (it writes and
+// removes an empty temporary file), so that a command refuses an unwritable output folder before it
+// trains rather than when it saves.
+func CheckWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("snn: folder %s cannot be created: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("snn: folder %s cannot be written: %w", dir, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
 	return nil
 }

@@ -250,6 +250,9 @@ func fillNewFields(c *Config) {
 	if c.PopInit == "" {
 		c.PopInit = def.PopInit
 	}
+	if c.LIFInhibitoryInit == "" {
+		c.LIFInhibitoryInit = def.LIFInhibitoryInit
+	}
 	if c.WiggleScale == 0 {
 		c.WiggleScale = def.WiggleScale
 	}

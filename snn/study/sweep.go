@@ -143,6 +143,8 @@ type Sweep struct {
 	// CacheOnly reads every run from the cache and trains none: a run missing there (or not usable) is an
 	// error that names it.
 	CacheOnly bool
+	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
+	unwritable error
 	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
 	// another revision of the numbers or lacking a metric, each recomputed; runs of other numerics used as
 	// they are), one line each.
@@ -161,6 +163,9 @@ type PlannedRun struct {
 
 // Plan lists the runs of the grid, validating each configuration.
 func (s *Sweep) Plan() ([]PlannedRun, error) {
+	if err := s.checkDistinct(); err != nil {
+		return nil, err
+	}
 	var plan []PlannedRun
 	for _, c := range s.Conditions {
 		for _, f := range s.Fractions {
@@ -181,6 +186,46 @@ func (s *Sweep) Plan() ([]PlannedRun, error) {
 			len(s.Conditions), len(s.Fractions), len(s.Seeds))
 	}
 	return plan, nil
+}
+
+// checkDistinct refuses a grid that would count a run twice or print two rows as one: a condition or seed
+// listed twice, or fractions CheckFractions refuses.
+func (s *Sweep) checkDistinct() error {
+	names := map[string]bool{}
+	for _, c := range s.Conditions {
+		if names[c.Name] {
+			return fmt.Errorf("study: sweep: condition %q is listed twice (its runs would count twice in the tables)", c.Name)
+		}
+		names[c.Name] = true
+	}
+	seeds := map[uint64]bool{}
+	for _, v := range s.Seeds {
+		if seeds[v] {
+			return fmt.Errorf("study: sweep: seed %d is listed twice (its runs would count twice in the tables)", v)
+		}
+		seeds[v] = true
+	}
+	return CheckFractions(s.Fractions)
+}
+
+// CheckFractions refuses a list of inhibitory fractions with a value that is not finite or two values
+// the tables cannot tell apart: a repeated fraction would count its runs twice, and fractions that print
+// alike at the tables' 2 decimals would read as one row.
+func CheckFractions(fs []float64) error {
+	for i, a := range fs {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("study: fraction %v is not a finite number", a)
+		}
+		for _, b := range fs[:i] {
+			switch {
+			case a == b:
+				return fmt.Errorf("study: fraction %v is listed twice (its runs would count twice in the tables)", a)
+			case fmt.Sprintf("%.2f", a) == fmt.Sprintf("%.2f", b):
+				return fmt.Errorf("study: fractions %v and %v both print as %.2f in the tables (2 decimals), so their rows would read as one", b, a, a)
+			}
+		}
+	}
+	return nil
 }
 
 // Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
@@ -208,10 +253,13 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	if s.CacheOnly && s.CacheDir == "" {
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
+	s.unwritable = nil
 	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
 		}
+		// A read-only cache still serves the runs it holds; a run it lacks is refused before it trains.
+		s.unwritable = snn.CheckWritableDir(s.CacheDir)
 	}
 	backend, err := s.backend()
 	if err != nil {
@@ -343,6 +391,10 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	if s.CacheOnly {
 		return RunResult{}, false, "", fmt.Errorf("study: run %s fraction %v seed %d is not in the cache %s, and this sweep trains nothing (CacheOnly)",
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.CacheDir)
+	}
+	if s.unwritable != nil && path != "" {
+		return RunResult{}, false, warning, fmt.Errorf("study: run %s fraction %v seed %d is not in the cache and would be trained, but its result could not be saved (nothing was trained): %w",
+			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
 	start := time.Now()
 	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})

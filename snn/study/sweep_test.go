@@ -588,3 +588,50 @@ func TestStatusOfUnreadableEntries(t *testing.T) {
 		t.Fatal("Status blocked on a FIFO in the cache")
 	}
 }
+
+// A grid that would count a run twice or print two rows as one is refused by Plan, before any run
+// (issue 24): a repeated condition or seed, a repeated fraction, fractions that print alike at 2 decimals.
+func TestSweepRefusesRepeats(t *testing.T) {
+	both, _ := ConditionByName("both")
+	for _, c := range []struct {
+		s    Sweep
+		want string
+	}{
+		{Sweep{Conditions: []Condition{both, both}, Fractions: []float64{0.5}, Seeds: []uint64{1}}, `condition "both" is listed twice`},
+		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2, 1}}, "seed 1 is listed twice"},
+		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.2, 0.5, 0.2}, Seeds: []uint64{1}}, "fraction 0.2 is listed twice"},
+		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.2, 0.204}, Seeds: []uint64{1}}, "fractions 0.2 and 0.204 both print as 0.20"},
+	} {
+		c.s.Base = tinyConfig()
+		if _, err := c.s.Plan(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error containing %q", c.s.Fractions, err, c.want)
+		}
+	}
+	ok := Sweep{Base: tinyConfig(), Conditions: []Condition{both}, Fractions: []float64{0.2, 0.21}, Seeds: []uint64{1, 2}}
+	if _, err := ok.Plan(); err != nil {
+		t.Errorf("fractions 0.2 and 0.21: %v", err)
+	}
+}
+
+// A cache folder that cannot be written is found before a run trains: the sweep stops at once with an
+// error that says nothing was trained (issue 24: it used to be found when the trained run was saved).
+// /proc/1 is a folder in which even root cannot create a file.
+func TestSweepRefusesUnwritableCacheBeforeTraining(t *testing.T) {
+	if err := os.WriteFile("/proc/1/probe", nil, 0o644); err == nil {
+		t.Fatal("/proc/1 is writable here: the test needs a folder that is not")
+	}
+	both, _ := ConditionByName("both")
+	base := tinyConfig()
+	base.Epochs = 50
+	s := &Sweep{Base: base, Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1}, CacheDir: "/proc/1", Workers: 1}
+	trained := false
+	s.OnRun = func(int, int, RunResult, bool) { trained = true }
+	start := time.Now()
+	_, err := s.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "nothing was trained") || !strings.Contains(err.Error(), "/proc/1") {
+		t.Fatalf("unwritable cache: %v", err)
+	}
+	if trained || time.Since(start) > 5*time.Second {
+		t.Errorf("a run trained (%v) or the refusal took %s", trained, time.Since(start))
+	}
+}

@@ -67,6 +67,9 @@ func run(ckpt, out string, want *snn.Config) error {
 		return fmt.Errorf("%s holds a model of another configuration (inhibitory fraction %v, key %s) than the notebook's at fraction %v (key %s)",
 			ckpt, m.Config.InhibitoryFraction, snn.ConfigKey(m.Config), want.InhibitoryFraction, snn.ConfigKey(*want))
 	}
+	if err := snn.CheckWritableDir(out); err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
 	x, err := snn.ExperimentFromModel(m, nil)
 	if err != nil {
 		return err

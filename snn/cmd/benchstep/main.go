@@ -25,12 +25,31 @@ func main() {
 	steps := flag.Int("steps", 30, "timed training steps")
 	epochs := flag.Int("epochs", 1, "timed epochs")
 	flag.Parse()
-	runtime.GOMAXPROCS(*threads)
-	gcpace.Set()
-	if err := run(*threads, *steps, *epochs); err != nil {
+	err := check(*threads, *steps, *epochs, flag.Args())
+	if err == nil {
+		runtime.GOMAXPROCS(*threads)
+		gcpace.Set()
+		err = run(*threads, *steps, *epochs)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchstep:", err)
 		os.Exit(1)
 	}
+}
+
+// check refuses flag values the benchmark cannot use, before any work.
+func check(threads, steps, epochs int, extra []string) error {
+	switch {
+	case len(extra) > 0:
+		return fmt.Errorf("unexpected argument %q after the flags", extra[0])
+	case threads < 1 || threads > 4096:
+		return fmt.Errorf("-threads %d: want 1 to 4096 cores", threads)
+	case steps < 1 || steps > snn.DefaultConfig().TrainBatches-1:
+		return fmt.Errorf("-steps %d: want 1 to %d timed steps (one batch of the training set each, after an untimed first)", steps, snn.DefaultConfig().TrainBatches-1)
+	case epochs < 0 || epochs > 1000:
+		return fmt.Errorf("-epochs %d: want 0 to 1000 timed epochs", epochs)
+	}
+	return nil
 }
 
 func run(threads, steps, epochs int) error {

@@ -62,6 +62,9 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("-fractions: %w", err)
 	}
+	if err := study.CheckFractions(fracList); err != nil {
+		return fmt.Errorf("-fractions: %w", err)
+	}
 	// Every configuration, and the ablation at the last fraction, is checked before anything trains or
 	// any folder is made.
 	config := func(seed uint64, f float64) snn.Config {
@@ -83,8 +86,8 @@ func run() error {
 		}
 	}
 	if *out != "" {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return err
+		if err := snn.CheckWritableDir(*out); err != nil {
+			return fmt.Errorf("-out: %w", err)
 		}
 	}
 	backend, err := snn.NewBackend()

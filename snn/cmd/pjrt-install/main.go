@@ -21,13 +21,23 @@ func main() {
 	plugin := flag.String("plugin", "cpu", "plugin to install: cpu or cuda")
 	dir := flag.String("dir", "", "install folder (the plugin goes to <dir>/go-xla); default ~/.local/lib")
 	flag.Parse()
-	if err := run(*plugin, *dir); err != nil {
+	err := error(nil)
+	if flag.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q after the flags", flag.Arg(0))
+	}
+	if err == nil {
+		err = run(*plugin, *dir)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "pjrt-install:", err)
 		os.Exit(1)
 	}
 }
 
 func run(plugin, dir string) error {
+	if plugin != "cpu" && plugin != "cuda" {
+		return fmt.Errorf("-plugin %q is unknown: want cpu or cuda", plugin)
+	}
 	if dir == "" {
 		var err error
 		if dir, err = installer.DefaultHomeLibPath(); err != nil {

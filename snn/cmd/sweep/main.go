@@ -144,7 +144,7 @@ func printRows(title string, rows []study.SweepRow) {
 }
 
 // parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9): finite numbers, a
-// range of at most maxFractions values, no value twice.
+// range of at most maxFractions values, none that study.CheckFractions refuses.
 func parseFractions(s string) ([]float64, error) {
 	var out []float64
 	if parts := strings.Split(s, ":"); len(parts) == 3 {
@@ -178,12 +178,8 @@ func parseFractions(s string) ([]float64, error) {
 			out = append(out, x)
 		}
 	}
-	seen := map[float64]bool{}
-	for _, x := range out {
-		if seen[x] {
-			return nil, fmt.Errorf("%q: fraction %v is listed twice (its runs would count twice in the tables)", s, x)
-		}
-		seen[x] = true
+	if err := study.CheckFractions(out); err != nil {
+		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	return out, nil
 }

@@ -1,0 +1,149 @@
+package badinput
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// class is one kind of bad input and what a command answers to it: an exit status other than 0, one
+// message naming the bad value (want), no panic or stack trace, within a second, and no output folder
+// made (noDir, when the case names one).
+type class struct {
+	class   string
+	command string
+	args    []string
+	want    string
+}
+
+// classes lists every class of bad input the commands refuse (issue 24), each tried on the commands it
+// applies to. A command that started work on one of them would not answer within a second.
+var classes = []class{
+	{"unknown flag", "dales", []string{"-bogus"}, "flag provided but not defined: -bogus"},
+	{"unknown flag", "sweep", []string{"status", "-bogus"}, "flag provided but not defined: -bogus"},
+	{"malformed number", "dales", []string{"-epochs", "x"}, `invalid value "x" for flag -epochs`},
+	{"malformed number", "benchstep", []string{"-steps", "1.5"}, `invalid value "1.5" for flag -steps`},
+	{"malformed number", "sweep", []string{"status", "-seeds", "1,x"}, `"x" is not a seed`},
+	{"number out of range", "dales", []string{"-epochs", "0"}, "Config.Epochs = 0"},
+	{"number out of range", "dales", []string{"-fractions", "0.2,2"}, "fraction 2"},
+	{"number out of range", "sweep", []string{"status", "-epochs", "-3"}, "Config.Epochs = -3"},
+	{"number out of range", "benchstep", []string{"-threads", "0"}, "-threads 0: want 1 to 4096"},
+	{"number out of range", "benchstep", []string{"-steps", "64"}, "-steps 64: want 1 to 63"},
+	{"number out of range", "figures", []string{"-dir", "x", "-fraction", "1.5"}, "Config.InhibitoryFraction = 1.5"},
+	{"not a finite number", "sweep", []string{"status", "-fractions", "0.2,NaN"}, `"NaN" is not a finite number`},
+	{"not a finite number", "sweep", []string{"status", "-fractions", "0:Inf:0.5"}, `"Inf" is not a finite number`},
+	{"not a finite number", "dales", []string{"-fractions", "NaN"}, "NaN"},
+	{"not a finite number", "figures", []string{"-dir", "x", "-fraction", "NaN"}, "NaN"},
+	{"a range that never ends", "sweep", []string{"status", "-fractions", "0:1:1e-12"}, "want at most 1001"},
+	{"a value listed twice", "sweep", []string{"status", "-seeds", "1,1"}, "seed 1 is listed twice"},
+	{"a value listed twice", "sweep", []string{"status", "-conditions", "both,both"}, `"both" is listed twice`},
+	{"a value listed twice", "dales", []string{"-seeds", "3,3"}, "3 is listed twice"},
+	{"values too close to tell apart", "sweep", []string{"status", "-fractions", "0.2,0.203"}, "both print as 0.20"},
+	{"values too close to tell apart", "dales", []string{"-fractions", "0.2,0.201"}, "both print as 0.20"},
+	{"unknown name", "sweep", []string{"status", "-conditions", "nope"}, `"nope"`},
+	{"unknown name", "sweep", []string{"status", "-plan", "nope"}, `no run plan named "nope"`},
+	{"unknown name", "sweep", []string{"tune", "-plan", "nope"}, `"nope"`},
+	{"unknown name", "dales", []string{"-layout", "diagonal"}, `"diagonal"`},
+	{"unknown name", "pjrt-install", []string{"-plugin", "tpu"}, `-plugin "tpu" is unknown`},
+	{"stray words", "dales", []string{"extra"}, `unexpected argument "extra"`},
+	{"stray words", "sweep", []string{"-plan", "mirror", "status"}, `unexpected argument "status"`},
+	{"stray words", "figures", []string{"extra"}, `unexpected argument "extra"`},
+	{"stray words", "benchstep", []string{"extra"}, `unexpected argument "extra"`},
+	{"stray words", "pjrt-install", []string{"extra"}, `unexpected argument "extra"`},
+	{"a setting the protocol cannot finish", "dales", []string{"-fractions", "0.7"}, "the ablation cannot be made at inhibitory fraction 0.7"},
+	{"an index out of range", "sweep", []string{"run", "-index", "-1"}, `-index "-1": want an integer >= 0`},
+	{"an index out of range", "sweep", []string{"run", "-plan", "controls/ablation", "-index", "100000"}, "100000"},
+	{"an unwritable output folder", "dales", []string{"-epochs", "1", "-fractions", "0.5", "-out", "/proc/1"}, "-out: snn: folder /proc/1 cannot be written"},
+	{"an unwritable output folder", "sweep", []string{"run", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-epochs", "1", "-cache", "/proc/1"}, "nothing was trained"},
+	{"an unwritable output folder", "figures", []string{"-ckpt", "{model}", "-out", "/proc/1"}, "-out: snn: folder /proc/1 cannot be written"},
+	{"a value that would become a shell command", "sweep", []string{"slurm", "-name", "x\nid", "-conditions", "both", "-fractions", "0.5", "-seeds", "1"}, `-name "x\nid"`},
+	{"a damaged file", "figures", []string{"-ckpt", "{garbage}"}, "checkpoint"},
+	{"a missing file", "figures", []string{"-ckpt", "{missing}"}, "no such file"},
+	{"a file of another configuration", "figures", []string{"-dir", "{wrongdir}", "-fraction", "0.2"}, "holds a model of another configuration"},
+}
+
+// TestBadInputClasses runs the built commands on every case of classes.
+func TestBadInputClasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every command")
+	}
+	root, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+string(os.PathSeparator), "./snn/cmd/dales", "./snn/cmd/sweep", "./snn/cmd/benchstep",
+		"./snn/cmd/pjrt-install", "./plots/cmd/figures")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	files := t.TempDir()
+	garbage := filepath.Join(files, "garbage.ckpt")
+	os.WriteFile(garbage, []byte("not a checkpoint"), 0o644)
+	model := filepath.Join(root, "notebooks", "results", "models", "pop-abs_s1.ckpt")
+	wrong := filepath.Join(files, "wrong")
+	os.Mkdir(wrong, 0o755)
+	// the notebook's 0.5 model under the 0.2 model's name
+	src, err := filepath.Glob(filepath.Join(root, "notebooks", "out", "dales_ie0.5_*.ckpt"))
+	if err != nil || len(src) == 0 {
+		t.Fatalf("no committed 0.5 model of the notebook in notebooks/out: %v", err)
+	}
+	data, _ := os.ReadFile(src[0])
+	names, _ := filepath.Glob(filepath.Join(root, "notebooks", "out", "dales_ie0.2_*.ckpt"))
+	if len(names) == 0 {
+		t.Fatal("no committed 0.2 model of the notebook in notebooks/out")
+	}
+	os.WriteFile(filepath.Join(wrong, filepath.Base(names[0])), data, 0o644)
+	subst := strings.NewReplacer("{garbage}", garbage, "{model}", model, "{missing}", filepath.Join(files, "missing.ckpt"), "{wrongdir}", wrong)
+	seen := map[string]bool{}
+	for _, c := range classes {
+		seen[c.class] = true
+		var args []string
+		for _, a := range c.args {
+			args = append(args, subst.Replace(a))
+		}
+		work := t.TempDir() // the command's working folder: anything it makes there is reported
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a command that trains is stopped
+		cmd := exec.CommandContext(ctx, filepath.Join(bin, c.command), args...)
+		cmd.Dir = work
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		took := time.Since(start)
+		cancel()
+		msg := string(out)
+		name := c.command + " " + strings.Join(c.args, " ")
+		switch {
+		case err == nil:
+			t.Errorf("%s [%s]: exit 0, output %q", name, c.class, tail(msg))
+		case cmd.ProcessState == nil || cmd.ProcessState.ExitCode() < 1:
+			t.Errorf("%s [%s]: %v (killed: it did not refuse)", name, c.class, err)
+		case !strings.Contains(msg, c.want):
+			t.Errorf("%s [%s]: output %q does not name %q", name, c.class, tail(msg), c.want)
+		case strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine "):
+			t.Errorf("%s [%s]: a panic trace: %q", name, c.class, tail(msg))
+		}
+		if took > time.Second {
+			t.Errorf("%s [%s]: took %s to refuse, want under a second", name, c.class, took.Round(time.Millisecond))
+		}
+		if left, _ := os.ReadDir(work); len(left) > 0 {
+			t.Errorf("%s [%s]: left %d file(s) in its working folder (%s)", name, c.class, len(left), left[0].Name())
+		}
+	}
+	if len(seen) < 15 {
+		t.Errorf("%d classes of bad input, want the 15 of issue 24's list", len(seen))
+	}
+	_ = runtime.NumCPU
+}
+
+func tail(s string) string {
+	if len(s) > 300 {
+		return "..." + s[len(s)-300:]
+	}
+	return s
+}
