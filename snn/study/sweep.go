@@ -579,6 +579,9 @@ func DecodeRunResult(data []byte) (RunResult, error) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return RunResult{}, fmt.Errorf("study: sweep cache entry has extra metric %s = %v, want a finite number", name, v)
 		}
+		if rg, ok := rangeOf(name); ok && !(v >= rg.lo && v <= rg.hi) {
+			return RunResult{}, fmt.Errorf("study: sweep cache entry has extra metric %s = %v, want %s", name, v, rg.what)
+		}
 	}
 	return r, nil
 }

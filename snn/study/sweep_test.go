@@ -545,10 +545,30 @@ func TestDecodeRunResultRequiresFieldsInRange(t *testing.T) {
 		{strings.Replace(good, `"kept_epoch": 50`, `"kept_epoch": 51`, 1), "kept_epoch = 51 of 50"},
 		{strings.Replace(good, `"fraction": 0.5`, `"fraction": 2`, 1), "fraction = 2"},
 		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "val_accuracy": [0.5, 1.5]`, 1), "val_accuracy[1] = 1.5"},
+		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "extra": {"ablate_notebook": 7.5}`, 1),
+			"extra metric ablate_notebook = 7.5, want an accuracy in [0, 1]"},
+		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "extra": {"silent_trained": -0.1}`, 1), "silent_trained = -0.1"},
+		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "extra": {"nse_init_w1": 1.2}`, 1), "nse_init_w1 = 1.2"},
+		{strings.Replace(good, `"config_hash": "ab"`, `"config_hash": "ab", "extra": {"rate_init": -3}`, 1), "rate_init = -3"},
 	} {
 		if _, err := DecodeRunResult([]byte(c.entry)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("entry %s: error %v, want one containing %q", c.entry, err, c.want)
 		}
+	}
+}
+
+// Every Extra metric the committed caches hold is in its range (metricRanges), and every metric the
+// package's metric sets compute has one.
+func TestMetricRangesCoverTheMetrics(t *testing.T) {
+	names := append(AblationMetricNames(), SpectrumMetricNames()...)
+	names = append(names, "inh_share_init", "inh_share_trained", "exc_uniform", "inh_cut")
+	for _, n := range names {
+		if _, ok := rangeOf(n); !ok {
+			t.Errorf("metric %s has no range", n)
+		}
+	}
+	if _, ok := rangeOf("made_up"); ok {
+		t.Error("an unknown metric has a range")
 	}
 }
 
