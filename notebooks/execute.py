@@ -60,6 +60,10 @@ def execute(path, timeout):
             print(f"{path}: FAILED after {time.time() - t0:.0f} s; partial notebook in {failed}\n{e}\n"
                   f"--- kernel log (tail) ---\n{tail}", flush=True)
             return False
+    # GoNB leaves the lexer unnamed, and nbconvert then highlights the code as Python (an apostrophe in a
+    # Go comment opens a string): name Go's.
+    info = nb.metadata.setdefault("language_info", {})
+    info["pygments_lexer"], info["codemirror_mode"] = "go", "go"
     tmp = path + ".tmp"
     nbformat.write(nb, tmp)
     os.replace(tmp, path)

@@ -212,6 +212,11 @@ func TestCommittedNotebooks(t *testing.T) {
 		if i := strings.Index(string(html), "file://"); i >= 0 {
 			t.Errorf("%s: the HTML export refers to a local file: %.120s", p, string(html)[i:])
 		}
+		// The export highlights the code as Go: "func" is a declaration keyword (Pygments' Go lexer, class
+		// kd), not a name (class n, as the Python lexer nbconvert falls back to makes it).
+		if !strings.Contains(string(html), `<span class="kd">func</span>`) || strings.Contains(string(html), `<span class="n">func</span>`) {
+			t.Errorf("%s: the HTML export does not highlight Go (no func keyword span, or func as a name)", p)
+		}
 		// The export embeds every figure of the notebook as a PNG data URI.
 		pngs, images := strings.Count(string(html), `src="data:image/png;base64,`), 0
 		for _, n := range s.images {

@@ -38,7 +38,7 @@ case "$goversion" in
 esac
 
 # 1. Debian packages.
-pkgs=(jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client jupyter-core jupyter-notebook dataset-fashion-mnist)
+pkgs=(jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client jupyter-core jupyter-notebook dataset-fashion-mnist python3-numpy)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
