@@ -8,6 +8,7 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
 )
 
 // Progress returns training callbacks (for snn.TrainOptions) that show a live progress bar with the
@@ -41,4 +42,31 @@ func Progress(label string) (onStep func(snn.StepInfo), onEpoch func(snn.EpochIn
 			e.Epoch, e.Epochs, e.TrainLoss, e.ValLoss, e.Elapsed.Round(time.Second)))
 	}
 	return onStep, onEpoch
+}
+
+// RunBar returns a study.Notebook.OnRun (or Sweep.OnRun) that shows a sweep's runs as they come: in a
+// notebook a progress bar with the runs done, trained and cached, and the time left (study.RunProgress),
+// from the first run that trains (a cell that only reads the cache shows none); elsewhere one line per run
+// on stderr.
+func RunBar(label string) func(done, total int, r study.RunResult, cached bool) {
+	id := ""
+	var total, done int
+	trained := false
+	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+		if trained = trained || !cached; !trained && gonbui.IsNotebook {
+			return
+		}
+		if _, err := fmt.Sscanf(status, "%d/%d", &done, &total); err != nil {
+			done, total = 0, 1
+		}
+		if !gonbui.IsNotebook {
+			fmt.Fprintf(os.Stderr, "%s: %s fraction %.2f seed %d: %s\n", label, r.Condition, r.Fraction, r.Seed, status)
+			return
+		}
+		if id == "" {
+			id = gonbui.UniqueId()
+		}
+		gonbui.UpdateHTML(id, fmt.Sprintf(`<div style="font-family:monospace">%s <progress value="%d" max="%d" style="width:40%%"></progress> %s</div>`,
+			html.EscapeString(label), done, total, html.EscapeString(status)))
+	})
 }

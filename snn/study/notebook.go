@@ -28,7 +28,10 @@ type Notebook struct {
 	Rules     Rules
 	Recompute bool      // $SNN_RECOMPUTE=1: see RecomputeEnv
 	Log       io.Writer // where notes go (os.Stdout: the cell's output; nil: os.Stdout)
-	backend   compute.Backend
+	// OnRun, if set, is given every run of every sweep the notebook runs or reads (Sweep.OnRun): a cell's
+	// progress bar (plots.RunBar), with the time left.
+	OnRun   func(done, total int, r RunResult, cached bool)
+	backend compute.Backend
 }
 
 // log is where notes go.
@@ -100,7 +103,7 @@ func (nb *Notebook) Runs(sweeps ...string) ([]RunResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Recompute, s.Backend = nb.Recompute, opts.Backend
+		s.Recompute, s.Backend, s.OnRun = nb.Recompute, opts.Backend, nb.OnRun
 		res, err := s.Run(context.Background())
 		for _, w := range s.Warnings {
 			fmt.Fprintln(nb.log(), "note:", w)

@@ -38,7 +38,7 @@ func (nb *Notebook) TunedOutcome(name string) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	opts := RunOptions{Workers: 0, Backend: tr.Backend, Recompute: nb.Recompute}
+	opts := RunOptions{Workers: 0, Backend: tr.Backend, Recompute: nb.Recompute, OnRun: nb.OnRun}
 	results := nb.Results
 	if nb.Quick {
 		results, opts.CacheOnly = CommittedResults, true

@@ -76,7 +76,7 @@ func runIndices(s *study.Sweep, idx []int) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	s.OnRun = progress
+	s.OnRun = progress()
 	_, err := s.RunIndices(ctx, idx)
 	for _, w := range s.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)

@@ -96,7 +96,7 @@ func allCmd(args []string) error {
 	ctx, stop := signalContext()
 	defer stop()
 	for _, s := range ss {
-		s.OnRun = progress
+		s.OnRun = progress()
 		results, err := s.Run(ctx)
 		for _, w := range s.Warnings {
 			fmt.Fprintln(os.Stderr, "warning:", w)
@@ -109,13 +109,16 @@ func allCmd(args []string) error {
 	return nil
 }
 
-func progress(done, total int, r study.RunResult, cached bool) {
-	src := fmt.Sprintf("%.0f s", r.Seconds)
-	if cached {
-		src = "cached"
-	}
-	fmt.Fprintf(os.Stderr, "[%d/%d] %-13s fraction %.2f seed %d: test %.1f%% (%s)\n", done, total,
-		r.Condition, r.Fraction, r.Seed, 100*r.TestAccuracy, src)
+// progress returns a Sweep.OnRun that prints one line per run with the time left (study.OnRun).
+func progress() func(done, total int, r study.RunResult, cached bool) {
+	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+		src := fmt.Sprintf("%.0f s", r.Seconds)
+		if cached {
+			src = "cached"
+		}
+		fmt.Fprintf(os.Stderr, "%-13s fraction %.2f seed %d: test %.1f%% (%s); %s\n", r.Condition, r.Fraction, r.Seed,
+			100*r.TestAccuracy, src, status)
+	})
 }
 
 // printTables prints the test accuracies and, for runs with the ablation metrics, those after each cut.

@@ -57,7 +57,7 @@ func tuneCmd(args []string) error {
 // tunePlan tunes one plan (and with test, tests it and prints its outcome).
 func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool, opts study.RunOptions) error {
 	fmt.Printf("plan %s\n", p.Name)
-	opts.OnRun = tuneProgress
+	opts.OnRun = tuneProgress()
 	tuned, notes, err := p.Tune(ctx, results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
@@ -76,7 +76,7 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 	if !test {
 		return nil
 	}
-	opts.OnRun = progress
+	opts.OnRun = progress()
 	all, res, notes, err := p.Run(ctx, results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
@@ -94,14 +94,16 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 
 // tuneProgress reports a tuning run by its validation accuracy, the number the selection reads (the test
 // accuracy of tuning runs is never shown: the test seeds decide, not these).
-func tuneProgress(done, total int, r study.RunResult, cached bool) {
-	src := fmt.Sprintf("%.0f s", r.Seconds)
-	if cached {
-		src = "cached"
-	}
-	val := "diverged"
-	if v, err := study.KeptValAccuracy(r); err == nil && !r.Diverged {
-		val = fmt.Sprintf("validation %.1f%%", 100*v)
-	}
-	fmt.Fprintf(os.Stderr, "[%d/%d] %-28s seed %d: %s (%s)\n", done, total, r.Condition, r.Seed, val, src)
+func tuneProgress() func(done, total int, r study.RunResult, cached bool) {
+	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+		src := fmt.Sprintf("%.0f s", r.Seconds)
+		if cached {
+			src = "cached"
+		}
+		val := "diverged"
+		if v, err := study.KeptValAccuracy(r); err == nil && !r.Diverged {
+			val = fmt.Sprintf("validation %.1f%%", 100*v)
+		}
+		fmt.Fprintf(os.Stderr, "%-28s seed %d: %s (%s); %s\n", r.Condition, r.Seed, val, src, status)
+	})
 }
