@@ -129,11 +129,20 @@ func Histograms(title, xlabel string, n int, lo, hi float64, sets ...Hist) (*plo
 type Bar struct {
 	Label      string
 	Value, Err float64
+	// Points are the values behind the bar (one per seed), drawn as dots over it; none when empty.
+	Points []float64
 }
 
 // Bars returns a bar chart with error bars and, when reference is not NaN, a dashed horizontal line at
-// reference labelled refLabel (e.g. chance level).
+// reference labelled refLabel (e.g. chance level); each bar's Points are drawn as dots over it.
 func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) (*plot.Plot, error) {
+	return BarsWithin(title, ylabel, bars, reference, refLabel, 0, math.Inf(1))
+}
+
+// BarsWithin is Bars for values that cannot leave [lo, hi] (accuracies in %: 0 to 100): an error bar
+// that would leave it is cut at the limit, and the cut end is marked with a triangle (legend: "interval
+// clipped at the axis").
+func BarsWithin(title, ylabel string, bars []Bar, reference float64, refLabel string, lo, hi float64) (*plot.Plot, error) {
 	if len(bars) == 0 {
 		return nil, fmt.Errorf("plots: bar chart %q has no bars", title)
 	}
@@ -141,12 +150,11 @@ func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) 
 	p.Title.Text, p.Y.Label.Text = title, ylabel
 	p.Add(plotter.NewGrid())
 	vals := make(plotter.Values, len(bars))
-	errs := make(errorPoints, len(bars))
 	labels := make([]string, len(bars))
 	for i, b := range bars {
 		vals[i], labels[i] = b.Value, b.Label
-		errs[i] = errorPoint{x: float64(i), y: b.Value, err: b.Err}
 	}
+	errs, clipped := barErrors(bars, lo, hi)
 	bc, err := plotter.NewBarChart(vals, vg.Points(28))
 	if err != nil {
 		return nil, fmt.Errorf("plots: bar chart %q: %w", title, err)
@@ -161,6 +169,24 @@ func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) 
 		eb.LineStyle.Width = vg.Points(1.2)
 		p.Add(eb)
 	}
+	if dots := barPoints(bars); len(dots) > 0 {
+		sc, err := plotter.NewScatter(dots)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.CircleGlyph{}, vg.Points(2), color.Black
+		p.Add(sc)
+		p.Legend.Add("one seed", sc)
+	}
+	if len(clipped) > 0 {
+		sc, err := plotter.NewScatter(clipped)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.TriangleGlyph{}, vg.Points(4), Red
+		p.Add(sc)
+		p.Legend.Add("interval clipped at the axis", sc)
+	}
 	if !math.IsNaN(reference) {
 		l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: reference}, {X: float64(len(bars)) - 0.5, Y: reference}})
 		if err != nil {
@@ -169,12 +195,47 @@ func Bars(title, ylabel string, bars []Bar, reference float64, refLabel string) 
 		l.Color, l.Dashes, l.Width = Red, []vg.Length{vg.Points(4), vg.Points(3)}, vg.Points(1.2)
 		p.Add(l)
 		p.Legend.Add(refLabel, l)
-		p.Legend.Top = true
 	}
+	p.Legend.Top = true
 	p.NominalX(labels...)
-	p.Y.Min = 0
+	p.Y.Min = lo
 	slantLabels(p, labels)
 	return p, nil
+}
+
+// barErrors returns the error bars of bars cut to [lo, hi], and the cut ends (x, limit).
+func barErrors(bars []Bar, lo, hi float64) (errorPoints, plotter.XYs) {
+	errs := make(errorPoints, len(bars))
+	var clipped plotter.XYs
+	for i, b := range bars {
+		down, up := b.Err, b.Err
+		if b.Err > 0 && b.Value-down < lo {
+			down = b.Value - lo
+			clipped = append(clipped, plotter.XY{X: float64(i), Y: lo})
+		}
+		if b.Err > 0 && b.Value+up > hi {
+			up = hi - b.Value
+			clipped = append(clipped, plotter.XY{X: float64(i), Y: hi})
+		}
+		errs[i] = errorPoint{x: float64(i), y: b.Value, err: b.Err, down: down, up: up}
+	}
+	return errs, clipped
+}
+
+// barPoints places each bar's Points over it, spread evenly across the middle half of the bar.
+func barPoints(bars []Bar) plotter.XYs {
+	var out plotter.XYs
+	for i, b := range bars {
+		n := len(b.Points)
+		for j, v := range b.Points {
+			dx := 0.0
+			if n > 1 {
+				dx = -0.15 + 0.3*float64(j)/float64(n-1)
+			}
+			out = append(out, plotter.XY{X: float64(i) + dx, Y: v})
+		}
+	}
+	return out
 }
 
 // slantLabels turns the x tick labels of a bar chart by 30 degrees when they would not fit side by side
@@ -191,12 +252,14 @@ func slantLabels(p *plot.Plot, labels []string) {
 	}
 }
 
-type errorPoint struct{ x, y, err float64 }
+// errorPoint is an error bar of half-width err around y, drawn from y-down to y+up (down and up are err
+// unless cut at an axis limit).
+type errorPoint struct{ x, y, err, down, up float64 }
 type errorPoints []errorPoint
 
 func (e errorPoints) Len() int                        { return len(e) }
 func (e errorPoints) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
-func (e errorPoints) YError(i int) (float64, float64) { return e[i].err, e[i].err }
+func (e errorPoints) YError(i int) (float64, float64) { return e[i].down, e[i].up }
 func (e errorPoints) any() bool {
 	for _, p := range e {
 		if p.err > 0 {

@@ -202,6 +202,11 @@ func accuracyBars(groups []AblationGroup, ci bool) (bars []Bar, multi bool, err 
 			_, sd = study.MeanCI95(g.Accuracies)
 		}
 		bars[i] = Bar{Label: g.Label, Value: 100 * mean, Err: 100 * sd}
+		if len(g.Accuracies) > 1 {
+			for _, a := range g.Accuracies {
+				bars[i].Points = append(bars[i].Points, 100*a)
+			}
+		}
 		multi = multi || len(g.Accuracies) > 1
 	}
 	return bars, multi, nil
@@ -220,7 +225,7 @@ func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool)
 	case multi:
 		title += " (mean +- 1 SD over seeds)"
 	}
-	p, err := Bars(title, "Test accuracy (%)", bars, 100/float64(numClasses), "chance")
+	p, err := BarsWithin(title, "Test accuracy (%)", bars, 100/float64(numClasses), "chance", 0, 100)
 	if err != nil {
 		return nil, err
 	}

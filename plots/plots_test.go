@@ -374,8 +374,8 @@ func TestLedgerAndCIBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	const t2 = 4.302652729911275
-	for i, w := range []Bar{{"none", 100 * 2.17 / 3, 100 * t2 * 0.025166114784235836 / math.Sqrt(3)},
-		{"notebook", 11, 100 * t2 * 0.01 / math.Sqrt(3)}, {"one", 30, 0}} {
+	for i, w := range []Bar{{"none", 100 * 2.17 / 3, 100 * t2 * 0.025166114784235836 / math.Sqrt(3), nil},
+		{"notebook", 11, 100 * t2 * 0.01 / math.Sqrt(3), nil}, {"one", 30, 0, nil}} {
 		if b := bars[i]; b.Label != w.Label || math.Abs(b.Value-w.Value) > 1e-9 || math.Abs(b.Err-w.Err) > 1e-9 {
 			t.Errorf("CI bar %d = %+v, want %+v", i, b, w)
 		}
@@ -384,6 +384,36 @@ func TestLedgerAndCIBars(t *testing.T) {
 	if w := 100 * 0.025166114784235836; math.Abs(sd[0].Err-w) > 1e-9 {
 		t.Errorf("SD bar: error %v, want %v", sd[0].Err, w)
 	}
+	// Each seed is a dot over its bar (a single seed's bar has none: the bar is the value).
+	if pts := bars[0].Points; len(pts) != 3 || pts[0] != 70 || pts[2] != 75 || bars[2].Points != nil {
+		t.Errorf("seed dots %v and %v", pts, bars[2].Points)
+	}
+}
+
+// An accuracy interval never leaves [0, 100]: it is cut at the limit and the cut end is marked (issue 22).
+// By hand: 3 seeds 99, 100, 50: mean 83, SD 28.583 (n-1), so the upper whisker (111.6) is cut to 17 above
+// the bar; a bar at 10 with SD 15 is cut at 0 below.
+func TestIntervalsClippedToAxis(t *testing.T) {
+	bars, _, err := accuracyBars([]AblationGroup{{"hi", []float64{0.99, 1, 0.5}}, {"lo", []float64{0.1, 0.1}}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars[1].Err = 15
+	errs, cut := barErrors(bars, 0, 100)
+	if math.Abs(errs[0].up-17) > 1e-9 || math.Abs(errs[0].down-28.583211855912904) > 1e-9 {
+		t.Errorf("bar 0 whisker down %v up %v, want 28.583 and 17", errs[0].down, errs[0].up)
+	}
+	if errs[1].down != 10 || errs[1].up != 15 {
+		t.Errorf("bar 1 whisker down %v up %v, want 10 and 15", errs[1].down, errs[1].up)
+	}
+	if len(cut) != 2 || cut[0].X != 0 || cut[0].Y != 100 || cut[1].X != 1 || cut[1].Y != 0 {
+		t.Errorf("cut ends %v, want (0, 100) and (1, 0)", cut)
+	}
+	f, err := AccuracyBars("clipped", []AblationGroup{{"hi", []float64{0.99, 1, 0.5}}}, 12, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "clipped bars", f, "interval clipped at the axis", "one seed")
 }
 
 // The figure fixes of issue 13, checked on the values the figures use.

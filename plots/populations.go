@@ -49,14 +49,19 @@ func Scatter(title, xlabel, ylabel string, groups ...PointGroup) (*plot.Plot, er
 	return p, nil
 }
 
-// MetricBars draws the mean of a metric per group (values multiplied by scale, e.g. 100 for percent) with
-// its 95% confidence interval over seeds as error bars; ylabel names the metric and its unit.
+// MetricBars draws the mean of a non-negative metric per group (values multiplied by scale, e.g. 100 for
+// a fraction in percent, whose intervals are then cut at 100) with its 95% confidence interval over seeds
+// as error bars and each seed's value as a dot; ylabel names the metric and its unit.
 func MetricBars(title, ylabel string, groups []AblationGroup, scale float64) (*Figure, error) {
 	bars, err := metricBars(groups, scale)
 	if err != nil {
 		return nil, err
 	}
-	p, err := Bars(title+" (mean, 95% CI over seeds)", ylabel, bars, math.NaN(), "")
+	hi := math.Inf(1)
+	if scale == 100 {
+		hi = 100
+	}
+	p, err := BarsWithin(title+" (mean, 95% CI over seeds)", ylabel, bars, math.NaN(), "", 0, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +81,11 @@ func metricBars(groups []AblationGroup, scale float64) ([]Bar, error) {
 			ci = 0
 		}
 		bars[i] = Bar{Label: g.Label, Value: scale * mean, Err: scale * ci}
+		if len(g.Accuracies) > 1 {
+			for _, v := range g.Accuracies {
+				bars[i].Points = append(bars[i].Points, scale*v)
+			}
+		}
 	}
 	return bars, nil
 }

@@ -24,6 +24,7 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "Inhibitory fraction", "Test accuracy (%)"
 	p.Add(plotter.NewGrid())
 	var order []string
+	clipNoted := false
 	byCond := map[string][]study.SweepRow{}
 	for _, r := range rows {
 		if _, ok := byCond[r.Condition]; !ok {
@@ -45,7 +46,7 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 			label := fmt.Sprintf("%s (%.1f%%)", c, 100*r.Mean)
 			if !math.IsNaN(r.CI95) {
 				label = fmt.Sprintf("%s (%.1f%% ± %.1f)", c, 100*r.Mean, 100*r.CI95)
-				for _, y := range []float64{r.Mean - r.CI95, r.Mean + r.CI95} {
+				for _, y := range []float64{max(0, r.Mean-r.CI95), min(1, r.Mean+r.CI95)} {
 					b, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * y}, {X: 1, Y: 100 * y}})
 					if err != nil {
 						return nil, err
@@ -57,15 +58,22 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 			p.Legend.Add(label, l)
 			continue
 		}
-		pts := make(errorPoints, len(rs))
+		bars := make([]Bar, len(rs))
 		xy := make(plotter.XYs, len(rs))
 		for j, r := range rs {
 			half := r.CI95
 			if math.IsNaN(half) {
 				half = 0
 			}
-			pts[j] = errorPoint{x: r.Fraction, y: 100 * r.Mean, err: 100 * half}
+			bars[j] = Bar{Value: 100 * r.Mean, Err: 100 * half}
 			xy[j] = plotter.XY{X: r.Fraction, Y: 100 * r.Mean}
+		}
+		pts, cut := barErrors(bars, 0, 100) // an accuracy's interval is cut at 0 and 100
+		for j := range pts {
+			pts[j].x = rs[j].Fraction
+		}
+		for j := range cut {
+			cut[j].X = rs[int(cut[j].X)].Fraction
 		}
 		l, s, err := plotter.NewLinePoints(xy)
 		if err != nil {
@@ -81,6 +89,18 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 			}
 			eb.Color = col
 			p.Add(eb)
+		}
+		if len(cut) > 0 {
+			sc, err := plotter.NewScatter(cut)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.TriangleGlyph{}, vg.Points(4), col
+			p.Add(sc)
+			if !clipNoted {
+				p.Legend.Add("interval clipped at 0 or 100", sc)
+				clipNoted = true
+			}
 		}
 		p.Legend.Add(c, l, s)
 	}
