@@ -10,6 +10,7 @@ import (
 	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -25,8 +26,33 @@ type Panel interface {
 // PlotPanel wraps a gonum plot as a Panel.
 type PlotPanel struct{ Plot *plot.Plot }
 
-// Draw implements Panel.
-func (p PlotPanel) Draw(c draw.Canvas) { p.Plot.Draw(c) }
+// Draw implements Panel; a title wider than the panel is wrapped onto several lines.
+func (p PlotPanel) Draw(c draw.Canvas) {
+	p.Plot.Title.Text = wrapTitle(p.Plot.Title.TextStyle, p.Plot.Title.Text, c.Max.X-c.Min.X)
+	p.Plot.Draw(c)
+}
+
+// wrapTitle breaks text at spaces so that no line is wider than width in sty (a word longer than width
+// stays whole); existing line breaks are kept.
+func wrapTitle(sty text.Style, s string, width vg.Length) string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = w
+			case sty.Width(line+" "+w) <= width:
+				line += " " + w
+			default:
+				out = append(out, line)
+				line = w
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
 
 // Figure is a grid of panels (rows x cols, row-major; nil cells stay empty) of a given size.
 type Figure struct {
@@ -60,8 +86,9 @@ func (f *Figure) draw(c vg.CanvasSizer) error {
 	if f.Title != "" {
 		sty := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, 13), Handler: plot.DefaultTextHandler,
 			XAlign: draw.XCenter, YAlign: draw.YTop}
-		dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - 4}, f.Title)
-		dc.Max.Y -= sty.Height(f.Title) + 8
+		title := wrapTitle(sty, f.Title, dc.Max.X-dc.Min.X-16)
+		dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - 4}, title)
+		dc.Max.Y -= sty.Height(title) + 8
 	}
 	tiles := draw.Tiles{Rows: f.Rows, Cols: f.Cols, PadX: vg.Points(8), PadY: vg.Points(8),
 		PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}

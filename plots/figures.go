@@ -70,7 +70,8 @@ func AccuracyReport(ev *snn.Evaluation, label string) (*Figure, error) {
 		return nil, err
 	}
 	hist.Y.Tick.Marker = plot.ConstantTicks(nil) // plt.yticks([])
-	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix", "True IPD", "Estimated IPD")
+	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix (each true IPD's column sums to 1)", "True IPD", "Estimated IPD")
+	cm.ColorBarLabel = "fraction of the true class"
 	cm.Extent = &[4]float64{-90, 90, -90, 90}
 	cm.OriginLower, cm.ColorBar, cm.Square = true, true, true // aspect='equal', as the original
 	cm.ColorMap = Viridis(0, 1)

@@ -27,8 +27,10 @@ type Heatmap struct {
 	OriginLower bool
 	// ColorMap maps values to colours; nil means Viridis over the data range.
 	ColorMap palette.ColorMap
-	// ColorBar draws the colour map's scale beside the image.
-	ColorBar bool
+	// ColorBar draws the colour map's scale beside the image, labelled ColorBarLabel (what the colours
+	// measure).
+	ColorBar      bool
+	ColorBarLabel string
 	// YTicks, if set, replaces the y axis ticks (values are row positions in axis units).
 	YTicks []plot.Tick
 	// HLines draws horizontal separator lines at these y positions (axis units).
@@ -166,6 +168,7 @@ func (h *Heatmap) Draw(c draw.Canvas) {
 		errorPanel(c, err)
 		return
 	}
+	p.Title.Text = wrapTitle(p.Title.TextStyle, p.Title.Text, c.Max.X-c.Min.X)
 	if !h.ColorBar {
 		if h.Square {
 			c = squareData(p, c)
@@ -174,6 +177,9 @@ func (h *Heatmap) Draw(c draw.Canvas) {
 		return
 	}
 	barWidth := vg.Points(60)
+	if h.ColorBarLabel != "" {
+		barWidth = vg.Points(78)
+	}
 	left, right := c, c
 	left.Max.X -= barWidth
 	if h.Square {
@@ -188,6 +194,7 @@ func (h *Heatmap) Draw(c draw.Canvas) {
 	cm := h.colorMap()
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.Y.Min, bar.Y.Max = cm.Min(), cm.Max()
+	bar.Y.Label.Text = h.ColorBarLabel
 	bar.Draw(right)
 }
 

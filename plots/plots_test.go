@@ -18,7 +18,10 @@ import (
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
 	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -472,4 +475,55 @@ func TestFigureFixes(t *testing.T) {
 	if hp.Y.Max < 2*4.0/3-1e-9 {
 		t.Errorf("histogram y max %v leaves no headroom above its tallest bin (2)", hp.Y.Max)
 	}
+}
+
+// A title wider than its figure or panel is wrapped onto lines that fit (issue 22: the mirror's
+// configuration line ran off both sides of a narrow figure): every line the SVG draws fits the width,
+// and together they hold every word.
+func TestLongTitlesWrap(t *testing.T) {
+	long := "30 hidden units, IE_RATIO 0.2, Dale's law true, tau 5 ms, lr 0.01, 50 epochs, seed 1, and more words to be sure"
+	figTitle := text.Style{Font: font.From(plot.DefaultFont, 13), Handler: plot.DefaultTextHandler}
+	for _, c := range []struct {
+		name       string
+		fig, panel string
+		sty        text.Style
+	}{{"figure title", long, "short", figTitle}, {"panel title", "", long, plot.New().Title.TextStyle}} {
+		f := NewFigure(1, 1, 4, 4).Set(0, 0, NewHeatmap([][]float64{{0, 1}, {1, 0}}, c.panel, "x", "y"))
+		f.Title = c.fig
+		svg, err := f.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := svgTexts(t, svg)
+		words := map[string]bool{}
+		for _, s := range texts {
+			for _, w := range strings.Fields(s) {
+				words[w] = true
+			}
+			if s == long {
+				t.Errorf("%s: drawn on one line %v wide in a %v figure", c.name, c.sty.Width(long), f.Width)
+			}
+			if w := c.sty.Width(s); w > f.Width {
+				t.Errorf("%s: line %q is %v wide, the figure %v", c.name, s, w, f.Width)
+			}
+		}
+		for _, w := range strings.Fields(long) {
+			if !words[w] {
+				t.Errorf("%s: the wrapped title lost the word %q: %q", c.name, w, texts)
+			}
+		}
+	}
+	if got := wrapTitle(figTitle, "short", 100); got != "short" {
+		t.Errorf("a short title became %q", got)
+	}
+}
+
+// Every colour bar says what its colours measure; the confusion matrix says how it is normalised.
+func TestColorBarLabelled(t *testing.T) {
+	ev := &snn.Evaluation{Confusion: [][]float64{{1, 0}, {0, 1}}, IPDTrue: []float64{0.1, -0.1}, IPDEst: []float64{0.1, -0.1}}
+	f, err := AccuracyReport(ev, "Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "confusion", f, "fraction of the true class", "column sums to 1")
 }
