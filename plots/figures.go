@@ -99,9 +99,23 @@ func binaryImage(w snn.Matrix, keep func(float32) bool) [][]float64 {
 // the Dale mask. See probe.SignImage for a caption and SignedWeights for the honest view.
 func WeightSigns(m *snn.Model) (*Figure, error) {
 	pos := func(v float32) bool { return v > 0 }
-	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning", "Hidden layer index", "Neuron index")
-	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning", "Hidden layer index", "Neuron index")
+	// The original's titles and labels, with the colours' key and the ears.
+	ylabel := fmt.Sprintf("Neuron index (line: right ear from %d)", m.Config.ANFPerEar)
+	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\nyellow: w > 0, purple: w <= 0", "Hidden layer index", ylabel)
+	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning\nyellow: w > 0, purple: w <= 0", "Hidden layer index", ylabel)
 	before.ColorMap, after.ColorMap = Viridis(0, 1), Viridis(0, 1)
+	// Ticks every 50 inputs (row i sits at y = rows-1-i) and a line where the right ear's inputs begin.
+	rows, ear := m.W1.Rows, m.Config.ANFPerEar
+	var ticks []plot.Tick
+	for i := 0; i < rows; i += 50 {
+		ticks = append(ticks, plot.Tick{Value: float64(rows - 1 - i), Label: fmt.Sprint(i)})
+	}
+	for _, h := range []*Heatmap{before, after} {
+		h.YTicks = ticks
+		if ear > 0 && ear < rows {
+			h.HLines = []float64{float64(rows-ear) - 0.5}
+		}
+	}
 	return NewFigure(1, 2, 6.4, 4.8).Set(0, 0, before).Set(0, 1, after), nil
 }
 
@@ -145,6 +159,7 @@ func SignedWeights(m *snn.Model) (*Figure, error) {
 		limit := maxAbs(p.w)
 		h := NewHeatmap(grouped(p.w), fmt.Sprintf("%s (scale ±%.2g)", p.title, limit), "Hidden layer index", "Input neuron (grouped by sign)")
 		h.ColorMap, h.ColorBar, h.YTicks, h.HLines = Diverging(limit), true, ticks, lines
+		h.ColorBarLabel = "effective weight"
 		f.Set(0, i, h)
 	}
 	return f, nil

@@ -164,10 +164,20 @@ func TestNotebookFigures(t *testing.T) {
 	checkFigure(t, "accuracy", f, "Test", "IPD", "True", "Estimated", "Confusion matrix", "True IPD", "Estimated IPD")
 
 	f, _ = WeightSigns(x.Trained)
-	checkFigure(t, "weight signs", f, "Before learning", "After learning", "Neuron index", "Hidden layer index")
+	checkFigure(t, "weight signs", f, "Before learning", "After learning", "Neuron index", "Hidden layer index",
+		"yellow: w > 0, purple: w <= 0", "right ear from 100")
+	// The ticks name input rows every 50, 100 (where the right ear begins) among them, and a line marks it.
+	sign := f.Panels[0].(*Heatmap)
+	var tickRows []string
+	for _, tk := range sign.YTicks {
+		tickRows = append(tickRows, tk.Label)
+	}
+	if strings.Join(tickRows, ",") != "0,50,100,150" || len(sign.HLines) != 1 || sign.HLines[0] != 99.5 {
+		t.Errorf("sign image ticks %v, lines %v; want rows 0,50,100,150 and a line at y = 99.5 (between rows 99 and 100)", tickRows, sign.HLines)
+	}
 
 	f, _ = SignedWeights(x.Trained)
-	checkFigure(t, "signed weights", f, "Effective weights, initial", "Effective weights, trained", "I (40)", "E (160)")
+	checkFigure(t, "signed weights", f, "Effective weights, initial", "Effective weights, trained", "I (40)", "E (160)", "effective weight")
 
 	abl, rows, err := probe.AblateCut(x.Trained, probe.CutNotebook, 1)
 	if err != nil || len(rows) != 40 {
