@@ -76,7 +76,9 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 	if !test {
 		return nil
 	}
-	opts.OnRun = progress()
+	// p.Run passes the tuning runs again (of this plan and of those it reuses) before the test runs: they are
+	// shown by their validation accuracy too, and the test runs' accuracies by the outcome's table.
+	opts.OnRun = tuneProgress()
 	all, res, notes, err := p.Run(ctx, results, opts)
 	for _, n := range notes {
 		fmt.Fprintln(os.Stderr, "note:", n)
