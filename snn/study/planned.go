@@ -243,8 +243,11 @@ func (o Outcome) Text() string {
 		fmt.Fprintf(&b, "**Conclusion.** %s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
 	}
 	for i, f := range o.Families {
-		fmt.Fprintf(&b, "Question %d, %s (%d comparisons, one Holm family; margin +-%.0f points):\n\n", i+1, f.Title,
-			len(f.Comparisons), r.Scale*r.Margin)
+		n := fmt.Sprintf("%d comparisons, one Holm family", len(f.Comparisons))
+		if len(f.Comparisons) == 1 {
+			n = "1 comparison, no correction needed"
+		}
+		fmt.Fprintf(&b, "Question %d, %s (%s; margin +-%.0f points):\n\n", i+1, f.Title, n, r.Scale*r.Margin)
 		for _, c := range f.Comparisons {
 			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict != Higher && c.Verdict != Lower))
 		}
