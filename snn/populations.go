@@ -269,7 +269,9 @@ func LIFBalanceOf(cfg Config) (LIFBalance, error) {
 }
 
 // BalanceSamples is the number of training samples LIFInitBalanced measures its rates on.
-func BalanceSamples(cfg Config) int { return min(cfg.BatchSize*cfg.TrainBatches, balanceBatches*cfg.BatchSize) }
+func BalanceSamples(cfg Config) int {
+	return min(cfg.BatchSize*cfg.TrainBatches, balanceBatches*cfg.BatchSize)
+}
 
 // balanceBatches is how many training batches LIFInitBalanced measures its rates on (the first ones).
 const balanceBatches = 8

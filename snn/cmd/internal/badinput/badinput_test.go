@@ -100,13 +100,15 @@ func TestBadInputClasses(t *testing.T) {
 	os.WriteFile(filepath.Join(wrong, snn.CheckpointName(cfg)), data, 0o644)
 	subst := strings.NewReplacer("{garbage}", garbage, "{model}", model, "{missing}", filepath.Join(files, "missing.ckpt"), "{wrongdir}", wrong)
 	seen := map[string]bool{}
+	var slowest time.Duration
+	slowestName := ""
 	for _, c := range classes {
 		seen[c.class] = true
 		var args []string
 		for _, a := range c.args {
 			args = append(args, subst.Replace(a))
 		}
-		work := t.TempDir() // the command's working folder: anything it makes there is reported
+		work := t.TempDir()                                                      // the command's working folder: anything it makes there is reported
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a command that trains is stopped
 		cmd := exec.CommandContext(ctx, filepath.Join(bin, c.command), args...)
 		cmd.Dir = work
@@ -126,6 +128,9 @@ func TestBadInputClasses(t *testing.T) {
 		case strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine "):
 			t.Errorf("%s [%s]: a panic trace: %q", name, c.class, tail(msg))
 		}
+		if took > slowest {
+			slowest, slowestName = took, name
+		}
 		if took > time.Second {
 			t.Errorf("%s [%s]: took %s to refuse, want under a second", name, c.class, took.Round(time.Millisecond))
 		}
@@ -133,6 +138,7 @@ func TestBadInputClasses(t *testing.T) {
 			t.Errorf("%s [%s]: left %d file(s) in its working folder (%s)", name, c.class, len(left), left[0].Name())
 		}
 	}
+	t.Logf("%d cases in %d classes; the slowest refusal took %s (%s)", len(classes), len(seen), slowest.Round(time.Millisecond), slowestName)
 	if len(seen) < 15 {
 		t.Errorf("%d classes of bad input, want the 15 of issue 24's list", len(seen))
 	}
