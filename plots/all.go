@@ -18,12 +18,16 @@ type Named struct {
 // ExperimentFigures returns every figure of one trained experiment, in the notebook's order: example
 // stimuli, loss curves, train and test accuracy reports, the notebook's weight-sign images and the
 // honest signed-weight view; with ablation results, also the notebook's zeroed-weights image (of the
-// first result) and the ablation bar chart.
+// first result) and the ablation bar chart. Each is titled with the configuration (ConfigTitle), so a
+// saved file says which model it shows.
 func ExperimentFigures(x *snn.Experiment, ablation []probe.AblationResult) ([]Named, error) {
 	var out []Named
 	add := func(name string, f *Figure, err error) error {
 		if err != nil {
 			return fmt.Errorf("plots: figure %s: %w", name, err)
+		}
+		if f.Title == "" {
+			f.Title = ConfigTitle(x.Config)
 		}
 		out = append(out, Named{name, f})
 		return nil
@@ -90,4 +94,18 @@ func WriteAll(dir string, figs []Named) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// ConfigTitle names a configuration in one line for a figure's title: the inhibitory fraction (the
+// original's IE_RATIO), the constraint, the hidden units, epochs, learning rate and seed.
+func ConfigTitle(c snn.Config) string {
+	rule := "no Dale's law"
+	switch {
+	case c.Architecture == snn.ArchPopulations:
+		rule = fmt.Sprintf("E/I populations (%d inhibitory units)", c.NumInhibitory)
+	case c.DalesLaw:
+		rule = fmt.Sprintf("Dale's law on %s layers, %s mask, %s", c.DaleLayers, c.Layout, c.SignParam)
+	}
+	return fmt.Sprintf("IE_RATIO %g, %s, %d hidden, %d epochs, lr %g, seed %d", c.InhibitoryFraction, rule, c.NumHidden,
+		c.Epochs, c.LearningRate, c.Seed)
 }

@@ -279,6 +279,18 @@ func TestWriteAllAndErrors(t *testing.T) {
 	if len(paths) != 2*len(figs) || len(figs) != 8 {
 		t.Fatalf("%d files for %d figures, want 16 for 8", len(paths), len(figs))
 	}
+	// Every saved figure names its configuration (issue 22: the committed figures carried none).
+	want := ConfigTitle(x.Config)
+	for _, f := range figs {
+		svg, err := f.Figure.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := strings.Join(svgTexts(t, svg), " ")
+		if f.Figure.Title != want || !strings.Contains(words, "IE_RATIO") {
+			t.Errorf("figure %s: title %q, want %q drawn", f.Name, f.Figure.Title, want)
+		}
+	}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -50,14 +50,10 @@ func Progress(label string) (onStep func(snn.StepInfo), onEpoch func(snn.EpochIn
 // on stderr.
 func RunBar(label string) func(done, total int, r study.RunResult, cached bool) {
 	id := ""
-	var total, done int
 	trained := false
-	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+	return study.OnRun(func(done, total int, r study.RunResult, cached bool, status string) {
 		if trained = trained || !cached; !trained && gonbui.IsNotebook {
 			return
-		}
-		if _, err := fmt.Sscanf(status, "%d/%d", &done, &total); err != nil {
-			done, total = 0, 1
 		}
 		if !gonbui.IsNotebook {
 			fmt.Fprintf(os.Stderr, "%s: %s fraction %.2f seed %d: %s\n", label, r.Condition, r.Fraction, r.Seed, status)

@@ -21,14 +21,14 @@ type RunProgress struct {
 // OnRun returns a Sweep.OnRun that calls show with each run and the text of Observe. A run numbered 1
 // starts a new sweep (a plan runs several): the counts start again, and its clock at the previous
 // sweep's last run (or at the call to OnRun).
-func OnRun(show func(r RunResult, cached bool, status string)) func(done, total int, r RunResult, cached bool) {
+func OnRun(show func(done, total int, r RunResult, cached bool, status string)) func(done, total int, r RunResult, cached bool) {
 	p := NewRunProgress()
 	last := p.start
 	return func(done, total int, r RunResult, cached bool) {
 		if done == 1 {
 			*p = RunProgress{now: p.now, start: last}
 		}
-		show(r, cached, p.Observe(done, total, cached))
+		show(done, total, r, cached, p.Observe(done, total, cached))
 		last = p.now()
 	}
 }

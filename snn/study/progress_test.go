@@ -28,7 +28,7 @@ func TestRunProgress(t *testing.T) {
 // OnRun starts the counts again with each sweep (a run numbered 1), its clock at the previous sweep's end.
 func TestOnRunRestartsPerSweep(t *testing.T) {
 	var got []string
-	f := OnRun(func(r RunResult, cached bool, status string) { got = append(got, status) })
+	f := OnRun(func(_, _ int, r RunResult, cached bool, status string) { got = append(got, status) })
 	// the closure's RunProgress uses time.Now: only the counts are compared
 	f(1, 2, RunResult{}, false)
 	f(2, 2, RunResult{}, true)

@@ -111,13 +111,13 @@ func allCmd(args []string) error {
 
 // progress returns a Sweep.OnRun that prints one line per run with the time left (study.OnRun).
 func progress() func(done, total int, r study.RunResult, cached bool) {
-	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+	return study.OnRun(func(done, total int, r study.RunResult, cached bool, status string) {
 		src := fmt.Sprintf("%.0f s", r.Seconds)
 		if cached {
 			src = "cached"
 		}
-		fmt.Fprintf(os.Stderr, "%-13s fraction %.2f seed %d: test %.1f%% (%s); %s\n", r.Condition, r.Fraction, r.Seed,
-			100*r.TestAccuracy, src, status)
+		fmt.Fprintf(os.Stderr, "[%d/%d] %-13s fraction %.2f seed %d: test %.1f%% (%s); %s\n", done, total, r.Condition, r.Fraction,
+			r.Seed, 100*r.TestAccuracy, src, status)
 	})
 }
 

@@ -97,7 +97,7 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 // tuneProgress reports a tuning run by its validation accuracy, the number the selection reads (the test
 // accuracy of tuning runs is never shown: the test seeds decide, not these).
 func tuneProgress() func(done, total int, r study.RunResult, cached bool) {
-	return study.OnRun(func(r study.RunResult, cached bool, status string) {
+	return study.OnRun(func(done, total int, r study.RunResult, cached bool, status string) {
 		src := fmt.Sprintf("%.0f s", r.Seconds)
 		if cached {
 			src = "cached"
@@ -106,6 +106,6 @@ func tuneProgress() func(done, total int, r study.RunResult, cached bool) {
 		if v, err := study.KeptValAccuracy(r); err == nil && !r.Diverged {
 			val = fmt.Sprintf("validation %.1f%%", 100*v)
 		}
-		fmt.Fprintf(os.Stderr, "%-28s seed %d: %s (%s); %s\n", r.Condition, r.Seed, val, src, status)
+		fmt.Fprintf(os.Stderr, "[%d/%d] %-28s seed %d: %s (%s); %s\n", done, total, r.Condition, r.Seed, val, src, status)
 	})
 }
