@@ -148,15 +148,20 @@ func TestLIFInitBalanced(t *testing.T) {
 	}
 	// Mean inhibition over mean excitation: linear x W_IE W_EI / x W_EE against LIF s^I W_EI / x W_EE,
 	// each from its model's applied weights.
-	ratio := func(w inputWeights, lif bool) float64 {
+	// The LIF network's inhibition is read from HiddenDrive's currents (x W_EE - s^I W_EI, checked by hand in
+	// TestHiddenDriveLIFInhibitionByHand), not from the balance's own inhibitionMean.
+	ratio := func(mm *Model, w inputWeights, lif bool) float64 {
 		exc := mean32(projectAll(cfg, w.ee, calib))
 		if lif {
-			sI := lifSpikesOf(cfg, projectAll(cfg, w.ie, calib), w.ie.Cols, 1)
-			return inhibitionMean(cfg, sI, w.ei) / exc
+			cur, _, err := HiddenDrive(mm, calib)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return (exc - mean32(cur)) / exc
 		}
 		return -mean32(projectAll(cfg, composeEI(NewMatrix(w.ee.Rows, w.ee.Cols), w.ie, w.ei, SignAbs), calib)) / exc
 	}
-	if rl, rb := ratio(m0.inputWeights(), false), ratio(m.inputWeights(), true); math.Abs(rb/rl-1) > 1e-4 {
+	if rl, rb := ratio(m0, m0.inputWeights(), false), ratio(m, m.inputWeights(), true); math.Abs(rb/rl-1) > 1e-4 {
 		t.Errorf("inhibition / excitation %.6f with balanced LIF units, %.6f with linear ones", rb, rl)
 	}
 	f := float64(m.W1.Data[0]) / float64(m0.W1.Data[0])
