@@ -179,11 +179,10 @@ func BarsWithin(title, ylabel string, bars []Bar, reference float64, refLabel st
 		p.Legend.Add("one seed", sc)
 	}
 	if len(clipped) > 0 {
-		sc, err := plotter.NewScatter(clipped)
+		sc, err := clipMarks(clipped, Red)
 		if err != nil {
 			return nil, err
 		}
-		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.TriangleGlyph{}, vg.Points(4), Red
 		p.Add(sc)
 		p.Legend.Add("interval clipped at the axis", sc)
 	}
@@ -220,6 +219,16 @@ func barErrors(bars []Bar, lo, hi float64) (errorPoints, plotter.XYs) {
 		errs[i] = errorPoint{x: float64(i), y: b.Value, err: b.Err, down: down, up: up}
 	}
 	return errs, clipped
+}
+
+// clipMarks marks the cut ends of error bars (barErrors) with triangles of colour col.
+func clipMarks(cut plotter.XYs, col color.Color) (*plotter.Scatter, error) {
+	sc, err := plotter.NewScatter(cut)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.TriangleGlyph{}, vg.Points(4), col
+	return sc, nil
 }
 
 // barPoints places each bar's Points over it, spread evenly across the middle half of the bar.

@@ -24,10 +24,7 @@ func Progress(label string) (onStep func(snn.StepInfo), onEpoch func(snn.EpochIn
 	id := gonbui.UniqueId()
 	var last time.Time
 	valLoss, steps := "-", 1
-	render := func(done, total int, text string) {
-		gonbui.UpdateHTML(id, fmt.Sprintf(`<div style="font-family:monospace">%s <progress value="%d" max="%d" style="width:40%%"></progress> %s</div>`,
-			html.EscapeString(label), done, total, html.EscapeString(text)))
-	}
+	render := func(done, total int, text string) { gonbui.UpdateHTML(id, progressHTML(label, done, total, text)) }
 	onStep = func(s snn.StepInfo) {
 		if time.Since(last) < 250*time.Millisecond && s.Step != s.Steps {
 			return
@@ -62,7 +59,12 @@ func RunBar(label string) func(done, total int, r study.RunResult, cached bool) 
 		if id == "" {
 			id = gonbui.UniqueId()
 		}
-		gonbui.UpdateHTML(id, fmt.Sprintf(`<div style="font-family:monospace">%s <progress value="%d" max="%d" style="width:40%%"></progress> %s</div>`,
-			html.EscapeString(label), done, total, html.EscapeString(status)))
+		gonbui.UpdateHTML(id, progressHTML(label, done, total, status))
 	})
+}
+
+// progressHTML is a progress bar: label, done of total, and a line of text.
+func progressHTML(label string, done, total int, text string) string {
+	return fmt.Sprintf(`<div style="font-family:monospace">%s <progress value="%d" max="%d" style="width:40%%"></progress> %s</div>`,
+		html.EscapeString(label), done, total, html.EscapeString(text))
 }

@@ -91,11 +91,10 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 			p.Add(eb)
 		}
 		if len(cut) > 0 {
-			sc, err := plotter.NewScatter(cut)
+			sc, err := clipMarks(cut, col)
 			if err != nil {
 				return nil, err
 			}
-			sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.TriangleGlyph{}, vg.Points(4), col
 			p.Add(sc)
 			if !clipNoted {
 				p.Legend.Add("interval clipped at 0 or 100", sc)

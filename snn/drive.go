@@ -63,5 +63,5 @@ func InhibitoryRate(m *Model, d *Dataset) (float64, error) {
 		return 0, err
 	}
 	w := m.inputWeights()
-	return mean32(lifSpikesOf(m.Config, inhibitoryCurrents(m.Config, w.ie, d), w.ie.Cols, 1)), nil
+	return mean32(lifSpikesOf(m.Config, projectAll(m.Config, w.ie, d), w.ie.Cols, 1)), nil
 }

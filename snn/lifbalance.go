@@ -62,7 +62,7 @@ func BalanceLIFInhibition(cfg Config, ee, ie, ei Matrix, d *Dataset) (LIFBalance
 	pathway := composeEI(NewMatrix(ee.Rows, ee.Cols), ie, ei, SignAbs) // -(W_IE W_EI)
 	excitation := mean32(projectAll(cfg, ee, d))
 	out.Ratio = -mean32(projectAll(cfg, pathway, d)) / excitation
-	pI := inhibitoryCurrents(cfg, ie, d)
+	pI := projectAll(cfg, ie, d)
 	inhRate := func(f float64) float64 { return mean32(lifSpikesOf(cfg, pI, ie.Cols, f)) }
 	out.RawRate = inhRate(1)
 	if out.IE, err = bisectRate("W_IE", inhRate, out.TargetRate, true, 1e-4, 1e4); err != nil {
@@ -146,7 +146,7 @@ func simulateHidden(cfg Config, w, ie, ei Matrix, d *Dataset) (currents, spikes 
 	S, H := cfg.NumSteps()-1, w.Cols
 	p := projectAll(cfg, w, d)
 	if len(ie.Data) > 0 {
-		sI := lifSpikesOf(cfg, inhibitoryCurrents(cfg, ie, d), ie.Cols, 1)
+		sI := lifSpikesOf(cfg, projectAll(cfg, ie, d), ie.Cols, 1)
 		ni := ie.Cols
 		for b := 0; b < d.Len(); b++ {
 			for k := 1; k < S; k++ {
@@ -165,9 +165,6 @@ func simulateHidden(cfg Config, w, ie, ei Matrix, d *Dataset) (currents, spikes 
 	}
 	return p, lifSpikesOf(cfg, p, H, 1), nil
 }
-
-// inhibitoryCurrents is x_k W_IE for every sample of d, [n, steps, n_i].
-func inhibitoryCurrents(cfg Config, ie Matrix, d *Dataset) []float32 { return projectAll(cfg, ie, d) }
 
 // projectAll is x_k w for every sample and step of d, [n, steps, w.Cols].
 func projectAll(cfg Config, w Matrix, d *Dataset) []float32 {

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -10,16 +11,7 @@ import (
 // record 2 (after step 1), unit 1 in record 4 (after step 3); the inhibitory unit in records 2 and 3,
 // so 2 of its 4 records: rate 0.5.
 func TestHiddenDriveLIFInhibitionByHand(t *testing.T) {
-	cfg := tinyPopulationConfig()
-	cfg.Duration, cfg.InhibitoryUnits = 5e-3, InhibitoryLIF
-	m, err := NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.W1 = Matrix{2, 2, []float32{1.2, 0.6, 0, 0.5}}
-	m.Pop.IE1 = Matrix{2, 1, []float32{1.5, 0}}
-	m.Pop.EI1 = Matrix{1, 2, []float32{1, 0.25}}
-	d := handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
+	m, d := handLIFInhibitionModel(t)
 	cur, sp, err := HiddenDrive(m, d)
 	if err != nil {
 		t.Fatal(err)
@@ -177,11 +169,11 @@ func TestLIFInitBalanced(t *testing.T) {
 	if math.Abs(bal.EE/f-1) > 1e-6 || bal.InhibitoryRate != inh || math.Abs(bal.ExcitatoryRate/exc-1) > 1e-9 || bal.TargetRate != target {
 		t.Errorf("LIFBalanceOf gives %+v; the model applies W_EE x %v, rates %v (inhibitory), %v (excitatory), target %v", bal, f, inh, exc, target)
 	}
-	if !equalData(m.W2.Data, m0.W2.Data) || !equalData(m.Pop.IE2.Data, m0.Pop.IE2.Data) || !equalData(m.Pop.EI2.Data, m0.Pop.EI2.Data) {
+	if !slices.Equal(m.W2.Data, m0.W2.Data) || !slices.Equal(m.Pop.IE2.Data, m0.Pop.IE2.Data) || !slices.Equal(m.Pop.EI2.Data, m0.Pop.EI2.Data) {
 		t.Error("balancing changed the readout's weights")
 	}
 	again, _ := NewModel(cfg)
-	if !equalData(again.Pop.IE1.Data, m.Pop.IE1.Data) || !equalData(again.Pop.EI1.Data, m.Pop.EI1.Data) || !equalData(again.W1.Data, m.W1.Data) {
+	if !slices.Equal(again.Pop.IE1.Data, m.Pop.IE1.Data) || !slices.Equal(again.Pop.EI1.Data, m.Pop.EI1.Data) || !slices.Equal(again.W1.Data, m.W1.Data) {
 		t.Error("the same seed gave other balanced weights")
 	}
 	bad := DefaultConfig()
@@ -189,16 +181,4 @@ func TestLIFInitBalanced(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("LIFInitBalanced accepted for a network without LIF inhibitory units")
 	}
-}
-
-func equalData(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

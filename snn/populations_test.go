@@ -488,19 +488,8 @@ func TestSeedScaleInit(t *testing.T) {
 //
 // The graph forward pass and the Go simulation (Simulate) must both give it.
 func TestLIFInhibitionForwardByHand(t *testing.T) {
-	cfg := tinyPopulationConfig()
-	cfg.Duration, cfg.InhibitoryUnits = 5e-3, InhibitoryLIF
-	m, err := NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.W1 = Matrix{2, 2, []float32{1.2, 0.6, 0, 0.5}}
-	m.Pop.IE1 = Matrix{2, 1, []float32{1.5, 0}}
-	m.Pop.EI1 = Matrix{1, 2, []float32{1, 0.25}}
-	m.W2 = Matrix{2, 2, []float32{2, 0.5, 0.1, 0.2}}
-	m.Pop.IE2 = Matrix{2, 1, []float32{1, 0.3}}
-	m.Pop.EI2 = Matrix{1, 2, []float32{0.5, 1.5}}
-	d := handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
+	m, d := handLIFInhibitionModel(t)
+	cfg := m.Config
 	fwd, err := newBatchForward(gobackend.GetBackend(), cfg, 1, FormulationAuto)
 	if err != nil {
 		t.Fatal(err)
@@ -773,4 +762,22 @@ func TestWiggleRestartsInLedger(t *testing.T) {
 			t.Errorf("%s: %d restarts recorded", p, total)
 		}
 	}
+}
+
+// handLIFInhibitionModel is the hand-worked network and sample of TestLIFInhibitionForwardByHand.
+func handLIFInhibitionModel(t *testing.T) (*Model, *Dataset) {
+	t.Helper()
+	cfg := tinyPopulationConfig()
+	cfg.Duration, cfg.InhibitoryUnits = 5e-3, InhibitoryLIF
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.W1 = Matrix{2, 2, []float32{1.2, 0.6, 0, 0.5}}
+	m.Pop.IE1 = Matrix{2, 1, []float32{1.5, 0}}
+	m.Pop.EI1 = Matrix{1, 2, []float32{1, 0.25}}
+	m.W2 = Matrix{2, 2, []float32{2, 0.5, 0.1, 0.2}}
+	m.Pop.IE2 = Matrix{2, 1, []float32{1, 0.3}}
+	m.Pop.EI2 = Matrix{1, 2, []float32{0.5, 1.5}}
+	return m, handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
 }
