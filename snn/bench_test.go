@@ -66,6 +66,20 @@ func BenchmarkTrainStepPopulations(b *testing.B) {
 	benchStep(b, cfg, FormulationGoKernels)
 }
 
+// BenchmarkTrainStepLIFInhibition times the E/I-population network with LIF inhibitory units (27
+// excitatory, 3 inhibitory LIF units) in both formulations, at 100 and 1000 time steps (Duration 0.1 and
+// 1 s): the Go kernels (lifInhStepper) and the single graph, autodiff through both recurrences, which
+// computed every such run before the kernels existed.
+func BenchmarkTrainStepLIFInhibition(b *testing.B) {
+	for _, dur := range []float64{0.1, 1} {
+		cfg := DefaultConfig()
+		cfg.Architecture, cfg.NumHidden, cfg.InhibitoryUnits, cfg.Duration = ArchPopulations, 27, InhibitoryLIF, dur
+		for _, f := range []Formulation{FormulationGoKernels, FormulationGraph} {
+			b.Run(fmt.Sprintf("%s/steps=%d", f, cfg.NumSteps()), func(b *testing.B) { benchStep(b, cfg, f) })
+		}
+	}
+}
+
 // BenchmarkScaling times a training step against one size at a time, the others at the notebook's
 // values: hidden units (30, 100, 300), time steps (100, 300, 1000: Duration 0.1, 0.3, 1 s) and batch
 // size (16, 64, 256). The README's scaling table comes from it (snn/bench/scaling.sh).

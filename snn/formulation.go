@@ -24,7 +24,8 @@ const (
 	// FormulationGraph computes the whole step in one GoMLX graph (dense input projection), with autodiff
 	// for everything but the input projection's weight gradient, which is formed from the gradients of the
 	// step currents in one product so that the backward pass is linear in the number of time steps
-	// (linearTimeGradient). Networks with LIF inhibitory units use autodiff end to end, superlinear in steps.
+	// (linearTimeGradient). Networks with LIF inhibitory units use autodiff end to end there, superlinear
+	// in steps (the Go kernels compute them in linear time).
 	FormulationGraph Formulation = "graph"
 )
 
@@ -44,19 +45,8 @@ func (f Formulation) Resolve(backend fmt.Stringer) (Formulation, error) {
 		FormulationGoKernels, FormulationGraph)
 }
 
-// ResolveFor is Resolve for a configuration: a network with LIF inhibitory units (Config.LIFInhibition)
-// is computed by FormulationGraph only, which FormulationAuto then picks; asking for FormulationGoKernels
-// for it is an error.
-func (f Formulation) ResolveFor(cfg Config, backend fmt.Stringer) (Formulation, error) {
-	if cfg.LIFInhibition() {
-		switch f {
-		case FormulationAuto, FormulationGraph:
-			return FormulationGraph, nil
-		case FormulationGoKernels:
-			return "", fmt.Errorf("snn: formulation %q does not compute LIF inhibitory units (Config.InhibitoryUnits %q): want %q or %q (auto)",
-				f, InhibitoryLIF, FormulationGraph, "")
-		}
-	}
+// ResolveFor is Resolve for a configuration. Every network is computed by both formulations.
+func (f Formulation) ResolveFor(_ Config, backend fmt.Stringer) (Formulation, error) {
 	return f.Resolve(backend)
 }
 
@@ -73,6 +63,8 @@ func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, 
 		return newShuntStepper(backend, m)
 	case f == FormulationGraph:
 		return newGraphStepper(backend, m)
+	case m.Config.LIFInhibition():
+		return newLIFInhStepper(backend, m)
 	}
 	return newStepper(backend, m)
 }
@@ -83,8 +75,11 @@ func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulati
 	if err != nil {
 		return nil, err
 	}
-	if cfg.LIFInhibition() {
+	if cfg.LIFInhibition() && f == FormulationGraph {
 		return newLIFInhForward(backend, cfg, batch)
+	}
+	if cfg.LIFInhibition() {
+		return newLIFInhKernelForward(backend, cfg, batch)
 	}
 	if cfg.Shunting() && f == FormulationGraph {
 		return newGraphShuntForward(backend, cfg, batch)

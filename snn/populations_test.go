@@ -315,7 +315,7 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 		}
 		modes = append(modes, mode{a, SignClip, OptimizerSGD, false}, mode{a, SignExpGrad, OptimizerSGD, false})
 	}
-	// LIF inhibitory units (single-graph formulation).
+	// LIF inhibitory units (their own Go-kernel step, lifInhStepper).
 	for _, p := range []SignParam{SignAbs, SignClip, SignExpGrad, SignWiggle} {
 		modes = append(modes, mode{ArchPopulations, p, OptimizerAdam, true})
 	}
@@ -346,18 +346,18 @@ func TestConstrainedWeightsStayNonNegative(t *testing.T) {
 				t.Fatal(err)
 			}
 			used := func() []Matrix {
-				if g, ok := st.(*graphStepper); ok {
-					return g.usedParts
+				if l, ok := st.(*lifInhStepper); ok {
+					return l.usedParts
 				}
 				return st.(*stepper).usedParts
 			}
 			restarts := func() int {
-				if g, ok := st.(*graphStepper); ok {
-					return g.wig.restarts
+				if l, ok := st.(*lifInhStepper); ok {
+					return l.wig.restarts
 				}
 				return st.(*stepper).wig.restarts
 			}
-			if _, isGraph := st.(*graphStepper); isGraph != md.lif {
+			if _, isLIF := st.(*lifInhStepper); isLIF != md.lif {
 				t.Fatalf("formulation %T for lif=%v", st, md.lif)
 			}
 			specs := paramSpecs(cfg)
@@ -586,8 +586,8 @@ func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
 	}
 }
 
-// LIF inhibitory units train (graph formulation, picked by FormulationAuto; the Go kernels refuse them
-// with an error that says what to use), the loss falls, and the numerics are recorded as the graph's.
+// LIF inhibitory units train in both formulations (FormulationAuto picks the Go kernels on this
+// backend), the loss falls, and the numerics are recorded as the formulation's that computed them.
 func TestLIFInhibitionTrains(t *testing.T) {
 	cfg := Quick(DefaultConfig())
 	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.Epochs = ArchPopulations, InhibitoryLIF, 27, 2
@@ -595,23 +595,25 @@ func TestLIFInhibitionTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Train(context.Background(), m, train, val, TrainOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.History.Numerics != NumericsVersion(FormulationGraph) {
-		t.Errorf("numerics %q, want the graph's", out.History.Numerics)
-	}
-	if h := out.History.TrainLoss; !(h[len(h)-1] < h[0]) {
-		t.Errorf("training loss %v did not fall", h)
-	}
-	if _, err := Train(context.Background(), m, train, val, TrainOptions{Formulation: FormulationGoKernels}); err == nil ||
-		!strings.Contains(err.Error(), `"graph"`) {
-		t.Errorf("Go kernels with LIF inhibitory units: %v", err)
+	for _, f := range []Formulation{FormulationAuto, FormulationGraph} {
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Train(context.Background(), m, train, val, TrainOptions{Formulation: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NumericsVersion(FormulationGoKernels)
+		if f == FormulationGraph {
+			want = NumericsVersion(FormulationGraph)
+		}
+		if out.History.Numerics != want {
+			t.Errorf("formulation %q: numerics %q, want %q", f, out.History.Numerics, want)
+		}
+		if h := out.History.TrainLoss; !(h[len(h)-1] < h[0]) {
+			t.Errorf("formulation %q: training loss %v did not fall", f, h)
+		}
 	}
 }
 

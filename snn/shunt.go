@@ -179,11 +179,14 @@ func newShuntLayer(ee, ie, ei, alpha, gain, bias Matrix) shuntLayer {
 }
 
 // projection returns [ee | ie], [d, n_e + n_i]: one input projection gives z_E and z_I together.
-func (l shuntLayer) projection() Matrix {
-	w := NewMatrix(l.fanIn, l.ne+l.ni)
-	for r := 0; r < l.fanIn; r++ {
-		copy(w.Data[r*w.Cols:], l.ee.Data[r*l.ne:(r+1)*l.ne])
-		copy(w.Data[r*w.Cols+l.ne:], l.ie.Data[r*l.ni:(r+1)*l.ni])
+func (l shuntLayer) projection() Matrix { return sideBySide(l.ee, l.ie) }
+
+// sideBySide returns [a | b], the columns of b after those of a (a and b with the same rows).
+func sideBySide(a, b Matrix) Matrix {
+	w := NewMatrix(a.Rows, a.Cols+b.Cols)
+	for r := 0; r < a.Rows; r++ {
+		copy(w.Data[r*w.Cols:], a.Data[r*a.Cols:(r+1)*a.Cols])
+		copy(w.Data[r*w.Cols+a.Cols:], b.Data[r*b.Cols:(r+1)*b.Cols])
 	}
 	return w
 }

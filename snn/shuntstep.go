@@ -95,43 +95,12 @@ func newShuntStepper(backend compute.Backend, m *Model) (*shuntStepper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph (shunting): %w", err)
 	}
-	opt, err := newOptimizer(cfg)
-	if err != nil {
-		return nil, err
-	}
-	scales := expGradScales(cfg, m.initRawParams())
-	s.apply, err = model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
-		g := inputs[0].Graph()
-		raw1 := make([]*Node, len(s.l1))
-		for j, k := range s.l1 {
-			raw1[j] = vars[k].NodeValue(g)
-		}
-		// inputs[0:6]: dL/d(applied) of layer 1 (ee, ie, ei, alpha, gain, bias); the chain rule through
-		// f with GoMLX's own derivative of the map.
-		applied := shuntLayerNodes(cfg, raw1)
-		var sum *Node
-		for j := range applied {
-			t := ReduceAllSum(Mul(applied[j], StopGradient(inputs[j])))
-			if sum == nil {
-				sum = t
-			} else {
-				sum = Add(sum, t)
-			}
-		}
-		g1 := Gradient(sum, raw1...)
-		grads := make([]*Node, len(vars))
-		for j, k := range s.l1 {
-			grads[k] = g1[j]
-		}
-		for j, k := range s.l2 {
-			_ = vars[k].NodeValue(g) // marks the variable as used by this graph, so that the optimiser updates it
-			grads[k] = inputs[6+j]
-		}
-		updateWithGradients(cfg, scope, g, vars, grads, opt, scales)
-		return nil
+	s.apply, err = newApplyExec(backend, store, m, vars, s.l1, s.l2, "shunting", func(raw1 []*Node) []*Node {
+		l := shuntLayerNodes(cfg, raw1)
+		return l[:]
 	})
 	if err != nil {
-		return nil, fmt.Errorf("snn: build update graph (shunting): %w", err)
+		return nil, err
 	}
 	for range B {
 		s.perSample = append(s.perSample, &shuntGrads{})

@@ -59,7 +59,27 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 			l2 = append(l2, k)
 		}
 	}
-	signs1, signs2 := m.Mask1.Signs, m.Mask2.Signs
+	grad, err := newReadoutGradExec(backend, store, cfg, vars, l2, m.Mask2.Signs)
+	if err != nil {
+		return nil, err
+	}
+	signs1 := m.Mask1.Signs
+	apply, err := newApplyExec(backend, store, m, vars, l1, l2, "", func(raw1 []*Node) []*Node {
+		return []*Node{layerNodes(cfg, 1, raw1, signs1)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &stepper{cfg: cfg, store: store, vars: vars, grad: grad, apply: apply,
+		cols: newSpikeColumns(cfg, B), lif: newLIFKernel(cfg), p: make([]float32, (cfg.NumSteps()-1)*B*H),
+		gW1: make([]float32, I*H), r: make([]float32, B*H), signs1: signs1, wig: newWiggler(cfg)}, nil
+}
+
+// newReadoutGradExec builds the graph "grad" of the Go-kernel steps whose hidden layer ends in the
+// readout's weighted spike sums r [batch, H]: (r, labels) -> (loss, dLoss/dr, dLoss/d(raw) of layer 2's
+// matrices (spec indices l2, in order), W2eff as applied, layer 2's used parts (usedNode)).
+func newReadoutGradExec(backend compute.Backend, store *model.Store, cfg Config, vars []*model.Variable, l2 []int,
+	signs2 []float32) (*model.Exec, error) {
 	grad, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
 		r, y := inputs[0], inputs[1]
 		g := r.Graph()
@@ -80,37 +100,58 @@ func newStepper(backend compute.Backend, m *Model) (*stepper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
 	}
+	return grad, nil
+}
+
+// newApplyExec builds the graph "apply" that ends every Go-kernel step. Its inputs are the gradients
+// dLoss/dA_j of the matrices A_j = applied(raw1) that layer 1 applied (the step's Go code computes them),
+// then dLoss/d(raw) of layer 2's matrices (spec indices l2, in order). It takes the chain rule through
+// applied with GoMLX's own derivative, d/d(raw1) of sum_j <A_j, stop(dLoss/dA_j)>, then DANN's
+// correction where set, the optimiser and clip's projection (updateWithGradients). what names the
+// network in an error ("" for none).
+func newApplyExec(backend compute.Backend, store *model.Store, m *Model, vars []*model.Variable, l1, l2 []int,
+	what string, applied func(raw1 []*Node) []*Node) (*model.Exec, error) {
+	cfg := m.Config
+	if what != "" {
+		what = " (" + what + ")"
+	}
 	opt, err := newOptimizer(cfg)
 	if err != nil {
 		return nil, err
 	}
 	scales := expGradScales(cfg, m.initRawParams())
 	apply, err := model.NewExec(backend, store, func(scope *model.Scope, inputs []*Node) []*Node {
-		gW1eff := inputs[0]
-		g := gW1eff.Graph()
+		g := inputs[0].Graph()
 		raw1 := make([]*Node, len(l1))
 		for j, k := range l1 {
 			raw1[j] = vars[k].NodeValue(g)
 		}
-		// d(loss)/d(raw) through W1eff, with GoMLX's own derivative of the layer map.
-		g1 := Gradient(ReduceAllSum(Mul(layerNodes(cfg, 1, raw1, signs1), StopGradient(gW1eff))), raw1...)
+		a := applied(raw1)
+		var sum *Node
+		for j := range a {
+			t := ReduceAllSum(Mul(a[j], StopGradient(inputs[j])))
+			if sum == nil {
+				sum = t
+			} else {
+				sum = Add(sum, t)
+			}
+		}
+		g1 := Gradient(sum, raw1...)
 		grads := make([]*Node, len(vars))
 		for j, k := range l1 {
 			grads[k] = g1[j]
 		}
 		for j, k := range l2 {
 			_ = vars[k].NodeValue(g) // marks the variable as used by this graph, so that the optimiser updates it
-			grads[k] = inputs[1+j]
+			grads[k] = inputs[len(a)+j]
 		}
 		updateWithGradients(cfg, scope, g, vars, grads, opt, scales)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("snn: build update graph: %w", err)
+		return nil, fmt.Errorf("snn: build update graph%s: %w", what, err)
 	}
-	return &stepper{cfg: cfg, store: store, vars: vars, grad: grad, apply: apply,
-		cols: newSpikeColumns(cfg, B), lif: newLIFKernel(cfg), p: make([]float32, (cfg.NumSteps()-1)*B*H),
-		gW1: make([]float32, I*H), r: make([]float32, B*H), signs1: signs1, wig: newWiggler(cfg)}, nil
+	return apply, nil
 }
 
 // usedNode is usedMatrices for one raw matrix node of a layer.

@@ -66,7 +66,7 @@ func WithLearningRate(c Condition, lr float64) Condition {
 		cfg := c.Apply(b, f)
 		cfg.LearningRate = lr
 		return cfg
-	}}
+	}, Formulation: c.Formulation}
 }
 
 // ConditionsByName returns the named conditions in the order given, or an error naming the first unknown

@@ -87,7 +87,7 @@ func (s *Sweep) Status() ([]RunState, error) {
 	out := make([]RunState, len(plan))
 	for i, p := range plan {
 		st := RunState{PlannedRun: p, State: Missing}
-		numerics, err := s.numerics(p.Config, backend)
+		numerics, err := s.numerics(p, backend)
 		if err != nil {
 			return nil, err
 		}

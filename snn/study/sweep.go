@@ -23,6 +23,18 @@ import (
 type Condition struct {
 	Name  string
 	Apply func(base snn.Config, fraction float64) snn.Config
+	// Formulation, if set, is the snn.Formulation its runs are computed with where the sweep leaves the
+	// choice to the backend (Sweep.Formulation = snn.FormulationAuto): for conditions whose runs a plan
+	// fixed, or a committed cache holds, in a formulation other than the one Auto picks today.
+	Formulation snn.Formulation
+}
+
+// formulation is the formulation a run of c is computed with when the sweep asks for f.
+func (c Condition) formulation(f snn.Formulation) snn.Formulation {
+	if f == snn.FormulationAuto && c.Formulation != "" {
+		return c.Formulation
+	}
+	return f
 }
 
 // DaleConditions are the sweeps of the inhibitory fraction with Dale's law on both layers, on the input
@@ -34,14 +46,15 @@ func DaleConditions() []Condition {
 			return c
 		}
 	}
-	return []Condition{{"both", on(snn.DaleBoth)}, {"input", on(snn.DaleInput)}, {"hidden", on(snn.DaleHidden)}}
+	return []Condition{{Name: "both", Apply: on(snn.DaleBoth)}, {Name: "input", Apply: on(snn.DaleInput)},
+		{Name: "hidden", Apply: on(snn.DaleHidden)}}
 }
 
 // SignConditions train with Dale's law on both layers under each sign parametrisation (named after it).
 func SignConditions() []Condition {
 	var cs []Condition
 	for _, p := range []snn.SignParam{snn.SignAbs, snn.SignReLU, snn.SignSoftplus, snn.SignClip} {
-		cs = append(cs, Condition{string(p), func(c snn.Config, f float64) snn.Config {
+		cs = append(cs, Condition{Name: string(p), Apply: func(c snn.Config, f float64) snn.Config {
 			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.SignParam = true, snn.DaleBoth, f, p
 			return c
 		}})
@@ -54,7 +67,7 @@ func SignConditions() []Condition {
 func LayoutConditions() []Condition {
 	var cs []Condition
 	for _, l := range []snn.MaskLayout{snn.MaskBlocked, snn.MaskRandom} {
-		cs = append(cs, Condition{string(l), func(c snn.Config, f float64) snn.Config {
+		cs = append(cs, Condition{Name: string(l), Apply: func(c snn.Config, f float64) snn.Config {
 			c.DalesLaw, c.DaleLayers, c.InhibitoryFraction, c.Layout = true, snn.DaleBoth, f, l
 			return c
 		}})
@@ -63,7 +76,7 @@ func LayoutConditions() []Condition {
 }
 
 // Unconstrained is the baseline without Dale's law (the fraction is ignored; sweep it at one fraction).
-var Unconstrained = Condition{"unconstrained", func(c snn.Config, _ float64) snn.Config {
+var Unconstrained = Condition{Name: "unconstrained", Apply: func(c snn.Config, _ float64) snn.Config {
 	c.DalesLaw = false
 	return c
 }}
@@ -157,6 +170,8 @@ type PlannedRun struct {
 	Index  int
 	Key    RunKey
 	Config snn.Config
+	// Formulation is the snn.Formulation the run is computed with (before Resolve: Auto picks by backend).
+	Formulation snn.Formulation
 	// File is the run's cache entry (empty without a CacheDir); ConfigHash identifies its configuration.
 	File, ConfigHash string
 }
@@ -175,7 +190,7 @@ func (s *Sweep) Plan() ([]PlannedRun, error) {
 				if err := cfg.Validate(); err != nil {
 					return nil, fmt.Errorf("study: sweep %s at fraction %v: %w", c.Name, f, err)
 				}
-				p := PlannedRun{Index: len(plan), Key: RunKey{c.Name, f, seed}, Config: cfg}
+				p := PlannedRun{Index: len(plan), Key: RunKey{c.Name, f, seed}, Config: cfg, Formulation: c.formulation(s.Formulation)}
 				p.File, p.ConfigHash = s.cachePath(p)
 				plan = append(plan, p)
 			}
@@ -346,10 +361,10 @@ func (s *Sweep) backend() (compute.Backend, error) {
 	return snn.BackendOrDefault(s.Backend)
 }
 
-// numerics returns the NumericsVersion a run of cfg is computed with on backend (by the sweep's
-// Formulation, resolved for the configuration: snn.Formulation.ResolveFor).
-func (s *Sweep) numerics(cfg snn.Config, backend compute.Backend) (string, error) {
-	f, err := s.Formulation.ResolveFor(cfg, backend)
+// numerics returns the NumericsVersion run j is computed with on backend (its Formulation, resolved
+// for its configuration: snn.Formulation.ResolveFor).
+func (s *Sweep) numerics(j PlannedRun, backend compute.Backend) (string, error) {
+	f, err := j.Formulation.ResolveFor(j.Config, backend)
 	if err != nil {
 		return "", err
 	}
@@ -368,7 +383,7 @@ func (s *Sweep) cachePath(p PlannedRun) (string, string) {
 // requested metric is there, else trained (and cached). warning says why a cached entry was not used.
 func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backend) (r RunResult, cached bool, warning string, err error) {
 	path, hash := j.File, j.ConfigHash
-	numerics, err := s.numerics(j.Config, backend)
+	numerics, err := s.numerics(j, backend)
 	if err != nil {
 		return RunResult{}, false, "", err
 	}
@@ -397,7 +412,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
 	start := time.Now()
-	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: s.Formulation})
+	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: j.Formulation})
 	if err != nil && s.RecordDivergence && errors.Is(err, snn.ErrDiverged) {
 		r = RunResult{RunKey: j.Key, Diverged: true, ConfigHash: hash, Numerics: numerics, Seconds: time.Since(start).Seconds()}
 		return r, false, warning, s.save(path, r)
@@ -456,11 +471,11 @@ func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []strin
 		if r.Numerics == "" {
 			continue // a run that did not finish
 		}
-		cfg, ok := s.configOf(r.RunKey)
+		run, ok := s.runOf(r.RunKey)
 		if !ok {
 			continue
 		}
-		current, err := s.numerics(cfg, backend)
+		current, err := s.numerics(run, backend)
 		if err != nil || r.Numerics == current {
 			continue
 		}
@@ -479,16 +494,16 @@ func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []strin
 	return notes
 }
 
-// configOf returns the configuration of the planned run with key k.
-func (s *Sweep) configOf(k RunKey) (snn.Config, bool) {
+// runOf returns the planned run with key k (its configuration and formulation; no cache path).
+func (s *Sweep) runOf(k RunKey) (PlannedRun, bool) {
 	for _, c := range s.Conditions {
 		if c.Name == k.Condition {
 			cfg := c.Apply(s.Base, k.Fraction)
 			cfg.Seed = k.Seed
-			return cfg, true
+			return PlannedRun{Key: k, Config: cfg, Formulation: c.formulation(s.Formulation)}, true
 		}
 	}
-	return snn.Config{}, false
+	return PlannedRun{}, false
 }
 
 // usable decodes a cache entry and says why it cannot stand for the run key (empty when it can).

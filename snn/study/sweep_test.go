@@ -655,3 +655,38 @@ func TestSweepRefusesUnwritableCacheBeforeTraining(t *testing.T) {
 		t.Errorf("a run trained (%v) or the refusal took %s", trained, time.Since(start))
 	}
 }
+
+// A condition's own formulation decides how its runs are computed and the numerics they are cached
+// under when the sweep leaves the choice to the backend: the LIF-inhibition conditions stay on the single
+// graph (their committed runs' and plan populations-lif's formulation), the same network without that
+// pin goes to the Go kernels, and a sweep that names a formulation overrides the pin.
+func TestConditionFormulation(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	free := Condition{Name: "lif-free", Apply: PopulationLIF.Apply}
+	for _, tc := range []struct {
+		sweep snn.Formulation
+		cond  Condition
+		want  snn.Formulation
+	}{
+		{snn.FormulationAuto, PopulationLIF, snn.FormulationGraph},
+		{snn.FormulationAuto, WithLearningRate(PopulationLIFBalancedStepCorr, 0.01), snn.FormulationGraph},
+		{snn.FormulationAuto, free, snn.FormulationGoKernels},
+		{snn.FormulationGoKernels, PopulationLIF, snn.FormulationGoKernels},
+	} {
+		s := &Sweep{Base: base, Conditions: []Condition{tc.cond}, Fractions: []float64{0.5}, Seeds: []uint64{1},
+			CacheDir: t.TempDir(), Backend: gobackend.GetBackend(), Workers: 1, Formulation: tc.sweep}
+		got, err := s.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := snn.NumericsVersion(tc.want); len(got) != 1 || got[0].Numerics != want {
+			t.Errorf("sweep %q, condition %s: numerics %q, want %q", tc.sweep, tc.cond.Name, got[0].Numerics, want)
+		}
+		// The cached run is current for the same sweep (nothing retrained).
+		s.CacheOnly = true
+		if _, err := s.Run(context.Background()); err != nil {
+			t.Errorf("sweep %q, condition %s: the cached run is not current: %v", tc.sweep, tc.cond.Name, err)
+		}
+	}
+}

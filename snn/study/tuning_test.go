@@ -122,11 +122,12 @@ func TestTuningRun(t *testing.T) {
 func TestSweepRecordsDivergence(t *testing.T) {
 	base := tinyConfig()
 	base.Epochs = 1
-	huge := Condition{"huge-readout", func(c snn.Config, f float64) snn.Config {
+	huge := Condition{Name: "huge-readout", Apply: func(c snn.Config, f float64) snn.Config {
 		c = DaleConditions()[0].Apply(c, f)
-		c.ReadoutScale = 1e38 // the logits overflow: the loss is not finite at the first step
+		c.ReadoutScale = 1e38
 		return c
 	}}
+
 	s := &Sweep{Base: base, Conditions: []Condition{huge}, Fractions: []float64{0.5}, Seeds: []uint64{1}}
 	if _, err := s.Run(context.Background()); !errors.Is(err, snn.ErrDiverged) {
 		t.Fatalf("without RecordDivergence: %v, want snn.ErrDiverged", err)

@@ -1,0 +1,287 @@
+package snn
+
+import (
+	"fmt"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// lifInhLayer is the hidden layer of a network with LIF inhibitory units (Config.LIFInhibition) in Go
+// kernels, the computation of readoutSumLIFInh. Forward, for each sample, with S = T-1 steps fed:
+//
+//	[p^E_k | p^I_k] = x_k [f(W_EE) | f(W_IE)]            one projection, [H + n_i] per (sample, step)
+//	(v^I, s^I) <- LIF(p^I)                               the inhibitory units, whose input is x only
+//	h^E_k = p^E_k - s^I_k f(W_EI)                         s^I_k = H(v^I_{k-1} - 1), s^I_0 = 0
+//	(v^E, s^E) <- LIF(h^E),  r = sum_k c_{k+1} s^E_{k+1}  [batch, H]
+//
+// so the inhibitory spikes of record k-1 (lifKernel.spikes) inhibit step k, one step behind, as in the
+// graph. Backward, from G = dL/dr:
+//
+//	g^E_k = dL/dh^E_k                                     lifKernel.backward
+//	dL/df(W_EE) = x^T g^E,   dL/df(W_EI) = -sum_{b,k} (s^I_k)^T g^E_k            [n_i, H]
+//	dL/ds^I_k = -g^E_k f(W_EI)^T                          the gradient of inhibitory record k-1
+//	g^I_k = dL/dp^I_k                                     lifKernel.backwardSpikes
+//	dL/df(W_IE) = x^T g^I                                 (one transposed projection of [g^E | g^I])
+//
+// Work and memory are linear in steps, units and batch, as for the other Go kernels; samples run in
+// parallel, and every sum over samples is taken in sample order, so results do not depend on the cores.
+type lifInhLayer struct {
+	cols       *spikeColumns
+	lifE, lifI *lifKernel
+	h, ni, in  int       // excitatory units, inhibitory units, inputs
+	z          []float32 // [B*S, H+n_i]: the projection; after backward, [g^E | g^I]
+	pE, pI     []float32 // [B*S, H] currents h^E (then g^E), [B*S, n_i] currents p^I (then g^I)
+	sI, gSI    []float32 // [B*S, n_i]: inhibitory spike records and their gradients
+	r, rI      []float32 // [B, H] readout sums; [B, n_i] (unused, lifKernel.forward fills it)
+	gW         []float32 // [I, H+n_i]
+	gEIPart    []float32 // [B, n_i, H]: dL/df(W_EI) of each sample
+}
+
+func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
+	S, H, ni, I := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory, cfg.NumInputs()
+	lifI := newLIFKernel(cfg)
+	lifI.hidden = ni
+	return &lifInhLayer{cols: newSpikeColumns(cfg, batch), lifE: newLIFKernel(cfg), lifI: lifI, h: H, ni: ni, in: I,
+		z: make([]float32, batch*S*(H+ni)), pE: make([]float32, batch*S*H), pI: make([]float32, batch*S*ni),
+		sI: make([]float32, batch*S*ni), gSI: make([]float32, batch*S*ni), r: make([]float32, batch*H),
+		rI: make([]float32, batch*ni), gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H)}
+}
+
+// forward runs the layer on the batch in l.cols (filled by the caller) with the applied matrices ee
+// [I, H], ie [I, n_i], ei [n_i, H]: l.r receives the readout sums. With keep it records what backward
+// needs.
+func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
+	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
+	w := H + ni
+	l.cols.project(sideBySide(ee, ie), l.z)
+	parallelChunks(B*S, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(l.pE[c*H:(c+1)*H], l.z[c*w:c*w+H])
+			copy(l.pI[c*ni:(c+1)*ni], l.z[c*w+H:(c+1)*w])
+		}
+	})
+	l.lifI.forward(l.pI, B, l.rI, true) // the records are needed for the inhibition even without keep
+	l.lifI.spikes(B, l.sI)
+	parallelChunks(B, func(lo, hi int) {
+		inh := make([]float32, H)
+		for b := lo; b < hi; b++ {
+			for k := 1; k < S; k++ {
+				rec := l.sI[(b*S+k-1)*ni:][:ni]
+				clear(inh)
+				for j, s := range rec {
+					if s != 0 {
+						row := ei.Data[j*H:][:H]
+						for h := range inh {
+							inh[h] += row[h]
+						}
+					}
+				}
+				pk := l.pE[(b*S+k)*H:][:H]
+				for h := range pk {
+					pk[h] -= inh[h]
+				}
+			}
+		}
+	})
+	l.lifE.forward(l.pE, B, l.r, keep)
+}
+
+// backward takes gr = dL/dr [B, H] after a forward with keep and returns dL/df(W_EE) [I, H],
+// dL/df(W_IE) [I, n_i] and dL/df(W_EI) [n_i, H] for the matrices that forward applied (ei).
+func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
+	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
+	l.lifE.backward(l.pE, B, gr) // pE now holds g^E
+	parallelChunks(B, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			part := l.gEIPart[b*ni*H:][:ni*H]
+			clear(part)
+			gs := l.gSI[b*S*ni:][:S*ni]
+			clear(gs)
+			for k := 1; k < S; k++ {
+				gE := l.pE[(b*S+k)*H:][:H]
+				rec := l.sI[(b*S+k-1)*ni:][:ni]
+				g := gs[(k-1)*ni:][:ni]
+				for j := range g {
+					row := ei.Data[j*H:][:H]
+					var sum float32
+					for h, x := range gE {
+						sum += float32(row[h] * x)
+					}
+					g[j] = -sum
+					if rec[j] != 0 {
+						p := part[j*H:][:H]
+						for h, x := range gE {
+							p[h] -= x
+						}
+					}
+				}
+			}
+		}
+	})
+	l.lifI.backwardSpikes(l.pI, B, l.gSI) // pI now holds g^I
+	gEI = NewMatrix(ni, H)
+	for b := 0; b < B; b++ {
+		for i, x := range l.gEIPart[b*ni*H:][:ni*H] {
+			gEI.Data[i] += x
+		}
+	}
+	w := H + ni
+	parallelChunks(B*S, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(l.z[c*w:c*w+H], l.pE[c*H:(c+1)*H])
+			copy(l.z[c*w+H:(c+1)*w], l.pI[c*ni:(c+1)*ni])
+		}
+	})
+	l.cols.projectGrad(l.z, l.in, w, l.gW)
+	gEE, gIE = NewMatrix(l.in, H), NewMatrix(l.in, ni)
+	for i := 0; i < l.in; i++ {
+		copy(gEE.Data[i*H:(i+1)*H], l.gW[i*w:i*w+H])
+		copy(gIE.Data[i*ni:(i+1)*ni], l.gW[i*w+H:(i+1)*w])
+	}
+	return gEE, gIE, gEI
+}
+
+// lifInhStepper is the Go-kernel training step of a network with LIF inhibitory units: the hidden layer
+// forward and backward in Go (lifInhLayer), the readout and loss in the graph "grad" (as stepper's), and
+// the graph "apply" with the chain rule from dL/df(W_EE), dL/df(W_IE), dL/df(W_EI) to the raw matrices.
+// The numbers are those of the single-graph formulation up to float32 summation order
+// (TestLIFInhStepperMatchesSingleGraph).
+type lifInhStepper struct {
+	cfg         Config
+	store       *model.Store
+	vars        []*model.Variable
+	grad, apply *model.Exec
+	layer       *lifInhLayer
+	wig         *wiggler
+	l1, l2      []int // paramSpecs indices of each layer: layer 1's are W_EE, W_IE, W_EI
+	// usedParts are the matrices the last step computed with (as stepper.usedParts).
+	usedParts []Matrix
+}
+
+func newLIFInhStepper(backend compute.Backend, m *Model) (*lifInhStepper, error) {
+	cfg := m.Config
+	store, vars, err := newParamStore(m)
+	if err != nil {
+		return nil, err
+	}
+	s := &lifInhStepper{cfg: cfg, store: store, vars: vars, layer: newLIFInhLayer(cfg, cfg.BatchSize), wig: newWiggler(cfg)}
+	for k, sp := range paramSpecs(cfg) {
+		if sp.layer == 1 {
+			s.l1 = append(s.l1, k)
+		} else {
+			s.l2 = append(s.l2, k)
+		}
+	}
+	if len(s.l1) != 3 {
+		return nil, fmt.Errorf("snn: LIF inhibitory units need three hidden-layer matrices, the configuration has %d", len(s.l1))
+	}
+	if s.grad, err = newReadoutGradExec(backend, store, cfg, vars, s.l2, m.Mask2.Signs); err != nil {
+		return nil, err
+	}
+	s.apply, err = newApplyExec(backend, store, m, vars, s.l1, s.l2, "LIF inhibitory units", func(raw1 []*Node) []*Node {
+		return []*Node{positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2])}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// step takes one optimiser step on samples idx of d and returns the batch loss.
+func (s *lifInhStepper) step(d *Dataset, idx []int) (float64, error) {
+	cfg := s.cfg
+	specs := paramSpecs(cfg)
+	l := s.layer
+	l.cols.fill(d, idx, cfg.NumClasses)
+	var a [3]Matrix // f(W_EE), f(W_IE), f(W_EI) as applied
+	s.usedParts = make([]Matrix, len(specs))
+	for j, k := range s.l1 {
+		a[j] = positive(variableMatrix(s.vars[k], specs[k].rows, specs[k].cols), cfg.SignParam)
+		s.usedParts[k] = a[j]
+	}
+	l.forward(a[0], a[1], a[2], true)
+	B := l.cols.batch
+	rT := tensors.FromFlatDataAndDimensions(l.r, B, l.h)
+	yT := tensors.FromFlatDataAndDimensions(l.cols.labels, len(l.cols.labels))
+	out, err := s.grad.Call(rT, yT)
+	rT.FinalizeAll()
+	yT.FinalizeAll()
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		for _, t := range out {
+			t.FinalizeAll()
+		}
+	}()
+	n2 := len(s.l2)
+	loss := float64(tensors.ToScalar[float32](out[0]))
+	for j, k := range s.l2 {
+		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
+	}
+	gEE, gIE, gEI := l.backward(a[2], tensors.MustCopyFlatData[float32](out[1]))
+	in := []*tensors.Tensor{matrixTensor(gEE), matrixTensor(gIE), matrixTensor(gEI)}
+	args := make([]any, 0, len(in)+n2)
+	for _, t := range in {
+		args = append(args, t)
+	}
+	args = append(args, tensorsAny(out[2:2+n2])...)
+	_, err = s.apply.Call(args...)
+	for _, t := range in {
+		t.FinalizeAll()
+	}
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.wig.apply(s.vars); err != nil {
+		return 0, err
+	}
+	return loss, nil
+}
+
+func (s *lifInhStepper) params() []*model.Variable { return s.vars }
+
+func (s *lifInhStepper) restarts() int { return s.wig.count() }
+
+// lifInhKernelForward is the Go-kernel forward pass of a network with LIF inhibitory units without
+// gradients: the hidden layer in Go (lifInhLayer), then the graph (r, w2 effective, labels) -> (m, loss)
+// as forwardExec's.
+type lifInhKernelForward struct {
+	cfg   Config
+	exec  *Exec
+	layer *lifInhLayer
+}
+
+func newLIFInhKernelForward(backend compute.Backend, cfg Config, batch int) (*lifInhKernelForward, error) {
+	exec, err := NewExec(backend, func(r, w2, y *Node) (*Node, *Node) {
+		m := Dot(r, w2).Product()
+		return m, lossFromReadout(cfg, m, y)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snn: build forward graph (LIF inhibitory units): %w", err)
+	}
+	return &lifInhKernelForward{cfg: cfg, exec: exec, layer: newLIFInhLayer(cfg, batch)}, nil
+}
+
+func (f *lifInhKernelForward) batchSize() int { return f.layer.cols.batch }
+
+func (f *lifInhKernelForward) run(w inputWeights, w2 *tensors.Tensor, d *Dataset, idx []int) (m []float32, loss float64, err error) {
+	if len(w.ee.Data) == 0 {
+		return nil, 0, fmt.Errorf("snn: the forward pass of LIF inhibitory units needs W_EE, W_IE and W_EI")
+	}
+	l := f.layer
+	l.cols.fill(d, idx, f.cfg.NumClasses)
+	l.forward(w.ee, w.ie, w.ei, false)
+	r := tensors.FromFlatDataAndDimensions(l.r, l.cols.batch, l.h)
+	y := tensors.FromFlatDataAndDimensions(l.cols.labels, l.cols.batch)
+	out, err := f.exec.Call(r, w2, y)
+	r.FinalizeAll()
+	y.FinalizeAll()
+	if err != nil {
+		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
+	}
+	return finishForward(out)
+}

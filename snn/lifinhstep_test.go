@@ -1,0 +1,173 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+)
+
+// lifInhConfig is a small E/I-population network with LIF inhibitory units whose inhibitory units fire
+// (DANN's initialisation saturates them: about 0.39 spikes per step).
+func lifInhConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryLIF, 27, 16
+	return cfg
+}
+
+// The Go-kernel step of a network with LIF inhibitory units (lifInhStepper) must agree with the
+// single-graph step, autodiff end to end through both recurrences (graphStepper), on the same batches:
+// the loss of every step within 1e-5 and every matrix's update, from the same weights each step, within
+// 1e-4 of its largest step under SGD (whose update is the gradient times the rate, so this compares the
+// gradients) and within 1e-3 under Adam (whose normalised step turns float32 summation noise on a
+// gradient near 0 into a visible change of that weight's step: measured 6e-4 on one element of W_EI
+// with the step correction), for the update rules of the studies (|w|; the step correction; the paper's
+// SGD with clip and DANN's correction; wiggle; expgrad) and from the balanced start.
+func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
+	type mode struct {
+		param   SignParam
+		opt     Optimizer
+		correct bool // DANNCorrection (SGD) or DANNCorrectStep (Adam)
+		init    LIFInhibitoryInit
+	}
+	modes := []mode{
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation},
+		{SignAbs, OptimizerAdam, false, LIFInitPopulation},
+		{SignAbs, OptimizerAdam, true, LIFInitPopulation},
+		{SignAbs, OptimizerSGD, false, LIFInitBalanced},
+		{SignClip, OptimizerSGD, true, LIFInitPopulation},
+		{SignWiggle, OptimizerAdam, false, LIFInitPopulation},
+		{SignExpGrad, OptimizerSGD, false, LIFInitPopulation},
+	}
+	for _, md := range modes {
+		t.Run(fmt.Sprintf("%s/%s/correct=%v/%s", md.param, md.opt, md.correct, md.init), func(t *testing.T) {
+			cfg := lifInhConfig()
+			cfg.SignParam, cfg.Optimizer, cfg.LIFInhibitoryInit = md.param, md.opt, md.init
+			if md.opt == OptimizerSGD {
+				cfg.DANNCorrection, cfg.LearningRate = md.correct, 0.5
+			} else {
+				cfg.DANNCorrection, cfg.DANNCorrectStep = md.correct, md.correct
+			}
+			m, err := NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := GenerateStimulus(cfg, 32, 3, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := newGraphStepper(gobackend.GetBackend(), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast, err := newLIFInhStepper(gobackend.GetBackend(), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			specs := paramSpecs(cfg)
+			spikesE, spikesI := float32(0), float32(0)
+			for k := 0; k < 4; k++ {
+				before := make([]Matrix, len(specs))
+				for j, sp := range specs {
+					before[j] = variableMatrix(ref.params()[j], sp.rows, sp.cols)
+					if err := fast.params()[j].SetValue(matrixTensor(before[j])); err != nil {
+						t.Fatal(err)
+					}
+				}
+				idx := make([]int, 16)
+				for i := range idx {
+					idx[i] = (i*5 + k*3) % 32
+				}
+				want, err := ref.step(d, idx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := fast.step(d, idx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range fast.layer.r {
+					spikesE += s
+				}
+				for _, s := range fast.layer.sI {
+					spikesI += s
+				}
+				if math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
+					t.Errorf("step %d: loss %.7f, single graph %.7f", k, got, want)
+				}
+				for j, sp := range specs {
+					a := variableMatrix(ref.params()[j], sp.rows, sp.cols)
+					b := variableMatrix(fast.params()[j], sp.rows, sp.cols)
+					worst, moved := 0.0, 0.0
+					for i := range a.Data {
+						da, db := float64(a.Data[i]-before[j].Data[i]), float64(b.Data[i]-before[j].Data[i])
+						worst = math.Max(worst, math.Abs(da-db))
+						moved = math.Max(moved, math.Abs(da))
+					}
+					if moved == 0 {
+						t.Errorf("step %d: %s did not move: the comparison would be vacuous", k, sp.name)
+					} else if tol := map[Optimizer]float64{OptimizerSGD: 1e-4, OptimizerAdam: 1e-3}[md.opt]; worst > tol*moved {
+						t.Errorf("step %d: %s's step differs by up to %g of its largest step %g", k, sp.name, worst/moved, moved)
+					}
+				}
+			}
+			if spikesE == 0 || spikesI == 0 {
+				t.Fatalf("spikes: %v excitatory (weighted), %v inhibitory: the comparison would not test both recurrences", spikesE, spikesI)
+			}
+		})
+	}
+}
+
+// The Go-kernel forward pass of a network with LIF inhibitory units gives the single graph's readout
+// and loss, at the notebook's 100 steps and at 1000.
+func TestLIFInhKernelForwardMatchesGraph(t *testing.T) {
+	for _, dur := range []float64{0.1, 1.0} {
+		cfg := lifInhConfig()
+		cfg.BatchSize, cfg.Duration = 8, dur
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := GenerateStimulus(cfg, 8, 5, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := []int{0, 1, 2, 3, 4, 5, 6, 7}
+		w2 := matrixTensor(m.EffectiveW2())
+		fast, err := newBatchForward(gobackend.GetBackend(), cfg, 8, FormulationGoKernels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := fast.(*lifInhKernelForward); !ok {
+			t.Fatalf("Go kernels built %T", fast)
+		}
+		ref, err := newBatchForward(gobackend.GetBackend(), cfg, 8, FormulationGraph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotLoss, err := fast.run(m.inputWeights(), w2, d, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantLoss, err := ref.run(m.inputWeights(), w2, d, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonzero := 0
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
+				t.Errorf("%v s: readout %d is %v, single graph %v", dur, i, got[i], want[i])
+			}
+			if want[i] != 0 {
+				nonzero++
+			}
+		}
+		if nonzero == 0 {
+			t.Errorf("%v s: the readout is all zero: no spikes reached it", dur)
+		}
+		if math.Abs(gotLoss-wantLoss) > 1e-5 {
+			t.Errorf("%v s: loss %v, single graph %v", dur, gotLoss, wantLoss)
+		}
+	}
+}
