@@ -101,6 +101,27 @@ func main() {
 }
 `
 
+// fidelityProgram prints {plan name: frozen JSON} of the mirror notebook's fidelity plan (study.Fidelity)
+// in the code it is built against.
+const fidelityProgram = `package main
+
+import (
+	"encoding/json"
+	"os"
+
+	"github.com/snn-dales/dales/snn/study"
+)
+
+func main() {
+	p := study.Fidelity()
+	f, err := p.Frozen()
+	if err != nil {
+		panic(err)
+	}
+	json.NewEncoder(os.Stdout).Encode(map[string]string{p.Name: f})
+}
+`
+
 // gitIn runs git in dir and returns its trimmed output.
 func gitIn(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -169,11 +190,16 @@ func TestPlanRecords(t *testing.T) {
 			t.Errorf("rate plan %s has no record", p.Name)
 		}
 	}
+	fid := Fidelity()
+	caches[fid.Name], programs[fid.Name] = fid.Cache, fidelityProgram
+	if _, ok := fid.Record(); !ok {
+		t.Errorf("plan %s has no record", fid.Name)
+	}
 	built := map[string]map[string]string{}
 	for _, r := range PlanRecords() {
 		cacheName, ok := caches[r.Plan]
 		if !ok {
-			t.Errorf("record of plan %s, which neither TunedPlans nor ratenet.Plans has", r.Plan)
+			t.Errorf("record of plan %s, which neither TunedPlans, ratenet.Plans nor Fidelity has", r.Plan)
 			continue
 		}
 		if len(r.Commit) != 40 {

@@ -16,6 +16,7 @@ const (
 	NoMetrics     Metrics = ""            // test accuracy and error only
 	AblationSet   Metrics = "ablation"    // AblationMetrics: the notebook's cuts and their controls
 	PopulationSet Metrics = "populations" // PopulationMetrics: spectra, activity, inhibitory-pathway edits
+	FidelitySet   Metrics = "fidelity"    // FidelityMetrics: what the seed notebook prints beyond test accuracy
 )
 
 // Apply sets the sweep's Extra fields for the metrics m.
@@ -26,8 +27,10 @@ func (m Metrics) Apply(s *Sweep) error {
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = AblationMetrics, AblationMetricNames(), AblationMetricsVersion
 	case PopulationSet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = PopulationMetrics, SpectrumMetricNames(), PopulationMetricsVersionOf
+	case FidelitySet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = FidelityMetrics, FidelityMetricNames(), FidelityMetricsVersion
 	default:
-		return fmt.Errorf("study: no metric set %q: want %q, %q or none", string(m), AblationSet, PopulationSet)
+		return fmt.Errorf("study: no metric set %q: want %q, %q, %q or none", string(m), AblationSet, PopulationSet, FidelitySet)
 	}
 	return nil
 }
@@ -67,6 +70,10 @@ func Plans(quick bool) []Plan {
 	ps := []Plan{
 		{Name: "mirror", Notebook: "dales_law.ipynb", Sweeps: []PlanSweep{
 			{Name: "seeds", Cache: "sweep", Conditions: []string{"both"}, Fractions: notebookFrac, Seeds: fiveSeeds},
+			// The fidelity table's runs (plan Fidelity): the same runs with the numbers the original prints
+			// beyond test accuracy and error, in their own cache so that the sweep's entries stay as they are.
+			{Name: "fidelity", Cache: "fidelity", Conditions: []string{"both"}, Fractions: notebookFrac, Seeds: fiveSeeds,
+				Metrics: FidelitySet},
 		}},
 		{Name: "controls", Notebook: "dales_law_controls.ipynb", Sweeps: []PlanSweep{
 			{Name: "sweep", Cache: "sweep", Conditions: []string{"both", "input", "hidden"}, Fractions: tenthsOfOne, Seeds: fiveSeeds},

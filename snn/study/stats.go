@@ -171,3 +171,81 @@ func MeanSD(v []float64) (mean, sd float64) {
 	}
 	return stat.MeanStdDev(v, nil)
 }
+
+// Unpaired is Welch's comparison of two independent samples a and b (different seeds drawn from
+// different generators, so no pairing): the difference of means mean(a) - mean(b) with its confidence
+// interval, Welch's t, the Welch-Satterthwaite degrees of freedom and the two-sided p-value
+// (scipy.stats.ttest_ind(a, b, equal_var=False)).
+type Unpaired struct {
+	Diff, Low, High float64
+	Level           float64
+	SE              float64 // sqrt(var(a)/n_a + var(b)/n_b)
+	T, DF, P        float64
+}
+
+// WelchDiff compares a and b (at least two finite values each) at level.
+func WelchDiff(a, b []float64, level float64) (Unpaired, error) {
+	if err := checkLevel(level); err != nil {
+		return Unpaired{}, err
+	}
+	for _, x := range [][]float64{a, b} {
+		if len(x) < 2 {
+			return Unpaired{}, fmt.Errorf("study: Welch's test needs at least 2 values per sample, got %d and %d", len(a), len(b))
+		}
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return Unpaired{}, fmt.Errorf("study: value %d is %v: want finite numbers", i, v)
+			}
+		}
+	}
+	ma, va := stat.MeanVariance(a, nil)
+	mb, vb := stat.MeanVariance(b, nil)
+	na, nb := float64(len(a)), float64(len(b))
+	qa, qb := va/na, vb/nb
+	u := Unpaired{Diff: ma - mb, Level: level, SE: math.Sqrt(qa + qb)}
+	if u.SE == 0 { // both samples constant
+		u.Low, u.High, u.DF = u.Diff, u.Diff, na+nb-2
+		u.T, u.P = math.Copysign(math.Inf(1), u.Diff), boolP(u.Diff != 0)
+		if u.Diff == 0 {
+			u.T = 0
+		}
+		return u, nil
+	}
+	u.DF = (qa + qb) * (qa + qb) / (qa*qa/(na-1) + qb*qb/(nb-1))
+	d := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: u.DF}
+	h := d.Quantile((1+level)/2) * u.SE
+	u.Low, u.High = u.Diff-h, u.Diff+h
+	u.T = u.Diff / u.SE
+	u.P = 2 * d.CDF(-math.Abs(u.T))
+	return u, nil
+}
+
+// WelchTOST is TOST for two independent samples: Welch's one-sided tests of mean(a) - mean(b) > -margin
+// and < +margin, with the Welch-Satterthwaite degrees of freedom.
+func WelchTOST(a, b []float64, margin float64) (Equivalence, error) {
+	if !(margin > 0) || math.IsInf(margin, 0) {
+		return Equivalence{}, fmt.Errorf("study: equivalence margin %v: want a finite number > 0", margin)
+	}
+	u, err := WelchDiff(a, b, 0.95)
+	if err != nil {
+		return Equivalence{}, err
+	}
+	e := Equivalence{Margin: margin}
+	if u.SE == 0 {
+		e.PLower, e.PUpper = boolP(u.Diff > -margin), boolP(u.Diff < margin)
+	} else {
+		d := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: u.DF}
+		e.PLower = d.CDF(-(u.Diff + margin) / u.SE)
+		e.PUpper = d.CDF((u.Diff - margin) / u.SE)
+	}
+	e.P = math.Max(e.PLower, e.PUpper)
+	return e, nil
+}
+
+// WelchDetectable is the difference of means a two-sided Welch test at level alpha detects with
+// probability power, for standard error se and df degrees of freedom (normal-theory approximation with
+// t quantiles: (t_{1-alpha/2} + t_{power}) se).
+func WelchDetectable(se, df, alpha, power float64) float64 {
+	d := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
+	return (d.Quantile(1-alpha/2) + d.Quantile(power)) * se
+}

@@ -124,3 +124,35 @@ func TestHolm(t *testing.T) {
 		t.Errorf("bad p-value: error %v", err)
 	}
 }
+
+// Golden values from scipy 1.10.1 (Debian's python3-scipy): stats.ttest_ind(a, b, equal_var=False) for t
+// and p; the Welch-Satterthwaite df and the interval d -+ t.ppf(0.975, df) se computed with numpy; the
+// one-sided TOST p-values t.sf((d+3)/se, df) and t.cdf((d-3)/se, df); the detectable difference
+// (t.ppf(0.975, df) + t.ppf(0.8, df)) se.
+func TestWelch(t *testing.T) {
+	a := []float64{77.1, 80.2, 74.5, 79.9, 76.3}
+	b := []float64{81.0, 83.5, 79.2, 84.4, 80.1}
+	u, err := WelchDiff(a, b, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "t", u.T, -2.742151629438399, 1e-9)
+	near(t, "p", u.P, 0.025545923375502506, 1e-9)
+	near(t, "df", u.DF, 7.939550008999497, 1e-9)
+	near(t, "low", u.Low, -7.441933618127596, 1e-6)
+	near(t, "high", u.High, -0.638066381872417, 1e-6)
+	e, err := WelchTOST(a, b, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "TOST lower", e.PLower, 0.7497825930607653, 1e-9)
+	near(t, "TOST upper", e.PUpper, 0.0007116023600297451, 1e-9)
+	near(t, "TOST", e.P, 0.7497825930607653, 1e-9)
+	near(t, "detectable", WelchDetectable(u.SE, u.DF, 0.05, 0.8), 4.712087659562846, 1e-6)
+	if _, err := WelchDiff(a, b[:1], 0.95); err == nil {
+		t.Error("one value in a sample: no error")
+	}
+	if _, err := WelchTOST(a, b, 0); err == nil {
+		t.Error("margin 0: no error")
+	}
+}
