@@ -35,7 +35,7 @@ type FidelityPlan struct {
 	AccuracyMargin float64 `json:"accuracy_margin"`
 	ErrorMargin    float64 `json:"error_margin"`
 	Alpha          float64 `json:"alpha"`
-	Cache          string  `json:"cache"`      // our runs, under the results folder
+	Cache          string  `json:"cache"`       // our runs, under the results folder
 	TorchCache     string  `json:"torch_cache"` // PyTorch's records torch_s<seed>.json, under the results folder
 	TorchCommand   string  `json:"torch_command"`
 	Source         string  `json:"source"` // where the original's values are printed
