@@ -193,3 +193,34 @@ func TestRatePlanInNotebook(t *testing.T) {
 		}
 	}
 }
+
+// The mirror notebook's fidelity table is printed through its plan (study.Fidelity): the committed
+// output of its cell holds the table and the sentences recomputed now from the committed caches.
+func TestFidelityInNotebook(t *testing.T) {
+	const path = "dales_law.ipynb"
+	nb := readNotebook(t, path)
+	f, err := study.FidelityOf("results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, c := range nb.Cells {
+		if c.CellType != "code" || !strings.Contains(text(c.Source), `study.FidelityOf("results")`) {
+			continue
+		}
+		found = true
+		var out strings.Builder
+		for _, o := range c.Outputs {
+			out.WriteString(text(o.Data["text/plain"]))
+			out.WriteString(text(o.Data["text/markdown"]))
+		}
+		for _, want := range []string{f.Table(), f.Sentences()} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s cell %d: the committed output does not hold the fidelity plan's outcome as computed now:\n%s", path, i, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%s never prints the fidelity plan (study.FidelityOf)", path)
+	}
+}

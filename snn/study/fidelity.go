@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
@@ -240,4 +241,246 @@ func torchValue(r FidelityRow, rec torchRecord) float64 {
 		v *= 100
 	}
 	return v
+}
+
+// FidelityRowOutcome is one row of the fidelity table: both implementations' values by seed and how they
+// compare.
+type FidelityRowOutcome struct {
+	Row             FidelityRow
+	Ours, Torch     []float64 // by seed, in the plan's order
+	Welch           Unpaired  // ours - PyTorch
+	Holm            float64   // Welch's p, Holm-adjusted over the rows
+	TOST            Equivalence
+	Detectable      float64 // difference detected with 80% power at the plan's alpha (unadjusted)
+	InOurs, InTorch bool    // the original's value within [min, max] of each implementation's seeds
+}
+
+// Verdict is "differ" (Holm p < alpha), "equivalent" (TOST p < alpha at the row's margin) or "not
+// distinguishable".
+func (o FidelityRowOutcome) Verdict(alpha float64) string {
+	switch {
+	case o.Holm < alpha:
+		return "differ"
+	case o.TOST.Equivalent(alpha):
+		return "equivalent"
+	}
+	return "not distinguishable"
+}
+
+// FidelityOutcome is the fidelity plan's outcome.
+type FidelityOutcome struct {
+	Plan   FidelityPlan
+	Rows   []FidelityRowOutcome
+	Torch  string // PyTorch's version and threads, from its records
+	Epochs int
+}
+
+// FidelityOf computes the fidelity plan's outcome from the caches under results (the committed
+// notebooks/results): our runs from the mirror plan's "fidelity" sweep (read only: a missing run is an
+// error that says how to make it) and PyTorch's records.
+func FidelityOf(results string) (FidelityOutcome, error) {
+	p := Fidelity()
+	mirror, err := PlanByName("mirror", false)
+	if err != nil {
+		return FidelityOutcome{}, err
+	}
+	done, notDone, _, err := mirror.Collect("fidelity", snn.DefaultConfig(), results)
+	if err != nil {
+		return FidelityOutcome{}, err
+	}
+	if len(notDone) > 0 {
+		return FidelityOutcome{}, fmt.Errorf("study: the fidelity table needs %d runs that %s lacks (first: %+v, %s); "+
+			"make them with: go run ./snn/cmd/sweep -plan mirror -results %s", len(notDone), results, notDone[0].Key, notDone[0].State, results)
+	}
+	byKey := map[RunKey]RunResult{}
+	for _, r := range done {
+		byKey[r.RunKey] = r
+	}
+	out := FidelityOutcome{Plan: p}
+	var recs []torchRecord
+	for _, seed := range p.Seeds {
+		rec, err := readTorchRecord(filepath.Join(results, p.TorchCache), seed)
+		if err != nil {
+			return out, err
+		}
+		recs = append(recs, rec)
+	}
+	out.Torch, out.Epochs = fmt.Sprintf("PyTorch %s, %d thread(s) per process", recs[0].Torch, recs[0].Threads), recs[0].Epochs
+	var ps []float64
+	for _, row := range p.Rows {
+		o := FidelityRowOutcome{Row: row}
+		for i, seed := range p.Seeds {
+			run, ok := byKey[RunKey{p.Condition, row.Fraction, seed}]
+			if !ok {
+				return out, fmt.Errorf("study: no run %s at %v, seed %d in the fidelity sweep", p.Condition, row.Fraction, seed)
+			}
+			v, err := ourValue(row, run)
+			if err != nil {
+				return out, err
+			}
+			o.Ours = append(o.Ours, v)
+			o.Torch = append(o.Torch, torchValue(row, recs[i]))
+		}
+		if o.Welch, err = WelchDiff(o.Ours, o.Torch, 1-p.Alpha); err != nil {
+			return out, err
+		}
+		if o.TOST, err = WelchTOST(o.Ours, o.Torch, p.margin(row)); err != nil {
+			return out, err
+		}
+		o.Detectable = WelchDetectable(o.Welch.SE, o.Welch.DF, p.Alpha, 0.8)
+		o.InOurs, o.InTorch = within(row.Original, o.Ours), within(row.Original, o.Torch)
+		out.Rows = append(out.Rows, o)
+		ps = append(ps, o.Welch.P)
+	}
+	adj, err := Holm(ps)
+	if err != nil {
+		return out, err
+	}
+	for i := range out.Rows {
+		out.Rows[i].Holm = adj[i]
+	}
+	return out, nil
+}
+
+// within reports whether v lies in [min(xs), max(xs)] after rounding both to the original's printed
+// precision (one decimal).
+func within(v float64, xs []float64) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	r := func(x float64) float64 { return math.Round(x*10) / 10 }
+	return r(v) >= r(lo) && r(v) <= r(hi)
+}
+
+// Table is the fidelity table as text: one row per printed number, the original's value, each
+// implementation's mean ± sd and range over the seeds, the difference ours - PyTorch with its 95%
+// interval, Holm's p and the verdict.
+func (f FidelityOutcome) Table() string {
+	rows := [][]string{{"number the original prints", "original", "ours", "PyTorch (seed's code)", "ours - PyTorch [95% CI]",
+		"Holm p", "verdict"}}
+	for _, o := range f.Rows {
+		m1, s1 := MeanSD(o.Ours)
+		m2, s2 := MeanSD(o.Torch)
+		verdict := o.Verdict(f.Plan.Alpha)
+		if o.Row.Floor {
+			verdict += " (floor)"
+		}
+		rows = append(rows, []string{o.Row.Label, fmt.Sprintf("%.1f", o.Row.Original),
+			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m1, s1, minOf(o.Ours), maxOf(o.Ours)),
+			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m2, s2, minOf(o.Torch), maxOf(o.Torch)),
+			fmt.Sprintf("%+.1f [%+.1f, %+.1f]", o.Welch.Diff, o.Welch.Low, o.Welch.High), formatP(o.Holm), verdict})
+	}
+	var b strings.Builder
+	b.WriteString(alignColumns(rows, map[int]bool{1: true, 5: true}))
+	fmt.Fprintf(&b, "\n± is one standard deviation over seeds %s of each implementation; [a, b] after it is the range. "+
+		"The difference's interval is Welch's 95%% confidence interval (seeds unpaired: the implementations draw from different "+
+		"generators); Holm's p is adjusted over the %d rows. Verdicts: differ (Holm p < %g), equivalent (Welch TOST p < %g "+
+		"within ±%g points or ±%g deg), else not distinguishable. %s, %d epochs.\n",
+		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin, f.Torch, f.Epochs)
+	return b.String()
+}
+
+// alignColumns lays rows out in columns two spaces apart, each as wide as its widest cell (counted in
+// runes), the columns in right right-aligned and the last column unpadded.
+func alignColumns(rows [][]string, right map[int]bool) string {
+	var width []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			switch {
+			case i == len(r)-1:
+				b.WriteString(c)
+			case right[i]:
+				b.WriteString(pad + c + "  ")
+			default:
+				b.WriteString(c + pad + "  ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Sentences says per row whether the original's value lies inside both implementations' spreads and
+// whether the implementations agree, with the difference the design could detect.
+func (f FidelityOutcome) Sentences() string {
+	var b strings.Builder
+	for _, o := range f.Rows {
+		unit, margin := "points", f.Plan.AccuracyMargin
+		if strings.HasSuffix(o.Row.Metric, "_error_deg") {
+			unit, margin = "deg", f.Plan.ErrorMargin
+		}
+		fmt.Fprintf(&b, "- %s: the original's %.1f is %s and %s. ", capitalise(o.Row.Label), o.Row.Original,
+			placeIn(o.Row.Original, o.Ours, o.InOurs, "our"), placeIn(o.Row.Original, o.Torch, o.InTorch, "PyTorch's"))
+		switch o.Verdict(f.Plan.Alpha) {
+		case "differ":
+			fmt.Fprintf(&b, "The implementations differ: ours is %.1f %s %s PyTorch's (95%% CI %+.1f to %+.1f, Holm-adjusted %s).",
+				math.Abs(o.Welch.Diff), unit, aboveBelow(o.Welch.Diff), o.Welch.Low, o.Welch.High, pString(o.Holm))
+		case "equivalent":
+			fmt.Fprintf(&b, "The implementations agree within ±%g %s (difference %+.1f, TOST %s).", margin, unit,
+				o.Welch.Diff, pString(o.TOST.P))
+		default:
+			fmt.Fprintf(&b, "The implementations are not distinguishable (difference %+.1f, 95%% CI %+.1f to %+.1f, Holm-adjusted %s), "+
+				"and agreement within ±%g %s is not shown (TOST %s): %d seeds each detect about %.1f %s with 80%% power.",
+				o.Welch.Diff, o.Welch.Low, o.Welch.High, pString(o.Holm), margin, unit, pString(o.TOST.P), len(o.Ours), o.Detectable, unit)
+		}
+		if o.Row.Floor {
+			b.WriteString(" The ablated networks of both are near chance accuracy (8.3%), a floor: the row says little about the implementations.")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// placeIn says where v lies against xs: inside their range, or above or below all of them.
+func placeIn(v float64, xs []float64, inside bool, whose string) string {
+	switch {
+	case inside:
+		return fmt.Sprintf("inside %s range (%.1f to %.1f)", whose, minOf(xs), maxOf(xs))
+	case v > maxOf(xs):
+		return fmt.Sprintf("above all %d of %s seeds (up to %.1f)", len(xs), whose, maxOf(xs))
+	}
+	return fmt.Sprintf("below all %d of %s seeds (from %.1f)", len(xs), whose, minOf(xs))
+}
+
+func aboveBelow(d float64) string {
+	if d > 0 {
+		return "above"
+	}
+	return "below"
+}
+
+// formatP is pString without its "p = " (a table column): "0.0491" or "< 0.001".
+func formatP(p float64) string {
+	s := pString(p)
+	if strings.HasPrefix(s, "p = ") {
+		return s[4:]
+	}
+	return s[2:]
+}
+
+func minOf(xs []float64) float64 {
+	m := math.Inf(1)
+	for _, x := range xs {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+func maxOf(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
 }

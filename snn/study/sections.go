@@ -18,13 +18,95 @@ type Conclusion struct {
 	Comparisons []Comparison
 }
 
-// Text is the conclusion as one paragraph: the notes, then one sentence per comparison.
+// Text is the conclusion in Markdown: the section's verdicts first (how many comparisons found a
+// difference, an equivalence, a floor or ceiling, or neither), then the comparisons as a table, one per
+// row (means, the paired difference with its interval, Holm's p and the verdict), then the notes as
+// bullets. A conclusion without comparisons is its first note, then the others as bullets.
 func (c Conclusion) Text() string {
-	parts := append([]string(nil), c.Notes...)
-	for _, q := range c.Comparisons {
-		parts = append(parts, q.Sentence())
+	var b strings.Builder
+	b.WriteString("**Conclusion.**")
+	notes := c.Notes
+	switch {
+	case len(c.Comparisons) > 0:
+		b.WriteString(" " + c.headline() + "\n\n" + c.table())
+	case len(notes) > 0: // descriptive only: the first finding is the headline
+		b.WriteString(" " + notes[0])
+		notes = notes[1:]
 	}
-	return "**Conclusion.** " + strings.Join(parts, " ")
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			b.WriteString("\n- " + n)
+		}
+	}
+	return b.String()
+}
+
+// headline counts the comparisons by verdict, in one sentence.
+func (c Conclusion) headline() string {
+	count := map[Verdict]int{}
+	for _, q := range c.Comparisons {
+		count[q.Verdict]++
+	}
+	r, first := c.Comparisons[0].Rules, c.Comparisons[0]
+	var parts []string
+	add := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+one)
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		}
+	}
+	margin := fmt.Sprintf(" within ±%.1f %s", r.Scale*r.Margin, r.Unit)
+	add(count[Higher]+count[Lower], "shows a difference", "show a difference")
+	add(count[Equivalent], "shows equivalence"+margin, "show equivalence"+margin)
+	add(count[Floor], "sits at the floor of chance (uninformative)", "sit at the floor of chance (uninformative)")
+	add(count[Ceiling], "sits at the ceiling (uninformative)", "sit at the ceiling (uninformative)")
+	add(count[NoSpread], "has no spread (no test)", "have no spread (no test)")
+	add(count[NotDistinguishable], "is not distinguishable", "are not distinguishable")
+	return fmt.Sprintf("Of %d comparisons (one Holm family at level %g, paired by seed over %d seeds): %s.", len(c.Comparisons),
+		r.Alpha, len(first.Paired.Diff), joinAnd(parts))
+}
+
+// table is one Markdown row per comparison: A, B, their means, the paired difference A - B with its
+// unadjusted interval, Holm's p and the verdict.
+func (c Conclusion) table() string {
+	r := c.Comparisons[0].Rules
+	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "| A | B | mean A | mean B | A - B (unadjusted %.0f%% CI) | Holm p | verdict |\n|---|---|---:|---:|---:|---:|---|\n",
+		100*c.Comparisons[0].Paired.CI.Level)
+	for _, q := range c.Comparisons {
+		d := q.Paired.CI
+		verdict := string(q.Verdict)
+		switch q.Verdict {
+		case Higher:
+			verdict = "A higher"
+		case Lower:
+			verdict = "A lower"
+		case Equivalent:
+			verdict = fmt.Sprintf("equivalent within ±%s (TOST %s)", s(r.Margin), pString(q.TOSTAdjusted))
+		case NotDistinguishable:
+			if q.Paired.P < r.Alpha {
+				verdict += " (the unadjusted interval excludes 0; Holm does not)"
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
+			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), verdict)
+	}
+	return b.String()
+}
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(w []string) string {
+	switch len(w) {
+	case 0:
+		return ""
+	case 1:
+		return w[0]
+	}
+	return strings.Join(w[:len(w)-1], ", ") + " and " + w[len(w)-1]
 }
 
 // Verdicts returns the verdict of each comparison, keyed "A vs B".
