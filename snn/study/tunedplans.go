@@ -61,8 +61,9 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // TunedPlans returns the plans of issue 21, each fixed before its runs: "populations-tuned" (the
 // E/I-population networks, the update rules and their references at fraction 0.5), "signs-tuned" (the
 // controls notebook's sign parametrisations) and "populations-shunt" (the paper's recipe and its
-// shunting layer, compared with populations-tuned's conditions) and "populations-lif" (LIF inhibitory
-// units from a balanced start, with and without the step correction, compared likewise).
+// shunting layer, compared with populations-tuned's conditions), "populations-lif" (LIF inhibitory
+// units from a balanced start, with and without the step correction, compared likewise) and
+// "populations-sgd" (the paper's SGD recipe on an SGD grid of its own).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -129,8 +130,30 @@ func TunedPlans() []TunedPlan {
 				"W_EI rescaled so that both populations fire at the excitatory rate of the same weights with linear inhibitory " +
 				"units, with the same mean inhibition-to-excitation ratio, on the first 8 training batches); the single-graph " +
 				"formulation trains them"},
+		{Name: "populations-sgd", Notebook: "dales_law_populations.ipynb", Cache: "populations-sgd",
+			Conditions: []string{"pop-sgd", "pop-shunt-sgd"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, SGDGrid: sgdLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned"},
+			Questions: []PlannedQuestion{
+				{"the paper's DANN (shunting inhibition, its SGD recipe on an SGD grid) against ColumnEI and the unconstrained network",
+					[][2]string{{"pop-shunt-sgd", "both"}, {"pop-shunt-sgd", "unconstrained"}}},
+				{"shunting against subtractive inhibition under the paper's recipe", [][2]string{{"pop-shunt-sgd", "pop-sgd"}}},
+				{"the paper's recipe (SGD grid) against Adam with |w|", [][2]string{{"pop-sgd", "pop-abs"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-tuned (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; selected on mean validation accuracy over tuning seeds 101-103, extended past an edge at most " +
+				"twice; test seeds 11-20; paired t, Holm within each question, TOST at the margin), whose conditions it compares " +
+				"with, except that the SGD conditions (pop-sgd, pop-shunt-sgd: the paper's recipe) get an SGD grid of their own, " +
+				"5 rates 0.1 to 10 log-spaced (the same size and span as Adam's 0.001 to 0.1): plan populations-shunt gave them " +
+				"Adam's grid, on which pop-shunt-sgd stayed at chance at every rate and pop-sgd selected 0.316 after extending " +
+				"past the top edge"},
 	}
 }
+
+// sgdLR is the SGD conditions' own grid: 5 rates log-spaced over 100x. Under SGD this network's gradients
+// are small (the readout's 0.01 scale), so the paper's recipe learns at rates far above Adam's.
+var sgdLR = []float64{0.1, 0.316228, 1, 3.16228, 10}
 
 // Validate checks a plan before any run: known conditions, a tuning budget of at least 5 learning rates
 // over at least 100x, at least 10 test seeds disjoint from the tuning seeds and from seeds 1-5, every
