@@ -196,7 +196,9 @@ type EarlyStopRule string
 
 const (
 	// EarlyStopNotebook reproduces the notebook: stop when the first of the last 100 validation losses is the
-	// smallest and more than 10 epochs have run; return the current weights. With 50 epochs it never fires.
+	// smallest and more than 10 epochs have run, and then return the best validation epoch's weights (the
+	// notebook's best_weights); a run that ends without the rule firing keeps its last weights. With 50
+	// epochs it fires only when no epoch after the first beats the first (see earlyStop).
 	EarlyStopNotebook EarlyStopRule = "notebook"
 	// EarlyStopPatience stops after Patience epochs without a new best validation loss and restores the
 	// weights of the best epoch.

@@ -54,10 +54,14 @@ def dales_mask(rows, cols, ratio):
 
 
 def init_weights(ratio):
+    """The seed's init_weight_matrices: bound 1/sqrt(fan_in) with PyTorch's fan_in of a 2-D tensor, its size(1)
+    (30 for w1 [200, 30], 12 for w2 [30, 12]), as the seed computes it with nn.init._calculate_fan_in_and_fan_out."""
     w1 = nn.Parameter(torch.empty(2 * ANF, H))
-    nn.init.uniform_(w1, -1 / np.sqrt(2 * ANF), 1 / np.sqrt(2 * ANF))
+    fan_in, _ = nn.init._calculate_fan_in_and_fan_out(w1)
+    nn.init.uniform_(w1, -1 / np.sqrt(fan_in), 1 / np.sqrt(fan_in))
     w2 = nn.Parameter(torch.empty(H, C))
-    nn.init.uniform_(w2, -1 / np.sqrt(H), 1 / np.sqrt(H))
+    fan_in, _ = nn.init._calculate_fan_in_and_fan_out(w2)
+    nn.init.uniform_(w2, -1 / np.sqrt(fan_in), 1 / np.sqrt(fan_in))
     return w1, w2, [dales_mask(*w.shape, ratio) for w in (w1, w2)]
 
 

@@ -16,7 +16,7 @@ import (
 // FidelityPlan is the mirror notebook's check of the port against the seed notebook's own code: every
 // number the original prints (train and test accuracy and absolute error at inhibitory fractions 0.5 and
 // 0.2, and after its ablation of the 0.2 network's inhibitory inputs), from our Go implementation and from
-// the seed's PyTorch code (snn/bench/torch_fidelity.py, the notebook's protocol in one process per seed),
+// a PyTorch re-implementation of the seed's code and protocol (snn/bench/torch_fidelity.py, one process per seed),
 // over the same number of seeds, set beside the original's single printed value. It is fixed in a commit
 // before its runs (its PlanRecord; TestPlanRecords).
 //
@@ -357,7 +357,7 @@ func within(v float64, xs []float64) bool {
 // implementation's mean ± sd and range over the seeds, the difference ours - PyTorch with its 95%
 // interval, Holm's p and the verdict.
 func (f FidelityOutcome) Table() string {
-	rows := [][]string{{"number the original prints", "original", "ours", "PyTorch (seed's code)", "ours - PyTorch [95% CI]",
+	rows := [][]string{{"number the original prints", "original", "ours", "PyTorch re-implementation", "ours - PyTorch [95% CI]",
 		"Holm p", "verdict"}}
 	for _, o := range f.Rows {
 		m1, s1 := MeanSD(o.Ours)
@@ -375,7 +375,7 @@ func (f FidelityOutcome) Table() string {
 	b.WriteString(alignColumns(rows, map[int]bool{1: true, 5: true}))
 	fmt.Fprintf(&b, "\n± is one standard deviation over seeds %s of each implementation; [a, b] after it is the range. "+
 		"The difference's interval is Welch's 95%% confidence interval (seeds unpaired: the implementations draw from different "+
-		"generators); Holm's p is adjusted over the %d rows. Verdicts: differ (Holm p < %g), equivalent (Welch TOST p < %g "+
+		"generators); Holm's p is adjusted over the %d rows. Verdicts: differ (Holm p < %g), equivalent (unadjusted Welch TOST p < %g "+
 		"within ±%g points or ±%g deg), else not distinguishable. %s, %d epochs.\n",
 		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin, f.Torch, f.Epochs)
 	return b.String()
@@ -427,19 +427,44 @@ func (f FidelityOutcome) Sentences() string {
 			fmt.Fprintf(&b, "The implementations differ: ours is %.1f %s %s PyTorch's (95%% CI %+.1f to %+.1f, Holm-adjusted %s).",
 				math.Abs(o.Welch.Diff), unit, aboveBelow(o.Welch.Diff), o.Welch.Low, o.Welch.High, pString(o.Holm))
 		case "equivalent":
-			fmt.Fprintf(&b, "The implementations agree within ±%g %s (difference %+.1f, TOST %s).", margin, unit,
+			fmt.Fprintf(&b, "The implementations agree within ±%g %s (difference %+.1f, unadjusted TOST %s).", margin, unit,
 				o.Welch.Diff, pString(o.TOST.P))
 		default:
 			fmt.Fprintf(&b, "The implementations are not distinguishable (difference %+.1f, 95%% CI %+.1f to %+.1f, Holm-adjusted %s), "+
-				"and agreement within ±%g %s is not shown (TOST %s): %d seeds each detect about %.1f %s with 80%% power.",
+				"and agreement within ±%g %s is not shown (unadjusted TOST %s): from the observed spread, %d seeds each "+
+				"detect about %.1f %s with 80%% power at the unadjusted level.",
 				o.Welch.Diff, o.Welch.Low, o.Welch.High, pString(o.Holm), margin, unit, pString(o.TOST.P), len(o.Ours), o.Detectable, unit)
 		}
 		if o.Row.Floor {
-			b.WriteString(" The ablated networks of both are near chance accuracy (8.3%), a floor: the row says little about the implementations.")
+			b.WriteString(" " + f.floorNote(o.Row))
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// floorNote says, for a row the plan marked a floor (the original's ablated network is at chance), where
+// each implementation's ablated networks actually are: their mean accuracy on the row's set against
+// chance, and whether that is within 2 points of it (AccuracyRules' slack).
+func (f FidelityOutcome) floorNote(row FidelityRow) string {
+	set := strings.SplitN(row.Metric, "_", 2)[0] // train or test
+	chance := 100.0 / 12
+	for _, o := range f.Rows {
+		if o.Row.Ablated != row.Ablated || o.Row.Fraction != row.Fraction || o.Row.Metric != set+"_accuracy" {
+			continue
+		}
+		m1, _ := MeanSD(o.Ours)
+		m2, _ := MeanSD(o.Torch)
+		near := func(m float64) string {
+			if math.Abs(m-chance) <= 2 {
+				return "at chance"
+			}
+			return fmt.Sprintf("%.1f points above chance", m-chance)
+		}
+		return fmt.Sprintf("The plan marked this row a floor before the runs (the original's ablated network is at chance, %.1f%%); "+
+			"on the %s set the ablated networks average %.1f%% here (%s) and %.1f%% in PyTorch (%s).", chance, set, m1, near(m1), m2, near(m2))
+	}
+	return ""
 }
 
 // placeIn says where v lies against xs: inside their range, or above or below all of them.

@@ -75,7 +75,7 @@ func (c Conclusion) table() string {
 	r := c.Comparisons[0].Rules
 	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "| A | B | mean A | mean B | A - B (unadjusted %.0f%% CI) | Holm p | verdict |\n|---|---|---:|---:|---:|---:|---|\n",
+	fmt.Fprintf(&b, "| A | B | mean A | mean B | A - B (unadjusted %.0f%% CI) | Holm p | TOST p (Holm) | verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n",
 		100*c.Comparisons[0].Paired.CI.Level)
 	for _, q := range c.Comparisons {
 		d := q.Paired.CI
@@ -86,15 +86,18 @@ func (c Conclusion) table() string {
 		case Lower:
 			verdict = "A lower"
 		case Equivalent:
-			verdict = fmt.Sprintf("equivalent within ±%s (TOST %s)", s(r.Margin), pString(q.TOSTAdjusted))
+			verdict = fmt.Sprintf("equivalent within ±%s %s", s(r.Margin), r.Unit)
 		case NotDistinguishable:
 			if q.Paired.P < r.Alpha {
 				verdict += " (the unadjusted interval excludes 0; Holm does not)"
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
-			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), verdict)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
+			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), verdict)
 	}
+	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons; TOST p: equivalence within ±%s %s, "+
+		"adjusted likewise (it matches the %.0f%% interval of the difference lying inside the margin, not the %.0f%% interval shown).\n",
+		len(c.Comparisons), s(r.Margin), r.Unit, 100*(1-2*r.Alpha), 100*c.Comparisons[0].Paired.CI.Level)
 	return b.String()
 }
 

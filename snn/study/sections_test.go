@@ -67,8 +67,9 @@ func TestSweepConclusion(t *testing.T) {
 	text := c.Text()
 	for _, part := range []string{"highest mean is at fraction 0.5", "blocked mask",
 		"Of 5 comparisons (one Holm family at level 0.05, paired by seed over 5 seeds): 3 show a difference, 1 shows equivalence within ±3.0 points and 1 is not distinguishable.",
-		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | not distinguishable |",
-		"| Dale's law on both at 0.5 | the unconstrained network | 80.2 | 75.2 | 5.0 [4.8, 5.3] | < 0.001 | A higher |"} {
+		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | 0.984 | not distinguishable |",
+		"| Dale's law on both at 0.5 | the unconstrained network | 80.2 | 75.2 | 5.0 [4.8, 5.3] | < 0.001 | 1 | A higher |",
+		"| Dale's law on both at 0.2 | the unconstrained network | 75.2 | 75.2 | 0.1 [-0.5, 0.6] | 1 | < 0.001 | equivalent within ±3.0 points |"} {
 		if !strings.Contains(text, part) {
 			t.Errorf("conclusion lacks %q: %s", part, text)
 		}
