@@ -134,3 +134,31 @@ func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
 	}
 	return out
 }
+
+// SeedsFromSpread is the number of test seeds a new plan needs for comparison pr (condition, reference)
+// judged in a Holm family of m comparisons at o's margin, from o's tuning seeds: the seeds TOST needs to
+// show equivalence within the margin with the plan power (80%) at level Alpha/m, from the 80% upper bound
+// of the tuning seeds' paired sd (as Power.SeedsForEquivalence), and never fewer than 10. It is how a
+// plan sets its test seeds from the tuning spread before any of them runs.
+func (o Outcome) SeedsFromSpread(pr [2]string, m int) (int, error) {
+	if m < 1 {
+		return 0, fmt.Errorf("study: a family of %d comparisons: want at least 1", m)
+	}
+	d, err := o.tuningDiff(pr)
+	if err != nil {
+		return 0, err
+	}
+	if len(d) < 2 {
+		return 0, fmt.Errorf("study: %d tuning seeds: the spread needs at least 2", len(d))
+	}
+	_, sd := MeanSD(d)
+	r := o.Plan.Rules()
+	n, err := SeedsForEquivalence(SDUpperBound(sd, len(d), 0.8), r.Margin, r.Alpha/float64(m), planPower)
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, fmt.Errorf("study: %s against %s would need more than %d seeds", pr[0], pr[1], maxSeeds)
+	}
+	return max(n, 10), nil
+}
