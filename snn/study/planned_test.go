@@ -295,6 +295,13 @@ func TestSeedRangeAndDescribe(t *testing.T) {
 			t.Errorf("Describe lacks %q:\n%s", want, d)
 		}
 	}
+	// A plan with an SGD grid names it and the conditions it applies to (and no Adam grid when none uses it).
+	p, _ = TunedPlanByName("populations-sgd")
+	d = p.Describe()
+	if want := "Tuning: the SGD conditions (pop-sgd, pop-shunt-sgd) at each of 5 rates 0.1, 0.316228, 1, 3.16228, 10 (extended"; !strings.Contains(d, want) ||
+		strings.Contains(d, "0.00316228") {
+		t.Errorf("Describe of an SGD plan:\n%s\nwant it to contain %q and not Adam's grid", d, want)
+	}
 	if _, err := TunedPlanByName("signs"); err == nil || !strings.Contains(err.Error(), `"signs-tuned"`) {
 		t.Errorf("unknown tuned plan: error %v, want one listing the plans", err)
 	}

@@ -358,10 +358,27 @@ func SeedRange(s []uint64) string {
 func (p TunedPlan) Describe() string {
 	var b strings.Builder
 	t := p.Tuning
-	fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). Tuning: every condition at each of %d learning rates %s "+
+	grids := fmt.Sprintf("every condition at each of %d learning rates %s", len(t.Grid), floatList(t.Grid))
+	if t.SGDGrid != nil {
+		var adam, sgd []string
+		for _, name := range p.Conditions {
+			c, err := ConditionByName(name)
+			if err == nil && c.Apply(p.Base(), p.Fraction).Optimizer == snn.OptimizerSGD {
+				sgd = append(sgd, name)
+			} else {
+				adam = append(adam, name)
+			}
+		}
+		grids = ""
+		if len(adam) > 0 {
+			grids = fmt.Sprintf("%s at each of %d learning rates %s; ", strings.Join(adam, ", "), len(t.Grid), floatList(t.Grid))
+		}
+		grids += fmt.Sprintf("the SGD conditions (%s) at each of %d rates %s", strings.Join(sgd, ", "), len(t.SGDGrid), floatList(t.SGDGrid))
+	}
+	fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). Tuning: %s "+
 		"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
-		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, len(t.Grid),
-		floatList(t.Grid), t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, grids,
+		t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
 	if len(p.Reuse) > 0 {
 		fmt.Fprintf(&b, "It also compares conditions of plan %s (their runs, tuned and tested under that plan's record).\n\n", strings.Join(p.Reuse, ", "))
 	}
