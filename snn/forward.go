@@ -21,10 +21,7 @@ type forwardExec struct {
 }
 
 func newForward(backend compute.Backend, cfg Config, batch int) (*forwardExec, error) {
-	exec, err := NewExec(backend, func(r, w2, y *Node) (*Node, *Node) {
-		m := Dot(r, w2).Product()
-		return m, lossFromReadout(cfg, m, y)
-	})
+	exec, err := newReadoutForwardExec(backend, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("snn: build forward graph: %w", err)
 	}
@@ -52,6 +49,16 @@ func (f *forwardExec) run(w inputWeights, w2 *tensors.Tensor, d *Dataset, idx []
 }
 
 func (f *forwardExec) batchSize() int { return f.batch }
+
+// newReadoutForwardExec builds the graph that ends the Go-kernel forward passes whose hidden layer ends in
+// the readout's weighted spike sums r [batch, H]: (r, w2 effective, labels) -> (m = r w2 [batch, classes],
+// mean NLL loss).
+func newReadoutForwardExec(backend compute.Backend, cfg Config) (*Exec, error) {
+	return NewExec(backend, func(r, w2, y *Node) (*Node, *Node) {
+		m := Dot(r, w2).Product()
+		return m, lossFromReadout(cfg, m, y)
+	})
+}
 
 // finishForward copies a forward graph's outputs (m, loss) to Go and frees them.
 func finishForward(out []*tensors.Tensor) (m []float32, loss float64, err error) {

@@ -223,20 +223,8 @@ func (s *lifInhStepper) step(d *Dataset, idx []int) (float64, error) {
 		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
 	}
 	gEE, gIE, gEI := l.backward(a[2], tensors.MustCopyFlatData[float32](out[1]))
-	in := []*tensors.Tensor{matrixTensor(gEE), matrixTensor(gIE), matrixTensor(gEI)}
-	args := make([]any, 0, len(in)+n2)
-	for _, t := range in {
-		args = append(args, t)
-	}
-	args = append(args, tensorsAny(out[2:2+n2])...)
-	_, err = s.apply.Call(args...)
-	for _, t := range in {
-		t.FinalizeAll()
-	}
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.wig.apply(s.vars); err != nil {
+	g1 := []*tensors.Tensor{matrixTensor(gEE), matrixTensor(gIE), matrixTensor(gEI)}
+	if err := applyStep(s.apply, s.wig, s.vars, g1, out[2:2+n2]); err != nil {
 		return 0, err
 	}
 	return loss, nil
@@ -256,10 +244,7 @@ type lifInhKernelForward struct {
 }
 
 func newLIFInhKernelForward(backend compute.Backend, cfg Config, batch int) (*lifInhKernelForward, error) {
-	exec, err := NewExec(backend, func(r, w2, y *Node) (*Node, *Node) {
-		m := Dot(r, w2).Product()
-		return m, lossFromReadout(cfg, m, y)
-	})
+	exec, err := newReadoutForwardExec(backend, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("snn: build forward graph (LIF inhibitory units): %w", err)
 	}

@@ -191,19 +191,7 @@ func (s *shuntStepper) step(d *Dataset, idx []int) (float64, error) {
 		tensors.FromFlatDataAndDimensions(f32(total.alpha), 1, s.ni),
 		tensors.FromFlatDataAndDimensions(f32(total.gain), 1, s.ne),
 		tensors.FromFlatDataAndDimensions(f32(total.bs), 1, s.ne)}
-	args := make([]any, 0, len(in)+len(s.l2))
-	for _, t := range in {
-		args = append(args, t)
-	}
-	args = append(args, tensorsAny(out[2:2+len(s.l2)])...)
-	_, err = s.apply.Call(args...)
-	for _, t := range in {
-		t.FinalizeAll()
-	}
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.wig.apply(s.vars); err != nil {
+	if err := applyStep(s.apply, s.wig, s.vars, in, out[2:2+len(s.l2)]); err != nil {
 		return 0, err
 	}
 	return loss, nil

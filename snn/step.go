@@ -208,16 +208,25 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	}
 	s.lif.backward(s.p, B, tensors.MustCopyFlatData[float32](out[1]))
 	s.cols.projectGrad(s.p, I, H, s.gW1)
-	gW1T := tensors.FromFlatDataAndDimensions(s.gW1, I, H)
-	_, err = s.apply.Call(append([]any{gW1T}, tensorsAny(out[2:2+n2])...)...)
-	gW1T.FinalizeAll()
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.wig.apply(s.vars); err != nil {
+	if err := applyStep(s.apply, s.wig, s.vars, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(s.gW1, I, H)}, out[2:2+n2]); err != nil {
 		return 0, err
 	}
 	return loss, nil
+}
+
+// applyStep ends a Go-kernel step: the graph "apply" (newApplyExec) on layer 1's gradients g1 (made by
+// the step's Go code, freed here) and layer 2's g2 (the grad graph's outputs, freed by the caller), then
+// wiggle's restarts.
+func applyStep(apply *model.Exec, wig *wiggler, vars []*model.Variable, g1, g2 []*tensors.Tensor) error {
+	_, err := apply.Call(append(tensorsAny(g1), tensorsAny(g2)...)...)
+	for _, t := range g1 {
+		t.FinalizeAll()
+	}
+	if err != nil {
+		return err
+	}
+	_, err = wig.apply(vars)
+	return err
 }
 
 func tensorsAny(ts []*tensors.Tensor) []any {

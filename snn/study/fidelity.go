@@ -11,6 +11,7 @@ import (
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
+	"gonum.org/v1/gonum/floats"
 )
 
 // FidelityPlan is the mirror notebook's check of the port against the seed notebook's own code: every
@@ -345,12 +346,8 @@ func FidelityOf(results string) (FidelityOutcome, error) {
 // within reports whether v lies in [min(xs), max(xs)] after rounding both to the original's printed
 // precision (one decimal).
 func within(v float64, xs []float64) bool {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range xs {
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
-	}
 	r := func(x float64) float64 { return math.Round(x*10) / 10 }
-	return r(v) >= r(lo) && r(v) <= r(hi)
+	return r(v) >= r(floats.Min(xs)) && r(v) <= r(floats.Max(xs))
 }
 
 // Table is the fidelity table as text: one row per printed number, the original's value, each
@@ -367,8 +364,8 @@ func (f FidelityOutcome) Table() string {
 			verdict += " (floor)"
 		}
 		rows = append(rows, []string{o.Row.Label, fmt.Sprintf("%.1f", o.Row.Original),
-			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m1, s1, minOf(o.Ours), maxOf(o.Ours)),
-			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m2, s2, minOf(o.Torch), maxOf(o.Torch)),
+			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m1, s1, floats.Min(o.Ours), floats.Max(o.Ours)),
+			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m2, s2, floats.Min(o.Torch), floats.Max(o.Torch)),
 			fmt.Sprintf("%+.1f [%+.1f, %+.1f]", o.Welch.Diff, o.Welch.Low, o.Welch.High), formatP(o.Holm), verdict})
 	}
 	var b strings.Builder
@@ -471,11 +468,11 @@ func (f FidelityOutcome) floorNote(row FidelityRow) string {
 func placeIn(v float64, xs []float64, inside bool, whose string) string {
 	switch {
 	case inside:
-		return fmt.Sprintf("inside %s range (%.1f to %.1f)", whose, minOf(xs), maxOf(xs))
-	case v > maxOf(xs):
-		return fmt.Sprintf("above all %d of %s seeds (up to %.1f)", len(xs), whose, maxOf(xs))
+		return fmt.Sprintf("inside %s range (%.1f to %.1f)", whose, floats.Min(xs), floats.Max(xs))
+	case v > floats.Max(xs):
+		return fmt.Sprintf("above all %d of %s seeds (up to %.1f)", len(xs), whose, floats.Max(xs))
 	}
-	return fmt.Sprintf("below all %d of %s seeds (from %.1f)", len(xs), whose, minOf(xs))
+	return fmt.Sprintf("below all %d of %s seeds (from %.1f)", len(xs), whose, floats.Min(xs))
 }
 
 func aboveBelow(d float64) string {
@@ -492,20 +489,4 @@ func formatP(p float64) string {
 		return s[4:]
 	}
 	return s[2:]
-}
-
-func minOf(xs []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range xs {
-		m = math.Min(m, x)
-	}
-	return m
-}
-
-func maxOf(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
-	return m
 }
