@@ -110,6 +110,7 @@ func TestFidelitySentences(t *testing.T) {
 		mk(acc, []float64{70, 71, 72, 73, 74}, []float64{80, 81, 82, 83, 84}),
 		mk(acc, []float64{80.0, 80.2, 80.4, 80.1, 80.3}, []float64{80.1, 80.3, 80.2, 80.0, 80.4}),
 		mk(acc, []float64{60, 90, 70, 85, 75}, []float64{65, 88, 72, 80, 79}),
+		mk(acc, []float64{80, 81, 82, 83, 84}, []float64{70, 71, 72, 73, 74}),
 	}}
 	lines := strings.Split(strings.TrimSpace(f.Sentences()), "\n")
 	for i, want := range []string{
@@ -120,6 +121,9 @@ func TestFidelitySentences(t *testing.T) {
 		if !strings.Contains(lines[i], want) {
 			t.Errorf("sentence %d:\n%s\nwant it to contain\n%s", i, lines[i], want)
 		}
+	}
+	if !strings.Contains(lines[3], "The implementations differ: ours is 10.0 points above PyTorch's") {
+		t.Errorf("sentence 3 (ours above):\n%s", lines[3])
 	}
 	if !strings.Contains(lines[2], "with 80% power") {
 		t.Errorf("a row without a verdict does not say what the design detects: %s", lines[2])
