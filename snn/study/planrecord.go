@@ -58,6 +58,7 @@ type frozenPlan struct {
 	Margin        float64          `json:"margin"`
 	Protocol      string           `json:"protocol"`
 	Reuse         []string         `json:"reuse,omitempty"`
+	SeedRule      *SeedRule        `json:"seed_rule,omitempty"`
 }
 
 type frozenQuestion struct {
@@ -69,7 +70,7 @@ type frozenQuestion struct {
 func (p TunedPlan) Frozen() (string, error) {
 	f := frozenPlan{Name: p.Name, Conditions: p.Conditions, Fraction: p.Fraction, Grid: p.Tuning.Grid, SGDGrid: p.Tuning.SGDGrid,
 		TuningSeeds: p.Tuning.Seeds, MaxExtensions: p.Tuning.MaxExtensions, TestSeeds: p.TestSeeds, Margin: p.Margin,
-		Protocol: p.Protocol, Reuse: p.Reuse}
+		Protocol: p.Protocol, Reuse: p.Reuse, SeedRule: p.SeedRule}
 	for _, name := range p.Conditions {
 		c, err := ConditionByName(name)
 		if err != nil {

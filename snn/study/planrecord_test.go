@@ -45,6 +45,7 @@ type frozenPlan struct {
 	Margin        float64          ` + "`json:\"margin\"`" + `
 	Protocol      string           ` + "`json:\"protocol\"`" + `
 	Reuse         []string         ` + "`json:\"reuse,omitempty\"`" + `
+	SeedRule      any              ` + "`json:\"seed_rule,omitempty\"`" + `
 }
 
 func main() {
@@ -56,6 +57,10 @@ func main() {
 		// Reuse came after the first plans: read it where the commit's TunedPlan has it.
 		if r := reflect.ValueOf(p).FieldByName("Reuse"); r.IsValid() {
 			f.Reuse = r.Interface().([]string)
+		}
+		// So did SeedRule (a pointer, left out when nil).
+		if r := reflect.ValueOf(p).FieldByName("SeedRule"); r.IsValid() && !r.IsNil() {
+			f.SeedRule = r.Interface()
 		}
 		for _, name := range p.Conditions {
 			c, err := study.ConditionByName(name)

@@ -75,3 +75,54 @@ func TestSeedsFromSpread(t *testing.T) {
 		t.Error("a family of 0 comparisons: no error")
 	}
 }
+
+// Every plan that sets its test seeds by a rule has exactly the seeds the rule gives, computed from the
+// committed tuning runs of the plan the rule reads (populations-power: 123, from populations-tuned's
+// pop-abs-stepcorr against pop-abs in a family of one). A rule that names something the plan does not
+// compare, or a plan that is unknown or does not tune both conditions, is refused.
+func TestSeedRule(t *testing.T) {
+	results := filepath.Join("..", "..", "notebooks", "results")
+	ruled := 0
+	for _, p := range TunedPlans() {
+		if p.SeedRule == nil {
+			continue
+		}
+		ruled++
+		n, err := p.RuledSeeds(context.Background(), results)
+		if err != nil {
+			t.Fatalf("plan %s: %v", p.Name, err)
+		}
+		if n != len(p.TestSeeds) {
+			t.Errorf("plan %s: %d test seeds, its rule gives %d", p.Name, len(p.TestSeeds), n)
+		}
+		if !strings.Contains(p.Describe(), fmt.Sprintf("Its %d test seeds were set before any test run from plan %s", n, p.SeedRule.From)) {
+			t.Errorf("plan %s: Describe does not state its seed rule:\n%s", p.Name, p.Describe())
+		}
+	}
+	if ruled == 0 {
+		t.Fatal("no plan sets its test seeds by a rule")
+	}
+	p, _ := TunedPlanByName("populations-power")
+	if n := len(p.TestSeeds); n != 123 || p.TestSeeds[0] != 201 {
+		t.Errorf("populations-power: %d test seeds from %d, want 123 from 201 (the rule's value when the plan was fixed)", n, p.TestSeeds[0])
+	}
+	for _, c := range []struct {
+		rule SeedRule
+		want string
+	}{
+		{SeedRule{From: "nowhere", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, `reads plan "nowhere"`},
+		{SeedRule{From: "populations-power", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, `reads plan "populations-power"`},
+		{SeedRule{From: "populations-tuned", Pair: [2]string{"pop-abs", "pop-abs-stepcorr"}}, "which the plan does not compare"},
+		{SeedRule{From: "signs-tuned", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, "which does not tune both"},
+	} {
+		q := p
+		r := c.rule
+		q.SeedRule = &r
+		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("rule %+v: error %v, want one containing %q", c.rule, err, c.want)
+		}
+	}
+	if _, err := (TunedPlan{Name: "x"}).RuledSeeds(context.Background(), results); err == nil {
+		t.Error("RuledSeeds of a plan without a rule: no error")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
@@ -37,6 +38,17 @@ type TunedPlan struct {
 	// test runs are read from their own caches (run where missing), under their own records. They must
 	// share this plan's fraction, tuning budget, test seeds and protocol, and reuse no plan themselves.
 	Reuse []string
+	// SeedRule, when set, is how the number of test seeds was set before any test run (issue 21 item 3):
+	// from another plan's tuning spread by Outcome.SeedsFromSpread. TestSeedRule holds len(TestSeeds) to it.
+	SeedRule *SeedRule
+}
+
+// SeedRule sets a plan's number of test seeds from the tuning runs of an earlier plan (From): the seeds
+// TOST needs to show Pair equivalent within the plan's margin with 80% power at Holm's most stringent
+// level of Pair's family in this plan (Outcome.SeedsFromSpread, at least 10).
+type SeedRule struct {
+	From string    `json:"from"`
+	Pair [2]string `json:"pair"`
 }
 
 // PlannedQuestion is one Holm family of a TunedPlan: pairs (condition, reference), each compared at its
@@ -63,7 +75,9 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // controls notebook's sign parametrisations) and "populations-shunt" (the paper's recipe and its
 // shunting layer, compared with populations-tuned's conditions), "populations-lif" (LIF inhibitory
 // units from a balanced start, with and without the step correction, compared likewise) and
-// "populations-sgd" (the paper's SGD recipe on an SGD grid of its own).
+// "populations-sgd" (the paper's SGD recipe on an SGD grid of its own) and "populations-power" (the
+// step correction against pop-abs again, on the test seeds populations-tuned's tuning spread says an
+// equivalence test needs).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -148,7 +162,32 @@ func TunedPlans() []TunedPlan {
 				"5 rates 0.1 to 10 log-spaced (the same size and span as Adam's 0.001 to 0.1): plan populations-shunt gave them " +
 				"Adam's grid, on which pop-shunt-sgd stayed at chance at every rate and pop-sgd selected 0.316 after extending " +
 				"past the top edge"},
+		{Name: "populations-power", Notebook: "dales_law_populations.ipynb", Cache: "populations-power",
+			Conditions: []string{"pop-abs", "pop-abs-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: seedsFrom(201, 123),
+			SeedRule: &SeedRule{From: "populations-tuned", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}},
+			Questions: []PlannedQuestion{
+				{"the step correction on the E/I-population network, with test seeds set from the tuning spread",
+					[][2]string{{"pop-abs-stepcorr", "pop-abs"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-tuned (the notebook's network and data, 50 epochs, Adam, no early stopping, each run " +
+				"keeps its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean " +
+				"validation accuracy over tuning seeds 101-103; paired t, TOST at the margin), its two conditions tuned again " +
+				"in this plan's own cache, but with 123 fresh test seeds, 201-323: the number TOST needs to show equivalence " +
+				"within ±3 points with 80% power at level 0.05 (a family of one), from the 80% upper bound of the paired sd of " +
+				"populations-tuned's tuning runs (study.Outcome.SeedsFromSpread); populations-tuned's 10 seeds could not " +
+				"show it (they would need about 151 in its family of two)"},
 	}
+}
+
+// seedsFrom returns n consecutive seeds from first.
+func seedsFrom(first uint64, n int) []uint64 {
+	s := make([]uint64, n)
+	for i := range s {
+		s[i] = first + uint64(i)
+	}
+	return s
 }
 
 // sgdLR is the SGD conditions' own grid: 5 rates log-spaced over 100x. Under SGD this network's gradients
@@ -219,7 +258,52 @@ func (p TunedPlan) Validate() error {
 	if !(p.Margin > 0) || math.IsInf(p.Margin, 0) {
 		return fmt.Errorf("study: plan %s: margin %v, want a finite number > 0", p.Name, p.Margin)
 	}
+	if r := p.SeedRule; r != nil {
+		from, err := TunedPlanByName(r.From)
+		if err != nil || from.Name == p.Name {
+			return fmt.Errorf("study: plan %s: its seed rule reads plan %q: want another known tuned plan", p.Name, r.From)
+		}
+		if !seen[r.Pair] {
+			return fmt.Errorf("study: plan %s: its seed rule sets seeds for %s against %s, which the plan does not compare", p.Name, r.Pair[0], r.Pair[1])
+		}
+		if !slices.Contains(from.Conditions, r.Pair[0]) || !slices.Contains(from.Conditions, r.Pair[1]) {
+			return fmt.Errorf("study: plan %s: its seed rule reads %s against %s from plan %s, which does not tune both", p.Name, r.Pair[0], r.Pair[1], r.From)
+		}
+	}
 	return nil
+}
+
+// family returns the size of the question (Holm family) that compares pr, 0 when none does.
+func (p TunedPlan) family(pr [2]string) int {
+	for _, q := range p.Questions {
+		if slices.Contains(q.Pairs, pr) {
+			return len(q.Pairs)
+		}
+	}
+	return 0
+}
+
+// RuledSeeds is the number of test seeds the plan's SeedRule gives: Outcome.SeedsFromSpread of the rule's
+// pair, in the family that compares it here, from the rule's plan's tuning runs read from the committed
+// cache under results (nothing is trained). It is an error for a plan without a rule.
+func (p TunedPlan) RuledSeeds(ctx context.Context, results string) (int, error) {
+	r := p.SeedRule
+	if r == nil {
+		return 0, fmt.Errorf("study: plan %s sets its test seeds by no rule", p.Name)
+	}
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	from, _ := TunedPlanByName(r.From)
+	tuned, test, _, err := from.Run(ctx, results, RunOptions{CacheOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("study: plan %s's seed rule: %w", p.Name, err)
+	}
+	o, err := from.Outcome(tuned, test)
+	if err != nil {
+		return 0, fmt.Errorf("study: plan %s's seed rule: %w", p.Name, err)
+	}
+	return o.SeedsFromSpread(r.Pair, p.family(r.Pair))
 }
 
 // reused returns the plans of Reuse, checked against p: known, not p, reusing nothing, and sharing p's
@@ -379,6 +463,11 @@ func (p TunedPlan) Describe() string {
 		"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
 		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, grids,
 		t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	if r := p.SeedRule; r != nil {
+		fmt.Fprintf(&b, "Its %d test seeds were set before any test run from plan %s's tuning runs: the seeds an equivalence test of %s "+
+			"against %s within ±%g points needs (study.Outcome.SeedsFromSpread, family of %d).\n\n", len(p.TestSeeds), r.From, r.Pair[0], r.Pair[1],
+			p.Margin, p.family(r.Pair))
+	}
 	if len(p.Reuse) > 0 {
 		fmt.Fprintf(&b, "It also compares conditions of plan %s (their runs, tuned and tested under that plan's record).\n\n", strings.Join(p.Reuse, ", "))
 	}
