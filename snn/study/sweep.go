@@ -129,6 +129,12 @@ type Sweep struct {
 	Backend compute.Backend
 	// OnRun, if set, is called after each run with the number done so far and whether it came from the cache.
 	OnRun func(done, total int, r RunResult, cached bool)
+	// OnEpoch, if set, is called after every epoch of every run the sweep trains (from the run's worker):
+	// a live progress bar for a single run.
+	OnEpoch func(k RunKey, e snn.EpochInfo)
+	// ModelDir, if set, keeps the model of every run the sweep trains there (snn.SaveCheckpoint, atomic),
+	// named like its cache entry with ".ckpt" (ModelFile).
+	ModelDir string
 	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra), and
 	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
 	Extra        func(x *snn.Experiment) (map[string]float64, error)
@@ -276,6 +282,14 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		// A read-only cache still serves the runs it holds; a run it lacks is refused before it trains.
 		s.unwritable = snn.CheckWritableDir(s.CacheDir)
 	}
+	if s.ModelDir != "" && !s.CacheOnly && s.unwritable == nil {
+		if err := os.MkdirAll(s.ModelDir, 0o755); err != nil {
+			return nil, fmt.Errorf("study: sweep models: %w", err)
+		}
+		if err := snn.CheckWritableDir(s.ModelDir); err != nil {
+			s.unwritable = err
+		}
+	}
 	backend, err := s.backend()
 	if err != nil {
 		return nil, err
@@ -376,8 +390,16 @@ func (s *Sweep) cachePath(p PlannedRun) (string, string) {
 	if s.CacheDir == "" {
 		return "", hash
 	}
-	return filepath.Join(s.CacheDir, fmt.Sprintf("%s_f%.3f_s%d_%s.json", p.Key.Condition, p.Key.Fraction, p.Key.Seed, hash)), hash
+	return filepath.Join(s.CacheDir, entryName(p.Key, hash)+".json"), hash
 }
+
+// entryName is a run's cache entry name without its extension: condition, fraction, seed, configuration.
+func entryName(k RunKey, hash string) string {
+	return fmt.Sprintf("%s_f%.3f_s%d_%s", k.Condition, k.Fraction, k.Seed, hash)
+}
+
+// ModelFile is the name of the checkpoint Sweep.ModelDir keeps for run k of configuration hash.
+func ModelFile(k RunKey, hash string) string { return entryName(k, hash) + ".ckpt" }
 
 // runOne returns the run of j: from the cache when a good entry of the current numerics with every
 // requested metric is there, else trained (and cached). warning says why a cached entry was not used.
@@ -412,7 +434,11 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
 	start := time.Now()
-	x, err := snn.RunExperiment(ctx, j.Config, snn.TrainOptions{Backend: backend, Formulation: j.Formulation})
+	opts := snn.TrainOptions{Backend: backend, Formulation: j.Formulation}
+	if s.OnEpoch != nil {
+		opts.OnEpoch = func(e snn.EpochInfo) { s.OnEpoch(j.Key, e) }
+	}
+	x, err := snn.RunExperiment(ctx, j.Config, opts)
 	if err != nil && s.RecordDivergence && errors.Is(err, snn.ErrDiverged) {
 		r = RunResult{RunKey: j.Key, Diverged: true, ConfigHash: hash, Numerics: numerics, Seconds: time.Since(start).Seconds()}
 		return r, false, warning, s.save(path, r)
@@ -426,6 +452,11 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		ValAccuracy: h.ValAccuracy, ConfigHash: hash, Numerics: numerics}
 	if h.RestoredBest {
 		r.KeptEpoch = h.BestEpoch + 1
+	}
+	if s.ModelDir != "" {
+		if err := snn.SaveCheckpoint(filepath.Join(s.ModelDir, ModelFile(j.Key, hash)), x.Trained); err != nil {
+			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
+		}
 	}
 	if s.Extra != nil {
 		r.ExtraVersion = s.extraVersion(j.Config)

@@ -1,0 +1,187 @@
+package study
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// committedAccuracies reads, straight from the committed cache files named by pattern (a glob under
+// notebooks/results), the test accuracy of each seed: what the panel must show for a selection whose
+// runs those files hold.
+func committedAccuracies(t *testing.T, pattern string) map[uint64]float64 {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", pattern))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%s: no files (%v)", pattern, err)
+	}
+	out := map[uint64]float64{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			Seed uint64  `json:"seed"`
+			Acc  float64 `json:"test_accuracy"`
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		out[r.Seed] = r.Acc
+	}
+	return out
+}
+
+func samePoint(t *testing.T, what string, p Point, want map[uint64]float64) {
+	t.Helper()
+	if len(p.Seeds) != len(want) {
+		t.Fatalf("%s: seeds %v, want %d seeds %v", what, p.Seeds, len(want), want)
+	}
+	for i, s := range p.Seeds {
+		if w, ok := want[s]; !ok || p.Accuracies[i] != w {
+			t.Errorf("%s seed %d: accuracy %v, the cache file says %v", what, s, p.Accuracies[i], w)
+		}
+	}
+}
+
+// The panel's view of a selection is read from the committed caches by configuration: the notebook's
+// network from the fraction sweep (11 fractions, seeds 1-5) with the ablation study's metrics (its
+// "blocked" runs are the same configuration), a random mask from the ablation study (fractions 0.2 and
+// 0.5 only), a sign rule from the sign study, a population network from the population study (one point:
+// the fraction does not apply), and a configuration no study ran shows nothing and says so. Expected
+// accuracies are read from the cache files directly.
+func TestExplorerView(t *testing.T) {
+	e, err := OpenExplorer(filepath.Join("..", "..", "notebooks", "results"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Notes) > 0 {
+		t.Errorf("committed caches: notes %v", e.Notes)
+	}
+	v, err := e.View(DefaultSelection())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Curve) != 11 {
+		t.Errorf("default selection: %d curve points, want 11 (the sweep's tenths)", len(v.Curve))
+	}
+	samePoint(t, "both 0.5", v.Selected, committedAccuracies(t, "sweep/both_f0.500_s*_*.json"))
+	samePoint(t, "both 0.2 on the curve", v.Curve[2], committedAccuracies(t, "sweep/both_f0.200_s*_*.json"))
+	samePoint(t, "reference", v.Reference, committedAccuracies(t, "sweep/unconstrained_f0.500_s*_*.json"))
+	if len(v.Ablation) != 1+len(ablationCuts) || v.Ablation[0].Label != "intact" {
+		t.Fatalf("default selection: ablation bars %+v, want intact and %d cuts", v.Ablation, len(ablationCuts))
+	}
+	inh := committedAccuracies(t, "ablation/blocked_f0.500_s*_*.json")
+	if len(v.Ablation[2].Accuracies) != len(inh) {
+		t.Errorf("ablation bars over %d seeds, the ablation cache has %d", len(v.Ablation[2].Accuracies), len(inh))
+	}
+	if v.Model == "" {
+		t.Errorf("default selection: no model, but notebooks/results/models holds the notebook's network (artefact_blocked.ckpt)")
+	}
+
+	sel := DefaultSelection()
+	sel.Layout = snn.MaskRandom
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Curve) != 2 || v.Curve[0].Fraction != 0.2 || v.Curve[1].Fraction != 0.5 {
+		t.Errorf("random mask: curve at %v, want fractions 0.2 and 0.5 (the ablation study)", v.Curve)
+	}
+	samePoint(t, "random 0.5", v.Selected, committedAccuracies(t, "ablation/random_f0.500_s*_*.json"))
+
+	sel = DefaultSelection()
+	sel.Rule = snn.SignReLU
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	samePoint(t, "relu 0.5", v.Selected, committedAccuracies(t, "signs/relu_f0.500_s*_*.json"))
+
+	sel = Selection{Condition: "pop-abs", Fraction: 0.9, Layout: snn.MaskRandom, Rule: snn.SignClip}
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Curve) != 1 || v.Selection.Key() != "pop-abs f=0.50 blocked abs full" {
+		t.Errorf("pop-abs: %d points, selection %q; want one point and the controls that do not apply reset", len(v.Curve), v.Selection.Key())
+	}
+	samePoint(t, "pop-abs", v.Selected, committedAccuracies(t, "populations/pop-abs_f0.500_s*_*.json"))
+
+	sel = Selection{Condition: "input", Fraction: 0.3, Layout: snn.MaskRandom, Rule: snn.SignSoftplus}
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Curve) != 0 || len(v.Selected.Seeds) != 0 || v.Model != "" ||
+		!slices.ContainsFunc(v.Notes, func(n string) bool { return strings.Contains(n, "no run of input f=0.30 random softplus full is cached") }) {
+		t.Errorf("a configuration no study ran: curve %v, model %q, notes %q", v.Curve, v.Model, v.Notes)
+	}
+}
+
+// A selection's controls are checked against the selectors, naming the bad value and what is allowed.
+func TestSelectionValidate(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Selection)
+		want string
+	}{
+		{func(s *Selection) { s.Condition = "bogus" }, `panel condition "bogus": want one of both, input`},
+		{func(s *Selection) { s.Fraction = 0.25 }, "panel fraction 0.25: want one of 0, 0.1"},
+		{func(s *Selection) { s.Layout = "striped" }, `panel mask layout "striped": want one of [blocked random]`},
+		{func(s *Selection) { s.Rule = "tanh" }, `panel sign rule "tanh": want one of [abs relu softplus clip]`},
+	} {
+		s := DefaultSelection()
+		c.edit(&s)
+		if err := s.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", s, err, c.want)
+		}
+	}
+	if err := DefaultSelection().Validate(); err != nil {
+		t.Errorf("default selection: %v", err)
+	}
+}
+
+// The panel's button trains the selection on its next uncached seed into the panel's own cache (and keeps
+// the model), and the view shows it at once; without an own folder nothing trains.
+func TestExplorerTrain(t *testing.T) {
+	own := t.TempDir()
+	e, err := OpenExplorer(filepath.Join("..", "..", "notebooks", "results"), own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := Selection{Condition: "hidden", Fraction: 0.3, Layout: snn.MaskRandom, Rule: snn.SignClip, Quick: true}
+	if seed, err := e.NextSeed(sel); err != nil || seed != 1 {
+		t.Fatalf("next seed %d (%v), want 1", seed, err)
+	}
+	epochs := 0
+	r, err := e.Train(context.Background(), sel, func(snn.EpochInfo) { epochs++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := sel.Config(1)
+	if epochs != cfg.Epochs || r.Seed != 1 || r.ConfigHash != snn.ConfigKey(cfg) {
+		t.Errorf("trained run %+v after %d epoch reports; want seed 1 of %s, %d epochs", r.RunKey, epochs, snn.ConfigKey(cfg), cfg.Epochs)
+	}
+	files, _ := filepath.Glob(filepath.Join(own, ExploreOwnCache, "hidden+random+clip_f0.300_s1_*.json"))
+	models, _ := filepath.Glob(filepath.Join(own, ExploreOwnCache, "models", "*.ckpt"))
+	if len(files) != 1 || len(models) != 1 {
+		t.Fatalf("own cache: entries %v, models %v; want one each", files, models)
+	}
+	v, err := e.View(sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Selected.Seeds) != 1 || v.Selected.Accuracies[0] != r.TestAccuracy || v.Model != models[0] {
+		t.Errorf("view after training: %+v, model %q", v.Selected, v.Model)
+	}
+	if seed, _ := e.NextSeed(sel); seed != 2 {
+		t.Errorf("next seed after training seed 1: %d", seed)
+	}
+	e.Own = ""
+	if _, err := e.Train(context.Background(), sel, nil); err == nil || !strings.Contains(err.Error(), "nothing was trained") {
+		t.Errorf("training without an own folder: %v", err)
+	}
+}
