@@ -117,7 +117,9 @@ func TestExplorerView(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(v.Curve) != 0 || len(v.Selected.Seeds) != 0 || v.Model != "" ||
-		!slices.ContainsFunc(v.Notes, func(n string) bool { return strings.Contains(n, "no run of input f=0.30 random softplus full is cached") }) {
+		!slices.ContainsFunc(v.Notes, func(n string) bool {
+			return strings.Contains(n, "no run of input f=0.30 random softplus full is cached")
+		}) {
 		t.Errorf("a configuration no study ran: curve %v, model %q, notes %q", v.Curve, v.Model, v.Notes)
 	}
 }
