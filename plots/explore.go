@@ -1,0 +1,185 @@
+package plots
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// exploreDPI is the resolution of the panel's images (small: they are redrawn on every move).
+const exploreDPI = 80
+
+// FractionCurve draws a view's test accuracy (%) against the inhibitory fraction: the mean over cached
+// seeds at each fraction with each seed as a dot, the selected fraction marked (a ring, and a vertical
+// line when nothing is cached there), the unconstrained network's mean as a dashed line and chance as a
+// dotted one. The title names the selection.
+func FractionCurve(v study.View) (*Figure, error) {
+	p := plot.New()
+	p.Title.Text = v.Selection.Title()
+	p.X.Label.Text, p.Y.Label.Text = "Inhibitory fraction", "Test accuracy (%)"
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.05, 1.05, 0, 100
+	var mean, dots plotter.XYs
+	for _, pt := range v.Curve {
+		mean = append(mean, plotter.XY{X: pt.Fraction, Y: 100 * pt.Mean()})
+		for _, a := range pt.Accuracies {
+			dots = append(dots, plotter.XY{X: pt.Fraction, Y: 100 * a})
+		}
+	}
+	hline := func(y float64, c color.Color, dashes []vg.Length, name string) error {
+		l, err := plotter.NewLine(plotter.XYs{{X: -0.05, Y: y}, {X: 1.05, Y: y}})
+		if err != nil {
+			return err
+		}
+		l.Color, l.Dashes, l.Width = c, dashes, vg.Points(1)
+		p.Add(l)
+		p.Legend.Add(name, l)
+		return nil
+	}
+	if err := hline(100.0/12, Grey, []vg.Length{vg.Points(1.5), vg.Points(2.5)}, "chance"); err != nil {
+		return nil, err
+	}
+	if len(v.Reference.Accuracies) > 0 {
+		if err := hline(100*v.Reference.Mean(), Green, []vg.Length{vg.Points(6), vg.Points(3)},
+			fmt.Sprintf("unconstrained (%d seeds)", len(v.Reference.Accuracies))); err != nil {
+			return nil, err
+		}
+	}
+	if len(mean) > 0 {
+		l, pts, err := plotter.NewLinePoints(mean)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, pts.Color, l.Width = Blue, Blue, vg.Points(2)
+		p.Add(l, pts)
+		p.Legend.Add("mean over cached seeds", l, pts)
+		s, err := plotter.NewScatter(dots)
+		if err != nil {
+			return nil, err
+		}
+		s.Color, s.Radius = color.NRGBA{0x1f, 0x77, 0xb4, 0x80}, vg.Points(1.5)
+		p.Add(s)
+	}
+	sel := v.Selected
+	if len(sel.Accuracies) > 0 {
+		ring, err := plotter.NewScatter(plotter.XYs{{X: sel.Fraction, Y: 100 * sel.Mean()}})
+		if err != nil {
+			return nil, err
+		}
+		ring.Color, ring.Radius, ring.Shape = Red, vg.Points(7), draw.RingGlyph{}
+		p.Add(ring)
+		p.Legend.Add(fmt.Sprintf("selected: %.1f%% (%d seeds)", 100*sel.Mean(), len(sel.Accuracies)), ring)
+	} else {
+		l, err := plotter.NewLine(plotter.XYs{{X: sel.Fraction, Y: 0}, {X: sel.Fraction, Y: 100}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = Red, vg.Points(1)
+		p.Add(l)
+		p.Legend.Add("selected: no cached run", l)
+	}
+	p.Legend.Top, p.Legend.Left = false, true
+	p.Add(plotter.NewGrid())
+	return NewFigure(1, 1, 5.6, 4.2).Set(0, 0, PlotPanel{p}), nil
+}
+
+// ExploreAblation draws a view's ablation bars (test accuracy after each cut, over the seeds that carry
+// the ablation metrics); nil when the view has none.
+func ExploreAblation(v study.View) (*Figure, error) {
+	if len(v.Ablation) == 0 {
+		return nil, nil
+	}
+	var groups []AblationGroup
+	for _, b := range v.Ablation {
+		groups = append(groups, AblationGroup{Label: b.Label, Accuracies: b.Accuracies})
+	}
+	return AccuracyBars(fmt.Sprintf("Ablation at fraction %.1f", v.Selection.Fraction), groups, 12, false)
+}
+
+// ExploreHTML is the panel's drawing of a view: a header naming the selection and what was read, the
+// accuracy-against-fraction figure, the ablation bars and the weight images of the cached model (each
+// where the caches have it, else a line saying why not), as one <div> whose data-selection attribute is
+// the selection's Key and data-runs, data-ablation and data-model say what it shows (for a browser test
+// to read). Images are inline PNGs, so the HTML stands alone.
+func ExploreHTML(v study.View) (string, error) {
+	var b strings.Builder
+	model := ""
+	if v.Model != "" {
+		model = filepath.Base(v.Model)
+	}
+	fmt.Fprintf(&b, `<div class="snn-explore-view" data-selection="%s" data-runs="%d" data-selected-seeds="%d" data-ablation="%d" data-model="%s">`,
+		html.EscapeString(v.Selection.Key()), v.Runs(), len(v.Selected.Seeds), len(v.Ablation), html.EscapeString(model))
+	fmt.Fprintf(&b, `<p style="font-family:sans-serif;margin:4px 0"><b>%s</b><br>selected point: %s; %d cached runs read</p>`,
+		html.EscapeString(v.Selection.Title()), html.EscapeString(pointText(v.Selected)), v.Runs())
+	if len(v.Notes) > 0 {
+		b.WriteString(`<ul style="font-family:sans-serif;font-size:small;margin:2px 0">`)
+		for _, n := range v.Notes {
+			fmt.Fprintf(&b, "<li>%s</li>", html.EscapeString(n))
+		}
+		b.WriteString("</ul>")
+	}
+	b.WriteString(`<div style="display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start">`)
+	curve, err := FractionCurve(v)
+	if err != nil {
+		return "", err
+	}
+	figs := []struct {
+		f    *Figure
+		name string
+	}{{curve, "curve"}}
+	if f, err := ExploreAblation(v); err != nil {
+		return "", err
+	} else if f != nil {
+		figs = append(figs, struct {
+			f    *Figure
+			name string
+		}{f, "ablation"})
+	}
+	if v.Model != "" {
+		m, err := snn.LoadCheckpoint(v.Model)
+		if err != nil {
+			return "", err
+		}
+		f, err := SignedWeights(m)
+		if err != nil {
+			return "", err
+		}
+		f.Title = fmt.Sprintf("Model %s (seed %d)", model, m.Config.Seed)
+		figs = append(figs, struct {
+			f    *Figure
+			name string
+		}{f, "weights"})
+	}
+	for _, f := range figs {
+		png, err := f.f.PNG(exploreDPI)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, `<img class="snn-explore-%s" alt="%s" src="data:image/png;base64,%s"/>`, f.name, f.name,
+			base64.StdEncoding.EncodeToString(png))
+	}
+	b.WriteString("</div></div>")
+	return b.String(), nil
+}
+
+// pointText states a point's mean and spread over seeds, or that none is cached.
+func pointText(p study.Point) string {
+	if len(p.Accuracies) == 0 {
+		return "no cached run"
+	}
+	m, sd := study.MeanSD(p.Accuracies)
+	if len(p.Accuracies) == 1 || math.IsNaN(sd) {
+		return fmt.Sprintf("%.1f%% test accuracy (1 seed: %d)", 100*m, p.Seeds[0])
+	}
+	return fmt.Sprintf("%.1f ± %.1f%% test accuracy (mean ± SD over %d seeds)", 100*m, 100*sd, len(p.Accuracies))
+}

@@ -1,0 +1,108 @@
+package plots
+
+import (
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
+)
+
+// The panel's drawing carries what it shows: the selection's key, the runs read, the ablation bars and
+// the model, and one image per figure the caches allow (the notebook's network: curve, ablation bars and
+// weights; a configuration no study ran: the curve alone, saying so).
+func TestExploreHTML(t *testing.T) {
+	e, err := study.OpenExplorer(filepath.Join("..", "notebooks", "results"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := regexp.MustCompile(`<img class="snn-explore-(\w+)"`)
+	for _, c := range []struct {
+		sel              study.Selection
+		key              string
+		runs, ablation   int
+		images, mustShow []string
+	}{
+		{study.DefaultSelection(), "both f=0.50 blocked abs full", 60, 7, []string{"curve", "ablation", "weights"},
+			[]string{"Dale&#39;s law on both layers, inhibitory fraction 0.5, blocked mask, sign rule abs", "mean ± SD over 5 seeds", `data-model="artefact_blocked.ckpt"`}},
+		{study.Selection{Condition: "input", Fraction: 0.3, Layout: snn.MaskRandom, Rule: snn.SignSoftplus}, "input f=0.30 random softplus full", 5, 0,
+			[]string{"curve"}, []string{"selected point: no cached run", "train it with the button", `data-model=""`}},
+	} {
+		v, err := e.View(c.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := ExploreHTML(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := h[:strings.Index(h, ">")]
+		for _, want := range []string{`data-selection="` + c.key + `"`, `data-runs="` + itoa(c.runs) + `"`, `data-ablation="` + itoa(c.ablation) + `"`} {
+			if !strings.Contains(head, want) {
+				t.Errorf("%s: %q lacks %s", c.key, head, want)
+			}
+		}
+		var got []string
+		for _, m := range img.FindAllStringSubmatch(h, -1) {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, ",") != strings.Join(c.images, ",") {
+			t.Errorf("%s: images %v, want %v", c.key, got, c.images)
+		}
+		for _, want := range c.mustShow {
+			if !strings.Contains(h, want) {
+				t.Errorf("%s: the drawing lacks %q", c.key, want)
+			}
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// Each control's widget index maps to the selection and back, an index outside a control's choices is
+// refused naming it (the selection unchanged), and the panel without a kernel says it is live in Jupyter
+// and shows its controls disabled at the selection, above the selection's drawing.
+func TestExplorePanelControls(t *testing.T) {
+	p, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []Control{ControlFraction, ControlCondition, ControlLayout, ControlRule, ControlProtocol} {
+		n := len(Choices(c))
+		if n < 2 {
+			t.Fatalf("control %d: %d choices", c, n)
+		}
+		for i := n - 1; i >= 0; i-- {
+			if err := p.Set(c, i); err != nil {
+				t.Fatalf("control %d index %d: %v", c, i, err)
+			}
+			if got := p.Index(c); got != i {
+				t.Errorf("control %d: set to %d, reads %d (selection %+v)", c, i, got, p.Selection)
+			}
+		}
+		before := p.Selection
+		if err := p.Set(c, n); err == nil || !strings.Contains(err.Error(), "outside [0, "+strconv.Itoa(n)+")") || p.Selection != before {
+			t.Errorf("control %d index %d: error %v, selection %+v (was %+v)", c, n, err, p.Selection, before)
+		}
+	}
+	p.Selection = study.DefaultSelection()
+	if err := p.Set(ControlFraction, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Set(ControlRule, 1); err != nil {
+		t.Fatal(err)
+	}
+	h, err := p.StaticHTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"This panel is live in Jupyter", `value="2" disabled/> 0.2`, "<option selected>sign rule relu</option>",
+		`data-selection="both f=0.20 blocked relu full"`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("static panel lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,239 @@
+package plots
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/study"
+)
+
+// HeadlessEnv, set to 1, says that a notebook runs without a browser (notebooks/execute.py sets it):
+// the panel then draws its default state instead of waiting for widgets that nobody can move.
+const HeadlessEnv = "SNN_HEADLESS"
+
+// PanelOutEnv names the folder of the runs the panel trains (default "out/panel" beside the notebook).
+const PanelOutEnv = "SNN_PANEL_OUT"
+
+// Live reports whether a cell runs in a GoNB kernel with a browser to draw widgets in.
+func Live() bool { return gonbui.IsNotebook && os.Getenv(HeadlessEnv) != "1" }
+
+// Control is one of the panel's controls; Choices lists its values and ExplorePanel.Set moves it.
+type Control int
+
+// The panel's controls, in the order it shows them.
+const (
+	ControlFraction Control = iota
+	ControlCondition
+	ControlLayout
+	ControlRule
+	ControlProtocol
+)
+
+// protocols are the protocol selector's values: the notebook's (50 epochs) and snn.Quick's.
+var protocols = []string{"full protocol (the notebook's)", "quick protocol (snn.Quick)"}
+
+// Choices are the labels of a control's values: the fractions 0 to 1, the conditions, layouts, rules
+// and protocols (study.ExploreConditions and friends), indexed as the widgets report them.
+func Choices(c Control) []string {
+	var out []string
+	switch c {
+	case ControlFraction:
+		for _, f := range study.ExploreFractions() {
+			out = append(out, fmt.Sprintf("%.1f", f))
+		}
+	case ControlCondition:
+		for _, ec := range study.ExploreConditions() {
+			out = append(out, ec.Label)
+		}
+	case ControlLayout:
+		for _, l := range study.ExploreLayouts() {
+			out = append(out, string(l)+" mask")
+		}
+	case ControlRule:
+		for _, r := range study.ExploreRules() {
+			out = append(out, "sign rule "+string(r))
+		}
+	case ControlProtocol:
+		out = append(out, protocols...)
+	}
+	return out
+}
+
+// ExplorePanel is the exploration panel's state behind the widgets: the explorer over the caches, the
+// selection, and the ids of the HTML it updates. A cell builds the widgets and passes their moves to Set,
+// Draw and Train.
+type ExplorePanel struct {
+	Explorer  *study.Explorer
+	Selection study.Selection
+	// ViewID and ProgressID are the display ids the panel updates (gonbui.UpdateHTML).
+	ViewID, ProgressID string
+}
+
+// OpenExplorePanel opens the panel over the caches in results (the committed ones: "results" beside the
+// notebook) and its own runs in $SNN_PANEL_OUT (default "out/panel"), at study.DefaultSelection.
+func OpenExplorePanel(results string) (*ExplorePanel, error) {
+	own := os.Getenv(PanelOutEnv)
+	if own == "" {
+		own = "out/panel"
+	}
+	e, err := study.OpenExplorer(results, own)
+	if err != nil {
+		return nil, err
+	}
+	return &ExplorePanel{Explorer: e, Selection: study.DefaultSelection(), ViewID: "snn-panel-view-" + gonbui.UniqueId(),
+		ProgressID: "snn-panel-progress-" + gonbui.UniqueId()}, nil
+}
+
+// Index is the position of the selection's value among a control's Choices (for a widget's start).
+func (p *ExplorePanel) Index(c Control) int {
+	s := p.Selection
+	switch c {
+	case ControlFraction:
+		return int(s.Fraction*10 + 0.5)
+	case ControlCondition:
+		for i, ec := range study.ExploreConditions() {
+			if ec.Name == s.Condition {
+				return i
+			}
+		}
+	case ControlLayout:
+		for i, l := range study.ExploreLayouts() {
+			if l == s.Layout {
+				return i
+			}
+		}
+	case ControlRule:
+		for i, r := range study.ExploreRules() {
+			if r == s.Rule {
+				return i
+			}
+		}
+	case ControlProtocol:
+		if s.Quick {
+			return 1
+		}
+	}
+	return 0
+}
+
+// Set moves control c to the value of index i (as a widget reports it), refusing an index outside its
+// Choices; the selection is unchanged then.
+func (p *ExplorePanel) Set(c Control, i int) error {
+	n := len(Choices(c))
+	if n == 0 {
+		return fmt.Errorf("plots: panel control %d is unknown", c)
+	}
+	if i < 0 || i >= n {
+		return fmt.Errorf("plots: panel control %d: index %d is outside [0, %d)", c, i, n)
+	}
+	s := p.Selection
+	switch c {
+	case ControlFraction:
+		s.Fraction = study.ExploreFractions()[i]
+	case ControlCondition:
+		s.Condition = study.ExploreConditions()[i].Name
+	case ControlLayout:
+		s.Layout = study.ExploreLayouts()[i]
+	case ControlRule:
+		s.Rule = study.ExploreRules()[i]
+	case ControlProtocol:
+		s.Quick = i == 1
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	p.Selection = s
+	return nil
+}
+
+// HTML is the drawing of the current selection (ExploreHTML of its View).
+func (p *ExplorePanel) HTML() (string, error) {
+	v, err := p.Explorer.View(p.Selection)
+	if err != nil {
+		return "", err
+	}
+	return ExploreHTML(v)
+}
+
+// Draw redraws the current selection in the panel's view (in a notebook; elsewhere it only checks that
+// the drawing can be made).
+func (p *ExplorePanel) Draw() error {
+	h, err := p.HTML()
+	if err != nil {
+		return err
+	}
+	gonbui.UpdateHTML(p.ViewID, h)
+	return nil
+}
+
+// Train trains the current selection once (study.Explorer.Train: its next uncached seed, into the
+// panel's own cache) with a progress bar and the time left, then redraws.
+func (p *ExplorePanel) Train(ctx context.Context) (study.RunResult, error) {
+	cfg, err := p.Selection.Config(1)
+	if err != nil {
+		return study.RunResult{}, err
+	}
+	label := "training " + p.Selection.Key()
+	gonbui.UpdateHTML(p.ProgressID, progressHTML(label, 0, cfg.Epochs, "starting"))
+	r, err := p.Explorer.Train(ctx, p.Selection, func(e snn.EpochInfo) {
+		left := time.Duration(float64(e.Elapsed) / float64(e.Epoch) * float64(e.Epochs-e.Epoch))
+		gonbui.UpdateHTML(p.ProgressID, progressHTML(label, e.Epoch, e.Epochs,
+			fmt.Sprintf("epoch %d/%d, val loss %.4f, %s so far, about %s left", e.Epoch, e.Epochs, e.ValLoss,
+				e.Elapsed.Round(time.Second), left.Round(time.Second))))
+	})
+	if err != nil {
+		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
+		return r, err
+	}
+	gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-trained" data-seed="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.0f s); added to %s</div>`,
+		r.Seed, html.EscapeString(p.Selection.Key()), r.Seed, 100*r.TestAccuracy, r.Seconds, html.EscapeString(p.Explorer.Own)))
+	return r, p.Draw()
+}
+
+// StaticHTML is the panel as a page without a kernel shows it: a note that it is live in Jupyter, the
+// controls at the current selection (disabled), and the drawing of the selection.
+func (p *ExplorePanel) StaticHTML() (string, error) {
+	h, err := p.HTML()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="snn-panel-static"><p style="font-family:sans-serif"><i>This panel is live in Jupyter with the GoNB kernel ` +
+		`(<code>make panel</code>, open this notebook and run this cell): moving a control redraws the figures from the caches, and the button ` +
+		`trains the selected configuration. Here it shows its default state; the controls below do nothing.</i></p>`)
+	b.WriteString(`<div style="font-family:sans-serif;display:flex;flex-wrap:wrap;gap:12px;align-items:center">`)
+	fmt.Fprintf(&b, `<label>inhibitory fraction <input type="range" min="0" max="10" value="%d" disabled/> %.1f</label>`,
+		p.Index(ControlFraction), p.Selection.Fraction)
+	for _, c := range []Control{ControlCondition, ControlLayout, ControlRule, ControlProtocol} {
+		b.WriteString("<select disabled>")
+		for i, o := range Choices(c) {
+			sel := ""
+			if i == p.Index(c) {
+				sel = " selected"
+			}
+			fmt.Fprintf(&b, "<option%s>%s</option>", sel, html.EscapeString(o))
+		}
+		b.WriteString("</select>")
+	}
+	b.WriteString(`<button disabled>train this configuration now</button></div>`)
+	b.WriteString(h)
+	b.WriteString("</div>")
+	return b.String(), nil
+}
+
+// ShowStatic displays StaticHTML in the cell's output (kept in the saved notebook and its HTML export).
+func (p *ExplorePanel) ShowStatic() error {
+	h, err := p.StaticHTML()
+	if err != nil {
+		return err
+	}
+	gonbui.DisplayHTML(h)
+	gonbui.Sync()
+	return nil
+}
