@@ -12,7 +12,7 @@ GO ?= go
 GOBIN := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: setup vet test notebooks protocol bench results
+.PHONY: setup vet test notebooks panel protocol bench results
 
 # Jupyter (Debian), GoNB and goimports (pinned), the gonb kernel. Idempotent.
 setup:
@@ -39,6 +39,12 @@ test: setup vet
 notebooks: setup
 	/usr/bin/python3 notebooks/execute.py notebooks/*.ipynb
 	$(GO) run ./plots/cmd/figures -dir notebooks/out -fraction 0.2 -out notebooks/figures
+
+# The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
+# 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. The panel reads the
+# committed caches in notebooks/results and adds the runs its button trains to notebooks/out/panel.
+panel: setup
+	cd notebooks && /usr/bin/jupyter notebook --no-browser --ip=127.0.0.1 --port=$${PORT:-8888} $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The notebook's whole protocol without Jupyter (fractions 0.5 then 0.2, 50 epochs, ablation), 3 seeds.
 protocol:

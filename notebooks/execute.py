@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=3600, help="per-cell timeout in seconds")
     ap.add_argument("notebooks", nargs="+")
     args = ap.parse_args()
+    # No browser draws widgets here: a live panel (dales_law_explore.ipynb) draws its default state instead.
+    os.environ["SNN_HEADLESS"] = "1"
     ok = all([execute(p, args.timeout) for p in args.notebooks])
     sys.exit(0 if ok else 1)
 

@@ -51,7 +51,7 @@ func FractionCurve(v study.View) (*Figure, error) {
 	}
 	if len(v.Reference.Accuracies) > 0 {
 		if err := hline(100*v.Reference.Mean(), Green, []vg.Length{vg.Points(6), vg.Points(3)},
-			fmt.Sprintf("unconstrained (%d seeds)", len(v.Reference.Accuracies))); err != nil {
+			fmt.Sprintf("unconstrained (%s)", seeds(len(v.Reference.Accuracies)))); err != nil {
 			return nil, err
 		}
 	}
@@ -78,7 +78,7 @@ func FractionCurve(v study.View) (*Figure, error) {
 		}
 		ring.Color, ring.Radius, ring.Shape = Red, vg.Points(7), draw.RingGlyph{}
 		p.Add(ring)
-		p.Legend.Add(fmt.Sprintf("selected: %.1f%% (%d seeds)", 100*sel.Mean(), len(sel.Accuracies)), ring)
+		p.Legend.Add(fmt.Sprintf("selected: %.1f%% (%s)", 100*sel.Mean(), seeds(len(sel.Accuracies))), ring)
 	} else {
 		l, err := plotter.NewLine(plotter.XYs{{X: sel.Fraction, Y: 0}, {X: sel.Fraction, Y: 100}})
 		if err != nil {
@@ -182,4 +182,12 @@ func pointText(p study.Point) string {
 		return fmt.Sprintf("%.1f%% test accuracy (1 seed: %d)", 100*m, p.Seeds[0])
 	}
 	return fmt.Sprintf("%.1f ± %.1f%% test accuracy (mean ± SD over %d seeds)", 100*m, 100*sd, len(p.Accuracies))
+}
+
+// seeds is "1 seed" or "n seeds".
+func seeds(n int) string {
+	if n == 1 {
+		return "1 seed"
+	}
+	return fmt.Sprintf("%d seeds", n)
 }

@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -104,5 +106,37 @@ func TestExplorePanelControls(t *testing.T) {
 		if !strings.Contains(h, want) {
 			t.Errorf("static panel lacks %q", want)
 		}
+	}
+}
+
+// Serve follows the widgets' moves: a control's move changes the selection, a refused move changes
+// nothing, the train button trains the selection (quick protocol, into the panel's own folder) and the
+// close button ends it.
+func TestExplorePanelServe(t *testing.T) {
+	t.Setenv(PanelOutEnv, t.TempDir())
+	p, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan PanelEvent, 8)
+	events <- PanelEvent{Control: ControlCondition, Index: 2} // hidden
+	events <- PanelEvent{Control: ControlFraction, Index: 3}  // 0.3
+	events <- PanelEvent{Control: ControlLayout, Index: 7}    // refused
+	events <- PanelEvent{Control: ControlProtocol, Index: 1}  // quick
+	events <- PanelEvent{Train: true}
+	events <- PanelEvent{Close: true}
+	events <- PanelEvent{Control: ControlFraction, Index: 9} // after close: never read
+	if err := p.Serve(context.Background(), events); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Selection.Key(); got != "hidden f=0.30 blocked abs quick" {
+		t.Errorf("selection after the moves: %q", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(os.Getenv(PanelOutEnv), study.ExploreOwnCache, "hidden+blocked+abs_f0.300_s1_*.json"))
+	if len(files) != 1 {
+		t.Errorf("the train button's run: %v, want one entry", files)
+	}
+	if len(events) != 1 {
+		t.Errorf("%d events left, want the one after close", len(events))
 	}
 }

@@ -191,7 +191,7 @@ func (p *ExplorePanel) Train(ctx context.Context) (study.RunResult, error) {
 		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
 		return r, err
 	}
-	gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-trained" data-seed="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.0f s); added to %s</div>`,
+	gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-trained" data-seed="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.1f s); added to %s</div>`,
 		r.Seed, html.EscapeString(p.Selection.Key()), r.Seed, 100*r.TestAccuracy, r.Seconds, html.EscapeString(p.Explorer.Own)))
 	return r, p.Draw()
 }
@@ -206,7 +206,7 @@ func (p *ExplorePanel) StaticHTML() (string, error) {
 	var b strings.Builder
 	b.WriteString(`<div class="snn-panel-static"><p style="font-family:sans-serif"><i>This panel is live in Jupyter with the GoNB kernel ` +
 		`(<code>make panel</code>, open this notebook and run this cell): moving a control redraws the figures from the caches, and the button ` +
-		`trains the selected configuration. Here it shows its default state; the controls below do nothing.</i></p>`)
+		`trains the selected configuration. Without a kernel it shows the state below, and the controls do nothing.</i></p>`)
 	b.WriteString(`<div style="font-family:sans-serif;display:flex;flex-wrap:wrap;gap:12px;align-items:center">`)
 	fmt.Fprintf(&b, `<label>inhibitory fraction <input type="range" min="0" max="10" value="%d" disabled/> %.1f</label>`,
 		p.Index(ControlFraction), p.Selection.Fraction)
@@ -236,4 +236,50 @@ func (p *ExplorePanel) ShowStatic() error {
 	gonbui.DisplayHTML(h)
 	gonbui.Sync()
 	return nil
+}
+
+// PanelEvent is one move of a widget: a control set to an index, the train button or the close button.
+type PanelEvent struct {
+	Control Control
+	Index   int
+	Train   bool
+	Close   bool
+}
+
+// Serve runs the panel until a Close event, ctx ends or events closes: it draws the selection, then
+// redraws after every control's move and trains on the train button (Train). A move the panel refuses
+// is shown in the progress line and changes nothing. On close the panel's last state is displayed as
+// StaticHTML, so that the saved notebook keeps it.
+func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) error {
+	if err := p.Draw(); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev, ok := <-events:
+			if !ok {
+				return nil
+			}
+			switch {
+			case ev.Close:
+				gonbui.UpdateHTML(p.ViewID, "")
+				gonbui.UpdateHTML(p.ProgressID, "")
+				return p.ShowStatic()
+			case ev.Train:
+				if _, err := p.Train(ctx); err != nil && ctx.Err() != nil {
+					return err
+				}
+			default:
+				if err := p.Set(ev.Control, ev.Index); err != nil {
+					gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
+					continue
+				}
+				if err := p.Draw(); err != nil {
+					return err
+				}
+			}
+		}
+	}
 }

@@ -1,0 +1,252 @@
+package notebooks
+
+// The exploration panel (dales_law_explore.ipynb) in a real browser: Jupyter's classic notebook server with
+// the GoNB kernel on a free localhost port, Debian's chromium driven by playwright-core (npm, pinned in
+// browser/package.json), the notebook's cells run from the page, the slider and two selectors moved, the
+// train button pressed in quick mode. What the page drew after each move is read from the drawing's
+// attributes (browser/panel.js prints it); the trained run must appear in a temporary panel cache.
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// panelStep is one line of browser/panel.js's report.
+type panelStep struct {
+	Step          string `json:"step"`
+	Selection     string `json:"selection"`
+	Runs          int    `json:"runs"`
+	SelectedSeeds int    `json:"selectedSeeds"`
+	Ablation      int    `json:"ablation"`
+	Model         string `json:"model"`
+	Images        int    `json:"images"`
+	Seed          int    `json:"seed"`
+	Text          string `json:"text"`
+}
+
+// need fails the test under CI (make test sets CI=1) and skips it elsewhere when a tool is missing.
+func need(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// playwright installs browser/package.json's packages (npm ci; Debian's nodejs and npm first where node
+// or npm is missing) and returns the folder to run node in.
+func playwright(t *testing.T) string {
+	_, errNode := exec.LookPath("node")
+	_, errNpm := exec.LookPath("npm")
+	if (errNode != nil || errNpm != nil) && os.Geteuid() == 0 {
+		cmd := exec.Command("apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-qq", "--no-install-recommends", "nodejs", "npm")
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Logf("apt-get install nodejs npm: %v\n%s", err, tail(string(out), 2000))
+		}
+	}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			need(t, tool+" is not installed and cannot be installed here (Debian's nodejs and npm)")
+		}
+	}
+	dir, _ := filepath.Abs("browser")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
+		return dir
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		need(t, fmt.Sprintf("npm ci in %s: %v\n%s", dir, err, tail(string(out), 2000)))
+	}
+	return dir
+}
+
+// freePort returns a localhost port nothing listens on now.
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// withoutEnv drops the named variables from env.
+func withoutEnv(env []string, names ...string) []string {
+	var out []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		drop := false
+		for _, n := range names {
+			drop = drop || name == n
+		}
+		if !drop {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func TestPanelInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Jupyter and a browser (about a minute)")
+	}
+	start := time.Now()
+	browser := chromium(t)
+	nodeDir := playwright(t)
+	jupyter, env, tmp := kernelEnv(t)
+	root, _ := filepath.Abs("..")
+	results, _ := filepath.Abs("results")
+
+	// The notebook runs from a folder of its own (the server autosaves what it opens: the committed copy
+	// stays as it is), with the committed caches linked in read-only use and a fresh panel cache.
+	work := filepath.Join(tmp, "work")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(explore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, explore), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(results, filepath.Join(work, "results")); err != nil {
+		t.Fatal(err)
+	}
+	panelOut := filepath.Join(tmp, "panel")
+	env = append(withoutEnv(env, "SNN_HEADLESS", "SNN_QUICK", "SNN_PANEL_OUT", "SNN_MODULE"),
+		"SNN_PANEL_OUT="+panelOut, "SNN_MODULE="+root, "JUPYTER_RUNTIME_DIR="+filepath.Join(tmp, "runtime"),
+		"JUPYTER_CONFIG_DIR="+filepath.Join(tmp, "config"))
+
+	port, token := freePort(t), fmt.Sprintf("t%d", time.Now().UnixNano())
+	server := exec.Command(jupyter, "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", fmt.Sprintf("--port=%d", port),
+		"--port-retries=0", "--NotebookApp.token="+token, "--notebook-dir="+work)
+	server.Env = env
+	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	logFile, err := os.Create(filepath.Join(tmp, "jupyter.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server.Stdout, server.Stderr = logFile, logFile
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		// Shut the kernels down through the server, then the server; then anything left in its group.
+		if req, err := http.NewRequest(http.MethodPost, base+"/api/shutdown?token="+token, nil); err == nil {
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+		done := make(chan error, 1)
+		go func() { done <- server.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			syscall.Kill(-server.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	}
+	t.Cleanup(stop)
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		resp, err := http.Get(base + "/api/status?token=" + token)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			logs, _ := os.ReadFile(logFile.Name())
+			t.Fatalf("jupyter notebook did not answer on %s within 60 s:\n%s", base, tail(string(logs), 3000))
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+
+	shotDir, _ := filepath.Abs("out")
+	if err := os.MkdirAll(shotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(shotDir, "panel-browser.png") // not committed (notebooks/out is ignored)
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	node := exec.CommandContext(ctx, "node", "panel.js", fmt.Sprintf("%s/notebooks/%s?token=%s", base, explore, token), shot)
+	node.Dir, node.Env = nodeDir, append(os.Environ(), "CHROMIUM="+browser)
+	out, err := node.CombinedOutput()
+	var steps []panelStep
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		var s panelStep
+		if line := sc.Text(); strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &s) == nil {
+			steps = append(steps, s)
+			t.Logf("%s: %q, %d runs read, %d at the selected point, %d ablation bars, model %q, %d images %s",
+				s.Step, s.Selection, s.Runs, s.SelectedSeeds, s.Ablation, s.Model, s.Images, s.Text)
+		}
+	}
+	if err != nil {
+		logs, _ := os.ReadFile(logFile.Name())
+		t.Fatalf("node panel.js: %v\n%s\njupyter's log:\n%s", err, tail(string(out), 3000), tail(string(logs), 3000))
+	}
+
+	// What each move must have drawn: the selection's key, and the counts the committed caches give
+	// (the default point has 5 seeds and the ablation study's 7 bars; the hidden-layer sweep has no
+	// ablation metrics; the quick protocol has no cached run until the button trains one).
+	want := []struct {
+		step, selection              string
+		selectedSeeds, ablation, img int
+	}{
+		{"default", "both f=0.50 blocked abs full", 5, 7, 3},
+		{"slider", "both f=0.20 blocked abs full", 5, 7, 3},
+		{"network", "hidden f=0.20 blocked abs full", 5, 0, 1},
+		{"protocol", "hidden f=0.20 blocked abs quick", 0, 0, 1},
+		{"trained", "hidden f=0.20 blocked abs quick", 1, 0, 2},
+		{"closed", "hidden f=0.20 blocked abs quick", 1, 0, 2},
+	}
+	if len(steps) != len(want) {
+		t.Fatalf("panel.js reported %d steps, want %d:\n%s", len(steps), len(want), tail(string(out), 3000))
+	}
+	for i, w := range want {
+		s := steps[i]
+		if s.Step != w.step || s.Selection != w.selection || s.SelectedSeeds != w.selectedSeeds || s.Ablation != w.ablation || s.Images != w.img {
+			t.Errorf("step %d: %+v; want %s drawing %q with %d seeds at the selected point, %d ablation bars, %d images",
+				i, s, w.step, w.selection, w.selectedSeeds, w.ablation, w.img)
+		}
+	}
+	if steps[4].Seed != 1 || !strings.Contains(steps[4].Text, "added to "+panelOut) {
+		t.Errorf("the train button's report: seed %d, %q", steps[4].Seed, steps[4].Text)
+	}
+	entries, _ := filepath.Glob(filepath.Join(panelOut, "explore", "hidden+blocked+abs_f0.200_s1_*.json"))
+	models, _ := filepath.Glob(filepath.Join(panelOut, "explore", "models", "hidden+blocked+abs_f0.200_s1_*.ckpt"))
+	if len(entries) != 1 || len(models) != 1 {
+		t.Errorf("the temporary panel cache holds runs %v and models %v; want the trained run and its model", entries, models)
+	}
+	if st, err := os.Stat(shot); err != nil || st.Size() == 0 {
+		t.Errorf("screenshot %s: %v", shot, err)
+	}
+	stop()
+	// Every process the test started is gone: the server, its kernel and the kernel's cell programs
+	// (each names the test's temporary folders on its command line or in its environment's runtime dir).
+	if out, err := exec.Command("pgrep", "-f", tmp).Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
+		t.Errorf("processes left running that name %s: %s", tmp, out)
+	}
+	t.Logf("the panel in a real browser: %s in all; screenshot %s", time.Since(start).Round(time.Second), shot)
+}
