@@ -124,9 +124,19 @@ func WeightSigns(m *snn.Model) (*Figure, error) {
 // red excitatory, grey 0) whose limit (the panel's largest |w|) its title states: trained weights are many
 // times the initial ones, and one shared scale would draw the initial panel uniformly grey. Rows are grouped
 // by sign (inhibitory first) and marked I / E, with a colour bar each.
+//
+// Where Dale's law does not constrain the input layer (hidden-only and unconstrained networks) its mask
+// says nothing about the weights' signs: the rows are drawn in input order, ungrouped, and the axis says so.
 func SignedWeights(m *snn.Model) (*Figure, error) {
 	order := append(m.Mask1.Inhibitory(), m.Mask1.Excitatory()...)
 	nInh := len(m.Mask1.Inhibitory())
+	ylabel := "Input neuron (grouped by sign)"
+	if m.Pop == nil && !m.Config.DaleOnInput() {
+		order, nInh, ylabel = make([]int, m.W1.Rows), -1, "Input neuron (input layer unconstrained)"
+		for i := range order {
+			order[i] = i
+		}
+	}
 	initEff, trained := m.InitialEffectiveW1(), m.EffectiveW1()
 	rows := len(order)
 	grouped := func(w snn.Matrix) [][]float64 {
@@ -145,8 +155,11 @@ func SignedWeights(m *snn.Model) (*Figure, error) {
 	if nInh > 0 {
 		ticks = append(ticks, plot.Tick{Value: float64(rows-1) - float64(nInh-1)/2, Label: fmt.Sprintf("I (%d)", nInh)})
 	}
-	if nInh < rows {
+	if nInh >= 0 && nInh < rows {
 		ticks = append(ticks, plot.Tick{Value: float64(rows-1) - (float64(nInh)+float64(rows-1))/2, Label: fmt.Sprintf("E (%d)", rows-nInh)})
+	}
+	for i := 0; nInh < 0 && i < rows; i += 50 {
+		ticks = append(ticks, plot.Tick{Value: float64(rows - 1 - i), Label: fmt.Sprint(i)})
 	}
 	if nInh > 0 && nInh < rows {
 		lines = append(lines, float64(rows-nInh)-0.5)
@@ -157,7 +170,7 @@ func SignedWeights(m *snn.Model) (*Figure, error) {
 		w     snn.Matrix
 	}{{"Effective weights, initial", initEff}, {"Effective weights, trained", trained}} {
 		limit := maxAbs(p.w)
-		h := NewHeatmap(grouped(p.w), fmt.Sprintf("%s (scale ±%.2g)", p.title, limit), "Hidden layer index", "Input neuron (grouped by sign)")
+		h := NewHeatmap(grouped(p.w), fmt.Sprintf("%s (scale ±%.2g)", p.title, limit), "Hidden layer index", ylabel)
 		h.ColorMap, h.ColorBar, h.YTicks, h.HLines = Diverging(limit), true, ticks, lines
 		h.ColorBarLabel = "effective weight"
 		f.Set(0, i, h)

@@ -479,6 +479,17 @@ func TestFigureFixes(t *testing.T) {
 	if a, b := f.Panels[0].(*Heatmap).ColorMap.Max(), f.Panels[1].(*Heatmap).ColorMap.Max(); math.Abs(b/a-7) > 1e-6 {
 		t.Errorf("scales %v and %v, want the second 7 times the first", a, b)
 	}
+	if h := f.Panels[1].(*Heatmap); len(h.YTicks) != 2 || h.YTicks[0].Label != "I (100)" || h.YLabel != "Input neuron (grouped by sign)" {
+		t.Errorf("Dale's law on the input layer: ticks %v, label %q; want the rows grouped I (100), E (100)", h.YTicks, h.YLabel)
+	}
+	// Without Dale's law on the input layer the mask says nothing about the signs: rows in input order.
+	cfg.DaleLayers = snn.DaleHidden
+	m, _ = snn.NewModel(cfg)
+	f, _ = SignedWeights(m)
+	if h := f.Panels[1].(*Heatmap); h.YLabel != "Input neuron (input layer unconstrained)" || len(h.HLines) != 0 || h.YTicks[0].Label != "0" ||
+		h.Data[0][3] != float64(m.EffectiveW1().At(0, 3)) {
+		t.Errorf("hidden-only Dale: label %q, lines %v, ticks %v; want input order, ungrouped", h.YLabel, h.HLines, h.YTicks)
+	}
 	// Lines: each series its own dash pattern, the first drawn widest; headroom for the legend.
 	lp, err := Lines("t", "x", "y", Series{Name: "a", Y: []float64{0, 10}}, Series{Name: "b", Y: []float64{0, 10}})
 	if err != nil {
