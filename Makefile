@@ -41,10 +41,16 @@ notebooks: setup
 	$(GO) run ./plots/cmd/figures -dir notebooks/out -fraction 0.2 -out notebooks/figures
 
 # The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
-# 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. The panel reads the
-# committed caches in notebooks/results and adds the runs its button trains to notebooks/out/panel.
+# 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. It serves a working copy
+# in notebooks/out/panel (made once; Jupyter saves what it opens, and the committed notebook stays as it
+# is), which reads the committed caches in notebooks/results and adds the runs its button trains to
+# notebooks/out/panel/explore.
 panel: setup
-	cd notebooks && /usr/bin/jupyter notebook --no-browser --ip=127.0.0.1 --port=$${PORT:-8888} $(if $(filter 0,$(shell id -u)),--allow-root)
+	mkdir -p notebooks/out/panel
+	test -e notebooks/out/panel/dales_law_explore.ipynb || cp notebooks/dales_law_explore.ipynb notebooks/out/panel/
+	ln -sfn ../../results notebooks/out/panel/results
+	cd notebooks/out/panel && SNN_MODULE=$(CURDIR) SNN_PANEL_OUT=. /usr/bin/jupyter notebook --no-browser --ip=127.0.0.1 \
+	  --port=$${PORT:-8888} $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The notebook's whole protocol without Jupyter (fractions 0.5 then 0.2, 50 epochs, ablation), 3 seeds.
 protocol:

@@ -32,6 +32,8 @@ type panelStep struct {
 	Model         string `json:"model"`
 	Images        int    `json:"images"`
 	Seed          int    `json:"seed"`
+	Epochs        int    `json:"epochs"`
+	Progress      string `json:"progress"`
 	Text          string `json:"text"`
 }
 
@@ -62,7 +64,16 @@ func playwright(t *testing.T) string {
 		}
 	}
 	dir, _ := filepath.Abs("browser")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
+	// The installed package is used only when it is the pinned version.
+	var pinned, installed struct {
+		Version      string            `json:"version"`
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "package.json")); err != nil || json.Unmarshal(data, &pinned) != nil {
+		t.Fatalf("browser/package.json: %v", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil &&
+		json.Unmarshal(data, &installed) == nil && installed.Version == pinned.Dependencies["playwright-core"] {
 		return dir
 	}
 	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
@@ -116,8 +127,21 @@ func TestPanelInBrowser(t *testing.T) {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Its committed outputs are removed, so that no drawing on the page can come from them.
 	data, err := os.ReadFile(explore)
 	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nb["cells"].([]any) {
+		if cell := c.(map[string]any); cell["cell_type"] == "code" {
+			cell["outputs"], cell["execution_count"] = []any{}, nil
+		}
+	}
+	if data, err = json.Marshal(nb); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(work, explore), data, 0o644); err != nil {
@@ -126,10 +150,15 @@ func TestPanelInBrowser(t *testing.T) {
 	if err := os.Symlink(results, filepath.Join(work, "results")); err != nil {
 		t.Fatal(err)
 	}
-	panelOut := filepath.Join(tmp, "panel")
-	env = append(withoutEnv(env, "SNN_HEADLESS", "SNN_QUICK", "SNN_PANEL_OUT", "SNN_MODULE"),
+	// Every process the test starts keeps its temporary files under tmp (TMPDIR: GoNB's cell programs,
+	// Chromium's profile), so that their command lines name it and the check at the end finds them all.
+	panelOut, procTmp := filepath.Join(tmp, "panel"), filepath.Join(tmp, "proc")
+	if err := os.MkdirAll(procTmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env = append(withoutEnv(env, "SNN_HEADLESS", "SNN_QUICK", "SNN_PANEL_OUT", "SNN_MODULE", "TMPDIR"),
 		"SNN_PANEL_OUT="+panelOut, "SNN_MODULE="+root, "JUPYTER_RUNTIME_DIR="+filepath.Join(tmp, "runtime"),
-		"JUPYTER_CONFIG_DIR="+filepath.Join(tmp, "config"))
+		"JUPYTER_CONFIG_DIR="+filepath.Join(tmp, "config"), "TMPDIR="+procTmp)
 
 	port, token := freePort(t), fmt.Sprintf("t%d", time.Now().UnixNano())
 	server := exec.Command(jupyter, "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", fmt.Sprintf("--port=%d", port),
@@ -166,7 +195,17 @@ func TestPanelInBrowser(t *testing.T) {
 			<-done
 		}
 	}
-	t.Cleanup(stop)
+	// Last, whatever happened: nothing the test started may outlive it. Jupyter starts each kernel in a
+	// session of its own, out of reach of the server's process group, so leftovers are found by the
+	// temporary folder their command lines name, killed, and reported.
+	t.Cleanup(func() {
+		stop()
+		out, err := exec.Command("pgrep", "-f", tmp).Output()
+		if left := strings.Fields(string(out)); err == nil && len(left) > 0 {
+			exec.Command("pkill", "-KILL", "-f", tmp).Run()
+			t.Errorf("processes left running after the test (killed now): %v", left)
+		}
+	})
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		resp, err := http.Get(base + "/api/status?token=" + token)
 		if err == nil {
@@ -190,7 +229,9 @@ func TestPanelInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	defer cancel()
 	node := exec.CommandContext(ctx, "node", "panel.js", fmt.Sprintf("%s/notebooks/%s?token=%s", base, explore, token), shot)
-	node.Dir, node.Env = nodeDir, append(os.Environ(), "CHROMIUM="+browser)
+	node.Dir, node.Env = nodeDir, append(withoutEnv(os.Environ(), "TMPDIR"), "CHROMIUM="+browser, "TMPDIR="+procTmp)
+	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	node.Cancel = func() error { return syscall.Kill(-node.Process.Pid, syscall.SIGKILL) } // node and its browser
 	out, err := node.CombinedOutput()
 	var steps []panelStep
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
@@ -210,29 +251,34 @@ func TestPanelInBrowser(t *testing.T) {
 	// What each move must have drawn: the selection's key, and the counts the committed caches give
 	// (the default point has 5 seeds and the ablation study's 7 bars; the hidden-layer sweep has no
 	// ablation metrics; the quick protocol has no cached run until the button trains one).
+	// Runs read: 11 fractions x 5 seeds and the unconstrained reference's 5; the models are the committed
+	// ones of those configurations (found by configuration, whatever their file names), then the trained one.
 	want := []struct {
-		step, selection              string
-		selectedSeeds, ablation, img int
+		step, selection                    string
+		runs, selectedSeeds, ablation, img int
+		model                              string
 	}{
-		{"default", "both f=0.50 blocked abs full", 5, 7, 3},
-		{"slider", "both f=0.20 blocked abs full", 5, 7, 3},
-		{"network", "hidden f=0.20 blocked abs full", 5, 0, 1},
-		{"protocol", "hidden f=0.20 blocked abs quick", 0, 0, 1},
-		{"trained", "hidden f=0.20 blocked abs quick", 1, 0, 2},
-		{"closed", "hidden f=0.20 blocked abs quick", 1, 0, 2},
+		{"default", "both f=0.50 blocked abs full", 60, 5, 7, 3, "artefact_blocked.ckpt"},
+		{"slider", "both f=0.20 blocked abs full", 60, 5, 7, 3, "hidden_ablation.ckpt"},
+		{"network", "hidden f=0.20 blocked abs full", 60, 5, 0, 1, ""},
+		{"protocol", "hidden f=0.20 blocked abs quick", 0, 0, 0, 1, ""},
+		{"trained", "hidden f=0.20 blocked abs quick", 1, 1, 0, 2, "hidden+blocked+abs_f0.200_s1_"},
+		{"closed", "hidden f=0.20 blocked abs quick", 1, 1, 0, 2, "hidden+blocked+abs_f0.200_s1_"},
 	}
 	if len(steps) != len(want) {
 		t.Fatalf("panel.js reported %d steps, want %d:\n%s", len(steps), len(want), tail(string(out), 3000))
 	}
 	for i, w := range want {
 		s := steps[i]
-		if s.Step != w.step || s.Selection != w.selection || s.SelectedSeeds != w.selectedSeeds || s.Ablation != w.ablation || s.Images != w.img {
-			t.Errorf("step %d: %+v; want %s drawing %q with %d seeds at the selected point, %d ablation bars, %d images",
-				i, s, w.step, w.selection, w.selectedSeeds, w.ablation, w.img)
+		if s.Step != w.step || s.Selection != w.selection || s.Runs != w.runs || s.SelectedSeeds != w.selectedSeeds || s.Ablation != w.ablation ||
+			s.Images != w.img || !strings.HasPrefix(s.Model, w.model) || (w.model == "") != (s.Model == "") {
+			t.Errorf("step %d: %+v; want %s drawing %q from %d runs, %d seeds at the selected point, %d ablation bars, %d images, model %q",
+				i, s, w.step, w.selection, w.runs, w.selectedSeeds, w.ablation, w.img, w.model)
 		}
 	}
-	if steps[4].Seed != 1 || !strings.Contains(steps[4].Text, "added to "+panelOut) {
-		t.Errorf("the train button's report: seed %d, %q", steps[4].Seed, steps[4].Text)
+	if s := steps[4]; s.Seed != 1 || s.Epochs < 1 || s.Progress != fmt.Sprintf("%d/%d", s.Epochs, s.Epochs) ||
+		!strings.Contains(s.Text, "added to "+filepath.Join(panelOut, "explore")) {
+		t.Errorf("the train button's report: seed %d, progress bar %s of %d epochs, %q", s.Seed, s.Progress, s.Epochs, s.Text)
 	}
 	entries, _ := filepath.Glob(filepath.Join(panelOut, "explore", "hidden+blocked+abs_f0.200_s1_*.json"))
 	models, _ := filepath.Glob(filepath.Join(panelOut, "explore", "models", "hidden+blocked+abs_f0.200_s1_*.ckpt"))
@@ -242,11 +288,11 @@ func TestPanelInBrowser(t *testing.T) {
 	if st, err := os.Stat(shot); err != nil || st.Size() == 0 {
 		t.Errorf("screenshot %s: %v", shot, err)
 	}
+	// Every process the test started stops with the server: its kernel and the kernel's cell programs,
+	// node and its Chromium (each names the test's temporary folder on its command line).
 	stop()
-	// Every process the test started is gone: the server, its kernel and the kernel's cell programs
-	// (each names the test's temporary folders on its command line or in its environment's runtime dir).
 	if out, err := exec.Command("pgrep", "-f", tmp).Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("processes left running that name %s: %s", tmp, out)
+		t.Errorf("processes still running after the server stopped that name %s: %s", tmp, out)
 	}
 	t.Logf("the panel in a real browser: %s in all; screenshot %s", time.Since(start).Round(time.Second), shot)
 }

@@ -24,7 +24,26 @@ const exploreDPI = 80
 // seeds at each fraction with each seed as a dot, the selected fraction marked (a ring, and a vertical
 // line when nothing is cached there), the unconstrained network's mean as a dashed line and chance as a
 // dotted one. The title names the selection.
+//
+// For a network whose inhibitory fraction is not a control (View.FractionApplies false) there is no
+// fraction axis: it draws the selected network's and the unconstrained network's test accuracy as bars.
 func FractionCurve(v study.View) (*Figure, error) {
+	chance := 100 / float64(snn.DefaultConfig().NumClasses)
+	if !v.FractionApplies {
+		groups := []AblationGroup{{Label: v.Selection.Condition, Accuracies: v.Selected.Accuracies}}
+		if len(v.Reference.Accuracies) > 0 && v.Selection.Condition != "unconstrained" {
+			groups = append(groups, AblationGroup{Label: "unconstrained", Accuracies: v.Reference.Accuracies})
+		}
+		if len(groups[0].Accuracies) == 0 {
+			groups = groups[1:]
+		}
+		if len(groups) == 0 {
+			p := plot.New()
+			p.Title.Text = v.Selection.Title() + ": no cached run"
+			return NewFigure(1, 1, 5.6, 4.2).Set(0, 0, PlotPanel{p}), nil
+		}
+		return AccuracyBars(v.Selection.Title(), groups, snn.DefaultConfig().NumClasses, false)
+	}
 	p := plot.New()
 	p.Title.Text = v.Selection.Title()
 	p.X.Label.Text, p.Y.Label.Text = "Inhibitory fraction", "Test accuracy (%)"
@@ -46,7 +65,7 @@ func FractionCurve(v study.View) (*Figure, error) {
 		p.Legend.Add(name, l)
 		return nil
 	}
-	if err := hline(100.0/12, Grey, []vg.Length{vg.Points(1.5), vg.Points(2.5)}, "chance"); err != nil {
+	if err := hline(chance, Grey, []vg.Length{vg.Points(1.5), vg.Points(2.5)}, "chance"); err != nil {
 		return nil, err
 	}
 	if len(v.Reference.Accuracies) > 0 {
@@ -103,7 +122,7 @@ func ExploreAblation(v study.View) (*Figure, error) {
 	for _, b := range v.Ablation {
 		groups = append(groups, AblationGroup{Label: b.Label, Accuracies: b.Accuracies})
 	}
-	return AccuracyBars(fmt.Sprintf("Ablation at fraction %.1f", v.Selection.Fraction), groups, 12, false)
+	return AccuracyBars(fmt.Sprintf("Ablation at fraction %.1f", v.Selection.Fraction), groups, snn.DefaultConfig().NumClasses, false)
 }
 
 // ExploreHTML is the panel's drawing of a view: a header naming the selection and what was read, the
@@ -146,19 +165,21 @@ func ExploreHTML(v study.View) (string, error) {
 		}{f, "ablation"})
 	}
 	if v.Model != "" {
+		// A checkpoint damaged or removed since the index was made costs the weight images, not the panel.
 		m, err := snn.LoadCheckpoint(v.Model)
-		if err != nil {
-			return "", err
+		var f *Figure
+		if err == nil {
+			f, err = SignedWeights(m)
 		}
-		f, err := SignedWeights(m)
 		if err != nil {
-			return "", err
+			fmt.Fprintf(&b, `<p class="snn-explore-error" style="font-family:sans-serif;color:#b00">weights not drawn: %s</p>`, html.EscapeString(err.Error()))
+		} else {
+			f.Title = fmt.Sprintf("Model %s (seed %d)", model, m.Config.Seed)
+			figs = append(figs, struct {
+				f    *Figure
+				name string
+			}{f, "weights"})
 		}
-		f.Title = fmt.Sprintf("Model %s (seed %d)", model, m.Config.Seed)
-		figs = append(figs, struct {
-			f    *Figure
-			name string
-		}{f, "weights"})
 	}
 	for _, f := range figs {
 		png, err := f.f.PNG(exploreDPI)

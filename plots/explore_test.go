@@ -140,3 +140,42 @@ func TestExplorePanelServe(t *testing.T) {
 		t.Errorf("%d events left, want the one after close", len(events))
 	}
 }
+
+// A network whose inhibitory fraction is not a control has no fraction axis: its accuracy and the
+// unconstrained network's are bars. A checkpoint damaged after indexing costs the weight images, with a
+// line saying why, not the drawing. Executed without a browser the panel reads no runs of its own.
+func TestExploreWithoutFractionAndDamagedModel(t *testing.T) {
+	e, err := study.OpenExplorer(filepath.Join("..", "notebooks", "results"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.View(study.Selection{Condition: "pop-abs", Fraction: 0.5, Layout: snn.MaskBlocked, Rule: snn.SignAbs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := FractionCurve(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Panels[0].(PlotPanel).Plot; p.X.Label.Text == "Inhibitory fraction" || v.FractionApplies {
+		t.Errorf("pop-abs drawn against the inhibitory fraction (x label %q)", p.X.Label.Text)
+	}
+	v, _ = e.View(study.DefaultSelection())
+	if f, _ := FractionCurve(v); f.Panels[0].(PlotPanel).Plot.X.Label.Text != "Inhibitory fraction" {
+		t.Error("the notebook's network drawn without its fraction axis")
+	}
+	broken := filepath.Join(t.TempDir(), "damaged.ckpt")
+	if err := os.WriteFile(broken, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v.Model = broken
+	h, err := ExploreHTML(v)
+	if err != nil || !strings.Contains(h, "weights not drawn:") || strings.Contains(h, "snn-explore-weights") {
+		t.Errorf("damaged checkpoint: error %v, drawing has the note %v", err, strings.Contains(h, "weights not drawn:"))
+	}
+	t.Setenv(HeadlessEnv, "1")
+	t.Setenv(PanelOutEnv, t.TempDir())
+	if p, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results")); err != nil || p.Explorer.Own != "" {
+		t.Errorf("headless panel: own cache %q (%v), want none", p.Explorer.Own, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // the panel then draws its default state instead of waiting for widgets that nobody can move.
 const HeadlessEnv = "SNN_HEADLESS"
 
-// PanelOutEnv names the folder of the runs the panel trains (default "out/panel" beside the notebook).
+// PanelOutEnv names the folder of the runs the panel trains (default "out/panel", relative to the
+// working directory: beside the notebook in a GoNB cell).
 const PanelOutEnv = "SNN_PANEL_OUT"
 
 // Live reports whether a cell runs in a GoNB kernel with a browser to draw widgets in.
@@ -76,11 +78,16 @@ type ExplorePanel struct {
 }
 
 // OpenExplorePanel opens the panel over the caches in results (the committed ones: "results" beside the
-// notebook) and its own runs in $SNN_PANEL_OUT (default "out/panel"), at study.DefaultSelection.
+// notebook) and its own runs in $SNN_PANEL_OUT (default "out/panel"), at study.DefaultSelection. Executed
+// without a browser ($SNN_HEADLESS=1) it reads the committed caches only, so that what a headless run
+// saves in the notebook never depends on the runs a user trained with the panel.
 func OpenExplorePanel(results string) (*ExplorePanel, error) {
 	own := os.Getenv(PanelOutEnv)
 	if own == "" {
 		own = "out/panel"
+	}
+	if os.Getenv(HeadlessEnv) == "1" {
+		own = ""
 	}
 	e, err := study.OpenExplorer(results, own)
 	if err != nil {
@@ -191,8 +198,10 @@ func (p *ExplorePanel) Train(ctx context.Context) (study.RunResult, error) {
 		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
 		return r, err
 	}
-	gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-trained" data-seed="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.1f s); added to %s</div>`,
-		r.Seed, html.EscapeString(p.Selection.Key()), r.Seed, 100*r.TestAccuracy, r.Seconds, html.EscapeString(p.Explorer.Own)))
+	gonbui.UpdateHTML(p.ProgressID, progressHTML(label, cfg.Epochs, cfg.Epochs, "done")+fmt.Sprintf(
+		`<div class="snn-panel-trained" data-seed="%d" data-epochs="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.1f s); added to %s</div>`,
+		r.Seed, cfg.Epochs, html.EscapeString(p.Selection.Key()), r.Seed, 100*r.TestAccuracy, r.Seconds,
+		html.EscapeString(filepath.Join(p.Explorer.Own, study.ExploreOwnCache))))
 	return r, p.Draw()
 }
 
@@ -247,38 +256,71 @@ type PanelEvent struct {
 }
 
 // Serve runs the panel until a Close event, ctx ends or events closes: it draws the selection, then
-// redraws after every control's move and trains on the train button (Train). A move the panel refuses
-// is shown in the progress line and changes nothing. On close the panel's last state is displayed as
-// StaticHTML, so that the saved notebook keeps it.
+// redraws after the control moves (the moves queued meanwhile, e.g. a slider's drag, are applied
+// together and drawn once) and trains on the train button (Train; the panel answers again when the run
+// is done). A move the panel refuses, or a drawing or run that fails, is shown in the progress line and
+// the panel goes on. On close the panel's last state is displayed as StaticHTML, so that the saved
+// notebook keeps it.
 func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) error {
+	showErr := func(err error) {
+		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-error" style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
+	}
 	if err := p.Draw(); err != nil {
 		return err
 	}
+	var next *PanelEvent // a train or close event read while coalescing moves
 	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case ev, ok := <-events:
-			if !ok {
-				return nil
+		var ev PanelEvent
+		if next != nil {
+			ev, next = *next, nil
+		} else {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case e, ok := <-events:
+				if !ok {
+					return nil
+				}
+				ev = e
 			}
-			switch {
-			case ev.Close:
-				gonbui.UpdateHTML(p.ViewID, "")
-				gonbui.UpdateHTML(p.ProgressID, "")
-				return p.ShowStatic()
-			case ev.Train:
-				if _, err := p.Train(ctx); err != nil && ctx.Err() != nil {
+		}
+		switch {
+		case ev.Close:
+			gonbui.UpdateHTML(p.ViewID, "")
+			gonbui.UpdateHTML(p.ProgressID, "")
+			return p.ShowStatic()
+		case ev.Train:
+			if _, err := p.Train(ctx); err != nil {
+				if ctx.Err() != nil {
 					return err
 				}
-			default:
-				if err := p.Set(ev.Control, ev.Index); err != nil {
-					gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
-					continue
+				showErr(err)
+			}
+		default:
+			if err := p.Set(ev.Control, ev.Index); err != nil {
+				showErr(err)
+				continue
+			}
+		coalesce:
+			for {
+				select {
+				case e, ok := <-events:
+					if !ok {
+						break coalesce
+					}
+					if e.Train || e.Close {
+						next = &e
+						break coalesce
+					}
+					if err := p.Set(e.Control, e.Index); err != nil {
+						showErr(err)
+					}
+				default:
+					break coalesce
 				}
-				if err := p.Draw(); err != nil {
-					return err
-				}
+			}
+			if err := p.Draw(); err != nil {
+				showErr(err)
 			}
 		}
 	}

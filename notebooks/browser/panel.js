@@ -10,8 +10,8 @@ const view = '.snn-explore-view';
 
 function report(step, state) { console.log(JSON.stringify(Object.assign({ step }, state))); }
 
-async function drawn(page) {
-  return page.$eval(view, el => ({
+async function drawn(page, where = view) {
+  return page.$eval(where, el => ({
     selection: el.dataset.selection, runs: +el.dataset.runs, selectedSeeds: +el.dataset.selectedSeeds,
     ablation: +el.dataset.ablation, model: el.dataset.model, images: el.querySelectorAll('img').length,
   }));
@@ -47,7 +47,8 @@ async function move(page, id, value) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    page.on('pageerror', e => console.error('page error:', e.message));
+    const pageErrors = [];
+    page.on('pageerror', e => { pageErrors.push(e.message); console.error('page error:', e.message); });
     await page.goto(url);
     await page.waitForFunction(() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel &&
       Jupyter.notebook.kernel.is_connected(), null, { timeout: 120000 });
@@ -63,16 +64,22 @@ async function move(page, id, value) {
     report('protocol', await waitFor(page, 'hidden f=0.20 blocked abs quick'));
     await page.click('#snn-train');
     await page.waitForSelector('.snn-panel-trained', { timeout: 300000 });
-    const trained = await page.$eval('.snn-panel-trained', el => ({ seed: +el.dataset.seed, text: el.textContent }));
+    // The progress bar's last state stays above the line that reports the run: every epoch done.
+    const trained = await page.$eval('.snn-panel-trained', el => {
+      const bar = el.parentElement.querySelector('progress');
+      return { seed: +el.dataset.seed, epochs: +el.dataset.epochs, text: el.textContent,
+        progress: bar ? `${bar.value}/${bar.max}` : 'none' };
+    });
     report('trained', Object.assign(await waitFor(page, 'hidden f=0.20 blocked abs quick', 1), trained));
     // The notebook scrolls inside its own element: bring the controls and the drawing into the viewport.
     await page.$eval('#snn-fraction', el => el.scrollIntoView());
     await page.screenshot({ path: shot });
     await page.click('#snn-close');
     await page.waitForSelector('.snn-panel-static', { timeout: 60000 });
-    report('closed', await drawn(page));
+    report('closed', await drawn(page, '.snn-panel-static .snn-explore-view'));
     // Let the notebook's kernel go idle before the server is stopped.
     await page.waitForFunction(() => !Jupyter.notebook.kernel_busy, null, { timeout: 60000 }).catch(() => {});
+    if (pageErrors.length > 0) throw new Error(`the page raised ${pageErrors.length} error(s): ${pageErrors.join('; ')}`);
   } finally {
     await browser.close();
   }

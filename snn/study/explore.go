@@ -29,25 +29,33 @@ type Selection struct {
 type ExploreCondition struct {
 	Name, Label            string
 	Fraction, Layout, Rule bool
+	// Ignored says why the controls that do not apply are ignored ("" when all apply).
+	Ignored string
 }
 
 // ExploreConditions is the panel's condition selector, in its order: Dale's law on both layers, on the
-// input or hidden layer only, the unconstrained network, and the E/I-population networks (whose
-// population sizes and sign rule are their own, so neither the fraction, the layout nor the rule applies).
+// input or hidden layer only, the unconstrained network, and the E/I-population networks of the
+// populations notebook's run plan (whose population sizes and sign rule are their own, so neither the
+// fraction, the layout nor the rule applies).
 func ExploreConditions() []ExploreCondition {
 	dale := func(name, label string) ExploreCondition {
 		return ExploreCondition{Name: name, Label: label, Fraction: true, Layout: true, Rule: true}
+	}
+	pop := func(name, label string) ExploreCondition {
+		return ExploreCondition{Name: name, Label: label,
+			Ignored: "its E/I populations (27 excitatory and 3 inhibitory hidden units, excitatory inputs) and its sign rule are its own"}
 	}
 	return []ExploreCondition{
 		dale("both", "Dale's law on both layers"),
 		dale("input", "Dale's law on the input layer only"),
 		dale("hidden", "Dale's law on the hidden layer only"),
-		{Name: "unconstrained", Label: "unconstrained (no Dale's law)"},
-		{Name: "pop-abs", Label: "E/I populations, |w|"},
-		{Name: "pop-clip", Label: "E/I populations, clip"},
-		{Name: "pop-expgrad", Label: "E/I populations, exponentiated gradient"},
-		{Name: "pop-wiggle", Label: "E/I populations, wiggle"},
-		{Name: "pop-abs-stepcorr", Label: "E/I populations, |w|, step correction"},
+		{Name: "unconstrained", Label: "unconstrained (no Dale's law)", Ignored: "it has no Dale's law: no inhibitory units, mask or sign rule"},
+		pop("pop-abs", "E/I populations, |w|"),
+		pop("pop-clip", "E/I populations, clip"),
+		pop("pop-expgrad", "E/I populations, exponentiated gradient"),
+		pop("pop-wiggle", "E/I populations, wiggle"),
+		pop("pop-abs-seedscale", "E/I populations, |w|, DANN's start at the seed's scale"),
+		pop("pop-abs-stepcorr", "E/I populations, |w|, step correction"),
 	}
 }
 
@@ -57,9 +65,10 @@ func ExploreFractions() []float64 { return slices.Clone(tenthsOfOne) }
 // ExploreLayouts and ExploreRules are the layout and sign-rule selectors.
 func ExploreLayouts() []snn.MaskLayout { return []snn.MaskLayout{snn.MaskBlocked, snn.MaskRandom} }
 
-// ExploreRules are the sign rules of the panel's selector (the sign parametrisations of SignConditions).
+// ExploreRules are the sign rules of the panel's selector: the sign parametrisations of SignConditions
+// and the update rules of RuleConditions.
 func ExploreRules() []snn.SignParam {
-	return []snn.SignParam{snn.SignAbs, snn.SignReLU, snn.SignSoftplus, snn.SignClip}
+	return []snn.SignParam{snn.SignAbs, snn.SignReLU, snn.SignSoftplus, snn.SignClip, snn.SignExpGrad, snn.SignWiggle}
 }
 
 // DefaultSelection is the panel's first state: the notebook's network (Dale's law on both layers,
@@ -202,10 +211,14 @@ func (s Selection) Config(seed uint64) (snn.Config, error) {
 }
 
 // Explorer answers the panel from the caches, without training: it indexes every run of the run plans'
-// caches (Plans: sweep, ablation, signs, populations) under Results and of the panel's own
-// cache (Own, where the panel's "train" button adds runs), and every model checkpoint in Results/models
-// and Own/models, by configuration (snn.ConfigKey), so that a run is found by what it trained, whichever
-// study ran it.
+// caches (Plans: sweep, ablation, signs, populations) under Results and of the panel's own cache
+// (Own/explore, where the panel's "train" button adds runs), and every model checkpoint in
+// Results/models and Own/explore/models, by configuration (snn.ConfigKey), so that a run is found by
+// what it trained, whichever study ran it. Like Sweep, it leaves out runs of another revision of the
+// numbers (snn.SameRevision) and runs that diverged, and reads ablation metrics only of the current
+// definition (AblationMetricsVersion); Notes counts what it left out. Runs of the same revision computed
+// by other numerics (another build or backend) are used, and a View says when its point mixes them.
+// An Explorer is not safe for concurrent use (Reload replaces what View reads).
 type Explorer struct {
 	Results, Own string
 	runs         map[string][]indexedRun // by configuration hash
@@ -218,6 +231,7 @@ type Explorer struct {
 type indexedRun struct {
 	RunResult
 	File string
+	Own  bool // from the panel's own cache
 }
 
 // OpenExplorer indexes the caches under results and own (own may be "" for none; it need not exist yet).
@@ -252,6 +266,7 @@ const ExploreOwnCache = "explore"
 func (e *Explorer) Reload() error {
 	e.runs, e.models, e.Notes, e.seeds = map[string][]indexedRun{}, map[string]string{}, nil, nil
 	seeds := map[uint64]bool{}
+	current := snn.NumericsVersion(snn.FormulationGoKernels) // any formulation: the revision is what counts
 	var dirs []string
 	for _, c := range exploreCaches() {
 		dirs = append(dirs, filepath.Join(e.Results, c))
@@ -273,11 +288,23 @@ func (e *Explorer) Reload() error {
 				continue
 			}
 			r, err := DecodeRunResult(data)
-			if err != nil {
+			switch {
+			case err != nil:
 				e.Notes = append(e.Notes, fmt.Sprintf("%s: %v; skipped", f, err))
 				continue
+			case r.Diverged:
+				e.Notes = append(e.Notes, fmt.Sprintf("%s: the run diverged (a tuning rate too large); skipped", f))
+				continue
+			case !snn.SameRevision(r.Numerics, current):
+				e.Notes = append(e.Notes, fmt.Sprintf("%s: computed by numerics %q, another revision than the current %q; skipped", f, r.Numerics, current))
+				continue
 			}
-			e.runs[r.ConfigHash] = append(e.runs[r.ConfigHash], indexedRun{r, f})
+			if r.ExtraVersion != AblationMetricsVersion {
+				for _, c := range ablationCuts {
+					delete(r.Extra, "ablate_"+string(c.cut))
+				}
+			}
+			e.runs[r.ConfigHash] = append(e.runs[r.ConfigHash], indexedRun{r, f, strings.HasPrefix(f, filepath.Join(e.Own, ExploreOwnCache)+string(filepath.Separator)) && e.Own != ""})
 			seeds[r.Seed] = true
 		}
 	}
@@ -307,6 +334,8 @@ type Point struct {
 	Seeds      []uint64
 	Accuracies []float64 // test accuracy (fraction of 1), one per seed
 	Files      []string  // the cache entries read, one per seed
+	Numerics   []string  // the numerics that computed each (snn.NumericsVersion)
+	Own        int       // how many came from the panel's own cache
 }
 
 // Mean is the mean test accuracy (NaN without runs).
@@ -331,11 +360,14 @@ type Bar struct {
 // and the checkpoint of a model of the selected configuration where one is cached.
 type View struct {
 	Selection Selection // normalised
-	Curve     []Point
-	Selected  Point
-	Reference Point
-	Ablation  []Bar
-	Model     string // checkpoint file, "" when none is cached
+	// FractionApplies is false for networks whose inhibitory fraction is not a control (Curve then has
+	// one point, drawn without a fraction axis).
+	FractionApplies bool
+	Curve           []Point
+	Selected        Point
+	Reference       Point
+	Ablation        []Bar
+	Model           string // checkpoint file, "" when none is cached
 	// Notes say what the view could not show and why (no run cached, a control that does not apply).
 	Notes []string
 }
@@ -366,6 +398,10 @@ func (e *Explorer) point(s Selection, f float64) (Point, []RunResult, error) {
 		}
 		r := runs[0]
 		p.Seeds, p.Accuracies, p.Files = append(p.Seeds, seed), append(p.Accuracies, r.TestAccuracy), append(p.Files, r.File)
+		p.Numerics = append(p.Numerics, r.Numerics)
+		if r.Own {
+			p.Own++
+		}
 		for _, r := range runs {
 			if _, ok := r.Extra["ablate_"+string(ablationCuts[0].cut)]; ok {
 				ablated = append(ablated, r.RunResult)
@@ -383,11 +419,11 @@ func (e *Explorer) View(s Selection) (View, error) {
 	}
 	s = s.Normalised()
 	ec, _ := exploreCondition(s.Condition)
-	v := View{Selection: s}
+	v := View{Selection: s, FractionApplies: ec.Fraction}
 	fractions := ExploreFractions()
 	if !ec.Fraction {
 		fractions = []float64{s.Fraction}
-		v.Notes = append(v.Notes, fmt.Sprintf("%s: the inhibitory fraction, mask layout and sign rule do not apply (its populations and rule are its own)", s.Condition))
+		v.Notes = append(v.Notes, fmt.Sprintf("%s: the inhibitory fraction, mask layout and sign rule do not apply (%s)", s.Condition, ec.Ignored))
 	}
 	var ablated []RunResult
 	for _, f := range fractions {
@@ -411,6 +447,14 @@ func (e *Explorer) View(s Selection) (View, error) {
 	if len(v.Selected.Seeds) == 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("no run of %s is cached: train it with the button", s.Key()))
 	}
+	if kinds := distinct(v.Selected.Numerics); len(kinds) > 1 {
+		v.Notes = append(v.Notes, fmt.Sprintf("the selected point's runs were computed by %d numerics (%s): same model, different float32 rounding",
+			len(kinds), strings.Join(kinds, ", ")))
+	}
+	if n := v.Selected.Own; n > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("%d of the selected point's %d seeds were trained by this panel (%s)", n, len(v.Selected.Seeds),
+			filepath.Join(e.Own, ExploreOwnCache)))
+	}
 	if len(ablated) > 0 {
 		v.Ablation = append(v.Ablation, Bar{Label: "intact"})
 		for _, r := range ablated {
@@ -427,6 +471,9 @@ func (e *Explorer) View(s Selection) (View, error) {
 				v.Ablation = append(v.Ablation, b)
 			}
 		}
+		if s.Layout == snn.MaskBlocked {
+			v.Notes = append(v.Notes, "with a blocked mask the notebook's cut and the inhibitory rows are the same rows; the random cuts are the mean of 10 draws per seed")
+		}
 	} else if len(v.Selected.Seeds) > 0 {
 		v.Notes = append(v.Notes, "no cached run of this configuration has ablation metrics (the ablation study ran Dale's law on both layers at fractions 0.5 and 0.2, blocked and random masks, |w|)")
 	}
@@ -441,6 +488,17 @@ func (e *Explorer) View(s Selection) (View, error) {
 		v.Notes = append(v.Notes, "no model of this configuration is cached (weight images need one)")
 	}
 	return v, nil
+}
+
+// distinct lists the different values of v in their first order.
+func distinct(v []string) []string {
+	var out []string
+	for _, x := range v {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // NextSeed is the smallest seed from 1 up with no cached run of the selection.
@@ -494,6 +552,6 @@ var ablationCuts = []struct {
 	{probe.CutInhibitory, "inhibitory rows"},
 	{probe.CutExcitatory, "first k excitatory rows"},
 	{probe.CutMatched, "position-matched excitatory rows"},
-	{probe.CutRandomExcitatory, "k random excitatory rows"},
-	{probe.CutRandom, "k random rows"},
+	{probe.CutRandomExcitatory, "k random excitatory rows (10 draws)"},
+	{probe.CutRandom, "k random rows (10 draws)"},
 }

@@ -78,9 +78,26 @@ func TestExplorerView(t *testing.T) {
 	if len(v.Ablation) != 1+len(ablationCuts) || v.Ablation[0].Label != "intact" {
 		t.Fatalf("default selection: ablation bars %+v, want intact and %d cuts", v.Ablation, len(ablationCuts))
 	}
-	inh := committedAccuracies(t, "ablation/blocked_f0.500_s*_*.json")
-	if len(v.Ablation[2].Accuracies) != len(inh) {
-		t.Errorf("ablation bars over %d seeds, the ablation cache has %d", len(v.Ablation[2].Accuracies), len(inh))
+	// Every bar holds, seed by seed, its cut's metric as the ablation study cached it (read here by name).
+	files, _ := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", "ablation", "blocked_f0.500_s*_*.json"))
+	cutOf := map[string]string{"notebook's cut (rows 0..k-1)": "notebook", "inhibitory rows": "inhibitory",
+		"first k excitatory rows": "excitatory", "position-matched excitatory rows": "matched",
+		"k random excitatory rows (10 draws)": "random-excitatory", "k random rows (10 draws)": "random"}
+	for _, bar := range v.Ablation[1:] {
+		var want []float64
+		for _, f := range files { // seeds 1-5 in file order, as the view's seeds
+			data, _ := os.ReadFile(f)
+			var r struct {
+				Extra map[string]float64 `json:"extra"`
+			}
+			if err := json.Unmarshal(data, &r); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, r.Extra["ablate_"+cutOf[bar.Label]])
+		}
+		if !slices.Equal(bar.Accuracies, want) || cutOf[bar.Label] == "" {
+			t.Errorf("bar %q: %v, the cache's ablate_%s %v", bar.Label, bar.Accuracies, cutOf[bar.Label], want)
+		}
 	}
 	if v.Model == "" {
 		t.Errorf("default selection: no model, but notebooks/results/models holds the notebook's network (artefact_blocked.ckpt)")
@@ -102,6 +119,13 @@ func TestExplorerView(t *testing.T) {
 		t.Fatal(err)
 	}
 	samePoint(t, "relu 0.5", v.Selected, committedAccuracies(t, "signs/relu_f0.500_s*_*.json"))
+
+	sel = DefaultSelection()
+	sel.Rule = snn.SignExpGrad
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	samePoint(t, "expgrad 0.5", v.Selected, committedAccuracies(t, "populations/expgrad_f0.500_s*_*.json"))
 
 	sel = Selection{Condition: "pop-abs", Fraction: 0.9, Layout: snn.MaskRandom, Rule: snn.SignClip}
 	if v, err = e.View(sel); err != nil {
@@ -133,7 +157,7 @@ func TestSelectionValidate(t *testing.T) {
 		{func(s *Selection) { s.Condition = "bogus" }, `panel condition "bogus": want one of both, input`},
 		{func(s *Selection) { s.Fraction = 0.25 }, "panel fraction 0.25: want one of 0, 0.1"},
 		{func(s *Selection) { s.Layout = "striped" }, `panel mask layout "striped": want one of [blocked random]`},
-		{func(s *Selection) { s.Rule = "tanh" }, `panel sign rule "tanh": want one of [abs relu softplus clip]`},
+		{func(s *Selection) { s.Rule = "tanh" }, `panel sign rule "tanh": want one of [abs relu softplus clip expgrad wiggle]`},
 	} {
 		s := DefaultSelection()
 		c.edit(&s)
@@ -176,8 +200,11 @@ func TestExplorerTrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Selected.Seeds) != 1 || v.Selected.Accuracies[0] != r.TestAccuracy || v.Model != models[0] {
-		t.Errorf("view after training: %+v, model %q", v.Selected, v.Model)
+	if len(v.Selected.Seeds) != 1 || v.Selected.Accuracies[0] != r.TestAccuracy || v.Model != models[0] || v.Selected.Own != 1 ||
+		!slices.ContainsFunc(v.Notes, func(n string) bool {
+			return strings.Contains(n, "1 of the selected point's 1 seeds were trained by this panel")
+		}) {
+		t.Errorf("view after training: %+v, model %q, notes %q", v.Selected, v.Model, v.Notes)
 	}
 	if seed, _ := e.NextSeed(sel); seed != 2 {
 		t.Errorf("next seed after training seed 1: %d", seed)
@@ -185,5 +212,54 @@ func TestExplorerTrain(t *testing.T) {
 	e.Own = ""
 	if _, err := e.Train(context.Background(), sel, nil); err == nil || !strings.Contains(err.Error(), "nothing was trained") {
 		t.Errorf("training without an own folder: %v", err)
+	}
+}
+
+// Like a sweep, the panel leaves out runs of another revision of the numbers and runs that diverged (and
+// says so), and says when a point mixes runs of several numerics of the same revision, or holds runs the
+// panel trained.
+func TestExplorerSkipsAndNotes(t *testing.T) {
+	results := t.TempDir()
+	src, _ := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", "sweep", "both_f0.500_s*_*.json"))
+	if len(src) != 5 {
+		t.Fatalf("%d committed runs of both at 0.5", len(src))
+	}
+	if err := os.MkdirAll(filepath.Join(results, "sweep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range src {
+		data, _ := os.ReadFile(f)
+		var r map[string]any
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		switch i {
+		case 0:
+			r["numerics"] = "go-kernels/0" // another revision: left out
+		case 1:
+			r["diverged"], r["test_accuracy"], r["train_accuracy"] = true, 0.0, 0.0 // diverged: left out
+		case 2:
+			r["numerics"] = "graph/1+xla-cuda" // same revision, other numerics: used, and noted
+		}
+		out, _ := json.Marshal(r)
+		if err := os.WriteFile(filepath.Join(results, "sweep", filepath.Base(f)), out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := OpenExplorer(results, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Notes) != 2 || !strings.Contains(e.Notes[0], `another revision than the current`) || !strings.Contains(e.Notes[1], "diverged") {
+		t.Errorf("notes %q; want the other revision and the diverged run named", e.Notes)
+	}
+	v, err := e.View(DefaultSelection())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Selected.Seeds) != 3 || !slices.ContainsFunc(v.Notes, func(n string) bool {
+		return strings.Contains(n, "computed by 2 numerics (graph/1+xla-cuda, go-kernels/1")
+	}) {
+		t.Errorf("seeds %v, notes %q; want 3 seeds and the two numerics named", v.Selected.Seeds, v.Notes)
 	}
 }
