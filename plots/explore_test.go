@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
@@ -177,5 +178,18 @@ func TestExploreWithoutFractionAndDamagedModel(t *testing.T) {
 	t.Setenv(PanelOutEnv, t.TempDir())
 	if p, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results")); err != nil || p.Explorer.Own != "" {
 		t.Errorf("headless panel: own cache %q (%v), want none", p.Explorer.Own, err)
+	}
+}
+
+// AwaitFrontEnd returns a widget the browser answered for, and gives up on one it never answers for.
+func TestAwaitFrontEnd(t *testing.T) {
+	if w, ok := AwaitFrontEnd(time.Second, func() int { return 7 }); !ok || w != 7 {
+		t.Errorf("answered widget: %v, %v", w, ok)
+	}
+	block := make(chan struct{})
+	defer close(block)
+	start := time.Now()
+	if _, ok := AwaitFrontEnd(50*time.Millisecond, func() int { <-block; return 1 }); ok || time.Since(start) > 2*time.Second {
+		t.Errorf("a widget nobody answers: ok %v after %v", ok, time.Since(start))
 	}
 }

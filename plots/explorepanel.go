@@ -325,3 +325,21 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 		}
 	}
 }
+
+// FrontEndWait is how long AwaitFrontEnd waits for a browser to answer a widget.
+const FrontEndWait = 30 * time.Second
+
+// AwaitFrontEnd runs build (which makes a GoNB widget: its Done waits until the browser answers) and
+// returns its result, or ok false when nothing answered within wait: the notebook is being executed
+// without a browser although $SNN_HEADLESS is not set (e.g. by nbconvert directly), and the cell should
+// draw the static panel instead of hanging.
+func AwaitFrontEnd[T any](wait time.Duration, build func() T) (w T, ok bool) {
+	done := make(chan T, 1)
+	go func() { done <- build() }()
+	select {
+	case w = <-done:
+		return w, true
+	case <-time.After(wait):
+		return w, false
+	}
+}
