@@ -126,3 +126,37 @@ func TestSeedRule(t *testing.T) {
 		t.Error("RuledSeeds of a plan without a rule: no error")
 	}
 }
+
+// Plan populations-power tuned its two conditions again in its own cache, on populations-tuned's grid and
+// tuning seeds: every one of those runs must equal populations-tuned's run of the same configuration (same
+// file name: condition, rate, fraction, seed, configuration hash), validation curve and test accuracy bit
+// for bit, so the seed rule read the spread of the very runs this plan selected on.
+func TestPowerPlanTuningReproduces(t *testing.T) {
+	results := filepath.Join("..", "..", "notebooks", "results")
+	p, _ := TunedPlanByName("populations-power")
+	files, _ := filepath.Glob(filepath.Join(results, p.Cache, "*_s10[123]_*.json"))
+	if len(files) < 30 {
+		t.Fatalf("%d tuning runs in %s, want at least 30 (2 conditions, 5 rates, 3 seeds)", len(files), p.Cache)
+	}
+	type run struct {
+		Val  []float64 `json:"val_accuracy"`
+		Test float64   `json:"test_accuracy"`
+	}
+	read := func(f string) run {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r run
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, f := range files {
+		a, b := read(f), read(filepath.Join(results, "populations-tuned", filepath.Base(f)))
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%s: %v, populations-tuned's run %v", filepath.Base(f), a, b)
+		}
+	}
+}
