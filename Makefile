@@ -64,8 +64,9 @@ bench:
 # Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations;
 # then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons; then the Fashion-MNIST
 # rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. From
-# scratch on 2 cores (measured 2026-12-01/02): the run plans 51 min (320 runs); the tuned plans' 548 runs 6.8
-# run-hours, trained 2 at a time (about 3 h 20 min); fmnist 45 runs, 25 min. Nothing is trained with the
+# scratch on 2 cores (measured 2026-12-01/02, plan by plan): the run plans 51 min (320 runs); the tuned plans'
+# 883 runs about 4 h 15 min, trained 2 at a time (populations-power's 282, added 2026-12-02, 45 min of it);
+# fmnist 45 runs, 25 min: about 5.5 h in all. Nothing is trained with the
 # committed cache. Runs another backend or build cached are used as they
 # are; add RECOMPUTE=1 to retrain them.
 results:
