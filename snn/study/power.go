@@ -139,7 +139,11 @@ func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
 // judged in a Holm family of m comparisons at o's margin, from o's tuning seeds: the seeds TOST needs to
 // show equivalence within the margin with the plan power (80%) at level Alpha/m, from the 80% upper bound
 // of the tuning seeds' paired sd (as Power.SeedsForEquivalence), and never fewer than 10. It is how a
-// plan sets its test seeds from the tuning spread before any of them runs.
+// plan sets its test seeds from the tuning spread before any of them runs. Its assumptions: the true
+// difference is 0 (a true difference near the margin needs far more seeds, or cannot be shown
+// equivalent), and the spread of the tuning seeds' last-epoch validation accuracy at the selected rates
+// stands for the spread of the test accuracy the comparison is made on. The margin and level are o's
+// plan's (TunedPlan.Validate requires a plan with a SeedRule to share them).
 func (o Outcome) SeedsFromSpread(pr [2]string, m int) (int, error) {
 	if m < 1 {
 		return 0, fmt.Errorf("study: a family of %d comparisons: want at least 1", m)

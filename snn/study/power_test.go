@@ -114,9 +114,13 @@ func TestSeedRule(t *testing.T) {
 		{SeedRule{From: "populations-power", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, `reads plan "populations-power"`},
 		{SeedRule{From: "populations-tuned", Pair: [2]string{"pop-abs", "pop-abs-stepcorr"}}, "which the plan does not compare"},
 		{SeedRule{From: "signs-tuned", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, "which does not tune both"},
+		{SeedRule{From: "populations-tuned", Pair: [2]string{"pop-abs-stepcorr", "pop-abs"}}, "whose margin (3) or level (0.05) differ from this plan's (2, 0.05)"},
 	} {
 		q := p
 		r := c.rule
+		if strings.Contains(c.want, "margin") {
+			q.Margin = 2 // the rule would size seeds for populations-tuned's ±3 points, not this plan's
+		}
 		q.SeedRule = &r
 		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("rule %+v: error %v, want one containing %q", c.rule, err, c.want)

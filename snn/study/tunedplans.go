@@ -269,6 +269,11 @@ func (p TunedPlan) Validate() error {
 		if !slices.Contains(from.Conditions, r.Pair[0]) || !slices.Contains(from.Conditions, r.Pair[1]) {
 			return fmt.Errorf("study: plan %s: its seed rule reads %s against %s from plan %s, which does not tune both", p.Name, r.Pair[0], r.Pair[1], r.From)
 		}
+		// SeedsFromSpread sizes for the margin and level of the plan it reads: they must be this plan's.
+		if from.Margin != p.Margin || from.Rules().Alpha != p.Rules().Alpha {
+			return fmt.Errorf("study: plan %s: its seed rule reads plan %s, whose margin (%g) or level (%g) differ from this plan's (%g, %g)",
+				p.Name, r.From, from.Margin, from.Rules().Alpha, p.Margin, p.Rules().Alpha)
+		}
 	}
 	return nil
 }
