@@ -135,12 +135,27 @@ func TestSeedRule(t *testing.T) {
 // tuning seeds: every one of those runs must equal populations-tuned's run of the same configuration (same
 // file name: condition, rate, fraction, seed, configuration hash), validation curve and test accuracy bit
 // for bit, so the seed rule read the spread of the very runs this plan selected on.
+//
+// Likewise plan populations-sgd-power's: its pop-sgd tuning runs equal populations-sgd's and its pop-abs
+// tuning runs populations-tuned's.
 func TestPowerPlanTuningReproduces(t *testing.T) {
 	results := filepath.Join("..", "..", "notebooks", "results")
-	p, _ := TunedPlanByName("populations-power")
-	files, _ := filepath.Glob(filepath.Join(results, p.Cache, "*_s10[123]_*.json"))
-	if len(files) < 30 {
-		t.Fatalf("%d tuning runs in %s, want at least 30 (2 conditions, 5 rates, 3 seeds)", len(files), p.Cache)
+	for _, c := range []struct{ plan, from, pattern string }{
+		{"populations-power", "populations-tuned", "*_s10[123]_*.json"},
+		{"populations-sgd-power", "populations-sgd", "pop-sgd@*_s10[123]_*.json"},
+		{"populations-sgd-power", "populations-tuned", "pop-abs@*_s10[123]_*.json"},
+	} {
+		samePlanTuning(t, results, c.plan, c.from, c.pattern)
+	}
+}
+
+// samePlanTuning checks that every tuning run of plan matching pattern equals from's run of the same name.
+func samePlanTuning(t *testing.T, results, plan, from, pattern string) {
+	t.Helper()
+	p, _ := TunedPlanByName(plan)
+	files, _ := filepath.Glob(filepath.Join(results, p.Cache, pattern))
+	if len(files) < 15 {
+		t.Fatalf("%d tuning runs %s in %s, want at least 15 (5 rates, 3 seeds per condition)", len(files), pattern, p.Cache)
 	}
 	type run struct {
 		Val  []float64 `json:"val_accuracy"`
@@ -158,9 +173,9 @@ func TestPowerPlanTuningReproduces(t *testing.T) {
 		return r
 	}
 	for _, f := range files {
-		a, b := read(f), read(filepath.Join(results, "populations-tuned", filepath.Base(f)))
+		a, b := read(f), read(filepath.Join(results, from, filepath.Base(f)))
 		if fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Errorf("%s: %v, populations-tuned's run %v", filepath.Base(f), a, b)
+			t.Errorf("%s: %v, %s's run %v", filepath.Base(f), a, from, b)
 		}
 	}
 }
