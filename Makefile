@@ -65,8 +65,8 @@ bench:
 # then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons; then the Fashion-MNIST
 # rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. From
 # scratch on 2 cores (measured 2026-12-01/02, plan by plan): the run plans 51 min (320 runs); the tuned plans'
-# 883 runs about 4 h 15 min, trained 2 at a time (populations-power's 282, added 2026-12-02, 45 min of it);
-# fmnist 45 runs, 25 min: about 5.5 h in all. Nothing is trained with the
+# 986 runs about 4 h 30 min, trained 2 at a time (populations-power's 282 and populations-sgd-power's 103,
+# added 2026-12-02, 1 h of it); fmnist 45 runs, 25 min: about 5.7 h in all. Nothing is trained with the
 # committed cache. Runs another backend or build cached are used as they
 # are; add RECOMPUTE=1 to retrain them.
 results:
