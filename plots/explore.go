@@ -152,17 +152,15 @@ func ExploreHTML(v study.View) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	figs := []struct {
+	type named struct {
 		f    *Figure
 		name string
-	}{{curve, "curve"}}
+	}
+	figs := []named{{curve, "curve"}}
 	if f, err := ExploreAblation(v); err != nil {
 		return "", err
 	} else if f != nil {
-		figs = append(figs, struct {
-			f    *Figure
-			name string
-		}{f, "ablation"})
+		figs = append(figs, named{f, "ablation"})
 	}
 	if v.Model != "" {
 		// A checkpoint damaged or removed since the index was made costs the weight images, not the panel.
@@ -175,10 +173,7 @@ func ExploreHTML(v study.View) (string, error) {
 			fmt.Fprintf(&b, `<p class="snn-explore-error" style="font-family:sans-serif;color:#b00">weights not drawn: %s</p>`, html.EscapeString(err.Error()))
 		} else {
 			f.Title = fmt.Sprintf("Model %s (seed %d)", model, m.Config.Seed)
-			figs = append(figs, struct {
-				f    *Figure
-				name string
-			}{f, "weights"})
+			figs = append(figs, named{f, "weights"})
 		}
 	}
 	for _, f := range figs {

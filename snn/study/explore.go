@@ -210,6 +210,20 @@ func (s Selection) Config(seed uint64) (snn.Config, error) {
 	return cfg, nil
 }
 
+// keyOf returns the configuration key (snn.ConfigKey) of the selection trained with a seed: the
+// configuration is built and validated once, and only its seed changes.
+func (s Selection) keyOf() (func(seed uint64) string, error) {
+	cfg, err := s.Config(1)
+	if err != nil {
+		return nil, err
+	}
+	return func(seed uint64) string {
+		c := cfg
+		c.Seed = seed
+		return snn.ConfigKey(c)
+	}, nil
+}
+
 // Explorer answers the panel from the caches, without training: it indexes every run of the run plans'
 // caches (Plans: sweep, ablation, signs, populations) under Results and of the panel's own cache
 // (Own/explore, where the panel's "train" button adds runs), and every model checkpoint in
@@ -387,12 +401,12 @@ func (e *Explorer) point(s Selection, f float64) (Point, []RunResult, error) {
 	s.Fraction = f
 	p := Point{Fraction: s.Normalised().Fraction}
 	var ablated []RunResult
+	key, err := s.keyOf()
+	if err != nil {
+		return Point{}, nil, err
+	}
 	for _, seed := range e.seeds {
-		cfg, err := s.Config(seed)
-		if err != nil {
-			return Point{}, nil, err
-		}
-		runs := e.runs[snn.ConfigKey(cfg)]
+		runs := e.runs[key(seed)]
 		if len(runs) == 0 {
 			continue
 		}
@@ -477,9 +491,12 @@ func (e *Explorer) View(s Selection) (View, error) {
 	} else if len(v.Selected.Seeds) > 0 {
 		v.Notes = append(v.Notes, "no cached run of this configuration has ablation metrics (the ablation study ran Dale's law on both layers at fractions 0.5 and 0.2, blocked and random masks, |w|)")
 	}
+	key, err := s.keyOf()
+	if err != nil {
+		return View{}, err
+	}
 	for _, seed := range append(slices.Clone(v.Selected.Seeds), e.seeds...) {
-		cfg, _ := s.Config(seed)
-		if f, ok := e.models[snn.ConfigKey(cfg)]; ok {
+		if f, ok := e.models[key(seed)]; ok {
 			v.Model = f
 			break
 		}
@@ -503,12 +520,12 @@ func distinct(v []string) []string {
 
 // NextSeed is the smallest seed from 1 up with no cached run of the selection.
 func (e *Explorer) NextSeed(s Selection) (uint64, error) {
+	key, err := s.keyOf()
+	if err != nil {
+		return 0, err
+	}
 	for seed := uint64(1); ; seed++ {
-		cfg, err := s.Config(seed)
-		if err != nil {
-			return 0, err
-		}
-		if len(e.runs[snn.ConfigKey(cfg)]) == 0 {
+		if len(e.runs[key(seed)]) == 0 {
 			return seed, nil
 		}
 	}
