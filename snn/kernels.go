@@ -8,10 +8,15 @@ package snn
 type kernelSet struct {
 	name string
 	// sumRows8, sumRows16 and sumRows32 are sumRows for fibre numbers (projection; one byte up to 256
-	// fibres, else two) and column indices (gradient).
-	sumRows8  func(out, m []float32, idx []uint8)
-	sumRows16 func(out, m []float32, idx []uint16)
-	sumRows32 func(out, m []float32, idx []int32)
+	// fibres, else two) and column indices (gradient). The rows of m are stride floats apart, stride a
+	// multiple of pad, and m holds whole rows (len(m) a multiple of stride): the vector sets load whole
+	// vectors inside a row, with no check for its end.
+	sumRows8  func(out, m []float32, stride int, idx []uint8)
+	sumRows16 func(out, m []float32, stride int, idx []uint16)
+	sumRows32 func(out, m []float32, stride int, idx []int32)
+	// pad is the row padding the row sums need: the vector width in floats (16 or 8), 1 for the scalar
+	// set. paddedRows copies a matrix so.
+	pad int
 	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden], r its weighted
 	// spike sums [hidden], and vKeep (nil, or [steps, hidden] like p) receives the membrane before each
 	// step. Nothing outside these slices is read or written.
@@ -19,17 +24,30 @@ type kernelSet struct {
 	// lifBackward runs lifKernel.backward for one sample: v its membranes as forward kept them, g = dL/dr
 	// [hidden]; p (its currents) is overwritten with dL/dp.
 	lifBackward func(k *lifKernel, p, v, g []float32)
+	// lifBackwardSpikes runs lifKernel.backwardSpikes for one sample: as lifBackward with gS [steps,
+	// hidden], the spike records' direct gradients, in place of g.
+	lifBackwardSpikes func(k *lifKernel, p, v, gS []float32)
+	// shuntCell and shuntCellGrad are shuntLayer.shuntCell and shuntCellGrad (one (sample, step) cell of
+	// shunting inhibition, forward and backward).
+	shuntCell     func(l *shuntLayer, zEI, z []float32)
+	shuntCellGrad func(l *shuntLayer, zEI, dz, out []float32, g *shuntGrads)
 }
 
 // scalarKernels is the portable set, plain Go loops. It is the fallback wherever the vector sets cannot
 // run: builds without GOEXPERIMENT=simd, other architectures, CPUs without AVX2.
 var scalarKernels = kernelSet{
 	name:        "scalar",
+	pad:         1,
 	sumRows8:    sumRows[uint8],
 	sumRows16:   sumRows[uint16],
 	sumRows32:   sumRows[int32],
 	lifForward:  lifForwardScalar,
 	lifBackward: lifBackwardScalar,
+	// lifBackwardSpikes in lif.go
+	lifBackwardSpikes: lifBackwardSpikesScalar,
+	// shuntCell and shuntCellGrad in shunt.go
+	shuntCell:     (*shuntLayer).shuntCell,
+	shuntCellGrad: (*shuntLayer).shuntCellGrad,
 }
 
 // kernels is the set the Go kernels run with: the widest the build and the CPU support (chosen once, at

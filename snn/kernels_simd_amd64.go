@@ -14,19 +14,23 @@ import "simd/archsimd"
 // surrogate's sigmoid is exp64 in float64 lanes with the same reduction, polynomial and table. The
 // results are the scalar set's bit for bit (TestKernelSetsAgree).
 //
-// Loads read whole vectors: where a row is shorter than a vector, the lanes past it read the next row
-// (and are never stored), and at the end of a slice a masked load reads zeros. Stores are masked to the
-// row.
+// The row sums read rows padded to a whole number of vectors (kernelSet.pad: projection and gradient copy
+// their matrices so, paddedRows), so every load is a whole vector inside its row; the lanes past the row's
+// values are never stored. The LIF loops read whole vectors too: where a row is shorter than a vector, the
+// lanes past it read the next row (and are never stored), and at the end of a slice a masked load reads
+// zeros. Stores are masked to the row.
 func init() {
 	if archsimd.X86.AVX2() {
-		avx2 := kernelSet{name: "avx2", sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
-			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar}
+		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
+			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar, lifBackwardSpikes: lifBackwardSpikesScalar,
+			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
-		avx512 := kernelSet{name: "avx512", sumRows8: sumRowsAVX512[uint8], sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
-			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512}
+		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRowsAVX512[uint8], sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
+			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
+			shuntCell: shuntCellAVX512, shuntCellGrad: shuntCellGradAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
 	}
@@ -41,98 +45,99 @@ func load16(m []float32, off int) archsimd.Float32x16 {
 	return v
 }
 
-// load8 loads m[off:off+8], with zeros for the lanes past the end of m.
-func load8(m []float32, off int) archsimd.Float32x8 {
-	if off+8 <= len(m) {
-		return archsimd.LoadFloat32x8(m[off:])
-	}
-	v, _ := archsimd.LoadFloat32x8Part(m[off:])
-	return v
-}
-
-// sumRowsAVX512 is sumRows with 16-lane vectors: 32 columns at a time (two accumulators held in registers
-// over the whole index list), then 16.
-func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, idx []Index) {
+// sumRowsAVX512 is sumRows with 16-lane vectors (stride a multiple of 16): 32 columns at a time (two
+// accumulators held in registers over the whole index list), then 16.
+func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
 	for c := 0; c < H; c += 32 {
 		if c+16 >= H {
-			a := sumRows16Lanes(m, idx, H, c)
+			a := sumRows16Lanes(m, idx, stride, c)
 			a.StorePart(out[c:])
 			break
 		}
-		a, b := sumRows32Lanes(m, idx, H, c)
+		a, b := sumRows32Lanes(m, idx, stride, c)
 		a.StorePart(out[c:])
 		b.StorePart(out[c+16:])
 	}
 }
 
-// sumRows32Lanes returns the sums of columns c..c+31 of the rows idx of m (rows of H values).
-func sumRows32Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, H, c int) (archsimd.Float32x16, archsimd.Float32x16) {
+// vec16 loads m[o:o+16] (which must exist).
+func vec16(m []float32, o int) archsimd.Float32x16 {
+	return archsimd.LoadFloat32x16Array((*[16]float32)(m[o : o+16]))
+}
+
+// vec8 loads m[o:o+8] (which must exist).
+func vec8(m []float32, o int) archsimd.Float32x8 {
+	return archsimd.LoadFloat32x8Array((*[8]float32)(m[o : o+8]))
+}
+
+// sumRows32Lanes returns the sums of columns c..c+31 of the rows idx of m (rows stride floats apart).
+func sumRows32Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, stride, c int) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {
-		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
-		o4, o5, o6, o7 := int(idx[4])*H+c, int(idx[5])*H+c, int(idx[6])*H+c, int(idx[7])*H+c
-		acc0 = acc0.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))).Add(
-			load16(m, o4).Add(load16(m, o5)).Add(load16(m, o6).Add(load16(m, o7)))))
-		acc1 = acc1.Add(load16(m, o0+16).Add(load16(m, o1+16)).Add(load16(m, o2+16).Add(load16(m, o3+16))).Add(
-			load16(m, o4+16).Add(load16(m, o5+16)).Add(load16(m, o6+16).Add(load16(m, o7+16)))))
+		o0, o1, o2, o3 := int(idx[0])*stride+c, int(idx[1])*stride+c, int(idx[2])*stride+c, int(idx[3])*stride+c
+		o4, o5, o6, o7 := int(idx[4])*stride+c, int(idx[5])*stride+c, int(idx[6])*stride+c, int(idx[7])*stride+c
+		acc0 = acc0.Add(vec16(m, o0).Add(vec16(m, o1)).Add(vec16(m, o2).Add(vec16(m, o3))).Add(
+			vec16(m, o4).Add(vec16(m, o5)).Add(vec16(m, o6).Add(vec16(m, o7)))))
+		acc1 = acc1.Add(vec16(m, o0+16).Add(vec16(m, o1+16)).Add(vec16(m, o2+16).Add(vec16(m, o3+16))).Add(
+			vec16(m, o4+16).Add(vec16(m, o5+16)).Add(vec16(m, o6+16).Add(vec16(m, o7+16)))))
 		idx = idx[8:]
 	}
 	for len(idx) >= 4 {
-		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
-		acc0 = acc0.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))))
-		acc1 = acc1.Add(load16(m, o0+16).Add(load16(m, o1+16)).Add(load16(m, o2+16).Add(load16(m, o3+16))))
+		o0, o1, o2, o3 := int(idx[0])*stride+c, int(idx[1])*stride+c, int(idx[2])*stride+c, int(idx[3])*stride+c
+		acc0 = acc0.Add(vec16(m, o0).Add(vec16(m, o1)).Add(vec16(m, o2).Add(vec16(m, o3))))
+		acc1 = acc1.Add(vec16(m, o0+16).Add(vec16(m, o1+16)).Add(vec16(m, o2+16).Add(vec16(m, o3+16))))
 		idx = idx[4:]
 	}
 	for _, i := range idx {
-		o := int(i)*H + c
-		acc0 = acc0.Add(load16(m, o))
-		acc1 = acc1.Add(load16(m, o+16))
+		o := int(i)*stride + c
+		acc0 = acc0.Add(vec16(m, o))
+		acc1 = acc1.Add(vec16(m, o+16))
 	}
 	return acc0, acc1
 }
 
-// sumRows16Lanes returns the sums of columns c..c+15 of the rows idx of m (rows of H values).
-func sumRows16Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, H, c int) archsimd.Float32x16 {
+// sumRows16Lanes returns the sums of columns c..c+15 of the rows idx of m (rows stride floats apart).
+func sumRows16Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, stride, c int) archsimd.Float32x16 {
 	var acc archsimd.Float32x16
 	for len(idx) >= 8 {
-		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
-		o4, o5, o6, o7 := int(idx[4])*H+c, int(idx[5])*H+c, int(idx[6])*H+c, int(idx[7])*H+c
-		acc = acc.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))).Add(
-			load16(m, o4).Add(load16(m, o5)).Add(load16(m, o6).Add(load16(m, o7)))))
+		o0, o1, o2, o3 := int(idx[0])*stride+c, int(idx[1])*stride+c, int(idx[2])*stride+c, int(idx[3])*stride+c
+		o4, o5, o6, o7 := int(idx[4])*stride+c, int(idx[5])*stride+c, int(idx[6])*stride+c, int(idx[7])*stride+c
+		acc = acc.Add(vec16(m, o0).Add(vec16(m, o1)).Add(vec16(m, o2).Add(vec16(m, o3))).Add(
+			vec16(m, o4).Add(vec16(m, o5)).Add(vec16(m, o6).Add(vec16(m, o7)))))
 		idx = idx[8:]
 	}
 	for len(idx) >= 4 {
-		o0, o1, o2, o3 := int(idx[0])*H+c, int(idx[1])*H+c, int(idx[2])*H+c, int(idx[3])*H+c
-		acc = acc.Add(load16(m, o0).Add(load16(m, o1)).Add(load16(m, o2).Add(load16(m, o3))))
+		o0, o1, o2, o3 := int(idx[0])*stride+c, int(idx[1])*stride+c, int(idx[2])*stride+c, int(idx[3])*stride+c
+		acc = acc.Add(vec16(m, o0).Add(vec16(m, o1)).Add(vec16(m, o2).Add(vec16(m, o3))))
 		idx = idx[4:]
 	}
 	for _, i := range idx {
-		acc = acc.Add(load16(m, int(i)*H+c))
+		acc = acc.Add(vec16(m, int(i)*stride+c))
 	}
 	return acc
 }
 
-// sumRowsAVX2 is sumRows with 8-lane vectors, 8 columns at a time.
-func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, idx []Index) {
+// sumRowsAVX2 is sumRows with 8-lane vectors (stride a multiple of 8), 8 columns at a time.
+func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
 	for c := 0; c < H; c += 8 {
 		var acc archsimd.Float32x8
 		ix := idx
 		for len(ix) >= 8 {
-			o0, o1, o2, o3 := int(ix[0])*H+c, int(ix[1])*H+c, int(ix[2])*H+c, int(ix[3])*H+c
-			o4, o5, o6, o7 := int(ix[4])*H+c, int(ix[5])*H+c, int(ix[6])*H+c, int(ix[7])*H+c
-			acc = acc.Add(load8(m, o0).Add(load8(m, o1)).Add(load8(m, o2).Add(load8(m, o3))).Add(
-				load8(m, o4).Add(load8(m, o5)).Add(load8(m, o6).Add(load8(m, o7)))))
+			o0, o1, o2, o3 := int(ix[0])*stride+c, int(ix[1])*stride+c, int(ix[2])*stride+c, int(ix[3])*stride+c
+			o4, o5, o6, o7 := int(ix[4])*stride+c, int(ix[5])*stride+c, int(ix[6])*stride+c, int(ix[7])*stride+c
+			acc = acc.Add(vec8(m, o0).Add(vec8(m, o1)).Add(vec8(m, o2).Add(vec8(m, o3))).Add(
+				vec8(m, o4).Add(vec8(m, o5)).Add(vec8(m, o6).Add(vec8(m, o7)))))
 			ix = ix[8:]
 		}
 		for len(ix) >= 4 {
-			o0, o1, o2, o3 := int(ix[0])*H+c, int(ix[1])*H+c, int(ix[2])*H+c, int(ix[3])*H+c
-			acc = acc.Add(load8(m, o0).Add(load8(m, o1)).Add(load8(m, o2).Add(load8(m, o3))))
+			o0, o1, o2, o3 := int(ix[0])*stride+c, int(ix[1])*stride+c, int(ix[2])*stride+c, int(ix[3])*stride+c
+			acc = acc.Add(vec8(m, o0).Add(vec8(m, o1)).Add(vec8(m, o2).Add(vec8(m, o3))))
 			ix = ix[4:]
 		}
 		for _, i := range ix {
-			acc = acc.Add(load8(m, int(i)*H+c))
+			acc = acc.Add(vec8(m, int(i)*stride+c))
 		}
 		acc.StorePart(out[c:])
 	}
@@ -193,6 +198,40 @@ func lifBackwardAVX512(k *lifKernel, p, v, g []float32) {
 			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
 			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
 			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(archsimd.BroadcastFloat32x16(k.c[t]).Mul(gb))
+			keepOn.Mul(gv).StorePart(p[off : off+w])
+			gv, gs = gvn, gsn
+		}
+	}
+}
+
+// lifBackwardSpikesAVX512 is lifBackwardSpikesScalar with 16 hidden units per vector (as
+// lifBackwardAVX512, with the spike records' direct gradients gS in place of c_k G).
+func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) {
+	S, H := k.steps, k.hidden
+	a := archsimd.BroadcastFloat32x16(k.alpha)
+	beta := archsimd.BroadcastFloat32x16(k.beta)
+	one := archsimd.BroadcastFloat32x16(1)
+	minusOne := archsimd.BroadcastFloat32x16(-1)
+	thr := archsimd.BroadcastFloat32x16(Threshold)
+	var zero archsimd.Float32x16
+	tab := loadExp2Table()
+	for c := 0; c < H; c += 16 {
+		w := min(16, H-c)
+		var gv archsimd.Float32x16
+		gs, _ := archsimd.LoadFloat32x16Part(gS[(S-1)*H+c : (S-1)*H+c+w])
+		for t := S - 1; t >= 0; t-- {
+			off := t*H + c
+			pt := load16(p, off)
+			vt := load16(v, off)
+			keepOn := one // 1 - s_t
+			var direct archsimd.Float32x16
+			if t > 0 {
+				keepOn = zero.IfElse(load16(v, off-H).Sub(thr).Greater(zero), one)
+				direct, _ = archsimd.LoadFloat32x16Part(gS[off-H : off-H+w])
+			}
+			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
+			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
+			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(direct)
 			keepOn.Mul(gv).StorePart(p[off : off+w])
 			gv, gs = gvn, gsn
 		}

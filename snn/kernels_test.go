@@ -24,6 +24,7 @@ func TestKernelSetsAgree(t *testing.T) {
 		t.Fatalf("availableKernels[0] is %q, want the scalar set", ref.name)
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
+	rngS := rand.New(rand.NewPCG(13, 17)) // its own generator, so that rng's draws stay as they were
 	widths := []int{1, 2, 7, 8, 9, 15, 16, 17, 24, 30, 31, 32, 33, 100, 300}
 	for _, ks := range availableKernels[1:] {
 		for _, H := range widths {
@@ -32,6 +33,16 @@ func TestKernelSetsAgree(t *testing.T) {
 			for i := range m {
 				m[i] = float32(rng.NormFloat64())
 			}
+			// The vector sets read rows padded to their width (paddedRows); the padding holds NaN here,
+			// so a padding lane that reached an output would show.
+			stride := (H + ks.pad - 1) / ks.pad * ks.pad
+			padded := make([]float32, rows*stride)
+			for r := 0; r < rows; r++ {
+				copy(padded[r*stride:], m[r*H:(r+1)*H])
+				for c := H; c < stride; c++ {
+					padded[r*stride+c] = float32(math.NaN())
+				}
+			}
 			for _, n := range []int{0, 1, 3, 4, 5, 8, 11, 12, 13, 20, 49} {
 				idx8 := make([]uint8, n)
 				idx16 := make([]uint16, n)
@@ -39,22 +50,24 @@ func TestKernelSetsAgree(t *testing.T) {
 				for i := range idx16 {
 					r := rng.IntN(rows)
 					if i == n-1 {
-						r = rows - 1 // the last row: its vector loads run past the matrix
+						r = rows - 1 // the last row: its vector loads end at the matrix's end
 					}
 					idx8[i], idx16[i], idx32[i] = uint8(r), uint16(r), int32(r)
 				}
 				want, got := make([]float32, H), make([]float32, H+1)
-				ref.sumRows16(want, m, idx16)
+				ref.sumRows16(want, m, H, idx16)
 				got[H] = 42 // a guard past the row, which no store may touch
-				ks.sumRows16(got[:H], m, idx16)
+				ks.sumRows16(got[:H], padded, stride, idx16)
 				assertBits(t, fmt.Sprintf("%s sumRows16 H=%d n=%d", ks.name, H, n), got[:H], want)
 				if got[H] != 42 {
 					t.Fatalf("%s sumRows16 H=%d wrote past its row", ks.name, H)
 				}
-				ks.sumRows8(got[:H], m, idx8)
+				ks.sumRows8(got[:H], padded, stride, idx8)
 				assertBits(t, fmt.Sprintf("%s sumRows8 H=%d n=%d", ks.name, H, n), got[:H], want)
-				ks.sumRows32(got[:H], m, idx32)
+				ks.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("%s sumRows32 H=%d n=%d", ks.name, H, n), got[:H], want)
+				ref.sumRows32(got[:H], padded, stride, idx32)
+				assertBits(t, fmt.Sprintf("scalar sumRows32 H=%d n=%d on the padded rows", H, n), got[:H], want)
 			}
 		}
 		for _, H := range append(seq(1, 40), 100) {
@@ -101,8 +114,85 @@ func TestKernelSetsAgree(t *testing.T) {
 			if pGot[S*H] != 42 {
 				t.Fatalf("%s lifBackward H=%d wrote past its currents", ks.name, H)
 			}
+			gS := make([]float32, S*H) // the spike records' direct gradients (shunting readouts)
+			for i := range gS {
+				gS[i] = float32(rngS.NormFloat64())
+			}
+			copy(pWant, p)
+			copy(pGot, p)
+			ref.lifBackwardSpikes(k, pWant, vWant, gS)
+			ks.lifBackwardSpikes(k, pGot[:S*H], vWant, gS)
+			assertBits(t, fmt.Sprintf("%s lifBackwardSpikes H=%d", ks.name, H), pGot[:S*H], pWant)
+			if pGot[S*H] != 42 {
+				t.Fatalf("%s lifBackwardSpikes H=%d wrote past its currents", ks.name, H)
+			}
 		}
 	}
+}
+
+// TestShuntKernelSetsAgree checks every kernel set's shunting cell (kernelSet.shuntCell, shuntCellGrad)
+// against the scalar set's bit for bit, for 1..40 excitatory and 1, 3 and 10 inhibitory units (the
+// notebook's populations have 27 and 3), over several cells accumulated into one set of parameter
+// gradients; some cells have no inhibitory drive (z_I = 0, so gamma is epsilon), as a step without
+// input spikes has.
+func TestShuntKernelSetsAgree(t *testing.T) {
+	ref := availableKernels[0]
+	rng := rand.New(rand.NewPCG(19, 23))
+	rnd := func(r, c int, lo, hi float64) Matrix {
+		m := NewMatrix(r, c)
+		for i := range m.Data {
+			m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
+		}
+		return m
+	}
+	compared := 0
+	for _, ks := range availableKernels[1:] {
+		for _, ni := range []int{1, 3, 10} {
+			for ne := 1; ne <= 40; ne++ {
+				l := newShuntLayer(rnd(4, ne, 0, 1), rnd(4, ni, 0, 1), rnd(ni, ne, 0.01, 1), rnd(1, ni, -2, 1),
+					rnd(1, ne, 0.5, 2), rnd(1, ne, -0.5, 0.5))
+				gWant, gGot := newShuntGrads(l), newShuntGrads(l)
+				for cell := 0; cell < 6; cell++ {
+					zEI := rnd(1, ne+ni, -3, 6).Data
+					if cell == 0 {
+						clear(zEI[ne:]) // no inhibitory drive
+					}
+					dz := rnd(1, ne, -1, 1).Data
+					zWant, zGot := make([]float32, ne), make([]float32, ne+1)
+					zGot[ne] = 42
+					ref.shuntCell(&l, zEI, zWant)
+					ks.shuntCell(&l, zEI, zGot[:ne])
+					name := fmt.Sprintf("%s shuntCell n_e=%d n_i=%d cell %d", ks.name, ne, ni, cell)
+					assertBits(t, name, zGot[:ne], zWant)
+					if zGot[ne] != 42 {
+						t.Fatalf("%s wrote past its output", name)
+					}
+					oWant, oGot := make([]float32, ne+ni), make([]float32, ne+ni+1)
+					oGot[ne+ni] = 42
+					ref.shuntCellGrad(&l, zEI, dz, oWant, gWant)
+					ks.shuntCellGrad(&l, zEI, dz, oGot[:ne+ni], gGot)
+					name = fmt.Sprintf("%s shuntCellGrad n_e=%d n_i=%d cell %d", ks.name, ne, ni, cell)
+					assertBits(t, name+" dL/dzEI", oGot[:ne+ni], oWant)
+					if oGot[ne+ni] != 42 {
+						t.Fatalf("%s wrote past its output", name)
+					}
+					for _, p := range []struct {
+						what      string
+						got, want []float64
+					}{{"dL/dW_EI", gGot.ei, gWant.ei}, {"dL/dalpha", gGot.alpha, gWant.alpha},
+						{"dL/dgain", gGot.gain, gWant.gain}, {"dL/dbias", gGot.bs, gWant.bs}} {
+						for i := range p.want {
+							if math.Float64bits(p.got[i]) != math.Float64bits(p.want[i]) {
+								t.Fatalf("%s %s[%d] = %v, the scalar set gives %v", name, p.what, i, p.got[i], p.want[i])
+							}
+						}
+					}
+					compared++
+				}
+			}
+		}
+	}
+	t.Logf("%d cells compared (kernel sets %v)", compared, kernelNames())
 }
 
 func kernelNames() []string {

@@ -197,9 +197,10 @@ var exp2Table = func() (t [64]float64) {
 // dL/dp in place, as backward.
 func (k *lifKernel) backwardSpikes(p []float32, batch int, gS []float32) {
 	S, H := k.steps, k.hidden
+	run := kernels.lifBackwardSpikes
 	parallelChunks(batch, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			lifBackwardSpikesScalar(k, p[b*S*H:(b+1)*S*H], k.v[b*S*H:(b+1)*S*H], gS[b*S*H:(b+1)*S*H])
+			run(k, p[b*S*H:(b+1)*S*H], k.v[b*S*H:(b+1)*S*H], gS[b*S*H:(b+1)*S*H])
 		}
 	})
 }

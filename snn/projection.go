@@ -16,6 +16,8 @@ type spikeColumns struct {
 	labels       []int32
 	// The batch's spikes by fibre (filled by transpose for projectGrad).
 	fibreStart, colsOf, next []int32
+	// The matrices whose rows the kernels sum, padded (W for project, g for projectGrad).
+	wPad, gPad paddedRows
 }
 
 func newSpikeColumns(cfg Config, batch int) *spikeColumns {
@@ -39,16 +41,18 @@ func (s *spikeColumns) fill(d *Dataset, idx []int, numClasses int) {
 // project computes out = x W [columns, H] (row k is the input current of column k), for W [I, H]
 // row-major: out[k, :] = sum over the active fibres i of column k of W[i, :] (sumRows).
 func (s *spikeColumns) project(w Matrix, out []float32) {
+	m, stride := s.wPad.rows(w.Data, w.Cols, kernels.pad)
 	if s.index.narrow {
-		projectLists(s, s.index.fibres8, kernels.sumRows8, w, out)
+		projectLists(s, s.index.fibres8, kernels.sumRows8, m, stride, w.Cols, out)
 	} else {
-		projectLists(s, s.index.fibres16, kernels.sumRows16, w, out)
+		projectLists(s, s.index.fibres16, kernels.sumRows16, m, stride, w.Cols, out)
 	}
 }
 
-// projectLists is project over the index's fibre lists of type F, summed by sum.
-func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float32, idx []F), w Matrix, out []float32) {
-	H, S, start := w.Cols, s.steps, s.index.start
+// projectLists is project over the index's fibre lists of type F, summed by sum over the rows of m
+// (stride floats apart, H of them used).
+func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float32, stride int, idx []F), m []float32, stride, H int, out []float32) {
+	S, start := s.steps, s.index.start
 	parallelChunks(S*s.batch, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			o := out[k*H : (k+1)*H]
@@ -58,7 +62,7 @@ func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float3
 				continue
 			}
 			e := n*S + k%S
-			sum(o, w.Data, fibres[start[e]:start[e+1]])
+			sum(o, m, stride, fibres[start[e]:start[e+1]])
 		}
 	})
 }
@@ -75,9 +79,10 @@ func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 		transposeLists(s, s.index.fibres16, inputs)
 	}
 	sum := kernels.sumRows32
+	m, stride := s.gPad.rows(g, H, kernels.pad)
 	parallelChunks(inputs, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			sum(out[i*H:(i+1)*H], g, s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]])
+			sum(out[i*H:(i+1)*H], m, stride, s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]])
 		}
 	})
 }

@@ -192,7 +192,10 @@ func sideBySide(a, b Matrix) Matrix {
 }
 
 // shuntCell computes one step's current z [n_e] from zEI = [z_E | z_I] [n_e + n_i] (see the equations
-// at the top), in float32 with sums over the inhibitory units in float64.
+// at the top), in float32 with sums over the inhibitory units in float64. Here and in shuntCellGrad every
+// product that meets an addition is rounded explicitly (float32(...), float64(...)), which keeps the
+// compiler from fusing them (it may, from GOAMD64=v3): the numbers are those of the vector kernels
+// (kernelSet.shuntCell) and of every GOAMD64 level.
 func (l shuntLayer) shuntCell(zEI, z []float32) {
 	zi := zEI[l.ne:]
 	for j := 0; j < l.ne; j++ {
@@ -204,7 +207,7 @@ func (l shuntLayer) shuntCell(zEI, z []float32) {
 		}
 		zhat := zEI[j] - float32(sub)
 		gamma := float32(div) + shuntEpsilon
-		z[j] = l.gain[j]*(zhat/gamma) + l.bias[j]
+		z[j] = float32(l.gain[j]*(zhat/gamma)) + l.bias[j]
 	}
 }
 
@@ -251,9 +254,9 @@ func (l shuntLayer) shuntCellGrad(zEI, dz, out []float32, g *shuntGrads) {
 		out[j] = float32(dzhat)
 		for k := 0; k < l.ni; k++ {
 			ea := float64(l.expAlpha[k])
-			dzi[k] += float32(-float64(wt[k])*dzhat + float64(ws[k])*dgamma)
-			g.ei[k*l.ne+j] += float64(zi[k]) * (ea*dgamma - dzhat)
-			g.alpha[k] += ea * float64(zi[k]) * float64(wt[k]) * dgamma
+			dzi[k] += float32(float64(-float64(wt[k])*dzhat) + float64(float64(ws[k])*dgamma))
+			g.ei[k*l.ne+j] += float64(float64(zi[k]) * (float64(ea*dgamma) - dzhat))
+			g.alpha[k] += float64(ea * float64(zi[k]) * float64(wt[k]) * dgamma)
 		}
 	}
 }

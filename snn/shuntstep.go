@@ -125,9 +125,10 @@ func hiddenCurrents(l shuntLayer, cols *spikeColumns, lif *lifKernel, zEI, p, r 
 	B, S := cols.batch, cols.steps
 	w := l.ne + l.ni
 	cols.project(l.projection(), zEI)
+	cell := kernels.shuntCell
 	parallelChunks(B*S, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			l.shuntCell(zEI[c*w:(c+1)*w], p[c*l.ne:(c+1)*l.ne])
+			cell(&l, zEI[c*w:(c+1)*w], p[c*l.ne:(c+1)*l.ne])
 		}
 	})
 	lif.forward(p, B, r, true)
@@ -159,12 +160,13 @@ func (s *shuntStepper) step(d *Dataset, idx []int) (float64, error) {
 	// Through the shunting, per sample (each sample's parameter gradients summed over its steps, then
 	// the samples in order: the result does not depend on the number of cores).
 	w := s.ne + s.ni
+	cellGrad := kernels.shuntCellGrad
 	parallelChunks(B, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			g := newShuntGrads(l1)
 			for t := 0; t < S; t++ {
 				c := b*S + t
-				l1.shuntCellGrad(s.zEI[c*w:(c+1)*w], s.p[c*H:(c+1)*H], s.gz[c*w:(c+1)*w], g)
+				cellGrad(&l1, s.zEI[c*w:(c+1)*w], s.p[c*H:(c+1)*H], s.gz[c*w:(c+1)*w], g)
 			}
 			s.perSample[b] = g
 		}

@@ -1,0 +1,94 @@
+//go:build goexperiment.simd && amd64
+
+package snn
+
+import "simd/archsimd"
+
+// The shunting cell's vector kernels (kernelSet.shuntCell, shuntCellGrad of the avx512 set): eight
+// excitatory units per vector, each lane doing shuntCell's (and shuntCellGrad's) operations for its unit
+// in the scalar order: the sums over the inhibitory units in float64 lanes in k order, the float32 and
+// float64 roundings where the scalar code has them, and no fused multiply-add. The two sums over the
+// excitatory units that shuntCellGrad accumulates (dL/dz_I and dL/dalpha) are added one unit after
+// another from each vector's lanes, as the scalar loop adds them. The results are the scalar set's bit
+// for bit (TestKernelSetsAgree).
+
+// shuntSums returns, for units c..c+7, sub_j = sum_k float64(W_EI[k, j] z_I[k]) and div_j = sum_k
+// float64(e^alpha_k W_EI[k, j] z_I[k]), each product rounded to float32 first, summed in k order.
+func shuntSums(l *shuntLayer, zi []float32, c, w int) (sub, div archsimd.Float64x8) {
+	ne := l.ne
+	for k, v := range zi {
+		vk := archsimd.BroadcastFloat32x8(v)
+		wt, _ := archsimd.LoadFloat32x8Part(l.ei.Data[k*ne+c : k*ne+c+w])
+		ws, _ := archsimd.LoadFloat32x8Part(l.eiScaled.Data[k*ne+c : k*ne+c+w])
+		sub = sub.Add(wt.Mul(vk).ConvertToFloat64())
+		div = div.Add(ws.Mul(vk).ConvertToFloat64())
+	}
+	return sub, div
+}
+
+// part8 loads s (at most 8 values), zeros past its end.
+func part8(s []float32) archsimd.Float32x8 {
+	v, _ := archsimd.LoadFloat32x8Part(s)
+	return v
+}
+
+// part8f64 loads s (at most 8 values), zeros past its end.
+func part8f64(s []float64) archsimd.Float64x8 {
+	v, _ := archsimd.LoadFloat64x8Part(s)
+	return v
+}
+
+// shuntCellAVX512 is shuntCell with eight excitatory units per vector.
+func shuntCellAVX512(l *shuntLayer, zEI, z []float32) {
+	ne := l.ne
+	zi := zEI[ne : ne+l.ni]
+	eps := archsimd.BroadcastFloat32x8(shuntEpsilon)
+	for c := 0; c < ne; c += 8 {
+		w := min(8, ne-c)
+		sub, div := shuntSums(l, zi, c, w)
+		zhat := part8(zEI[c : c+w]).Sub(sub.ConvertToFloat32())
+		gamma := div.ConvertToFloat32().Add(eps)
+		part8(l.gain[c : c+w]).Mul(zhat.Div(gamma)).Add(part8(l.bias[c : c+w])).StorePart(z[c : c+w])
+	}
+}
+
+// shuntCellGradAVX512 is shuntCellGrad with eight excitatory units per vector.
+func shuntCellGradAVX512(l *shuntLayer, zEI, dz, out []float32, g *shuntGrads) {
+	ne, ni := l.ne, l.ni
+	zi := zEI[ne : ne+ni]
+	dzi := out[ne:][:ni]
+	clear(dzi)
+	eps := archsimd.BroadcastFloat32x8(shuntEpsilon)
+	minusOne := archsimd.BroadcastFloat64x8(-1)
+	var terms [8]float32
+	var terms64 [8]float64
+	for c := 0; c < ne; c += 8 {
+		w := min(8, ne-c)
+		sub, div := shuntSums(l, zi, c, w)
+		zhat := part8(zEI[c : c+w]).Sub(sub.ConvertToFloat32()).ConvertToFloat64()
+		gamma := div.ConvertToFloat32().Add(eps).ConvertToFloat64()
+		d := part8(dz[c : c+w]).ConvertToFloat64()
+		gain := part8(l.gain[c : c+w]).ConvertToFloat64()
+		dzhat := gain.Mul(d).Div(gamma)
+		dgamma := gain.Mul(minusOne).Mul(d).Mul(zhat).Div(gamma.Mul(gamma))
+		part8f64(g.gain[c : c+w]).Add(d.Mul(zhat).Div(gamma)).StorePart(g.gain[c : c+w])
+		part8f64(g.bs[c : c+w]).Add(d).StorePart(g.bs[c : c+w])
+		dzhat.ConvertToFloat32().StorePart(out[c : c+w])
+		for k := 0; k < ni; k++ {
+			ea := archsimd.BroadcastFloat64x8(float64(l.expAlpha[k]))
+			zik := archsimd.BroadcastFloat64x8(float64(zi[k]))
+			wt := part8(l.ei.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
+			ws := part8(l.eiScaled.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
+			wt.Mul(minusOne).Mul(dzhat).Add(ws.Mul(dgamma)).ConvertToFloat32().StorePart(terms[:w])
+			for _, x := range terms[:w] {
+				dzi[k] += x
+			}
+			ge := g.ei[k*ne+c : k*ne+c+w]
+			part8f64(ge).Add(zik.Mul(ea.Mul(dgamma).Sub(dzhat))).StorePart(ge)
+			ea.Mul(zik).Mul(wt).Mul(dgamma).StorePart(terms64[:w])
+			for _, x := range terms64[:w] {
+				g.alpha[k] += x
+			}
+		}
+	}
+}
