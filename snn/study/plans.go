@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -154,6 +155,7 @@ func (ps PlanSweep) Build(base snn.Config, results string) (*Sweep, error) {
 	s := &Sweep{Base: base, Conditions: cs, Fractions: slices.Clone(ps.Fractions), Seeds: slices.Clone(ps.Seeds)}
 	if results != "" {
 		s.CacheDir = filepath.Join(results, ps.Cache)
+		s.Shared = SharedCaches(results, ps.Cache)
 	}
 	if err := ps.Metrics.Apply(s); err != nil {
 		return nil, err
@@ -175,4 +177,32 @@ func (p Plan) Collect(sweep string, base snn.Config, results string) (done []Run
 	}
 	done, notDone, err = s.Collect()
 	return done, notDone, s.Warnings, err
+}
+
+// SharedCaches lists the cache folders under results of every run plan's sweeps (Plans) and every tuned
+// plan (TunedPlans) other than own, those that exist: where a sweep caching in results/own finds runs
+// other plans have already trained (Sweep.Shared).
+func SharedCaches(results, own string) []string {
+	var names []string
+	for _, p := range Plans(false) {
+		for _, s := range p.Sweeps {
+			names = append(names, s.Cache)
+		}
+	}
+	for _, p := range TunedPlans() {
+		names = append(names, p.Cache)
+	}
+	var dirs []string
+	seen := map[string]bool{own: true}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		d := filepath.Join(results, n)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -112,6 +113,10 @@ type RunResult struct {
 	// ExtraVersion the definition they were computed under (Sweep.ExtraVersion).
 	Extra        map[string]float64 `json:"extra,omitempty"`
 	ExtraVersion string             `json:"extra_version,omitempty"`
+	// ReusedFrom names the entry ("folder/file") of another sweep's cache this run was copied from
+	// (Sweep.Shared: the same configuration, fraction and seed, trained once); empty for a run trained
+	// for this cache. Seconds are then that training's.
+	ReusedFrom string `json:"reused_from,omitempty"`
 }
 
 // Sweep trains every (condition, fraction, seed) and scores each run on its test set. With a CacheDir
@@ -162,6 +167,14 @@ type Sweep struct {
 	// CacheOnly reads every run from the cache and trains none: a run missing there (or not usable) is an
 	// error that names it.
 	CacheOnly bool
+	// Shared lists other sweeps' cache folders (the other plans' caches beside CacheDir: SharedCaches)
+	// where a run missing from CacheDir may already be, trained by another plan: an entry there of the
+	// same configuration (snn.ConfigKey), fraction and seed, usable by this sweep's rules (numerics,
+	// metrics, validation accuracies), is the same run, and is copied into CacheDir under this sweep's run
+	// key (RunResult.ReusedFrom) instead of training it again. Not used by a CacheOnly sweep.
+	Shared []string
+	// reused counts the runs copied from Shared by the current Run.
+	reused int64
 	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
 	unwritable error
 	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
@@ -275,6 +288,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
 	s.unwritable = nil
+	atomic.StoreInt64(&s.reused, 0)
 	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
@@ -309,6 +323,9 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			}
 		}
 		s.Warnings = append(s.Warnings, foreignNote(results, backend, s)...)
+		if n := atomic.LoadInt64(&s.reused); n > 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs copied from other plans' caches into %s (the same configuration and seed, trained there: RunResult.ReusedFrom)", n, s.CacheDir))
+		}
 	}()
 	var (
 		mu       sync.Mutex
@@ -429,6 +446,13 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		return RunResult{}, false, "", fmt.Errorf("study: run %s fraction %v seed %d is not in the cache %s, and this sweep trains nothing (CacheOnly)",
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.CacheDir)
 	}
+	if r, ok := s.fromShared(j, numerics); ok && s.unwritable == nil && path != "" {
+		if err := s.save(path, r); err != nil {
+			return RunResult{}, false, warning, err
+		}
+		atomic.AddInt64(&s.reused, 1)
+		return r, true, warning, nil
+	}
 	if s.unwritable != nil && path != "" {
 		return RunResult{}, false, warning, fmt.Errorf("study: run %s fraction %v seed %d is not in the cache and would be trained, but its result could not be saved (nothing was trained): %w",
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
@@ -539,31 +563,67 @@ func (s *Sweep) runOf(k RunKey) (PlannedRun, bool) {
 
 // usable decodes a cache entry and says why it cannot stand for the run key (empty when it can).
 func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, string) {
-	key, hash := p.Key, p.ConfigHash
 	r, err := DecodeRunResult(data)
-	switch {
-	case err != nil:
+	if err != nil {
 		return r, err.Error()
+	}
+	return r, s.check(r, p, numerics)
+}
+
+// fromShared returns run p as another sweep's cache (Shared) holds it, under p's key, if one holds a
+// usable entry of p's configuration, fraction and seed (the first found, folders in order).
+func (s *Sweep) fromShared(p PlannedRun, numerics string) (RunResult, bool) {
+	for _, dir := range s.Shared {
+		if filepath.Clean(dir) == filepath.Clean(s.CacheDir) {
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join(dir, "*_"+p.ConfigHash+".json"))
+		for _, m := range matches {
+			data, exists, why := readEntry(m)
+			if !exists || why != "" {
+				continue
+			}
+			r, err := DecodeRunResult(data)
+			if err != nil || r.ConfigHash != p.ConfigHash || r.Fraction != p.Key.Fraction || r.Seed != p.Key.Seed {
+				continue
+			}
+			r.RunKey = p.Key
+			if s.check(r, p, numerics) != "" {
+				continue
+			}
+			if r.ReusedFrom == "" {
+				r.ReusedFrom = filepath.Join(filepath.Base(dir), filepath.Base(m))
+			}
+			return r, true
+		}
+	}
+	return RunResult{}, false
+}
+
+// check says why the cached result r cannot stand for run p of this sweep ("" if it can).
+func (s *Sweep) check(r RunResult, p PlannedRun, numerics string) string {
+	key, hash := p.Key, p.ConfigHash
+	switch {
 	case r.ConfigHash != hash || r.RunKey != key:
-		return r, fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
+		return fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
 	case r.Numerics != numerics && (s.Recompute || !snn.SameRevision(r.Numerics, numerics)):
-		return r, fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
+		return fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
 	}
 	for _, m := range s.ExtraMetrics {
 		if _, ok := r.Extra[m]; !ok {
-			return r, fmt.Sprintf("lacks the metric %q", m)
+			return fmt.Sprintf("lacks the metric %q", m)
 		}
 	}
 	if r.Diverged && !s.RecordDivergence {
-		return r, "records a diverged run, which this sweep does not accept"
+		return "records a diverged run, which this sweep does not accept"
 	}
 	if s.NeedValidation && !r.Diverged && (len(r.ValAccuracy) == 0 || r.KeptEpoch < 1 || r.KeptEpoch > len(r.ValAccuracy)) {
-		return r, "lacks the per-epoch validation accuracies tuning selects on (cached before they were recorded)"
+		return "lacks the per-epoch validation accuracies tuning selects on (cached before they were recorded)"
 	}
 	if v := s.extraVersion(p.Config); s.Extra != nil && r.ExtraVersion != v {
-		return r, fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, v)
+		return fmt.Sprintf("holds metrics of definition %q, not the current %q", r.ExtraVersion, v)
 	}
-	return r, ""
+	return ""
 }
 
 // runRequired are the fields every sweep cache entry holds (a run recorded without its accuracies

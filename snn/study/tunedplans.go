@@ -415,6 +415,9 @@ func (p TunedPlan) Tune(ctx context.Context, results string, opts RunOptions) ([
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
+	if opts.Shared == nil {
+		opts.Shared = SharedCaches(results, p.Cache)
+	}
 	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), opts)
 }
 
@@ -442,6 +445,9 @@ func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, opts
 	}
 	s := &Sweep{Base: p.Base(), Conditions: conds, Fractions: []float64{p.Fraction}, Seeds: p.TestSeeds,
 		CacheDir: filepath.Join(results, p.Cache), RecordDivergence: true}
+	if opts.Shared == nil {
+		opts.Shared = SharedCaches(results, p.Cache)
+	}
 	opts.apply(s)
 	res, err := s.Run(ctx)
 	return res, s.Warnings, err

@@ -186,11 +186,15 @@ type RunOptions struct {
 	Recompute bool
 	// CacheOnly reads every run from the cache and trains none: a missing run is an error.
 	CacheOnly bool
+	// Shared are other plans' cache folders to copy runs from rather than train them again (Sweep.Shared;
+	// a tuned plan's Tune and Test use SharedCaches when nil).
+	Shared []string
 }
 
 // apply sets the options on s.
 func (o RunOptions) apply(s *Sweep) {
 	s.Workers, s.OnRun, s.Backend, s.Recompute, s.CacheOnly = o.Workers, o.OnRun, o.Backend, o.Recompute, o.CacheOnly
+	s.Shared = o.Shared
 }
 
 // Run tunes every condition: it trains (or reads from cacheDir) the grid runs on the tuning seeds,

@@ -1,0 +1,119 @@
+package study
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+)
+
+// TestSweepSharedCaches checks the copying of runs between plans' caches (Sweep.Shared): a run another
+// cache holds under another condition name but the same configuration, fraction and seed is copied
+// under this sweep's key (ReusedFrom naming its source) instead of trained, and its numbers are those
+// that training it gives; runs the other cache lacks are trained; an entry that this sweep's rules
+// reject (lacking a metric it needs) or that is damaged is not copied.
+func TestSweepSharedCaches(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	results := t.TempDir()
+	dirA, dirB := filepath.Join(results, "a"), filepath.Join(results, "b")
+	both := DaleConditions()[0]
+	a := &Sweep{Base: base, Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2},
+		CacheDir: dirA, Backend: gobackend.GetBackend(), Workers: 1}
+	resA, err := a.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sweep b: the same network under a tuned plan's name (its learning rate is the base's), seeds 1-3.
+	renamed := WithLearningRate(both, base.LearningRate)
+	newB := func(dir string, shared []string) (*Sweep, *int) {
+		trained := new(int)
+		s := &Sweep{Base: base, Conditions: []Condition{renamed}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2, 3},
+			CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1, Shared: shared,
+			OnRun: func(done, total int, r RunResult, cached bool) {
+				if !cached {
+					*trained++
+				}
+			}}
+		return s, trained
+	}
+	b, trainedB := newB(dirB, []string{dirB, dirA})
+	resB, err := b.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *trainedB != 1 {
+		t.Fatalf("sweep b trained %d runs; want 1 (seed 3), seeds 1 and 2 copied from a", *trainedB)
+	}
+	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "2 runs copied from other plans' caches") {
+		t.Errorf("sweep b's warnings %q; want one saying 2 runs were copied", b.Warnings)
+	}
+	for i, r := range resB {
+		if r.Condition != renamed.Name || r.Seed != uint64(i+1) {
+			t.Fatalf("sweep b's run %d has key %+v", i, r.RunKey)
+		}
+		if _, err := os.Stat(filepath.Join(dirB, entryName(r.RunKey, r.ConfigHash)+".json")); err != nil {
+			t.Errorf("sweep b's run %d is not in its cache under its own name: %v", i, err)
+		}
+		if i < 2 {
+			want := "a/" + entryName(resA[i].RunKey, resA[i].ConfigHash) + ".json"
+			if r.ReusedFrom != want || r.TestAccuracy != resA[i].TestAccuracy || r.ConfigHash != resA[i].ConfigHash {
+				t.Errorf("sweep b's seed %d: reused from %q (want %q), test accuracy %v (a's %v)", r.Seed, r.ReusedFrom, want,
+					r.TestAccuracy, resA[i].TestAccuracy)
+			}
+		} else if r.ReusedFrom != "" {
+			t.Errorf("sweep b's seed 3 was trained, yet records ReusedFrom %q", r.ReusedFrom)
+		}
+	}
+	// The copies are the runs: trained afresh for b's own cache, they give the same numbers.
+	fresh, trainedFresh := newB(filepath.Join(results, "fresh"), nil)
+	resFresh, err := fresh.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *trainedFresh != 3 {
+		t.Fatalf("a sweep without shared caches trained %d runs, want 3", *trainedFresh)
+	}
+	for i := range resFresh {
+		f, c := resFresh[i], resB[i]
+		if f.TestAccuracy != c.TestAccuracy || f.TrainAccuracy != c.TrainAccuracy || f.TestErrorDeg != c.TestErrorDeg {
+			t.Errorf("seed %d: trained %v/%v/%v, copied %v/%v/%v", f.Seed, f.TrainAccuracy, f.TestAccuracy, f.TestErrorDeg,
+				c.TrainAccuracy, c.TestAccuracy, c.TestErrorDeg)
+		}
+	}
+	// A sweep that needs metrics a's runs lack trains its runs; a damaged entry of the right name is skipped.
+	damaged := filepath.Join(results, "damaged")
+	if err := os.MkdirAll(damaged, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(damaged, "x_"+resA[0].ConfigHash+".json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, trainedC := newB(filepath.Join(results, "c"), []string{damaged, dirA})
+	c.Seeds, c.Extra, c.ExtraMetrics = []uint64{1}, AblationMetrics, AblationMetricNames()
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if *trainedC != 1 || len(c.Warnings) != 0 {
+		t.Errorf("a sweep needing the ablation metrics trained %d runs (want 1), warnings %q", *trainedC, c.Warnings)
+	}
+}
+
+// TestSharedCaches checks that SharedCaches lists the other plans' cache folders that exist, and not the
+// sweep's own.
+func TestSharedCaches(t *testing.T) {
+	results := t.TempDir()
+	for _, d := range []string{"sweep", "populations-tuned", "signs-tuned", "not-a-plan"} {
+		if err := os.MkdirAll(filepath.Join(results, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := SharedCaches(results, "signs-tuned")
+	want := []string{filepath.Join(results, "sweep"), filepath.Join(results, "populations-tuned")}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("SharedCaches = %q, want %q", got, want)
+	}
+}
