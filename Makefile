@@ -63,12 +63,13 @@ bench:
 
 # Every run the notebooks read (their run plans, study.Plans: sweep -plan mirror, controls or populations;
 # then the tuned plans, study.TunedPlans: tuning, test seeds and their comparisons; then the Fashion-MNIST
-# rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. From
-# scratch on 2 cores (measured 2026-12-01/02, plan by plan): the run plans 51 min (320 runs); the tuned plans'
-# 986 runs about 4 h 30 min, trained 2 at a time (populations-power's 282 and populations-sgd-power's 103,
-# added 2026-12-02, 1 h of it); fmnist 45 runs, 25 min: about 5.7 h in all. Nothing is trained with the
-# committed cache. Runs another backend or build cached are used as they
-# are; add RECOMPUTE=1 to retrain them.
+# rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. A run
+# another plan's cache already holds (same configuration, fraction, seed and numerics) is copied from it,
+# not trained again, where the copy has the metrics the sweep needs (study.SharedCaches; sweep -copy=false
+# trains every run): 149 of the 1316 cached runs. From scratch on 2 cores about 4 h 10 min plus 25 min for
+# fmnist (estimated 2026-12-02 from the runs' recorded times: README, Studies; the last timed recompute, of
+# the 320 run-plan runs, took 51 min). Nothing is trained with the committed cache. Runs another backend or
+# build cached are used as they are; add RECOMPUTE=1 to retrain them.
 results:
 	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
 	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)

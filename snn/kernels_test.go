@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // TestKernelSetsAgree checks that every kernel set this build can run on this CPU (availableKernels)
@@ -62,10 +66,18 @@ func TestKernelSetsAgree(t *testing.T) {
 				if got[H] != 42 {
 					t.Fatalf("%s sumRows16 H=%d wrote past its row", ks.name, H)
 				}
+				poison := func() { // each call must write every output, not find the last call's values there
+					for i := range got[:H] {
+						got[i] = float32(math.NaN())
+					}
+				}
+				poison()
 				ks.sumRows8(got[:H], padded, stride, idx8)
 				assertBits(t, fmt.Sprintf("%s sumRows8 H=%d n=%d", ks.name, H, n), got[:H], want)
+				poison()
 				ks.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("%s sumRows32 H=%d n=%d", ks.name, H, n), got[:H], want)
+				poison()
 				ref.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("scalar sumRows32 H=%d n=%d on the padded rows", H, n), got[:H], want)
 			}
@@ -145,8 +157,11 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 		}
 		return m
 	}
-	compared := 0
+	compared, own := 0, 0
 	for _, ks := range availableKernels[1:] {
+		if reflect.ValueOf(ks.shuntCell).Pointer() != reflect.ValueOf(ref.shuntCell).Pointer() {
+			own++ // a set with shunting kernels of its own (else it reuses the scalar ones)
+		}
 		for _, ni := range []int{1, 3, 10} {
 			for ne := 1; ne <= 40; ne++ {
 				l := newShuntLayer(rnd(4, ne, 0, 1), rnd(4, ni, 0, 1), rnd(ni, ne, 0.01, 1), rnd(1, ni, -2, 1),
@@ -192,7 +207,66 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d cells compared (kernel sets %v)", compared, kernelNames())
+	t.Logf("%d cells compared, kernel sets %v; %d of them with shunting kernels of their own", compared, kernelNames(), own)
+	if own == 0 {
+		t.Logf("no kernel set here has its own shunting kernels (avx512 needs GOEXPERIMENT=simd and AVX-512): the scalar ones were compared with themselves")
+	}
+}
+
+// TestKernelSetsTrainAlike runs whole Go-kernel training steps (projection on padded rows, LIF forward
+// and backward, the shunting cell, the gradient's transpose and row sums, then GoMLX's readout and Adam)
+// with every kernel set this build can run, from the same model on the same batches, and requires the
+// scalar set's weights after every step bit for bit: what keeps cached runs valid whichever set computed
+// them. Networks: the notebook's, the E/I populations and shunting inhibition, at the notebook's 30 hidden
+// units (27 + 3 in the population networks).
+func TestKernelSetsTrainAlike(t *testing.T) {
+	if len(availableKernels) == 1 {
+		t.Logf("only the scalar kernel set is built here: its steps are compared with themselves")
+	}
+	defer func(k kernelSet) { kernels = k }(kernels)
+	nets := map[string]func(*Config){
+		"notebook":    func(c *Config) {},
+		"populations": func(c *Config) { c.Architecture, c.NumHidden = ArchPopulations, 27 },
+		"shunting":    func(c *Config) { c.Architecture, c.NumHidden, c.Inhibition = ArchPopulations, 27, InhibitionShunting },
+	}
+	for _, name := range []string{"notebook", "populations", "shunting"} {
+		cfg := DefaultConfig()
+		cfg.BatchSize = 16
+		nets[name](&cfg)
+		d, err := GenerateStimulus(cfg, 3*cfg.BatchSize, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want [][]float32
+		for k, ks := range availableKernels {
+			kernels = ks
+			m, err := NewModel(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := newTrainStep(gobackend.GetBackend(), m, FormulationGoKernels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]float32
+			for b := 0; b < 3; b++ {
+				if _, err := st.step(d, seq(b*cfg.BatchSize, cfg.BatchSize)); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range st.params() {
+					got = append(got, tensors.MustCopyFlatData[float32](v.MustValue()))
+				}
+			}
+			if k == 0 {
+				want = got
+				continue
+			}
+			for i := range want {
+				assertBits(t, fmt.Sprintf("%s network, kernel set %s, parameter %d after step %d", name, ks.name,
+					i%len(st.params()), i/len(st.params())+1), got[i], want[i])
+			}
+		}
+	}
 }
 
 func kernelNames() []string {

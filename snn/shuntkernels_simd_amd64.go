@@ -10,7 +10,7 @@ import "simd/archsimd"
 // float64 roundings where the scalar code has them, and no fused multiply-add. The two sums over the
 // excitatory units that shuntCellGrad accumulates (dL/dz_I and dL/dalpha) are added one unit after
 // another from each vector's lanes, as the scalar loop adds them. The results are the scalar set's bit
-// for bit (TestKernelSetsAgree).
+// for bit (TestShuntKernelSetsAgree, TestKernelSetsTrainAlike).
 
 // shuntSums returns, for units c..c+7, sub_j = sum_k float64(W_EI[k, j] z_I[k]) and div_j = sum_k
 // float64(e^alpha_k W_EI[k, j] z_I[k]), each product rounded to float32 first, summed in k order.

@@ -137,7 +137,11 @@ func TestSeedRule(t *testing.T) {
 // for bit, so the seed rule read the spread of the very runs this plan selected on.
 //
 // Likewise plan populations-sgd-power's: its pop-sgd tuning runs equal populations-sgd's and its pop-abs
-// tuning runs populations-tuned's.
+// tuning runs populations-tuned's. That the two plans selected on the same runs holds whether a plan's
+// runs were trained for it or copied from the other plan's cache (Sweep.Shared, reused_from naming the
+// source); the committed runs were trained for each plan independently, so they also show training
+// reproducible (which `sweep -copy=false` regenerates). The test logs how many of the runs it compared
+// are copies.
 func TestPowerPlanTuningReproduces(t *testing.T) {
 	results := filepath.Join("..", "..", "notebooks", "results")
 	for _, c := range []struct{ plan, from, pattern string }{
@@ -158,8 +162,9 @@ func samePlanTuning(t *testing.T, results, plan, from, pattern string) {
 		t.Fatalf("%d tuning runs %s in %s, want at least 15 (5 rates, 3 seeds per condition)", len(files), pattern, p.Cache)
 	}
 	type run struct {
-		Val  []float64 `json:"val_accuracy"`
-		Test float64   `json:"test_accuracy"`
+		Val    []float64 `json:"val_accuracy"`
+		Test   float64   `json:"test_accuracy"`
+		Reused string    `json:"reused_from"`
 	}
 	read := func(f string) run {
 		data, err := os.ReadFile(f)
@@ -172,10 +177,16 @@ func samePlanTuning(t *testing.T, results, plan, from, pattern string) {
 		}
 		return r
 	}
+	copies := 0
 	for _, f := range files {
 		a, b := read(f), read(filepath.Join(results, from, filepath.Base(f)))
+		if a.Reused != "" || b.Reused != "" {
+			copies++
+		}
+		a.Reused, b.Reused = "", ""
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Errorf("%s: %v, %s's run %v", filepath.Base(f), a, from, b)
 		}
 	}
+	t.Logf("%s against %s: %d runs compared, %d of them copied from another plan's cache rather than trained for it", plan, from, len(files), copies)
 }

@@ -14,7 +14,9 @@ import (
 // cache holds under another condition name but the same configuration, fraction and seed is copied
 // under this sweep's key (ReusedFrom naming its source) instead of trained, and its numbers are those
 // that training it gives; runs the other cache lacks are trained; an entry that this sweep's rules
-// reject (lacking a metric it needs) or that is damaged is not copied.
+// reject (lacking a metric it needs), one of other numerics (even of the same revision, which a sweep's
+// own cache would use as it is) and a damaged one are not copied, and a sweep that keeps models copies
+// nothing (a copy brings no model).
 func TestSweepSharedCaches(t *testing.T) {
 	base := tinyConfig()
 	base.Epochs = 1
@@ -48,7 +50,7 @@ func TestSweepSharedCaches(t *testing.T) {
 	if *trainedB != 1 {
 		t.Fatalf("sweep b trained %d runs; want 1 (seed 3), seeds 1 and 2 copied from a", *trainedB)
 	}
-	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "2 runs copied from other plans' caches") {
+	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "2 runs copied from other caches") {
 		t.Errorf("sweep b's warnings %q; want one saying 2 runs were copied", b.Warnings)
 	}
 	for i, r := range resB {
@@ -99,6 +101,36 @@ func TestSweepSharedCaches(t *testing.T) {
 	}
 	if *trainedC != 1 || len(c.Warnings) != 0 {
 		t.Errorf("a sweep needing the ablation metrics trained %d runs (want 1), warnings %q", *trainedC, c.Warnings)
+	}
+	// An entry of other numerics of the same revision is not copied; nor is anything into a sweep with models.
+	other := filepath.Join(results, "other-numerics")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := entryName(resA[0].RunKey, resA[0].ConfigHash) + ".json"
+	data, err := os.ReadFile(filepath.Join(dirA, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), `"numerics": "`+resA[0].Numerics+`"`, `"numerics": "`+resA[0].Numerics+`+another-build"`, 1)
+	if edited == string(data) {
+		t.Fatalf("the entry %s holds no numerics %q to edit", name, resA[0].Numerics)
+	}
+	if err := os.WriteFile(filepath.Join(other, name), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, trainedD := newB(filepath.Join(results, "d"), []string{other})
+	d.Seeds = []uint64{1}
+	if _, err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e, trainedE := newB(filepath.Join(results, "e"), []string{dirA})
+	e.Seeds, e.ModelDir = []uint64{1}, filepath.Join(results, "e-models")
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if *trainedD != 1 || *trainedE != 1 {
+		t.Errorf("trained %d runs with only an entry of other numerics to copy and %d keeping models; want 1 and 1", *trainedD, *trainedE)
 	}
 }
 

@@ -168,10 +168,11 @@ type Sweep struct {
 	// error that names it.
 	CacheOnly bool
 	// Shared lists other sweeps' cache folders (the other plans' caches beside CacheDir: SharedCaches)
-	// where a run missing from CacheDir may already be, trained by another plan: an entry there of the
-	// same configuration (snn.ConfigKey), fraction and seed, usable by this sweep's rules (numerics,
-	// metrics, validation accuracies), is the same run, and is copied into CacheDir under this sweep's run
-	// key (RunResult.ReusedFrom) instead of training it again. Not used by a CacheOnly sweep.
+	// where a run missing from CacheDir may already be, computed for another sweep: an entry there of the
+	// same configuration (snn.ConfigKey), fraction, seed and numerics (exactly this build's), usable by
+	// this sweep's rules (metrics, validation accuracies), is the same run, and is copied into CacheDir
+	// under this sweep's run key (RunResult.ReusedFrom) instead of training it again. Not used by a
+	// CacheOnly sweep, nor by one that keeps models (ModelDir: a copy brings none).
 	Shared []string
 	// reused counts the runs copied from Shared by the current Run.
 	reused int64
@@ -324,7 +325,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		}
 		s.Warnings = append(s.Warnings, foreignNote(results, backend, s)...)
 		if n := atomic.LoadInt64(&s.reused); n > 0 {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs copied from other plans' caches into %s (the same configuration and seed, trained there: RunResult.ReusedFrom)", n, s.CacheDir))
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs copied from other caches into %s instead of trained (the same configuration, fraction, seed and numerics; RunResult.ReusedFrom names each source)", n, s.CacheDir))
 		}
 	}()
 	var (
@@ -446,12 +447,17 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		return RunResult{}, false, "", fmt.Errorf("study: run %s fraction %v seed %d is not in the cache %s, and this sweep trains nothing (CacheOnly)",
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.CacheDir)
 	}
-	if r, ok := s.fromShared(j, numerics); ok && s.unwritable == nil && path != "" {
-		if err := s.save(path, r); err != nil {
-			return RunResult{}, false, warning, err
+	if s.unwritable == nil && path != "" && s.ModelDir == "" { // a copy brings no model
+		if r, ok := s.fromShared(j, numerics); ok {
+			if err := s.save(path, r); err != nil {
+				return RunResult{}, false, warning, err
+			}
+			atomic.AddInt64(&s.reused, 1)
+			if warning != "" {
+				warning = strings.TrimSuffix(warning, "; recomputed") + "; replaced by a copy of " + r.ReusedFrom
+			}
+			return r, true, warning, nil
 		}
-		atomic.AddInt64(&s.reused, 1)
-		return r, true, warning, nil
 	}
 	if s.unwritable != nil && path != "" {
 		return RunResult{}, false, warning, fmt.Errorf("study: run %s fraction %v seed %d is not in the cache and would be trained, but its result could not be saved (nothing was trained): %w",
@@ -570,21 +576,31 @@ func (s *Sweep) usable(data []byte, p PlannedRun, numerics string) (RunResult, s
 	return r, s.check(r, p, numerics)
 }
 
-// fromShared returns run p as another sweep's cache (Shared) holds it, under p's key, if one holds a
-// usable entry of p's configuration, fraction and seed (the first found, folders in order).
+// fromShared returns run p as another sweep's cache (Shared) holds it, under p's key, if one holds an
+// entry of p's configuration, fraction and seed computed by exactly this sweep's numerics (not merely the
+// same revision: a copy must be what training it here would give) that this sweep's rules accept (the
+// first found, folders in order).
 func (s *Sweep) fromShared(p PlannedRun, numerics string) (RunResult, bool) {
+	suffix := "_" + p.ConfigHash + ".json"
 	for _, dir := range s.Shared {
 		if filepath.Clean(dir) == filepath.Clean(s.CacheDir) {
 			continue
 		}
-		matches, _ := filepath.Glob(filepath.Join(dir, "*_"+p.ConfigHash+".json"))
-		for _, m := range matches {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), suffix) {
+				continue
+			}
+			m := filepath.Join(dir, e.Name())
 			data, exists, why := readEntry(m)
 			if !exists || why != "" {
 				continue
 			}
 			r, err := DecodeRunResult(data)
-			if err != nil || r.ConfigHash != p.ConfigHash || r.Fraction != p.Key.Fraction || r.Seed != p.Key.Seed {
+			if err != nil || r.ConfigHash != p.ConfigHash || r.Fraction != p.Key.Fraction || r.Seed != p.Key.Seed || r.Numerics != numerics {
 				continue
 			}
 			r.RunKey = p.Key
@@ -592,7 +608,7 @@ func (s *Sweep) fromShared(p PlannedRun, numerics string) (RunResult, bool) {
 				continue
 			}
 			if r.ReusedFrom == "" {
-				r.ReusedFrom = filepath.Join(filepath.Base(dir), filepath.Base(m))
+				r.ReusedFrom = filepath.Join(filepath.Base(dir), e.Name())
 			}
 			return r, true
 		}

@@ -187,14 +187,18 @@ type RunOptions struct {
 	// CacheOnly reads every run from the cache and trains none: a missing run is an error.
 	CacheOnly bool
 	// Shared are other plans' cache folders to copy runs from rather than train them again (Sweep.Shared;
-	// a tuned plan's Tune and Test use SharedCaches when nil).
+	// a tuned plan's Tune and Test use SharedCaches when nil), unless NoCopy, which trains every run.
 	Shared []string
+	NoCopy bool
 }
 
 // apply sets the options on s.
 func (o RunOptions) apply(s *Sweep) {
 	s.Workers, s.OnRun, s.Backend, s.Recompute, s.CacheOnly = o.Workers, o.OnRun, o.Backend, o.Recompute, o.CacheOnly
 	s.Shared = o.Shared
+	if o.NoCopy {
+		s.Shared = nil
+	}
 }
 
 // Run tunes every condition: it trains (or reads from cacheDir) the grid runs on the tuning seeds,

@@ -78,3 +78,35 @@ func TestIndexAndHelp(t *testing.T) {
 		t.Errorf("-h: %v, want flag.ErrHelp (main exits 0 on it)", err)
 	}
 }
+
+// -copy (default true) lets a plan's sweeps copy runs from the other plans' caches in -results; -copy=false
+// gives them none, so every run is trained, and the cluster scripts pass it on.
+func TestCopyFlag(t *testing.T) {
+	results := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(results, "populations"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args   []string
+		shared bool
+	}{
+		{[]string{"-plan", "mirror", "-results", results}, true},
+		{[]string{"-plan", "mirror", "-results", results, "-copy=false"}, false},
+	} {
+		g, ss, err := parseSweeps("sweep", c.args, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) == 0 {
+			t.Fatalf("%v: no sweeps", c.args)
+		}
+		for _, s := range ss {
+			if got := len(s.Shared) > 0; got != c.shared {
+				t.Errorf("%v: sweep caching in %s shares %q; want sharing %v", c.args, s.CacheDir, s.Shared, c.shared)
+			}
+		}
+		if passed := strings.Contains(strings.Join(g.args(), " "), "-copy=false"); passed == c.shared {
+			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
+		}
+	}
+}

@@ -24,6 +24,8 @@ func tuneCmd(args []string) error {
 	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
 	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates and print the plan's comparisons")
 	recompute := fs.Bool("recompute", false, "retrain cached runs that another backend or build computed")
+	copyRuns := fs.Bool("copy", true, "copy a run that another plan's cache in -results already holds (same configuration, "+
+		"fraction, seed and numerics) instead of training it again; -copy=false trains every run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +49,7 @@ func tuneCmd(args []string) error {
 	ctx, stop := signalContext()
 	defer stop()
 	for _, p := range plans {
-		if err := tunePlan(ctx, p, *results, *test, study.RunOptions{Workers: *workers, Recompute: *recompute}); err != nil {
+		if err := tunePlan(ctx, p, *results, *test, study.RunOptions{Workers: *workers, Recompute: *recompute, NoCopy: !*copyRuns}); err != nil {
 			return err
 		}
 	}
