@@ -173,7 +173,16 @@ func lifForwardAVX512(k *lifKernel, p, vKeep, r []float32) {
 
 // lifBackwardAVX512 is lifBackwardScalar with 16 hidden units per vector, the surrogate's sigmoid in
 // two float64 vectors of 8.
-func lifBackwardAVX512(k *lifKernel, p, v, g []float32) {
+func lifBackwardAVX512(k *lifKernel, p, v, g []float32) { lifBackward16(k, p, v, g, nil) }
+
+// lifBackwardSpikesAVX512 is lifBackwardSpikesScalar with 16 hidden units per vector: the spike records'
+// direct gradients gS in place of c_k G.
+func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) { lifBackward16(k, p, v, nil, gS) }
+
+// lifBackward16 runs the backward recurrence 16 hidden units at a time, from the readout's gradient g
+// (dL/ds_k = c_k G, gS nil) or from the spike records' own gradients gS (dL/ds_k = gS[k-1], 0 for k = 0;
+// g nil), each lane in its scalar loop's order.
+func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
 	a := archsimd.BroadcastFloat32x16(k.alpha)
 	beta := archsimd.BroadcastFloat32x16(k.beta)
@@ -184,9 +193,13 @@ func lifBackwardAVX512(k *lifKernel, p, v, g []float32) {
 	tab := loadExp2Table()
 	for c := 0; c < H; c += 16 {
 		w := min(16, H-c)
-		gb, _ := archsimd.LoadFloat32x16Part(g[c : c+w])
-		var gv archsimd.Float32x16
-		gs := archsimd.BroadcastFloat32x16(k.c[S]).Mul(gb)
+		var gb, gv, gs archsimd.Float32x16
+		if gS == nil {
+			gb, _ = archsimd.LoadFloat32x16Part(g[c : c+w])
+			gs = archsimd.BroadcastFloat32x16(k.c[S]).Mul(gb)
+		} else {
+			gs, _ = archsimd.LoadFloat32x16Part(gS[(S-1)*H+c : (S-1)*H+c+w])
+		}
 		for t := S - 1; t >= 0; t-- {
 			off := t*H + c
 			pt := load16(p, off)
@@ -195,38 +208,10 @@ func lifBackwardAVX512(k *lifKernel, p, v, g []float32) {
 			if t > 0 {
 				keepOn = zero.IfElse(load16(v, off-H).Sub(thr).Greater(zero), one)
 			}
-			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
-			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
-			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(archsimd.BroadcastFloat32x16(k.c[t]).Mul(gb))
-			keepOn.Mul(gv).StorePart(p[off : off+w])
-			gv, gs = gvn, gsn
-		}
-	}
-}
-
-// lifBackwardSpikesAVX512 is lifBackwardSpikesScalar with 16 hidden units per vector (as
-// lifBackwardAVX512, with the spike records' direct gradients gS in place of c_k G).
-func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) {
-	S, H := k.steps, k.hidden
-	a := archsimd.BroadcastFloat32x16(k.alpha)
-	beta := archsimd.BroadcastFloat32x16(k.beta)
-	one := archsimd.BroadcastFloat32x16(1)
-	minusOne := archsimd.BroadcastFloat32x16(-1)
-	thr := archsimd.BroadcastFloat32x16(Threshold)
-	var zero archsimd.Float32x16
-	tab := loadExp2Table()
-	for c := 0; c < H; c += 16 {
-		w := min(16, H-c)
-		var gv archsimd.Float32x16
-		gs, _ := archsimd.LoadFloat32x16Part(gS[(S-1)*H+c : (S-1)*H+c+w])
-		for t := S - 1; t >= 0; t-- {
-			off := t*H + c
-			pt := load16(p, off)
-			vt := load16(v, off)
-			keepOn := one // 1 - s_t
-			var direct archsimd.Float32x16
-			if t > 0 {
-				keepOn = zero.IfElse(load16(v, off-H).Sub(thr).Greater(zero), one)
+			var direct archsimd.Float32x16 // dL/ds_t from outside the recurrence
+			if gS == nil {
+				direct = archsimd.BroadcastFloat32x16(k.c[t]).Mul(gb)
+			} else if t > 0 {
 				direct, _ = archsimd.LoadFloat32x16Part(gS[off-H : off-H+w])
 			}
 			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)

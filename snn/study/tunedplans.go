@@ -410,15 +410,21 @@ func (p TunedPlan) tuning() Tuning {
 	return t
 }
 
+// sharing returns opts with the other plans' caches under results to copy runs from (SharedCaches)
+// where opts names none.
+func (p TunedPlan) sharing(results string, opts RunOptions) RunOptions {
+	if opts.Shared == nil {
+		opts.Shared = SharedCaches(results, p.Cache)
+	}
+	return opts
+}
+
 // Tune runs (or reads from results/Cache) the plan's tuning runs and returns each condition's tuning.
 func (p TunedPlan) Tune(ctx context.Context, results string, opts RunOptions) ([]Tuned, []string, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if opts.Shared == nil {
-		opts.Shared = SharedCaches(results, p.Cache)
-	}
-	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), opts)
+	return p.tuning().Run(ctx, p.Base(), filepath.Join(results, p.Cache), p.sharing(results, opts))
 }
 
 // Test runs (or reads from results/Cache) the plan's test runs: every condition at the learning rate its
@@ -445,10 +451,7 @@ func (p TunedPlan) Test(ctx context.Context, results string, tuned []Tuned, opts
 	}
 	s := &Sweep{Base: p.Base(), Conditions: conds, Fractions: []float64{p.Fraction}, Seeds: p.TestSeeds,
 		CacheDir: filepath.Join(results, p.Cache), RecordDivergence: true}
-	if opts.Shared == nil {
-		opts.Shared = SharedCaches(results, p.Cache)
-	}
-	opts.apply(s)
+	p.sharing(results, opts).apply(s)
 	res, err := s.Run(ctx)
 	return res, s.Warnings, err
 }
