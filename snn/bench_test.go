@@ -173,3 +173,22 @@ func benchBatch() (Config, *Model, *spikeColumns, []float32) {
 	cols.fill(d, idx, cfg.NumClasses)
 	return cfg, m, cols, make([]float32, (cfg.NumSteps()-1)*cfg.BatchSize*cfg.NumHidden)
 }
+
+// BenchmarkTranspose times listing one batch of 64's spikes fibre by fibre, the first half of the
+// projection's gradient: from the dataset's fibre index (transposeIndexed, as training does) and by
+// sorting the batch's spikes (transposeLists, for samples of more than 255 steps).
+func BenchmarkTranspose(b *testing.B) {
+	cfg, _, cols, _ := benchBatch()
+	I := cfg.NumInputs()
+	b.Run("indexed", func(b *testing.B) {
+		for b.Loop() {
+			cols.transpose(I)
+		}
+	})
+	b.Run("sorted", func(b *testing.B) {
+		for b.Loop() {
+			clear(cols.fibreStart)
+			transposeLists(cols, cols.index.fibres8, I)
+		}
+	})
+}

@@ -31,6 +31,10 @@ type kernelSet struct {
 	// shunting inhibition, forward and backward).
 	shuntCell     func(l *shuntLayer, zEI, z []float32)
 	shuntCellGrad func(l *shuntLayer, zEI, dz, out []float32, g *shuntGrads)
+	// offsetSteps sets dst[q] = base + src[q] for q < n (a fibreIndex's steps as batch columns). dst and
+	// src hold n rounded up to a multiple of 16 entries: the vector set reads and writes whole vectors, and
+	// what it writes past n is garbage for the caller to overwrite.
+	offsetSteps func(dst []int32, src []uint8, n int, base int32)
 }
 
 // scalarKernels is the portable set, plain Go loops. It is the fallback wherever the vector sets cannot
@@ -45,6 +49,7 @@ var scalarKernels = kernelSet{
 	lifBackward: lifBackwardScalar,
 	// lifBackwardSpikes in lif.go
 	lifBackwardSpikes: lifBackwardSpikesScalar,
+	offsetSteps:       offsetStepsScalar,
 	// shuntCell and shuntCellGrad in shunt.go
 	shuntCell:     (*shuntLayer).shuntCell,
 	shuntCellGrad: (*shuntLayer).shuntCellGrad,

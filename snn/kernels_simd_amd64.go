@@ -23,14 +23,14 @@ func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
 			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar, lifBackwardSpikes: lifBackwardSpikesScalar,
-			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad}
+			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad, offsetSteps: offsetStepsScalar}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
 		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRowsAVX512[uint8], sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
-			shuntCell: shuntCellAVX512, shuntCellGrad: shuntCellGradAVX512}
+			shuntCell: shuntCellAVX512, shuntCellGrad: shuntCellGradAVX512, offsetSteps: offsetStepsAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
 	}
@@ -277,4 +277,13 @@ func exp64x8(x archsimd.Float64x8, tab *exp2Vectors) archsimd.Float64x8 {
 	scale := m.Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).ToBits().BitsToFloat64()
 	res := p.Mul(t).Mul(scale)
 	return archsimd.Float64x8{}.IfElse(x.Less(bc(-708)), res)
+}
+
+// offsetStepsAVX512 is offsetStepsScalar 16 entries at a time (bytes widened to int32 lanes).
+func offsetStepsAVX512(dst []int32, src []uint8, n int, base int32) {
+	b := archsimd.BroadcastInt32x16(base)
+	for q := 0; q < n; q += 16 {
+		v := archsimd.LoadUint8x16Array((*[16]uint8)(src[q : q+16])).ExtendToUint32().AsInt32x16()
+		v.Add(b).StoreArray((*[16]int32)(dst[q : q+16]))
+	}
 }

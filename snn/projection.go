@@ -16,6 +16,7 @@ type spikeColumns struct {
 	labels       []int32
 	// The batch's spikes by fibre (filled by transpose for projectGrad).
 	fibreStart, colsOf, next []int32
+	cursor                   []int // transposeIndexed's place in each batch position's sample
 	// The matrices whose rows the kernels sum, padded (W for project, g for projectGrad).
 	wPad, gPad paddedRows
 }
@@ -73,11 +74,7 @@ func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float3
 // column order), so each row of dW is one sumRows; rows are independent, so they run in parallel with a
 // result that depends neither on scheduling nor on the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
-	if s.index.narrow {
-		transposeLists(s, s.index.fibres8, inputs)
-	} else {
-		transposeLists(s, s.index.fibres16, inputs)
-	}
+	s.transpose(inputs)
 	sum := kernels.sumRows32
 	m, stride := s.gPad.rows(g, H, kernels.pad)
 	parallelChunks(inputs, func(lo, hi int) {
@@ -87,15 +84,38 @@ func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 	})
 }
 
-// transposeLists fills s.fibreStart and s.colsOf, the batch's spikes listed by fibre: the columns where
-// fibre i spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order (a counting sort). It
-// reads each sample's spikes (the index's lists fibres) as the one contiguous run that they are (steps
-// in order).
-func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
+// transpose fills s.fibreStart and s.colsOf, the batch's spikes listed by fibre: the columns where
+// fibre i spiked are colsOf[fibreStart[i]:fibreStart[i+1]], in increasing order. It concatenates the
+// samples' lists from the dataset's fibreIndex where it has one (transposeIndexed), else sorts the
+// batch's spikes (transposeLists); both give the same lists.
+func (s *spikeColumns) transpose(inputs int) {
 	if len(s.fibreStart) != inputs+1 {
 		s.fibreStart = make([]int32, inputs+1)
 	}
 	clear(s.fibreStart)
+	switch {
+	case s.index.byFibre(inputs) != nil:
+		transposeIndexed(s, s.index.byFibre(inputs))
+	case s.index.narrow:
+		transposeLists(s, s.index.fibres8, inputs)
+	default:
+		transposeLists(s, s.index.fibres16, inputs)
+	}
+}
+
+// resizeCols returns s.colsOf resized to n entries, with room for vectorSlack more.
+func (s *spikeColumns) resizeCols(n int) []int32 {
+	if cap(s.colsOf) < n+vectorSlack {
+		s.colsOf = make([]int32, n, n+vectorSlack)
+	}
+	s.colsOf = s.colsOf[:n]
+	return s.colsOf
+}
+
+// transposeLists is transpose by a counting sort of the batch's spikes (s.fibreStart zeroed, inputs+1
+// long). It reads each sample's spikes (the index's lists fibres) as the one contiguous run that they
+// are (steps in order).
+func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
 	ix, S := s.index, s.steps
 	count := s.fibreStart[1:]
 	for _, n := range s.samples {
@@ -108,14 +128,9 @@ func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
 	for i := 0; i < inputs; i++ {
 		s.fibreStart[i+1] += s.fibreStart[i]
 	}
-	total := int(s.fibreStart[inputs])
-	if cap(s.colsOf) < total {
-		s.colsOf = make([]int32, total)
-	}
-	s.colsOf = s.colsOf[:total]
+	cols := s.resizeCols(int(s.fibreStart[inputs]))
 	next := append(s.next[:0], s.fibreStart[:inputs]...)
 	s.next = next
-	cols := s.colsOf
 	for j, n := range s.samples {
 		if n < 0 {
 			continue

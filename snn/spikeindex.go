@@ -21,6 +21,7 @@ type spikeIndex struct {
 	fibres8  []uint8
 	fibres16 []uint16
 	start    []int
+	fibres   lazyFibreIndex // the lists by fibre within each sample (byFibre), for the gradient
 }
 
 // fibre is the type of a fibre number in a spike list.
