@@ -2,7 +2,10 @@
 
 package snn
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+	"unsafe"
+)
 
 // The vector kernel sets, built with GOEXPERIMENT=simd (Go 1.27's simd/archsimd) on amd64 and chosen at
 // start-up by what the CPU has: "avx512" (16 float32 lanes) where it has AVX-512 F/CD/BW/DQ/VL, else
@@ -46,9 +49,24 @@ func load16(m []float32, off int) archsimd.Float32x16 {
 }
 
 // sumRowsAVX512 is sumRows with 16-lane vectors (stride a multiple of 16): 32 columns at a time (two
-// accumulators held in registers over the whole index list), then 16.
+// accumulators held in registers over the whole index list), then 16. Rows of exactly 32 floats (17 to 32
+// columns, the notebook's 30 hidden units) are read as [32]float32 rows (sumRowsOf32), and where byte
+// indices name rows of a matrix of at least byteRows rows (the projection's W, paddedRows) with no range
+// check (sumRowsOf32x8).
 func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
+	if stride == 32 && H > 16 {
+		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
+		var a, b archsimd.Float32x16
+		if i8, ok := any(idx).([]uint8); ok && len(rows) >= byteRows {
+			a, b = sumRowsOf32x8((*[byteRows][32]float32)(rows), i8)
+		} else {
+			a, b = sumRowsOf32(rows, idx)
+		}
+		a.StorePart(out)
+		b.StorePart(out[16:])
+		return
+	}
 	for c := 0; c < H; c += 32 {
 		if c+16 >= H {
 			a := sumRows16Lanes(m, idx, stride, c)
@@ -286,4 +304,63 @@ func offsetStepsAVX512(dst []int32, src []uint8, n int, base int32) {
 		v := archsimd.LoadUint8x16Array((*[16]uint8)(src[q : q+16])).ExtendToUint32().AsInt32x16()
 		v.Add(b).StoreArray((*[16]int32)(dst[q : q+16]))
 	}
+}
+
+// lo16 and hi16 load a row's first and last 16 floats.
+func lo16(r *[32]float32) archsimd.Float32x16 {
+	return archsimd.LoadFloat32x16Array((*[16]float32)(r[:16]))
+}
+func hi16(r *[32]float32) archsimd.Float32x16 {
+	return archsimd.LoadFloat32x16Array((*[16]float32)(r[16:]))
+}
+
+// sumRowsOf32 is sumRows32Lanes for rows of exactly 32 floats (stride 32, column 0), read as [32]float32
+// rows: one range check per index, no multiply.
+func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) (archsimd.Float32x16, archsimd.Float32x16) {
+	var acc0, acc1 archsimd.Float32x16
+	for len(idx) >= 8 {
+		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
+		r4, r5, r6, r7 := &rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]]
+		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))).Add(
+			lo16(r4).Add(lo16(r5)).Add(lo16(r6).Add(lo16(r7)))))
+		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))).Add(
+			hi16(r4).Add(hi16(r5)).Add(hi16(r6).Add(hi16(r7)))))
+		idx = idx[8:]
+	}
+	for len(idx) >= 4 {
+		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
+		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))))
+		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
+		idx = idx[4:]
+	}
+	for _, i := range idx {
+		acc0 = acc0.Add(lo16(&rows[i]))
+		acc1 = acc1.Add(hi16(&rows[i]))
+	}
+	return acc0, acc1
+}
+
+// sumRowsOf32x8 is sumRowsOf32 for byte indices into byteRows rows, where no index can be out of range.
+func sumRowsOf32x8(rows *[byteRows][32]float32, idx []uint8) (archsimd.Float32x16, archsimd.Float32x16) {
+	var acc0, acc1 archsimd.Float32x16
+	for len(idx) >= 8 {
+		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
+		r4, r5, r6, r7 := &rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]]
+		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))).Add(
+			lo16(r4).Add(lo16(r5)).Add(lo16(r6).Add(lo16(r7)))))
+		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))).Add(
+			hi16(r4).Add(hi16(r5)).Add(hi16(r6).Add(hi16(r7)))))
+		idx = idx[8:]
+	}
+	for len(idx) >= 4 {
+		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
+		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))))
+		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
+		idx = idx[4:]
+	}
+	for _, i := range idx {
+		acc0 = acc0.Add(lo16(&rows[i]))
+		acc1 = acc1.Add(hi16(&rows[i]))
+	}
+	return acc0, acc1
 }

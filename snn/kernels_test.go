@@ -13,8 +13,9 @@ import (
 
 // TestKernelSetsAgree checks that every kernel set this build can run on this CPU (availableKernels)
 // gives the scalar set's numbers bit for bit: the row sums for row widths on both sides of every vector
-// width (1..33, 100, 300 columns) and index lists of every length class (tree of eight, of four, single
-// rows, rows at the end of the matrix), and the LIF recurrence forward and backward for widths 1..40 and
+// width (1..33, 100, 300 columns; and 17, 30 and 32 columns in byteRows rows, which the avx512 set
+// indexes by byte with no range check) and index lists of every length class (tree of eight, of four,
+// single rows, rows at the end of the matrix), and the LIF recurrence forward and backward for widths 1..40 and
 // 100, with currents strong enough to drive the surrogate's exponent below exp64's -708 cut-off.
 // Under a build without GOEXPERIMENT=simd only the scalar set exists and the test says so; make test runs
 // the package both ways.
@@ -29,10 +30,15 @@ func TestKernelSetsAgree(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	rngS := rand.New(rand.NewPCG(13, 17)) // its own generator, so that rng's draws stay as they were
+	rngB := rand.New(rand.NewPCG(19, 23)) // the same, for the byteRows matrices
 	widths := []int{1, 2, 7, 8, 9, 15, 16, 17, 24, 30, 31, 32, 33, 100, 300}
 	for _, ks := range availableKernels[1:] {
-		for _, H := range widths {
-			rows := 50
+		for _, shape := range kernelShapes(widths) {
+			H, rows := shape.H, shape.rows
+			rng := rng
+			if rows == byteRows {
+				rng = rngB
+			}
 			m := make([]float32, rows*H)
 			for i := range m {
 				m[i] = float32(rng.NormFloat64())
@@ -295,4 +301,17 @@ func seq(from, n int) []int {
 		r[i] = from + i
 	}
 	return r
+}
+
+// kernelShapes are the row sums' test matrices: 50 rows of each width, and byteRows rows (the projection's
+// padded W, whose rows one-byte indices may name unchecked: sumRowsOf32x8) of the widths padded to 32.
+func kernelShapes(widths []int) []struct{ H, rows int } {
+	var s []struct{ H, rows int }
+	for _, H := range widths {
+		s = append(s, struct{ H, rows int }{H, 50})
+	}
+	for _, H := range []int{17, 30, 32} {
+		s = append(s, struct{ H, rows int }{H, byteRows})
+	}
+	return s
 }

@@ -11,19 +11,25 @@ type paddedRows struct {
 	buf []float32
 }
 
+// byteRows is the number of rows a one-byte row number can name. The projection pads W to at least so
+// many rows, so that the avx512 row sums index its rows by fibre number with no range check
+// (sumRowsOf32x8).
+const byteRows = 256
+
 // cacheLine is the alignment of a paddedRows buffer, in bytes.
 const cacheLine = 64
 
 // rows returns data (rows of cols floats) with its rows padded to a multiple of pad floats, and the
 // stride: data itself where cols is already a multiple of pad, else a copy in p's buffer (copied in
-// parallel chunks of rows; valid until the next call).
-func (p *paddedRows) rows(data []float32, cols, pad int) ([]float32, int) {
+// parallel chunks of rows; valid until the next call), followed by rows of zeros up to minRows rows
+// where data has fewer (byteRows for rows indexed by one-byte numbers).
+func (p *paddedRows) rows(data []float32, cols, pad, minRows int) ([]float32, int) {
 	stride := (cols + pad - 1) / pad * pad
 	if stride == cols {
 		return data, cols
 	}
 	n := len(data) / cols
-	need := n*stride + cacheLine/4
+	need := max(n, minRows)*stride + cacheLine/4
 	if cap(p.buf) < need {
 		p.buf = make([]float32, need)
 	}
@@ -31,7 +37,8 @@ func (p *paddedRows) rows(data []float32, cols, pad int) ([]float32, int) {
 	if off != 0 {
 		off = cacheLine/4 - off
 	}
-	m := p.buf[off : off+n*stride]
+	m := p.buf[off : off+max(n, minRows)*stride]
+	clear(m[n*stride:])
 	parallelChunks(n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			row := m[r*stride : (r+1)*stride]

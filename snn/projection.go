@@ -42,7 +42,11 @@ func (s *spikeColumns) fill(d *Dataset, idx []int, numClasses int) {
 // project computes out = x W [columns, H] (row k is the input current of column k), for W [I, H]
 // row-major: out[k, :] = sum over the active fibres i of column k of W[i, :] (sumRows).
 func (s *spikeColumns) project(w Matrix, out []float32) {
-	m, stride := s.wPad.rows(w.Data, w.Cols, kernels.pad)
+	minRows := 0
+	if s.index.narrow {
+		minRows = byteRows
+	}
+	m, stride := s.wPad.rows(w.Data, w.Cols, kernels.pad, minRows)
 	if s.index.narrow {
 		projectLists(s, s.index.fibres8, kernels.sumRows8, m, stride, w.Cols, out)
 	} else {
@@ -76,7 +80,7 @@ func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float3
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 	s.transpose(inputs)
 	sum := kernels.sumRows32
-	m, stride := s.gPad.rows(g, H, kernels.pad)
+	m, stride := s.gPad.rows(g, H, kernels.pad, 0)
 	parallelChunks(inputs, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			sum(out[i*H:(i+1)*H], m, stride, s.colsOf[s.fibreStart[i]:s.fibreStart[i+1]])
