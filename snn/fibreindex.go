@@ -109,6 +109,18 @@ func transposeIndexed(s *spikeColumns, fx *fibreIndex) {
 		cur = append(cur, at)
 	}
 	s.cursor = cur
+	// Read one byte of every cache line of the batch's lists first: these loads are independent, so
+	// the lines arrive together (the loop below reads from every sample at once, which the hardware
+	// prefetcher does not follow).
+	var touch uint8
+	for _, n := range s.samples {
+		if n >= 0 {
+			for at := fx.first[n]; at < fx.first[n+1]; at += cacheLine {
+				touch += fx.steps[at]
+			}
+		}
+	}
+	s.touched = touch
 	o := 0
 	for i := 0; i < I; i++ {
 		s.fibreStart[i] = int32(o)

@@ -17,6 +17,7 @@ type spikeColumns struct {
 	// The batch's spikes by fibre (filled by transpose for projectGrad).
 	fibreStart, colsOf, next []int32
 	cursor                   []int // transposeIndexed's place in each batch position's sample
+	touched                  uint8 // what transposeIndexed's first pass read (kept so that it is not removed)
 	// The matrices whose rows the kernels sum, padded (W for project, g for projectGrad).
 	wPad, gPad paddedRows
 }
