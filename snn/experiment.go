@@ -65,15 +65,15 @@ func ExampleStimuli(cfg Config, n int) (*Dataset, error) {
 
 const halfPi = 1.5707963267948966
 
-// RunExperiment generates the data, builds and trains the model and evaluates it on the training and
-// test sets, as the notebook's cells do for one IE_RATIO.
+// RunExperiment generates the data (or takes it from opts.Data), builds and trains the model and
+// evaluates it on the training and test sets, as the notebook's cells do for one IE_RATIO.
 func RunExperiment(ctx context.Context, cfg Config, opts TrainOptions) (*Experiment, error) {
 	backend, err := opts.backend()
 	if err != nil {
 		return nil, err
 	}
 	opts.Backend = backend
-	train, val, test, err := GenerateData(cfg)
+	train, val, test, err := opts.Data.Data(cfg)
 	if err != nil {
 		return nil, err
 	}

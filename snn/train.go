@@ -44,6 +44,9 @@ type TrainOptions struct {
 	// formulation or build trained (numerics of the same revision: SameRevision); by default it is loaded
 	// as it is, and never overwritten.
 	Recompute bool
+	// Data, if set, is where RunExperiment takes its data sets from (shared with other runs of the same
+	// data configuration); nil generates them for the run. Train itself does not read it.
+	Data *DataCache
 }
 
 func (o TrainOptions) backend() (compute.Backend, error) { return BackendOrDefault(o.Backend) }

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -178,6 +179,9 @@ type Sweep struct {
 	reused int64
 	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
 	unwritable error
+	// data shares the data sets of the runs of one seed (snn.DataCache; made by RunIndices, whose
+	// workers take the runs seed by seed).
+	data *snn.DataCache
 	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
 	// another revision of the numbers or lacking a metric, each recomputed; runs of other numerics used as
 	// they are), one line each.
@@ -263,7 +267,23 @@ func CheckFractions(fs []float64) error {
 	return nil
 }
 
+// dataCacheSize is how many data configurations (seeds, at one stimulus) a sweep's runs share at once:
+// its workers take the runs seed by seed (seedMajor), so two cover the change from one seed to the next.
+const dataCacheSize = 2
+
+// seedMajor returns the indices of jobs ordered by seed (stable: in plan order within a seed), the order
+// in which the workers take them, so that runs sharing a seed's data sets (snn.DataCache) run together.
+func seedMajor(jobs []PlannedRun) []int {
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(jobs[a].Config.Seed, jobs[b].Config.Seed) })
+	return order
+}
+
 // Run executes the sweep and returns one result per run, ordered by condition, fraction and seed.
+// Its runs are trained seed by seed, those of one seed on the same data sets (snn.DataCache).
 func (s *Sweep) Run(ctx context.Context) ([]RunResult, error) {
 	return s.RunIndices(ctx, nil)
 }
@@ -289,6 +309,8 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
 	s.unwritable = nil
+	s.data = snn.NewDataCache(dataCacheSize)
+	defer func() { s.data = nil }() // the sets are not kept past the sweep
 	atomic.StoreInt64(&s.reused, 0)
 	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
@@ -362,7 +384,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		}()
 	}
 feed:
-	for i := range jobs {
+	for _, i := range seedMajor(jobs) {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -464,7 +486,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
 	start := time.Now()
-	opts := snn.TrainOptions{Backend: backend, Formulation: j.Formulation}
+	opts := snn.TrainOptions{Backend: backend, Formulation: j.Formulation, Data: s.data}
 	if s.OnEpoch != nil {
 		opts.OnEpoch = func(e snn.EpochInfo) { s.OnEpoch(j.Key, e) }
 	}

@@ -690,3 +690,50 @@ func TestConditionFormulation(t *testing.T) {
 		}
 	}
 }
+
+// A sweep's workers take its runs seed by seed (seedMajor: a permutation of the plan, seeds
+// non-decreasing, plan order within a seed), and its runs, which share their seed's data sets
+// (snn.DataCache), give the numbers of runs that draw their own.
+func TestSweepSharesDataBySeed(t *testing.T) {
+	base := tinyConfig()
+	base.Epochs = 1
+	s := &Sweep{Base: base, Conditions: append(DaleConditions()[:2], Unconstrained), Fractions: []float64{0.5},
+		Seeds: []uint64{3, 1, 2}, Backend: gobackend.GetBackend(), Workers: 2}
+	plan, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := seedMajor(plan)
+	seen := map[int]bool{}
+	for k, i := range order {
+		seen[i] = true
+		if k > 0 {
+			a, b := plan[order[k-1]], plan[i]
+			if a.Config.Seed > b.Config.Seed || (a.Config.Seed == b.Config.Seed && order[k-1] > i) {
+				t.Fatalf("seedMajor: run %d (seed %d) is taken after run %d (seed %d)", i, b.Config.Seed, order[k-1], a.Config.Seed)
+			}
+		}
+	}
+	if len(seen) != len(plan) || len(order) != len(plan) {
+		t.Fatalf("seedMajor returned %d indices, %d distinct, for %d runs", len(order), len(seen), len(plan))
+	}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.data != nil {
+		t.Error("the sweep keeps its data sets after Run")
+	}
+	for i, p := range plan {
+		x, err := snn.RunExperiment(context.Background(), p.Config, snn.TrainOptions{Backend: gobackend.GetBackend()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res[i]
+		if r.RunKey != p.Key || r.TrainAccuracy != x.TrainEval.Accuracy || r.TestAccuracy != x.TestEval.Accuracy ||
+			!reflect.DeepEqual(r.ValAccuracy, x.Trained.History.ValAccuracy) {
+			t.Errorf("run %v: train %v test %v val %v in the sweep; alone: train %v test %v val %v", p.Key, r.TrainAccuracy,
+				r.TestAccuracy, r.ValAccuracy, x.TrainEval.Accuracy, x.TestEval.Accuracy, x.Trained.History.ValAccuracy)
+		}
+	}
+}
