@@ -28,17 +28,17 @@ type lazyFibreIndex struct {
 	idx  *fibreIndex
 }
 
-// byFibre returns ix's fibre index for inputs fibres, building it on first use; nil where samples feed
-// more than maxIndexedSteps steps.
-func (ix *spikeIndex) byFibre(inputs int) *fibreIndex {
+// byFibre returns ix's fibre index, building it on first use; nil where samples feed more than
+// maxIndexedSteps steps.
+func (ix *spikeIndex) byFibre() *fibreIndex {
 	if ix.steps > maxIndexedSteps {
 		return nil
 	}
 	ix.fibres.once.Do(func() {
 		if ix.narrow {
-			ix.fibres.idx = newFibreIndex(ix, ix.fibres8, inputs)
+			ix.fibres.idx = newFibreIndex(ix, ix.fibres8, ix.inputs)
 		} else {
-			ix.fibres.idx = newFibreIndex(ix, ix.fibres16, inputs)
+			ix.fibres.idx = newFibreIndex(ix, ix.fibres16, ix.inputs)
 		}
 	})
 	return ix.fibres.idx

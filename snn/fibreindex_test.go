@@ -33,7 +33,7 @@ func TestTransposeMatchesBits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := d.spikes().byFibre(d.NumInputs) != nil; got != s.indexed {
+		if got := d.spikes().byFibre() != nil; got != s.indexed {
 			t.Fatalf("%s (%d fed steps): fibre index %v, want %v", s.name, d.NumSteps-1, got, s.indexed)
 		}
 		for _, ks := range availableKernels {
@@ -79,8 +79,8 @@ func TestFibreIndexMatchesBits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := d.spikes().byFibre(d.NumInputs)
-	if d.spikes().byFibre(d.NumInputs) != fx {
+	fx := d.spikes().byFibre()
+	if d.spikes().byFibre() != fx {
 		t.Error("the fibre index is rebuilt on every call")
 	}
 	for n := 0; n < d.Len(); n++ {

@@ -98,9 +98,9 @@ func (s *spikeColumns) transpose(inputs int) {
 		s.fibreStart = make([]int32, inputs+1)
 	}
 	clear(s.fibreStart)
-	switch {
-	case s.index.byFibre(inputs) != nil:
-		transposeIndexed(s, s.index.byFibre(inputs))
+	switch fx := s.index.byFibre(); {
+	case fx != nil && fx.inputs == inputs:
+		transposeIndexed(s, fx)
 	case s.index.narrow:
 		transposeLists(s, s.index.fibres8, inputs)
 	default:

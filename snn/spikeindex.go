@@ -17,6 +17,7 @@ import (
 // memory at the notebook's 22% density.
 type spikeIndex struct {
 	steps    int
+	inputs   int  // the dataset's fibres
 	narrow   bool // fibres8 holds the lists (at most 256 fibres), else fibres16
 	fibres8  []uint8
 	fibres16 []uint16
@@ -45,7 +46,7 @@ func (d *Dataset) spikes() *spikeIndex {
 // newSpikeIndex lists d's spikes, with two-byte fibre numbers if wide (which any dataset may use; more
 // than 256 fibres need it).
 func newSpikeIndex(d *Dataset, wide bool) *spikeIndex {
-	ix := &spikeIndex{steps: d.NumSteps - 1, narrow: !wide, start: make([]int, d.Len()*(d.NumSteps-1)+1)}
+	ix := &spikeIndex{steps: d.NumSteps - 1, inputs: d.NumInputs, narrow: !wide, start: make([]int, d.Len()*(d.NumSteps-1)+1)}
 	if wide {
 		ix.fibres16 = listSpikes[uint16](d, ix.start)
 	} else {
