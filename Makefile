@@ -66,10 +66,11 @@ bench:
 # rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. A run
 # another plan's cache already holds (same configuration, fraction, seed and numerics) is copied from it,
 # not trained again, where the copy has the metrics the sweep needs (study.SharedCaches; sweep -copy=false
-# trains every run): 149 of the 1316 cached runs. From scratch on 2 cores about 4 h 10 min plus 25 min for
-# fmnist (estimated 2026-12-02 from the runs' recorded times: README, Studies; the last timed recompute, of
-# the 320 run-plan runs, took 51 min). Nothing is trained with the committed cache. Runs another backend or
-# build cached are used as they are; add RECOMPUTE=1 to retrain them.
+# trains every run): 149 of the 1316 cached runs. Runs of one seed share their data sets (snn.DataCache).
+# From scratch on 2 cores about 3 h 30 min plus 25 min for fmnist (estimated 2026-12-02 from the runs'
+# recorded times and a timed recompute of plan populations-tuned, 308 runs in 22 min: README, Studies).
+# Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
+# add RECOMPUTE=1 to retrain them.
 results:
 	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
 	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)

@@ -1,6 +1,9 @@
 package snn
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // DataCache shares the data sets of GenerateData between runs whose configurations draw the same data:
 // runs that differ only in the network, its training or its sign rule (a sweep's learning rates and
@@ -15,6 +18,7 @@ type DataCache struct {
 	size    int
 	mu      sync.Mutex
 	entries []*dataEntry // least recently used first
+	made    atomic.Int64 // data configurations generated (Generated)
 }
 
 type dataEntry struct {
@@ -47,9 +51,16 @@ func (c *DataCache) Data(cfg Config) (train, val, test *Dataset, err error) {
 		return nil, nil, nil, err
 	}
 	e := c.entry(dataKey(cfg))
-	e.once.Do(func() { e.train, e.val, e.test, e.err = GenerateData(cfg) })
+	e.once.Do(func() {
+		c.made.Add(1)
+		e.train, e.val, e.test, e.err = GenerateData(cfg)
+	})
 	return e.train, e.val, e.test, e.err
 }
+
+// Generated is the number of data configurations the cache has generated sets for (a configuration
+// dropped and asked for again counts again).
+func (c *DataCache) Generated() int { return int(c.made.Load()) }
 
 // entry returns the cache's entry for key, made (and the least recently used dropped) if it has none.
 func (c *DataCache) entry(key Config) *dataEntry {
@@ -63,6 +74,7 @@ func (c *DataCache) entry(key Config) *dataEntry {
 	}
 	e := &dataEntry{key: key}
 	if len(c.entries) >= c.size {
+		c.entries[0] = nil // the dropped sets are not kept alive by the backing array
 		c.entries = c.entries[1:]
 	}
 	c.entries = append(c.entries, e)

@@ -2,7 +2,6 @@ package snn
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"sync"
@@ -20,7 +19,8 @@ func dataCacheBase() Config {
 
 // Every field of Config is changed in turn, to each value the table below offers that the configuration
 // accepts, from the notebook's network and from the E/I-population network (whose own fields apply only
-// there; with LIF inhibitory units and DANN's correction for the fields that apply only to those): the data sets GenerateData draws change exactly when dataKey changes. So two runs share data
+// there; with LIF inhibitory units and DANN's correction for the fields that apply only to those): the
+// data sets GenerateData draws change exactly when dataKey changes. So two runs share data
 // (DataCache) only when they would have drawn the same, and each field of the key matters. A field with
 // no accepted change fails the test (a new field must be given one here).
 func TestDataKeyCoversData(t *testing.T) {
@@ -163,14 +163,19 @@ func TestDataCache(t *testing.T) {
 	}
 }
 
-// ExampleDataCache shows two runs of one seed that differ in learning rate sharing their data.
+// ExampleDataCache shows two runs of one seed that differ in learning rate sharing their data, and a
+// third, of another seed, drawing its own.
 func ExampleDataCache() {
-	cache := NewDataCache(1)
-	a := DefaultConfig()
-	b := a
-	b.LearningRate = 0.1
-	trainA, _, _, _ := cache.Data(a)
-	trainB, _, _, _ := cache.Data(b)
-	fmt.Println(trainA == trainB, trainA.Len(), math.Round(trainA.IPD[0]*1e3)/1e3 == math.Round(trainB.IPD[0]*1e3)/1e3)
-	// Output: true 4096 true
+	cfg := DefaultConfig()
+	cfg.BatchSize, cfg.TrainBatches, cfg.ValidationBatches, cfg.TestBatches = 16, 2, 1, 1
+	cache := NewDataCache(2)
+	other := cfg
+	other.LearningRate = 0.1
+	reseeded := cfg
+	reseeded.Seed = 2
+	a, _, _, _ := cache.Data(cfg)
+	b, _, _, _ := cache.Data(other)
+	c, _, _, _ := cache.Data(reseeded)
+	fmt.Println(a == b, a == c, a.Len(), cache.Generated())
+	// Output: true false 32 2
 }

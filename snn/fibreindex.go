@@ -7,7 +7,7 @@ import "sync"
 //
 //	steps[at(n, i) : at(n, i)+count[n*inputs+i]],    at(n, i) = first[n] + sum over i' < i of count[n*inputs+i'],
 //
-// in increasing order. The projection's gradient needs each batch's spikes by fibre (transposeLists);
+// in increasing order. The projection's gradient needs each batch's spikes by fibre (spikeColumns.transpose);
 // with this index, built once on the first batch of a dataset (in training, the training set), every
 // batch of every epoch concatenates its samples' lists instead of sorting its spikes. It costs 1 byte per
 // spike and per (sample, fibre), and exists where a sample feeds at most maxIndexedSteps steps (the
@@ -49,7 +49,7 @@ func (ix *spikeIndex) byFibre() *fibreIndex {
 func newFibreIndex[F fibre](ix *spikeIndex, fibres []F, inputs int) *fibreIndex {
 	S := ix.steps
 	samples := (len(ix.start) - 1) / max(S, 1)
-	fx := &fibreIndex{inputs: inputs, steps: make([]uint8, ix.len(), ix.len()+vectorSlack), count: make([]uint8, samples*inputs),
+	fx := &fibreIndex{inputs: inputs, steps: make([]uint8, ix.len()+vectorSlack), count: make([]uint8, samples*inputs),
 		first: make([]int, samples+1)}
 	next := make([]int, inputs)
 	for n := 0; n < samples; n++ {
@@ -72,12 +72,12 @@ func newFibreIndex[F fibre](ix *spikeIndex, fibres []F, inputs int) *fibreIndex 
 		}
 	}
 	fx.first[samples] = ix.len()
-	fx.steps = fx.steps[:ix.len()+vectorSlack] // offsetSteps reads whole vectors
 	return fx
 }
 
 // vectorSlack is the room offsetSteps needs past n in its slices (at most 15 entries: n rounded up to a
-// whole vector of 16), which fibreIndex.steps and spikeColumns.colsOf keep beyond their lengths.
+// whole vector of 16): fibreIndex.steps holds that many zeros after its last sample's lists, and
+// spikeColumns.colsOf keeps that much capacity beyond its length.
 const vectorSlack = 16
 
 // offsetStepsScalar is kernelSet.offsetSteps in plain Go.
@@ -114,13 +114,19 @@ func transposeIndexed(s *spikeColumns, fx *fibreIndex) {
 	// prefetcher does not follow).
 	var touch uint8
 	for _, n := range s.samples {
-		if n >= 0 {
-			for at := fx.first[n]; at < fx.first[n+1]; at += cacheLine {
-				touch += fx.steps[at]
-			}
+		if n < 0 {
+			continue
+		}
+		lo, hi := fx.first[n], fx.first[n+1]
+		for at := lo; at < hi; at += cacheLine {
+			touch += fx.steps[at]
+		}
+		if hi > lo {
+			touch += fx.steps[hi-1] // the last line, which the strides may step over
 		}
 	}
 	s.touched = touch
+	offsetSteps := kernels.offsetSteps
 	o := 0
 	for i := 0; i < I; i++ {
 		s.fibreStart[i] = int32(o)
@@ -129,7 +135,7 @@ func transposeIndexed(s *spikeColumns, fx *fibreIndex) {
 				continue
 			}
 			c := int(fx.count[n*I+i])
-			kernels.offsetSteps(cols[o:], fx.steps[cur[j]:], c, int32(j*S))
+			offsetSteps(cols[o:], fx.steps[cur[j]:], c, int32(j*S))
 			cur[j] += c
 			o += c
 		}

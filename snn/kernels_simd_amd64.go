@@ -315,7 +315,8 @@ func hi16(r *[32]float32) archsimd.Float32x16 {
 }
 
 // sumRowsOf32 is sumRows32Lanes for rows of exactly 32 floats (stride 32, column 0), read as [32]float32
-// rows: one range check per index, no multiply.
+// rows: one range check per index, no multiply. sumRowsOf32x8 repeats its loop for byte indices: a change
+// to the order of additions must be made in sumRows, sumRows32Lanes, sumRows16Lanes and both of these.
 func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {

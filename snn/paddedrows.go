@@ -22,7 +22,8 @@ const cacheLine = 64
 // rows returns data (rows of cols floats) with its rows padded to a multiple of pad floats, and the
 // stride: data itself where cols is already a multiple of pad, else a copy in p's buffer (copied in
 // parallel chunks of rows; valid until the next call), followed by rows of zeros up to minRows rows
-// where data has fewer (byteRows for rows indexed by one-byte numbers).
+// where data has fewer (byteRows for rows indexed by one-byte numbers). An uncopied matrix keeps its own
+// rows, however few: the row sums then index it with range checks (sumRowsOf32, not sumRowsOf32x8).
 func (p *paddedRows) rows(data []float32, cols, pad, minRows int) ([]float32, int) {
 	stride := (cols + pad - 1) / pad * pad
 	if stride == cols {

@@ -180,8 +180,10 @@ type Sweep struct {
 	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
 	unwritable error
 	// data shares the data sets of the runs of one seed (snn.DataCache; made by RunIndices, whose
-	// workers take the runs seed by seed).
-	data *snn.DataCache
+	// workers take the runs seed by seed), and dataGenerated counts the data configurations the last
+	// RunIndices generated.
+	data          *snn.DataCache
+	dataGenerated int
 	// Warnings collects what Run found in the cache and what it did about it (a damaged entry, a run of
 	// another revision of the numbers or lacking a metric, each recomputed; runs of other numerics used as
 	// they are), one line each.
@@ -267,10 +269,6 @@ func CheckFractions(fs []float64) error {
 	return nil
 }
 
-// dataCacheSize is how many data configurations (seeds, at one stimulus) a sweep's runs share at once:
-// its workers take the runs seed by seed (seedMajor), so two cover the change from one seed to the next.
-const dataCacheSize = 2
-
 // seedMajor returns the indices of jobs ordered by seed (stable: in plan order within a seed), the order
 // in which the workers take them, so that runs sharing a seed's data sets (snn.DataCache) run together.
 func seedMajor(jobs []PlannedRun) []int {
@@ -309,8 +307,6 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
 	s.unwritable = nil
-	s.data = snn.NewDataCache(dataCacheSize)
-	defer func() { s.data = nil }() // the sets are not kept past the sweep
 	atomic.StoreInt64(&s.reused, 0)
 	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
@@ -335,6 +331,10 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// One data configuration per worker at most, as when each run drew its own; the sets are not kept
+	// past the sweep.
+	s.data = snn.NewDataCache(min(workers, len(jobs)))
+	defer func() { s.dataGenerated, s.data = s.data.Generated(), nil }()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]RunResult, len(jobs))

@@ -692,8 +692,8 @@ func TestConditionFormulation(t *testing.T) {
 }
 
 // A sweep's workers take its runs seed by seed (seedMajor: a permutation of the plan, seeds
-// non-decreasing, plan order within a seed), and its runs, which share their seed's data sets
-// (snn.DataCache), give the numbers of runs that draw their own.
+// non-decreasing, plan order within a seed); its runs share their seed's data sets (snn.DataCache: one
+// generation per seed) and give the numbers of runs that draw their own.
 func TestSweepSharesDataBySeed(t *testing.T) {
 	base := tinyConfig()
 	base.Epochs = 1
@@ -723,6 +723,9 @@ func TestSweepSharesDataBySeed(t *testing.T) {
 	}
 	if s.data != nil {
 		t.Error("the sweep keeps its data sets after Run")
+	}
+	if s.dataGenerated != len(s.Seeds) {
+		t.Errorf("the sweep's %d runs generated %d data configurations, want one per seed (%d)", len(plan), s.dataGenerated, len(s.Seeds))
 	}
 	for i, p := range plan {
 		x, err := snn.RunExperiment(context.Background(), p.Config, snn.TrainOptions{Backend: gobackend.GetBackend()})
