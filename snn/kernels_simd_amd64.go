@@ -315,28 +315,22 @@ func hi16(r *[32]float32) archsimd.Float32x16 {
 }
 
 // sumRowsOf32 is sumRows32Lanes for rows of exactly 32 floats (stride 32, column 0), read as [32]float32
-// rows: one range check per index, no multiply. sumRowsOf32x8 repeats its loop for byte indices: a change
-// to the order of additions must be made in sumRows, sumRows32Lanes, sumRows16Lanes and both of these.
+// rows: one range check per index, no multiply. sumRowsOf32x8 is its loop for byte indices; both add
+// rows in add8Rows' and add4Rows' trees, which must stay those of sumRows, sumRows32Lanes and
+// sumRows16Lanes.
 func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {
-		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
-		r4, r5, r6, r7 := &rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]]
-		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))).Add(
-			lo16(r4).Add(lo16(r5)).Add(lo16(r6).Add(lo16(r7)))))
-		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))).Add(
-			hi16(r4).Add(hi16(r5)).Add(hi16(r6).Add(hi16(r7)))))
+		acc0, acc1 = add8Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]],
+			&rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]])
 		idx = idx[8:]
 	}
 	for len(idx) >= 4 {
-		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
-		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))))
-		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
+		acc0, acc1 = add4Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]])
 		idx = idx[4:]
 	}
 	for _, i := range idx {
-		acc0 = acc0.Add(lo16(&rows[i]))
-		acc1 = acc1.Add(hi16(&rows[i]))
+		acc0, acc1 = acc0.Add(lo16(&rows[i])), acc1.Add(hi16(&rows[i]))
 	}
 	return acc0, acc1
 }
@@ -345,23 +339,31 @@ func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) 
 func sumRowsOf32x8(rows *[byteRows][32]float32, idx []uint8) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {
-		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
-		r4, r5, r6, r7 := &rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]]
-		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))).Add(
-			lo16(r4).Add(lo16(r5)).Add(lo16(r6).Add(lo16(r7)))))
-		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))).Add(
-			hi16(r4).Add(hi16(r5)).Add(hi16(r6).Add(hi16(r7)))))
+		acc0, acc1 = add8Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]],
+			&rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]])
 		idx = idx[8:]
 	}
 	for len(idx) >= 4 {
-		r0, r1, r2, r3 := &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]]
-		acc0 = acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))))
-		acc1 = acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
+		acc0, acc1 = add4Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]])
 		idx = idx[4:]
 	}
 	for _, i := range idx {
-		acc0 = acc0.Add(lo16(&rows[i]))
-		acc1 = acc1.Add(hi16(&rows[i]))
+		acc0, acc1 = acc0.Add(lo16(&rows[i])), acc1.Add(hi16(&rows[i]))
 	}
 	return acc0, acc1
+}
+
+// add8Rows adds rows r0..r7 to the accumulators of their first and last 16 floats, in sumRows' tree:
+// acc + (((r0+r1)+(r2+r3)) + ((r4+r5)+(r6+r7))).
+func add8Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3, r4, r5, r6, r7 *[32]float32) (archsimd.Float32x16, archsimd.Float32x16) {
+	return acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3))).Add(
+			lo16(r4).Add(lo16(r5)).Add(lo16(r6).Add(lo16(r7))))),
+		acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))).Add(
+			hi16(r4).Add(hi16(r5)).Add(hi16(r6).Add(hi16(r7)))))
+}
+
+// add4Rows is add8Rows for four rows: acc + ((r0+r1)+(r2+r3)).
+func add4Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3 *[32]float32) (archsimd.Float32x16, archsimd.Float32x16) {
+	return acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3)))),
+		acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
 }
