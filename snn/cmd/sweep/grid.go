@@ -21,8 +21,11 @@ type grid struct {
 	// the grid flags; results is the folder its caches live in.
 	plan, results string
 	set           map[string]bool // flags given on the command line
-	copyFlag      *bool
+	copyFlag      *bool           // -copy (nil until registered: copy)
 }
+
+// noCopy reports -copy=false: every run of a plan is trained, none copied from another plan's cache.
+func (g *grid) noCopy() bool { return g.copyFlag != nil && !*g.copyFlag }
 
 func (g *grid) register(fs *flag.FlagSet) {
 	def := snn.DefaultConfig()
@@ -43,9 +46,8 @@ func (g *grid) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.results, "results", defaultResults, "with -plan: the folder holding the plan's caches")
 	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
 		"(by default they are used, with a note)")
-	copyRuns := fs.Bool("copy", true, "with -plan: copy a run that another plan's cache in -results already holds (same "+
+	g.copyFlag = fs.Bool("copy", true, "with -plan: copy a run that another plan's cache in -results already holds (same "+
 		"configuration, fraction, seed and numerics) instead of training it again; -copy=false trains every run")
-	g.copyFlag = copyRuns
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
 }
 
@@ -59,7 +61,7 @@ func (g *grid) args() []string {
 	if g.recompute {
 		a = append(a, "-recompute")
 	}
-	if g.copyFlag != nil && !*g.copyFlag {
+	if g.noCopy() {
 		a = append(a, "-copy=false")
 	}
 	if g.ablation {
@@ -183,7 +185,7 @@ func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep,
 			return nil, err
 		}
 		s.Workers, s.Recompute = g.workers, g.recompute
-		if g.copyFlag != nil && !*g.copyFlag {
+		if g.noCopy() {
 			s.Shared = nil
 		}
 		if _, err := s.Plan(); err != nil {
