@@ -238,7 +238,7 @@ func (o Outcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Change == nil {
-		fmt.Fprintf(&b, "**Conclusion.** Plan %s, fixed in commit %s before any of its runs (unchanged since).\n\n", o.Plan.Name, o.Record.ShortCommit())
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).\n\n", o.Plan.Name, o.Plan.History())
 	} else {
 		fmt.Fprintf(&b, "**Conclusion.** %s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
 	}
@@ -303,7 +303,7 @@ func (o Outcome) sideBySide() string {
 		return fmt.Sprintf("%s (Holm p %.3g of %d)", c.v, c.p, c.m)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-40s %-40s %s\n", "comparison", "as fixed ("+o.Record.ShortCommit()+")", "as now")
+	fmt.Fprintf(&b, "%-40s %-40s %s\n", "comparison", o.Change.fixedLabel(), "as now")
 	for _, k := range keys {
 		f, okF := fixed[k]
 		n, okN := now[k]

@@ -278,6 +278,61 @@ func TestOutcomeShowsAChangedPlan(t *testing.T) {
 	}
 }
 
+// TestOutcomeShowsAnAmendedPlan amends a recorded plan (a test amendment of signs-tuned, its margin
+// widened) and checks that the plan is compared with the amendment, not with its record: unchanged
+// since the amendment, the conclusion names the record's and the amendment's commits and the reason;
+// changed after it, the side-by-side heads the amendment's verdicts with its commit.
+func TestOutcomeShowsAnAmendedPlan(t *testing.T) {
+	p := TunedPlans()[1] // signs-tuned
+	results := filepath.Join("..", "..", "notebooks", "results")
+	tuned, _, err := p.Tune(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, _, err := p.Test(context.Background(), results, tuned, RunOptions{Workers: 1, CacheOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	amended := p
+	amended.Margin = 4
+	frozen, err := amended.Frozen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	planAmendments = append(planAmendments, PlanAmendment{Plan: p.Name, Commit: strings.Repeat("cd", 20), Frozen: frozen,
+		Reason: "a test amendment"})
+	defer func() { planAmendments = planAmendments[:len(planAmendments)-1] }()
+
+	o, err := amended.Outcome(tuned, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Change != nil {
+		t.Fatalf("the plan as amended: change %+v, want none", o.Change)
+	}
+	want := "Plan signs-tuned, fixed in commit 1ecd0d1 before any of its runs, amended in commit cdcdcdc before all of its runs " +
+		"were computed again (a test amendment) (unchanged since)."
+	if !strings.Contains(o.Text(), want) {
+		t.Errorf("the amended plan's text lacks %q:\n%s", want, o.Text())
+	}
+	// The plan as recorded now differs from its last amendment.
+	o, err = p.Outcome(tuned, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Change == nil || o.Change.Amendment == nil || strings.Join(o.Change.Fields, ",") != "margin" {
+		t.Fatalf("the plan as recorded, after an amendment: change %+v, want the margin changed since the amendment", o.Change)
+	}
+	if o.Change.Margin != 4 {
+		t.Errorf("margin as amended %v, want 4", o.Change.Margin)
+	}
+	for _, want := range []string{"amended in commit cdcdcdc (changed since the amendment: margin)", "as amended (cdcdcdc)"} {
+		if !strings.Contains(o.Text(), want) {
+			t.Errorf("the plan changed after its amendment: text lacks %q:\n%s", want, o.Text())
+		}
+	}
+}
+
 func TestSeedRangeAndDescribe(t *testing.T) {
 	for _, c := range []struct {
 		s    []uint64

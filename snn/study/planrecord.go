@@ -46,6 +46,40 @@ var planRecords = []PlanRecord{
 		Frozen: `{"name":"populations-sgd-power","conditions":["pop-sgd","pop-abs"],"condition_keys":["26ebf6d232d847d3","ccf79e00157b1c36"],"fraction":0.5,"grid":[0.001,0.00316228,0.01,0.0316228,0.1],"sgd_grid":[0.1,0.316228,1,3.16228,10],"tuning_seeds":[101,102,103],"max_extensions":2,"test_seeds":[401,402,403,404,405,406,407,408,409,410,411,412,413,414,415,416,417,418,419,420,421,422,423,424,425,426,427,428,429,430,431,432,433,434,435],"questions":[{"title":"the paper's recipe (SGD grid) against Adam with |w|, with test seeds set from the tuning spread","pairs":[["pop-sgd","pop-abs"]]}],"margin":3,"protocol":"as plan populations-sgd (the notebook's network and data, 50 epochs, no early stopping, each run keeps its last weights; pop-sgd on the SGD grid 0.1 to 10, pop-abs on Adam's grid 0.001 to 0.1, each extended past an edge at most twice, selected on mean validation accuracy over tuning seeds 101-103; paired t, TOST at the margin), both conditions tuned again in this plan's own cache, with 35 fresh test seeds, 401-435: the number TOST needs to show equivalence within ±3 points with 80% power at level 0.05 (a family of one), from the 80% upper bound of the paired sd of populations-sgd's tuning runs (study.Outcome.SeedsFromSpread); a follow-up chosen after populations-sgd left this comparison inconclusive on 10 seeds (−1.9 points, equivalence not shown), the last comparison of issue 21's plans left so","seed_rule":{"from":"populations-sgd","pair":["pop-sgd","pop-abs"]}}`},
 }
 
+// PlanAmendment is a change to a recorded plan, made in a commit after the plan's record and before every
+// run of the plan's cache was computed again: the commit that made the change, the plan's content at that
+// commit (TunedPlan.Frozen, computed from that commit's code) and why. TestPlanRecords rebuilds the content
+// at the commit and checks that every run in the plan's cache was written after it. An amendment may change
+// how the runs are computed, never what they are compared on after the fact: the runs it governs all come
+// after it. A plan whose content differs from its last amendment was changed after that amendment.
+type PlanAmendment struct {
+	Plan   string
+	Commit string // full hash
+	Frozen string // TunedPlan.Frozen at Commit
+	Reason string // what changed and why, one sentence
+}
+
+// ShortCommit is the commit's first 7 hex digits.
+func (a PlanAmendment) ShortCommit() string { return a.Commit[:7] }
+
+// planAmendments lists the amendments of recorded plans, oldest first. Add one in a commit after the one
+// that amends the plan and before the runs it governs; never edit one.
+var planAmendments = []PlanAmendment{}
+
+// PlanAmendments lists every amendment, oldest first.
+func PlanAmendments() []PlanAmendment { return slices.Clone(planAmendments) }
+
+// amendmentsOf lists the amendments of the named plan, oldest first.
+func amendmentsOf(plan string) []PlanAmendment {
+	var out []PlanAmendment
+	for _, a := range planAmendments {
+		if a.Plan == plan {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // frozenPlan is what a PlanRecord freezes of a plan: everything that decides its runs and its verdicts.
 // ConditionKeys are snn.ConfigKey of each condition at the plan's fraction (what the name meant).
 type frozenPlan struct {
@@ -121,7 +155,9 @@ func PlanRecords() []PlanRecord { return slices.Clone(planRecords) }
 // PlanChange is how a plan differs from its record: the fields that changed, and the questions and
 // margin it had when it was fixed.
 type PlanChange struct {
-	Record    PlanRecord
+	Record PlanRecord
+	// Amendment is the plan's last amendment, which the plan is compared with, if it has one.
+	Amendment *PlanAmendment
 	Fields    []string
 	Questions []PlannedQuestion
 	Margin    float64
@@ -137,17 +173,23 @@ func (p TunedPlan) Change() (*PlanChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	if now == r.Frozen {
+	fixed, what := r.Frozen, "record"
+	var last *PlanAmendment
+	if a := amendmentsOf(p.Name); len(a) > 0 {
+		last = &a[len(a)-1]
+		fixed, what = last.Frozen, "amendment in commit "+last.ShortCommit()
+	}
+	if now == fixed {
 		return nil, nil
 	}
 	var was, is frozenPlan
-	if err := json.Unmarshal([]byte(r.Frozen), &was); err != nil {
-		return nil, fmt.Errorf("study: plan %s: its record does not parse: %w", p.Name, err)
+	if err := json.Unmarshal([]byte(fixed), &was); err != nil {
+		return nil, fmt.Errorf("study: plan %s: its %s does not parse: %w", p.Name, what, err)
 	}
 	if err := json.Unmarshal([]byte(now), &is); err != nil {
 		return nil, err
 	}
-	c := &PlanChange{Record: r, Margin: was.Margin}
+	c := &PlanChange{Record: r, Amendment: last, Margin: was.Margin}
 	for _, q := range was.Questions {
 		c.Questions = append(c.Questions, PlannedQuestion{Title: q.Title, Pairs: q.Pairs})
 	}
@@ -181,8 +223,35 @@ func sortedKeys(m map[string]string) []string {
 	return k
 }
 
-// describe is "fixed in commit 1ecd0d1 before its runs" or the change.
+// describe states the change: the commit the plan was fixed (or last amended) in and the fields changed
+// since.
 func (c *PlanChange) describe(name string) string {
+	if c.Amendment != nil {
+		return fmt.Sprintf("Plan %s was changed after it was fixed in commit %s and amended in commit %s (changed since the amendment: %s): "+
+			"its verdicts are shown as amended and as now.", name, c.Record.ShortCommit(), c.Amendment.ShortCommit(), strings.Join(c.Fields, ", "))
+	}
 	return fmt.Sprintf("Plan %s was changed after it was fixed in commit %s (changed: %s): its verdicts are shown as fixed and as now.",
 		name, c.Record.ShortCommit(), strings.Join(c.Fields, ", "))
+}
+
+// fixedLabel heads the column of the verdicts as fixed (or as last amended) in a side-by-side.
+func (c *PlanChange) fixedLabel() string {
+	if c.Amendment != nil {
+		return "as amended (" + c.Amendment.ShortCommit() + ")"
+	}
+	return "as fixed (" + c.Record.ShortCommit() + ")"
+}
+
+// History states how the plan was fixed: "fixed in commit 1ecd0d1 before any of its runs", and each
+// amendment with its reason. It reads the records only (not whether the plan changed since).
+func (p TunedPlan) History() string {
+	r, ok := p.Record()
+	if !ok {
+		return "not recorded"
+	}
+	s := "fixed in commit " + r.ShortCommit() + " before any of its runs"
+	for _, a := range amendmentsOf(p.Name) {
+		s += ", amended in commit " + a.ShortCommit() + " before all of its runs were computed again (" + a.Reason + ")"
+	}
+	return s
 }

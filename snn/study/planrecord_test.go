@@ -172,7 +172,8 @@ func frozenAt(t *testing.T, root, commit, program string) map[string]string {
 // TestPlanRecords checks every tuned plan's record against the history: the record's frozen content is
 // what the recorded commit's code computes, the commit is in the history of HEAD, no file of the plan's
 // cache existed at or before it (its runs came after it), every file of the cache is committed, and
-// every tuned plan has a record.
+// every tuned plan has a record. An amendment's content is what its commit's code computes, its commit
+// follows the record (and any earlier amendment), and every run in the cache was written after it.
 func TestPlanRecords(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Fatal("TestPlanRecords reads the history with git, which is not installed (setup.sh installs it)")
@@ -231,6 +232,62 @@ func TestPlanRecords(t *testing.T) {
 		}
 		if tracked := gitIn(t, root, "ls-files", "--", cache); tracked == "" {
 			t.Errorf("plan %s: no committed run in %s", r.Plan, cache)
+		}
+	}
+	records := map[string]PlanRecord{}
+	for _, r := range PlanRecords() {
+		records[r.Plan] = r
+	}
+	after := map[string]string{} // plan name: the commit its next amendment must follow
+	for _, a := range PlanAmendments() {
+		r, ok := records[a.Plan]
+		if !ok {
+			t.Errorf("amendment of plan %s, which has no record", a.Plan)
+			continue
+		}
+		if len(a.Commit) != 40 {
+			t.Errorf("plan %s: amendment commit %q: want a full hash", a.Plan, a.Commit)
+			continue
+		}
+		if a.Reason == "" {
+			t.Errorf("plan %s: amendment %s gives no reason", a.Plan, a.ShortCommit())
+		}
+		prev := r.Commit
+		if c, ok := after[a.Plan]; ok {
+			prev = c
+		}
+		after[a.Plan] = a.Commit
+		if a.Commit == prev || exec.Command("git", "-C", root, "merge-base", "--is-ancestor", prev, a.Commit).Run() != nil {
+			t.Errorf("plan %s: amendment %s does not come after %s (the record or the previous amendment)", a.Plan, a.ShortCommit(), prev[:7])
+			continue
+		}
+		if err := exec.Command("git", "-C", root, "merge-base", "--is-ancestor", a.Commit, "HEAD").Run(); err != nil {
+			t.Errorf("plan %s: amendment commit %s is not in the history of HEAD", a.Plan, a.ShortCommit())
+			continue
+		}
+		key := a.Commit + programs[a.Plan]
+		if built[key] == nil {
+			built[key] = frozenAt(t, root, a.Commit, programs[a.Plan])
+		}
+		if got := built[key][a.Plan]; got != a.Frozen {
+			t.Errorf("plan %s: the amendment is not what commit %s's code fixed:\namendment: %s\ncommit:    %s", a.Plan, a.ShortCommit(), a.Frozen, got)
+		}
+		// Every run of the cache was written after the amendment: each committed file was added or
+		// changed in a later commit.
+		cache := filepath.Join("notebooks", "results", caches[a.Plan])
+		since := map[string]bool{}
+		for _, f := range strings.Fields(gitIn(t, root, "diff", "--name-only", "--diff-filter=AM", a.Commit, "HEAD", "--", cache)) {
+			since[f] = true
+		}
+		var stale []string
+		for _, f := range strings.Fields(gitIn(t, root, "ls-files", "--", cache)) {
+			if !since[f] {
+				stale = append(stale, f)
+			}
+		}
+		if len(stale) > 0 {
+			t.Errorf("plan %s: %d runs of %s were not written after its amendment in commit %s, e.g. %s", a.Plan, len(stale), cache,
+				a.ShortCommit(), stale[0])
 		}
 	}
 }

@@ -42,16 +42,16 @@ var PopulationStepCorrection = Condition{Name: "pop-abs-stepcorr", Apply: func(c
 	return c
 }}
 
-// PopulationLIF is "pop-abs" with LIF inhibitory units (snn.InhibitoryLIF). It and the conditions built
-// on it are computed by the single-graph formulation, as their committed runs were and as plan
-// populations-lif fixed, although the Go kernels now compute these networks too (about 6 times faster
-// per step; the same numbers up to float32 summation order): recomputing them in another formulation
-// would change every run's rounding after their results were reported.
+// PopulationLIF is "pop-abs" with LIF inhibitory units (snn.InhibitoryLIF). Like every condition, it
+// and the conditions built on it are computed in the formulation the backend picks (the Go kernels on
+// the pure-Go backend). Until plan populations-lif's amendment (PlanAmendment) they were pinned to the
+// single graph, which computes the same numbers up to float32 summation order at about a sixth of the
+// speed; every run of theirs was computed again after it.
 var PopulationLIF = Condition{Name: "pop-lif-abs", Apply: func(c snn.Config, f float64) snn.Config {
 	c = PopulationConditions()[0].Apply(c, f)
 	c.InhibitoryUnits = snn.InhibitoryLIF
 	return c
-}, Formulation: snn.FormulationGraph}
+}}
 
 // PopulationLIFBalanced is "pop-lif-abs" started out of saturation (snn.LIFInitBalanced): its
 // inhibitory units' rate at initialisation equals the excitatory units' rate of the same weights with
@@ -60,7 +60,7 @@ var PopulationLIFBalanced = Condition{Name: "pop-lif-bal", Apply: func(c snn.Con
 	c = PopulationLIF.Apply(c, f)
 	c.LIFInhibitoryInit = snn.LIFInitBalanced
 	return c
-}, Formulation: PopulationLIF.Formulation}
+}}
 
 // PopulationLIFBalancedStepCorr is "pop-lif-bal" with the step correction of "pop-abs-stepcorr"
 // (snn.Config.DANNCorrectStep), the update rule that helped the linear variant in the 5-seed study.
@@ -68,7 +68,7 @@ var PopulationLIFBalancedStepCorr = Condition{Name: "pop-lif-bal-stepcorr", Appl
 	c = PopulationLIFBalanced.Apply(c, f)
 	c.DANNCorrection, c.DANNCorrectStep = true, true
 	return c
-}, Formulation: PopulationLIF.Formulation}
+}}
 
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"

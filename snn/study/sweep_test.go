@@ -657,22 +657,23 @@ func TestSweepRefusesUnwritableCacheBeforeTraining(t *testing.T) {
 }
 
 // A condition's own formulation decides how its runs are computed and the numerics they are cached
-// under when the sweep leaves the choice to the backend: the LIF-inhibition conditions stay on the single
-// graph (their committed runs' and plan populations-lif's formulation), the same network without that
-// pin goes to the Go kernels, and a sweep that names a formulation overrides the pin.
+// under when the sweep leaves the choice to the backend: a network pinned to the single graph stays
+// there, the LIF-inhibition conditions (pinned until plan populations-lif's amendment) and the same
+// network unpinned go to the Go kernels, and a sweep that names a formulation overrides the pin.
 func TestConditionFormulation(t *testing.T) {
 	base := tinyConfig()
 	base.Epochs = 1
-	free := Condition{Name: "lif-free", Apply: PopulationLIF.Apply}
+	pinned := Condition{Name: "lif-pinned", Apply: PopulationLIF.Apply, Formulation: snn.FormulationGraph}
 	for _, tc := range []struct {
 		sweep snn.Formulation
 		cond  Condition
 		want  snn.Formulation
 	}{
-		{snn.FormulationAuto, PopulationLIF, snn.FormulationGraph},
-		{snn.FormulationAuto, WithLearningRate(PopulationLIFBalancedStepCorr, 0.01), snn.FormulationGraph},
-		{snn.FormulationAuto, free, snn.FormulationGoKernels},
-		{snn.FormulationGoKernels, PopulationLIF, snn.FormulationGoKernels},
+		{snn.FormulationAuto, pinned, snn.FormulationGraph},
+		{snn.FormulationAuto, WithLearningRate(pinned, 0.01), snn.FormulationGraph},
+		{snn.FormulationAuto, PopulationLIF, snn.FormulationGoKernels},
+		{snn.FormulationAuto, WithLearningRate(PopulationLIFBalancedStepCorr, 0.01), snn.FormulationGoKernels},
+		{snn.FormulationGoKernels, pinned, snn.FormulationGoKernels},
 	} {
 		s := &Sweep{Base: base, Conditions: []Condition{tc.cond}, Fractions: []float64{0.5}, Seeds: []uint64{1},
 			CacheDir: t.TempDir(), Backend: gobackend.GetBackend(), Workers: 1, Formulation: tc.sweep}

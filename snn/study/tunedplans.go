@@ -142,8 +142,8 @@ func TunedPlans() []TunedPlan {
 				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin), " +
 				"whose conditions it compares with; the LIF inhibitory units start balanced (snn.LIFInitBalanced: W_EE, W_IE and " +
 				"W_EI rescaled so that both populations fire at the excitatory rate of the same weights with linear inhibitory " +
-				"units, with the same mean inhibition-to-excitation ratio, on the first 8 training batches); the single-graph " +
-				"formulation trains them"},
+				"units, with the same mean inhibition-to-excitation ratio, on the first 8 training batches); the Go kernels train " +
+				"them (snn.FormulationGoKernels, the pure-Go backend's formulation for every condition)"},
 		{Name: "populations-sgd", Notebook: "dales_law_populations.ipynb", Cache: "populations-sgd",
 			Conditions: []string{"pop-sgd", "pop-shunt-sgd"}, Fraction: 0.5,
 			Tuning: Tuning{Grid: fiveLR, SGDGrid: sgdLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
