@@ -311,7 +311,7 @@ func TestOutcomeShowsAnAmendedPlan(t *testing.T) {
 		t.Fatalf("the plan as amended: change %+v, want none", o.Change)
 	}
 	want := "Plan signs-tuned, fixed in commit 1ecd0d1 before any of its runs, amended in commit cdcdcdc before all of its runs " +
-		"were computed again (a test amendment) (unchanged since)."
+		"were computed again: a test amendment (unchanged since)."
 	if !strings.Contains(o.Text(), want) {
 		t.Errorf("the amended plan's text lacks %q:\n%s", want, o.Text())
 	}

@@ -255,7 +255,7 @@ func (p TunedPlan) History() string {
 	}
 	s := "fixed in commit " + r.ShortCommit() + " before any of its runs"
 	for _, a := range amendmentsOf(p.Name) {
-		s += ", amended in commit " + a.ShortCommit() + " before all of its runs were computed again (" + a.Reason + ")"
+		s += ", amended in commit " + a.ShortCommit() + " before all of its runs were computed again: " + a.Reason
 	}
 	return s
 }
