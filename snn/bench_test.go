@@ -3,6 +3,7 @@ package snn
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
@@ -191,4 +192,40 @@ func BenchmarkTranspose(b *testing.B) {
 			transposeLists(cols, cols.index.fibres8, I)
 		}
 	})
+}
+
+// BenchmarkShuntCell times the shunting cell and its gradient (kernelSet.shuntCell, shuntCellGrad) of
+// every kernel set over one batch's cells (64 samples of 99 steps; 27 excitatory and 3 inhibitory units,
+// the notebook's populations), the gradients accumulated per sample as the training step does.
+func BenchmarkShuntCell(b *testing.B) {
+	const ne, ni, samples, steps = 27, 3, 64, 99
+	rng := rand.New(rand.NewPCG(5, 7))
+	rnd := func(r, c int, lo, hi float64) Matrix {
+		m := NewMatrix(r, c)
+		for i := range m.Data {
+			m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
+		}
+		return m
+	}
+	l := newShuntLayer(rnd(200, ne, 0, 0.1), rnd(200, ni, 0, 0.1), rnd(ni, ne, 0.01, 1), rnd(1, ni, -2, 1),
+		rnd(1, ne, 0.5, 2), rnd(1, ne, -0.5, 0.5))
+	zEI := rnd(samples*steps, ne+ni, -1, 2).Data
+	dz := rnd(samples*steps, ne, -1, 1).Data
+	z, out := make([]float32, samples*steps*ne), make([]float32, samples*steps*(ne+ni))
+	for _, ks := range availableKernels {
+		b.Run(ks.name, func(b *testing.B) {
+			for b.Loop() {
+				for c := range samples * steps {
+					ks.shuntCell(&l, zEI[c*(ne+ni):][:ne+ni], z[c*ne:][:ne])
+				}
+				for s := range samples {
+					g := newShuntGrads(l)
+					for t := range steps {
+						c := s*steps + t
+						ks.shuntCellGrad(&l, zEI[c*(ne+ni):][:ne+ni], dz[c*ne:][:ne], out[c*(ne+ni):][:ne+ni], g)
+					}
+				}
+			}
+		})
+	}
 }
