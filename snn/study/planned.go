@@ -238,7 +238,11 @@ func (o Outcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Change == nil {
-		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).\n\n", o.Plan.Name, o.Plan.History())
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).", o.Plan.Name, o.Plan.History())
+		if r := o.Plan.Reasons(); r != "" {
+			b.WriteString(" " + r)
+		}
+		b.WriteString("\n\n")
 	} else {
 		fmt.Fprintf(&b, "**Conclusion.** %s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
 	}

@@ -310,8 +310,8 @@ func TestOutcomeShowsAnAmendedPlan(t *testing.T) {
 	if o.Change != nil {
 		t.Fatalf("the plan as amended: change %+v, want none", o.Change)
 	}
-	want := "Plan signs-tuned, fixed in commit 1ecd0d1 before any of its runs, amended in commit cdcdcdc before all of its runs " +
-		"were computed again: a test amendment (unchanged since)."
+	want := "Plan signs-tuned, fixed in commit 1ecd0d1 before any of its runs, amended in commit cdcdcdc (changed: margin), every run " +
+		"computed again after it (unchanged since). Amendment cdcdcdc: a test amendment."
 	if !strings.Contains(o.Text(), want) {
 		t.Errorf("the amended plan's text lacks %q:\n%s", want, o.Text())
 	}

@@ -63,10 +63,12 @@ type PlanAmendment struct {
 func (a PlanAmendment) ShortCommit() string { return a.Commit[:7] }
 
 // planAmendments lists the amendments of recorded plans, oldest first. Add one in a commit after the one
-// that amends the plan and before the runs it governs; never edit one.
+// that amends the plan and before the runs it governs; never edit its commit or content.
 var planAmendments = []PlanAmendment{
 	{Plan: "populations-lif", Commit: "e528652cfd43c1f1736f5222d9ea5d792b4e1ad0",
-		Reason: "the Go kernels train the LIF inhibitory units instead of the single graph: the same network and numbers up to float32 summation order, about 5 times faster per run",
+		Reason: "the Go kernels train the LIF inhibitory units instead of the single graph, as they train every other condition on the pure-Go backend " +
+			"(the same network; a step's numbers differ in float32 summation order, which over 50 epochs can move single runs by several points); " +
+			"its runs had been computed in the single graph and reported before the amendment (the git history of notebooks/results/populations-lif holds them)",
 		Frozen: `{"name":"populations-lif","conditions":["pop-lif-bal","pop-lif-bal-stepcorr"],"condition_keys":["461c0523ba6d766b","cdde8d024e44820c"],"fraction":0.5,"grid":[0.001,0.00316228,0.01,0.0316228,0.1],"sgd_grid":null,"tuning_seeds":[101,102,103],"max_extensions":2,"test_seeds":[11,12,13,14,15,16,17,18,19,20],"questions":[{"title":"LIF against linear inhibitory units (balanced start, same update rule)","pairs":[["pop-lif-bal","pop-abs"],["pop-lif-bal-stepcorr","pop-abs-stepcorr"]]},{"title":"LIF inhibitory units against ColumnEI and the unconstrained network","pairs":[["pop-lif-bal","both"],["pop-lif-bal","unconstrained"],["pop-lif-bal-stepcorr","both"],["pop-lif-bal-stepcorr","unconstrained"]]},{"title":"the step correction on LIF inhibitory units","pairs":[["pop-lif-bal-stepcorr","pop-lif-bal"]]}],"margin":3,"protocol":"as plan populations-tuned (the notebook's network and data, 50 epochs, no early stopping, each run keeps its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin), whose conditions it compares with; the LIF inhibitory units start balanced (snn.LIFInitBalanced: W_EE, W_IE and W_EI rescaled so that both populations fire at the excitatory rate of the same weights with linear inhibitory units, with the same mean inhibition-to-excitation ratio, on the first 8 training batches); the Go kernels train them (snn.FormulationGoKernels, the pure-Go backend's formulation for every condition)","reuse":["populations-tuned"]}`},
 }
 
@@ -186,24 +188,63 @@ func (p TunedPlan) Change() (*PlanChange, error) {
 	if now == fixed {
 		return nil, nil
 	}
-	var was, is frozenPlan
-	if err := json.Unmarshal([]byte(fixed), &was); err != nil {
-		return nil, fmt.Errorf("study: plan %s: its %s does not parse: %w", p.Name, what, err)
+	fields, was, err := changedFields(fixed, now)
+	if err != nil {
+		return nil, fmt.Errorf("study: plan %s, against its %s: %w", p.Name, what, err)
 	}
-	if err := json.Unmarshal([]byte(now), &is); err != nil {
-		return nil, err
-	}
-	c := &PlanChange{Record: r, Amendment: last, Margin: was.Margin}
+	c := &PlanChange{Record: r, Amendment: last, Margin: was.Margin, Fields: fields}
 	for _, q := range was.Questions {
 		c.Questions = append(c.Questions, PlannedQuestion{Title: q.Title, Pairs: q.Pairs})
 	}
-	wasFields, isFields := fieldsJSON(was), fieldsJSON(is)
-	for _, k := range sortedKeys(wasFields) {
-		if wasFields[k] != isFields[k] {
-			c.Fields = append(c.Fields, k)
+	return c, nil
+}
+
+// changedFields lists, by JSON name, the fields in which the frozen plan `is` differs from `was` (both
+// TunedPlan.Frozen), and returns was parsed.
+func changedFields(was, is string) ([]string, frozenPlan, error) {
+	var w, i frozenPlan
+	if err := json.Unmarshal([]byte(was), &w); err != nil {
+		return nil, w, fmt.Errorf("the plan as fixed does not parse: %w", err)
+	}
+	if err := json.Unmarshal([]byte(is), &i); err != nil {
+		return nil, w, fmt.Errorf("the plan does not parse: %w", err)
+	}
+	var out []string
+	wf, nf := fieldsJSON(w), fieldsJSON(i)
+	for _, k := range sortedKeys(wf) {
+		if wf[k] != nf[k] {
+			out = append(out, k)
 		}
 	}
-	return c, nil
+	return out, w, nil
+}
+
+// amendableFields are the fields of a frozen plan an amendment may change: how its runs are computed
+// (the protocol's text and the conditions' configuration keys), never what they are compared on (the
+// conditions, fraction, grids, seeds, questions, margin, reuse or seed rule). TestPlanRecords holds every
+// amendment to them.
+var amendableFields = []string{"condition_keys", "protocol"}
+
+// AmendedFields lists the fields amendment a changed against what preceded it (the plan's record or
+// its previous amendment).
+func (a PlanAmendment) AmendedFields() ([]string, error) {
+	prev := ""
+	for _, r := range planRecords {
+		if r.Plan == a.Plan {
+			prev = r.Frozen
+		}
+	}
+	if prev == "" {
+		return nil, fmt.Errorf("study: amendment %s of plan %s: the plan has no record", a.ShortCommit(), a.Plan)
+	}
+	for _, b := range amendmentsOf(a.Plan) {
+		if b.Commit == a.Commit {
+			break
+		}
+		prev = b.Frozen
+	}
+	fields, _, err := changedFields(prev, a.Frozen)
+	return fields, err
 }
 
 // fieldsJSON is each field of a frozen plan as JSON, by its JSON name.
@@ -247,7 +288,9 @@ func (c *PlanChange) fixedLabel() string {
 }
 
 // History states how the plan was fixed: "fixed in commit 1ecd0d1 before any of its runs", and each
-// amendment with its reason. It reads the records only (not whether the plan changed since).
+// amendment with the fields it changed ("amended in commit e528652 (changed: protocol), every run computed
+// again after it"). It reads the records only (not whether the plan changed since); Reasons gives the
+// amendments' reasons.
 func (p TunedPlan) History() string {
 	r, ok := p.Record()
 	if !ok {
@@ -255,7 +298,21 @@ func (p TunedPlan) History() string {
 	}
 	s := "fixed in commit " + r.ShortCommit() + " before any of its runs"
 	for _, a := range amendmentsOf(p.Name) {
-		s += ", amended in commit " + a.ShortCommit() + " before all of its runs were computed again: " + a.Reason
+		fields, err := a.AmendedFields()
+		changed := strings.Join(fields, ", ")
+		if err != nil {
+			changed = err.Error()
+		}
+		s += ", amended in commit " + a.ShortCommit() + " (changed: " + changed + "), every run computed again after it"
 	}
 	return s
+}
+
+// Reasons states each amendment's reason, one sentence each ("" for a plan without amendments).
+func (p TunedPlan) Reasons() string {
+	var parts []string
+	for _, a := range amendmentsOf(p.Name) {
+		parts = append(parts, "Amendment "+a.ShortCommit()+": "+a.Reason+".")
+	}
+	return strings.Join(parts, " ")
 }

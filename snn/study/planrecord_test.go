@@ -5,9 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gomlx/compute/gobackend"
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/ratenet"
 )
 
@@ -252,6 +255,24 @@ func TestPlanRecords(t *testing.T) {
 		if a.Reason == "" {
 			t.Errorf("plan %s: amendment %s gives no reason", a.Plan, a.ShortCommit())
 		}
+		if programs[a.Plan] != frozenProgram {
+			t.Errorf("plan %s: amendment %s: only tuned plans (TunedPlans) can be amended; the outcomes of others read their record alone", a.Plan, a.ShortCommit())
+			continue
+		}
+		fields, err := a.AmendedFields()
+		if err != nil {
+			t.Errorf("plan %s: amendment %s: %v", a.Plan, a.ShortCommit(), err)
+			continue
+		}
+		if len(fields) == 0 {
+			t.Errorf("plan %s: amendment %s changes nothing", a.Plan, a.ShortCommit())
+		}
+		for _, f := range fields {
+			if !slices.Contains(amendableFields, f) {
+				t.Errorf("plan %s: amendment %s changes %s, which decides what the runs are compared on; an amendment may change only %s",
+					a.Plan, a.ShortCommit(), f, strings.Join(amendableFields, ", "))
+			}
+		}
 		prev := r.Commit
 		if c, ok := after[a.Plan]; ok {
 			prev = c
@@ -289,5 +310,74 @@ func TestPlanRecords(t *testing.T) {
 			t.Errorf("plan %s: %d runs of %s were not written after its amendment in commit %s, e.g. %s", a.Plan, len(stale), cache,
 				a.ShortCommit(), stale[0])
 		}
+		// A run computed again differs from its version at the amendment in more than its time.
+		before := map[string]bool{}
+		for _, f := range strings.Fields(gitIn(t, root, "ls-tree", "-r", "--name-only", a.Commit, "--", cache)) {
+			before[f] = true
+		}
+		for f := range since {
+			if !before[f] {
+				continue
+			}
+			was, now := runWithoutTime(t, gitIn(t, root, "show", a.Commit+":"+f)), runWithoutTime(t, gitIn(t, root, "show", "HEAD:"+f))
+			if was == now {
+				t.Errorf("plan %s: %s differs from its version at amendment %s only in its time: not computed again", a.Plan, f, a.ShortCommit())
+			}
+		}
+	}
+}
+
+// runWithoutTime is a cached run's JSON without its "seconds", canonical.
+func runWithoutTime(t *testing.T, data string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		t.Fatalf("a cached run does not parse: %v", err)
+	}
+	delete(m, "seconds")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// TestCachedFormulations checks that every cached run of the run plans and the tuned plans names, in its
+// numerics, the formulation its condition resolves to on the pure-Go backend (Condition.Formulation,
+// else the backend's choice): a condition pinned to another formulation, or unpinned, after its runs were
+// cached shows here.
+func TestCachedFormulations(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", "*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := gobackend.GetBackend()
+	checked := 0
+	for _, f := range files {
+		dir := filepath.Base(filepath.Dir(f))
+		if dir == "fmnist" || dir == "models" {
+			continue // rate networks and checkpoints: no formulation
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := DecodeRunResult(data)
+		if err != nil || r.Numerics == "" {
+			continue // not a run (the fidelity plan's PyTorch records)
+		}
+		c, err := ConditionByName(r.Condition)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		want, err := c.formulation(snn.FormulationAuto).Resolve(backend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := strings.Cut(r.Numerics, "/"); got != string(want) {
+			t.Errorf("%s: computed by %q; condition %s resolves to %s", f, r.Numerics, r.Condition, want)
+		}
+		checked++
+	}
+	if checked < 1000 {
+		t.Errorf("checked %d cached runs, want the committed caches' 1300 or so", checked)
 	}
 }
