@@ -219,11 +219,11 @@ func changedFields(was, is string) ([]string, frozenPlan, error) {
 	return out, w, nil
 }
 
-// amendableFields are the fields of a frozen plan an amendment may change: how its runs are computed
-// (the protocol's text and the conditions' configuration keys), never what they are compared on (the
-// conditions, fraction, grids, seeds, questions, margin, reuse or seed rule). TestPlanRecords holds every
-// amendment to them.
-var amendableFields = []string{"condition_keys", "protocol"}
+// amendableFields are the fields of a frozen plan an amendment may change: the protocol's text, which
+// says how its runs are computed; never the networks (the conditions and their configuration keys) or
+// what they are compared on (fraction, grids, seeds, questions, margin, reuse or seed rule).
+// TestPlanRecords holds every amendment to them.
+var amendableFields = []string{"protocol"}
 
 // AmendedFields lists the fields amendment a changed against what preceded it (the plan's record or
 // its previous amendment).
