@@ -67,9 +67,8 @@ bench:
 # another plan's cache already holds (same configuration, fraction, seed and numerics) is copied from it,
 # not trained again, where the copy has the metrics the sweep needs (study.SharedCaches; sweep -copy=false
 # trains every run): 149 of the 1316 cached runs. Runs of one seed share their data sets (snn.DataCache).
-# From scratch on 2 cores about 1 h 47 min plus 25 min for fmnist (estimated 2026-12-02 from the runs'
-# recorded times and timed recomputes of plans populations-tuned, 308 runs in 22 min, populations-shunt, 84
-# runs in 18 min 46 s, and populations-lif, 50 runs in 6 min 20 s: README, Studies).
+# From scratch on 2 cores 1 h 58 min (measured 2026-12-02 in pieces, every run equal to the committed one:
+# README, Studies).
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
 # add RECOMPUTE=1 to retrain them.
 results:
