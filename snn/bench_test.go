@@ -200,13 +200,7 @@ func BenchmarkTranspose(b *testing.B) {
 func BenchmarkShuntCell(b *testing.B) {
 	const ne, ni, samples, steps = 27, 3, 64, 99
 	rng := rand.New(rand.NewPCG(5, 7))
-	rnd := func(r, c int, lo, hi float64) Matrix {
-		m := NewMatrix(r, c)
-		for i := range m.Data {
-			m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
-		}
-		return m
-	}
+	rnd := func(r, c int, lo, hi float64) Matrix { return uniformMatrix(rng, r, c, lo, hi) }
 	l := newShuntLayer(rnd(200, ne, 0, 0.1), rnd(200, ni, 0, 0.1), rnd(ni, ne, 0.01, 1), rnd(1, ni, -2, 1),
 		rnd(1, ne, 0.5, 2), rnd(1, ne, -0.5, 0.5))
 	zEI := rnd(samples*steps, ne+ni, -1, 2).Data

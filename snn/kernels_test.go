@@ -148,6 +148,15 @@ func TestKernelSetsAgree(t *testing.T) {
 	}
 }
 
+// uniformMatrix is an r x c matrix of values drawn uniformly from [lo, hi) by rng, row by row.
+func uniformMatrix(rng *rand.Rand, r, c int, lo, hi float64) Matrix {
+	m := NewMatrix(r, c)
+	for i := range m.Data {
+		m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
+	}
+	return m
+}
+
 // TestShuntKernelSetsAgree checks every kernel set's shunting cell (kernelSet.shuntCell, shuntCellGrad)
 // against the scalar set's bit for bit, for 1..40 excitatory and 1, 3 and 10 inhibitory units (the
 // notebook's populations have 27 and 3), over several cells accumulated into one set of parameter
@@ -156,13 +165,7 @@ func TestKernelSetsAgree(t *testing.T) {
 func TestShuntKernelSetsAgree(t *testing.T) {
 	ref := availableKernels[0]
 	rng := rand.New(rand.NewPCG(19, 23))
-	rnd := func(r, c int, lo, hi float64) Matrix {
-		m := NewMatrix(r, c)
-		for i := range m.Data {
-			m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
-		}
-		return m
-	}
+	rnd := func(r, c int, lo, hi float64) Matrix { return uniformMatrix(rng, r, c, lo, hi) }
 	compared, own := 0, 0
 	for _, ks := range availableKernels[1:] {
 		if reflect.ValueOf(ks.shuntCell).Pointer() != reflect.ValueOf(ref.shuntCell).Pointer() {

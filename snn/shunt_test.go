@@ -98,13 +98,7 @@ func TestShuntCellGradMatchesAutodiff(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 5; trial++ {
 		d, ne, ni := 7, 5, 3
-		rnd := func(r, c int, lo, hi float64) Matrix {
-			m := NewMatrix(r, c)
-			for i := range m.Data {
-				m.Data[i] = float32(lo + (hi-lo)*rng.Float64())
-			}
-			return m
-		}
+		rnd := func(r, c int, lo, hi float64) Matrix { return uniformMatrix(rng, r, c, lo, hi) }
 		ee, ie, ei := rnd(d, ne, 0, 1), rnd(d, ni, 0.1, 1), rnd(ni, ne, 0.1, 1)
 		alpha, gain, bias := rnd(1, ni, -1, 1), rnd(1, ne, 0.5, 2), rnd(1, ne, -0.5, 0.5)
 		x := make([]float32, d)

@@ -105,14 +105,7 @@ func (p FidelityPlan) Frozen() (string, error) {
 }
 
 // Record returns the plan's record; ok is false for a plan that has none.
-func (p FidelityPlan) Record() (PlanRecord, bool) {
-	for _, r := range planRecords {
-		if r.Plan == p.Name {
-			return r, true
-		}
-	}
-	return PlanRecord{}, false
-}
+func (p FidelityPlan) Record() (PlanRecord, bool) { return recordOf(p.Name) }
 
 // margin is the equivalence margin of row r.
 func (p FidelityPlan) margin(r FidelityRow) float64 {

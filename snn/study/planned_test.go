@@ -215,10 +215,9 @@ func parse(t *testing.T, s string) float64 {
 	return v
 }
 
-// TestOutcomeShowsAChangedPlan changes a plan after its record (one comparison moved to another
-// question, the margin widened) and checks that the outcome names the change and shows the verdicts
-// as fixed beside the new ones; a plan without a record gives no outcome.
-func TestOutcomeShowsAChangedPlan(t *testing.T) {
+// signsTunedRuns returns plan signs-tuned with its tuning and test runs, read from the committed cache.
+func signsTunedRuns(t *testing.T) (TunedPlan, []Tuned, []RunResult) {
+	t.Helper()
 	p := TunedPlans()[1] // signs-tuned
 	results := filepath.Join("..", "..", "notebooks", "results")
 	tuned, _, err := p.Tune(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
@@ -229,6 +228,14 @@ func TestOutcomeShowsAChangedPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, tuned, test
+}
+
+// TestOutcomeShowsAChangedPlan changes a plan after its record (one comparison moved to another
+// question, the margin widened) and checks that the outcome names the change and shows the verdicts
+// as fixed beside the new ones; a plan without a record gives no outcome.
+func TestOutcomeShowsAChangedPlan(t *testing.T) {
+	p, tuned, test := signsTunedRuns(t)
 	fixed, err := p.Outcome(tuned, test)
 	if err != nil || fixed.Change != nil {
 		t.Fatalf("the plan as recorded: change %v, error %v", fixed.Change, err)
@@ -283,16 +290,7 @@ func TestOutcomeShowsAChangedPlan(t *testing.T) {
 // since the amendment, the conclusion names the record's and the amendment's commits and the reason;
 // changed after it, the side-by-side heads the amendment's verdicts with its commit.
 func TestOutcomeShowsAnAmendedPlan(t *testing.T) {
-	p := TunedPlans()[1] // signs-tuned
-	results := filepath.Join("..", "..", "notebooks", "results")
-	tuned, _, err := p.Tune(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, _, err := p.Test(context.Background(), results, tuned, RunOptions{Workers: 1, CacheOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, tuned, test := signsTunedRuns(t)
 	amended := p
 	amended.Margin = 4
 	frozen, err := amended.Frozen()

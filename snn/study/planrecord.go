@@ -130,9 +130,12 @@ func (p TunedPlan) Frozen() (string, error) {
 }
 
 // Record returns the plan's record; ok is false for a plan that has none.
-func (p TunedPlan) Record() (r PlanRecord, ok bool) {
+func (p TunedPlan) Record() (r PlanRecord, ok bool) { return recordOf(p.Name) }
+
+// recordOf returns the record of the named plan; ok is false for none.
+func recordOf(plan string) (PlanRecord, bool) {
 	for _, r := range planRecords {
-		if r.Plan == p.Name {
+		if r.Plan == plan {
 			return r, true
 		}
 	}
@@ -146,14 +149,7 @@ func RatePlanFrozen(p ratenet.Plan) (string, error) {
 }
 
 // RatePlanRecord returns the record of a rate-network plan (ratenet.Plans); ok is false for none.
-func RatePlanRecord(p ratenet.Plan) (r PlanRecord, ok bool) {
-	for _, r := range planRecords {
-		if r.Plan == p.Name {
-			return r, true
-		}
-	}
-	return PlanRecord{}, false
-}
+func RatePlanRecord(p ratenet.Plan) (r PlanRecord, ok bool) { return recordOf(p.Name) }
 
 // PlanRecords lists every plan record.
 func PlanRecords() []PlanRecord { return slices.Clone(planRecords) }
@@ -228,15 +224,11 @@ var amendableFields = []string{"protocol"}
 // AmendedFields lists the fields amendment a changed against what preceded it (the plan's record or
 // its previous amendment).
 func (a PlanAmendment) AmendedFields() ([]string, error) {
-	prev := ""
-	for _, r := range planRecords {
-		if r.Plan == a.Plan {
-			prev = r.Frozen
-		}
-	}
-	if prev == "" {
+	r, ok := recordOf(a.Plan)
+	if !ok {
 		return nil, fmt.Errorf("study: amendment %s of plan %s: the plan has no record", a.ShortCommit(), a.Plan)
 	}
+	prev := r.Frozen
 	for _, b := range amendmentsOf(a.Plan) {
 		if b.Commit == a.Commit {
 			break

@@ -205,26 +205,34 @@ func TestPlanRecords(t *testing.T) {
 		t.Errorf("plan %s has no record", fid.Name)
 	}
 	built := map[string]map[string]string{}
+	// fixedAt checks that commit (of plan's record or amendment, what) is a full hash in the history of
+	// HEAD whose code computes frozen as the plan's content.
+	fixedAt := func(plan, what, commit, frozen string) bool {
+		if len(commit) != 40 {
+			t.Errorf("plan %s: %s commit %q: want a full hash", plan, what, commit)
+			return false
+		}
+		if err := exec.Command("git", "-C", root, "merge-base", "--is-ancestor", commit, "HEAD").Run(); err != nil {
+			t.Errorf("plan %s: %s commit %s is not in the history of HEAD", plan, what, commit)
+			return false
+		}
+		key := commit + programs[plan]
+		if built[key] == nil {
+			built[key] = frozenAt(t, root, commit, programs[plan])
+		}
+		if got := built[key][plan]; got != frozen {
+			t.Errorf("plan %s: the %s is not what commit %s's code fixed:\n%s: %s\ncommit: %s", plan, what, commit[:7], what, frozen, got)
+		}
+		return true
+	}
 	for _, r := range PlanRecords() {
 		cacheName, ok := caches[r.Plan]
 		if !ok {
 			t.Errorf("record of plan %s, which neither TunedPlans, ratenet.Plans nor Fidelity has", r.Plan)
 			continue
 		}
-		if len(r.Commit) != 40 {
-			t.Errorf("plan %s: record commit %q: want a full hash", r.Plan, r.Commit)
+		if !fixedAt(r.Plan, "record", r.Commit, r.Frozen) {
 			continue
-		}
-		if err := exec.Command("git", "-C", root, "merge-base", "--is-ancestor", r.Commit, "HEAD").Run(); err != nil {
-			t.Errorf("plan %s: commit %s is not in the history of HEAD", r.Plan, r.Commit)
-			continue
-		}
-		key := r.Commit + programs[r.Plan]
-		if built[key] == nil {
-			built[key] = frozenAt(t, root, r.Commit, programs[r.Plan])
-		}
-		if got := built[key][r.Plan]; got != r.Frozen {
-			t.Errorf("plan %s: the record is not what commit %s's code fixed:\nrecord: %s\ncommit: %s", r.Plan, r.ShortCommit(), r.Frozen, got)
 		}
 		cache := filepath.Join("notebooks", "results", cacheName)
 		if before := gitIn(t, root, "log", "--format=%h %s", r.Commit, "--", cache); before != "" {
@@ -248,8 +256,7 @@ func TestPlanRecords(t *testing.T) {
 			t.Errorf("amendment of plan %s, which has no record", a.Plan)
 			continue
 		}
-		if len(a.Commit) != 40 {
-			t.Errorf("plan %s: amendment commit %q: want a full hash", a.Plan, a.Commit)
+		if !fixedAt(a.Plan, "amendment", a.Commit, a.Frozen) {
 			continue
 		}
 		if a.Reason == "" {
@@ -281,17 +288,6 @@ func TestPlanRecords(t *testing.T) {
 		if a.Commit == prev || exec.Command("git", "-C", root, "merge-base", "--is-ancestor", prev, a.Commit).Run() != nil {
 			t.Errorf("plan %s: amendment %s does not come after %s (the record or the previous amendment)", a.Plan, a.ShortCommit(), prev[:7])
 			continue
-		}
-		if err := exec.Command("git", "-C", root, "merge-base", "--is-ancestor", a.Commit, "HEAD").Run(); err != nil {
-			t.Errorf("plan %s: amendment commit %s is not in the history of HEAD", a.Plan, a.ShortCommit())
-			continue
-		}
-		key := a.Commit + programs[a.Plan]
-		if built[key] == nil {
-			built[key] = frozenAt(t, root, a.Commit, programs[a.Plan])
-		}
-		if got := built[key][a.Plan]; got != a.Frozen {
-			t.Errorf("plan %s: the amendment is not what commit %s's code fixed:\namendment: %s\ncommit:    %s", a.Plan, a.ShortCommit(), a.Frozen, got)
 		}
 		// Every run of the cache was written after the amendment: each committed file was added or
 		// changed in a later commit.
