@@ -64,10 +64,30 @@ func newReadoutForwardExec(backend compute.Backend, cfg Config) (*Exec, error) {
 func finishForward(out []*tensors.Tensor) (m []float32, loss float64, err error) {
 	m = tensors.MustCopyFlatData[float32](out[0])
 	loss = float64(tensors.ToScalar[float32](out[1]))
-	for _, t := range out {
+	freeAll(out)
+	return m, loss, nil
+}
+
+// callRecords calls a training step's readout graph (call: its Exec's Call) on the hidden layer's records
+// rec [rows, cols] and the batch's labels, frees those two inputs, and returns the graph's outputs and its
+// loss, out[0]. The caller frees the outputs (freeAll).
+func callRecords(call func(args ...any) ([]*tensors.Tensor, error), rec []float32, rows, cols int, labels []int32) (out []*tensors.Tensor, loss float64, err error) {
+	r := tensors.FromFlatDataAndDimensions(rec, rows, cols)
+	y := tensors.FromFlatDataAndDimensions(labels, len(labels))
+	out, err = call(r, y)
+	r.FinalizeAll()
+	y.FinalizeAll()
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, float64(tensors.ToScalar[float32](out[0])), nil
+}
+
+// freeAll frees tensors.
+func freeAll(ts []*tensors.Tensor) {
+	for _, t := range ts {
 		t.FinalizeAll()
 	}
-	return m, loss, nil
 }
 
 // callFreeing calls exec on args and frees the arguments.

@@ -220,9 +220,7 @@ func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
 	for k, sp := range paramSpecs(s.cfg) {
 		s.usedParts[k] = Matrix{Rows: sp.rows, Cols: sp.cols, Data: tensors.MustCopyFlatData[float32](out[1+k])}
 	}
-	for _, t := range out {
-		t.FinalizeAll()
-	}
+	freeAll(out)
 	if _, err := s.wig.apply(s.vars); err != nil {
 		return 0, err
 	}

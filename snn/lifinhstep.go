@@ -204,21 +204,12 @@ func (s *lifInhStepper) step(d *Dataset, idx []int) (float64, error) {
 	}
 	l.forward(a[0], a[1], a[2], true)
 	B := l.cols.batch
-	rT := tensors.FromFlatDataAndDimensions(l.r, B, l.h)
-	yT := tensors.FromFlatDataAndDimensions(l.cols.labels, len(l.cols.labels))
-	out, err := s.grad.Call(rT, yT)
-	rT.FinalizeAll()
-	yT.FinalizeAll()
+	out, loss, err := callRecords(s.grad.Call, l.r, B, l.h, l.cols.labels)
 	if err != nil {
 		return 0, err
 	}
-	defer func() {
-		for _, t := range out {
-			t.FinalizeAll()
-		}
-	}()
+	defer freeAll(out)
 	n2 := len(s.l2)
-	loss := float64(tensors.ToScalar[float32](out[0]))
 	for j, k := range s.l2 {
 		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
 	}

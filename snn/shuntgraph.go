@@ -114,9 +114,7 @@ func (s *graphShuntStepper) step(d *Dataset, idx []int) (float64, error) {
 		return 0, err
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
-	for _, t := range out {
-		t.FinalizeAll()
-	}
+	freeAll(out)
 	if _, err := s.wig.apply(s.vars); err != nil {
 		return 0, err
 	}

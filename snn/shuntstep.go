@@ -142,20 +142,11 @@ func (s *shuntStepper) step(d *Dataset, idx []int) (float64, error) {
 	l1 := s.layer1()
 	hiddenCurrents(l1, s.cols, s.lif, s.zEI, s.p, s.r)
 	s.lif.spikes(B, s.sp)
-	spT := tensors.FromFlatDataAndDimensions(s.sp, B*S, H)
-	yT := tensors.FromFlatDataAndDimensions(s.cols.labels, len(s.cols.labels))
-	out, err := s.grad.Call(spT, yT)
-	spT.FinalizeAll()
-	yT.FinalizeAll()
+	out, loss, err := callRecords(s.grad.Call, s.sp, B*S, H, s.cols.labels)
 	if err != nil {
 		return 0, err
 	}
-	defer func() {
-		for _, t := range out {
-			t.FinalizeAll()
-		}
-	}()
-	loss := float64(tensors.ToScalar[float32](out[0]))
+	defer freeAll(out)
 	s.lif.backwardSpikes(s.p, B, tensors.MustCopyFlatData[float32](out[1]))
 	// Through the shunting, per sample (each sample's parameter gradients summed over its steps, then
 	// the samples in order: the result does not depend on the number of cores).

@@ -187,21 +187,12 @@ func (s *stepper) step(d *Dataset, idx []int) (float64, error) {
 	s.cols.project(s.used1, s.p)
 	B := s.cols.batch
 	s.lif.forward(s.p, B, s.r, true)
-	rT := tensors.FromFlatDataAndDimensions(s.r, B, H)
-	yT := tensors.FromFlatDataAndDimensions(s.cols.labels, len(s.cols.labels))
-	out, err := s.grad.Call(rT, yT)
-	rT.FinalizeAll()
-	yT.FinalizeAll()
+	out, loss, err := callRecords(s.grad.Call, s.r, B, H, s.cols.labels)
 	if err != nil {
 		return 0, err
 	}
-	defer func() {
-		for _, t := range out {
-			t.FinalizeAll()
-		}
-	}()
+	defer freeAll(out)
 	n2 := len(l2)
-	loss := float64(tensors.ToScalar[float32](out[0]))
 	s.used2 = Matrix{Rows: H, Cols: C, Data: tensors.MustCopyFlatData[float32](out[2+n2])}
 	for j, k := range l2 {
 		s.usedParts[k] = Matrix{Rows: specs[k].rows, Cols: specs[k].cols, Data: tensors.MustCopyFlatData[float32](out[3+n2+j])}
