@@ -46,25 +46,47 @@ func LoadFashionMNIST(dir string, validation int, splitSeed uint64) (*Data, erro
 	if err != nil {
 		return nil, err
 	}
-	if validation < 0 || validation >= train.Len() {
-		return nil, fmt.Errorf("ratenet: validation size %d: want 0 to %d", validation, train.Len()-1)
+	if validation < 0 || validation >= train.len() {
+		return nil, fmt.Errorf("ratenet: validation size %d: want 0 to %d", validation, train.len()-1)
 	}
-	perm := rand.New(rand.NewPCG(splitSeed, 0)).Perm(train.Len())
-	d := &Data{Test: test, Validation: subset(train, perm[:validation]), Train: subset(train, perm[validation:])}
+	perm := rand.New(rand.NewPCG(splitSeed, 0)).Perm(train.len())
+	d := &Data{Test: test.subset(seq(test.len())), Validation: train.subset(perm[:validation]),
+		Train: train.subset(perm[validation:])}
 	return d, nil
 }
 
-func subset(s *Set, idx []int) *Set {
-	out := &Set{X: make([]float32, 0, len(idx)*Pixels), Y: make([]int32, 0, len(idx))}
-	for _, i := range idx {
-		out.X = append(out.X, s.X[i*Pixels:(i+1)*Pixels]...)
-		out.Y = append(out.Y, s.Y[i])
+// byteSet is a set as read from its IDX files: one byte per pixel. Only the subsets taken from it are
+// scaled to float32, so that loading holds the 60000 training images once as bytes (47 MB) rather than once
+// more as floats (188 MB).
+type byteSet struct {
+	pixels []byte
+	labels []int32
+}
+
+func (s *byteSet) len() int { return len(s.labels) }
+
+// subset scales the images idx, in that order, to [0, 1] (value/255).
+func (s *byteSet) subset(idx []int) *Set {
+	out := &Set{X: make([]float32, len(idx)*Pixels), Y: make([]int32, len(idx))}
+	for j, i := range idx {
+		for k, b := range s.pixels[i*Pixels : (i+1)*Pixels] {
+			out.X[j*Pixels+k] = float32(b) / 255
+		}
+		out.Y[j] = s.labels[i]
 	}
 	return out
 }
 
+func seq(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
 // readSet reads <prefix>-images-idx3-ubyte.gz and <prefix>-labels-idx1-ubyte.gz.
-func readSet(dir, prefix string) (*Set, error) {
+func readSet(dir, prefix string) (*byteSet, error) {
 	imgs, dims, err := readIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), 2051, 3)
 	if err != nil {
 		return nil, err
@@ -76,15 +98,12 @@ func readSet(dir, prefix string) (*Set, error) {
 	if dims[1] != 28 || dims[2] != 28 || dims[0] != ldims[0] {
 		return nil, fmt.Errorf("ratenet: %s: %v images for %v labels, want n x 28 x 28 and n", prefix, dims, ldims)
 	}
-	s := &Set{X: make([]float32, len(imgs)), Y: make([]int32, len(labels))}
-	for i, b := range imgs {
-		s.X[i] = float32(b) / 255
-	}
+	s := &byteSet{pixels: imgs, labels: make([]int32, len(labels))}
 	for i, b := range labels {
 		if b >= Classes {
 			return nil, fmt.Errorf("ratenet: %s: label %d of image %d: want 0 to %d", prefix, b, i, Classes-1)
 		}
-		s.Y[i] = int32(b)
+		s.labels[i] = int32(b)
 	}
 	return s, nil
 }

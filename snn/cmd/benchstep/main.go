@@ -1,6 +1,8 @@
 // Command benchstep times the Go implementation for bench/compare.sh: training steps (batch 64 at the
 // notebook's sizes) and whole epochs of the seed protocol (64 steps plus the validation pass over 4096
 // samples; after one untimed epoch), printed as JSON with the process's peak RSS, kernel set and numerics.
+// It also reports the steps inside the timed epochs (epoch_step_ms: from the end of a step to the end of
+// the next, the first step of each epoch left out, since its interval holds the validation pass before it).
 //
 //	go run ./snn/cmd/benchstep -threads 2 -steps 30 -epochs 2
 package main
@@ -91,12 +93,20 @@ func run(threads, steps, epochs int) error {
 	// Epochs: one Train call of epochs+1 epochs on the protocol's data, timed from the end of one epoch's
 	// validation pass to the end of the next. The first epoch is not timed (like the PyTorch script's
 	// warm-up step): it also builds and compiles the graphs and lists the datasets' spikes, once per run.
-	var epochS []float64
+	var epochS, epochStepMS []float64
 	c = cfg
 	c.Epochs = epochs + 1
 	m.Config = c
 	last = time.Now()
+	lastStep := last
 	if _, err := snn.Train(context.Background(), m, train, val, snn.TrainOptions{Backend: backend,
+		OnStep: func(s snn.StepInfo) {
+			now := time.Now()
+			if s.Epoch > 1 && s.Step > 1 {
+				epochStepMS = append(epochStepMS, float64(now.Sub(lastStep).Microseconds())/1000)
+			}
+			lastStep = now
+		},
 		OnEpoch: func(e snn.EpochInfo) {
 			now := time.Now()
 			if e.Epoch > 1 {
@@ -107,7 +117,7 @@ func run(threads, steps, epochs int) error {
 		return err
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{"impl": "go", "threads": threads, "step_ms": stepMS,
-		"epoch_s": epochS, "first_step_s": firstS, "peak_rss_mb": peakRSSMB(), "kernels": snn.KernelPath(),
+		"epoch_s": epochS, "epoch_step_ms": epochStepMS, "first_step_s": firstS, "peak_rss_mb": peakRSSMB(), "kernels": snn.KernelPath(),
 		"numerics": snn.NumericsVersion(snn.FormulationGoKernels)})
 }
 
