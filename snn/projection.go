@@ -108,10 +108,13 @@ func (s *spikeColumns) transpose(inputs int) {
 	}
 }
 
-// resizeCols returns s.colsOf resized to n entries, with room for vectorSlack more.
+// resizeCols returns s.colsOf resized to n entries, with room for vectorSlack more. A batch with more
+// spikes than any before it grows the buffer by an eighth more than it needs, so that the batches of a run,
+// whose spike counts differ by a few percent, do not reallocate it (about 1.2 MB at the notebook's sizes)
+// one new maximum after another.
 func (s *spikeColumns) resizeCols(n int) []int32 {
 	if cap(s.colsOf) < n+vectorSlack {
-		s.colsOf = make([]int32, n, n+vectorSlack)
+		s.colsOf = make([]int32, n, n+n/8+vectorSlack)
 	}
 	s.colsOf = s.colsOf[:n]
 	return s.colsOf
