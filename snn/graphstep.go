@@ -120,14 +120,50 @@ func linearTimeGradient(x *Node, gradH []*Node) *Node {
 // the number of steps. (With LIF inhibitory units it is autodiff end to end, which zero-pads every step's
 // slice gradient: superlinear in steps.)
 type graphStepper struct {
+	graphExecStep
+	// usedParts are the matrices the last step computed with (as stepper.usedParts).
+	usedParts []Matrix
+}
+
+// graphExecStep is what the single-graph steps share: one compiled graph (spikes, labels) -> (loss,
+// ...) that also updates the variables, and the step around it.
+type graphExecStep struct {
 	exec *model.Exec
 	vars []*model.Variable
 	in   *batchInput
 	cfg  Config
 	wig  *wiggler
-	// usedParts are the matrices the last step computed with (as stepper.usedParts).
-	usedParts []Matrix
 }
+
+func newGraphExecStep(exec *model.Exec, vars []*model.Variable, cfg Config, batch int) graphExecStep {
+	return graphExecStep{exec: exec, vars: vars, in: newBatchInput(cfg, batch), cfg: cfg, wig: newWiggler(cfg)}
+}
+
+// run takes one optimiser step on samples idx of d and returns the batch loss (the graph's first
+// output); keep, if not nil, reads the graph's outputs before they are freed; wiggle's restarts follow.
+func (g *graphExecStep) run(d *Dataset, idx []int, keep func(out []*tensors.Tensor)) (float64, error) {
+	g.in.fill(d, idx, g.cfg.NumClasses)
+	x, y := g.in.tensors(g.cfg)
+	out, err := g.exec.Call(x, y)
+	x.FinalizeAll()
+	y.FinalizeAll()
+	if err != nil {
+		return 0, err
+	}
+	loss := float64(tensors.ToScalar[float32](out[0]))
+	if keep != nil {
+		keep(out)
+	}
+	freeAll(out)
+	if _, err := g.wig.apply(g.vars); err != nil {
+		return 0, err
+	}
+	return loss, nil
+}
+
+func (g *graphExecStep) params() []*model.Variable { return g.vars }
+
+func (g *graphExecStep) restarts() int { return g.wig.count() }
 
 func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
@@ -202,34 +238,19 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph: %w", err)
 	}
-	return &graphStepper{exec: step, vars: vars, in: newBatchInput(cfg, B), cfg: cfg, wig: newWiggler(cfg)}, nil
+	return &graphStepper{graphExecStep: newGraphExecStep(step, vars, cfg, B)}, nil
 }
 
-// step takes one optimiser step on samples idx of d and returns the batch loss.
+// step takes one optimiser step on samples idx of d and returns the batch loss; it keeps the matrices the
+// graph computed with.
 func (s *graphStepper) step(d *Dataset, idx []int) (float64, error) {
-	s.in.fill(d, idx, s.cfg.NumClasses)
-	x, y := s.in.tensors(s.cfg)
-	out, err := s.exec.Call(x, y)
-	x.FinalizeAll()
-	y.FinalizeAll()
-	if err != nil {
-		return 0, err
-	}
-	loss := float64(tensors.ToScalar[float32](out[0]))
-	s.usedParts = make([]Matrix, len(out)-1)
-	for k, sp := range paramSpecs(s.cfg) {
-		s.usedParts[k] = Matrix{Rows: sp.rows, Cols: sp.cols, Data: tensors.MustCopyFlatData[float32](out[1+k])}
-	}
-	freeAll(out)
-	if _, err := s.wig.apply(s.vars); err != nil {
-		return 0, err
-	}
-	return loss, nil
+	return s.run(d, idx, func(out []*tensors.Tensor) {
+		s.usedParts = make([]Matrix, len(out)-1)
+		for k, sp := range paramSpecs(s.cfg) {
+			s.usedParts[k] = Matrix{Rows: sp.rows, Cols: sp.cols, Data: tensors.MustCopyFlatData[float32](out[1+k])}
+		}
+	})
 }
-
-func (s *graphStepper) params() []*model.Variable { return s.vars }
-
-func (s *graphStepper) restarts() int { return s.wig.count() }
 
 // graphForward is forwardExec's single-graph counterpart: the dense projection and the recurrence in
 // the graph, (x, w1, w2, labels) -> (m [batch, classes], mean NLL loss).

@@ -51,13 +51,7 @@ func readoutSumShunt(cfg Config, l1, l2 [6]*Node, x *Node, batch int) (m, z *Nod
 // graphShuntStepper is the single-graph training step of a network with shunting inhibition: forward,
 // autodiff for the readout and the recurrence, the hidden layer's parameters through its currents (one
 // product per step's gradient, linear in steps, as linearTimeGradient), and the optimiser.
-type graphShuntStepper struct {
-	exec *model.Exec
-	vars []*model.Variable
-	in   *batchInput
-	cfg  Config
-	wig  *wiggler
-}
+type graphShuntStepper struct{ graphExecStep }
 
 func newGraphShuntStepper(backend compute.Backend, m *Model) (*graphShuntStepper, error) {
 	cfg, B := m.Config, m.Config.BatchSize
@@ -101,29 +95,10 @@ func newGraphShuntStepper(backend compute.Backend, m *Model) (*graphShuntStepper
 	if err != nil {
 		return nil, fmt.Errorf("snn: build training graph (shunting): %w", err)
 	}
-	return &graphShuntStepper{exec: step, vars: vars, in: newBatchInput(cfg, B), cfg: cfg, wig: newWiggler(cfg)}, nil
+	return &graphShuntStepper{newGraphExecStep(step, vars, cfg, B)}, nil
 }
 
-func (s *graphShuntStepper) step(d *Dataset, idx []int) (float64, error) {
-	s.in.fill(d, idx, s.cfg.NumClasses)
-	x, y := s.in.tensors(s.cfg)
-	out, err := s.exec.Call(x, y)
-	x.FinalizeAll()
-	y.FinalizeAll()
-	if err != nil {
-		return 0, err
-	}
-	loss := float64(tensors.ToScalar[float32](out[0]))
-	freeAll(out)
-	if _, err := s.wig.apply(s.vars); err != nil {
-		return 0, err
-	}
-	return loss, nil
-}
-
-func (s *graphShuntStepper) params() []*model.Variable { return s.vars }
-
-func (s *graphShuntStepper) restarts() int { return s.wig.count() }
+func (s *graphShuntStepper) step(d *Dataset, idx []int) (float64, error) { return s.run(d, idx, nil) }
 
 // graphShuntForward is the single-graph forward pass of a network with shunting inhibition:
 // (x, both layers' applied parameters, labels) -> (m [batch, classes], mean NLL loss).
