@@ -107,21 +107,43 @@ func lifForwardScalar(k *lifKernel, p, vKeep, r []float32) {
 
 // lifBackwardScalar is kernelSet.lifBackward in plain Go (products rounded explicitly, as in
 // lifForwardScalar).
-func lifBackwardScalar(k *lifKernel, p, v, g []float32) {
+func lifBackwardScalar(k *lifKernel, p, v, g []float32) { lifBackward1(k, p, v, g, nil) }
+
+// lifBackwardSpikesScalar is lifBackwardScalar with the spike records' direct gradients gS [steps,
+// hidden] (gS[k] = dL/ds_{k+1}) in place of c_{k+1} g.
+func lifBackwardSpikesScalar(k *lifKernel, p, v, gS []float32) { lifBackward1(k, p, v, nil, gS) }
+
+// lifBackward1 runs the backward recurrence one hidden unit at a time, from the readout's gradient g
+// (dL/ds_k = c_k g, gS nil) or from the spike records' own gradients gS (dL/ds_k = gS[k-1], 0 for k = 0;
+// g nil).
+func lifBackward1(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
 	a := k.alpha
 	gv, gs := make([]float32, H), make([]float32, H)
-	for h := range gs {
-		gs[h] = k.c[S] * g[h]
+	var cg []float32 // c_t g, for the readout's gradient
+	if gS == nil {
+		cg = make([]float32, H)
+		for h := range gs {
+			gs[h] = k.c[S] * g[h]
+		}
+	} else {
+		copy(gs, gS[(S-1)*H:][:H])
 	}
 	for t := S - 1; t >= 0; t-- {
 		pt := p[t*H:][:H]
 		vt := v[t*H:][:H]
-		var vprev []float32 // v_{t-1}, whose threshold crossing is s_t
+		var vprev, direct []float32 // v_{t-1}, whose threshold crossing is s_t, and dL/ds_t from outside
 		if t > 0 {
 			vprev = v[(t-1)*H:][:H]
 		}
-		ct := k.c[t]
+		if gS == nil {
+			for h, gh := range g {
+				cg[h] = float32(k.c[t] * gh)
+			}
+			direct = cg
+		} else if t > 0 {
+			direct = gS[(t-1)*H:][:H]
+		}
 		for h := range gv {
 			keepOn := float32(1) // 1 - s_t
 			if t > 0 && vprev[h]-Threshold > 0 {
@@ -130,7 +152,11 @@ func lifBackwardScalar(k *lifKernel, p, v, g []float32) {
 			gvh, gsh := gv[h], gs[h]
 			x := vt[h] - Threshold
 			gv[h] = float32(a*keepOn*gvh) + float32(surrogateGrad(x, k.beta)*gsh)
-			gs[h] = float32(-(float32(a*vt[h])+pt[h])*gvh) + float32(ct*g[h])
+			var d float32
+			if direct != nil {
+				d = direct[h]
+			}
+			gs[h] = float32(-(float32(a*vt[h])+pt[h])*gvh) + d
 			pt[h] = keepOn * gvh
 		}
 	}
@@ -203,38 +229,6 @@ func (k *lifKernel) backwardSpikes(p []float32, batch int, gS []float32) {
 			run(k, p[b*S*H:(b+1)*S*H], k.v[b*S*H:(b+1)*S*H], gS[b*S*H:(b+1)*S*H])
 		}
 	})
-}
-
-// lifBackwardSpikesScalar is lifBackwardScalar with the spike records' direct gradients gS [steps,
-// hidden] (gS[k] = dL/ds_{k+1}) in place of c_{k+1} g.
-func lifBackwardSpikesScalar(k *lifKernel, p, v, gS []float32) {
-	S, H := k.steps, k.hidden
-	a := k.alpha
-	gv, gs := make([]float32, H), make([]float32, H)
-	copy(gs, gS[(S-1)*H:][:H])
-	for t := S - 1; t >= 0; t-- {
-		pt := p[t*H:][:H]
-		vt := v[t*H:][:H]
-		var vprev, direct []float32 // v_{t-1}, whose threshold crossing is s_t, and dL/ds_t
-		if t > 0 {
-			vprev, direct = v[(t-1)*H:][:H], gS[(t-1)*H:][:H]
-		}
-		for h := range gv {
-			keepOn := float32(1) // 1 - s_t
-			if t > 0 && vprev[h]-Threshold > 0 {
-				keepOn = 0
-			}
-			gvh, gsh := gv[h], gs[h]
-			x := vt[h] - Threshold
-			gv[h] = float32(a*keepOn*gvh) + float32(surrogateGrad(x, k.beta)*gsh)
-			var d float32
-			if direct != nil {
-				d = direct[h]
-			}
-			gs[h] = float32(-(float32(a*vt[h])+pt[h])*gvh) + d
-			pt[h] = keepOn * gvh
-		}
-	}
 }
 
 // spikes writes the spike records of the last forward with keep, out[b, k, h] = s_{k+1} =
