@@ -17,7 +17,7 @@
 # baseline and against the fastest PyTorch at Go's own thread count. Missing Debian packages (python3-torch, libblas3, libopenblas0-pthread, libjemalloc2) are
 # installed; each configuration picks its BLAS by LD_LIBRARY_PATH, whatever update-alternatives says.
 #
-#   snn/bench/compare.sh                 # ROUNDS=3 STEPS=30 EPOCHS=1 THREADS="1 2"
+#   snn/bench/compare.sh                 # ROUNDS=3 STEPS=30 EPOCHS=1 THREADS="1 2" BENCH_STEPS=300
 #   ROUNDS=1 THREADS=1 snn/bench/compare.sh
 #   snn/bench/compare.sh --summarise RAW  # re-print the table of a run's raw measurements (JSON lines)
 set -euo pipefail
@@ -78,13 +78,14 @@ res = {}
 for r in rows:
     key = (r["impl"] if r["impl"].startswith("go") else "pytorch " + r.get("config", "?"), r["threads"])
     e = res.setdefault(key, {"step": [], "epoch": [], "rss": 0, "in_epoch": []})
-    e["step"] += r["step_ms"]; e["epoch"] += r["epoch_s"]; e["rss"] = max(e["rss"], r["peak_rss_mb"])
-    e["in_epoch"] += r.get("epoch_step_ms", [])
+    e["step"] += r["step_ms"]; e["epoch"] += r.get("epoch_s") or []; e["rss"] = max(e["rss"], r["peak_rss_mb"])
+    e["in_epoch"] += r.get("epoch_step_ms") or []
 for e in res.values():
     e["step"] = statistics.median(e["step"])
     e["epoch"] = statistics.median(e["epoch"]) if e["epoch"] else None
 torch = {k: v for k, v in res.items() if not k[0].startswith("go")}
-best = {m: min(torch, key=lambda k: torch[k][m]) for m in ("step", "epoch")}
+best = {m: min((k for k in torch if torch[k][m] is not None), key=lambda k: torch[k][m], default=None)
+        for m in ("step", "epoch")}
 print(f"{'implementation':22} {'threads':>7} {'ms/step':>9} {'s/epoch':>9} {'peak RSS MB':>12}")
 def num(x, f):
     return format(x, f) if x else "-"
@@ -95,12 +96,14 @@ for k in sorted(res, key=lambda k: (k[0].startswith("go"), k[0], k[1])):
 print()
 for m, unit, fmt in (("step", "ms/step", "{:.1f}"), ("epoch", "s/epoch", "{:.2f}")):
     b = best[m]
+    if b is None:
+        continue
     print(f"baseline per {m}: {b[0]}, {b[1]} thread(s), " + fmt.format(torch[b][m]) + f" {unit}")
 for k in sorted(k for k in res if k[0].startswith("go")):
     v = res[k]
     same = [t for t in torch if t[1] == k[1]]
     line = f"{k[0]}, {k[1]} thread(s): {torch[best['step']]['step'] / v['step']:.2f}x faster per step"
-    if v["epoch"]:
+    if v["epoch"] and best["epoch"]:
         line += f", {torch[best['epoch']]['epoch'] / v['epoch']:.2f}x per epoch"
     line += " than the fastest PyTorch"
     if same and min(same, key=lambda t: torch[t]["step"]) != best["step"]:
@@ -116,7 +119,9 @@ paths = sorted({(r.get("kernels", "?"), r.get("numerics", "?")) for r in rows if
 for k in sorted(k for k in res if res[k]["in_epoch"]):
     print(f"{k[0]}, {k[1]} thread(s): median step inside the timed epochs {statistics.median(res[k]['in_epoch']):.2f} ms")
 print("go: benchstep times steps through Train on the training set's first batches and whole epochs (64 steps "
-      "and the validation pass); BenchmarkTrainStep times steps on one batch")
+      "and the validation pass), at the commands' GOGC; BenchmarkTrainStep times steps on one batch, at Go's default "
+      "GOGC=100, one mean (ns/op) per round")
 print("go: kernel set " + ", ".join(f"{k} (numerics {n})" for k, n in paths))
-print("medians over rounds and steps, all measured in one run of this script on this machine")
+print("medians over rounds and steps (BenchmarkTrainStep: over the rounds' means), all measured in one run of this "
+      "script on this machine")
 PY

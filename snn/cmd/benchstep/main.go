@@ -93,7 +93,7 @@ func run(threads, steps, epochs int) error {
 	// Epochs: one Train call of epochs+1 epochs on the protocol's data, timed from the end of one epoch's
 	// validation pass to the end of the next. The first epoch is not timed (like the PyTorch script's
 	// warm-up step): it also builds and compiles the graphs and lists the datasets' spikes, once per run.
-	var epochS, epochStepMS []float64
+	epochS, epochStepMS := []float64{}, []float64{} // [] in the JSON, not null, when -epochs 0
 	c = cfg
 	c.Epochs = epochs + 1
 	m.Config = c

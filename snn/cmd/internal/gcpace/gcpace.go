@@ -6,8 +6,8 @@
 // twice the live heap before it collects; at GOGC=15 it grows to 1.15 times. One run of the notebook's
 // network then peaks at 130 MB of resident memory and one with shunting inhibition at 140 MB (137 and
 // 150-152 MB at GOGC=25, the setting before 2026-12-03; about 160 MB at GOGC=50). The extra collections
-// cost about 1% of a run's CPU (a shunting run: 37.2 s of CPU against 36.5-37.3 s at GOGC=25) and no
-// measurable wall time in a sweep (4 runs on 2 workers: 14.84-14.94 s against 14.81-14.84 s).
+// cost no measurable time (a shunting run: 37.2 s of CPU against 36.5-37.3 s at GOGC=25; 4 runs on 2
+// workers: 14.84-14.94 s of wall time against 14.81-14.84 s).
 package gcpace
 
 import (
