@@ -72,11 +72,8 @@ func finishForward(out []*tensors.Tensor) (m []float32, loss float64, err error)
 // rec [rows, cols] and the batch's labels, frees those two inputs, and returns the graph's outputs and its
 // loss, out[0]. The caller frees the outputs (freeAll).
 func callRecords(call func(args ...any) ([]*tensors.Tensor, error), rec []float32, rows, cols int, labels []int32) (out []*tensors.Tensor, loss float64, err error) {
-	r := tensors.FromFlatDataAndDimensions(rec, rows, cols)
-	y := tensors.FromFlatDataAndDimensions(labels, len(labels))
-	out, err = call(r, y)
-	r.FinalizeAll()
-	y.FinalizeAll()
+	out, err = callFreeing(call, tensors.FromFlatDataAndDimensions(rec, rows, cols),
+		tensors.FromFlatDataAndDimensions(labels, len(labels)))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -90,16 +87,14 @@ func freeAll(ts []*tensors.Tensor) {
 	}
 }
 
-// callFreeing calls exec on args and frees the arguments.
-func callFreeing(exec *Exec, args []*tensors.Tensor) ([]*tensors.Tensor, error) {
+// callFreeing calls a compiled graph (call: a graph or model Exec's Call) on args and frees the arguments.
+func callFreeing(call func(args ...any) ([]*tensors.Tensor, error), args ...*tensors.Tensor) ([]*tensors.Tensor, error) {
 	in := make([]any, len(args))
 	for i, t := range args {
 		in[i] = t
 	}
-	out, err := exec.Call(in...)
-	for _, t := range args {
-		t.FinalizeAll()
-	}
+	out, err := call(in...)
+	freeAll(args)
 	return out, err
 }
 

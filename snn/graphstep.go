@@ -144,9 +144,7 @@ func newGraphExecStep(exec *model.Exec, vars []*model.Variable, cfg Config, batc
 func (g *graphExecStep) run(d *Dataset, idx []int, keep func(out []*tensors.Tensor)) (float64, error) {
 	g.in.fill(d, idx, g.cfg.NumClasses)
 	x, y := g.in.tensors(g.cfg)
-	out, err := g.exec.Call(x, y)
-	x.FinalizeAll()
-	y.FinalizeAll()
+	out, err := callFreeing(g.exec.Call, x, y)
 	if err != nil {
 		return 0, err
 	}

@@ -133,7 +133,7 @@ func (f *graphShuntForward) run(w inputWeights, _ *tensors.Tensor, d *Dataset, i
 	args := append([]*tensors.Tensor{x}, w.shunt[0].tensors()...)
 	args = append(args, w.shunt[1].tensors()...)
 	args = append(args, y)
-	out, err := callFreeing(f.exec, args)
+	out, err := callFreeing(f.exec.Call, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}

@@ -233,7 +233,7 @@ func (f *shuntForward) run(w inputWeights, _ *tensors.Tensor, d *Dataset, idx []
 	args := []*tensors.Tensor{tensors.FromFlatDataAndDimensions(f.sp, f.batch*S, H)}
 	args = append(args, w.shunt[1].tensors()...)
 	args = append(args, tensors.FromFlatDataAndDimensions(f.cols.labels, f.batch))
-	out, err := callFreeing(f.exec, args)
+	out, err := callFreeing(f.exec.Call, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("snn: run forward graph: %w", err)
 	}
