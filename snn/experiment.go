@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 
 	"github.com/gomlx/compute"
 )
@@ -118,6 +119,65 @@ func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, 
 	initial.History, initial.Ablated = History{}, nil
 	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
 	return x, x.evaluate(backend)
+}
+
+// RebuildExperiment returns the Experiment RunExperiment returned when it trained the model trained (one
+// loaded from a checkpoint, say), without training: the data sets of its configuration from data (a
+// DataCache the runs of one seed share; nil: generated), the initial model drawn again from the
+// configuration (NewModel, as RunExperiment draws it; an error unless it holds exactly the initial
+// arrays and masks trained started from) and the scores on the training and test sets. The same seed
+// gives the same data and the same initial model, so metrics of the Experiment (a sweep's Extra) are
+// those the training run would have computed. backend nil means NewBackend().
+func RebuildExperiment(trained *Model, backend compute.Backend, data *DataCache) (*Experiment, error) {
+	if err := trained.check(); err != nil {
+		return nil, err
+	}
+	var err error
+	if backend, err = BackendOrDefault(backend); err != nil {
+		return nil, err
+	}
+	cfg := trained.Config
+	train, val, test, err := data.Data(cfg)
+	if err != nil {
+		return nil, err
+	}
+	initial, err := NewModel(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if !startedFrom(initial, trained) {
+		return nil, fmt.Errorf("snn: rebuild experiment: the model's initial weights or masks are not those its configuration draws (seed %d): it was not trained from NewModel of its configuration by this version", cfg.Seed)
+	}
+	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
+	return x, x.evaluate(backend)
+}
+
+// startedFrom reports whether fresh, a model as NewModel draws it, holds the initial arrays and masks of
+// trained, bit for bit.
+func startedFrom(fresh, trained *Model) bool {
+	a, b := initialArrays(fresh), initialArrays(trained)
+	if len(a) != len(b) || !slices.Equal(fresh.Mask1.Signs, trained.Mask1.Signs) || !slices.Equal(fresh.Mask2.Signs, trained.Mask2.Signs) {
+		return false
+	}
+	for i := range a {
+		if a[i].Rows != b[i].Rows || a[i].Cols != b[i].Cols || !slices.Equal(a[i].Data, b[i].Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// initialArrays lists the initial values of every trained array of m: InitW1, InitW2, then those of the
+// populations' matrices and of the shunting parameters where m has them.
+func initialArrays(m *Model) []Matrix {
+	out := []Matrix{m.InitW1, m.InitW2}
+	if p := m.Pop; p != nil {
+		out = append(out, p.InitIE1, p.InitEI1, p.InitIE2, p.InitEI2)
+		if s := p.Shunt; s != nil {
+			out = append(out, s.InitAlpha1, s.InitGain1, s.InitBias1, s.InitAlpha2, s.InitGain2, s.InitBias2)
+		}
+	}
+	return out
 }
 
 // evaluate scores the trained model on the training and test sets.

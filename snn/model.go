@@ -178,7 +178,7 @@ func (m *Model) Clone() *Model {
 	c.Mask1 = Mask{Signs: append([]float32(nil), m.Mask1.Signs...), Layout: m.Mask1.Layout}
 	c.Mask2 = Mask{Signs: append([]float32(nil), m.Mask2.Signs...), Layout: m.Mask2.Layout}
 	c.History = History{TrainLoss: append([]float64(nil), m.History.TrainLoss...),
-		ValLoss: append([]float64(nil), m.History.ValLoss...), BestEpoch: m.History.BestEpoch,
+		ValLoss: append([]float64(nil), m.History.ValLoss...), ValAccuracy: append([]float64(nil), m.History.ValAccuracy...), BestEpoch: m.History.BestEpoch,
 		StoppedEarly: m.History.StoppedEarly, RestoredBest: m.History.RestoredBest, Steps: m.History.Steps,
 		Ledger: append([]LedgerEntry(nil), m.History.Ledger...), Numerics: m.History.Numerics}
 	c.Ablated = append([]string(nil), m.Ablated...)

@@ -2,12 +2,15 @@ package study
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
+	"github.com/snn-dales/dales/snn"
 )
 
 // TestSweepSharedCaches checks the copying of runs between plans' caches (Sweep.Shared): a run another
@@ -147,5 +150,94 @@ func TestSharedCaches(t *testing.T) {
 	want := []string{filepath.Join(results, "sweep"), filepath.Join(results, "populations-tuned")}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("SharedCaches = %q, want %q", got, want)
+	}
+}
+
+// TestSweepModelStore checks the rebuilding of runs from the models other sweeps trained (Sweep.Models):
+// a sweep whose metrics the other plan's cache lacks rebuilds those runs from the stored models instead
+// of training them (ReusedFrom naming the model, counted as read and reported in Warnings), trains the
+// run no model is stored for, and every entry it writes equals, field for field but time and source,
+// the entry of a sweep that trains every run with the same metrics (sets whose metrics read the
+// trained and the initial model: ablation, populations). A damaged model is trained instead, with a
+// warning.
+func TestSweepModelStore(t *testing.T) {
+	base := tinyConfig()
+	results := t.TempDir()
+	store := filepath.Join(results, ".models")
+	both := DaleConditions()[0]
+	a := &Sweep{Base: base, Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2},
+		CacheDir: filepath.Join(results, "a"), Backend: gobackend.GetBackend(), Workers: 1, Models: store}
+	if _, err := a.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	renamed := WithLearningRate(both, base.LearningRate)
+	// The first set's sweep b trains seed 3 and leaves its model too: the second's rebuilds all three.
+	for k, set := range []Metrics{AblationSet, PopulationSet} {
+		newSweep := func(dir string, shared []string, models string) (*Sweep, *int) {
+			trained := new(int)
+			s := &Sweep{Base: base, Conditions: []Condition{renamed}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2, 3},
+				CacheDir: filepath.Join(results, string(set), dir), Backend: gobackend.GetBackend(), Workers: 1, Shared: shared,
+				Models: models, OnRun: func(done, total int, r RunResult, cached bool) {
+					if !cached {
+						*trained++
+					}
+				}}
+			if err := set.Apply(s); err != nil {
+				t.Fatal(err)
+			}
+			return s, trained
+		}
+		b, trainedB := newSweep("b", []string{a.CacheDir}, store)
+		resB, err := b.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTrained, wantRebuilt := 1-k, 2+k
+		if *trainedB != wantTrained || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], fmt.Sprintf("%d runs rebuilt from the models", wantRebuilt)) {
+			t.Errorf("%s: sweep b trained %d runs (want %d), warnings %q (want one saying %d were rebuilt)", set, *trainedB, wantTrained,
+				b.Warnings, wantRebuilt)
+		}
+		fresh, trainedFresh := newSweep("fresh", nil, "")
+		resFresh, err := fresh.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *trainedFresh != 3 {
+			t.Fatalf("%s: a sweep without shared caches or models trained %d runs, want 3", set, *trainedFresh)
+		}
+		for i, r := range resB {
+			wantFrom := ""
+			if i < wantRebuilt {
+				wantFrom = filepath.Join(".models", StoreFile(r.ConfigHash))
+			}
+			if r.ReusedFrom != wantFrom {
+				t.Errorf("%s: seed %d records ReusedFrom %q, want %q", set, r.Seed, r.ReusedFrom, wantFrom)
+			}
+			f := resFresh[i]
+			r.Seconds, f.Seconds, r.ReusedFrom = 0, 0, ""
+			if !reflect.DeepEqual(r, f) {
+				t.Errorf("%s: seed %d rebuilt\n%+v\ntrained\n%+v", set, r.Seed, r, f)
+			}
+		}
+	}
+	// A damaged model is not used: the run is trained (and the model replaced), with a warning.
+	name := filepath.Join(store, StoreFile(snn.ConfigKey(func() snn.Config { c := both.Apply(base, 0.5); c.Seed = 1; return c }())))
+	if err := os.WriteFile(name, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := &Sweep{Base: base, Conditions: []Condition{renamed}, Fractions: []float64{0.5}, Seeds: []uint64{1},
+		CacheDir: filepath.Join(results, "c"), Backend: gobackend.GetBackend(), Workers: 1, Models: store}
+	if err := AblationSet.Apply(c); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].ReusedFrom != "" || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "model store") {
+		t.Errorf("with a damaged model: ReusedFrom %q, warnings %q; want the run trained and one warning naming the model store", res[0].ReusedFrom, c.Warnings)
+	}
+	if _, err := snn.LoadCheckpoint(name); err != nil {
+		t.Errorf("the damaged model was not replaced by the trained one: %v", err)
 	}
 }

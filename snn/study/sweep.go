@@ -115,8 +115,9 @@ type RunResult struct {
 	Extra        map[string]float64 `json:"extra,omitempty"`
 	ExtraVersion string             `json:"extra_version,omitempty"`
 	// ReusedFrom names the entry ("folder/file") of another sweep's cache this run was copied from
-	// (Sweep.Shared: the same configuration, fraction and seed, trained once); empty for a run trained
-	// for this cache. Seconds are then that training's.
+	// (Sweep.Shared: the same configuration, fraction and seed, trained once; Seconds are then that
+	// training's), or the model ("folder/file") it was rebuilt from (Sweep.Models; Seconds are then the
+	// rebuild's: evaluation and metrics); empty for a run trained for this cache.
 	ReusedFrom string `json:"reused_from,omitempty"`
 }
 
@@ -141,6 +142,14 @@ type Sweep struct {
 	// ModelDir, if set, keeps the model of every run the sweep trains there (snn.SaveCheckpoint, atomic),
 	// named like its cache entry with ".ckpt" (ModelFile).
 	ModelDir string
+	// Models, if set, is a folder of trained models that sweeps share (sweep -plan: the results folder's
+	// .models): every run this sweep trains leaves its model there (snn.SaveCheckpoint, atomic; named by
+	// StoreFile), and a run that this sweep can neither read from its cache nor copy from Shared (the
+	// copy lacks this sweep's Extra metrics, say), whose model another sweep left there trained by
+	// exactly this sweep's numerics, is rebuilt from it (snn.RebuildExperiment: the same weights, data
+	// and initial model, evaluated again) and scored with this sweep's metrics instead of trained again
+	// (RunResult.ReusedFrom names the model). Not used by a CacheOnly sweep.
+	Models string
 	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra), and
 	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
 	Extra        func(x *snn.Experiment) (map[string]float64, error)
@@ -175,8 +184,8 @@ type Sweep struct {
 	// under this sweep's run key (RunResult.ReusedFrom) instead of training it again. Not used by a
 	// CacheOnly sweep, nor by one that keeps models (ModelDir: a copy brings none).
 	Shared []string
-	// reused counts the runs copied from Shared by the current Run.
-	reused int64
+	// reused and rebuilt count the runs copied from Shared and rebuilt from Models by the current Run.
+	reused, rebuilt int64
 	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
 	unwritable error
 	// data shares the data sets of the runs of one seed (snn.DataCache; made by RunIndices, whose
@@ -308,6 +317,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	}
 	s.unwritable = nil
 	atomic.StoreInt64(&s.reused, 0)
+	atomic.StoreInt64(&s.rebuilt, 0)
 	if s.CacheDir != "" && !s.CacheOnly {
 		if err := os.MkdirAll(s.CacheDir, 0o755); err != nil {
 			return nil, fmt.Errorf("study: sweep cache: %w", err)
@@ -321,6 +331,14 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		}
 		if err := snn.CheckWritableDir(s.ModelDir); err != nil {
 			s.unwritable = err
+		}
+	}
+	if s.Models != "" && !s.CacheOnly && s.unwritable == nil {
+		if err := os.MkdirAll(s.Models, 0o755); err != nil {
+			return nil, fmt.Errorf("study: sweep model store: %w", err)
+		}
+		if err := snn.CheckWritableDir(s.Models); err != nil {
+			return nil, fmt.Errorf("study: sweep model store (Models; sweep -copy=false uses none): %w", err)
 		}
 	}
 	backend, err := s.backend()
@@ -348,6 +366,9 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		s.Warnings = append(s.Warnings, foreignNote(results, backend, s)...)
 		if n := atomic.LoadInt64(&s.reused); n > 0 {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs copied from other caches into %s instead of trained (the same configuration, fraction, seed and numerics; RunResult.ReusedFrom names each source)", n, s.CacheDir))
+		}
+		if n := atomic.LoadInt64(&s.rebuilt); n > 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs rebuilt from the models another sweep trained (%s: the same configuration, fraction, seed and numerics) and scored with this sweep's metrics instead of trained (RunResult.ReusedFrom names each model)", n, s.Models))
 		}
 	}()
 	var (
@@ -486,24 +507,42 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
 	start := time.Now()
-	opts := snn.TrainOptions{Backend: backend, Formulation: j.Formulation, Data: s.data}
-	if s.OnEpoch != nil {
-		opts.OnEpoch = func(e snn.EpochInfo) { s.OnEpoch(j.Key, e) }
+	var x *snn.Experiment
+	var rebuiltFrom string
+	if s.Models != "" && s.unwritable == nil && path != "" {
+		var why string
+		if x, rebuiltFrom, why = s.fromModels(j, numerics, backend); why != "" {
+			warning = strings.TrimPrefix(warning+"; ", "; ") + why
+		}
 	}
-	x, err := snn.RunExperiment(ctx, j.Config, opts)
-	if err != nil && s.RecordDivergence && errors.Is(err, snn.ErrDiverged) {
-		r = RunResult{RunKey: j.Key, Diverged: true, ConfigHash: hash, Numerics: numerics, Seconds: time.Since(start).Seconds()}
-		return r, false, warning, s.save(path, r)
-	}
-	if err != nil {
-		return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
+	if x == nil {
+		opts := snn.TrainOptions{Backend: backend, Formulation: j.Formulation, Data: s.data}
+		if s.OnEpoch != nil {
+			opts.OnEpoch = func(e snn.EpochInfo) { s.OnEpoch(j.Key, e) }
+		}
+		x, err = snn.RunExperiment(ctx, j.Config, opts)
+		if err != nil && s.RecordDivergence && errors.Is(err, snn.ErrDiverged) {
+			r = RunResult{RunKey: j.Key, Diverged: true, ConfigHash: hash, Numerics: numerics, Seconds: time.Since(start).Seconds()}
+			return r, false, warning, s.save(path, r)
+		}
+		if err != nil {
+			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
+		}
+		if s.Models != "" && s.unwritable == nil {
+			if err := snn.SaveCheckpoint(filepath.Join(s.Models, StoreFile(hash)), x.Trained); err != nil {
+				return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
+			}
+		}
 	}
 	h := x.Trained.History
 	r = RunResult{RunKey: j.Key, TrainAccuracy: x.TrainEval.Accuracy, TestAccuracy: x.TestEval.Accuracy,
 		TestErrorDeg: x.TestEval.AbsErrorDeg, Epochs: len(h.TrainLoss), KeptEpoch: len(h.TrainLoss),
-		ValAccuracy: h.ValAccuracy, ConfigHash: hash, Numerics: numerics}
+		ValAccuracy: h.ValAccuracy, ConfigHash: hash, Numerics: numerics, ReusedFrom: rebuiltFrom}
 	if h.RestoredBest {
 		r.KeptEpoch = h.BestEpoch + 1
+	}
+	if rebuiltFrom != "" {
+		atomic.AddInt64(&s.rebuilt, 1)
 	}
 	if s.ModelDir != "" {
 		if err := snn.SaveCheckpoint(filepath.Join(s.ModelDir, ModelFile(j.Key, hash)), x.Trained); err != nil {
@@ -525,7 +564,33 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 	if err := s.save(path, r); err != nil {
 		return RunResult{}, false, warning, err
 	}
-	return r, false, warning, nil
+	return r, rebuiltFrom != "", warning, nil // a rebuilt run counts as read, not trained (Sweep.OnRun)
+}
+
+// StoreFile is the name of the model Sweep.Models keeps for a run of configuration hash (snn.ConfigKey,
+// which covers the fraction and the seed); the checkpoint records the numerics that trained it.
+func StoreFile(hash string) string { return hash + ".ckpt" }
+
+// fromModels rebuilds run p from the model another sweep left in Models (snn.RebuildExperiment), and
+// names it as RunResult.ReusedFrom does. It returns nil when Models holds no model of p's configuration
+// trained by exactly these numerics, and then also why when it holds one it cannot use (damaged, say):
+// the run is then trained, and the model replaced.
+func (s *Sweep) fromModels(p PlannedRun, numerics string, backend compute.Backend) (x *snn.Experiment, from, why string) {
+	file := filepath.Join(s.Models, StoreFile(p.ConfigHash))
+	if _, err := os.Stat(file); err != nil {
+		return nil, "", ""
+	}
+	m, err := snn.LoadCheckpoint(file)
+	if err != nil {
+		return nil, "", fmt.Sprintf("model store: %v; trained instead", err)
+	}
+	if m.History.Numerics != numerics || snn.ConfigKey(m.Config) != p.ConfigHash {
+		return nil, "", "" // another build's model, or a configuration this version hashes differently
+	}
+	if x, err = snn.RebuildExperiment(m, backend, s.data); err != nil {
+		return nil, "", fmt.Sprintf("model store %s: %v; trained instead", file, err)
+	}
+	return x, filepath.Join(filepath.Base(s.Models), StoreFile(p.ConfigHash)), ""
 }
 
 // save writes a run's cache entry at path (nothing without a cache) and removes an earlier attempt's

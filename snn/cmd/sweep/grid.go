@@ -47,7 +47,8 @@ func (g *grid) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
 		"(by default they are used, with a note)")
 	g.copyFlag = fs.Bool("copy", true, "with -plan: copy a run that another plan's cache in -results already holds (same "+
-		"configuration, fraction, seed and numerics) instead of training it again; -copy=false trains every run")
+		"configuration, fraction, seed and numerics) instead of training it again, or, where that copy lacks this plan's "+
+		"metrics, rebuild it from the model the other plan left in -results/"+modelStore+"; -copy=false trains every run")
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
 }
 
@@ -75,6 +76,10 @@ func (g *grid) args() []string {
 	}
 	return a
 }
+
+// modelStore is the folder under -results where plans leave the models they train for one another
+// (study.Sweep.Models; not committed: .gitignore).
+const modelStore = ".models"
 
 // defaultResults is where -plan's caches are unless -results says otherwise: the committed caches the
 // notebooks read.
@@ -187,6 +192,8 @@ func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep,
 		s.Workers, s.Recompute = g.workers, g.recompute
 		if g.noCopy() {
 			s.Shared = nil
+		} else if g.results != "" {
+			s.Models = filepath.Join(g.results, modelStore)
 		}
 		if _, err := s.Plan(); err != nil {
 			return nil, err
