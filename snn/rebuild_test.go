@@ -51,9 +51,29 @@ func TestRebuildExperiment(t *testing.T) {
 			if !reflect.DeepEqual(r.Test.bits, x.Test.bits) || !reflect.DeepEqual(r.Train.IPD, x.Train.IPD) || cache.Generated() != 1 {
 				t.Errorf("the rebuilt data sets differ from the trained run's (or were not taken from the cache: %d generated)", cache.Generated())
 			}
-			loaded.InitW1.Data[0] += 1e-3
-			if _, err := RebuildExperiment(loaded, backend, nil); err == nil || !strings.Contains(err.Error(), "initial weights") {
-				t.Errorf("a model with another initial W1: error %v, want one about its initial weights", err)
+			// Any initial array or mask other than the configuration draws is refused.
+			edits := map[string]func(m *Model){
+				"initial W1":  func(m *Model) { m.InitW1.Data[0] += 1e-3 },
+				"initial W2":  func(m *Model) { m.InitW2.Data[0] += 1e-3 },
+				"input mask":  func(m *Model) { m.Mask1.Signs[0] = -m.Mask1.Signs[0] },
+				"hidden mask": func(m *Model) { m.Mask2.Signs[0] = -m.Mask2.Signs[0] },
+			}
+			if loaded.Pop != nil {
+				edits["initial EI1"] = func(m *Model) { m.Pop.InitEI1.Data[0] += 1e-3 }
+				edits["initial IE2"] = func(m *Model) { m.Pop.InitIE2.Data[0] += 1e-3 }
+			}
+			if loaded.Pop != nil && loaded.Pop.Shunt != nil {
+				edits["initial gain"] = func(m *Model) { m.Pop.Shunt.InitGain2.Data[0] += 1e-3 }
+			}
+			for what, edit := range edits {
+				m, err := decodeCheckpoint(data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				edit(m)
+				if _, err := RebuildExperiment(m, backend, cache); err == nil || !strings.Contains(err.Error(), "initial weights or masks") {
+					t.Errorf("a model with another %s: error %v, want one about its initial weights or masks", what, err)
+				}
 			}
 		})
 	}

@@ -158,10 +158,12 @@ func TestSharedCaches(t *testing.T) {
 // of training them (ReusedFrom naming the model, counted as read and reported in Warnings), trains the
 // run no model is stored for, and every entry it writes equals, field for field but time and source,
 // the entry of a sweep that trains every run with the same metrics (sets whose metrics read the
-// trained and the initial model: ablation, populations). A damaged model is trained instead, with a
-// warning.
+// trained and the initial model: ablation, populations). The runs stop early and restore their best
+// epoch (so the kept epoch comes from the stored model's history). A damaged model is trained instead,
+// with a warning; a model trained by other numerics is not used.
 func TestSweepModelStore(t *testing.T) {
 	base := tinyConfig()
+	base.Epochs, base.EarlyStop, base.Patience = 6, snn.EarlyStopPatience, 1
 	results := t.TempDir()
 	store := filepath.Join(results, ".models")
 	both := DaleConditions()[0]
@@ -192,6 +194,16 @@ func TestSweepModelStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		restored := 0
+		for _, r := range resB {
+			if r.KeptEpoch < r.Epochs {
+				restored++
+			}
+		}
+		if restored == 0 {
+			t.Errorf("%s: no run restored an earlier epoch (kept epochs %v): the test does not check KeptEpoch", set,
+				[]int{resB[0].KeptEpoch, resB[1].KeptEpoch, resB[2].KeptEpoch})
+		}
 		wantTrained, wantRebuilt := 1-k, 2+k
 		if *trainedB != wantTrained || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], fmt.Sprintf("%d runs rebuilt from the models", wantRebuilt)) {
 			t.Errorf("%s: sweep b trained %d runs (want %d), warnings %q (want one saying %d were rebuilt)", set, *trainedB, wantTrained,
@@ -208,7 +220,7 @@ func TestSweepModelStore(t *testing.T) {
 		for i, r := range resB {
 			wantFrom := ""
 			if i < wantRebuilt {
-				wantFrom = filepath.Join(".models", StoreFile(r.ConfigHash))
+				wantFrom = filepath.Join(".models", StoreFile(r.ConfigHash, r.Numerics))
 			}
 			if r.ReusedFrom != wantFrom {
 				t.Errorf("%s: seed %d records ReusedFrom %q, want %q", set, r.Seed, r.ReusedFrom, wantFrom)
@@ -220,24 +232,66 @@ func TestSweepModelStore(t *testing.T) {
 			}
 		}
 	}
-	// A damaged model is not used: the run is trained (and the model replaced), with a warning.
-	name := filepath.Join(store, StoreFile(snn.ConfigKey(func() snn.Config { c := both.Apply(base, 0.5); c.Seed = 1; return c }())))
-	if err := os.WriteFile(name, []byte("not a checkpoint"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := &Sweep{Base: base, Conditions: []Condition{renamed}, Fractions: []float64{0.5}, Seeds: []uint64{1},
-		CacheDir: filepath.Join(results, "c"), Backend: gobackend.GetBackend(), Workers: 1, Models: store}
-	if err := AblationSet.Apply(c); err != nil {
-		t.Fatal(err)
-	}
-	res, err := c.Run(context.Background())
+	// A model of other numerics under the run's name is not used (the run is trained, without a warning);
+	// a damaged one is not used either (the run is trained, with a warning); each is replaced.
+	cfg1 := both.Apply(base, 0.5)
+	cfg1.Seed = 1
+	numerics, err := a.numerics(PlannedRun{Config: cfg1}, gobackend.GetBackend())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].ReusedFrom != "" || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "model store") {
-		t.Errorf("with a damaged model: ReusedFrom %q, warnings %q; want the run trained and one warning naming the model store", res[0].ReusedFrom, c.Warnings)
+	name := filepath.Join(store, StoreFile(snn.ConfigKey(cfg1), numerics))
+	m, err := snn.LoadCheckpoint(name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := snn.LoadCheckpoint(name); err != nil {
-		t.Errorf("the damaged model was not replaced by the trained one: %v", err)
+	m.History.Numerics += "+another-build"
+	for _, c := range []struct {
+		what        string
+		write       func() error
+		wantWarning bool
+	}{
+		{"a model of other numerics", func() error { return snn.SaveCheckpoint(name, m) }, false},
+		{"a damaged model", func() error { return os.WriteFile(name, []byte("not a checkpoint"), 0o644) }, true},
+	} {
+		if err := c.write(); err != nil {
+			t.Fatal(err)
+		}
+		sw := &Sweep{Base: base, Conditions: []Condition{renamed}, Fractions: []float64{0.5}, Seeds: []uint64{1},
+			CacheDir: filepath.Join(results, "c", c.what), Backend: gobackend.GetBackend(), Workers: 1, Models: store}
+		if err := AblationSet.Apply(sw); err != nil {
+			t.Fatal(err)
+		}
+		res, err := sw.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(sw.Warnings) == 1 && strings.Contains(sw.Warnings[0], "model store")
+		if res[0].ReusedFrom != "" || warned != c.wantWarning || len(sw.Warnings) > 1 {
+			t.Errorf("with %s: ReusedFrom %q, warnings %q; want the run trained, warning about the store %v", c.what, res[0].ReusedFrom,
+				sw.Warnings, c.wantWarning)
+		}
+		if got, err := snn.LoadCheckpoint(name); err != nil || got.History.Numerics != numerics {
+			t.Errorf("with %s: the stored model was not replaced by the trained one: %v", c.what, err)
+		}
+	}
+}
+
+// TestSweepModelStoreUnwritable checks that a model store that cannot be written does not stop a sweep:
+// its runs are trained and cached, and a warning says the store was not written.
+func TestSweepModelStoreUnwritable(t *testing.T) {
+	results := t.TempDir()
+	store := filepath.Join(results, "store-is-a-file")
+	if err := os.WriteFile(store, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &Sweep{Base: tinyConfig(), Conditions: DaleConditions()[:1], Fractions: []float64{0.5}, Seeds: []uint64{1},
+		CacheDir: filepath.Join(results, "a"), Backend: gobackend.GetBackend(), Workers: 1, Models: store}
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatalf("a sweep with an unwritable model store: %v", err)
+	}
+	if len(res) != 1 || len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "cannot be written") {
+		t.Errorf("%d results, warnings %q; want 1 and one saying the store cannot be written", len(res), s.Warnings)
 	}
 }

@@ -152,22 +152,25 @@ func Shard(i, n, total int) ([]int, error) {
 	return out, nil
 }
 
-// RemoveStaleTemps deletes temporary files older than age left in the cache folder by writers that were
-// killed between creating and renaming them (snn.WriteFileAtomic), and returns how many. A write takes
-// milliseconds, so an age of minutes never touches a write in progress.
+// RemoveStaleTemps deletes temporary files older than age left in the cache folder, the model folder
+// (ModelDir) and the model store (Models) by writers that were killed between creating and renaming them
+// (snn.WriteFileAtomic), and returns how many. A write takes milliseconds, so an age of minutes never
+// touches a write in progress.
 func (s *Sweep) RemoveStaleTemps(age time.Duration) (int, error) {
-	if s.CacheDir == "" {
-		return 0, nil
-	}
-	tmps, err := filepath.Glob(filepath.Join(s.CacheDir, "*.tmp-*"))
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, t := range tmps {
-		if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > age {
-			if os.Remove(t) == nil {
-				n++
+	for _, dir := range []string{s.CacheDir, s.ModelDir, s.Models} {
+		if dir == "" {
+			continue
+		}
+		tmps, err := filepath.Glob(filepath.Join(dir, "*.tmp-*"))
+		if err != nil {
+			return n, err
+		}
+		for _, t := range tmps {
+			if fi, err := os.Stat(t); err == nil && time.Since(fi.ModTime()) > age {
+				if os.Remove(t) == nil {
+					n++
+				}
 			}
 		}
 	}

@@ -115,9 +115,10 @@ type RunResult struct {
 	Extra        map[string]float64 `json:"extra,omitempty"`
 	ExtraVersion string             `json:"extra_version,omitempty"`
 	// ReusedFrom names the entry ("folder/file") of another sweep's cache this run was copied from
-	// (Sweep.Shared: the same configuration, fraction and seed, trained once; Seconds are then that
-	// training's), or the model ("folder/file") it was rebuilt from (Sweep.Models; Seconds are then the
-	// rebuild's: evaluation and metrics); empty for a run trained for this cache.
+	// (Sweep.Shared: the same configuration, fraction and seed, trained once; Seconds and ReusedFrom are
+	// then the copied entry's, so a copy of a rebuilt entry names the model), or the model ("folder/file")
+	// it was rebuilt from (Sweep.Models; Seconds are then the rebuild's: evaluation and metrics); empty
+	// for a run trained for this cache.
 	ReusedFrom string `json:"reused_from,omitempty"`
 }
 
@@ -148,7 +149,11 @@ type Sweep struct {
 	// copy lacks this sweep's Extra metrics, say), whose model another sweep left there trained by
 	// exactly this sweep's numerics, is rebuilt from it (snn.RebuildExperiment: the same weights, data
 	// and initial model, evaluated again) and scored with this sweep's metrics instead of trained again
-	// (RunResult.ReusedFrom names the model). Not used by a CacheOnly sweep.
+	// (RunResult.ReusedFrom names the model). A run whose entry was deleted, or whose metrics' definition
+	// changed, is rebuilt so too (its own earlier model: training it again with the same numerics would
+	// give the same weights); set Models empty (sweep -copy=false) to train every run. The store only
+	// saves time: one that cannot be written is read where it can be, with a warning, and a model not
+	// kept is a warning, not an error. Not used by a CacheOnly sweep.
 	Models string
 	// Extra, if set, computes more metrics of each trained run (stored in RunResult.Extra), and
 	// ExtraMetrics names them: a cached run that lacks one of them is recomputed.
@@ -186,6 +191,8 @@ type Sweep struct {
 	Shared []string
 	// reused and rebuilt count the runs copied from Shared and rebuilt from Models by the current Run.
 	reused, rebuilt int64
+	// storeUnwritable is why Models cannot be written (set by RunIndices; nil: writable).
+	storeUnwritable error
 	// unwritable is why CacheDir cannot be written (set by RunIndices before its runs; nil: writable).
 	unwritable error
 	// data shares the data sets of the runs of one seed (snn.DataCache; made by RunIndices, whose
@@ -333,12 +340,16 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			s.unwritable = err
 		}
 	}
+	s.storeUnwritable = nil
 	if s.Models != "" && !s.CacheOnly && s.unwritable == nil {
-		if err := os.MkdirAll(s.Models, 0o755); err != nil {
-			return nil, fmt.Errorf("study: sweep model store: %w", err)
+		// The store only saves time: one that cannot be written is read where it can be, and said.
+		s.storeUnwritable = os.MkdirAll(s.Models, 0o755)
+		if s.storeUnwritable == nil {
+			s.storeUnwritable = snn.CheckWritableDir(s.Models)
 		}
-		if err := snn.CheckWritableDir(s.Models); err != nil {
-			return nil, fmt.Errorf("study: sweep model store (Models; sweep -copy=false uses none): %w", err)
+		if s.storeUnwritable != nil {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("the model store %s cannot be written (%v): the runs trained now leave no model there for other sweeps to rebuild from",
+				s.Models, s.storeUnwritable))
 		}
 	}
 	backend, err := s.backend()
@@ -368,7 +379,7 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs copied from other caches into %s instead of trained (the same configuration, fraction, seed and numerics; RunResult.ReusedFrom names each source)", n, s.CacheDir))
 		}
 		if n := atomic.LoadInt64(&s.rebuilt); n > 0 {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs rebuilt from the models another sweep trained (%s: the same configuration, fraction, seed and numerics) and scored with this sweep's metrics instead of trained (RunResult.ReusedFrom names each model)", n, s.Models))
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%d runs rebuilt from the models stored in %s (trained earlier, by this or another sweep, with the same configuration, fraction, seed and numerics) and scored with this sweep's metrics instead of trained (RunResult.ReusedFrom names each model; sweep -copy=false trains every run)", n, s.Models))
 		}
 	}()
 	var (
@@ -513,6 +524,8 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		var why string
 		if x, rebuiltFrom, why = s.fromModels(j, numerics, backend); why != "" {
 			warning = strings.TrimPrefix(warning+"; ", "; ") + why
+		} else if x != nil && warning != "" {
+			warning = strings.TrimSuffix(warning, "; recomputed") + "; rebuilt from the stored model " + rebuiltFrom
 		}
 	}
 	if x == nil {
@@ -528,9 +541,10 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		if err != nil {
 			return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
 		}
-		if s.Models != "" && s.unwritable == nil {
-			if err := snn.SaveCheckpoint(filepath.Join(s.Models, StoreFile(hash)), x.Trained); err != nil {
-				return RunResult{}, false, warning, fmt.Errorf("study: sweep run %s fraction %v seed %d: %w", j.Key.Condition, j.Key.Fraction, j.Key.Seed, err)
+		if s.Models != "" && s.unwritable == nil && s.storeUnwritable == nil {
+			if err := snn.SaveCheckpoint(filepath.Join(s.Models, StoreFile(hash, numerics)), x.Trained); err != nil {
+				// The run stands without it: only a later rebuild is lost.
+				warning = strings.TrimPrefix(warning+"; ", "; ") + fmt.Sprintf("model store: the model was not kept (%v)", err)
 			}
 		}
 	}
@@ -568,15 +582,30 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 }
 
 // StoreFile is the name of the model Sweep.Models keeps for a run of configuration hash (snn.ConfigKey,
-// which covers the fraction and the seed); the checkpoint records the numerics that trained it.
-func StoreFile(hash string) string { return hash + ".ckpt" }
+// which covers the fraction and the seed) trained by numerics (snn.NumericsVersion, every run of
+// characters other than letters and digits made one "-"), e.g. "b20c5c5d0e4b07c9_go-kernels-1-gomlx-avx512.ckpt":
+// builds of other numerics sharing a store keep their models apart.
+func StoreFile(hash, numerics string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range numerics {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return hash + "_" + b.String() + ".ckpt"
+}
 
 // fromModels rebuilds run p from the model another sweep left in Models (snn.RebuildExperiment), and
 // names it as RunResult.ReusedFrom does. It returns nil when Models holds no model of p's configuration
 // trained by exactly these numerics, and then also why when it holds one it cannot use (damaged, say):
 // the run is then trained, and the model replaced.
 func (s *Sweep) fromModels(p PlannedRun, numerics string, backend compute.Backend) (x *snn.Experiment, from, why string) {
-	file := filepath.Join(s.Models, StoreFile(p.ConfigHash))
+	file := filepath.Join(s.Models, StoreFile(p.ConfigHash, numerics))
 	if _, err := os.Stat(file); err != nil {
 		return nil, "", ""
 	}
@@ -590,7 +619,7 @@ func (s *Sweep) fromModels(p PlannedRun, numerics string, backend compute.Backen
 	if x, err = snn.RebuildExperiment(m, backend, s.data); err != nil {
 		return nil, "", fmt.Sprintf("model store %s: %v; trained instead", file, err)
 	}
-	return x, filepath.Join(filepath.Base(s.Models), StoreFile(p.ConfigHash)), ""
+	return x, filepath.Join(filepath.Base(s.Models), StoreFile(p.ConfigHash, numerics)), ""
 }
 
 // save writes a run's cache entry at path (nothing without a cache) and removes an earlier attempt's

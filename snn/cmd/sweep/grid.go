@@ -47,8 +47,9 @@ func (g *grid) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
 		"(by default they are used, with a note)")
 	g.copyFlag = fs.Bool("copy", true, "with -plan: copy a run that another plan's cache in -results already holds (same "+
-		"configuration, fraction, seed and numerics) instead of training it again, or, where that copy lacks this plan's "+
-		"metrics, rebuild it from the model the other plan left in -results/"+modelStore+"; -copy=false trains every run")
+		"configuration, fraction, seed and numerics) instead of training it again, and rebuild a run whose model a sweep "+
+		"trained earlier left in -results/"+modelStore+" (another plan's run whose copy lacks this plan's metrics, or a deleted "+
+		"entry) and score it again; -copy=false trains every run")
 	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
 }
 
