@@ -102,23 +102,12 @@ func (x *Experiment) History() History { return x.Trained.History }
 // checkpoint): it regenerates the data sets from the model's Config (the same seed gives the same
 // data) and evaluates the model on the training and test sets. backend nil means NewBackend().
 func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, error) {
-	if err := trained.check(); err != nil {
-		return nil, err
-	}
-	var err error
-	if backend, err = BackendOrDefault(backend); err != nil {
-		return nil, err
-	}
-	cfg := trained.Config
-	train, val, test, err := GenerateData(cfg)
-	if err != nil {
-		return nil, err
-	}
-	initial := trained.Clone()
-	initial.W1, initial.W2 = trained.InitW1.Clone(), trained.InitW2.Clone()
-	initial.History, initial.Ablated = History{}, nil
-	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
-	return x, x.evaluate(backend)
+	return experimentOf(trained, backend, nil, func() (*Model, error) {
+		initial := trained.Clone()
+		initial.W1, initial.W2 = trained.InitW1.Clone(), trained.InitW2.Clone()
+		initial.History, initial.Ablated = History{}, nil
+		return initial, nil
+	})
 }
 
 // RebuildExperiment returns the Experiment RunExperiment returned when it trained the model trained (one
@@ -129,6 +118,20 @@ func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, 
 // gives the same data and the same initial model, so metrics of the Experiment (a sweep's Extra) are
 // those the training run would have computed. backend nil means NewBackend().
 func RebuildExperiment(trained *Model, backend compute.Backend, data *DataCache) (*Experiment, error) {
+	return experimentOf(trained, backend, data, func() (*Model, error) {
+		cfg := trained.Config
+		initial, err := NewModel(cfg)
+		if err == nil && !startedFrom(initial, trained) {
+			err = fmt.Errorf("snn: rebuild experiment: the model's initial weights or masks are not those its configuration draws (seed %d): it was not trained from NewModel of its configuration by this version", cfg.Seed)
+		}
+		return initial, err
+	})
+}
+
+// experimentOf is the Experiment of the trained model trained: its configuration's data sets from data
+// (nil: generated), the initial model initial returns, and the scores on the training and test sets
+// (backend nil means NewBackend()).
+func experimentOf(trained *Model, backend compute.Backend, data *DataCache, initial func() (*Model, error)) (*Experiment, error) {
 	if err := trained.check(); err != nil {
 		return nil, err
 	}
@@ -141,14 +144,11 @@ func RebuildExperiment(trained *Model, backend compute.Backend, data *DataCache)
 	if err != nil {
 		return nil, err
 	}
-	initial, err := NewModel(cfg)
+	first, err := initial()
 	if err != nil {
 		return nil, err
 	}
-	if !startedFrom(initial, trained) {
-		return nil, fmt.Errorf("snn: rebuild experiment: the model's initial weights or masks are not those its configuration draws (seed %d): it was not trained from NewModel of its configuration by this version", cfg.Seed)
-	}
-	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: initial, Trained: trained}
+	x := &Experiment{Config: cfg, Train: train, Validation: val, Test: test, Initial: first, Trained: trained}
 	return x, x.evaluate(backend)
 }
 

@@ -74,9 +74,15 @@ func numericsOnNamed(f Formulation, name string) string {
 	if name == goBackendName {
 		return NumericsVersion(f)
 	}
+	return fmt.Sprintf("%s/%d+%s", f, numericsRevision, Slug(name))
+}
+
+// Slug is s lower-cased with every run of other characters than letters and digits turned into one "-",
+// none at either end: a backend's name in NumericsOn, a numerics name in a file name.
+func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(name) {
+	for _, r := range strings.ToLower(s) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			b.WriteRune(r)
 			dash = false
@@ -85,7 +91,7 @@ func numericsOnNamed(f Formulation, name string) string {
 			dash = true
 		}
 	}
-	return fmt.Sprintf("%s/%d+%s", f, numericsRevision, strings.TrimSuffix(b.String(), "-"))
+	return strings.TrimSuffix(b.String(), "-")
 }
 
 // goBackendName is what GoMLX's pure-Go backend calls itself (compute.Backend.Name).

@@ -582,23 +582,10 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 }
 
 // StoreFile is the name of the model Sweep.Models keeps for a run of configuration hash (snn.ConfigKey,
-// which covers the fraction and the seed) trained by numerics (snn.NumericsVersion, every run of
-// characters other than letters and digits made one "-"), e.g. "b20c5c5d0e4b07c9_go-kernels-1-gomlx-avx512.ckpt":
-// builds of other numerics sharing a store keep their models apart.
-func StoreFile(hash, numerics string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range numerics {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return hash + "_" + b.String() + ".ckpt"
-}
+// which covers the fraction and the seed) trained by numerics (snn.NumericsVersion, as snn.Slug writes
+// it), e.g. "b20c5c5d0e4b07c9_go-kernels-1-gomlx-avx512.ckpt": builds of other numerics sharing a store
+// keep their models apart.
+func StoreFile(hash, numerics string) string { return hash + "_" + snn.Slug(numerics) + ".ckpt" }
 
 // fromModels rebuilds run p from the model another sweep left in Models (snn.RebuildExperiment), and
 // names it as RunResult.ReusedFrom does. It returns nil when Models holds no model of p's configuration
