@@ -220,6 +220,9 @@ type PlannedRun struct {
 
 // Plan lists the runs of the grid, validating each configuration.
 func (s *Sweep) Plan() ([]PlannedRun, error) {
+	if s.Workers < 0 {
+		return nil, fmt.Errorf("study: sweep: Workers = %d is invalid: want 0 (one per core) or more", s.Workers)
+	}
 	if err := s.checkDistinct(); err != nil {
 		return nil, err
 	}

@@ -610,7 +610,8 @@ func TestStatusOfUnreadableEntries(t *testing.T) {
 }
 
 // A grid that would count a run twice or print two rows as one is refused by Plan, before any run
-// (issue 24): a repeated condition or seed, a repeated fraction, fractions that print alike at 2 decimals.
+// (issue 24): a repeated condition or seed, a repeated fraction, fractions that print alike at 2 decimals;
+// so is a negative number of workers (it used to mean one per core, silently).
 func TestSweepRefusesRepeats(t *testing.T) {
 	both, _ := ConditionByName("both")
 	for _, c := range []struct {
@@ -621,6 +622,7 @@ func TestSweepRefusesRepeats(t *testing.T) {
 		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1, 2, 1}}, "seed 1 is listed twice"},
 		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.2, 0.5, 0.2}, Seeds: []uint64{1}}, "fraction 0.2 is listed twice"},
 		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.2, 0.204}, Seeds: []uint64{1}}, "fractions 0.2 and 0.204 both print as 0.20"},
+		{Sweep{Conditions: []Condition{both}, Fractions: []float64{0.5}, Seeds: []uint64{1}, Workers: -1}, "Workers = -1 is invalid: want 0 (one per core) or more"},
 	} {
 		c.s.Base = tinyConfig()
 		if _, err := c.s.Plan(); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -37,6 +37,9 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-fractions", "0:Inf:0.5"}, `"Inf" is not a finite number`},
 		{[]string{"status", "-fractions", "0:1:1e-12"}, "want at most 1001"},
 		{[]string{"status", "-fractions", "0.2,nan"}, `"nan" is not a finite number`},
+		{[]string{"status", "-workers", "-1"}, "-workers -1: want 0 (one per core) or more"},
+		{[]string{"tune", "-plan", "populations-lif", "-workers", "-2"}, "-workers -2: want 0 (one per core) or more"},
+		{[]string{"rate", "-workers", "0"}, "-workers 0: want at least 1"},
 	} {
 		err := dispatch(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

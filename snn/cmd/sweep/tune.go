@@ -32,6 +32,9 @@ func tuneCmd(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
 	}
+	if *workers < 0 {
+		return fmt.Errorf("-workers %d: want 0 (one per core) or more", *workers)
+	}
 	var plans []study.TunedPlan
 	for _, q := range study.TunedPlans() {
 		if q.Name == *plan || *plan == "all" {
