@@ -54,11 +54,23 @@ func run() error {
 		return fmt.Errorf("unexpected argument %q after the flags", flag.Arg(0))
 	}
 
-	seedList, err := parseList(*seeds, func(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) })
+	seedList, err := parseList(*seeds, func(s string) (uint64, error) {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a seed (a non-negative integer)", s)
+		}
+		return v, nil
+	})
 	if err != nil {
 		return fmt.Errorf("-seeds: %w", err)
 	}
-	fracList, err := parseList(*fractions, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+	fracList, err := parseList(*fractions, func(s string) (float64, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number (want inhibitory fractions in [0, 1])", s)
+		}
+		return v, nil
+	})
 	if err != nil {
 		return fmt.Errorf("-fractions: %w", err)
 	}
