@@ -179,6 +179,10 @@ func TestExploreWithoutFractionAndDamagedModel(t *testing.T) {
 	if p, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results")); err != nil || p.Explorer.Own != "" {
 		t.Errorf("headless panel: own cache %q (%v), want none", p.Explorer.Own, err)
 	}
+	t.Setenv(HeadlessEnv, "true") // not read as off in silence: the panel would save runs a user trained
+	if _, err := OpenExplorePanel(filepath.Join("..", "notebooks", "results")); err == nil || !strings.Contains(err.Error(), `$SNN_HEADLESS = "true" is invalid`) {
+		t.Errorf("SNN_HEADLESS=true: %v, want an error naming the value", err)
+	}
 }
 
 // AwaitFrontEnd returns a widget the browser answered for, and gives up on one it never answers for.

@@ -23,7 +23,11 @@ const HeadlessEnv = "SNN_HEADLESS"
 const PanelOutEnv = "SNN_PANEL_OUT"
 
 // Live reports whether a cell runs in a GoNB kernel with a browser to draw widgets in.
-func Live() bool { return gonbui.IsNotebook && os.Getenv(HeadlessEnv) != "1" }
+// A value of $SNN_HEADLESS other than 1, 0 or empty reads as not live here, and OpenExplorePanel refuses it.
+func Live() bool {
+	headless, err := snn.EnvSwitch(HeadlessEnv)
+	return gonbui.IsNotebook && !headless && err == nil
+}
 
 // Control is one of the panel's controls; Choices lists its values and ExplorePanel.Set moves it.
 type Control int
@@ -86,7 +90,11 @@ func OpenExplorePanel(results string) (*ExplorePanel, error) {
 	if own == "" {
 		own = "out/panel"
 	}
-	if os.Getenv(HeadlessEnv) == "1" {
+	headless, err := snn.EnvSwitch(HeadlessEnv)
+	if err != nil {
+		return nil, err
+	}
+	if headless {
 		own = ""
 	}
 	e, err := study.OpenExplorer(results, own)

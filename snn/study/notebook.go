@@ -57,13 +57,24 @@ func (nb *Notebook) trainOptions() (snn.TrainOptions, error) {
 // OpenNotebook returns the Notebook of the named run plan, configured from the environment
 // (snn.QuickEnv, SNN_OUT, RecomputeEnv).
 func OpenNotebook(plan string) (*Notebook, error) {
-	quick := os.Getenv(snn.QuickEnv) == "1"
+	quick, err := snn.EnvSwitch(snn.QuickEnv)
+	if err != nil {
+		return nil, err
+	}
+	base := snn.DefaultConfig()
+	if quick {
+		base = snn.Quick(base)
+	}
+	recompute, err := snn.EnvSwitch(RecomputeEnv)
+	if err != nil {
+		return nil, err
+	}
 	p, err := PlanByName(plan, quick)
 	if err != nil {
 		return nil, err
 	}
-	nb := &Notebook{Plan: p, Quick: quick, Base: snn.QuickFromEnv(snn.DefaultConfig()), Results: "results",
-		Rules: AccuracyRules(), Recompute: os.Getenv(RecomputeEnv) == "1", Log: os.Stdout}
+	nb := &Notebook{Plan: p, Quick: quick, Base: base, Results: "results",
+		Rules: AccuracyRules(), Recompute: recompute, Log: os.Stdout}
 	if quick {
 		nb.Results = os.Getenv("SNN_OUT")
 		if nb.Results == "" {
