@@ -11,7 +11,7 @@ import (
 // other value is refused before a run is read or trained, naming the variable and its value.
 func TestOpenNotebookEnvironment(t *testing.T) {
 	for _, c := range []struct {
-		quick, recompute string
+		quick, recompute  string
 		wantQuick, wantRe bool
 		wantErr           string
 	}{
