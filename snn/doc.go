@@ -63,8 +63,9 @@
 // The defaults reproduce the notebook, quirks included; each fix is an option. The blocked mask at
 // fraction 0.5 makes every left-ear fibre inhibitory (a confound with the ear; MaskRandom avoids it).
 // One phase offset is shared by a whole data set (PhasePerSample draws one per sample). The notebook's
-// early-stopping rule never fires in 50 epochs (EarlyStopPatience is a working rule that restores the
-// best weights). The notebook's ablation mutates its trained weights in place; package snn/probe's
+// early-stopping rule fires only when no epoch after the first beats epoch 1's validation loss (with 50
+// epochs its 100-epoch window spans the whole run); EarlyStopPatience is a working rule that restores the
+// best weights. The notebook's ablation mutates its trained weights in place; package snn/probe's
 // AblateInputs works on a copy, and its Cuts add matched controls (as many excitatory rows; random rows).
 //
 // # Beyond the notebook

@@ -3,6 +3,7 @@ package probe
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/snn-dales/dales/snn"
@@ -192,5 +193,27 @@ func TestMinCostAssignment(t *testing.T) {
 		return inf
 	}); err == nil {
 		t.Error("an infeasible assignment accepted")
+	}
+}
+
+// AblationTable's columns line up whatever the cut names' lengths (random-excitatory is longer than the
+// 12 characters the first column once had).
+func TestAblationTableAligned(t *testing.T) {
+	x := &snn.Experiment{TrainEval: &snn.Evaluation{Accuracy: 0.847}, TestEval: &snn.Evaluation{Accuracy: 0.757}}
+	var res []AblationResult
+	for _, c := range []Cut{CutNotebook, CutRandomExcitatory, CutRandom} {
+		res = append(res, AblationResult{Cut: c, Rows: make([]int, 40), TrainEval: &snn.Evaluation{Accuracy: 0.396}, TestEval: &snn.Evaluation{Accuracy: 0.325}})
+	}
+	lines := strings.Split(strings.TrimSuffix(AblationTable(x, res), "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want a header, none and 3 cuts:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for _, l := range lines[1:] {
+		if len(l) != len(lines[0]) || !strings.HasSuffix(l, "%") {
+			t.Errorf("line %q (%d characters) does not line up with the header %q (%d)", l, len(l), lines[0], len(lines[0]))
+		}
+	}
+	if !strings.Contains(lines[3], string(CutRandomExcitatory)+"     40      39.6%      32.5%") {
+		t.Errorf("random-excitatory line %q", lines[3])
 	}
 }

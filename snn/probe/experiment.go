@@ -39,13 +39,18 @@ func Ablate(x *snn.Experiment, cuts []Cut, backend compute.Backend) ([]AblationR
 	return out, nil
 }
 
-// AblationTable formats ablation results, one line per cut, after the unablated model's line.
+// AblationTable formats ablation results, one line per cut, after the unablated model's line; the first
+// column is as wide as the longest cut name.
 func AblationTable(x *snn.Experiment, results []AblationResult) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-12s %6s %10s %10s\n", "cut", "rows", "train acc", "test acc")
-	fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", "none", 0, 100*x.TrainEval.Accuracy, 100*x.TestEval.Accuracy)
+	w := len("none")
 	for _, r := range results {
-		fmt.Fprintf(&b, "%-12s %6d %9.1f%% %9.1f%%\n", r.Cut, len(r.Rows), 100*r.TrainEval.Accuracy, 100*r.TestEval.Accuracy)
+		w = max(w, len(r.Cut))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s %6s %10s %10s\n", w, "cut", "rows", "train acc", "test acc")
+	fmt.Fprintf(&b, "%-*s %6d %9.1f%% %9.1f%%\n", w, "none", 0, 100*x.TrainEval.Accuracy, 100*x.TestEval.Accuracy)
+	for _, r := range results {
+		fmt.Fprintf(&b, "%-*s %6d %9.1f%% %9.1f%%\n", w, r.Cut, len(r.Rows), 100*r.TrainEval.Accuracy, 100*r.TestEval.Accuracy)
 	}
 	return b.String()
 }

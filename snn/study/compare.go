@@ -171,8 +171,13 @@ func (c Comparison) sentence() string {
 			diff, pString(c.PAdjusted))
 	case Equivalent:
 		e := c.EquivalenceCI
-		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (paired difference %s %s over %d seeds, %s CI %s to %s inside the margin; Holm-adjusted TOST %s).",
-			c.A, c.B, s(r.Margin), r.Unit, s(d.Mean), r.Unit, n, pct(e.Level), s(e.Low), s(e.High), pString(c.TOSTAdjusted))
+		small := "" // equivalence bounds the difference; it does not say there is none
+		if c.Paired.P < r.Alpha {
+			small = fmt.Sprintf("; the unadjusted %s CI, %s to %s, excludes 0 (Holm-adjusted %s): a difference smaller than the margin, not none",
+				pct(d.Level), s(d.Low), s(d.High), pString(c.PAdjusted))
+		}
+		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (paired difference %s %s over %d seeds, unadjusted %s CI %s to %s inside the margin; Holm-adjusted TOST %s%s).",
+			c.A, c.B, s(r.Margin), r.Unit, s(d.Mean), r.Unit, n, pct(e.Level), s(e.Low), s(e.High), pString(c.TOSTAdjusted), small)
 	}
 	held := ""
 	if c.Paired.P < r.Alpha { // the unadjusted interval excludes 0, the family-wise test does not

@@ -58,6 +58,22 @@ func TestFamilyVerdicts(t *testing.T) {
 	if s := fam[0].Sentence(); fam[0].Verdict != NotDistinguishable || !strings.Contains(s, "does not hold against the Holm correction for the 7 comparisons") {
 		t.Errorf("%q: %s", fam[0].Verdict, s)
 	}
+	// Equivalent within the margin, with an unadjusted interval that excludes 0 (differences 0.5, 2.5, 1.0,
+	// 2.0 and 0.8 points: t p = 0.021 alone, x3 by Holm; TOST p = 0.006 alone): the sentence says the
+	// difference is small, not absent. cs[2]'s does not (its interval holds 0).
+	b := []float64{0.70, 0.72, 0.69, 0.71, 0.73}
+	a := []float64{0.705, 0.745, 0.70, 0.73, 0.738}
+	eq, err := Family(r, [][2]string{{"S", "T"}, {"P", "Q"}, {"P", "Q"}}, [][2][]float64{{a, b}, noisy, noisy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := eq[0].Sentence(); eq[0].Verdict != Equivalent || !strings.Contains(s, "the unadjusted 95% CI, 0.3 to 2.4, excludes 0") ||
+		!strings.Contains(s, "a difference smaller than the margin, not none") {
+		t.Errorf("%q (p %v, Holm %v, TOST Holm %v): %s", eq[0].Verdict, eq[0].Paired.P, eq[0].PAdjusted, eq[0].TOSTAdjusted, s)
+	}
+	if s := cs[2].Sentence(); strings.Contains(s, "excludes 0") {
+		t.Errorf("equivalence sentence with 0 in the interval: %q", s)
+	}
 	if s := cs[4].Sentence(); !strings.Contains(s, "H (8.4%) and K (8.4%) are both within 2.0 points of chance (8.3%)") || !strings.Contains(s, "floor") {
 		t.Errorf("floor sentence: %q", s)
 	}

@@ -181,3 +181,59 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 	}
 	return b.String()
 }
+
+// SeedRankNote places one seed's runs (the single runs a notebook prints) among the seeds of runs
+// (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (1 = highest),
+// and whether its order of the two fractions is that of the means over seeds or the reverse. A seed
+// missing at either fraction, or fewer than two seeds, is said instead.
+func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
+	type summary struct {
+		mine, mean float64
+		rank, n    int
+		found      bool
+	}
+	at := func(f float64) summary {
+		var s summary
+		var acc []float64
+		for _, r := range runs {
+			if r.Condition == "both" && r.Fraction == f {
+				acc = append(acc, r.TestAccuracy)
+				if r.Seed == seed {
+					s.mine, s.found = r.TestAccuracy, true
+				}
+			}
+		}
+		s.n, s.mean = len(acc), stat.Mean(acc, nil)
+		s.rank = 1
+		for _, v := range acc {
+			if v > s.mine {
+				s.rank++
+			}
+		}
+		return s
+	}
+	sa, sb := at(a), at(b)
+	if !sa.found || !sb.found || sa.n < 2 || sb.n < 2 {
+		return fmt.Sprintf("seed %d is not among the cached seeds at both IE_RATIO %g and %g: no rank to give\n", seed, a, b)
+	}
+	order := func(x, y float64) string {
+		switch {
+		case x > y:
+			return "above"
+		case x < y:
+			return "below"
+		}
+		return "equal to"
+	}
+	mine, means := order(sa.mine, sb.mine), order(sa.mean, sb.mean)
+	relation := "the same as the means'"
+	if mine != means {
+		relation = "not the means'"
+		if mine != "equal to" && means != "equal to" {
+			relation = "the reverse of the means'"
+		}
+	}
+	return fmt.Sprintf("seed %d (the single runs above) ranks %d of %d at IE_RATIO %g (%.1f%%) and %d of %d at %g (%.1f%%); "+
+		"its order, %g %s %g, is %s (%.1f%% %s %.1f%%)\n",
+		seed, sa.rank, sa.n, a, 100*sa.mine, sb.rank, sb.n, b, 100*sb.mine, a, mine, b, relation, 100*sa.mean, means, 100*sb.mean)
+}

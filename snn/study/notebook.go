@@ -164,3 +164,18 @@ func (nb *Notebook) Trained(cfg snn.Config, name string) (*snn.Model, error) {
 	}
 	return m, nil
 }
+
+// EditedFromOriginal reports whether the mirror notebook's configurations at its two inhibitory fractions
+// (first: the original's first run, second: its second) differ from the original's (snn.DefaultConfig at
+// the fractions 0.5 and 0.2, notebookFrac) in anything but the seed. The committed runs a cell shows are
+// then not those of the configuration edited above it, and the cell says so.
+func EditedFromOriginal(first, second snn.Config) bool {
+	for i, cfg := range []snn.Config{first, second} {
+		want := snn.DefaultConfig()
+		want.InhibitoryFraction, want.Seed = notebookFrac[i], cfg.Seed
+		if cfg != want {
+			return true
+		}
+	}
+	return false
+}

@@ -45,3 +45,33 @@ func TestOpenNotebookEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// The mirror notebook's configurations are "edited" when either differs from the original's in anything
+// but the seed: either fraction (the notebook once missed a change of the first), a hyperparameter, or
+// quick mode.
+func TestEditedFromOriginal(t *testing.T) {
+	at := func(f float64, seed uint64) snn.Config {
+		c := snn.DefaultConfig()
+		c.InhibitoryFraction, c.Seed = f, seed
+		return c
+	}
+	hidden := at(0.5, 1)
+	hidden.NumHidden = 50
+	for _, c := range []struct {
+		name          string
+		first, second snn.Config
+		want          bool
+	}{
+		{"original", at(0.5, 1), at(0.2, 1), false},
+		{"another seed", at(0.5, 4), at(0.2, 4), false},
+		{"first fraction", at(0.4, 1), at(0.2, 1), true},
+		{"second fraction", at(0.5, 1), at(0.3, 1), true},
+		{"fractions swapped", at(0.2, 1), at(0.5, 1), true},
+		{"hidden units", hidden, at(0.2, 1), true},
+		{"quick", snn.Quick(at(0.5, 1)), snn.Quick(at(0.2, 1)), true},
+	} {
+		if got := EditedFromOriginal(c.first, c.second); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

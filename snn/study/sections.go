@@ -96,8 +96,7 @@ func (c Conclusion) table() string {
 			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), verdict)
 	}
 	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons; TOST p: equivalence within ±%s %s, "+
-		"adjusted likewise (it matches the %.0f%% interval of the difference lying inside the margin, not the %.0f%% interval shown).\n",
-		len(c.Comparisons), s(r.Margin), r.Unit, 100*(1-2*r.Alpha), 100*c.Comparisons[0].Paired.CI.Level)
+		"adjusted likewise (%s).\n", len(c.Comparisons), s(r.Margin), r.Unit, tostIntervalNote(r.Alpha, len(c.Comparisons), c.Comparisons[0].Paired.CI.Level))
 	return b.String()
 }
 
@@ -256,4 +255,27 @@ func SignConclusion(runs []RunResult, r Rules, f float64) (Conclusion, error) {
 		return Conclusion{}, err
 	}
 	return Conclusion{Notes: []string{"Every parametrisation starts from the same effective weights as abs (same seed)."}, Comparisons: cs}, nil
+}
+
+// tostIntervalNote says which interval of the difference a TOST verdict matches: unadjusted, TOST at alpha
+// holds when the (1 - 2 alpha) interval lies inside the margin; Holm's adjustment over m comparisons asks
+// more, down to the (1 - 2 alpha/m) interval for the smallest of the m TOST p-values. shown is the level
+// of the interval the table prints.
+func tostIntervalNote(alpha float64, m int, shown float64) string {
+	unadjusted := fmt.Sprintf("unadjusted, TOST at %g holds when the %s interval of the difference lies inside the margin, not the %s interval shown",
+		alpha, levelString(1-2*alpha), levelString(shown))
+	if m < 2 {
+		return unadjusted
+	}
+	return fmt.Sprintf("%s; Holm's adjustment asks more: the smallest of the %d TOST p-values holds when the %s interval lies inside",
+		unadjusted, m, levelString(1-2*alpha/float64(m)))
+}
+
+// levelString is a confidence level as a percentage with as many decimals as it needs (90%, 96.7%, 99.2%).
+func levelString(level float64) string {
+	v := 100 * level
+	if math.Abs(v-math.Round(v)) < 1e-9 {
+		return fmt.Sprintf("%.0f%%", v)
+	}
+	return fmt.Sprintf("%.1f%%", v)
 }

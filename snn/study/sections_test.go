@@ -198,3 +198,44 @@ func TestSeedNote(t *testing.T) {
 		}
 	}
 }
+
+// A seed's rank by test accuracy at each fraction (1 = highest) and its order of the two fractions against
+// the means' order, by hand: at 0.5 the seeds score 0.70, 0.74, 0.78 (mean 0.74), at 0.2 0.75, 0.66, 0.69
+// (mean 0.70). Seed 1 is 3rd of 3 at 0.5 and 1st at 0.2, 0.5 below 0.2 against means 0.5 above 0.2;
+// seed 3 is 1st and 2nd, 0.5 above 0.2 like the means.
+func TestSeedRankNote(t *testing.T) {
+	runs := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.5, 3, 0.78, nil),
+		run("both", 0.2, 1, 0.75, nil), run("both", 0.2, 2, 0.66, nil), run("both", 0.2, 3, 0.69, nil),
+		run("input", 0.5, 1, 0.99, nil)}
+	for _, c := range []struct {
+		seed uint64
+		want string
+	}{
+		{1, "seed 1 (the single runs above) ranks 3 of 3 at IE_RATIO 0.5 (70.0%) and 1 of 3 at 0.2 (75.0%); its order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%)"},
+		{3, "seed 3 (the single runs above) ranks 1 of 3 at IE_RATIO 0.5 (78.0%) and 2 of 3 at 0.2 (69.0%); its order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
+		{9, "seed 9 is not among the cached seeds at both IE_RATIO 0.5 and 0.2"},
+	} {
+		if got := SeedRankNote(runs, c.seed, 0.5, 0.2); !strings.Contains(got, c.want) {
+			t.Errorf("seed %d:\n got %s\nwant %s", c.seed, got, c.want)
+		}
+	}
+}
+
+// The comparison tables' footnote names the interval a TOST verdict matches: 1 - 2 alpha unadjusted, and,
+// with Holm over m comparisons, 1 - 2 alpha/m for the smallest p (alpha 0.05: 90%; m = 3: 96.7%; m = 12:
+// 99.2%), not the 95% interval the table shows.
+func TestTOSTIntervalNote(t *testing.T) {
+	for _, c := range []struct {
+		m    int
+		want string
+	}{
+		{1, "unadjusted, TOST at 0.05 holds when the 90% interval of the difference lies inside the margin, not the 95% interval shown"},
+		{3, "the smallest of the 3 TOST p-values holds when the 96.7% interval lies inside"},
+		{12, "the smallest of the 12 TOST p-values holds when the 99.2% interval lies inside"},
+	} {
+		got := tostIntervalNote(0.05, c.m, 0.95)
+		if !strings.Contains(got, c.want) || (c.m == 1) == strings.Contains(got, "Holm") {
+			t.Errorf("m = %d: %q, want it to contain %q", c.m, got, c.want)
+		}
+	}
+}
