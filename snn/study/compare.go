@@ -183,8 +183,14 @@ func (c Comparison) sentence() string {
 	if c.Paired.P < r.Alpha { // the unadjusted interval excludes 0, the family-wise test does not
 		held = fmt.Sprintf(": the unadjusted interval excludes 0, but the difference does not hold against the Holm correction for the %d comparisons of this section", c.FamilySize)
 	}
-	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, Holm-adjusted TOST %s).",
-		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
+	sensitivity := ""
+	if _, sd := MeanSD(c.Paired.Diff); sd > 0 {
+		if det, err := DetectableDifference(sd, n, r.Alpha, 0.8); err == nil {
+			sensitivity = fmt.Sprintf("; from the observed spread, %d seeds detect about %s %s with 80%% power at the unadjusted level", n, s(det), r.Unit)
+		}
+	}
+	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, Holm-adjusted TOST %s%s).",
+		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.TOSTAdjusted), sensitivity)
 }
 
 // capitalise upper-cases the first letter of s.

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -410,5 +411,10 @@ func TestPowerSentence(t *testing.T) {
 	if !strings.Contains(with, "Equivalence within +-3.0 points would need about") || strings.Contains(without, "Equivalence") ||
 		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
 		t.Errorf("with equivalence: %q\nwithout: %q", with, without)
+	}
+	// The post hoc figure is the test runs' own (sd 0.84 points), not the planning bound's.
+	post := fmt.Sprintf("the test runs' own paired sd is %.1f, from which they detect about %.1f points (post hoc)", 100*p.ObservedSD, 100*p.DetectableObserved)
+	if !strings.Contains(with, post) || math.Abs(p.DetectableObserved-p.Detectable) < 0.001 {
+		t.Errorf("sentence %q lacks %q (planning figure %.4f, post hoc %.4f)", with, post, p.Detectable, p.DetectableObserved)
 	}
 }

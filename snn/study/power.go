@@ -116,7 +116,8 @@ func SDUpperBound(sd float64, n int, level float64) float64 {
 
 // Sentence states the design's sensitivity, e.g. "From the 3 tuning seeds (paired sd 2.3, 80% upper
 // bound 4.9), 10 test seeds detect about 6.6 points with 80% power at level 0.00833 (Holm's most
-// stringent step; normal-theory approximation); the test runs' own spread is sd 2.3. Equivalence within
+// stringent step; normal-theory approximation); the test runs' own paired sd is 2.3, from which they
+// detect about 3.1 points (post hoc). Equivalence within
 // +-3.0 points would need about 37 seeds (from the bound)." The equivalence clause is left out with
 // equivalence false (for a comparison that found a difference, where a true difference of 0, which the
 // count assumes, is not in question).
@@ -127,8 +128,10 @@ func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
 		eq = fmt.Sprintf("more than %d seeds", maxSeeds)
 	}
 	out := fmt.Sprintf("From the %d tuning seeds (paired sd %s, 80%% upper bound %s), %d test seeds detect about %s %s with %.0f%% power "+
-		"at level %.3g (Holm's most stringent step; normal-theory approximation); the test runs' own paired sd is %s.",
-		p.TuningSeeds, s(p.TuningSD), s(p.TuningSDUpper), p.TestSeeds, s(p.Detectable), unit, 100*p.Power, p.Level, s(p.ObservedSD))
+		"at level %.3g (Holm's most stringent step; normal-theory approximation); the test runs' own paired sd is %s, from which "+
+		"they detect about %s %s (post hoc).",
+		p.TuningSeeds, s(p.TuningSD), s(p.TuningSDUpper), p.TestSeeds, s(p.Detectable), unit, 100*p.Power, p.Level, s(p.ObservedSD),
+		s(p.DetectableObserved), unit)
 	if equivalence {
 		out += fmt.Sprintf(" Equivalence within +-%s %s would need about %s (from the bound).", s(p.Margin), unit, eq)
 	}
