@@ -184,13 +184,23 @@ func (c Comparison) sentence() string {
 		held = fmt.Sprintf(": the unadjusted interval excludes 0, but the difference does not hold against the Holm correction for the %d comparisons of this section", c.FamilySize)
 	}
 	sensitivity := ""
-	if _, sd := MeanSD(c.Paired.Diff); sd > 0 {
-		if det, err := DetectableDifference(sd, n, r.Alpha, 0.8); err == nil {
-			sensitivity = fmt.Sprintf("; from the observed spread, %d seeds detect about %s %s with 80%% power at the unadjusted level", n, s(det), r.Unit)
-		}
+	if det, ok := c.Detectable(); ok {
+		sensitivity = fmt.Sprintf("; from the observed spread, %d seeds detect about %s %s with 80%% power at the unadjusted level", n, s(det), r.Unit)
 	}
 	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, Holm-adjusted TOST %s%s).",
 		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.TOSTAdjusted), sensitivity)
+}
+
+// Detectable is the smallest true difference the comparison's seeds detect with 80% power by the paired t
+// test at the unadjusted level Alpha, from the observed spread of the paired differences (post hoc;
+// DetectableDifference); false where the differences have no spread.
+func (c Comparison) Detectable() (float64, bool) {
+	_, sd := MeanSD(c.Paired.Diff)
+	if !(sd > 0) {
+		return 0, false
+	}
+	d, err := DetectableDifference(sd, len(c.Paired.Diff), c.Rules.Alpha, 0.8)
+	return d, err == nil
 }
 
 // capitalise upper-cases the first letter of s.

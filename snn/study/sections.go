@@ -75,7 +75,7 @@ func (c Conclusion) table() string {
 	r := c.Comparisons[0].Rules
 	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "| A | B | mean A | mean B | A - B (unadjusted %.0f%% CI) | Holm p | TOST p (Holm) | verdict |\n|---|---|---:|---:|---:|---:|---:|---|\n",
+	fmt.Fprintf(&b, "| A | B | mean A | mean B | A - B (unadjusted %.0f%% CI) | Holm p | TOST p (Holm) | detectable | verdict |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n",
 		100*c.Comparisons[0].Paired.CI.Level)
 	for _, q := range c.Comparisons {
 		d := q.Paired.CI
@@ -92,11 +92,17 @@ func (c Conclusion) table() string {
 				verdict += " (the unadjusted interval excludes 0; Holm does not)"
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
-			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), verdict)
+		detectable := "-"
+		if v, ok := q.Detectable(); ok {
+			detectable = s(v)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
+			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), detectable, verdict)
 	}
 	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons; TOST p: equivalence within ±%s %s, "+
-		"adjusted likewise (%s).\n", len(c.Comparisons), s(r.Margin), r.Unit, tostIntervalNote(r.Alpha, len(c.Comparisons), c.Comparisons[0].Paired.CI.Level))
+		"adjusted likewise (%s); detectable: the difference (%s) these seeds detect with 80%% power at the unadjusted level, "+
+		"from the observed spread (post hoc; Holm's correction needs more).\n", len(c.Comparisons), s(r.Margin), r.Unit,
+		tostIntervalNote(r.Alpha, len(c.Comparisons), c.Comparisons[0].Paired.CI.Level), r.Unit)
 	return b.String()
 }
 

@@ -65,11 +65,13 @@ func TestSweepConclusion(t *testing.T) {
 		}
 	}
 	text := c.Text()
+	// detectable 13.8 on the last row by hand: differences 9, -10, 6, -7, 3 points, sd 8.29, x (2.776 + 0.941)
+	// / sqrt 5.
 	for _, part := range []string{"highest mean is at fraction 0.5", "blocked mask",
 		"Of 5 comparisons (one Holm family at level 0.05, paired by seed over 5 seeds): 3 show a difference, 1 shows equivalence within ±3.0 points and 1 is not distinguishable.",
-		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | 0.984 | not distinguishable |",
-		"| Dale's law on both at 0.5 | the unconstrained network | 80.2 | 75.2 | 5.0 [4.8, 5.3] | < 0.001 | 1 | A higher |",
-		"| Dale's law on both at 0.2 | the unconstrained network | 75.2 | 75.2 | 0.1 [-0.5, 0.6] | 1 | < 0.001 | equivalent within ±3.0 points |"} {
+		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | 0.984 | 13.8 | not distinguishable |",
+		"| Dale's law on both at 0.5 | the unconstrained network | 80.2 | 75.2 | 5.0 [4.8, 5.3] | < 0.001 | 1 | 0.4 | A higher |",
+		"| Dale's law on both at 0.2 | the unconstrained network | 75.2 | 75.2 | 0.1 [-0.5, 0.6] | 1 | < 0.001 | 0.7 | equivalent within ±3.0 points |"} {
 		if !strings.Contains(text, part) {
 			t.Errorf("conclusion lacks %q: %s", part, text)
 		}
@@ -236,6 +238,24 @@ func TestTOSTIntervalNote(t *testing.T) {
 		got := tostIntervalNote(0.05, c.m, 0.95)
 		if !strings.Contains(got, c.want) || (c.m == 1) == strings.Contains(got, "Holm") {
 			t.Errorf("m = %d: %q, want it to contain %q", c.m, got, c.want)
+		}
+	}
+}
+
+// The comparison table gives each row's detectable difference, the one its sentence would give (the noisy
+// pair of TestFamilyVerdicts: 10.1 points, by hand there), and "-" for a pair without spread.
+func TestConclusionTableDetectable(t *testing.T) {
+	noisy := [2][]float64{{0.70, 0.78, 0.62, 0.75, 0.66}, {0.72, 0.70, 0.69, 0.71, 0.70}}
+	flat := [2][]float64{{0.6, 0.7, 0.65, 0.62, 0.61}, {0.5, 0.6, 0.55, 0.52, 0.51}}
+	cs, err := Family(AccuracyRules(), [][2]string{{"F", "G"}, {"A", "B"}}, [][2][]float64{noisy, flat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Conclusion{Comparisons: cs}.Text()
+	for _, want := range []string{"| Holm p | TOST p (Holm) | detectable | verdict |", "| 10.1 | not distinguishable |", "| - | no spread |",
+		"detectable: the difference (points) these seeds detect with 80% power at the unadjusted level"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("table lacks %q:\n%s", want, text)
 		}
 	}
 }
