@@ -167,8 +167,17 @@ func (c Comparison) sentence() string {
 		if c.Verdict == Lower {
 			dir = "below"
 		}
-		return fmt.Sprintf("%s is %s %s %s %s (%s; Holm-adjusted %s).", c.A, s(math.Abs(d.Mean)), r.Unit, dir, c.B,
-			diff, pString(c.PAdjusted))
+		small := "" // a difference the test finds but the plan's margin counts as negligible
+		if math.Abs(d.Mean) < r.Margin {
+			small = fmt.Sprintf(": a difference smaller than the +-%s %s margin (equivalence not shown, Holm-adjusted TOST %s)",
+				s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
+			if c.TOSTAdjusted < r.Alpha {
+				small = fmt.Sprintf(": a difference smaller than the +-%s %s margin (and equivalent within it, Holm-adjusted TOST %s)",
+					s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
+			}
+		}
+		return fmt.Sprintf("%s is %s %s %s %s (%s; Holm-adjusted %s)%s.", c.A, s(math.Abs(d.Mean)), r.Unit, dir, c.B,
+			diff, pString(c.PAdjusted), small)
 	case Equivalent:
 		e := c.EquivalenceCI
 		small := "" // equivalence bounds the difference; it does not say there is none

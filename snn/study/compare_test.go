@@ -74,6 +74,20 @@ func TestFamilyVerdicts(t *testing.T) {
 		!strings.Contains(s, "a difference smaller than the margin, not none") {
 		t.Errorf("%q (p %v, Holm %v, TOST Holm %v): %s", eq[0].Verdict, eq[0].Paired.P, eq[0].PAdjusted, eq[0].TOSTAdjusted, s)
 	}
+	// A difference found, smaller than the margin (accA - accB is 3.9 points; at a margin of 5 points it is
+	// said to be smaller): the sentence says so; at the usual 3 points it does not.
+	wide := r
+	wide.Margin = 0.05
+	fam5, err := Family(wide, names[:1], values[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := fam5[0].Sentence(); fam5[0].Verdict != Higher || !strings.Contains(s, "a difference smaller than the +-5.0 points margin") {
+		t.Errorf("%q: %s", fam5[0].Verdict, s)
+	}
+	if s := cs[0].Sentence(); strings.Contains(s, "smaller than") {
+		t.Errorf("a difference larger than the margin: %q", s)
+	}
 	if s := cs[2].Sentence(); strings.Contains(s, "excludes 0") {
 		t.Errorf("equivalence sentence with 0 in the interval: %q", s)
 	}
