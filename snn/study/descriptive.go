@@ -185,7 +185,7 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // SeedRankNote places one seed's runs (the single runs a notebook prints) among the seeds of runs
 // (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (1 = highest),
 // and whether its order of the two fractions is that of the means over seeds or the reverse. A seed
-// missing at either fraction, or fewer than two seeds, is said instead.
+// missing at either fraction, or fewer than two seeds at one, is said instead.
 func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
 	type summary struct {
 		mine, mean float64
@@ -213,8 +213,11 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
 		return s
 	}
 	sa, sb := at(a), at(b)
-	if !sa.found || !sb.found || sa.n < 2 || sb.n < 2 {
+	switch {
+	case !sa.found || !sb.found:
 		return fmt.Sprintf("seed %d is not among the cached seeds at both IE_RATIO %g and %g: no rank to give\n", seed, a, b)
+	case sa.n < 2 || sb.n < 2:
+		return fmt.Sprintf("fewer than 2 cached seeds at IE_RATIO %g or %g (%d and %d): no rank to give\n", a, b, sa.n, sb.n)
 	}
 	order := func(x, y float64) string {
 		switch {

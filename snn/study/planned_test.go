@@ -3,7 +3,6 @@ package study
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -412,8 +411,10 @@ func TestPowerSentence(t *testing.T) {
 		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
 		t.Errorf("with equivalence: %q\nwithout: %q", with, without)
 	}
-	// The post hoc figure is the test runs' own (sd 0.84 points), not the planning bound's.
-	post := fmt.Sprintf("the test runs' own paired sd is %.1f, from which they detect about %.1f points (post hoc)", 100*p.ObservedSD, 100*p.DetectableObserved)
+	// The post hoc figure is the test runs' own: paired sd 0.84 points over 5 seeds at level 0.05/3,
+	// (t_{0.99167,4} 3.96 + t_{0.8,4} 0.941) x 0.837 / sqrt 5 = 1.8 points (t quantiles interpolated from
+	// tables), not the planning bound's.
+	post := "the test runs' own paired sd is 0.8, from which they detect about 1.8 points at that level (post hoc)"
 	if !strings.Contains(with, post) || math.Abs(p.DetectableObserved-p.Detectable) < 0.001 {
 		t.Errorf("sentence %q lacks %q (planning figure %.4f, post hoc %.4f)", with, post, p.Detectable, p.DetectableObserved)
 	}

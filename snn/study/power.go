@@ -117,7 +117,7 @@ func SDUpperBound(sd float64, n int, level float64) float64 {
 // Sentence states the design's sensitivity, e.g. "From the 3 tuning seeds (paired sd 2.3, 80% upper
 // bound 4.9), 10 test seeds detect about 6.6 points with 80% power at level 0.00833 (Holm's most
 // stringent step; normal-theory approximation); the test runs' own paired sd is 2.3, from which they
-// detect about 3.1 points (post hoc). Equivalence within
+// detect about 3.1 points at that level (post hoc). Equivalence within
 // +-3.0 points would need about 37 seeds (from the bound)." The equivalence clause is left out with
 // equivalence false (for a comparison that found a difference, where a true difference of 0, which the
 // count assumes, is not in question).
@@ -129,7 +129,7 @@ func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
 	}
 	out := fmt.Sprintf("From the %d tuning seeds (paired sd %s, 80%% upper bound %s), %d test seeds detect about %s %s with %.0f%% power "+
 		"at level %.3g (Holm's most stringent step; normal-theory approximation); the test runs' own paired sd is %s, from which "+
-		"they detect about %s %s (post hoc).",
+		"they detect about %s %s at that level (post hoc).",
 		p.TuningSeeds, s(p.TuningSD), s(p.TuningSDUpper), p.TestSeeds, s(p.Detectable), unit, 100*p.Power, p.Level, s(p.ObservedSD),
 		s(p.DetectableObserved), unit)
 	if equivalence {

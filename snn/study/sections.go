@@ -20,7 +20,8 @@ type Conclusion struct {
 
 // Text is the conclusion in Markdown: the section's verdicts first (how many comparisons found a
 // difference, an equivalence, a floor or ceiling, or neither), then the comparisons as a table, one per
-// row (means, the paired difference with its interval, Holm's p and the verdict), then the notes as
+// row (means, the paired difference with its interval, Holm's p, TOST's Holm p, the detectable
+// difference and the verdict), then the notes as
 // bullets. A conclusion without comparisons is its first note, then the others as bullets.
 func (c Conclusion) Text() string {
 	var b strings.Builder
@@ -70,7 +71,8 @@ func (c Conclusion) headline() string {
 }
 
 // table is one Markdown row per comparison: A, B, their means, the paired difference A - B with its
-// unadjusted interval, Holm's p and the verdict.
+// unadjusted interval, Holm's p, TOST's Holm-adjusted p, the detectable difference (Comparison.Detectable)
+// and the verdict, then a footnote saying what each column is.
 func (c Conclusion) table() string {
 	r := c.Comparisons[0].Rules
 	s := func(v float64) string { return fmt.Sprintf("%.1f", r.Scale*v) }
@@ -99,8 +101,8 @@ func (c Conclusion) table() string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
 			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), detectable, verdict)
 	}
-	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons; TOST p: equivalence within ±%s %s, "+
-		"adjusted likewise (%s); detectable: the difference (%s) these seeds detect with 80%% power at the unadjusted level, "+
+	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons. TOST p: equivalence within ±%s %s, "+
+		"Holm-adjusted likewise; %s. Detectable: the difference (%s) these seeds detect with 80%% power at the unadjusted level, "+
 		"from the observed spread (post hoc; Holm's correction needs more).\n", len(c.Comparisons), s(r.Margin), r.Unit,
 		tostIntervalNote(r.Alpha, len(c.Comparisons), c.Comparisons[0].Paired.CI.Level), r.Unit)
 	return b.String()
@@ -277,11 +279,17 @@ func tostIntervalNote(alpha float64, m int, shown float64) string {
 		unadjusted, m, levelString(1-2*alpha/float64(m)))
 }
 
-// levelString is a confidence level as a percentage with as many decimals as it needs (90%, 96.7%, 99.2%).
+// levelString is a confidence level as a percentage with as many decimals as it needs (90%, 96.7%, 99.2%,
+// 99.98% for a family of 500), never rounded up to 100%.
 func levelString(level float64) string {
 	v := 100 * level
 	if math.Abs(v-math.Round(v)) < 1e-9 {
 		return fmt.Sprintf("%.0f%%", v)
 	}
-	return fmt.Sprintf("%.1f%%", v)
+	for d := 1; d < 6; d++ {
+		if t := fmt.Sprintf("%.*f", d, v); t != fmt.Sprintf("%.*f", d, 100.0) {
+			return t + "%"
+		}
+	}
+	return fmt.Sprintf("%g%%", v)
 }

@@ -65,8 +65,9 @@ func TestSweepConclusion(t *testing.T) {
 		}
 	}
 	text := c.Text()
-	// detectable 13.8 on the last row by hand: differences 9, -10, 6, -7, 3 points, sd 8.29, x (2.776 + 0.941)
-	// / sqrt 5.
+	// detectable by hand, x (t_{0.975,4} 2.776 + t_{0.8,4} 0.941) / sqrt 5: the last row's differences 9, -10,
+	// 6, -7, 3 points (sd 8.29) give 13.8; the 0.5 row's 0.25, -0.3, 0.1, -0.075, 0.15 (sd 0.217) 0.4; the 0.2
+	// row's, twice those, 0.7.
 	for _, part := range []string{"highest mean is at fraction 0.5", "blocked mask",
 		"Of 5 comparisons (one Holm family at level 0.05, paired by seed over 5 seeds): 3 show a difference, 1 shows equivalence within ±3.0 points and 1 is not distinguishable.",
 		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | 0.984 | 13.8 | not distinguishable |",
@@ -221,6 +222,13 @@ func TestSeedRankNote(t *testing.T) {
 			t.Errorf("seed %d:\n got %s\nwant %s", c.seed, got, c.want)
 		}
 	}
+	if got := SeedRankNote(runs, 1, 0.5, 0.9); !strings.Contains(got, "seed 1 is not among") {
+		t.Errorf("a fraction without runs: %s", got)
+	}
+	one := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.2, 1, 0.75, nil)}
+	if got := SeedRankNote(one, 1, 0.5, 0.2); !strings.Contains(got, "fewer than 2 cached seeds at IE_RATIO 0.5 or 0.2 (2 and 1)") {
+		t.Errorf("one seed at 0.2: %s", got)
+	}
 }
 
 // The comparison tables' footnote names the interval a TOST verdict matches: 1 - 2 alpha unadjusted, and,
@@ -236,6 +244,9 @@ func TestTOSTIntervalNote(t *testing.T) {
 		{12, "the smallest of the 12 TOST p-values holds when the 99.2% interval lies inside"},
 	} {
 		got := tostIntervalNote(0.05, c.m, 0.95)
+		if c.m == 12 && levelString(1-0.1/500) != "99.98%" {
+			t.Errorf("a family of 500: %s, want 99.98%% (never 100%%)", levelString(1-0.1/500))
+		}
 		if !strings.Contains(got, c.want) || (c.m == 1) == strings.Contains(got, "Holm") {
 			t.Errorf("m = %d: %q, want it to contain %q", c.m, got, c.want)
 		}
@@ -253,7 +264,7 @@ func TestConclusionTableDetectable(t *testing.T) {
 	}
 	text := Conclusion{Comparisons: cs}.Text()
 	for _, want := range []string{"| Holm p | TOST p (Holm) | detectable | verdict |", "| 10.1 | not distinguishable |", "| - | no spread |",
-		"detectable: the difference (points) these seeds detect with 80% power at the unadjusted level"} {
+		"Detectable: the difference (points) these seeds detect with 80% power at the unadjusted level"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("table lacks %q:\n%s", want, text)
 		}

@@ -131,7 +131,7 @@ type Sweep struct {
 	Fractions  []float64
 	Seeds      []uint64
 	CacheDir   string
-	// Workers is the number of runs trained at once (0 means GOMAXPROCS).
+	// Workers is the number of runs trained at once (0 means GOMAXPROCS; a negative number is refused).
 	Workers int
 	// Backend runs the graphs (nil: snn.NewBackend()).
 	Backend compute.Backend
