@@ -136,10 +136,13 @@ func (c Comparison) judge() Verdict {
 
 // Sentence states the verdict with the numbers behind it, e.g.
 //
-//	Relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
+//	relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
 //	Holm-adjusted p = 0.012).
+//
+// Condition names are written as the plan and the tables write them, also at the start of the sentence
+// ("dann", "pop-abs": an upper-cased first letter would name no condition).
 func (c Comparison) Sentence() string {
-	return capitalise(c.sentence())
+	return c.sentence()
 }
 
 func (c Comparison) sentence() string {

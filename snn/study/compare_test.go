@@ -40,6 +40,14 @@ func TestFamilyVerdicts(t *testing.T) {
 			t.Errorf("sentence %q lacks %q", s, part)
 		}
 	}
+	// Condition names stay as written, also first in the sentence (was "Dann is ..." for dann).
+	lower, err := Family(r, [][2]string{{"dann", "mlp"}}, values[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := lower[0].Sentence(); !strings.HasPrefix(s, "dann is 3.9 points above mlp") {
+		t.Errorf("sentence %q does not start with the condition's name as written", s)
+	}
 	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "90% CI -0.7 to 0.7 inside the margin") {
 		t.Errorf("equivalence sentence: %q", s)
 	}
