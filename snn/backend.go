@@ -3,7 +3,9 @@ package snn
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
@@ -41,7 +43,10 @@ func BackendFromConfig(config string) (compute.Backend, error) {
 	name, opts, _ := strings.Cut(config, ":")
 	switch name {
 	case "", gobackend.BackendName:
-		b, err := gobackend.New(opts)
+		if err := checkGoOptions(opts); err != nil {
+			return nil, fmt.Errorf("snn: %s=%q: %w", BackendEnv, config, err)
+		}
+		b, err := newGoBackend(opts)
 		if err != nil {
 			return nil, fmt.Errorf("snn: %s=%q: %w", BackendEnv, config, err)
 		}
@@ -68,4 +73,41 @@ func BackendFromConfig(config string) (compute.Backend, error) {
 // newXLA is replaced by backend_xla.go in builds with the "xla" tag.
 var newXLA = func(string) (compute.Backend, error) {
 	return nil, fmt.Errorf("XLA support not compiled in")
+}
+
+// checkGoOptions refuses pure-Go backend options that would give meaningless results or that GoMLX
+// accepts without a check: no_ops (a debugging switch that skips every operation: a run would train
+// nothing and score at chance, and be cached as a result), and a parallelism or num_executors that is not
+// a positive integer (GoMLX reads a negative parallelism as unlimited). The other options
+// (ops_sequential, ops_parallel, dependency_order, creation_order, ...) pass to GoMLX, which refuses
+// unknown ones.
+func checkGoOptions(opts string) error {
+	for _, part := range strings.Split(opts, ",") {
+		key, value, _ := strings.Cut(part, "=")
+		switch key {
+		case "no_ops":
+			return fmt.Errorf("the option no_ops turns off every computation (a run would score at chance and be " +
+				"cached as a result): want go or go:<options> without it, e.g. go:ops_sequential or go:parallelism=2")
+		case "parallelism", "num_executors":
+			if n, err := strconv.Atoi(value); err != nil || n < 1 {
+				return fmt.Errorf("%s=%q: want a positive integer", key, value)
+			}
+		}
+	}
+	return nil
+}
+
+// stdoutSwap serialises newGoBackend's swap of os.Stdout.
+var stdoutSwap sync.Mutex
+
+// newGoBackend is gobackend.New with what GoMLX prints to standard output while it parses the options
+// ("Go backend: parallelism set to N") sent to standard error instead, so that a command's standard
+// output stays its own (benchstep's JSON lines, which snn/bench/compare.sh parses).
+func newGoBackend(opts string) (compute.Backend, error) {
+	stdoutSwap.Lock()
+	defer stdoutSwap.Unlock()
+	out := os.Stdout
+	os.Stdout = os.Stderr
+	defer func() { os.Stdout = out }()
+	return gobackend.New(opts)
 }

@@ -1,6 +1,8 @@
 package snn
 
 import (
+	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -33,5 +35,39 @@ func TestBackendSelection(t *testing.T) {
 	case xlaAvailable && err != nil && !strings.Contains(err.Error(), "unset "+BackendEnv):
 		// Built with -tags xla on a machine without the plugin: an error that says how to fall back.
 		t.Errorf("XLA without a plugin: %v", err)
+	}
+}
+
+// Options of the pure-Go backend that would make results meaningless, or that GoMLX takes without a
+// check, are refused with the value and what is allowed; a valid parallelism is accepted, and what GoMLX
+// prints about it does not reach standard output (benchstep's JSON lines there are parsed by compare.sh).
+func TestBackendGoOptions(t *testing.T) {
+	for cfg, want := range map[string]string{
+		"go:no_ops":                "no_ops turns off every computation",
+		"go:ops_sequential,no_ops": "no_ops turns off every computation",
+		"go:parallelism=-5":        `parallelism="-5": want a positive integer`,
+		"go:parallelism=abc":       `parallelism="abc": want a positive integer`,
+		"go:num_executors=0":       `num_executors="0": want a positive integer`,
+		"go:parallelism=":          `parallelism="": want a positive integer`,
+	} {
+		if _, err := BackendFromConfig(cfg); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), cfg) {
+			t.Errorf("%q: %v, want an error naming it and %q", cfg, err, want)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	b, err := BackendFromConfig("go:parallelism=2")
+	os.Stdout = stdout
+	w.Close()
+	printed, _ := io.ReadAll(r)
+	if err != nil || b == nil {
+		t.Fatalf("go:parallelism=2: %v", err)
+	}
+	if len(printed) > 0 {
+		t.Errorf("go:parallelism=2 printed %q on standard output", printed)
 	}
 }

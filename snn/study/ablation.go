@@ -24,6 +24,30 @@ func AblationMetricNames() []string {
 	return append(names, "cut_rows", "matched_other_ear", "matched_max_delay_diff", "hidden_exc_mean", "hidden_inh_mean")
 }
 
+// ablationMasks refuses a model whose masks AblationMetrics cannot work with.
+func ablationMasks(m *snn.Model) error {
+	if len(m.Mask1.Inhibitory()) == 0 || len(m.Mask2.Inhibitory()) == 0 || len(m.Mask2.Excitatory()) == 0 {
+		return fmt.Errorf("study: AblationMetrics needs inhibitory input rows and both signs in the hidden layer; "+
+			"the model at inhibitory fraction %v has %d inhibitory inputs and %d/%d inhibitory/excitatory hidden units",
+			m.Config.InhibitoryFraction, len(m.Mask1.Inhibitory()), len(m.Mask2.Inhibitory()), len(m.Mask2.Excitatory()))
+	}
+	return nil
+}
+
+// CheckAblation reports, before any training, whether AblationMetrics can be computed for a run of cfg:
+// the masks it needs, and every cut of probe.Cuts on the initial model (the masks do not change in
+// training). For Sweep.ExtraCheck.
+func CheckAblation(cfg snn.Config) error {
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return err
+	}
+	if err := ablationMasks(m); err != nil {
+		return err
+	}
+	return probe.CheckCuts(cfg, probe.Cuts, cfg.Seed*1000+1)
+}
+
 // AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after
 // each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds Seed*1000+1...) and their
 // accuracies averaged. "cut_rows" is k, the number of inhibitory input rows. "matched_other_ear" counts the rows of CutMatched taken from the other ear and
@@ -34,10 +58,8 @@ func AblationMetricNames() []string {
 // Sweep.Extra.
 func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 	m := x.Trained
-	if len(m.Mask1.Inhibitory()) == 0 || len(m.Mask2.Inhibitory()) == 0 || len(m.Mask2.Excitatory()) == 0 {
-		return nil, fmt.Errorf("study: AblationMetrics needs inhibitory input rows and both signs in the hidden layer; "+
-			"the model at inhibitory fraction %v has %d inhibitory inputs and %d/%d inhibitory/excitatory hidden units",
-			m.Config.InhibitoryFraction, len(m.Mask1.Inhibitory()), len(m.Mask2.Inhibitory()), len(m.Mask2.Excitatory()))
+	if err := ablationMasks(m); err != nil {
+		return nil, err
 	}
 	ev, err := snn.NewEvaluator(m.Config, nil)
 	if err != nil {

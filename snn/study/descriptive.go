@@ -185,12 +185,16 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // SeedRankNote places one seed's runs (the single runs a notebook prints) among the seeds of runs
 // (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (1 = highest),
 // and whether its order of the two fractions is that of the means over seeds or the reverse. A seed
-// missing at either fraction, or fewer than two seeds at one, is said instead.
-func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
+// missing at either fraction, or fewer than two seeds at one, is said instead. numerics names what
+// trained the notebook's single runs (snn.NumericsVersion; "" when not known): where the cached runs of
+// the seed were computed by other numerics (another CPU's or build's float32 rounding), the notebook's runs
+// are not the cached ones, and the note says that the ranks are the cached runs' and not theirs.
+func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) string {
 	type summary struct {
 		mine, mean float64
 		rank, n    int
 		found      bool
+		numerics   string
 	}
 	at := func(f float64) summary {
 		var s summary
@@ -199,7 +203,7 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
 			if r.Condition == "both" && r.Fraction == f {
 				acc = append(acc, r.TestAccuracy)
 				if r.Seed == seed {
-					s.mine, s.found = r.TestAccuracy, true
+					s.mine, s.found, s.numerics = r.TestAccuracy, true, r.Numerics
 				}
 			}
 		}
@@ -236,7 +240,17 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64) string {
 			relation = "the reverse of the means'"
 		}
 	}
-	return fmt.Sprintf("seed %d (the single runs above) ranks %d of %d at IE_RATIO %g (%.1f%%) and %d of %d at %g (%.1f%%); "+
-		"its order, %g %s %g, is %s (%.1f%% %s %.1f%%)\n",
-		seed, sa.rank, sa.n, a, 100*sa.mine, sb.rank, sb.n, b, 100*sb.mine, a, mine, b, relation, 100*sa.mean, means, 100*sb.mean)
+	who, verb, after := fmt.Sprintf("seed %d (the single runs above)", seed), "ranks", ""
+	for _, s := range []summary{sa, sb} {
+		if numerics != "" && s.numerics != numerics {
+			who, verb = fmt.Sprintf("seed %d's cached runs", seed), "rank"
+			after = fmt.Sprintf("; the single runs above were trained by numerics %q, the cached ones by %q (another float32 "+
+				"rounding, which moves a run as another seed would): their numbers differ from these, and the ranks are the "+
+				"cached runs'", numerics, s.numerics)
+			break
+		}
+	}
+	return fmt.Sprintf("%s %s %d of %d at IE_RATIO %g (%.1f%%) and %d of %d at %g (%.1f%%); "+
+		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s\n",
+		who, verb, sa.rank, sa.n, a, 100*sa.mine, sb.rank, sb.n, b, 100*sb.mine, a, mine, b, relation, 100*sa.mean, means, 100*sb.mean, after)
 }

@@ -26,6 +26,7 @@ func (m Metrics) Apply(s *Sweep) error {
 	case NoMetrics:
 	case AblationSet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = AblationMetrics, AblationMetricNames(), AblationMetricsVersion
+		s.ExtraCheck = CheckAblation
 	case PopulationSet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = PopulationMetrics, SpectrumMetricNames(), PopulationMetricsVersionOf
 	case FidelitySet:

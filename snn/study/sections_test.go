@@ -214,19 +214,36 @@ func TestSeedRankNote(t *testing.T) {
 		seed uint64
 		want string
 	}{
-		{1, "seed 1 (the single runs above) ranks 3 of 3 at IE_RATIO 0.5 (70.0%) and 1 of 3 at 0.2 (75.0%); its order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%)"},
-		{3, "seed 3 (the single runs above) ranks 1 of 3 at IE_RATIO 0.5 (78.0%) and 2 of 3 at 0.2 (69.0%); its order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
+		{1, "seed 1 (the single runs above) ranks 3 of 3 at IE_RATIO 0.5 (70.0%) and 1 of 3 at 0.2 (75.0%); the order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%)"},
+		{3, "seed 3 (the single runs above) ranks 1 of 3 at IE_RATIO 0.5 (78.0%) and 2 of 3 at 0.2 (69.0%); the order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
 		{9, "seed 9 is not among the cached seeds at both IE_RATIO 0.5 and 0.2"},
 	} {
-		if got := SeedRankNote(runs, c.seed, 0.5, 0.2); !strings.Contains(got, c.want) {
+		if got := SeedRankNote(runs, c.seed, 0.5, 0.2, ""); !strings.Contains(got, c.want) {
 			t.Errorf("seed %d:\n got %s\nwant %s", c.seed, got, c.want)
 		}
 	}
-	if got := SeedRankNote(runs, 1, 0.5, 0.9); !strings.Contains(got, "seed 1 is not among") {
+	if got := SeedRankNote(runs, 1, 0.5, 0.9, ""); !strings.Contains(got, "seed 1 is not among") {
 		t.Errorf("a fraction without runs: %s", got)
 	}
+	// The notebook's runs trained by the cached runs' numerics are those runs; by other numerics, they are not,
+	// and the note says the ranks are the cached runs'.
+	for i := range runs {
+		runs[i].Numerics = "go-kernels/1+gomlx-avx512"
+	}
+	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.HasPrefix(got, "seed 1 (the single runs above) ranks 3 of 3") ||
+		strings.Contains(got, "cached runs'") {
+		t.Errorf("same numerics: %s", got)
+	}
+	got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx2")
+	for _, want := range []string{"seed 1's cached runs rank 3 of 3 at IE_RATIO 0.5 (70.0%)",
+		`the single runs above were trained by numerics "go-kernels/1+gomlx-avx2", the cached ones by "go-kernels/1+gomlx-avx512"`,
+		"the ranks are the cached runs'"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("other numerics: %s\nlacks %q", got, want)
+		}
+	}
 	one := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.2, 1, 0.75, nil)}
-	if got := SeedRankNote(one, 1, 0.5, 0.2); !strings.Contains(got, "fewer than 2 cached seeds at IE_RATIO 0.5 or 0.2 (2 and 1)") {
+	if got := SeedRankNote(one, 1, 0.5, 0.2, ""); !strings.Contains(got, "fewer than 2 cached seeds at IE_RATIO 0.5 or 0.2 (2 and 1)") {
 		t.Errorf("one seed at 0.2: %s", got)
 	}
 }

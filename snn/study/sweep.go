@@ -165,6 +165,10 @@ type Sweep struct {
 	// ExtraVersionOf, if set, names the definition per run from its configuration instead of ExtraVersion
 	// (for metrics whose definition changed for some configurations only, so that only those recompute).
 	ExtraVersionOf func(cfg snn.Config) string
+	// ExtraCheck, when set, is asked by Plan about every run's configuration before any work: a run whose
+	// Extra metrics cannot be computed (e.g. an ablation at a fraction with too few rows to cut) is refused
+	// then, not after its training.
+	ExtraCheck func(cfg snn.Config) error
 	// snn.Formulation of the training step (zero: by backend); it decides the runs' snn.NumericsVersion.
 	Formulation snn.Formulation
 	// RecordDivergence caches a run that diverges (snn.ErrDiverged: a learning rate too large for it) as a
@@ -234,6 +238,11 @@ func (s *Sweep) Plan() ([]PlannedRun, error) {
 				cfg.Seed = seed
 				if err := cfg.Validate(); err != nil {
 					return nil, fmt.Errorf("study: sweep %s at fraction %v: %w", c.Name, f, err)
+				}
+				if s.ExtraCheck != nil {
+					if err := s.ExtraCheck(cfg); err != nil {
+						return nil, fmt.Errorf("study: sweep %s at fraction %v, seed %d: its extra metrics cannot be computed: %w", c.Name, f, seed, err)
+					}
 				}
 				p := PlannedRun{Index: len(plan), Key: RunKey{c.Name, f, seed}, Config: cfg, Formulation: c.formulation(s.Formulation)}
 				p.File, p.ConfigHash = s.cachePath(p)

@@ -1,6 +1,7 @@
 // Command dales runs the notebook's whole protocol without Jupyter: for each inhibitory fraction (0.5 then
 // 0.2 by default) it trains the network for the notebook's 50 epochs, prints the notebook's report lines,
-// and after the last fraction ablates the inhibitory input rows with matched controls. With several
+// and after the last fraction ablates the inhibitory input rows with matched controls (left out, with a
+// note, for a network without Dale's law on the input layer: -no-dale, -dale-layers hidden). With several
 // seeds it ends with a summary (mean and standard deviation over seeds).
 //
 // Usage:
@@ -87,11 +88,17 @@ func run() error {
 		return cfg
 	}
 	lastFrac := fracList[len(fracList)-1]
+	// Without Dale's law on the input layer (-no-dale, -dale-layers hidden) there are no inhibitory input
+	// rows to cut: the protocol runs without its ablation, and says so before it starts.
+	ablate := config(seedList[0], lastFrac).DaleOnInput()
 	for _, seed := range seedList {
 		for _, f := range fracList {
 			if err := config(seed, f).Validate(); err != nil {
 				return fmt.Errorf("seed %d, fraction %v: %w", seed, f, err)
 			}
+		}
+		if !ablate {
+			continue
 		}
 		if err := probe.CheckCuts(config(seed, lastFrac), probe.Cuts, seed); err != nil {
 			return fmt.Errorf("-fractions: the last fraction is ablated: %w", err)
@@ -101,6 +108,13 @@ func run() error {
 		if err := snn.CheckWritableDir(*out); err != nil {
 			return fmt.Errorf("-out: %w", err)
 		}
+	}
+	if !ablate {
+		why := "-no-dale"
+		if !*noDale {
+			why = "-dale-layers " + *layers
+		}
+		fmt.Printf("note: %s: the input layer has no inhibitory rows, so the protocol's ablation of them is left out\n", why)
 	}
 	backend, err := snn.NewBackend()
 	if err != nil {
@@ -136,7 +150,7 @@ func run() error {
 				}
 				fmt.Println("checkpoint:", p)
 			}
-			if f == lastFrac {
+			if f == lastFrac && ablate {
 				res, err := probe.Ablate(x, probe.Cuts, backend)
 				if err != nil {
 					return err
@@ -154,7 +168,9 @@ func run() error {
 		fmt.Printf("fraction %.2f: %s\n", f, meanSD(testAcc[f]))
 	}
 	for _, c := range probe.Cuts {
-		fmt.Printf("ablation %-10s at %.2f: %s\n", c, lastFrac, meanSD(ablAcc[c]))
+		if ablate {
+			fmt.Printf("ablation %-10s at %.2f: %s\n", c, lastFrac, meanSD(ablAcc[c]))
+		}
 	}
 	return nil
 }

@@ -39,6 +39,14 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	// A flag given with an empty value (a cluster script's unset variable, -shard "$SHARD") would select the
+	// whole plan for every task: refused.
+	for name, v := range map[string]string{"index": *indexFlag, "range": *span, "shard": *shard} {
+		if g.set[name] && strings.TrimSpace(v) == "" {
+			return fmt.Errorf("-%s is empty: want %s (without it every run of the plan is run)", name,
+				map[string]string{"index": "an index, e.g. 3", "range": "lo:hi, e.g. 0:10", "shard": "i/n, e.g. 3/20"}[name])
+		}
+	}
 	index := -1 // not given
 	if *indexFlag != "" {
 		if index, err = strconv.Atoi(*indexFlag); err != nil || index < 0 {

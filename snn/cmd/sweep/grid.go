@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -50,15 +51,17 @@ func (g *grid) register(fs *flag.FlagSet) {
 		"configuration, fraction, seed and numerics) instead of training it again, and rebuild a run whose model a sweep "+
 		"trained earlier left in -results/"+modelStore+" (another plan's run whose copy lacks this plan's metrics, or a deleted "+
 		"entry) and score it again; -copy=false trains every run")
-	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; overrides -epochs), for trying a sweep out")
+	fs.BoolVar(&g.quick, "quick", false, "the quick protocol (snn.Quick: 3 epochs on less data; not with -epochs), for trying a sweep out")
 }
 
 // args returns the grid's flags as command-line arguments (for the scripts that run its tasks).
 func (g *grid) args() []string {
-	a := []string{"-conditions", g.conditions, "-fractions", g.fractions, "-seeds", g.seeds, "-epochs", strconv.Itoa(g.epochs),
-		"-layout", g.layout, "-cache", g.cache}
-	if g.plan != "" {
-		a = []string{"-plan", g.plan, "-results", g.results, "-epochs", strconv.Itoa(g.epochs), "-layout", g.layout}
+	a := []string{"-conditions", g.conditions, "-fractions", g.fractions, "-seeds", g.seeds, "-layout", g.layout, "-cache", g.cache}
+	if !g.quick { // the quick protocol fixes its epochs: -epochs is refused beside -quick
+		a = append(a, "-epochs", strconv.Itoa(g.epochs))
+	}
+	if g.plan != "" { // a plan fixes its protocol: -epochs and -layout are refused beside it
+		a = []string{"-plan", g.plan, "-results", g.results}
 	}
 	if g.recompute {
 		a = append(a, "-recompute")
@@ -86,10 +89,58 @@ const modelStore = ".models"
 // notebooks read.
 const defaultResults = "notebooks/results"
 
+// committedResults reports whether dir is the committed caches' folder however it is spelled: the same
+// folder as ./notebooks/results, or any folder whose path ends in notebooks/results (an absolute path, or
+// ../notebooks/results from a subfolder of the repository).
+func committedResults(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return true // cannot tell: treat it as the committed folder (the guard refuses)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	if filepath.Base(abs) == filepath.Base(defaultResults) && filepath.Base(filepath.Dir(abs)) == filepath.Dir(defaultResults) {
+		return true
+	}
+	a, errA := os.Stat(abs)
+	b, errB := os.Stat(defaultResults)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// checkResults is checkDefaultResults for the grid's -results.
+func (g *grid) checkResults() error { return checkDefaultResults(g.set["results"], g.results) }
+
+// checkDefaultResults refuses the default -results (given false) where this folder has no
+// notebooks/results (a command run outside the repository's root), which would otherwise find none of the
+// committed caches and start training every run of a plan in a new folder. A -results given on the command
+// line is created when missing.
+func checkDefaultResults(given bool, dir string) error {
+	if given {
+		return nil
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		wd, _ := os.Getwd()
+		return fmt.Errorf("-results %s (the default): no such folder in %s; run from the repository's root, where the "+
+			"committed caches are, or give -results", dir, wd)
+	}
+	return nil
+}
+
+// given reports whether the command line set the flag name of fs (after fs.Parse).
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
 // sweeps builds the study.Sweeps of the grid: one from the grid flags, or those of -plan.
 func (g *grid) sweeps() ([]*study.Sweep, error) {
 	if g.plan == "" && g.set["results"] {
 		return nil, fmt.Errorf("-results: only with -plan (a sweep of -conditions caches in -cache)")
+	}
+	if g.quick && g.set["epochs"] {
+		return nil, fmt.Errorf("-epochs %d and -quick: the quick protocol fixes its own epochs (snn.Quick); give one or the other", g.epochs)
 	}
 	base := snn.DefaultConfig()
 	base.Epochs, base.Layout = g.epochs, snn.MaskLayout(g.layout)
@@ -151,7 +202,7 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 				"(epochs, layout) and caches, as the notebooks read them; give one or the other", f, g.plan)
 		}
 	}
-	if g.quick && (!g.set["results"] || filepath.Clean(g.results) == filepath.Clean(defaultResults)) {
+	if g.quick && (!g.set["results"] || committedResults(g.results)) {
 		return nil, fmt.Errorf("-quick with -plan: give a -results folder of its own (not %s, the committed full-protocol caches "+
 			"the notebooks read)", defaultResults)
 	}
@@ -184,6 +235,9 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 
 // build returns the Sweeps of plan sweeps under -results, with -workers and -recompute.
 func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep, error) {
+	if err := g.checkResults(); err != nil {
+		return nil, err
+	}
 	var out []*study.Sweep
 	for _, ps := range sweeps {
 		s, err := ps.Build(base, g.results)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/snn-dales/dales/snn/study"
 )
 
 // A run plan fixes its grid, protocol and caches: every flag that would change them is refused before
@@ -28,7 +30,17 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-plan", "nope"}, `no run plan named "nope"`},
 		{[]string{"status", "-plan", "all/ablation"}, "all stands for every plan"},
 		{[]string{"status", "-plan", "controls/nope"}, `has no sweep "nope"`},
-		{[]string{"run", "-plan", "controls", "-index", "0"}, "controls/ablation"},
+		{[]string{"run", "-plan", "controls", "-index", "0", "-results", os.TempDir()}, "controls/ablation"},
+		{[]string{"run", "-plan", "controls"}, "-results notebooks/results (the default): no such folder in"}, // run here, in snn/cmd/sweep
+		{[]string{"tune", "-plan", "signs-tuned"}, "-results notebooks/results (the default): no such folder in"},
+		{[]string{"rate"}, "-results notebooks/results (the default): no such folder in"},
+		{[]string{"status", "-plan", "controls", "-quick", "-results", "../../../notebooks/results"}, "-quick with -plan"},
+		{[]string{"status", "-quick", "-epochs", "7"}, "-epochs 7 and -quick"},
+		{[]string{"run", "-shard", "", "-cache", os.TempDir()}, "-shard is empty"},
+		{[]string{"run", "-range", " ", "-cache", os.TempDir()}, "-range is empty"},
+		{[]string{"run", "-index", "", "-cache", os.TempDir()}, "-index is empty"},
+		{[]string{"status", "-ablation", "-conditions", "both", "-fractions", "0.7", "-seeds", "1"}, "the ablation cannot be made at inhibitory fraction 0.7"},
+		{[]string{"status", "-ablation", "-conditions", "both", "-fractions", "0", "-seeds", "1"}, "has 0 inhibitory inputs"},
 		{[]string{"status", "-conditions", "both,both"}, `"both" is listed twice`},
 		{[]string{"status", "-conditions", "pop-abs@lr=-1"}, "not a finite number > 0"},
 		{[]string{"status", "-seeds", "1,1"}, "seed 1 is listed twice"},
@@ -110,6 +122,45 @@ func TestCopyFlag(t *testing.T) {
 		}
 		if passed := strings.Contains(strings.Join(g.args(), " "), "-copy=false"); passed == c.shared {
 			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
+		}
+	}
+}
+
+// The arguments the cluster scripts pass to every task (grid.args) are accepted by the task's sweep and
+// plan the same runs: a plan's tasks get no -epochs or -layout (refused beside -plan), a quick grid's no
+// -epochs (refused beside -quick).
+func TestArgsRoundTrip(t *testing.T) {
+	results, cache := t.TempDir(), t.TempDir()
+	for _, args := range [][]string{
+		{"-plan", "mirror/seeds", "-results", results},
+		{"-plan", "controls/ablation", "-results", results, "-quick"},
+		{"-conditions", "both,input", "-fractions", "0.2,0.5", "-seeds", "1,2", "-cache", cache},
+		{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-quick", "-ablation"},
+		{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-epochs", "7", "-layout", "random"},
+	} {
+		g, want, err := parseSweeps("sweep", args, nil)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		_, got, err := parseSweeps("sweep", g.args(), nil)
+		if err != nil {
+			t.Errorf("%v: the tasks' arguments %q are refused: %v", args, g.args(), err)
+			continue
+		}
+		files := func(ss []*study.Sweep) (out []string) {
+			for _, s := range ss {
+				plan, err := s.Plan()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range plan {
+					out = append(out, p.File)
+				}
+			}
+			return out
+		}
+		if w, g := files(want), files(got); strings.Join(w, "\n") != strings.Join(g, "\n") {
+			t.Errorf("%v: the tasks plan other runs:\n%v\nwant\n%v", args, g, w)
 		}
 	}
 }

@@ -33,6 +33,9 @@ func rateCmd(args []string) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	if err := checkDefaultResults(given(fs, "results"), *results); err != nil {
+		return err
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, OnRun: func(r ratenet.Result, cached bool) {

@@ -49,6 +49,9 @@ func tuneCmd(args []string) error {
 			return err
 		}
 	}
+	if err := checkDefaultResults(given(fs, "results"), *results); err != nil {
+		return err
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	for _, p := range plans {
