@@ -36,6 +36,11 @@ func main() {
 		if *ckpt != "" && *dir != "" {
 			return fmt.Errorf("give -ckpt or -dir, not both")
 		}
+		fractionGiven := false
+		flag.Visit(func(f *flag.Flag) { fractionGiven = fractionGiven || f.Name == "fraction" })
+		if *ckpt != "" && fractionGiven {
+			return fmt.Errorf("-fraction: only with -dir (the inhibitory fraction of -ckpt's model is in the file)")
+		}
 		if *ckpt == "" && *dir != "" {
 			cfg := snn.DefaultConfig()
 			cfg.InhibitoryFraction = *fraction
@@ -67,16 +72,29 @@ func run(ckpt, out string, want *snn.Config) error {
 		return fmt.Errorf("%s holds a model of another configuration (inhibitory fraction %v, key %s) than the notebook's at fraction %v (key %s)",
 			ckpt, m.Config.InhibitoryFraction, snn.ConfigKey(m.Config), want.InhibitoryFraction, snn.ConfigKey(*want))
 	}
+	// A model whose input rows cannot be cut as the notebook does (no inhibitory input rows, as in an
+	// E/I-population network, or too few excitatory rows for the controls) gets every other figure, and
+	// says why the ablation's are left out, before any work. The backend is checked before -out is made.
+	cutErr := probe.CheckCuts(m.Config, probe.Cuts, m.Config.Seed)
+	if cutErr != nil {
+		fmt.Printf("note: %s: no ablation figures: %v\n", ckpt, cutErr)
+	}
+	backend, err := snn.NewBackend()
+	if err != nil {
+		return err
+	}
 	if err := snn.CheckWritableDir(out); err != nil {
 		return fmt.Errorf("-out: %w", err)
 	}
-	x, err := snn.ExperimentFromModel(m, nil)
+	x, err := snn.ExperimentFromModel(m, backend)
 	if err != nil {
 		return err
 	}
-	abl, err := probe.Ablate(x, probe.Cuts, nil)
-	if err != nil {
-		return err
+	var abl []probe.AblationResult
+	if cutErr == nil {
+		if abl, err = probe.Ablate(x, probe.Cuts, backend); err != nil {
+			return err
+		}
 	}
 	figs, err := plots.ExperimentFigures(x, abl)
 	if err != nil {

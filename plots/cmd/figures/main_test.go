@@ -34,3 +34,30 @@ func TestDirChecksTheConfiguration(t *testing.T) {
 		t.Error("figures were written for the wrong model")
 	}
 }
+
+// A model whose input rows cannot be cut as the notebook does (here an untrained one at inhibitory fraction
+// 0.7: 60 excitatory rows, fewer than the 140 the excitatory control cuts) gets every figure but the
+// ablation's, and no error (it used to fail after evaluating the model, with no file named).
+func TestNoAblationFigures(t *testing.T) {
+	dir := t.TempDir()
+	cfg := snn.DefaultConfig()
+	cfg.InhibitoryFraction, cfg.TrainBatches, cfg.TestBatches = 0.7, 1, 1
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.History.TrainLoss, m.History.ValLoss = []float64{2.4, 2.3}, []float64{2.45, 2.35} // two epochs for the loss figure
+	path := filepath.Join(dir, "f07.ckpt")
+	if err := snn.SaveCheckpoint(path, m); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "figures")
+	if err := run(path, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"loss.svg": true, "weights_signed.svg": true, "ablation_bars.svg": false, "ablation_mask.svg": false} {
+		if _, err := os.Stat(filepath.Join(out, name)); (err == nil) != want {
+			t.Errorf("%s written: %v, want %v", name, err == nil, want)
+		}
+	}
+}

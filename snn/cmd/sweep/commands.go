@@ -192,6 +192,9 @@ func summariseCmd(args []string) error {
 			len(notDone), len(done)+len(notDone), notDone[0].Index, notDone[0].Key.Condition, notDone[0].Key.Fraction,
 			notDone[0].Key.Seed, notDone[0].State)
 	}
+	if len(done) == 0 {
+		return fmt.Errorf("no run of this sweep is done in %s (%d planned): nothing to summarise", s.CacheDir, len(notDone))
+	}
 	printTables(done)
 	return nil
 }

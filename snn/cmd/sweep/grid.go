@@ -127,6 +127,14 @@ func checkDefaultResults(given bool, dir string) error {
 	return nil
 }
 
+// notAFolder refuses a path that exists and is not a folder (a missing one is made when first written).
+func notAFolder(flagName, path string) error {
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s %s: not a folder", flagName, path)
+	}
+	return nil
+}
+
 // given reports whether the command line set the flag name of fs (after fs.Parse).
 func given(fs *flag.FlagSet, name string) bool {
 	found := false
@@ -174,6 +182,9 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 	if g.cache == "" {
 		return nil, fmt.Errorf("-cache: a sweep needs a cache folder")
 	}
+	if err := notAFolder("-cache", g.cache); err != nil {
+		return nil, err
+	}
 	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers, Recompute: g.recompute}
 	if g.ablation && g.populations {
 		return nil, fmt.Errorf("-ablation and -populations: choose one set of extra metrics per cache")
@@ -188,10 +199,41 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 	if err := metrics.Apply(s); err != nil {
 		return nil, err
 	}
-	if _, err := s.Plan(); err != nil {
+	plan, err := s.Plan()
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkIgnored(s, plan); err != nil {
 		return nil, err
 	}
 	return []*study.Sweep{s}, nil
+}
+
+// checkIgnored refuses grid flags a condition would ignore in silence: -layout where a condition sets the
+// layout itself (blocked, random), and several fractions for a condition whose runs do not depend on the
+// fraction (unconstrained, the pop-* networks: the same run would be trained once per fraction and
+// reported as separate rows).
+func (g *grid) checkIgnored(s *study.Sweep, plan []study.PlannedRun) error {
+	for _, c := range s.Conditions {
+		if g.set["layout"] && len(s.Fractions) > 0 {
+			if got := c.Apply(s.Base, s.Fractions[0]).Layout; got != s.Base.Layout {
+				return fmt.Errorf("-layout %s: condition %q sets the layout itself (%s); give one or the other", g.layout, c.Name, got)
+			}
+		}
+		seen := map[string]float64{}
+		for _, p := range plan {
+			if p.Key.Condition != c.Name {
+				continue
+			}
+			k := fmt.Sprintf("%d/%s", p.Key.Seed, p.ConfigHash)
+			if f, ok := seen[k]; ok {
+				return fmt.Errorf("-conditions %s with -fractions %s: its runs do not depend on the inhibitory fraction (at %v "+
+					"and %v they are the same run); sweep it at one fraction", c.Name, g.fractions, f, p.Key.Fraction)
+			}
+			seen[k] = p.Key.Fraction
+		}
+	}
+	return nil
 }
 
 // planSweeps builds the sweeps of -plan ("name" or "name/sweep") under -results.
@@ -236,6 +278,9 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 // build returns the Sweeps of plan sweeps under -results, with -workers and -recompute.
 func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep, error) {
 	if err := g.checkResults(); err != nil {
+		return nil, err
+	}
+	if err := notAFolder("-results", g.results); err != nil {
 		return nil, err
 	}
 	var out []*study.Sweep

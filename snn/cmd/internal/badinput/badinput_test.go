@@ -73,6 +73,7 @@ var classes = []class{
 	{"a damaged file", "figures", []string{"-ckpt", "{garbage}"}, "checkpoint"},
 	{"a missing file", "figures", []string{"-ckpt", "{missing}"}, "no such file"},
 	{"a file of another configuration", "figures", []string{"-dir", "{wrongdir}", "-fraction", "0.2"}, "holds a model of another configuration"},
+	{"a flag that would be ignored", "figures", []string{"-ckpt", "{model}", "-fraction", "0.5"}, "-fraction: only with -dir"},
 }
 
 // TestBadInputClasses runs the built commands on every case of classes.
