@@ -30,8 +30,9 @@ func main() {
 	err := check(*threads, *steps, *epochs, flag.Args())
 	if err == nil {
 		runtime.GOMAXPROCS(*threads)
-		gcpace.Set()
-		err = run(*threads, *steps, *epochs)
+		if err = gcpace.Set(); err == nil {
+			err = run(*threads, *steps, *epochs)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchstep:", err)

@@ -31,8 +31,11 @@ import (
 )
 
 func main() {
-	gcpace.Set()
-	if err := run(); err != nil {
+	err := gcpace.Set()
+	if err == nil {
+		err = run()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "dales:", err)
 		os.Exit(1)
 	}

@@ -45,6 +45,11 @@ func run(plugin, dir string) error {
 		}
 	}
 	target := filepath.Join(dir, "go-xla")
+	// The folder is checked before the installer runs (whose own messages name neither the flag nor,
+	// for some, the path).
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		return fmt.Errorf("-dir %s: the folder %s cannot be created: %w", dir, target, err)
+	}
 	var err error
 	switch plugin {
 	case "cpu":

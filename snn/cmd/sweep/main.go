@@ -42,8 +42,11 @@ import (
 )
 
 func main() {
-	gcpace.Set()
-	if err := dispatch(os.Args[1:]); err != nil {
+	err := gcpace.Set()
+	if err == nil {
+		err = dispatch(os.Args[1:])
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) { // -h: the usage was printed; asking for it is not an error
 			return
 		}

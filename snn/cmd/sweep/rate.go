@@ -36,6 +36,9 @@ func rateCmd(args []string) error {
 	if err := checkDefaultResults(given(fs, "results"), *results); err != nil {
 		return err
 	}
+	if err := notAFolder("-results", *results); err != nil {
+		return err
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, OnRun: func(r ratenet.Result, cached bool) {

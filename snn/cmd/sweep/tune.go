@@ -52,6 +52,9 @@ func tuneCmd(args []string) error {
 	if err := checkDefaultResults(given(fs, "results"), *results); err != nil {
 		return err
 	}
+	if err := notAFolder("-results", *results); err != nil {
+		return err
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	for _, p := range plans {

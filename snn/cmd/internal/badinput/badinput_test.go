@@ -69,6 +69,8 @@ var classes = []class{
 	{"an unwritable output folder", "dales", []string{"-epochs", "1", "-fractions", "0.5", "-out", "/proc/1"}, "-out: snn: folder /proc/1 cannot be written"},
 	{"an unwritable output folder", "sweep", []string{"run", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-epochs", "1", "-cache", "/proc/1"}, "nothing was trained"},
 	{"an unwritable output folder", "figures", []string{"-ckpt", "{model}", "-out", "/proc/1"}, "-out: snn: folder /proc/1 cannot be written"},
+	{"an unwritable output folder", "pjrt-install", []string{"-dir", "/proc/1"}, "-dir /proc/1: the folder /proc/1/go-xla cannot be created"},
+	{"an unwritable output folder", "sweep", []string{"rate", "-results", "{garbage}"}, "garbage.ckpt: not a folder"},
 	{"a value that would become a shell command", "sweep", []string{"slurm", "-name", "x\nid", "-conditions", "both", "-fractions", "0.5", "-seeds", "1"}, `-name "x\nid"`},
 	{"a damaged file", "figures", []string{"-ckpt", "{garbage}"}, "checkpoint"},
 	{"a missing file", "figures", []string{"-ckpt", "{missing}"}, "no such file"},

@@ -11,17 +11,27 @@
 package gcpace
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
+	"strconv"
 )
 
 // Percent is the GOGC value the commands use unless the environment sets GOGC.
 const Percent = 15
 
-// Set sets the collector's target to Percent unless GOGC is set in the environment (which then wins,
-// as it would for any Go program).
-func Set() {
-	if _, ok := os.LookupEnv("GOGC"); !ok {
+// Set sets the collector's target to Percent unless GOGC is set in the environment to a percentage or
+// "off" (which then wins, as it would for any Go program). An empty GOGC counts as unset. Any other value
+// is refused: the Go runtime would run at its default of 100 in silence, neither the user's setting nor
+// the commands'.
+func Set() error {
+	v, ok := os.LookupEnv("GOGC")
+	if !ok || v == "" {
 		debug.SetGCPercent(Percent)
+		return nil
 	}
+	if _, err := strconv.Atoi(v); err != nil && v != "off" {
+		return fmt.Errorf("GOGC=%q is invalid: want a percentage (e.g. 100), off, or unset (the commands then use %d)", v, Percent)
+	}
+	return nil
 }

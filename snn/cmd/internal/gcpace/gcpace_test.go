@@ -3,6 +3,7 @@ package gcpace
 import (
 	"os"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -12,14 +13,32 @@ func TestSet(t *testing.T) {
 	os.Unsetenv("GOGC")
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
-	Set()
+	if err := Set(); err != nil {
+		t.Fatal(err)
+	}
 	if got := debug.SetGCPercent(100); got != Percent {
 		t.Errorf("GOGC unset: the collector's percent is %d after Set, want %d", got, Percent)
 	}
+	t.Setenv("GOGC", "") // empty counts as unset
+	if err := Set(); err != nil || debug.SetGCPercent(100) != Percent {
+		t.Errorf("GOGC empty: %v, or the collector's percent is not %d", err, Percent)
+	}
 	t.Setenv("GOGC", "80")
 	debug.SetGCPercent(80)
-	Set()
+	if err := Set(); err != nil {
+		t.Fatal(err)
+	}
 	if got := debug.SetGCPercent(100); got != 80 {
 		t.Errorf("GOGC=80: Set changed the collector's percent to %d", got)
+	}
+	for _, v := range []string{"bogus", "15%", "1e2"} {
+		t.Setenv("GOGC", v)
+		if err := Set(); err == nil || !strings.Contains(err.Error(), `GOGC="`+v+`" is invalid`) {
+			t.Errorf("GOGC=%q: %v, want it refused by name", v, err)
+		}
+	}
+	t.Setenv("GOGC", "off")
+	if err := Set(); err != nil {
+		t.Errorf("GOGC=off: %v", err)
 	}
 }
