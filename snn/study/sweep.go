@@ -334,6 +334,11 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	if s.CacheOnly && s.CacheDir == "" {
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
+	if !s.CacheOnly { // a backend that cannot start is refused before any folder is made
+		if _, err := s.backend(); err != nil {
+			return nil, err
+		}
+	}
 	s.unwritable = nil
 	atomic.StoreInt64(&s.reused, 0)
 	atomic.StoreInt64(&s.rebuilt, 0)

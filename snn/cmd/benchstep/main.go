@@ -57,15 +57,15 @@ func check(threads, steps, epochs int, extra []string) error {
 
 func run(threads, steps, epochs int) error {
 	cfg := snn.DefaultConfig()
+	backend, err := snn.NewBackend() // refused before the data are drawn
+	if err != nil {
+		return err
+	}
 	train, val, _, err := snn.GenerateData(cfg)
 	if err != nil {
 		return err
 	}
 	m, err := snn.NewModel(cfg)
-	if err != nil {
-		return err
-	}
-	backend, err := snn.NewBackend()
 	if err != nil {
 		return err
 	}

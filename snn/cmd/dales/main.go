@@ -107,6 +107,10 @@ func run() error {
 			return fmt.Errorf("-fractions: the last fraction is ablated: %w", err)
 		}
 	}
+	backend, err := snn.NewBackend() // before -out is made
+	if err != nil {
+		return err
+	}
 	if *out != "" {
 		if err := snn.CheckWritableDir(*out); err != nil {
 			return fmt.Errorf("-out: %w", err)
@@ -118,10 +122,6 @@ func run() error {
 			why = "-dale-layers " + *layers
 		}
 		fmt.Printf("note: %s: the input layer has no inhibitory rows, so the protocol's ablation of them is left out\n", why)
-	}
-	backend, err := snn.NewBackend()
-	if err != nil {
-		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

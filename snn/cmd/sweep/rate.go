@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/ratenet"
 	"github.com/snn-dales/dales/snn/study"
 )
@@ -37,6 +38,9 @@ func rateCmd(args []string) error {
 		return err
 	}
 	if err := notAFolder("-results", *results); err != nil {
+		return err
+	}
+	if _, err := snn.NewBackend(); err != nil { // before the plan's folder is made
 		return err
 	}
 	ctx, stop := signalContext()
