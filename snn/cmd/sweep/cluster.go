@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -74,8 +75,9 @@ func slurmCmd(args []string) error {
 		return err
 	}
 	// Every value written into an #SBATCH line is checked: a newline there would start a shell command.
-	if !slurmTime.MatchString(*wall) {
-		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS", *wall)
+	if !slurmTime.MatchString(*wall) || !clockFieldsValid(*wall) {
+		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (minutes and seconds "+
+			"below 60, hours after a day below 24)", *wall)
 	}
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
@@ -133,6 +135,10 @@ func sweepBinary(bin string) (string, error) {
 var (
 	slurmTime = regexp.MustCompile(`^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+(:[0-9]{2}){0,2})$`)
 	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	// k8sQuantity is a memory quantity as Kubernetes writes one (a number, optionally a binary or decimal suffix).
+	k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	// k8sSubdomain is a DNS-1123 subdomain, the form of a PersistentVolumeClaim's name.
+	k8sSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
 
 type slurmJob struct {
@@ -176,6 +182,30 @@ func slurmScript(j slurmJob) string {
 	return b.String()
 }
 
+// clockFieldsValid checks the clock fields of a Slurm time that slurmTime matched: in MM:SS and HH:MM:SS
+// (and after D-HH) minutes and seconds below 60; the hours after a day below 24.
+func clockFieldsValid(t string) bool {
+	_, clock, hasDay := strings.Cut(t, "-")
+	if !hasDay {
+		clock = t
+	}
+	parts := strings.Split(clock, ":")
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return false
+		}
+		first := i == 0
+		switch {
+		case first && hasDay && v >= 24: // D-HH...
+			return false
+		case !first && v >= 60: // minutes or seconds after the first field
+			return false
+		}
+	}
+	return true
+}
+
 // shellQuote quotes s for bash when it holds anything but safe characters.
 func shellQuote(s string) string {
 	safe := s != ""
@@ -206,6 +236,18 @@ func k8sCmd(args []string) error {
 	n, _, err := c.tasks(s)
 	if err != nil {
 		return err
+	}
+	// Every value written into the manifest is checked here, not by kubectl apply (or, for -mount, not at
+	// all: a relative path would put the cache outside the volume).
+	switch {
+	case !path.IsAbs(*mount):
+		return fmt.Errorf("-mount %q: want an absolute path in the pod (the claim's mount point, e.g. /cache)", *mount)
+	case !k8sQuantity.MatchString(*memory):
+		return fmt.Errorf("-memory %q: want a Kubernetes quantity, e.g. 2Gi or 1500Mi", *memory)
+	case len(*pvc) > 253 || !k8sSubdomain.MatchString(*pvc):
+		return fmt.Errorf("-pvc %q: want a claim's name (lower-case letters, digits, '-' and '.', at most 253)", *pvc)
+	case *image == "" || strings.ContainsFunc(*image, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		return fmt.Errorf("-image %q: want an image reference without spaces, e.g. dales:latest", *image)
 	}
 	gPod := *g
 	gPod.cache = filepath.ToSlash(filepath.Join(*mount, filepath.Base(g.cache)))
