@@ -42,6 +42,14 @@ func (c *clusterFlags) tasks(s *study.Sweep) (tasks, runs int, err error) {
 	if !jobName.MatchString(c.name) {
 		return 0, 0, fmt.Errorf("-name %q: want lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit", c.name)
 	}
+	if c.out != "" { // checked before anything is made (slurm's -logs folder)
+		if fi, err := os.Stat(filepath.Dir(c.out)); err != nil || !fi.IsDir() {
+			return 0, 0, fmt.Errorf("-o %s: its folder %s does not exist", c.out, filepath.Dir(c.out))
+		}
+		if fi, err := os.Stat(c.out); err == nil && fi.IsDir() {
+			return 0, 0, fmt.Errorf("-o %s: a folder, want a file", c.out)
+		}
+	}
 	plan, err := s.Plan()
 	if err != nil {
 		return 0, 0, err
@@ -54,7 +62,10 @@ func (c *clusterFlags) write(data []byte) error {
 		_, err := os.Stdout.Write(data)
 		return err
 	}
-	return os.WriteFile(c.out, data, 0o644)
+	if err := os.WriteFile(c.out, data, 0o644); err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	return nil
 }
 
 func slurmCmd(args []string) error {

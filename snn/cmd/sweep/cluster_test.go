@@ -127,6 +127,8 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"k8s", "-pvc", "UPPER_case"}, `-pvc "UPPER_case"`},
 		{[]string{"k8s", "-pvc", ""}, `-pvc ""`},
 		{[]string{"k8s", "-image", ""}, `-image ""`},
+		{[]string{"slurm", "-o", "/proc/x/y"}, "-o /proc/x/y: its folder /proc/x does not exist"},
+		{[]string{"k8s", "-o", os.TempDir()}, "a folder, want a file"},
 	} {
 		err := dispatch(append(c.args, "-cache", cache, "-seeds", "1", "-fractions", "0.5", "-conditions", "both"))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
