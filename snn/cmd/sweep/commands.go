@@ -74,6 +74,10 @@ func runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(idx) == 0 { // more shards than runs: this one has none
+		fmt.Fprintf(os.Stderr, "shard %s holds no run (the plan has %d): nothing to do\n", *shard, len(plan))
+		return nil
+	}
 	return runIndices(s, idx)
 }
 
