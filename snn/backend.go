@@ -76,11 +76,11 @@ var newXLA = func(string) (compute.Backend, error) {
 }
 
 // checkGoOptions refuses pure-Go backend options that would give meaningless results or that GoMLX
-// accepts without a check: no_ops (a debugging switch that skips every operation: a run would train
-// nothing and score at chance, and be cached as a result), and a parallelism or num_executors that is not
-// a positive integer (GoMLX reads a negative parallelism as unlimited). The other options
-// (ops_sequential, ops_parallel, dependency_order, creation_order, ...) pass to GoMLX, which refuses
-// unknown ones.
+// takes without a check: no_ops (a debugging switch that skips every operation: a run would train nothing,
+// score at chance, and be cached as a result), a parallelism other than an integer of -1 or more (GoMLX's
+// -1: unlimited; 0: no parallelism; N: at most N workers; it reads any other negative number as -1), and a
+// num_executors that is not a positive integer. The other options (ops_sequential, ops_parallel,
+// dependency_order, creation_order, ...) pass to GoMLX, which refuses unknown ones.
 func checkGoOptions(opts string) error {
 	for _, part := range strings.Split(opts, ",") {
 		key, value, _ := strings.Cut(part, "=")
@@ -88,7 +88,11 @@ func checkGoOptions(opts string) error {
 		case "no_ops":
 			return fmt.Errorf("the option no_ops turns off every computation (a run would score at chance and be " +
 				"cached as a result): want go or go:<options> without it, e.g. go:ops_sequential or go:parallelism=2")
-		case "parallelism", "num_executors":
+		case "parallelism":
+			if n, err := strconv.Atoi(value); err != nil || n < -1 {
+				return fmt.Errorf("%s=%q: want an integer: -1 (unlimited), 0 (none) or the most workers", key, value)
+			}
+		case "num_executors":
 			if n, err := strconv.Atoi(value); err != nil || n < 1 {
 				return fmt.Errorf("%s=%q: want a positive integer", key, value)
 			}
@@ -100,10 +104,15 @@ func checkGoOptions(opts string) error {
 // stdoutSwap serialises newGoBackend's swap of os.Stdout.
 var stdoutSwap sync.Mutex
 
-// newGoBackend is gobackend.New with what GoMLX prints to standard output while it parses the options
-// ("Go backend: parallelism set to N") sent to standard error instead, so that a command's standard
-// output stays its own (benchstep's JSON lines, which snn/bench/compare.sh parses).
+// newGoBackend is gobackend.New with what GoMLX prints to standard output while it parses a parallelism
+// option ("Go backend: parallelism set to N") sent to standard error instead, so that a command's
+// standard output stays its own (benchstep's JSON lines, which snn/bench/compare.sh parses). The swap is
+// made only for that option (the only one GoMLX prints for): while it lasts, anything another goroutine
+// prints goes to standard error too.
 func newGoBackend(opts string) (compute.Backend, error) {
+	if !strings.Contains(opts, "parallelism") {
+		return gobackend.New(opts)
+	}
 	stdoutSwap.Lock()
 	defer stdoutSwap.Unlock()
 	out := os.Stdout

@@ -45,13 +45,18 @@ func TestBackendGoOptions(t *testing.T) {
 	for cfg, want := range map[string]string{
 		"go:no_ops":                "no_ops turns off every computation",
 		"go:ops_sequential,no_ops": "no_ops turns off every computation",
-		"go:parallelism=-5":        `parallelism="-5": want a positive integer`,
-		"go:parallelism=abc":       `parallelism="abc": want a positive integer`,
+		"go:parallelism=-5":        `parallelism="-5": want an integer`,
+		"go:parallelism=abc":       `parallelism="abc": want an integer`,
 		"go:num_executors=0":       `num_executors="0": want a positive integer`,
-		"go:parallelism=":          `parallelism="": want a positive integer`,
+		"go:parallelism=":          `parallelism="": want an integer`,
 	} {
 		if _, err := BackendFromConfig(cfg); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), cfg) {
 			t.Errorf("%q: %v, want an error naming it and %q", cfg, err, want)
+		}
+	}
+	for _, cfg := range []string{"go:parallelism=-1", "go:parallelism=0"} { // GoMLX's unlimited and none
+		if _, err := BackendFromConfig(cfg); err != nil {
+			t.Errorf("%q: %v", cfg, err)
 		}
 	}
 	r, w, err := os.Pipe()

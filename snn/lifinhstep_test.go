@@ -20,9 +20,10 @@ func lifInhConfig() Config {
 // single-graph step, autodiff end to end through both recurrences (graphStepper), on the same batches:
 // the loss of every step within 1e-5 and every matrix's update, from the same weights each step, within
 // 1e-4 of its largest step under SGD (whose update is the gradient times the rate, so this compares the
-// gradients) and within 1e-3 under Adam (whose normalised step turns float32 summation noise on a
-// gradient near 0 into a visible change of that weight's step: measured 6e-4 on one element of W_EI
-// with the step correction), for the update rules of the studies (|w|; the step correction; the paper's
+// gradients) and under Adam (whose normalised step turns float32 summation noise on a gradient near 0
+// into a visible change of that weight's step: 6e-4 was measured on one element of W_EI with the step
+// correction from DANN's initialisation, whose readout W_IE has an exactly zero first gradient; from the
+// start breakReadoutSymmetry makes, the worst measured on an AVX2-only CPU is 1.3e-5), for the update rules of the studies (|w|; the step correction; the paper's
 // SGD with clip and DANN's correction; wiggle; expgrad) and from the balanced start.
 func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 	type mode struct {
@@ -108,7 +109,7 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 					}
 					if moved == 0 {
 						t.Errorf("step %d: %s did not move: the comparison would be vacuous", k, sp.name)
-					} else if tol := map[Optimizer]float64{OptimizerSGD: 1e-4, OptimizerAdam: 1e-3}[md.opt]; worst > tol*moved {
+					} else if tol := 1e-4; worst > tol*moved {
 						t.Errorf("step %d: %s's step differs by up to %g of its largest step %g", k, sp.name, worst/moved, moved)
 					}
 				}
@@ -155,18 +156,7 @@ func TestLIFInhKernelForwardMatchesGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nonzero := 0
-		for i := range want {
-			if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
-				t.Errorf("%v s: readout %d is %v, single graph %v", dur, i, got[i], want[i])
-			}
-			if want[i] != 0 {
-				nonzero++
-			}
-		}
-		if nonzero == 0 {
-			t.Errorf("%v s: the readout is all zero: no spikes reached it", dur)
-		}
+		readoutsAgree(t, fmt.Sprintf("%v s", dur), got, want, cfg.NumClasses)
 		if math.Abs(gotLoss-wantLoss) > 1e-5 {
 			t.Errorf("%v s: loss %v, single graph %v", dur, gotLoss, wantLoss)
 		}

@@ -136,7 +136,7 @@ func (c Comparison) judge() Verdict {
 
 // Sentence states the verdict with the numbers behind it, e.g.
 //
-//	relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, 95% CI -11.0 to -3.2;
+//	relu is 7.1 points below abs (paired difference -7.1 points over 5 seeds, unadjusted 95% CI -11.0 to -3.2;
 //	Holm-adjusted p = 0.012).
 //
 // Condition names are written as the plan and the tables write them, also at the start of the sentence

@@ -186,9 +186,11 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (1 = highest),
 // and whether its order of the two fractions is that of the means over seeds or the reverse. A seed
 // missing at either fraction, or fewer than two seeds at one, is said instead. numerics names what
-// trained the notebook's single runs (snn.NumericsVersion; "" when not known): where the cached runs of
-// the seed were computed by other numerics (another CPU's or build's float32 rounding), the notebook's runs
-// are not the cached ones, and the note says that the ranks are the cached runs' and not theirs.
+// trained the notebook's single runs (snn.NumericsVersion; "" when not known). Only where both cached
+// runs of the seed record those numerics are they the single runs; otherwise (numerics not known, a
+// cached run of other or unrecorded numerics: another CPU's or build's float32 rounding moves a run as
+// another seed would) the note ranks the cached runs, names the numerics of each, and says the single
+// runs' numbers may differ.
 func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) string {
 	type summary struct {
 		mine, mean float64
@@ -241,14 +243,21 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 		}
 	}
 	who, verb, after := fmt.Sprintf("seed %d (the single runs above)", seed), "ranks", ""
-	for _, s := range []summary{sa, sb} {
-		if numerics != "" && s.numerics != numerics {
-			who, verb = fmt.Sprintf("seed %d's cached runs", seed), "rank"
-			after = fmt.Sprintf("; the single runs above were trained by numerics %q, the cached ones by %q (another float32 "+
-				"rounding, which moves a run as another seed would): their numbers differ from these, and the ranks are the "+
-				"cached runs'", numerics, s.numerics)
-			break
+	if numerics == "" || sa.numerics != numerics || sb.numerics != numerics {
+		who, verb = fmt.Sprintf("seed %d's cached runs", seed), "rank"
+		named := func(n string) string {
+			if n == "" {
+				return "unrecorded numerics"
+			}
+			return fmt.Sprintf("numerics %q", n)
 		}
+		trained := "numerics not known here"
+		if numerics != "" {
+			trained = named(numerics)
+		}
+		after = fmt.Sprintf("; the single runs above were trained by %s, the cached run at %g by %s and at %g by %s: "+
+			"where they differ (another float32 rounding, which moves a run as another seed would), so may the single runs' "+
+			"numbers, and the ranks are the cached runs'", trained, a, named(sa.numerics), b, named(sb.numerics))
 	}
 	return fmt.Sprintf("%s %s %d of %d at IE_RATIO %g (%.1f%%) and %d of %d at %g (%.1f%%); "+
 		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s\n",

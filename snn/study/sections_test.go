@@ -210,6 +210,9 @@ func TestSeedRankNote(t *testing.T) {
 	runs := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.5, 3, 0.78, nil),
 		run("both", 0.2, 1, 0.75, nil), run("both", 0.2, 2, 0.66, nil), run("both", 0.2, 3, 0.69, nil),
 		run("input", 0.5, 1, 0.99, nil)}
+	for i := range runs {
+		runs[i].Numerics = "go-kernels/1+gomlx-avx512"
+	}
 	for _, c := range []struct {
 		seed uint64
 		want string
@@ -218,7 +221,7 @@ func TestSeedRankNote(t *testing.T) {
 		{3, "seed 3 (the single runs above) ranks 1 of 3 at IE_RATIO 0.5 (78.0%) and 2 of 3 at 0.2 (69.0%); the order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
 		{9, "seed 9 is not among the cached seeds at both IE_RATIO 0.5 and 0.2"},
 	} {
-		if got := SeedRankNote(runs, c.seed, 0.5, 0.2, ""); !strings.Contains(got, c.want) {
+		if got := SeedRankNote(runs, c.seed, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.Contains(got, c.want) {
 			t.Errorf("seed %d:\n got %s\nwant %s", c.seed, got, c.want)
 		}
 	}
@@ -227,20 +230,32 @@ func TestSeedRankNote(t *testing.T) {
 	}
 	// The notebook's runs trained by the cached runs' numerics are those runs; by other numerics, they are not,
 	// and the note says the ranks are the cached runs'.
-	for i := range runs {
-		runs[i].Numerics = "go-kernels/1+gomlx-avx512"
-	}
 	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.HasPrefix(got, "seed 1 (the single runs above) ranks 3 of 3") ||
 		strings.Contains(got, "cached runs'") {
 		t.Errorf("same numerics: %s", got)
 	}
 	got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx2")
 	for _, want := range []string{"seed 1's cached runs rank 3 of 3 at IE_RATIO 0.5 (70.0%)",
-		`the single runs above were trained by numerics "go-kernels/1+gomlx-avx2", the cached ones by "go-kernels/1+gomlx-avx512"`,
+		`the single runs above were trained by numerics "go-kernels/1+gomlx-avx2", the cached run at 0.5 by numerics "go-kernels/1+gomlx-avx512" and at 0.2 by numerics "go-kernels/1+gomlx-avx512"`,
 		"the ranks are the cached runs'"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("other numerics: %s\nlacks %q", got, want)
 		}
+	}
+	// Mixed: the cached run at 0.2 (index 3) of another build, the one at 0.5 of the notebook's.
+	runs[3].Numerics = "go-kernels/1"
+	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.Contains(got,
+		`the cached run at 0.5 by numerics "go-kernels/1+gomlx-avx512" and at 0.2 by numerics "go-kernels/1"`) {
+		t.Errorf("mixed numerics: %s", got)
+	}
+	// Unrecorded in the cache, or not known for the single runs: nothing is claimed to be the single runs.
+	runs[3].Numerics = ""
+	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.Contains(got, "at 0.2 by unrecorded numerics") {
+		t.Errorf("unrecorded numerics: %s", got)
+	}
+	if got := SeedRankNote(runs, 1, 0.5, 0.2, ""); !strings.Contains(got, "trained by numerics not known here") ||
+		strings.Contains(got, "(the single runs above) ranks") {
+		t.Errorf("single runs' numerics not known: %s", got)
 	}
 	one := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.2, 1, 0.75, nil)}
 	if got := SeedRankNote(one, 1, 0.5, 0.2, ""); !strings.Contains(got, "fewer than 2 cached seeds at IE_RATIO 0.5 or 0.2 (2 and 1)") {

@@ -334,10 +334,12 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	if s.CacheOnly && s.CacheDir == "" {
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
-	if !s.CacheOnly { // a backend that cannot start is refused before any folder is made
-		if _, err := s.backend(); err != nil {
+	if !s.CacheOnly && s.Backend == nil { // a backend that cannot start is refused before any folder is made
+		b, err := s.backend()
+		if err != nil {
 			return nil, err
 		}
+		b.Finalize() // only a check: the runs start their own
 	}
 	s.unwritable = nil
 	atomic.StoreInt64(&s.reused, 0)

@@ -50,6 +50,12 @@ func run(plugin, dir string) error {
 	if err := os.MkdirAll(target, 0o755); err != nil {
 		return fmt.Errorf("-dir %s: the folder %s cannot be created: %w", dir, target, err)
 	}
+	if f, err := os.CreateTemp(target, ".write-check-*"); err != nil {
+		return fmt.Errorf("-dir %s: the folder %s cannot be written: %w", dir, target, err)
+	} else {
+		f.Close()
+		os.Remove(f.Name())
+	}
 	var err error
 	switch plugin {
 	case "cpu":

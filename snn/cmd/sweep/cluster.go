@@ -86,9 +86,8 @@ func slurmCmd(args []string) error {
 		return err
 	}
 	// Every value written into an #SBATCH line is checked: a newline there would start a shell command.
-	if !slurmTime.MatchString(*wall) || !clockFieldsValid(*wall) {
-		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (minutes and seconds "+
-			"below 60, hours after a day below 24)", *wall)
+	if !slurmTime.MatchString(*wall) {
+		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS", *wall)
 	}
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
@@ -147,7 +146,7 @@ var (
 	slurmTime = regexp.MustCompile(`^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+(:[0-9]{2}){0,2})$`)
 	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 	// k8sQuantity is a memory quantity as Kubernetes writes one (a number, optionally a binary or decimal suffix).
-	k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
 	// k8sSubdomain is a DNS-1123 subdomain, the form of a PersistentVolumeClaim's name.
 	k8sSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
@@ -191,30 +190,6 @@ func slurmScript(j slurmJob) string {
 	}
 	fmt.Fprintf(&b, "exec %s run %s -workers 1 -shard \"${SLURM_ARRAY_TASK_ID}/%d\"\n", shellQuote(j.bin), strings.Join(quoted, " "), j.tasks)
 	return b.String()
-}
-
-// clockFieldsValid checks the clock fields of a Slurm time that slurmTime matched: in MM:SS and HH:MM:SS
-// (and after D-HH) minutes and seconds below 60; the hours after a day below 24.
-func clockFieldsValid(t string) bool {
-	_, clock, hasDay := strings.Cut(t, "-")
-	if !hasDay {
-		clock = t
-	}
-	parts := strings.Split(clock, ":")
-	for i, p := range parts {
-		v, err := strconv.Atoi(p)
-		if err != nil {
-			return false
-		}
-		first := i == 0
-		switch {
-		case first && hasDay && v >= 24: // D-HH...
-			return false
-		case !first && v >= 60: // minutes or seconds after the first field
-			return false
-		}
-	}
-	return true
 }
 
 // shellQuote quotes s for bash when it holds anything but safe characters.

@@ -119,8 +119,6 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"slurm", "-time", "1:00:00\nid"}, `-time "1:00:00\nid"`},
 		{[]string{"slurm", "-partition", "a b"}, `-partition "a b"`},
 		{[]string{"slurm", "-logs", "logs\nid"}, `-logs "logs\nid"`},
-		{[]string{"slurm", "-time", "1:99"}, `-time "1:99"`},
-		{[]string{"slurm", "-time", "1-24:00"}, `-time "1-24:00"`},
 		{[]string{"k8s", "-mount", "relative/path"}, `-mount "relative/path": want an absolute path`},
 		{[]string{"k8s", "-memory", "lots"}, `-memory "lots": want a Kubernetes quantity`},
 		{[]string{"k8s", "-memory", ""}, `-memory "": want a Kubernetes quantity`},

@@ -22,6 +22,7 @@ type grid struct {
 	// the grid flags; results is the folder its caches live in.
 	plan, results string
 	set           map[string]bool // flags given on the command line
+	command       string          // the subcommand parsing them, e.g. "sweep k8s"
 	copyFlag      *bool           // -copy (nil until registered: copy)
 }
 
@@ -56,7 +57,10 @@ func (g *grid) register(fs *flag.FlagSet) {
 
 // args returns the grid's flags as command-line arguments (for the scripts that run its tasks).
 func (g *grid) args() []string {
-	a := []string{"-conditions", g.conditions, "-fractions", g.fractions, "-seeds", g.seeds, "-layout", g.layout, "-cache", g.cache}
+	a := []string{"-conditions", g.conditions, "-fractions", g.fractions, "-seeds", g.seeds, "-cache", g.cache}
+	if g.set["layout"] { // refused beside a condition that sets the layout (blocked, random); the default otherwise
+		a = append(a, "-layout", g.layout)
+	}
 	if !g.quick { // the quick protocol fixes its epochs: -epochs is refused beside -quick
 		a = append(a, "-epochs", strconv.Itoa(g.epochs))
 	}
@@ -108,8 +112,14 @@ func committedResults(dir string) bool {
 	return errA == nil && errB == nil && os.SameFile(a, b)
 }
 
-// checkResults is checkDefaultResults for the grid's -results.
-func (g *grid) checkResults() error { return checkDefaultResults(g.set["results"], g.results) }
+// checkResults is checkDefaultResults for the grid's -results, except for sweep k8s, whose pods keep the
+// plan's caches on their volume, not in this folder.
+func (g *grid) checkResults() error {
+	if g.command == "sweep k8s" {
+		return nil
+	}
+	return checkDefaultResults(g.set["results"], g.results)
+}
 
 // checkDefaultResults refuses the default -results (given false) where this folder has no
 // notebooks/results (a command run outside the repository's root), which would otherwise find none of the
@@ -245,8 +255,8 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 		}
 	}
 	if g.quick && (!g.set["results"] || committedResults(g.results)) {
-		return nil, fmt.Errorf("-quick with -plan: give a -results folder of its own (not %s, the committed full-protocol caches "+
-			"the notebooks read)", defaultResults)
+		return nil, fmt.Errorf("-quick with -plan: give a -results folder of its own (-results %s is %s, the committed full-protocol "+
+			"caches the notebooks read)", g.results, defaultResults)
 	}
 	name, one, _ := strings.Cut(g.plan, "/")
 	var sweeps []study.PlanSweep
@@ -326,7 +336,7 @@ func (g *grid) sweep() (*study.Sweep, error) {
 // parseGrid parses a subcommand's flags (the grid's, then those extra registers).
 func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	g := &grid{}
+	g := &grid{command: name}
 	g.register(fs)
 	if extra != nil {
 		extra(fs)

@@ -142,6 +142,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		{"-conditions", "both,input", "-fractions", "0.2,0.5", "-seeds", "1,2", "-cache", cache},
 		{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-quick", "-ablation"},
 		{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-epochs", "7", "-layout", "random"},
+		{"-conditions", "blocked,random", "-fractions", "0.2,0.5", "-seeds", "1", "-cache", cache},
 	} {
 		g, want, err := parseSweeps("sweep", args, nil)
 		if err != nil {

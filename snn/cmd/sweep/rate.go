@@ -40,8 +40,10 @@ func rateCmd(args []string) error {
 	if err := notAFolder("-results", *results); err != nil {
 		return err
 	}
-	if _, err := snn.NewBackend(); err != nil { // before the plan's folder is made
+	if b, err := snn.NewBackend(); err != nil { // before the plan's folder is made
 		return err
+	} else {
+		b.Finalize() // only a check: the runs start their own
 	}
 	ctx, stop := signalContext()
 	defer stop()

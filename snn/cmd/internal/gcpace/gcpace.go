@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 )
 
 // Percent is the GOGC value the commands use unless the environment sets GOGC.
@@ -30,7 +31,8 @@ func Set() error {
 		debug.SetGCPercent(Percent)
 		return nil
 	}
-	if _, err := strconv.Atoi(v); err != nil && v != "off" {
+	// The runtime reads a GOGC of decimal digits (with an optional '-') that fits 32 bits, or off.
+	if _, err := strconv.ParseInt(v, 10, 32); (err != nil || strings.HasPrefix(v, "+")) && v != "off" {
 		return fmt.Errorf("GOGC=%q is invalid: want a percentage (e.g. 100), off, or unset (the commands then use %d)", v, Percent)
 	}
 	return nil

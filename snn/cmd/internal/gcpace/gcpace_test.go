@@ -31,7 +31,7 @@ func TestSet(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 80 {
 		t.Errorf("GOGC=80: Set changed the collector's percent to %d", got)
 	}
-	for _, v := range []string{"bogus", "15%", "1e2"} {
+	for _, v := range []string{"bogus", "15%", "1e2", "+50", "99999999999"} {
 		t.Setenv("GOGC", v)
 		if err := Set(); err == nil || !strings.Contains(err.Error(), `GOGC="`+v+`" is invalid`) {
 			t.Errorf("GOGC=%q: %v, want it refused by name", v, err)
