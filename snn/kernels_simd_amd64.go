@@ -136,10 +136,11 @@ func sumRows16Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, stri
 	return acc
 }
 
-// sumRowsAVX2 is sumRows with 8-lane vectors (stride a multiple of 8), 8 columns at a time.
+// sumRowsAVX2 is sumRows with 8-lane vectors (stride a multiple of 8), 8 columns at a time; rows of 32
+// floats holding 25-32 values in one pass over idx (sumRowsOf32AVX2, the same tree per lane).
 func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
-	if stride == 32 && H > 24 { // the notebook's 30 hidden units (and 25-32): one pass, four accumulators
+	if stride == 32 && H > 24 && H <= 32 { // the notebook's 30 hidden units (and 25-32): one pass, four accumulators
 		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
 		a0, a1, a2, a3 := sumRowsOf32AVX2(rows, idx)
 		a0.Store(out[0:8])
