@@ -38,6 +38,18 @@ func BackendOrDefault(b compute.Backend) (compute.Backend, error) {
 	return NewBackend()
 }
 
+// CheckBackend reports whether NewBackend can start the backend $GOMLX_BACKEND names, and releases the one
+// it started: for a command that refuses a bad setting before it makes anything, and starts its runs'
+// backends later.
+func CheckBackend() error {
+	b, err := NewBackend()
+	if err != nil {
+		return err
+	}
+	b.Finalize()
+	return nil
+}
+
 // BackendFromConfig is NewBackend for an explicit configuration string ("" means pure Go).
 func BackendFromConfig(config string) (compute.Backend, error) {
 	name, opts, _ := strings.Cut(config, ":")

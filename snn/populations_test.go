@@ -726,11 +726,20 @@ func oneStep(t *testing.T, cfg Config) (*Model, *stepper) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := GenerateStimulus(cfg, 16, 3, 1)
 	st, err := newStepper(gobackend.GetBackend(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
+	stepOnce(t, m.Config, st)
+	return m, st
+}
+
+// stepOnce takes one training step of st on the first 16 samples of a stimulus of cfg (seed 1).
+func stepOnce(t *testing.T, cfg Config, st interface {
+	step(d *Dataset, idx []int) (float64, error)
+}) {
+	t.Helper()
+	d, _ := GenerateStimulus(cfg, 16, 3, 1)
 	idx := make([]int, 16)
 	for i := range idx {
 		idx[i] = i
@@ -738,7 +747,6 @@ func oneStep(t *testing.T, cfg Config) (*Model, *stepper) {
 	if _, err := st.step(d, idx); err != nil {
 		t.Fatal(err)
 	}
-	return m, st
 }
 
 // The ledger counts the wiggle's restarts per epoch: training at a large learning rate (weights hit 0

@@ -195,32 +195,12 @@ func breakReadoutSymmetry(t *testing.T, m *Model) {
 func TestDANNInitReadoutGradient(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Architecture, cfg.BatchSize, cfg.Optimizer, cfg.LearningRate = ArchPopulations, 16, OptimizerSGD, 0.5
-	m, err := NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := GenerateStimulus(cfg, 16, 3, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, fast := oneStep(t, cfg)
 	ref, err := newGraphStepper(gobackend.GetBackend(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast, err := newStepper(gobackend.GetBackend(), m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := make([]int, 16)
-	for i := range idx {
-		idx[i] = i
-	}
-	if _, err := ref.step(d, idx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fast.step(d, idx); err != nil {
-		t.Fatal(err)
-	}
+	stepOnce(t, cfg, ref)
 	largest := 0.0 // the largest step of any matrix
 	steps := map[string][2][]float64{}
 	for k, sp := range paramSpecs(cfg) {

@@ -335,11 +335,9 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 		return nil, fmt.Errorf("study: a CacheOnly sweep needs a CacheDir")
 	}
 	if !s.CacheOnly && s.Backend == nil { // a backend that cannot start is refused before any folder is made
-		b, err := s.backend()
-		if err != nil {
+		if err := snn.CheckBackend(); err != nil {
 			return nil, err
 		}
-		b.Finalize() // only a check: the runs start their own
 	}
 	s.unwritable = nil
 	atomic.StoreInt64(&s.reused, 0)

@@ -40,10 +40,8 @@ func rateCmd(args []string) error {
 	if err := notAFolder("-results", *results); err != nil {
 		return err
 	}
-	if b, err := snn.NewBackend(); err != nil { // before the plan's folder is made
+	if err := snn.CheckBackend(); err != nil { // before the plan's folder is made
 		return err
-	} else {
-		b.Finalize() // only a check: the runs start their own
 	}
 	ctx, stop := signalContext()
 	defer stop()
