@@ -9,7 +9,7 @@ import (
 
 // The vector kernel sets, built with GOEXPERIMENT=simd (Go 1.27's simd/archsimd) on amd64 and chosen at
 // start-up by what the CPU has: "avx512" (16 float32 lanes) where it has AVX-512 F/CD/BW/DQ/VL, else
-// "avx2" (8 lanes; vector row sums, scalar LIF loops), else the scalar set.
+// "avx2" (8 lanes; the LIF loops in lifkernels_avx2_amd64.go), else the scalar set.
 //
 // Each lane is one output column (row sums) or one hidden unit (LIF loops), and each lane does the
 // scalar loop's operations in the scalar loop's order: the row sums add rows in the same tree of eight,
@@ -25,8 +25,8 @@ import (
 func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
-			lifForward: lifForwardScalar, lifBackward: lifBackwardScalar, lifBackwardSpikes: lifBackwardSpikesScalar,
-			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad, offsetSteps: offsetStepsScalar}
+			lifForward: lifForwardAVX2, lifBackward: lifBackwardAVX2, lifBackwardSpikes: lifBackwardSpikesAVX2,
+			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad, offsetSteps: offsetStepsAVX2}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
@@ -147,6 +147,7 @@ func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, strid
 		a1.Store(out[8:16])
 		a2.Store(out[16:24])
 		a3.StorePart(out[24:])
+		archsimd.ClearAVXUpperBits()
 		return
 	}
 	for c := 0; c < H; c += 8 {
@@ -169,6 +170,7 @@ func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, strid
 		}
 		acc.StorePart(out[c:])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // sumRowsOf32AVX2 is sumRowsAVX2 for rows of 32 floats in one pass over idx: the four 8-lane column blocks
@@ -345,6 +347,18 @@ func offsetStepsAVX512(dst []int32, src []uint8, n int, base int32) {
 		v := archsimd.LoadUint8x16Array((*[16]uint8)(src[q : q+16])).ExtendToUint32().AsInt32x16()
 		v.Add(b).StoreArray((*[16]int32)(dst[q : q+16]))
 	}
+}
+
+// offsetStepsAVX2 is offsetStepsScalar 16 entries at a time, as two vectors of 8 (bytes widened to int32
+// lanes; the high 8 bytes rotated down first).
+func offsetStepsAVX2(dst []int32, src []uint8, n int, base int32) {
+	b := archsimd.BroadcastInt32x8(base)
+	for q := 0; q < n; q += 16 {
+		v := archsimd.LoadUint8x16Array((*[16]uint8)(src[q : q+16]))
+		v.ExtendLo8ToUint32().AsInt32x8().Add(b).StoreArray((*[8]int32)(dst[q : q+8]))
+		v.ConcatShiftBytesRight(v, 8).ExtendLo8ToUint32().AsInt32x8().Add(b).StoreArray((*[8]int32)(dst[q+8 : q+16]))
+	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // lo16 and hi16 load a row's first and last 16 floats.

@@ -107,6 +107,12 @@ func TestKernelSetsAgree(t *testing.T) {
 			}
 			vWant, vGot := make([]float32, S*H), make([]float32, S*H+1)
 			rWant, rGot := make([]float32, H), make([]float32, H+1)
+			for i := range vGot { // each membrane and sum must be written, not found as the zero it starts at
+				vGot[i] = float32(math.NaN())
+			}
+			for i := range rGot {
+				rGot[i] = float32(math.NaN())
+			}
 			vGot[S*H], rGot[H] = 42, 42
 			ref.lifForward(k, p, vWant, rWant)
 			ks.lifForward(k, p, vGot[:S*H], rGot[:H])

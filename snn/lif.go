@@ -32,6 +32,7 @@ type lifKernel struct {
 	steps, hidden int     // T-1 steps fed, hidden units
 	alpha, beta   float32 // membrane decay exp(-DT/Tau) and surrogate steepness
 	c             []float32
+	c8            []float32 // c with each entry repeated 8 times: the avx2 set loads c_t as a vector
 	v             []float32 // membrane before each step, [batch, steps, hidden]; kept by forward for backward
 }
 
@@ -42,8 +43,12 @@ func newLIFKernel(cfg Config) *lifKernel {
 	for i, x := range c64 {
 		c[i] = float32(x)
 	}
+	c8 := make([]float32, 0, 8*T)
+	for _, x := range c {
+		c8 = append(c8, x, x, x, x, x, x, x, x)
+	}
 	return &lifKernel{steps: T - 1, hidden: cfg.NumHidden, alpha: float32(cfg.Alpha()),
-		beta: float32(cfg.SurrogateBeta), c: c}
+		beta: float32(cfg.SurrogateBeta), c: c, c8: c8}
 }
 
 // forward computes r [batch, hidden] from the currents p [batch, steps, hidden]. With keep it records
