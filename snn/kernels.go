@@ -19,7 +19,8 @@ type kernelSet struct {
 	pad int
 	// lifForward runs lifKernel.forward for one sample: p its currents [steps, hidden], r its weighted
 	// spike sums [hidden], and vKeep (nil, or [steps, hidden] like p) receives the membrane before each
-	// step. Nothing outside these slices is read or written.
+	// step. Nothing outside these slices is written; a vector set's loads may read past a slice's length
+	// but never past its capacity (loadPart8), and what they read there reaches no result.
 	lifForward func(k *lifKernel, p, vKeep, r []float32)
 	// lifBackward runs lifKernel.backward for one sample: v its membranes as forward kept them, g = dL/dr
 	// [hidden]; p (its currents) is overwritten with dL/dp.

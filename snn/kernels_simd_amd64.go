@@ -15,13 +15,16 @@ import (
 // scalar loop's operations in the scalar loop's order: the row sums add rows in the same tree of eight,
 // then four, then one; the LIF loops multiply and add in the same order (no fused multiply-add); the
 // surrogate's sigmoid is exp64 in float64 lanes with the same reduction, polynomial and table. The
-// results are the scalar set's bit for bit (TestKernelSetsAgree).
+// results are the scalar set's bit for bit (TestKernelSetsAgree) wherever they are not NaN: a NaN's sign
+// may differ, since the order in which Go passes operands to the instructions, which decides the sign of a
+// NaN result, is not fixed (-x is a sign flip in the scalar loops, x*(-1) in the vector ones).
 //
 // The row sums read rows padded to a whole number of vectors (kernelSet.pad: projection and gradient copy
 // their matrices so, paddedRows), so every load is a whole vector inside its row; the lanes past the row's
 // values are never stored. The LIF loops read whole vectors too: where a row is shorter than a vector, the
 // lanes past it read the next row (and are never stored), and at the end of a slice a masked load reads
-// zeros. Stores are masked to the row.
+// zeros without reading past the slice's capacity (loadPart8, TestKernelsStayInsideSlices). Stores are
+// masked to the row.
 func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
@@ -44,8 +47,7 @@ func load16(m []float32, off int) archsimd.Float32x16 {
 	if off+16 <= len(m) {
 		return archsimd.LoadFloat32x16(m[off:])
 	}
-	v, _ := archsimd.LoadFloat32x16Part(m[off:])
-	return v
+	return loadPart16(m[off:])
 }
 
 // sumRowsAVX512 is sumRows with 16-lane vectors (stride a multiple of 16): 32 columns at a time (two
@@ -256,10 +258,10 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 		w := min(16, H-c)
 		var gb, gv, gs archsimd.Float32x16
 		if gS == nil {
-			gb, _ = archsimd.LoadFloat32x16Part(g[c : c+w])
+			gb = loadPart16(g[c : c+w])
 			gs = archsimd.BroadcastFloat32x16(k.c[S]).Mul(gb)
 		} else {
-			gs, _ = archsimd.LoadFloat32x16Part(gS[(S-1)*H+c : (S-1)*H+c+w])
+			gs = loadPart16(gS[(S-1)*H+c : (S-1)*H+c+w])
 		}
 		for t := S - 1; t >= 0; t-- {
 			off := t*H + c
@@ -273,7 +275,7 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 			if gS == nil {
 				direct = archsimd.BroadcastFloat32x16(k.c[t]).Mul(gb)
 			} else if t > 0 {
-				direct, _ = archsimd.LoadFloat32x16Part(gS[off-H : off-H+w])
+				direct = loadPart16(gS[off-H : off-H+w])
 			}
 			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
 			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))

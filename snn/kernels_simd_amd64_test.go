@@ -46,8 +46,8 @@ func TestExp64x4(t *testing.T) {
 }
 
 // exp64Arguments lists the vector exp64s' test arguments, padded with -1 to a multiple of n: every table
-// entry over 12 octaves (on the grid of ln2/64 steps and between), random arguments down to -800, and the
-// cut-off at -708 (0 below it, as exp64).
+// entry over 12 octaves (on the grid of ln2/64 steps and between), random arguments down to -800, the
+// reduction's rounding boundaries down to -708, and the cut-off at -708 (0 below it, as exp64).
 func exp64Arguments(n int) []float64 {
 	rng := rand.New(rand.NewPCG(3, 5))
 	var xs []float64
@@ -56,6 +56,12 @@ func exp64Arguments(n int) []float64 {
 	}
 	for i := 0; i < 4000; i++ {
 		xs = append(xs, -rng.Float64()*800)
+	}
+	// The reduction's rounding boundaries, x*64/ln2 = -(n + 1/2), where k changes (an error in the 0.5
+	// of k = trunc(x*64/ln2 - 0.5) shows only there), and their neighbours.
+	for n := 0; n < 65400; n += 5 {
+		x := -(float64(n) + 0.5) * math.Ln2 / 64
+		xs = append(xs, x, math.Nextafter(x, 0), math.Nextafter(x, math.Inf(-1)))
 	}
 	xs = append(xs, 0, math.Copysign(0, -1), -707.9, -708, -708.0000001, -745, -1e5, math.Inf(-1))
 	for len(xs)%n != 0 {

@@ -9,23 +9,24 @@ import (
 
 // The avx2 set's LIF loops: lifForwardScalar and lifBackward1 with 8 hidden units per float32 vector,
 // each lane doing its scalar loop's operations in the scalar loop's order (no fused multiply-add), so the
-// results are the scalar set's bit for bit (TestKernelSetsAgree).
+// results are the scalar set's bit for bit where they are not NaN (TestKernelSetsAgree).
+//
+// The surrogate's sigmoid runs in two float64 vectors of 4 (exp64x4). AVX2 has neither the
+// float64-to-int64 conversion nor the two-table permutes that the avx512 set's exp64x8 uses: exp64x4
+// truncates to int32, as exp64 truncates to int64 (the same integer for exp64's arguments, whose multiples
+// of 64/ln2 stay below 2^17), and reads 2^(j/64) from the table one lane at a time.
 //
 // Inside the loops no value passes through a scalar float register: Go compiles scalar float32/64 code
-// to legacy SSE instructions, and mixing those with 256-bit AVX ones made these loops 2-3x slower than
-// the scalar set on an AVX2-only VM. So the readout weights c_t are loaded as vectors (lifKernel.c8)
-// and exp64x4's table is read as integers (exp2Bits). The surrogate's sigmoid runs in two
-// float64 vectors of 4 (exp64x4). AVX2 has neither the float64-to-int64 conversion nor the two-table
-// permutes that the avx512 set's exp64x8 uses: exp64x4 rounds to int32 (exact for exp64's arguments, whose
-// multiples of 64/ln2 stay below 2^17), and reads 2^(j/64) from the table one lane at a time.
+// to legacy SSE instructions, and mixing those with 256-bit AVX ones made a first version of these loops
+// up to 2x slower than the scalar set on an AVX2-only VM. So the readout weights c_t are loaded as
+// vectors (lifKernel.c8) and exp64x4's table is read as integers (exp2Bits).
 
 // load8 loads m[off:off+8], with zeros for the lanes past the end of m.
 func load8(m []float32, off int) archsimd.Float32x8 {
 	if off+8 <= len(m) {
 		return archsimd.LoadFloat32x8(m[off:])
 	}
-	v, _ := archsimd.LoadFloat32x8Part(m[off:])
-	return v
+	return loadPart8(m[off:])
 }
 
 // lifForwardAVX2 is lifForwardScalar with 8 hidden units per vector: each block of 8 units runs through
@@ -77,10 +78,10 @@ func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 		w := min(8, H-c)
 		var gb, gv, gs archsimd.Float32x8
 		if gS == nil {
-			gb, _ = archsimd.LoadFloat32x8Part(g[c : c+w])
+			gb = loadPart8(g[c : c+w])
 			gs = archsimd.BroadcastFloat32x8(k.c[S]).Mul(gb)
 		} else {
-			gs, _ = archsimd.LoadFloat32x8Part(gS[(S-1)*H+c : (S-1)*H+c+w])
+			gs = loadPart8(gS[(S-1)*H+c : (S-1)*H+c+w])
 		}
 		for t := S - 1; t >= 0; t-- {
 			off := t*H + c
@@ -94,7 +95,7 @@ func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 			if gS == nil {
 				direct = archsimd.LoadFloat32x8(k.c8[8*t:]).Mul(gb)
 			} else if t > 0 {
-				direct, _ = archsimd.LoadFloat32x8Part(gS[off-H : off-H+w])
+				direct = loadPart8(gS[off-H : off-H+w])
 			}
 			sg := surrogateGrad8(vt.Sub(thr), beta, one)
 			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))

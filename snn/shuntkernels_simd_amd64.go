@@ -18,24 +18,12 @@ func shuntSums(l *shuntLayer, zi []float32, c, w int) (sub, div archsimd.Float64
 	ne := l.ne
 	for k, v := range zi {
 		vk := archsimd.BroadcastFloat32x8(v)
-		wt, _ := archsimd.LoadFloat32x8Part(l.ei.Data[k*ne+c : k*ne+c+w])
-		ws, _ := archsimd.LoadFloat32x8Part(l.eiScaled.Data[k*ne+c : k*ne+c+w])
+		wt := loadPart8(l.ei.Data[k*ne+c : k*ne+c+w])
+		ws := loadPart8(l.eiScaled.Data[k*ne+c : k*ne+c+w])
 		sub = sub.Add(wt.Mul(vk).ConvertToFloat64())
 		div = div.Add(ws.Mul(vk).ConvertToFloat64())
 	}
 	return sub, div
-}
-
-// part8 loads s (at most 8 values), zeros past its end.
-func part8(s []float32) archsimd.Float32x8 {
-	v, _ := archsimd.LoadFloat32x8Part(s)
-	return v
-}
-
-// part8f64 loads s (at most 8 values), zeros past its end.
-func part8f64(s []float64) archsimd.Float64x8 {
-	v, _ := archsimd.LoadFloat64x8Part(s)
-	return v
 }
 
 // shuntCellAVX512 is shuntCell with eight excitatory units per vector.
@@ -46,9 +34,9 @@ func shuntCellAVX512(l *shuntLayer, zEI, z []float32) {
 	for c := 0; c < ne; c += 8 {
 		w := min(8, ne-c)
 		sub, div := shuntSums(l, zi, c, w)
-		zhat := part8(zEI[c : c+w]).Sub(sub.ConvertToFloat32())
+		zhat := loadPart8(zEI[c : c+w]).Sub(sub.ConvertToFloat32())
 		gamma := div.ConvertToFloat32().Add(eps)
-		part8(l.gain[c : c+w]).Mul(zhat.Div(gamma)).Add(part8(l.bias[c : c+w])).StorePart(z[c : c+w])
+		loadPart8(l.gain[c : c+w]).Mul(zhat.Div(gamma)).Add(loadPart8(l.bias[c : c+w])).StorePart(z[c : c+w])
 	}
 }
 
@@ -65,23 +53,23 @@ func shuntCellGradAVX512(l *shuntLayer, zEI, dz, out []float32, g *shuntGrads) {
 	for c := 0; c < ne; c += 8 {
 		w := min(8, ne-c)
 		sub, div := shuntSums(l, zi, c, w)
-		zhat := part8(zEI[c : c+w]).Sub(sub.ConvertToFloat32()).ConvertToFloat64()
+		zhat := loadPart8(zEI[c : c+w]).Sub(sub.ConvertToFloat32()).ConvertToFloat64()
 		gamma := div.ConvertToFloat32().Add(eps).ConvertToFloat64()
-		d := part8(dz[c : c+w]).ConvertToFloat64()
-		gain := part8(l.gain[c : c+w]).ConvertToFloat64()
+		d := loadPart8(dz[c : c+w]).ConvertToFloat64()
+		gain := loadPart8(l.gain[c : c+w]).ConvertToFloat64()
 		dzhat := gain.Mul(d).Div(gamma)
 		dgamma := gain.Mul(minusOne).Mul(d).Mul(zhat).Div(gamma.Mul(gamma))
-		part8f64(g.gain[c : c+w]).Add(d.Mul(zhat).Div(gamma)).StorePart(g.gain[c : c+w])
-		part8f64(g.bs[c : c+w]).Add(d).StorePart(g.bs[c : c+w])
+		loadPart8f64(g.gain[c : c+w]).Add(d.Mul(zhat).Div(gamma)).StorePart(g.gain[c : c+w])
+		loadPart8f64(g.bs[c : c+w]).Add(d).StorePart(g.bs[c : c+w])
 		dzhat.ConvertToFloat32().StorePart(out[c : c+w])
 		for k := 0; k < ni; k++ {
 			ea := archsimd.BroadcastFloat64x8(float64(l.expAlpha[k]))
 			zik := archsimd.BroadcastFloat64x8(float64(zi[k]))
-			wt := part8(l.ei.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
-			ws := part8(l.eiScaled.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
+			wt := loadPart8(l.ei.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
+			ws := loadPart8(l.eiScaled.Data[k*ne+c : k*ne+c+w]).ConvertToFloat64()
 			dzi[k] = addLanes32(dzi[k], wt.Mul(minusOne).Mul(dzhat).Add(ws.Mul(dgamma)).ConvertToFloat32(), w, &terms)
 			ge := g.ei[k*ne+c : k*ne+c+w]
-			part8f64(ge).Add(zik.Mul(ea.Mul(dgamma).Sub(dzhat))).StorePart(ge)
+			loadPart8f64(ge).Add(zik.Mul(ea.Mul(dgamma).Sub(dzhat))).StorePart(ge)
 			g.alpha[k] = addLanes64(g.alpha[k], ea.Mul(zik).Mul(wt).Mul(dgamma), w, &terms64)
 		}
 	}

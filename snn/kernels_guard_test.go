@@ -1,0 +1,80 @@
+//go:build linux
+
+package snn
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+// guardedFloats returns n float32 zeros that end exactly where an inaccessible page begins, so that a
+// kernel reading or writing past the slice's end faults (the test binary dies with "unexpected fault
+// address") instead of reading whatever lies there. Its capacity is n. free unmaps it.
+func guardedFloats(t *testing.T, n int) (s []float32, free func()) {
+	t.Helper()
+	page := syscall.Getpagesize()
+	size := (4*n+page-1)/page*page + page
+	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatalf("mmap %d bytes: %v", size, err)
+	}
+	if err := syscall.Mprotect(mem[size-page:], syscall.PROT_NONE); err != nil {
+		t.Fatalf("mprotect the guard page: %v", err)
+	}
+	start := size - page - 4*n
+	if n == 0 {
+		return []float32{}, func() { syscall.Munmap(mem) }
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&mem[start])), n), func() { syscall.Munmap(mem) }
+}
+
+// TestKernelsStayInsideSlices runs every kernel set's LIF loops on one sample whose every slice (currents,
+// membranes, readout sums and gradients) ends at an inaccessible page: a vector load or store past a
+// slice's end (a whole vector read from a short tail) kills the test binary. The results must also be the
+// scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors.
+func TestKernelsStayInsideSlices(t *testing.T) {
+	ref := availableKernels[0]
+	for _, ks := range availableKernels {
+		for _, H := range append(seq(1, 17), 30) {
+			cfg := DefaultConfig()
+			cfg.NumHidden = H
+			k := newLIFKernel(cfg)
+			S := k.steps
+			name := fmt.Sprintf("%s H=%d", ks.name, H)
+			p, freeP := guardedFloats(t, S*H)
+			v, freeV := guardedFloats(t, S*H)
+			r, freeR := guardedFloats(t, H)
+			g, freeG := guardedFloats(t, H)
+			gS, freeGS := guardedFloats(t, S*H)
+			for i := range p {
+				p[i] = float32(i%7) * 0.3
+				gS[i] = float32(i%5) - 2
+			}
+			for i := range g {
+				g[i] = float32(i%3) - 1
+			}
+			pIn := append([]float32(nil), p...)
+			vWant, rWant := make([]float32, S*H), make([]float32, H)
+			ref.lifForward(k, pIn, vWant, rWant)
+			ks.lifForward(k, p, v, r)
+			assertBits(t, name+" lifForward membranes", v, vWant)
+			assertBits(t, name+" lifForward sums", r, rWant)
+
+			want := append([]float32(nil), pIn...)
+			ref.lifBackward(k, want, vWant, g)
+			ks.lifBackward(k, p, v, g)
+			assertBits(t, name+" lifBackward", p, want)
+
+			copy(p, pIn)
+			copy(want, pIn)
+			ref.lifBackwardSpikes(k, want, vWant, gS)
+			ks.lifBackwardSpikes(k, p, v, gS)
+			assertBits(t, name+" lifBackwardSpikes", p, want)
+			for _, free := range []func(){freeP, freeV, freeR, freeG, freeGS} {
+				free()
+			}
+		}
+	}
+}
