@@ -13,7 +13,7 @@ import (
 // surrogate's whole argument range (exp64Arguments).
 func TestExp64x8(t *testing.T) {
 	if !archsimd.X86.AVX512() {
-		t.Skip("exp64x8 needs AVX-512; this CPU has none (the avx2 set's exp64x4 is TestExp64x4's)")
+		t.Skip("exp64x8 needs AVX-512; this CPU has none (the avx2 set's exp64x4x2 is TestExp64x4's)")
 	}
 	xs := exp64Arguments(8)
 	tab := loadExp2Table()
@@ -28,18 +28,21 @@ func TestExp64x8(t *testing.T) {
 	}
 }
 
-// TestExp64x4 is TestExp64x8 for the avx2 set's exp64x4 (int32 reduction, table read lane by lane).
+// TestExp64x4 is TestExp64x8 for the avx2 set's exp64x4x2 (int32 reduction, table read lane by lane, two
+// vectors of 4 at once, here with different arguments).
 func TestExp64x4(t *testing.T) {
 	if !archsimd.X86.AVX2() {
-		t.Skip("exp64x4 needs AVX2; this CPU has none, and the kernels use the scalar exp64")
+		t.Skip("exp64x4x2 needs AVX2; this CPU has none, and the kernels use the scalar exp64")
 	}
-	xs := exp64Arguments(4)
-	got := make([]float64, 4)
-	for i := 0; i < len(xs); i += 4 {
-		exp64x4(archsimd.LoadFloat64x4(xs[i:])).Store(got)
-		for l, x := range xs[i : i+4] {
+	xs := exp64Arguments(8)
+	got := make([]float64, 8)
+	for i := 0; i < len(xs); i += 8 {
+		a, b := exp64x4x2(archsimd.LoadFloat64x4(xs[i:]), archsimd.LoadFloat64x4(xs[i+4:]))
+		a.Store(got[:4])
+		b.Store(got[4:])
+		for l, x := range xs[i : i+8] {
 			if want := exp64(x); math.Float64bits(got[l]) != math.Float64bits(want) {
-				t.Fatalf("exp64x4(%v) = %v, exp64 gives %v", x, got[l], want)
+				t.Fatalf("exp64x4x2: e^%v = %v, exp64 gives %v", x, got[l], want)
 			}
 		}
 	}
@@ -68,4 +71,37 @@ func exp64Arguments(n int) []float64 {
 		xs = append(xs, -1)
 	}
 	return xs
+}
+
+// TestSigmoid64x4x2 checks the avx2 set's float64 sigmoid against surrogateGrad's formula bit for bit
+// (1/(1 + exp64(-y)) for y >= 0, e/(1 + e) with e = exp64(y) below), on random arguments of either sign
+// in [-30, 30] (beta*(v - 1) for membranes far from threshold), so that each vector holds both signs
+// and the two vectors' signs differ lane by lane.
+func TestSigmoid64x4x2(t *testing.T) {
+	if !archsimd.X86.AVX2() {
+		t.Skip("sigmoid64x4x2 needs AVX2; this CPU has none")
+	}
+	ref := func(y float64) float64 {
+		if y >= 0 {
+			return 1 / (1 + exp64(-y))
+		}
+		e := exp64(y)
+		return e / (1 + e)
+	}
+	rng := rand.New(rand.NewPCG(29, 31))
+	got := make([]float64, 8)
+	for i := 0; i < 20000; i++ {
+		var ys [8]float64
+		for l := range ys {
+			ys[l] = (rng.Float64() - 0.5) * 60 // either sign: a's lane l and b's differ half the time
+		}
+		a, b := sigmoid64x4x2(archsimd.LoadFloat64x4(ys[:4]), archsimd.LoadFloat64x4(ys[4:]))
+		a.Store(got[:4])
+		b.Store(got[4:])
+		for l, y := range ys {
+			if want := ref(y); math.Float64bits(got[l]) != math.Float64bits(want) {
+				t.Fatalf("sigmoid64x4x2: sigma(%v) = %v, surrogateGrad's formula gives %v", y, got[l], want)
+			}
+		}
+	}
 }
