@@ -224,3 +224,19 @@ func BenchmarkShuntCell(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGradBlock times the projection and its gradient (BenchmarkProjection) with projectGrad's
+// column blocks of several sizes (gradBlock), and with no blocks (one call per fibre, sumRows32).
+func BenchmarkGradBlock(b *testing.B) {
+	defer func(n int, ks kernelSet) { gradBlock, kernels = n, ks }(gradBlock, kernels)
+	add := kernels.addRows32
+	for _, n := range []int{128, 256, 512, 1024, 2048, 0} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			gradBlock, kernels.addRows32 = n, add
+			if n == 0 {
+				kernels.addRows32 = nil
+			}
+			BenchmarkProjection(b)
+		})
+	}
+}

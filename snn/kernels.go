@@ -14,6 +14,10 @@ type kernelSet struct {
 	sumRows8  func(out, m []float32, stride int, idx []uint8)
 	sumRows16 func(out, m []float32, stride int, idx []uint16)
 	sumRows32 func(out, m []float32, stride int, idx []int32)
+	// addRows32 is sumRows32 adding to out's values instead of starting from zero (addRows), so that a
+	// list can be summed in pieces whose lengths are multiples of 8 with the same result as in one call.
+	// nil where the set has none: projectGrad then sums each fibre's whole list in one call.
+	addRows32 func(out, m []float32, stride int, idx []int32)
 	// pad is the row padding the row sums need: the vector width in floats (16 or 8), 1 for the scalar
 	// set. paddedRows copies a matrix so.
 	pad int
@@ -46,6 +50,7 @@ var scalarKernels = kernelSet{
 	sumRows8:    sumRows[uint8],
 	sumRows16:   sumRows[uint16],
 	sumRows32:   sumRows[int32],
+	addRows32:   addRows[int32],
 	lifForward:  lifForwardScalar,
 	lifBackward: lifBackwardScalar,
 	// lifBackwardSpikes in lif.go

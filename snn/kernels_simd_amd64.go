@@ -27,7 +27,7 @@ import (
 // masked to the row.
 func init() {
 	if archsimd.X86.AVX2() {
-		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32],
+		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32], addRows32: addRows32AVX2,
 			lifForward: lifForwardAVX2, lifBackward: lifBackwardAVX2, lifBackwardSpikes: lifBackwardSpikesAVX2,
 			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad, offsetSteps: offsetStepsAVX2}
 		availableKernels = append(availableKernels, avx2)
@@ -141,10 +141,25 @@ func sumRows16Lanes[Index uint8 | uint16 | int32](m []float32, idx []Index, stri
 // sumRowsAVX2 is sumRows with 8-lane vectors (stride a multiple of 8), 8 columns at a time; rows of 32
 // floats holding 25-32 values in one pass over idx (sumRowsOf32AVX2, the same tree per lane).
 func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
+	rowsAVX2(out, m, stride, idx, false)
+}
+
+// addRows32AVX2 is addRows (kernelSet.addRows32) with 8-lane vectors: sumRowsAVX2 with its accumulators
+// starting from out's values.
+func addRows32AVX2(out []float32, m []float32, stride int, idx []int32) {
+	rowsAVX2(out, m, stride, idx, true)
+}
+
+// rowsAVX2 is sumRowsAVX2 (add false) and addRows32AVX2 (add true).
+func rowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index, add bool) {
 	H := len(out)
 	if stride == 32 && H > 24 && H <= 32 { // the notebook's 30 hidden units (and 25-32): one pass, four accumulators
 		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
-		a0, a1, a2, a3 := sumRowsOf32AVX2(rows, idx)
+		var a0, a1, a2, a3 archsimd.Float32x8
+		if add {
+			a0, a1, a2, a3 = archsimd.LoadFloat32x8(out[0:8]), archsimd.LoadFloat32x8(out[8:16]), archsimd.LoadFloat32x8(out[16:24]), loadPart8(out[24:])
+		}
+		a0, a1, a2, a3 = sumRowsOf32AVX2(rows, idx, a0, a1, a2, a3)
 		a0.Store(out[0:8])
 		a1.Store(out[8:16])
 		a2.Store(out[16:24])
@@ -154,6 +169,9 @@ func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, strid
 	}
 	for c := 0; c < H; c += 8 {
 		var acc archsimd.Float32x8
+		if add {
+			acc = loadPart8(out[c:])
+		}
 		ix := idx
 		for len(ix) >= 8 {
 			o0, o1, o2, o3 := int(ix[0])*stride+c, int(ix[1])*stride+c, int(ix[2])*stride+c, int(ix[3])*stride+c
@@ -178,8 +196,8 @@ func sumRowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, strid
 // sumRowsOf32AVX2 is sumRowsAVX2 for rows of 32 floats in one pass over idx: the four 8-lane column blocks
 // are summed side by side, each in the order the block-by-block loop uses (trees of 8 rows, then 4, then
 // one at a time), so the sums are the same bit for bit; each row index is read once instead of four
-// times, and the four accumulators stay in registers.
-func sumRowsOf32AVX2[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) (a0, a1, a2, a3 archsimd.Float32x8) {
+// times, and the four accumulators, which start at a0..a3, stay in registers.
+func sumRowsOf32AVX2[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index, a0, a1, a2, a3 archsimd.Float32x8) (archsimd.Float32x8, archsimd.Float32x8, archsimd.Float32x8, archsimd.Float32x8) {
 	ld := func(r *[32]float32, o int) archsimd.Float32x8 {
 		return archsimd.LoadFloat32x8Array((*[8]float32)(r[o : o+8]))
 	}
@@ -203,7 +221,7 @@ func sumRowsOf32AVX2[Index uint8 | uint16 | int32](rows [][32]float32, idx []Ind
 		r := &rows[i]
 		a0, a1, a2, a3 = a0.Add(ld(r, 0)), a1.Add(ld(r, 8)), a2.Add(ld(r, 16)), a3.Add(ld(r, 24))
 	}
-	return
+	return a0, a1, a2, a3
 }
 
 // lifForwardAVX512 is lifForwardScalar with 16 hidden units per vector: each block of 16 units runs

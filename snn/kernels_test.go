@@ -32,6 +32,7 @@ func TestKernelSetsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	rngS := rand.New(rand.NewPCG(13, 17)) // its own generator, so that rng's draws stay as they were
 	rngB := rand.New(rand.NewPCG(19, 23)) // the same, for the byteRows matrices
+	rngA := rand.New(rand.NewPCG(37, 41)) // the same, for addRows32's starting values
 	widths := []int{1, 2, 7, 8, 9, 15, 16, 17, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 100, 300}
 	for _, ks := range availableKernels[1:] {
 		for _, shape := range kernelShapes(widths) {
@@ -87,6 +88,20 @@ func TestKernelSetsAgree(t *testing.T) {
 				poison()
 				ref.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("scalar sumRows32 H=%d n=%d on the padded rows", H, n), got[:H], want)
+				if ks.addRows32 != nil { // adding to out's values, as the scalar addRows does
+					start := make([]float32, H)
+					for i := range start {
+						start[i] = float32(rngA.NormFloat64())
+					}
+					want := append([]float32(nil), start...)
+					ref.addRows32(want, m, H, idx32)
+					copy(got, start)
+					ks.addRows32(got[:H], padded, stride, idx32)
+					assertBits(t, fmt.Sprintf("%s addRows32 H=%d n=%d", ks.name, H, n), got[:H], want)
+					if got[H] != 42 {
+						t.Fatalf("%s addRows32 H=%d wrote past its row", ks.name, H)
+					}
+				}
 			}
 		}
 		for _, H := range append(seq(1, 40), 100) {

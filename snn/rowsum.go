@@ -11,6 +11,12 @@ package snn
 // one output element per lane, with accumulators held in registers across the whole index list.
 func sumRows[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	clear(out)
+	addRows(out, m, stride, idx)
+}
+
+// addRows is sumRows adding to out's values (out = out + the rows' tree sums, in sumRows's order) instead
+// of starting from zero: the scalar set's kernelSet.addRows32. sumRows is addRows on a cleared out.
+func addRows[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	o := out
 	for len(idx) >= 8 {
 		a := m[int(idx[0])*stride:][:len(o)]
