@@ -16,7 +16,8 @@ import (
 // width (1, 2, 7-9, 15-17, 24-33, 100 and 300 columns, 25-32 being the avx2 set's one-pass rows; and 17, 30
 // and 32 columns in byteRows rows, which the avx512 set
 // indexes by byte with no range check) and index lists of every length class (tree of eight, of four,
-// single rows, rows at the end of the matrix), and the LIF recurrence forward and backward for widths 1..40 and
+// single rows, rows at the end of the matrix), addRows32 from random starting values where the set has it,
+// and the LIF recurrence forward and backward for widths 1..40 and
 // 100, with currents strong enough to drive the surrogate's exponent below exp64's -708 cut-off.
 // Under a build without GOEXPERIMENT=simd only the scalar set exists and the test says so; make test runs
 // the package both ways.
