@@ -230,6 +230,9 @@ func BenchmarkShuntCell(b *testing.B) {
 func BenchmarkGradBlock(b *testing.B) {
 	defer func(n int, ks kernelSet) { gradBlock, kernels = n, ks }(gradBlock, kernels)
 	add := kernels.addRows32
+	if add == nil {
+		b.Skipf("kernel set %s has no addRows32: projectGrad has no blocks to time", KernelPath())
+	}
 	for _, n := range []int{128, 256, 512, 1024, 2048, 0} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			gradBlock, kernels.addRows32 = n, add

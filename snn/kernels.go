@@ -15,8 +15,9 @@ type kernelSet struct {
 	sumRows16 func(out, m []float32, stride int, idx []uint16)
 	sumRows32 func(out, m []float32, stride int, idx []int32)
 	// addRows32 is sumRows32 adding to out's values instead of starting from zero (addRows), so that a
-	// list can be summed in pieces whose lengths are multiples of 8 with the same result as in one call.
-	// nil where the set has none: projectGrad then sums each fibre's whole list in one call.
+	// list can be summed in pieces, every piece but the last a whole number of groups of 8, with the
+	// same result as in one call. It reads and writes out[:len(out)] only (out's next row may be another
+	// goroutine's). nil where the set has none: projectGrad then sums each fibre's whole list in one call.
 	addRows32 func(out, m []float32, stride int, idx []int32)
 	// pad is the row padding the row sums need: the vector width in floats (16 or 8), 1 for the scalar
 	// set. paddedRows copies a matrix so.

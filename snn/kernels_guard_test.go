@@ -31,7 +31,8 @@ func guardedFloats(t *testing.T, n int) (s []float32, free func()) {
 }
 
 // TestKernelsStayInsideSlices runs every kernel set's LIF loops on one sample whose every slice (currents,
-// membranes, readout sums and gradients) ends at an inaccessible page: a vector load or store past a
+// membranes, readout sums and gradients) ends at an inaccessible page, and addRows32 on such an out and
+// matrix: a vector load or store past a
 // slice's end (a whole vector read from a short tail) kills the test binary. The results must also be the
 // scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors.
 func TestKernelsStayInsideSlices(t *testing.T) {
@@ -74,6 +75,35 @@ func TestKernelsStayInsideSlices(t *testing.T) {
 			assertBits(t, name+" lifBackwardSpikes", p, want)
 			for _, free := range []func(){freeP, freeV, freeR, freeG, freeGS} {
 				free()
+			}
+			if ks.addRows32 != nil { // its starting values are loaded from out
+				stride := (H + ks.pad - 1) / ks.pad * ks.pad
+				const rows = 20
+				m, freeM := guardedFloats(t, rows*stride)
+				out, freeOut := guardedFloats(t, H)
+				for i := range m {
+					m[i] = float32(i%11) - 5
+				}
+				for _, n := range []int{0, 1, 4, 5, 8, 13} {
+					idx := make([]int32, n)
+					for i := range idx {
+						idx[i] = int32((i * 7) % rows)
+					}
+					want := make([]float32, H)
+					for i := range out {
+						out[i] = float32(i) * 0.5
+						want[i] = out[i]
+					}
+					mRef := make([]float32, rows*H)
+					for r := 0; r < rows; r++ {
+						copy(mRef[r*H:(r+1)*H], m[r*stride:])
+					}
+					ref.addRows32(want, mRef, H, idx)
+					ks.addRows32(out, m, stride, idx)
+					assertBits(t, fmt.Sprintf("%s addRows32 n=%d", name, n), out, want)
+				}
+				freeM()
+				freeOut()
 			}
 		}
 	}

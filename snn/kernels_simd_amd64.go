@@ -21,7 +21,8 @@ import (
 //
 // The row sums read rows padded to a whole number of vectors (kernelSet.pad: projection and gradient copy
 // their matrices so, paddedRows), so every load is a whole vector inside its row; the lanes past the row's
-// values are never stored. The LIF loops read whole vectors too: where a row is shorter than a vector, the
+// values are never stored. addRows32 also loads its starting values from out, within out's length
+// (loadFrom8). The LIF loops read whole vectors too: where a row is shorter than a vector, the
 // lanes past it read the next row (and are never stored), and at the end of a slice a masked load reads
 // zeros without reading past the slice's capacity (loadPart8, TestKernelsStayInsideSlices). Stores are
 // masked to the row.
@@ -157,7 +158,7 @@ func rowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride i
 		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
 		var a0, a1, a2, a3 archsimd.Float32x8
 		if add {
-			a0, a1, a2, a3 = archsimd.LoadFloat32x8(out[0:8]), archsimd.LoadFloat32x8(out[8:16]), archsimd.LoadFloat32x8(out[16:24]), loadPart8(out[24:])
+			a0, a1, a2, a3 = archsimd.LoadFloat32x8(out[0:8]), archsimd.LoadFloat32x8(out[8:16]), archsimd.LoadFloat32x8(out[16:24]), loadFrom8(out, 24)
 		}
 		a0, a1, a2, a3 = sumRowsOf32AVX2(rows, idx, a0, a1, a2, a3)
 		a0.Store(out[0:8])
@@ -170,7 +171,7 @@ func rowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride i
 	for c := 0; c < H; c += 8 {
 		var acc archsimd.Float32x8
 		if add {
-			acc = loadPart8(out[c:])
+			acc = loadFrom8(out, c)
 		}
 		ix := idx
 		for len(ix) >= 8 {
@@ -192,6 +193,31 @@ func rowsAVX2[Index uint8 | uint16 | int32](out []float32, m []float32, stride i
 	}
 	archsimd.ClearAVXUpperBits()
 }
+
+// loadFrom8 returns out[c:c+8] in a vector, reading only out[:len(out)]; where fewer than 8 values are
+// left, the lanes past them hold anything (addRows32's accumulators for columns past the row, which are
+// never stored). The tail is the last whole vector of out, out[len-8:], moved down by a permute (one vector
+// load, no copy through memory); out shorter than 8 is copied (loadPart8).
+func loadFrom8(out []float32, c int) archsimd.Float32x8 {
+	H := len(out)
+	switch {
+	case c+8 <= H:
+		return archsimd.LoadFloat32x8(out[c : c+8])
+	case H < 8:
+		return loadPart8(out[c:H:H])
+	}
+	return archsimd.LoadFloat32x8(out[H-8 : H]).Permute(archsimd.LoadUint32x8Array(&shiftDown8[c+8-H]))
+}
+
+// shiftDown8[s] are the Permute indices that move lanes s..7 down to 0..7-s (the lanes above repeat lane 7).
+var shiftDown8 = func() (t [8][8]uint32) {
+	for s := range t {
+		for l := range t[s] {
+			t[s][l] = uint32(min(s+l, 7))
+		}
+	}
+	return
+}()
 
 // sumRowsOf32AVX2 is sumRowsAVX2 for rows of 32 floats in one pass over idx: the four 8-lane column blocks
 // are summed side by side, each in the order the block-by-block loop uses (trees of 8 rows, then 4, then

@@ -77,11 +77,10 @@ func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float3
 // projectGrad computes the gradient of the loss with respect to W [I, H] from its gradient with respect
 // to the projection, g [columns, H]: dW[i, :] = sum over the columns k where fibre i spiked of g[k, :]
 // (that is x^T g). It lists the spikes fibre by fibre first (the transpose of the column lists, in
-// column order), so each row of dW is one sumRows over its fibre's list; rows are independent, so they run
-// in parallel with a result that depends neither on scheduling nor on the number of cores.
-//
-// Where the kernel set has addRows32, each fibre's list is summed in pieces, block of gradBlock columns
-// after block (projectGradBlocked); else in one call.
+// column order), so each row of dW is sumRows over its fibre's list: in one call, or where the kernel set
+// has addRows32 in pieces, block of gradBlock columns after block (projectGradBlocked), with the same bits.
+// Rows are independent, so they run in parallel with a result that depends neither on scheduling nor on
+// the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 	s.transpose(inputs)
 	m, stride := s.gPad.rows(g, H, kernels.pad, 0)
@@ -102,13 +101,17 @@ func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 // dL/dp as a whole (6336 rows at the notebook's sizes, 811 KB) does not fit there, and summing fibre after
 // fibre over all of it read it from the L3 cache about once per fibre. BenchmarkGradBlock on an AVX2-only
 // VM (2026-12-03, 3 runs): blocks of 128, 256, 512, 1024 and 2048 columns 1.59-2.00, 1.45-1.81,
-// 1.46-1.62, 1.61-1.95 and 1.72-2.07 ms, no blocks 1.93-2.21 ms.
+// 1.46-1.62, 1.61-1.95 and 1.72-2.07 ms, no blocks 1.93-2.21 ms; but 6 later runs of the final code, 512
+// against none within each run, gave a median ratio of 0.92 (1.46-1.95 against 1.52-2.10 ms), and the
+// earlier build's ratio then was 0.99: the gain is 0-10%, within that VM's noise. It counts columns, so a block's size in
+// memory grows with the rows' stride (at 300 hidden units a block is about 600 KB); only the notebook's
+// sizes were timed. Values below 8 are taken as 8.
 var gradBlock = 512
 
 // projectGradBlocked is projectGrad's sums (m the padded rows of dL/dp, stride floats apart) taken block
 // of gradBlock columns after block: in each block, each fibre adds (addRows32) its next groups of 8
-// columns that end in the block; after the last block, the rest of its list (the groups of 4 and single
-// columns that sumRows ends with). Every piece but the last is whole groups of 8, and addRows32 carries
+// columns that end in the block; in the last block (the one reaching the batch's last column), all the
+// rest of its list (the groups of 8, then 4, then the single columns that sumRows ends with). Every piece but the last is whole groups of 8, and addRows32 carries
 // the sum from piece to piece, so each row of dW is sumRows32 over the whole list bit for bit
 // (TestProjectGradBlocked).
 func (s *spikeColumns) projectGradBlocked(m []float32, stride, inputs, H int, out []float32) {
@@ -121,7 +124,8 @@ func (s *spikeColumns) projectGradBlocked(m []float32, stride, inputs, H int, ou
 	copy(cur, start[:inputs])
 	parallelChunks(inputs, func(lo, hi int) {
 		clear(out[lo*H : hi*H])
-		for end := gradBlock; ; end += gradBlock {
+		block := max(gradBlock, 8)
+		for end := block; ; end += block {
 			last := end >= total
 			for i := lo; i < hi; i++ {
 				a, b := cur[i], start[i+1]

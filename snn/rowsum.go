@@ -8,7 +8,8 @@ package snn
 // It is the inner loop of the sparse input projection (rows of W1eff summed over the fibres that
 // spiked) and of its gradient (rows of dL/dp summed over the columns where a fibre spiked), and the
 // scalar kernel set's (kernelSet.sumRows8, sumRows16, sumRows32). The vector sets add the rows in this same tree,
-// one output element per lane, with accumulators held in registers across the whole index list.
+// one output element per lane, with accumulators held in registers across the whole index list (addRows32
+// loads them from out and stores them back, between the pieces of a list).
 func sumRows[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	clear(out)
 	addRows(out, m, stride, idx)
