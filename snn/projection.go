@@ -103,17 +103,17 @@ func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
 // VM (2026-12-03, 3 runs): blocks of 128, 256, 512, 1024 and 2048 columns 1.59-2.00, 1.45-1.81,
 // 1.46-1.62, 1.61-1.95 and 1.72-2.07 ms, no blocks 1.93-2.21 ms; but 6 later runs of the final code, 512
 // against none within each run, gave a median ratio of 0.92 (1.46-1.95 against 1.52-2.10 ms), and the
-// earlier build's ratio then was 0.99: the gain is 0-10%, within that VM's noise. It counts columns, so a block's size in
-// memory grows with the rows' stride (at 300 hidden units a block is about 600 KB); only the notebook's
-// sizes were timed. Values below 8 are taken as 8.
+// earlier build's ratio then was 0.99: the gain is 0-10%, within that VM's noise. It counts columns, so a
+// block's size in memory grows with the rows' stride (at 300 hidden units a block is about 600 KB); only
+// the notebook's sizes were timed. Values below 8 are taken as 8.
 var gradBlock = 512
 
 // projectGradBlocked is projectGrad's sums (m the padded rows of dL/dp, stride floats apart) taken block
 // of gradBlock columns after block: in each block, each fibre adds (addRows32) its next groups of 8
 // columns that end in the block; in the last block (the one reaching the batch's last column), all the
-// rest of its list (the groups of 8, then 4, then the single columns that sumRows ends with). Every piece but the last is whole groups of 8, and addRows32 carries
-// the sum from piece to piece, so each row of dW is sumRows32 over the whole list bit for bit
-// (TestProjectGradBlocked).
+// rest of its list (the groups of 8, then 4, then the single columns that sumRows ends with). Every piece
+// but the last is whole groups of 8, and addRows32 carries the sum from piece to piece, so each row of dW
+// is sumRows32 over the whole list bit for bit (TestProjectGradBlocked).
 func (s *spikeColumns) projectGradBlocked(m []float32, stride, inputs, H int, out []float32) {
 	add, cols, start := kernels.addRows32, s.colsOf, s.fibreStart
 	total := s.steps * s.batch // columns
@@ -122,9 +122,9 @@ func (s *spikeColumns) projectGradBlocked(m []float32, stride, inputs, H int, ou
 	}
 	cur := s.gradCursor[:inputs]
 	copy(cur, start[:inputs])
+	block := max(gradBlock, 8)
 	parallelChunks(inputs, func(lo, hi int) {
 		clear(out[lo*H : hi*H])
-		block := max(gradBlock, 8)
 		for end := block; ; end += block {
 			last := end >= total
 			for i := lo; i < hi; i++ {
