@@ -228,11 +228,22 @@ func TestPanelInBrowser(t *testing.T) {
 	shot := filepath.Join(shotDir, "panel-browser.png") // not committed (notebooks/out is ignored)
 	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	defer cancel()
-	node := exec.CommandContext(ctx, "node", "panel.js", fmt.Sprintf("%s/notebooks/%s?token=%s", base, explore, token), shot)
-	node.Dir, node.Env = nodeDir, append(withoutEnv(os.Environ(), "TMPDIR"), "CHROMIUM="+browser, "TMPDIR="+procTmp)
-	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	node.Cancel = func() error { return syscall.Kill(-node.Process.Pid, syscall.SIGKILL) } // node and its browser
-	out, err := node.CombinedOutput()
+	drive := func() ([]byte, error) {
+		node := exec.CommandContext(ctx, "node", "panel.js", fmt.Sprintf("%s/notebooks/%s?token=%s", base, explore, token), shot)
+		node.Dir, node.Env = nodeDir, append(withoutEnv(os.Environ(), "TMPDIR"), "CHROMIUM="+browser, "TMPDIR="+procTmp)
+		node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		node.Cancel = func() error { return syscall.Kill(-node.Process.Pid, syscall.SIGKILL) } // node and its browser
+		return node.CombinedOutput()
+	}
+	out, err := drive()
+	// GoNB's page script gives its kernel 500 ms to acknowledge the widgets' connection (gonb v0.11.5,
+	// internal/websocket/websocket.js) and never retries; with both cores busy (make test runs the docker
+	// test beside this one) that can miss, and the panel then ignores every control. The page is driven
+	// once more in a fresh browser, only for that error, and the log says so.
+	if err != nil && strings.Contains(string(out), "comm_open_ack not received in time") {
+		t.Logf("GoNB's widget connection was not acknowledged within its 500 ms; driving the panel once more:\n%s", tail(string(out), 1500))
+		out, err = drive()
+	}
 	var steps []panelStep
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
 	for sc.Scan() {
