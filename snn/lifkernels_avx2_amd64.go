@@ -5,6 +5,8 @@ package snn
 import (
 	"math"
 	"simd/archsimd"
+	"sync"
+	"unsafe"
 )
 
 // The avx2 set's LIF loops: lifForwardScalar and lifBackward1 with 8 hidden units per float32 vector,
@@ -30,32 +32,68 @@ func load8(m []float32, off int) archsimd.Float32x8 {
 }
 
 // lifForwardAVX2 is lifForwardScalar with 8 hidden units per vector: each block of 8 units runs through
-// all the steps with its membrane, spikes and weighted spike sums held in registers.
+// all the steps with its membrane, spikes and weighted spike sums held in registers. As in lifBackward8,
+// the steps whose vector lies inside the sample read and write whole vectors, walked by pointers (a
+// block of fewer than 8 units writes its lanes past the block back as it read them), and only the
+// others take partial loads and masked stores.
 func lifForwardAVX2(k *lifKernel, p, vKeep, r []float32) {
 	S, H := k.steps, k.hidden
+	n := S * H
 	alpha := archsimd.BroadcastFloat32x8(k.alpha)
 	one := archsimd.BroadcastFloat32x8(1)
 	thr := archsimd.BroadcastFloat32x8(Threshold)
 	var zero archsimd.Float32x8
 	for c := 0; c < H; c += 8 {
 		w := min(8, H-c) // lanes of this block that are hidden units
+		// Steps t < whole read and write lanes c..c+7 inside the sample: t*H + c + 8 <= n.
+		whole := S
+		if c+8 > H {
+			whole = 0
+			if n-c-8 >= 0 {
+				whole = min(S, (n-c-8)/H+1)
+			}
+		}
 		var v, s, rr archsimd.Float32x8
-		for t := 0; t < S; t++ {
+		if whole > 0 { // at byte offsets o from each slice's start
+			in := archsimd.LoadInt32x8Array(&laneIndex8).Less(archsimd.BroadcastInt32x8(int32(w))) // the block's own lanes
+			stride := 4 * H
+			p0, c0 := unsafe.Pointer(unsafe.SliceData(p)), unsafe.Pointer(unsafe.SliceData(k.c8))
+			var k0 unsafe.Pointer
+			if vKeep != nil {
+				k0 = unsafe.Pointer(unsafe.SliceData(vKeep))
+			}
+			o := 4 * c
+			for t := 0; t < whole; t++ {
+				if k0 != nil {
+					at := (*[8]float32)(unsafe.Add(k0, o))
+					v.IfElse(in, archsimd.LoadFloat32x8Array(at)).StoreArray(at)
+				}
+				vn, sn := lifForwardStep8(alpha, one, thr, zero, v, s, ld8(unsafe.Add(p0, o)))
+				v, s = vn, sn
+				rr = rr.Add(sn.Mul(ld8(unsafe.Add(c0, 32*(t+1)))))
+				o += stride
+			}
+		}
+		for t := whole; t < S; t++ { // partial loads and masked stores
 			off := t*H + c
-			pt := load8(p, off)
 			if vKeep != nil {
 				v.StorePart(vKeep[off : off+w])
 			}
-			vn := alpha.Mul(v).Add(pt).Mul(one.Sub(s))
-			sn := one.IfElse(v.Sub(thr).Greater(zero), zero)
+			vn, sn := lifForwardStep8(alpha, one, thr, zero, v, s, load8(p, off))
 			v, s = vn, sn
-			// The scalar loop skips c_{t+1} = 0; adding its product (+-0) changes no sum, as no sum is -0
-			// (it starts at +0, and only -0 + -0 is -0).
 			rr = rr.Add(sn.Mul(archsimd.LoadFloat32x8(k.c8[8*(t+1):])))
 		}
 		rr.StorePart(r[c : c+w])
 	}
 	archsimd.ClearAVXUpperBits()
+}
+
+// lifForwardStep8 is one step of lifForwardScalar on 8 lanes, in its order: from v_t and s_t and the input
+// current p_t, it returns v_{t+1} = (alpha v_t + p_t)(1 - s_t) and s_{t+1} = H(v_t - 1). The readout
+// sums add s_{t+1} c_{t+1}: the scalar loop skips c_{t+1} = 0, and adding its product (+-0) changes no
+// sum, as no sum is -0 (it starts at +0, and only -0 + -0 is -0).
+func lifForwardStep8(alpha, one, thr, zero, v, s, pt archsimd.Float32x8) (vn, sn archsimd.Float32x8) {
+	return alpha.Mul(v).Add(pt).Mul(one.Sub(s)), one.IfElse(v.Sub(thr).Greater(zero), zero)
 }
 
 // lifBackwardAVX2 is lifBackwardScalar with 8 hidden units per vector.
@@ -66,10 +104,26 @@ func lifBackwardSpikesAVX2(k *lifKernel, p, v, gS []float32) { lifBackward8(k, p
 
 // lifBackward8 is lifBackward1 (and lifBackward16) 8 hidden units at a time: from the readout's
 // gradient g (dL/ds_k = c_k G, gS nil) or from the spike records' own gradients gS (g nil).
+//
+// It first computes the surrogate of every membrane of the sample, in one pass over v (surrogates8),
+// then runs the recurrence, which then holds only a few vectors and reads whole vectors. Inside the
+// recurrence, the surrogate's float64 sigmoid made the loop spill and reload all its vectors around
+// each call, and its long dependency chain was not overlapped with the recurrence's (BenchmarkLIFKernel
+// below). A block of fewer than 8 units (the last, when hidden is not a multiple of 8) reads and writes
+// whole vectors too where they lie inside the sample: its lanes past the block hold the next step's first
+// units, which every earlier block has already finished, and they are written back as they were read
+// (a blend, not a masked store, which is slow on some CPUs). Only its steps whose vector would cross the
+// sample's end take the partial loads and masked stores.
 func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
+	n := S * H
+	buf := surrogateScratch.Get().(*[]float32)
+	if cap(*buf) < n+8 {
+		*buf = make([]float32, n+8)
+	}
+	sgs := (*buf)[:n+8] // the surrogates, and a vector's slack after them
+	surrogates8(v[:n], sgs[:n], k.beta)
 	a := archsimd.BroadcastFloat32x8(k.alpha)
-	beta := archsimd.BroadcastFloat32x8(k.beta)
 	one := archsimd.BroadcastFloat32x8(1)
 	minusOne := archsimd.BroadcastFloat32x8(-1)
 	thr := archsimd.BroadcastFloat32x8(Threshold)
@@ -83,10 +137,9 @@ func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 		} else {
 			gs = loadPart8(gS[(S-1)*H+c : (S-1)*H+c+w])
 		}
-		for t := S - 1; t >= 0; t-- {
+		// step is the recurrence at step t with partial loads and masked stores.
+		step := func(t int) {
 			off := t*H + c
-			pt := load8(p, off)
-			vt := load8(v, off)
 			keepOn := one // 1 - s_t
 			if t > 0 {
 				keepOn = zero.IfElse(load8(v, off-H).Sub(thr).Greater(zero), one)
@@ -97,14 +150,84 @@ func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 			} else if t > 0 {
 				direct = loadPart8(gS[off-H : off-H+w])
 			}
-			sg := surrogateGrad8(vt.Sub(thr), beta, one)
-			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
-			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(direct)
-			keepOn.Mul(gv).StorePart(p[off : off+w])
-			gv, gs = gvn, gsn
+			var dp archsimd.Float32x8
+			gv, gs, dp = lifBackStep8(a, minusOne, keepOn, gv, gs, archsimd.LoadFloat32x8(sgs[off:]), load8(v, off), load8(p, off), direct)
+			dp.StorePart(p[off : off+w])
 		}
+		// Steps t < whole read and write lanes c..c+7 inside the sample: t*H + c + 8 <= n.
+		whole := S
+		if c+8 > H {
+			whole = 0
+			if n-c-8 >= 0 {
+				whole = min(S, (n-c-8)/H+1)
+			}
+		}
+		t := S - 1
+		for ; t >= whole && t > 0; t-- {
+			step(t)
+		}
+		if t > 0 { // steps t..1 on whole vectors, at byte offsets o from each slice's start
+			in := archsimd.LoadInt32x8Array(&laneIndex8).Less(archsimd.BroadcastInt32x8(int32(w))) // the block's own lanes
+			stride := 4 * H
+			p0, v0, s0 := unsafe.Pointer(unsafe.SliceData(p)), unsafe.Pointer(unsafe.SliceData(v)), unsafe.Pointer(unsafe.SliceData(sgs))
+			// The direct gradients at byte offset od: c_t (8 copies) times G, or gS[t-1] times 1.
+			d0, dstride, mul := unsafe.Pointer(unsafe.SliceData(k.c8)), 32, gb
+			if gS != nil {
+				d0, dstride, mul = unsafe.Pointer(unsafe.SliceData(gS)), stride, one
+			}
+			o := 4 * (t*H + c)
+			od := 32 * t
+			if gS != nil {
+				od = o - stride
+			}
+			for ; t > 0; t-- {
+				pt := ld8(unsafe.Add(p0, o))
+				keepOn := zero.IfElse(ld8(unsafe.Add(v0, o-stride)).Sub(thr).Greater(zero), one)
+				var dp archsimd.Float32x8
+				gv, gs, dp = lifBackStep8(a, minusOne, keepOn, gv, gs, ld8(unsafe.Add(s0, o)), ld8(unsafe.Add(v0, o)), pt, ld8(unsafe.Add(d0, od)).Mul(mul))
+				dp.IfElse(in, pt).StoreArray((*[8]float32)(unsafe.Add(p0, o)))
+				o -= stride
+				od -= dstride
+			}
+		}
+		step(0)
 	}
+	surrogateScratch.Put(buf)
 	archsimd.ClearAVXUpperBits()
+}
+
+// ld8 loads the 8 floats at p.
+func ld8(p unsafe.Pointer) archsimd.Float32x8 {
+	return archsimd.LoadFloat32x8Array((*[8]float32)(p))
+}
+
+// lifBackStep8 is one step of lifBackward8's recurrence, lifBackward1's operations in its order: from
+// dL/dv_{t+1} (gv) and dL/ds_{t+1} (gs), with the step's 1 - s_t (keepOn), surrogate, membrane, input
+// current and direct spike gradient, it returns dL/dv_t, dL/ds_t and dL/dp_t.
+func lifBackStep8(a, minusOne, keepOn, gv, gs, sg, vt, pt, direct archsimd.Float32x8) (gvn, gsn, dp archsimd.Float32x8) {
+	return a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs)), a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(direct), keepOn.Mul(gv)
+}
+
+// laneIndex8 numbers a vector's 8 lanes.
+var laneIndex8 = [8]int32{0, 1, 2, 3, 4, 5, 6, 7}
+
+// surrogateScratch holds lifBackward8's buffers of surrogates, one per sample being run.
+var surrogateScratch = sync.Pool{New: func() any { return new([]float32) }}
+
+// surrogates8 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),
+// 8 at a time (surrogateGrad8).
+func surrogates8(v, sg []float32, beta float32) {
+	b := archsimd.BroadcastFloat32x8(beta)
+	one := archsimd.BroadcastFloat32x8(1)
+	thr := archsimd.BroadcastFloat32x8(Threshold)
+	n := len(v)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		surrogateGrad8(archsimd.LoadFloat32x8(v[i:]).Sub(thr), b, one).Store(sg[i:])
+	}
+	if i < n {
+		surrogateGrad8(loadPart8(v[i:]).Sub(thr), b, one).StorePart(sg[i:n])
+	}
 }
 
 // surrogateGrad8 is surrogateGrad on 8 lanes: y = beta*x in float32, sigma(y) in float64 (exp64x4x2, two
