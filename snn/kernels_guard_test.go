@@ -9,10 +9,11 @@ import (
 	"unsafe"
 )
 
-// guardedFloats returns n float32 zeros that end exactly where an inaccessible page begins, so that a
-// kernel reading or writing past the slice's end faults (the test binary dies with "unexpected fault
-// address") instead of reading whatever lies there. Its capacity is n. free unmaps it.
-func guardedFloats(t *testing.T, n int) (s []float32, free func()) {
+// guardedFloats returns n float32 zeros that end exactly where an inaccessible page begins (atStart
+// false), or that begin exactly where one ends (atStart true), so that a kernel reading or writing past
+// the slice's end, or before its start, faults (the test binary dies with "unexpected fault address")
+// instead of reading whatever lies there. Its capacity is n. free unmaps it.
+func guardedFloats(t *testing.T, n int, atStart bool) (s []float32, free func()) {
 	t.Helper()
 	page := syscall.Getpagesize()
 	size := (4*n+page-1)/page*page + page
@@ -20,10 +21,13 @@ func guardedFloats(t *testing.T, n int) (s []float32, free func()) {
 	if err != nil {
 		t.Fatalf("mmap %d bytes: %v", size, err)
 	}
-	if err := syscall.Mprotect(mem[size-page:], syscall.PROT_NONE); err != nil {
+	guard, start := mem[size-page:], size-page-4*n
+	if atStart {
+		guard, start = mem[:page], page
+	}
+	if err := syscall.Mprotect(guard, syscall.PROT_NONE); err != nil {
 		t.Fatalf("mprotect the guard page: %v", err)
 	}
-	start := size - page - 4*n
 	if n == 0 {
 		return []float32{}, func() { syscall.Munmap(mem) }
 	}
@@ -31,24 +35,30 @@ func guardedFloats(t *testing.T, n int) (s []float32, free func()) {
 }
 
 // TestKernelsStayInsideSlices runs every kernel set's LIF loops on one sample whose every slice (currents,
-// membranes, readout sums and gradients) ends at an inaccessible page, and addRows32 on such an out and
-// matrix: a vector load or store past a
-// slice's end (a whole vector read from a short tail) kills the test binary. The results must also be the
-// scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors.
+// membranes, readout sums and gradients) ends at an inaccessible page, then on one whose every slice
+// begins at one, and addRows32 on such an out and matrix: a vector load or store past a slice's end (a
+// whole vector read from a short tail) or before its start kills the test binary. The results must also
+// be the scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors;
+// 1, 2, 3 and 7 steps besides the notebook's 99 cover samples shorter than a vector.
 func TestKernelsStayInsideSlices(t *testing.T) {
 	ref := availableKernels[0]
 	for _, ks := range availableKernels {
-		for _, H := range append(seq(1, 17), 30) {
+		for _, c := range guardCases() {
+			H, atStart := c.H, c.atStart
 			cfg := DefaultConfig()
 			cfg.NumHidden = H
+			cfg.Duration = float64(c.steps+1) * cfg.DT
 			k := newLIFKernel(cfg)
 			S := k.steps
-			name := fmt.Sprintf("%s H=%d", ks.name, H)
-			p, freeP := guardedFloats(t, S*H)
-			v, freeV := guardedFloats(t, S*H)
-			r, freeR := guardedFloats(t, H)
-			g, freeG := guardedFloats(t, H)
-			gS, freeGS := guardedFloats(t, S*H)
+			if S != c.steps {
+				t.Fatalf("%d steps asked, the kernel has %d", c.steps, S)
+			}
+			name := fmt.Sprintf("%s H=%d S=%d guard at %s", ks.name, H, S, map[bool]string{false: "end", true: "start"}[atStart])
+			p, freeP := guardedFloats(t, S*H, atStart)
+			v, freeV := guardedFloats(t, S*H, atStart)
+			r, freeR := guardedFloats(t, H, atStart)
+			g, freeG := guardedFloats(t, H, atStart)
+			gS, freeGS := guardedFloats(t, S*H, atStart)
 			for i := range p {
 				p[i] = float32(i%7) * 0.3
 				gS[i] = float32(i%5) - 2
@@ -79,8 +89,8 @@ func TestKernelsStayInsideSlices(t *testing.T) {
 			if ks.addRows32 != nil { // its starting values are loaded from out
 				stride := (H + ks.pad - 1) / ks.pad * ks.pad
 				const rows = 20
-				m, freeM := guardedFloats(t, rows*stride)
-				out, freeOut := guardedFloats(t, H)
+				m, freeM := guardedFloats(t, rows*stride, atStart)
+				out, freeOut := guardedFloats(t, H, atStart)
 				for i := range m {
 					m[i] = float32(i%11) - 5
 				}
@@ -107,4 +117,22 @@ func TestKernelsStayInsideSlices(t *testing.T) {
 			}
 		}
 	}
+}
+
+// guardCases are TestKernelsStayInsideSlices' widths, step counts and guard placements.
+func guardCases() (cs []struct {
+	H, steps int
+	atStart  bool
+}) {
+	for _, atStart := range []bool{false, true} {
+		for _, H := range append(seq(1, 17), 30) {
+			for _, S := range []int{1, 2, 3, 7, 99} {
+				cs = append(cs, struct {
+					H, steps int
+					atStart  bool
+				}{H, S, atStart})
+			}
+		}
+	}
+	return cs
 }

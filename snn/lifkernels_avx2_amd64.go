@@ -39,6 +39,10 @@ func load8(m []float32, off int) archsimd.Float32x8 {
 func lifForwardAVX2(k *lifKernel, p, vKeep, r []float32) {
 	S, H := k.steps, k.hidden
 	n := S * H
+	p = p[:n] // the loops below read and write through offsets: check the slices' lengths once here
+	if vKeep != nil {
+		vKeep = vKeep[:n]
+	}
 	alpha := archsimd.BroadcastFloat32x8(k.alpha)
 	one := archsimd.BroadcastFloat32x8(1)
 	thr := archsimd.BroadcastFloat32x8(Threshold)
@@ -117,6 +121,13 @@ func lifBackwardSpikesAVX2(k *lifKernel, p, v, gS []float32) { lifBackward8(k, p
 func lifBackward8(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
 	n := S * H
+	if n == 0 {
+		return
+	}
+	p, v = p[:n], v[:n] // the loops below read and write through offsets: check the slices' lengths once here
+	if gS != nil {
+		gS = gS[:n]
+	}
 	buf := surrogateScratch.Get().(*[]float32)
 	if cap(*buf) < n+8 {
 		*buf = make([]float32, n+8)
