@@ -33,7 +33,7 @@ func load8(m []float32, off int) archsimd.Float32x8 {
 
 // lifForwardAVX2 is lifForwardScalar with 8 hidden units per vector: each block of 8 units runs through
 // all the steps with its membrane, spikes and weighted spike sums held in registers. As in lifBackward8,
-// the steps whose vector lies inside the sample read and write whole vectors, walked by pointers (a
+// the steps whose vector lies inside the sample read and write whole vectors at byte offsets (a
 // block of fewer than 8 units writes its lanes past the block back as it read them), and only the
 // others take partial loads and masked stores.
 func lifForwardAVX2(k *lifKernel, p, vKeep, r []float32) {
