@@ -136,3 +136,59 @@ func guardCases() (cs []struct {
 	}
 	return cs
 }
+
+// TestShuntKernelsStayInsideSlices runs every kernel set's shunting cell and its gradient on a cell whose
+// every slice (zEI, z, dz and the gradient out) ends at an inaccessible page, then on one whose every
+// slice begins at one: a vector load or store past a slice's end or before its start kills the test
+// binary. The results must be the scalar set's bit for bit. Excitatory widths 1-17, 27 and 30 cover every
+// tail of an 8-lane vector and the notebook's 27; 1 and 3 inhibitory units.
+func TestShuntKernelsStayInsideSlices(t *testing.T) {
+	ref := availableKernels[0]
+	for _, ks := range availableKernels {
+		for _, atStart := range []bool{false, true} {
+			for _, ni := range []int{1, 3} {
+				for _, ne := range append(seq(1, 17), 27, 30) {
+					name := fmt.Sprintf("%s n_e=%d n_i=%d guard at %s", ks.name, ne, ni, map[bool]string{false: "end", true: "start"}[atStart])
+					l := newShuntLayer(guardTestMatrix(4, ne, 1), guardTestMatrix(4, ni, 2), guardTestMatrix(ni, ne, 3),
+						guardTestMatrix(1, ni, 4), guardTestMatrix(1, ne, 5), guardTestMatrix(1, ne, 6))
+					zEI, freeZEI := guardedFloats(t, ne+ni, atStart)
+					z, freeZ := guardedFloats(t, ne, atStart)
+					dz, freeDZ := guardedFloats(t, ne, atStart)
+					out, freeOut := guardedFloats(t, ne+ni, atStart)
+					for i := range zEI {
+						zEI[i] = float32(i%5)*0.7 + 0.1
+					}
+					for i := range dz {
+						dz[i] = float32(i%3) - 0.9
+					}
+					zWant := make([]float32, ne)
+					ref.shuntCell(&l, zEI, zWant)
+					ks.shuntCell(&l, zEI, z)
+					assertBits(t, name+" shuntCell", z, zWant)
+					oWant := make([]float32, ne+ni)
+					gWant, gGot := newShuntGrads(l), newShuntGrads(l)
+					ref.shuntCellGrad(&l, zEI, dz, oWant, gWant)
+					ks.shuntCellGrad(&l, zEI, dz, out, gGot)
+					assertBits(t, name+" shuntCellGrad", out, oWant)
+					for i := range gWant.ei {
+						if gGot.ei[i] != gWant.ei[i] {
+							t.Fatalf("%s dL/dW_EI[%d] = %v, the scalar set gives %v", name, i, gGot.ei[i], gWant.ei[i])
+						}
+					}
+					for _, free := range []func(){freeZEI, freeZ, freeDZ, freeOut} {
+						free()
+					}
+				}
+			}
+		}
+	}
+}
+
+// guardTestMatrix is a rows x cols matrix of small positive values that depend on seed.
+func guardTestMatrix(rows, cols, seed int) Matrix {
+	m := NewMatrix(rows, cols)
+	for i := range m.Data {
+		m.Data[i] = float32((i*7+seed*3)%11+1) * 0.05
+	}
+	return m
+}

@@ -30,7 +30,7 @@ func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32], addRows32: addRows32AVX2,
 			lifForward: lifForwardAVX2, lifBackward: lifBackwardAVX2, lifBackwardSpikes: lifBackwardSpikesAVX2,
-			shuntCell: (*shuntLayer).shuntCell, shuntCellGrad: (*shuntLayer).shuntCellGrad, offsetSteps: offsetStepsAVX2}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX2}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}

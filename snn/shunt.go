@@ -145,7 +145,14 @@ type shuntLayer struct {
 	ne, ni, fanIn  int
 	eiScaled       Matrix // e^alpha_k W_EI[k, :]
 	eiT, eiScaledT Matrix // [n_e, n_i] transposes, for the per-cell sums over k
+	// ei, eiScaled [n_i, nePad], gain and bias [nePad] with their rows padded with zeros to nePad, a
+	// multiple of 8: whole vectors for the avx2 set's cells (shuntCellAVX2).
+	pad   shuntPadded
+	nePad int
 }
+
+// shuntPadded holds a shuntLayer's per-unit parameters with rows padded to nePad (shuntLayer.pad).
+type shuntPadded struct{ ei, eiScaled, gain, bias []float32 }
 
 // shuntLayers returns both layers of m as applied (m must have InhibitionShunting).
 func (m *Model) shuntLayers() (l1, l2 shuntLayer, err error) {
@@ -167,12 +174,19 @@ func newShuntLayer(ee, ie, ei, alpha, gain, bias Matrix) shuntLayer {
 	}
 	l.eiScaled = NewMatrix(l.ni, l.ne)
 	l.eiT, l.eiScaledT = NewMatrix(l.ne, l.ni), NewMatrix(l.ne, l.ni)
+	l.nePad = (l.ne + 7) / 8 * 8
+	l.pad = shuntPadded{ei: make([]float32, l.ni*l.nePad), eiScaled: make([]float32, l.ni*l.nePad),
+		gain: make([]float32, l.nePad), bias: make([]float32, l.nePad)}
+	copy(l.pad.gain, l.gain)
+	copy(l.pad.bias, l.bias)
 	for k := 0; k < l.ni; k++ {
 		for j := 0; j < l.ne; j++ {
 			w := ei.At(k, j)
 			l.eiScaled.Set(k, j, l.expAlpha[k]*w)
 			l.eiT.Set(j, k, w)
 			l.eiScaledT.Set(j, k, l.expAlpha[k]*w)
+			l.pad.ei[k*l.nePad+j] = w
+			l.pad.eiScaled[k*l.nePad+j] = l.expAlpha[k] * w
 		}
 	}
 	return l
@@ -215,10 +229,22 @@ func (l shuntLayer) shuntCell(zEI, z []float32) {
 type shuntGrads struct {
 	ei              []float64 // dL/dW_EI as applied [n_i, n_e]
 	alpha, gain, bs []float64 // dL/dalpha [n_i], dL/dg (applied) [n_e], dL/db [n_e]
+	terms           shuntTerms
+}
+
+// shuntTerms is the working space of a vector kernel's shuntCellGrad (the avx2 set's, which keeps it with
+// the gradients it accumulates: one per sample, used by one goroutine at a time): a cell's terms of the
+// two sums over excitatory units, [n_i, nePad] each, dzi[k*nePad + j] = float32(-W_EI[k, j] dẑ_j +
+// e^alpha_k W_EI[k, j] dγ_j) and alpha[k*nePad + j] = e^alpha_k z_I[k] W_EI[k, j] dγ_j.
+type shuntTerms struct {
+	dzi   []float32
+	alpha []float64
 }
 
 func newShuntGrads(l shuntLayer) *shuntGrads {
-	return &shuntGrads{ei: make([]float64, l.ni*l.ne), alpha: make([]float64, l.ni), gain: make([]float64, l.ne), bs: make([]float64, l.ne)}
+	// Each slice has room for a vector of 8 past its end, which the vector cells read (and never write).
+	f := func(n int) []float64 { return make([]float64, n, n+8) }
+	return &shuntGrads{ei: f(l.ni * l.ne), alpha: f(l.ni), gain: f(l.ne), bs: f(l.ne)}
 }
 
 // add adds o to g.
