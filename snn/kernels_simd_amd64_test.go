@@ -105,3 +105,45 @@ func TestSigmoid64x4x2(t *testing.T) {
 		}
 	}
 }
+
+// TestSurrogates8Float32Range checks the avx2 set's surrogate pass (surrogates8: x = v - 1, y = beta*x, the
+// float64 sigmoid, beta*sigma*(1 - sigma) in float32) against the scalar surrogateGrad bit for bit (NaN for
+// NaN) over the float32 range of membranes v: every 211th of the 2^32 bit patterns (about 20 million, every
+// exponent and sign, subnormals, infinities and NaNs among them; 211 is prime, so the low bits vary too), the
+// values at and around the threshold, and the arguments where the sigmoid's exponential reaches its cut-off
+// (y = -708 and -745) and float32's (y about -88 and -104), at the notebook's beta = 5 and at beta = 1, in a
+// shuffled order.
+// TestSigmoid64x4x2 checks the sigmoid alone on random arguments of both signs.
+func TestSurrogates8Float32Range(t *testing.T) {
+	if !archsimd.X86.AVX2() {
+		t.Skip("surrogates8 needs AVX2; this CPU has none")
+	}
+	const stride = 211
+	var vs []float32
+	for b := uint64(0); b < 1<<32; b += stride {
+		vs = append(vs, math.Float32frombits(uint32(b)))
+	}
+	for _, v := range []float32{Threshold, 0, 1, 2, -1} {
+		vs = append(vs, v, math.Nextafter32(v, 10), math.Nextafter32(v, -10))
+	}
+	for _, beta := range []float32{5, 1} {
+		for _, y := range []float32{-708, -745, -88, -104, 708, 745, 88, 104} {
+			v := Threshold + y/beta
+			vs = append(vs, v, math.Nextafter32(v, 1e6), math.Nextafter32(v, -1e6))
+		}
+	}
+	// Neighbouring patterns are nearly equal values: shuffled, each vector's lanes are unrelated, so that a
+	// lane computed from another lane's value shows.
+	rng := rand.New(rand.NewPCG(37, 41))
+	rng.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
+	got := make([]float32, len(vs))
+	for _, beta := range []float32{5, 1} {
+		surrogates8(vs, got, beta)
+		for i, v := range vs {
+			want := surrogateGrad(v-Threshold, beta)
+			if math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
+				t.Fatalf("beta %v: surrogate at v = %v (bits %#x) = %v, surrogateGrad gives %v", beta, v, math.Float32bits(v), got[i], want)
+			}
+		}
+	}
+}
