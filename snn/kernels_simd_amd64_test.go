@@ -109,11 +109,10 @@ func TestSigmoid64x4x2(t *testing.T) {
 // TestSurrogates8Float32Range checks the avx2 set's surrogate pass (surrogates8: x = v - 1, y = beta*x, the
 // float64 sigmoid, beta*sigma*(1 - sigma) in float32) against the scalar surrogateGrad bit for bit (NaN for
 // NaN) over the float32 range of membranes v: every 211th of the 2^32 bit patterns (about 20 million, every
-// exponent and sign, subnormals, infinities and NaNs among them; 211 is prime, so the low bits vary too), the
-// values at and around the threshold, and the arguments where the sigmoid's exponential reaches its cut-off
-// (y = -708 and -745) and float32's (y about -88 and -104), at the notebook's beta = 5 and at beta = 1, in a
-// shuffled order.
-// TestSigmoid64x4x2 checks the sigmoid alone on random arguments of both signs.
+// exponent and sign, subnormals and NaNs among them; 211 is prime, so the low bits vary too), ±Inf, -0 and a
+// NaN, the values at and around the threshold, and the arguments where the sigmoid's exponential reaches its
+// cut-off (y = -708 and -745) and float32's (y about -88 and -104), at the notebook's beta = 5 and at beta = 1,
+// in a shuffled order.
 func TestSurrogates8Float32Range(t *testing.T) {
 	if !archsimd.X86.AVX2() {
 		t.Skip("surrogates8 needs AVX2; this CPU has none")
@@ -123,6 +122,8 @@ func TestSurrogates8Float32Range(t *testing.T) {
 	for b := uint64(0); b < 1<<32; b += stride {
 		vs = append(vs, math.Float32frombits(uint32(b)))
 	}
+	inf := float32(math.Inf(1))
+	vs = append(vs, inf, -inf, float32(math.Copysign(0, -1)), float32(math.NaN()))
 	for _, v := range []float32{Threshold, 0, 1, 2, -1} {
 		vs = append(vs, v, math.Nextafter32(v, 10), math.Nextafter32(v, -10))
 	}

@@ -181,10 +181,12 @@ func uniformMatrix(rng *rand.Rand, r, c int, lo, hi float64) Matrix {
 }
 
 // TestShuntKernelSetsAgree checks every kernel set's shunting cell (kernelSet.shuntCell, shuntCellGrad)
-// against the scalar set's bit for bit, for 1..40 excitatory and 1, 3 and 10 inhibitory units (the
+// against the scalar set's bit for bit, for 1..40 excitatory and 1, 2, 3, 4, 5 and 10 inhibitory units (the
 // notebook's populations have 27 and 3), over several cells accumulated into one set of parameter
 // gradients; some cells have no inhibitory drive (z_I = 0, so gamma is epsilon), as a step without
-// input spikes has.
+// input spikes has. The cell's inputs are followed in memory by +Inf (a vector kernel may read past them
+// within their capacity, as it does inside a batch's buffers: such a lane must not reach a stored value),
+// and the gradients' spare capacity (newShuntGrads') holds markers that must stay as they are.
 func TestShuntKernelSetsAgree(t *testing.T) {
 	ref := availableKernels[0]
 	rng := rand.New(rand.NewPCG(19, 23))
@@ -194,17 +196,24 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 		if reflect.ValueOf(ks.shuntCell).Pointer() != reflect.ValueOf(ref.shuntCell).Pointer() {
 			own++ // a set with shunting kernels of its own (else it reuses the scalar ones)
 		}
-		for _, ni := range []int{1, 3, 10} {
+		for _, ni := range []int{1, 2, 3, 4, 5, 10} {
 			for ne := 1; ne <= 40; ne++ {
 				l := newShuntLayer(rnd(4, ne, 0, 1), rnd(4, ni, 0, 1), rnd(ni, ne, 0.01, 1), rnd(1, ni, -2, 1),
 					rnd(1, ne, 0.5, 2), rnd(1, ne, -0.5, 0.5))
 				gWant, gGot := newShuntGrads(l), newShuntGrads(l)
+				spare := gradSpares(gGot)
+				const marker = 12345.0
+				for _, sl := range spare {
+					for i := range sl {
+						sl[i] = marker
+					}
+				}
 				for cell := 0; cell < 6; cell++ {
-					zEI := rnd(1, ne+ni, -3, 6).Data
+					zEI := withInfTail(rnd(1, ne+ni, -3, 6).Data)
 					if cell == 0 {
 						clear(zEI[ne:]) // no inhibitory drive
 					}
-					dz := rnd(1, ne, -1, 1).Data
+					dz := withInfTail(rnd(1, ne, -1, 1).Data)
 					zWant, zGot := make([]float32, ne), make([]float32, ne+1)
 					zGot[ne] = 42
 					ref.shuntCell(&l, zEI, zWant)
@@ -234,6 +243,13 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 							}
 						}
 					}
+					for _, sl := range spare {
+						for i, v := range sl {
+							if math.Float64bits(v) != math.Float64bits(marker) {
+								t.Fatalf("%s wrote %v into a gradient's spare capacity (%d past its end)", name, v, i)
+							}
+						}
+					}
 					compared++
 				}
 			}
@@ -241,8 +257,27 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 	}
 	t.Logf("%d cells compared, kernel sets %v; %d of them with shunting kernels of their own", compared, kernelNames(), own)
 	if own == 0 {
-		t.Logf("no kernel set here has its own shunting kernels (avx512 needs GOEXPERIMENT=simd and AVX-512): the scalar ones were compared with themselves")
+		t.Logf("no kernel set here has its own shunting kernels (avx2 and avx512 need GOEXPERIMENT=simd and the CPU's support): the scalar ones were compared with themselves")
 	}
+}
+
+// gradSpares returns the spare capacity past the end of each of g's accumulators.
+func gradSpares(g *shuntGrads) [][]float64 {
+	var s [][]float64
+	for _, p := range [][]float64{g.ei, g.alpha, g.gain, g.bs} {
+		s = append(s, p[len(p):cap(p)])
+	}
+	return s
+}
+
+// withInfTail returns v with 8 values of capacity past its end, all +Inf.
+func withInfTail(v []float32) []float32 {
+	w := make([]float32, len(v)+8)
+	copy(w, v)
+	for i := len(v); i < len(w); i++ {
+		w[i] = float32(math.Inf(1))
+	}
+	return w[:len(v)]
 }
 
 // TestKernelSetsTrainAlike runs whole Go-kernel training steps (projection on padded rows, LIF forward

@@ -146,7 +146,9 @@ type shuntLayer struct {
 	eiScaled       Matrix // e^alpha_k W_EI[k, :]
 	eiT, eiScaledT Matrix // [n_e, n_i] transposes, for the per-cell sums over k
 	// ei, eiScaled [n_i, nePad], gain and bias [nePad] with their rows padded with zeros to nePad, a
-	// multiple of 8: whole vectors for the avx2 set's cells (shuntCellAVX2).
+	// multiple of 8: whole vectors for the avx2 set's cells (shuntCellAVX2). Copies: a shuntLayer is a
+	// snapshot of the parameters (newShuntLayer is called again after every update), and gain and bias may
+	// alias the model's matrices, which the copies would not follow.
 	pad   shuntPadded
 	nePad int
 }
