@@ -168,18 +168,31 @@ func rawForMagnitude(a Matrix, param SignParam) Matrix {
 }
 
 // composeEI returns f(ee) - f(ie) f(ei), the effective weights of a population layer (float32 products
-// summed in float64 over the inhibitory units, in order).
+// summed in float64 over the inhibitory units, in order). f is applied once per entry (it was applied
+// once per product, a twentieth of an E/I-population training step at the notebook's sizes).
 func composeEI(ee, ie, ei Matrix, param SignParam) Matrix {
 	f := SignMap(param)
+	fie, fei := mapMatrix(ie, f), mapMatrix(ei, f)
+	ni := ie.Cols
 	out := NewMatrix(ee.Rows, ee.Cols)
 	for r := 0; r < ee.Rows; r++ {
+		a := fie.Data[r*ni : (r+1)*ni]
 		for c := 0; c < ee.Cols; c++ {
 			s := 0.0
-			for k := 0; k < ie.Cols; k++ {
-				s += float64(f(ie.At(r, k)) * f(ei.At(k, c)))
+			for k, x := range a {
+				s += float64(x * fei.Data[k*ee.Cols+c])
 			}
 			out.Set(r, c, f(ee.At(r, c))-float32(s))
 		}
+	}
+	return out
+}
+
+// mapMatrix returns f of every entry of m.
+func mapMatrix(m Matrix, f func(float32) float32) Matrix {
+	out := NewMatrix(m.Rows, m.Cols)
+	for i, v := range m.Data {
+		out.Data[i] = f(v)
 	}
 	return out
 }
