@@ -3,6 +3,7 @@ package snn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
@@ -159,6 +160,33 @@ func TestLIFInhKernelForwardMatchesGraph(t *testing.T) {
 		readoutsAgree(t, fmt.Sprintf("%v s", dur), got, want, cfg.NumClasses)
 		if math.Abs(gotLoss-wantLoss) > 1e-5 {
 			t.Errorf("%v s: loss %v, single graph %v", dur, gotLoss, wantLoss)
+		}
+	}
+}
+
+// TestInhibitoryDots checks inhibitoryDots, which sums three inhibitory units at a time, against one unit at
+// a time (each sum in h order) bit for bit, for 1 to 7 units and 1 to 40 excitatory ones.
+func TestInhibitoryDots(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 47))
+	for ni := 1; ni <= 7; ni++ {
+		for H := 1; H <= 40; H++ {
+			ei, gE := make([]float32, ni*H), make([]float32, H)
+			for i := range ei {
+				ei[i] = float32(rng.NormFloat64())
+			}
+			for i := range gE {
+				gE[i] = float32(rng.NormFloat64())
+			}
+			want, got := make([]float32, ni), make([]float32, ni)
+			for j := range want {
+				var sum float32
+				for h, x := range gE {
+					sum += float32(ei[j*H+h] * x)
+				}
+				want[j] = -sum
+			}
+			inhibitoryDots(got, ei, gE)
+			assertBits(t, fmt.Sprintf("inhibitoryDots n_i=%d H=%d", ni, H), got, want)
 		}
 	}
 }
