@@ -66,26 +66,16 @@ func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 	l.lifI.forward(l.pI, B, l.rI, true) // the records are needed for the inhibition even without keep
 	l.lifI.spikes(B, l.sI)
 	parallelChunks(B, func(lo, hi int) {
-		inh := make([]float32, H)
+		rows := make([][]float32, 0, ni)
 		for b := lo; b < hi; b++ {
 			for k := 1; k < S; k++ {
-				rec := l.sI[(b*S+k-1)*ni:][:ni]
-				if !anyNonZero(rec) {
-					continue // no inhibitory spike: p - 0 is p, bit for bit
-				}
-				clear(inh)
-				for j, s := range rec {
+				rows = rows[:0]
+				for j, s := range l.sI[(b*S+k-1)*ni:][:ni] {
 					if s != 0 {
-						row := ei.Data[j*H:][:H]
-						for h := range inh {
-							inh[h] += row[h]
-						}
+						rows = append(rows, ei.Data[j*H:][:H])
 					}
 				}
-				pk := l.pE[(b*S+k)*H:][:H]
-				for h := range pk {
-					pk[h] -= inh[h]
-				}
+				subtractRows(l.pE[(b*S+k)*H:][:H], rows)
 			}
 		}
 	})
@@ -142,14 +132,38 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	return gEE, gIE, gEI
 }
 
-// anyNonZero reports whether some value of s is not 0.
-func anyNonZero(s []float32) bool {
-	for _, v := range s {
-		if v != 0 {
-			return true
+// subtractRows sets p[h] -= ((0 + rows[0][h]) + rows[1][h]) + ..., the inhibition of the units that
+// spiked (rows of W_EI, in unit order), in one pass over p for up to three rows; with no row p is left as it
+// is (p - 0 is p, bit for bit). A step of 27 excitatory and 3 inhibitory units took about three times as long
+// when the sum went through a buffer, cleared, added to row by row and then subtracted.
+func subtractRows(p []float32, rows [][]float32) {
+	n := len(p)
+	switch len(rows) {
+	case 0:
+	case 1:
+		r0 := rows[0][:n]
+		for h := range p {
+			p[h] -= 0 + r0[h]
+		}
+	case 2:
+		r0, r1 := rows[0][:n], rows[1][:n]
+		for h := range p {
+			p[h] -= (0 + r0[h]) + r1[h]
+		}
+	case 3:
+		r0, r1, r2 := rows[0][:n], rows[1][:n], rows[2][:n]
+		for h := range p {
+			p[h] -= ((0 + r0[h]) + r1[h]) + r2[h]
+		}
+	default:
+		for h := range p {
+			var s float32
+			for _, r := range rows {
+				s += r[h]
+			}
+			p[h] -= s
 		}
 	}
-	return false
 }
 
 // inhibitoryDots sets g[j] = -sum_h float32(ei[j*H + h] gE[h]) for each inhibitory unit j (H = len(gE)),

@@ -190,3 +190,44 @@ func TestInhibitoryDots(t *testing.T) {
 		}
 	}
 }
+
+// TestSubtractRows checks subtractRows against the sum through a cleared buffer (inh = 0, inh += each row
+// in order, p -= inh) bit for bit, for 0 to 5 rows, with -0, ±Inf and NaN among the values (0 + -0 is +0,
+// so the one-row case must still add to zero first).
+func TestSubtractRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(53, 59))
+	special := []float32{float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+	val := func() float32 {
+		if rng.IntN(4) == 0 {
+			return special[rng.IntN(len(special))]
+		}
+		return float32(rng.NormFloat64())
+	}
+	for n := 0; n <= 5; n++ {
+		for H := 1; H <= 33; H++ {
+			rows := make([][]float32, n)
+			for j := range rows {
+				rows[j] = make([]float32, H)
+				for h := range rows[j] {
+					rows[j][h] = val()
+				}
+			}
+			p, want := make([]float32, H), make([]float32, H)
+			for h := range p {
+				p[h] = val()
+				want[h] = p[h]
+			}
+			inh := make([]float32, H)
+			for _, r := range rows {
+				for h := range inh {
+					inh[h] += r[h]
+				}
+			}
+			for h := range want {
+				want[h] -= inh[h]
+			}
+			subtractRows(p, rows)
+			assertBits(t, fmt.Sprintf("subtractRows %d rows H=%d", n, H), p, want)
+		}
+	}
+}
