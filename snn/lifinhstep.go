@@ -65,6 +65,14 @@ func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 	})
 	l.lifI.forward(l.pI, B, l.rI, true) // the records are needed for the inhibition even without keep
 	l.lifI.spikes(B, l.sI)
+	l.inhibit(ei)
+	l.lifE.forward(l.pE, B, l.r, keep)
+}
+
+// inhibit subtracts s^I_k f(W_EI) from the currents h^E_k in l.pE (s^I_k the inhibitory record k-1 in l.sI,
+// step 0 uninhibited), ei being f(W_EI) [n_i, H].
+func (l *lifInhLayer) inhibit(ei Matrix) {
+	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	parallelChunks(B, func(lo, hi int) {
 		rows := make([][]float32, 0, ni)
 		for b := lo; b < hi; b++ {
@@ -79,7 +87,6 @@ func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 			}
 		}
 	})
-	l.lifE.forward(l.pE, B, l.r, keep)
 }
 
 // backward takes gr = dL/dr [B, H] after a forward with keep and returns dL/df(W_EE) [I, H],
@@ -87,28 +94,7 @@ func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	l.lifE.backward(l.pE, B, gr) // pE now holds g^E
-	parallelChunks(B, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			part := l.gEIPart[b*ni*H:][:ni*H]
-			clear(part)
-			gs := l.gSI[b*S*ni:][:S*ni]
-			clear(gs)
-			for k := 1; k < S; k++ {
-				gE := l.pE[(b*S+k)*H:][:H]
-				rec := l.sI[(b*S+k-1)*ni:][:ni]
-				g := gs[(k-1)*ni:][:ni]
-				inhibitoryDots(g, ei.Data, gE)
-				for j, s := range rec {
-					if s != 0 {
-						p := part[j*H:][:H]
-						for h, x := range gE {
-							p[h] -= x
-						}
-					}
-				}
-			}
-		}
-	})
+	l.inhibitionGrad(ei)
 	l.lifI.backwardSpikes(l.pI, B, l.gSI) // pI now holds g^I
 	gEI = NewMatrix(ni, H)
 	for b := 0; b < B; b++ {
@@ -130,6 +116,34 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 		copy(gIE.Data[i*ni:(i+1)*ni], l.gW[i*w+H:(i+1)*w])
 	}
 	return gEE, gIE, gEI
+}
+
+// inhibitionGrad fills l.gSI with dL/ds^I_k = -g^E_k f(W_EI)^T (record k-1's gradient; the last record's
+// is 0) and l.gEIPart with each sample's dL/df(W_EI) = -sum_k (s^I_k)^T g^E_k, from g^E in l.pE and the
+// records in l.sI, ei being f(W_EI) [n_i, H].
+func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
+	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
+	parallelChunks(B, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			part := l.gEIPart[b*ni*H:][:ni*H]
+			clear(part)
+			gs := l.gSI[b*S*ni:][:S*ni]
+			clear(gs)
+			for k := 1; k < S; k++ {
+				gE := l.pE[(b*S+k)*H:][:H]
+				rec := l.sI[(b*S+k-1)*ni:][:ni]
+				inhibitoryDots(gs[(k-1)*ni:][:ni], ei.Data, gE)
+				for j, s := range rec {
+					if s != 0 {
+						p := part[j*H:][:H]
+						for h, x := range gE {
+							p[h] -= x
+						}
+					}
+				}
+			}
+		}
+	})
 }
 
 // subtractRows sets p[h] -= ((0 + rows[0][h]) + rows[1][h]) + ..., the inhibition of the units that

@@ -231,3 +231,81 @@ func TestSubtractRows(t *testing.T) {
 		}
 	}
 }
+
+// TestLIFInhInhibitionBits checks the LIF inhibitory layer's inhibition (lifInhLayer.inhibit) and its gradient
+// (inhibitionGrad) against the loops they replaced, written out here (the sum of the spiking units' rows
+// through a cleared buffer, then subtracted; one dot product per inhibitory unit), bit for bit, with 0 to 7
+// units spiking at once, -0 among the currents and gradients, for 1, 8, 27 and 30 excitatory units.
+func TestLIFInhInhibitionBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 67))
+	const B = 3
+	for _, ni := range []int{1, 2, 3, 4, 5, 7} {
+		for _, H := range []int{1, 8, 27, 30} {
+			cfg := DefaultConfig()
+			cfg.NumHidden, cfg.NumInhibitory = H, ni
+			cfg.Duration = 7 * cfg.DT
+			l := newLIFInhLayer(cfg, B)
+			S := l.cols.steps
+			val := func() float32 {
+				if rng.IntN(8) == 0 {
+					return float32(math.Copysign(0, -1))
+				}
+				return float32(rng.NormFloat64())
+			}
+			ei := NewMatrix(ni, H)
+			for i := range ei.Data {
+				ei.Data[i] = float32(rng.Float64())
+			}
+			for i := range l.sI {
+				l.sI[i] = float32(rng.IntN(2))
+			}
+			for i := range l.pE {
+				l.pE[i] = val()
+			}
+			name := fmt.Sprintf("n_i=%d H=%d", ni, H)
+			want := append([]float32(nil), l.pE...)
+			for b := range B {
+				for k := 1; k < S; k++ {
+					inh := make([]float32, H)
+					for j, s := range l.sI[(b*S+k-1)*ni:][:ni] {
+						if s != 0 {
+							for h := range inh {
+								inh[h] += ei.Data[j*H+h]
+							}
+						}
+					}
+					for h := range inh {
+						want[(b*S+k)*H+h] -= inh[h]
+					}
+				}
+			}
+			l.inhibit(ei)
+			assertBits(t, name+" inhibit", l.pE, want)
+
+			for i := range l.pE {
+				l.pE[i] = val()
+			}
+			wantG, wantPart := make([]float32, B*S*ni), make([]float32, B*ni*H)
+			for b := range B {
+				for k := 1; k < S; k++ {
+					gE := l.pE[(b*S+k)*H:][:H]
+					for j := range ni {
+						var sum float32
+						for h, x := range gE {
+							sum += float32(ei.Data[j*H+h] * x)
+						}
+						wantG[(b*S+k-1)*ni+j] = -sum
+						if l.sI[(b*S+k-1)*ni+j] != 0 {
+							for h, x := range gE {
+								wantPart[(b*ni+j)*H+h] -= x
+							}
+						}
+					}
+				}
+			}
+			l.inhibitionGrad(ei)
+			assertBits(t, name+" dL/ds^I", l.gSI, wantG)
+			assertBits(t, name+" dL/df(W_EI) per sample", l.gEIPart, wantPart)
+		}
+	}
+}

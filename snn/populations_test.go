@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -790,4 +791,29 @@ func handLIFInhibitionModel(t *testing.T) (*Model, *Dataset) {
 	m.Pop.IE2 = Matrix{2, 1, []float32{1, 0.3}}
 	m.Pop.EI2 = Matrix{1, 2, []float32{0.5, 1.5}}
 	return m, handDataset(5, 2, [][2]int{{0, 0}, {1, 1}, {2, 1}})
+}
+
+// TestComposeEIBits checks composeEI, which applies the sign map once per entry, against the form it
+// replaced, which applied it to both factors of every product (f(ee) - sum_k float64(f(ie[r, k]) f(ei[k, c])),
+// summed in k order), bit for bit, for every sign rule, 1 to 5 inhibitory units and raw weights of both signs.
+func TestComposeEIBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 73))
+	rnd := func(r, c int) Matrix { return uniformMatrix(rng, r, c, -1, 1) }
+	for _, r := range signRules {
+		f := SignMap(r.name)
+		for ni := 1; ni <= 5; ni++ {
+			ee, ie, ei := rnd(7, 9), rnd(7, ni), rnd(ni, 9)
+			want := NewMatrix(ee.Rows, ee.Cols)
+			for i := 0; i < ee.Rows; i++ {
+				for c := 0; c < ee.Cols; c++ {
+					s := 0.0
+					for k := 0; k < ni; k++ {
+						s += float64(f(ie.At(i, k)) * f(ei.At(k, c)))
+					}
+					want.Set(i, c, f(ee.At(i, c))-float32(s))
+				}
+			}
+			assertBits(t, fmt.Sprintf("composeEI %s n_i=%d", r.name, ni), composeEI(ee, ie, ei, r.name).Data, want.Data)
+		}
+	}
 }
