@@ -232,17 +232,7 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 					if oGot[ne+ni] != 42 {
 						t.Fatalf("%s wrote past its output", name)
 					}
-					for _, p := range []struct {
-						what      string
-						got, want []float64
-					}{{"dL/dW_EI", gGot.ei, gWant.ei}, {"dL/dalpha", gGot.alpha, gWant.alpha},
-						{"dL/dgain", gGot.gain, gWant.gain}, {"dL/dbias", gGot.bs, gWant.bs}} {
-						for i := range p.want {
-							if math.Float64bits(p.got[i]) != math.Float64bits(p.want[i]) {
-								t.Fatalf("%s %s[%d] = %v, the scalar set gives %v", name, p.what, i, p.got[i], p.want[i])
-							}
-						}
-					}
+					assertShuntGradBits(t, name, gGot, gWant)
 					for _, sl := range spare {
 						for i, v := range sl {
 							if math.Float64bits(v) != math.Float64bits(marker) {
@@ -258,6 +248,22 @@ func TestShuntKernelSetsAgree(t *testing.T) {
 	t.Logf("%d cells compared, kernel sets %v; %d of them with shunting kernels of their own", compared, kernelNames(), own)
 	if own == 0 {
 		t.Logf("no kernel set here has its own shunting kernels (avx2 and avx512 need GOEXPERIMENT=simd and the CPU's support): the scalar ones were compared with themselves")
+	}
+}
+
+// assertShuntGradBits requires got's accumulated parameter gradients to equal want's bit for bit.
+func assertShuntGradBits(t *testing.T, name string, got, want *shuntGrads) {
+	t.Helper()
+	for _, p := range []struct {
+		what      string
+		got, want []float64
+	}{{"dL/dW_EI", got.ei, want.ei}, {"dL/dalpha", got.alpha, want.alpha},
+		{"dL/dgain", got.gain, want.gain}, {"dL/dbias", got.bs, want.bs}} {
+		for i := range p.want {
+			if math.Float64bits(p.got[i]) != math.Float64bits(p.want[i]) {
+				t.Fatalf("%s %s[%d] = %v, the scalar set gives %v", name, p.what, i, p.got[i], p.want[i])
+			}
+		}
 	}
 }
 
