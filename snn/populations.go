@@ -172,7 +172,7 @@ func rawForMagnitude(a Matrix, param SignParam) Matrix {
 // once per product, a twentieth of an E/I-population training step at the notebook's sizes).
 func composeEI(ee, ie, ei Matrix, param SignParam) Matrix {
 	f := SignMap(param)
-	fie, fei := mapMatrix(ie, f), mapMatrix(ei, f)
+	fie, fei := positive(ie, param), positive(ei, param)
 	ni := ie.Cols
 	out := NewMatrix(ee.Rows, ee.Cols)
 	for r := 0; r < ee.Rows; r++ {
@@ -184,15 +184,6 @@ func composeEI(ee, ie, ei Matrix, param SignParam) Matrix {
 			}
 			out.Set(r, c, f(ee.At(r, c))-float32(s))
 		}
-	}
-	return out
-}
-
-// mapMatrix returns f of every entry of m.
-func mapMatrix(m Matrix, f func(float32) float32) Matrix {
-	out := NewMatrix(m.Rows, m.Cols)
-	for i, v := range m.Data {
-		out.Data[i] = f(v)
 	}
 	return out
 }

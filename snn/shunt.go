@@ -184,11 +184,12 @@ func newShuntLayer(ee, ie, ei, alpha, gain, bias Matrix) shuntLayer {
 	for k := 0; k < l.ni; k++ {
 		for j := 0; j < l.ne; j++ {
 			w := ei.At(k, j)
-			l.eiScaled.Set(k, j, l.expAlpha[k]*w)
+			ws := l.expAlpha[k] * w
+			l.eiScaled.Set(k, j, ws)
 			l.eiT.Set(j, k, w)
-			l.eiScaledT.Set(j, k, l.expAlpha[k]*w)
+			l.eiScaledT.Set(j, k, ws)
 			l.pad.ei[k*l.nePad+j] = w
-			l.pad.eiScaled[k*l.nePad+j] = l.expAlpha[k] * w
+			l.pad.eiScaled[k*l.nePad+j] = ws
 		}
 	}
 	return l
