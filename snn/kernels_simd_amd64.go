@@ -3,7 +3,9 @@
 package snn
 
 import (
+	"fmt"
 	"simd/archsimd"
+	"slices"
 	"unsafe"
 )
 
@@ -35,7 +37,7 @@ func init() {
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
-		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRowsAVX512[uint8], sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
+		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRows8AVX512, sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
 			shuntCell: shuntCellAVX512, shuntCellGrad: shuntCellGradAVX512, offsetSteps: offsetStepsAVX512}
 		availableKernels = append(availableKernels, avx512)
@@ -53,19 +55,18 @@ func load16(m []float32, off int) archsimd.Float32x16 {
 
 // sumRowsAVX512 is sumRows with 16-lane vectors (stride a multiple of 16): 32 columns at a time (two
 // accumulators held in registers over the whole index list), then 16. Rows of exactly 32 floats (17 to 32
-// columns, the notebook's 30 hidden units) are read as [32]float32 rows (sumRowsOf32), and where byte
-// indices name rows of a matrix of at least byteRows rows (the projection's W, paddedRows) with no range
-// check (sumRowsOf32x8).
+// columns, the notebook's 30 hidden units) are read as [32]float32 rows: with int32 indices (the
+// gradient's column numbers) in assembly (sumRowsOf32x32), else by sumRowsOf32. Byte indices into a matrix
+// of at least byteRows rows (the projection's W, paddedRows) take sumRows8AVX512's assembly first.
 func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
 	if stride == 32 && H > 16 {
 		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
-		var a, b archsimd.Float32x16
-		if i8, ok := any(idx).([]uint8); ok && len(rows) >= byteRows {
-			a, b = sumRowsOf32x8((*[byteRows][32]float32)(rows), i8)
-		} else {
-			a, b = sumRowsOf32(rows, idx)
+		if i32, ok := any(idx).([]int32); ok && len(rows) > 0 {
+			sumRowsOf32x32(out, rows, i32)
+			return
 		}
+		a, b := sumRowsOf32(rows, idx)
 		a.StorePart(out)
 		b.StorePart(out[16:])
 		return
@@ -80,6 +81,17 @@ func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, str
 		a.StorePart(out[c:])
 		b.StorePart(out[c+16:])
 	}
+}
+
+// sumRows8AVX512 is sumRowsAVX512 for byte indices. Where they name rows of exactly 32 floats (17 to 32
+// columns) of a matrix of at least byteRows rows (the projection's W padded by paddedRows, which a byte
+// cannot index past), the rows are summed by sumRowsOf32x8Asm, with no range check.
+func sumRows8AVX512(out []float32, m []float32, stride int, idx []uint8) {
+	if H := len(out); stride == 32 && H > 16 && len(m) >= byteRows*32 {
+		sumRowsOf32x8Asm((*[byteRows][32]float32)(unsafe.Pointer(unsafe.SliceData(m))), idx, &out[0], uint16(1)<<(H-16)-1)
+		return
+	}
+	sumRowsAVX512(out, m, stride, idx)
 }
 
 // vec16 loads m[o:o+16] (which must exist).
@@ -288,16 +300,22 @@ func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) { lifBackward16(k
 
 // lifBackward16 runs the backward recurrence 16 hidden units at a time, from the readout's gradient g
 // (dL/ds_k = c_k G, gS nil) or from the spike records' own gradients gS (dL/ds_k = gS[k-1], 0 for k = 0;
-// g nil), each lane in its scalar loop's order.
+// g nil), each lane in its scalar loop's order. It first computes the surrogate of every membrane of the
+// sample in one pass over v (surrogates16), as lifBackward8 does.
 func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
 	a := archsimd.BroadcastFloat32x16(k.alpha)
-	beta := archsimd.BroadcastFloat32x16(k.beta)
 	one := archsimd.BroadcastFloat32x16(1)
 	minusOne := archsimd.BroadcastFloat32x16(-1)
 	thr := archsimd.BroadcastFloat32x16(Threshold)
 	var zero archsimd.Float32x16
-	tab := loadExp2Table()
+	n := S * H
+	buf := surrogateScratch.Get().(*[]float32)
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	sgs := (*buf)[:n]
+	surrogates16(v[:n], sgs, k.beta)
 	for c := 0; c < H; c += 16 {
 		w := min(16, H-c)
 		var gb, gv, gs archsimd.Float32x16
@@ -321,33 +339,96 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 			} else if t > 0 {
 				direct = loadPart16(gS[off-H : off-H+w])
 			}
-			sg := surrogateGrad16(vt.Sub(thr), beta, one, &tab)
+			sg := load16(sgs, off)
 			gvn := a.Mul(keepOn).Mul(gv).Add(sg.Mul(gs))
 			gsn := a.Mul(vt).Add(pt).Mul(minusOne).Mul(gv).Add(direct)
 			keepOn.Mul(gv).StorePart(p[off : off+w])
 			gv, gs = gvn, gsn
 		}
 	}
+	surrogateScratch.Put(buf)
 }
 
-// surrogateGrad16 is surrogateGrad on 16 lanes: y = beta*x in float32, sigma(y) in float64 (exp64x8),
-// rounded to float32, then beta * (sigma * (1 - sigma)) in float32.
+// surrogates16 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),
+// 16 at a time (surrogateGrad16): the same operations on the same lanes as inside the recurrence, so the
+// same bits (TestSurrogatesFloat32Range). Computed there, one vector per step, they cost more:
+// BenchmarkLIFKernel 0.40 against 0.38 ms (3 alternated runs, with exp64x8x2 in both, Zen 5 VM, 2026-12-04).
+func surrogates16(v, sg []float32, beta float32) {
+	b := archsimd.BroadcastFloat32x16(beta)
+	one := archsimd.BroadcastFloat32x16(1)
+	thr := archsimd.BroadcastFloat32x16(Threshold)
+	tab := loadExp2Table()
+	i := 0
+	for ; i+16 <= len(v); i += 16 {
+		surrogateGrad16(vec16(v, i).Sub(thr), b, one, &tab).StoreArray((*[16]float32)(sg[i : i+16]))
+	}
+	if i < len(v) {
+		surrogateGrad16(loadPart16(v[i:]).Sub(thr), b, one, &tab).StorePart(sg[i:len(v)])
+	}
+}
+
+// surrogateGrad16 is surrogateGrad on 16 lanes: y = beta*x in float32, sigma(y) in float64 (two vectors of
+// 8, sigmoid64x8x2), rounded to float32, then beta * (sigma * (1 - sigma)) in float32.
+//
+// Where a lane's sigma lies below float32's smallest normal number but does not round to 0 (y between about
+// -104 and -87: membranes about 17.5 to 20.8 below threshold at beta = 5, which trained networks reach),
+// float32 arithmetic on it is subnormal, which this CPU runs several times slower (surrogates16 over such membranes: 63 against 18-19
+// ns per vector of 16 elsewhere, Zen 5 VM, 2026-12-04); surrogateTiny16 then gives those lanes the same
+// bits without subnormal arithmetic.
 func surrogateGrad16(x, beta, one archsimd.Float32x16, tab *exp2Vectors) archsimd.Float32x16 {
 	y := beta.Mul(x)
-	lo := sigmoid64x8(y.GetLo().ConvertToFloat64(), tab).ConvertToFloat32()
-	hi := sigmoid64x8(y.GetHi().ConvertToFloat64(), tab).ConvertToFloat32()
+	lo, hi := sigmoid64x8x2(y.GetLo().ConvertToFloat64(), y.GetHi().ConvertToFloat64(), tab)
+	minNormal, halfSub := archsimd.BroadcastFloat64x8(minNormal32), archsimd.BroadcastFloat64x8(0x1p-150)
+	tinyLo := lo.Less(minNormal).And(lo.GreaterEqual(halfSub)) // float32(sigma) subnormal (below 2^-150: 0)
+	tinyHi := hi.Less(minNormal).And(hi.GreaterEqual(halfSub))
+	if tinyLo.Or(tinyHi).ToBits() != 0 {
+		return surrogateTiny16(lo, hi, tinyLo, tinyHi, beta, one)
+	}
 	var sg archsimd.Float32x16
-	sg = sg.SetLo(lo).SetHi(hi)
+	sg = sg.SetLo(lo.ConvertToFloat32()).SetHi(hi.ConvertToFloat32())
 	return sg.Mul(one.Sub(sg)).Mul(beta)
 }
 
-// sigmoid64x8 is surrogateGrad's float64 sigmoid on 8 lanes: 1/(1 + e^-y) for y >= 0, e^y/(1 + e^y)
-// below, with exp64.
-func sigmoid64x8(y archsimd.Float64x8, tab *exp2Vectors) archsimd.Float64x8 {
+// minNormal32 is float32's smallest normal number, 2^-126.
+const minNormal32 = 0x1p-126
+
+// surrogateTiny16 is the end of surrogateGrad16 for float64 sigmas lo and hi of which the lanes tinyLo and
+// tinyHi lie below 2^-126 (any such lanes: the other lanes' path gives them the same bits, slower). The other lanes are computed as there; a tiny lane's 1 - sigma is 1 in float32,
+// so its result is float32(float32(sigma) * beta), computed by tinySurrogate8.
+func surrogateTiny16(lo, hi archsimd.Float64x8, tinyLo, tinyHi archsimd.Mask64x8, beta, one archsimd.Float32x16) archsimd.Float32x16 {
+	one64 := archsimd.BroadcastFloat64x8(1)
+	var sg archsimd.Float32x16 // tiny lanes replaced by 1, which no subnormal arithmetic follows
+	sg = sg.SetLo(one64.IfElse(tinyLo, lo).ConvertToFloat32()).SetHi(one64.IfElse(tinyHi, hi).ConvertToFloat32())
+	normal := sg.Mul(one.Sub(sg)).Mul(beta)
+	b := beta.GetLo().ConvertToFloat64()
+	var tiny archsimd.Float32x16
+	tiny = tiny.SetLo(tinySurrogate8(lo, b)).SetHi(tinySurrogate8(hi, b))
+	return tiny.IfElse(archsimd.Mask32x16FromBits(uint16(tinyLo.ToBits())|uint16(tinyHi.ToBits())<<8), normal)
+}
+
+// tinySurrogate8 returns float32(float32(s) * b) for float64 s below 2^-126 (the product is exact in
+// float64: float32(s) has at most 24 significant bits, b is a float32), without subnormal float32
+// arithmetic: a float32 below 2^-126 is a whole number q of 2^-149 (q < 2^23 its bits), so rounding to it is
+// rounding s * 2^149 to a whole number, ties to even, as float32 conversion rounds. Lanes of s not below
+// 2^-126 give meaningless values.
+func tinySurrogate8(s, b archsimd.Float64x8) archsimd.Float32x8 {
+	scale, unit := archsimd.BroadcastFloat64x8(0x1p149), archsimd.BroadcastFloat64x8(0x1p-149)
+	prod := s.Mul(scale).RoundScaled(0).Mul(unit).Mul(b) // float32(s) * b
+	sub := prod.Less(archsimd.BroadcastFloat64x8(minNormal32))
+	bits := prod.Mul(scale).RoundScaled(0).ConvertToInt32().AsFloat32x8()
+	normal := archsimd.BroadcastFloat64x8(1).IfElse(sub, prod).ConvertToFloat32()
+	return bits.IfElse(archsimd.Mask32x8FromBits(sub.ToBits()), normal)
+}
+
+// sigmoid64x8x2 is surrogateGrad's float64 sigmoid on two vectors of 8 lanes: 1/(1 + e^-y) for y >= 0,
+// e^y/(1 + e^y) below, with exp64x8x2.
+func sigmoid64x8x2(y0, y1 archsimd.Float64x8, tab *exp2Vectors) (archsimd.Float64x8, archsimd.Float64x8) {
 	one := archsimd.BroadcastFloat64x8(1)
-	pos := y.GreaterEqual(archsimd.Float64x8{})
-	e := exp64x8(y.Mul(archsimd.BroadcastFloat64x8(-1)).IfElse(pos, y), tab)
-	return one.IfElse(pos, e).Div(one.Add(e))
+	minus := archsimd.BroadcastFloat64x8(-1)
+	var zero archsimd.Float64x8
+	pos0, pos1 := y0.GreaterEqual(zero), y1.GreaterEqual(zero)
+	e0, e1 := exp64x8x2(y0.Mul(minus).IfElse(pos0, y0), y1.Mul(minus).IfElse(pos1, y1), tab)
+	return one.IfElse(pos0, e0).Div(one.Add(e0)), one.IfElse(pos1, e1).Div(one.Add(e1))
 }
 
 // exp2Vectors is exp2Table in 8 vectors of 8.
@@ -360,30 +441,44 @@ func loadExp2Table() (t exp2Vectors) {
 	return
 }
 
-// exp64x8 is exp64 on 8 lanes (x <= 0), with the same reduction, polynomial and table, and 0 below -708.
-// The table lookup 2^(j/64) is four two-vector permutes (16 entries each) and a choice by bits 4 and 5
-// of j.
-func exp64x8(x archsimd.Float64x8, tab *exp2Vectors) archsimd.Float64x8 {
+// exp64x8x2 is exp64 on two vectors of 8 lanes (x <= 0), with the same reduction, polynomial and table,
+// and 0 below -708. Each operation on the one vector sits next to the same operation on the other, so
+// that the CPU overlaps their chains (as the avx2 set's exp64x4x2; BenchmarkLIFKernel 0.40 -> 0.38 ms
+// against one vector at a time, 3 alternated runs, Zen 5 VM, 2026-12-04).
+func exp64x8x2(x0, x1 archsimd.Float64x8, tab *exp2Vectors) (archsimd.Float64x8, archsimd.Float64x8) {
 	bc := archsimd.BroadcastFloat64x8
-	k := x.Mul(bc(exp64Inv)).Sub(bc(0.5)).ConvertToInt64()
-	kf := k.ConvertToFloat64()
-	r := x.Sub(kf.Mul(bc(exp64Hi))).Sub(kf.Mul(bc(exp64Lo)))
-	j := k.And(archsimd.BroadcastInt64x8(63))
-	m := k.ShiftAllRight(6)
-	one := bc(1)
-	p := one.Add(r.Mul(one.Add(r.Mul(bc(1.0 / 2).Add(r.Mul(bc(1.0 / 6).Add(r.Mul(bc(1.0 / 24).Add(r.Mul(bc(1.0 / 120)))))))))))
-	ju := j.ToBits()
+	inv, half, hi, lo := bc(exp64Inv), bc(0.5), bc(exp64Hi), bc(exp64Lo)
+	k0, k1 := x0.Mul(inv).Sub(half).ConvertToInt64(), x1.Mul(inv).Sub(half).ConvertToInt64()
+	kf0, kf1 := k0.ConvertToFloat64(), k1.ConvertToFloat64()
+	r0, r1 := x0.Sub(kf0.Mul(hi)).Sub(kf0.Mul(lo)), x1.Sub(kf1.Mul(hi)).Sub(kf1.Mul(lo))
+	// p = 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r/120)))), every product rounded.
+	one, c2, c3, c4, c5 := bc(1), bc(1.0/2), bc(1.0/6), bc(1.0/24), bc(1.0/120)
+	p0, p1 := c4.Add(r0.Mul(c5)), c4.Add(r1.Mul(c5))
+	p0, p1 = c3.Add(r0.Mul(p0)), c3.Add(r1.Mul(p1))
+	p0, p1 = c2.Add(r0.Mul(p0)), c2.Add(r1.Mul(p1))
+	p0, p1 = one.Add(r0.Mul(p0)), one.Add(r1.Mul(p1))
+	p0, p1 = one.Add(r0.Mul(p0)), one.Add(r1.Mul(p1))
+	t0, t1 := exp2Lookup(tab, k0), exp2Lookup(tab, k1)
+	bias := archsimd.BroadcastInt64x8(1023)
+	s0 := k0.ShiftAllRight(6).Add(bias).ShiftAllLeft(52).ToBits().BitsToFloat64() // 2^m, m = (k - j)/64
+	s1 := k1.ShiftAllRight(6).Add(bias).ShiftAllLeft(52).ToBits().BitsToFloat64()
+	under := bc(-708)
+	var z archsimd.Float64x8
+	return z.IfElse(x0.Less(under), p0.Mul(t0).Mul(s0)), z.IfElse(x1.Less(under), p1.Mul(t1).Mul(s1))
+}
+
+// exp2Lookup returns 2^(j/64) for j = k mod 64: four two-vector permutes (16 entries each, indexed by
+// j's low 4 bits) and a choice by bits 4 and 5 of j.
+func exp2Lookup(tab *exp2Vectors, k archsimd.Int64x8) archsimd.Float64x8 {
+	ju := k.ToBits()
+	var zi archsimd.Int64x8
+	bit4 := k.And(archsimd.BroadcastInt64x8(16)).Equal(zi) // bit 4 clear
+	bit5 := k.And(archsimd.BroadcastInt64x8(32)).Equal(zi) // bit 5 clear
 	q0 := tab[0].ConcatPermute(tab[1], ju)
 	q1 := tab[2].ConcatPermute(tab[3], ju)
 	q2 := tab[4].ConcatPermute(tab[5], ju)
 	q3 := tab[6].ConcatPermute(tab[7], ju)
-	var zi archsimd.Int64x8
-	bit4 := j.And(archsimd.BroadcastInt64x8(16)).Equal(zi) // bit 4 clear
-	bit5 := j.And(archsimd.BroadcastInt64x8(32)).Equal(zi) // bit 5 clear
-	t := q0.IfElse(bit4, q1).IfElse(bit5, q2.IfElse(bit4, q3))
-	scale := m.Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).ToBits().BitsToFloat64()
-	res := p.Mul(t).Mul(scale)
-	return archsimd.Float64x8{}.IfElse(x.Less(bc(-708)), res)
+	return q0.IfElse(bit4, q1).IfElse(bit5, q2.IfElse(bit4, q3))
 }
 
 // offsetStepsAVX512 is offsetStepsScalar 16 entries at a time (bytes widened to int32 lanes).
@@ -416,9 +511,8 @@ func hi16(r *[32]float32) archsimd.Float32x16 {
 }
 
 // sumRowsOf32 is sumRows32Lanes for rows of exactly 32 floats (stride 32, column 0), read as [32]float32
-// rows: one range check per index, no multiply. sumRowsOf32x8 is its loop for byte indices; both add
-// rows in add8Rows' and add4Rows' trees, which must stay those of sumRows, sumRows32Lanes and
-// sumRows16Lanes.
+// rows: one range check per index, no multiply. It adds rows in add8Rows' and add4Rows' trees, which
+// must stay those of sumRows, sumRows32Lanes, sumRows16Lanes and the assembly (rowsum_avx512_amd64.s).
 func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) (archsimd.Float32x16, archsimd.Float32x16) {
 	var acc0, acc1 archsimd.Float32x16
 	for len(idx) >= 8 {
@@ -436,22 +530,30 @@ func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) 
 	return acc0, acc1
 }
 
-// sumRowsOf32x8 is sumRowsOf32 for byte indices into byteRows rows, where no index can be out of range.
-func sumRowsOf32x8(rows *[byteRows][32]float32, idx []uint8) (archsimd.Float32x16, archsimd.Float32x16) {
-	var acc0, acc1 archsimd.Float32x16
-	for len(idx) >= 8 {
-		acc0, acc1 = add8Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]],
-			&rows[idx[4]], &rows[idx[5]], &rows[idx[6]], &rows[idx[7]])
-		idx = idx[8:]
+// sumRowsOf32x8Asm is sumRowsOf32 for byte indices into byteRows rows (none can be out of range), in
+// assembly (rowsum_avx512_amd64.s), storing the sums of the first 16 floats at out[0:16] and of the last
+// 16 at the lanes of out[16:32] that hiMask sets. Go's compiler spent about 10 instructions per row (it
+// spills row addresses and recomputes the second half's); the assembly spends 5 and folds the second
+// half's offset into the load: the kernel 0.79 of the Go loop's time (interleaved in one process, Zen 5
+// VM, 2026-12-04).
+//
+//go:noescape
+func sumRowsOf32x8Asm(rows *[byteRows][32]float32, idx []uint8, out *float32, hiMask uint16)
+
+// sumRowsOf32x32Asm is sumRowsOf32x8Asm for int32 row numbers into the nrows rows from rows, each checked:
+// it returns false, having stored nothing, where one is negative or not below nrows.
+//
+//go:noescape
+func sumRowsOf32x32Asm(rows *[32]float32, nrows int, idx []int32, out *float32, hiMask uint16) bool
+
+// sumRowsOf32x32 sums the rows idx of rows into out (17 to 32 floats) with sumRowsOf32x32Asm, and panics
+// naming the first row number outside rows, as indexing would.
+func sumRowsOf32x32(out []float32, rows [][32]float32, idx []int32) {
+	if !sumRowsOf32x32Asm(&rows[0], len(rows), idx, &out[0], uint16(1)<<(len(out)-16)-1) {
+		bad := slices.IndexFunc(idx, func(r int32) bool { return r < 0 || int(r) >= len(rows) })
+		panic(fmt.Sprintf("snn: sumRows: row number %d (list position %d) is outside the matrix's %d rows",
+			idx[bad], bad, len(rows)))
 	}
-	for len(idx) >= 4 {
-		acc0, acc1 = add4Rows(acc0, acc1, &rows[idx[0]], &rows[idx[1]], &rows[idx[2]], &rows[idx[3]])
-		idx = idx[4:]
-	}
-	for _, i := range idx {
-		acc0, acc1 = acc0.Add(lo16(&rows[i])), acc1.Add(hi16(&rows[i]))
-	}
-	return acc0, acc1
 }
 
 // add8Rows adds rows r0..r7 to the accumulators of their first and last 16 floats, in sumRows' tree:

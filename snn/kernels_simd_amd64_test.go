@@ -7,22 +7,26 @@ import (
 	"math/rand/v2"
 	"simd/archsimd"
 	"testing"
+	"unsafe"
 )
 
-// TestExp64x8 checks the avx512 set's vector exp64 against the scalar one bit for bit, over the
-// surrogate's whole argument range (exp64Arguments).
+// TestExp64x8 checks the avx512 set's vector exp64 (exp64x8x2, two vectors of 8 at once, here with
+// different arguments) against the scalar one bit for bit, over the surrogate's whole argument range
+// (exp64Arguments).
 func TestExp64x8(t *testing.T) {
 	if !archsimd.X86.AVX512() {
-		t.Skip("exp64x8 needs AVX-512; this CPU has none (the avx2 set's exp64x4x2 is TestExp64x4's)")
+		t.Skip("exp64x8x2 needs AVX-512; this CPU has none (the avx2 set's exp64x4x2 is TestExp64x4's)")
 	}
-	xs := exp64Arguments(8)
+	xs := exp64Arguments(16)
 	tab := loadExp2Table()
-	got := make([]float64, 8)
-	for i := 0; i < len(xs); i += 8 {
-		exp64x8(archsimd.LoadFloat64x8(xs[i:]), &tab).Store(got)
-		for l, x := range xs[i : i+8] {
+	got := make([]float64, 16)
+	for i := 0; i < len(xs); i += 16 {
+		a, b := exp64x8x2(archsimd.LoadFloat64x8(xs[i:]), archsimd.LoadFloat64x8(xs[i+8:]), &tab)
+		a.Store(got[:8])
+		b.Store(got[8:])
+		for l, x := range xs[i : i+16] {
 			if want := exp64(x); math.Float64bits(got[l]) != math.Float64bits(want) {
-				t.Fatalf("exp64x8(%v) = %v, exp64 gives %v", x, got[l], want)
+				t.Fatalf("exp64x8x2: e^%v = %v, exp64 gives %v", x, got[l], want)
 			}
 		}
 	}
@@ -106,16 +110,23 @@ func TestSigmoid64x4x2(t *testing.T) {
 	}
 }
 
-// TestSurrogates8Float32Range checks the avx2 set's surrogate pass (surrogates8: x = v - 1, y = beta*x, the
-// float64 sigmoid, beta*sigma*(1 - sigma) in float32) against the scalar surrogateGrad bit for bit (NaN for
-// NaN) over the float32 range of membranes v: every 211th of the 2^32 bit patterns (about 20 million, every
-// exponent and sign, subnormals and NaNs among them; 211 is prime, so the low bits vary too), ±Inf, -0 and a
-// NaN, the values at and around the threshold, and the arguments where the sigmoid's exponential reaches its
-// cut-off (y = -708 and -745) and float32's (y about -88 and -104), at the notebook's beta = 5 and at beta = 1,
-// in a shuffled order.
-func TestSurrogates8Float32Range(t *testing.T) {
-	if !archsimd.X86.AVX2() {
-		t.Skip("surrogates8 needs AVX2; this CPU has none")
+// TestSurrogatesFloat32Range checks the vector sets' surrogate passes (surrogates8 of the avx2 set and
+// surrogates16 of the avx512 set: x = v - 1, y = beta*x, the float64 sigmoid, beta*sigma*(1 - sigma) in
+// float32) against the scalar surrogateGrad bit for bit (NaN for NaN) over the float32 range of membranes v:
+// every 211th of the 2^32 bit patterns (about 20 million, every exponent and sign, subnormals and NaNs among
+// them; 211 is prime, so the low bits vary too), ±Inf, -0 and a NaN, the values at and around the threshold,
+// and the arguments where the sigmoid's exponential reaches its cut-off (y = -708 and -745) and float32's (y
+// about -88 and -104), at the notebook's beta = 5, at beta = 1 and at 0.3 (whose products with a subnormal
+// sigma need rounding), in a shuffled order, and with a length
+// that leaves a partial vector at the end.
+func TestSurrogatesFloat32Range(t *testing.T) {
+	passes := []struct {
+		name string
+		has  bool
+		run  func(v, sg []float32, beta float32)
+	}{
+		{"surrogates8", archsimd.X86.AVX2(), surrogates8},
+		{"surrogates16", archsimd.X86.AVX512(), surrogates16},
 	}
 	const stride = 211
 	var vs []float32
@@ -127,7 +138,7 @@ func TestSurrogates8Float32Range(t *testing.T) {
 	for _, v := range []float32{Threshold, 0, 1, 2, -1} {
 		vs = append(vs, v, math.Nextafter32(v, 10), math.Nextafter32(v, -10))
 	}
-	for _, beta := range []float32{5, 1} {
+	for _, beta := range []float32{5, 1, 0.3} {
 		for _, y := range []float32{-708, -745, -88, -104, 708, 745, 88, 104} {
 			v := Threshold + y/beta
 			vs = append(vs, v, math.Nextafter32(v, 1e6), math.Nextafter32(v, -1e6))
@@ -137,14 +148,86 @@ func TestSurrogates8Float32Range(t *testing.T) {
 	// lane computed from another lane's value shows.
 	rng := rand.New(rand.NewPCG(37, 41))
 	rng.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
-	got := make([]float32, len(vs))
-	for _, beta := range []float32{5, 1} {
-		surrogates8(vs, got, beta)
-		for i, v := range vs {
-			want := surrogateGrad(v-Threshold, beta)
-			if math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
-				t.Fatalf("beta %v: surrogate at v = %v (bits %#x) = %v, surrogateGrad gives %v", beta, v, math.Float32bits(v), got[i], want)
+	if len(vs)%16 == 0 {
+		vs = vs[:len(vs)-1]
+	}
+	ran := 0
+	for _, pass := range passes {
+		if !pass.has {
+			continue
+		}
+		ran++
+		got := make([]float32, len(vs))
+		for _, beta := range []float32{5, 1, 0.3} {
+			pass.run(vs, got, beta)
+			for i, v := range vs {
+				want := surrogateGrad(v-Threshold, beta)
+				if math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
+					t.Fatalf("%s, beta %v: surrogate at v = %v (bits %#x) = %v, surrogateGrad gives %v", pass.name, beta, v, math.Float32bits(v), got[i], want)
+				}
 			}
+		}
+	}
+	if ran == 0 {
+		t.Skip("the surrogate passes need AVX2 or AVX-512; this CPU has neither")
+	}
+}
+
+// TestSumRowsOf32x32AsmChecksRows checks that the avx512 set's int32 row sums (assembly with no Go range
+// check) refuse a row number outside the matrix, negative or not below its row count, wherever it lies in
+// the list (a group of eight, of four, a single row), store nothing then, and sum the rows otherwise.
+func TestSumRowsOf32x32AsmChecksRows(t *testing.T) {
+	if !archsimd.X86.AVX512() {
+		t.Skip("sumRowsOf32x32Asm needs AVX-512; this CPU has none")
+	}
+	const nrows = 9
+	rows := make([][32]float32, nrows)
+	for r := range rows {
+		for c := range rows[r] {
+			rows[r][c] = float32(r*32 + c)
+		}
+	}
+	for _, n := range []int{1, 4, 8, 13} {
+		for pos := 0; pos < n; pos++ {
+			for _, bad := range []int32{nrows, nrows + 1000, -1, math.MinInt32} {
+				idx := make([]int32, n)
+				for i := range idx {
+					idx[i] = int32(i % nrows)
+				}
+				idx[pos] = bad
+				out := make([]float32, 32)
+				for i := range out {
+					out[i] = 7
+				}
+				if sumRowsOf32x32Asm(&rows[0], nrows, idx, &out[0], 1<<14-1) {
+					t.Fatalf("row %d at position %d of %d: accepted", bad, pos, n)
+				}
+				for i, x := range out {
+					if x != 7 {
+						t.Fatalf("row %d at position %d of %d: out[%d] = %v, stored", bad, pos, n, i, x)
+					}
+				}
+			}
+		}
+		idx := make([]int32, n)
+		var want [32]float32
+		for i := range idx {
+			idx[i] = int32(nrows - 1 - i%nrows)
+		}
+		want32 := make([]float32, 30)
+		sumRows(want32, unsafe.Slice(&rows[0][0], nrows*32), 32, idx)
+		copy(want[:], want32)
+		got := make([]float32, 32)
+		if !sumRowsOf32x32Asm(&rows[0], nrows, idx, &got[0], 1<<14-1) {
+			t.Fatalf("%d good rows refused", n)
+		}
+		for i := range 30 {
+			if got[i] != want[i] {
+				t.Fatalf("%d rows: out[%d] = %v, want %v", n, i, got[i], want[i])
+			}
+		}
+		if got[30] != 0 || got[31] != 0 {
+			t.Fatalf("%d rows: the lanes past hiMask were stored: %v %v", n, got[30], got[31])
 		}
 	}
 }

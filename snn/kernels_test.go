@@ -83,9 +83,15 @@ func TestKernelSetsAgree(t *testing.T) {
 				poison()
 				ks.sumRows8(got[:H], padded, stride, idx8)
 				assertBits(t, fmt.Sprintf("%s sumRows8 H=%d n=%d", ks.name, H, n), got[:H], want)
+				if got[H] != 42 {
+					t.Fatalf("%s sumRows8 H=%d wrote past its row", ks.name, H)
+				}
 				poison()
 				ks.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("%s sumRows32 H=%d n=%d", ks.name, H, n), got[:H], want)
+				if got[H] != 42 {
+					t.Fatalf("%s sumRows32 H=%d wrote past its row", ks.name, H)
+				}
 				poison()
 				ref.sumRows32(got[:H], padded, stride, idx32)
 				assertBits(t, fmt.Sprintf("scalar sumRows32 H=%d n=%d on the padded rows", H, n), got[:H], want)
@@ -371,7 +377,7 @@ func seq(from, n int) []int {
 }
 
 // kernelShapes are the row sums' test matrices: 50 rows of each width, and byteRows rows (the projection's
-// padded W, whose rows one-byte indices may name unchecked: sumRowsOf32x8) of the widths padded to 32.
+// padded W, whose rows one-byte indices may name unchecked: sumRowsOf32x8Asm) of the widths padded to 32.
 func kernelShapes(widths []int) []struct{ H, rows int } {
 	var s []struct{ H, rows int }
 	for _, H := range widths {

@@ -13,7 +13,7 @@ type paddedRows struct {
 
 // byteRows is the number of rows a one-byte row number can name. The projection pads W to at least so
 // many rows, so that the avx512 row sums index its rows by fibre number with no range check
-// (sumRowsOf32x8).
+// (sumRowsOf32x8Asm).
 const byteRows = 256
 
 // cacheLine is the alignment of a paddedRows buffer, in bytes.
@@ -23,7 +23,7 @@ const cacheLine = 64
 // stride: data itself where cols is already a multiple of pad, else a copy in p's buffer (copied in
 // parallel chunks of rows; valid until the next call), followed by rows of zeros up to minRows rows
 // where data has fewer (byteRows for rows indexed by one-byte numbers). An uncopied matrix keeps its own
-// rows, however few: the row sums then index it with range checks (sumRowsOf32, not sumRowsOf32x8).
+// rows, however few: the row sums then index it with range checks (sumRowsOf32, not sumRowsOf32x8Asm).
 func (p *paddedRows) rows(data []float32, cols, pad, minRows int) ([]float32, int) {
 	stride := (cols + pad - 1) / pad * pad
 	if stride == cols {

@@ -9,7 +9,7 @@ import (
 // of pad that holds a row; a padded copy starts on a 64-byte cache line (with rows of 32 floats every row
 // does; unaligned, BenchmarkTrainStep measured 3.1 ms against 2.2 ms aligned, 2026-12-02) and holds every
 // row's values followed by zeros, then rows of zeros up to minRows rows (the projection's byteRows, which
-// sumRowsOf32x8 indexes unchecked); a matrix already padded is returned as it is, uncopied. Every float
+// sumRowsOf32x8Asm indexes unchecked); a matrix already padded is returned as it is, uncopied. Every float
 // returned is overwritten before the next call, so each call must rewrite its padding and zero rows.
 func TestPaddedRows(t *testing.T) {
 	var p paddedRows

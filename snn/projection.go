@@ -58,18 +58,24 @@ func (s *spikeColumns) project(w Matrix, out []float32) {
 
 // projectLists is project over the index's fibre lists of type F, summed by sum over the rows of m
 // (stride floats apart, H of them used).
+//
+// A chunk's columns are taken sample by sample (the steps of one sample are consecutive columns and
+// consecutive entries of the index), so that no column costs a division.
 func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float32, stride int, idx []F), m []float32, stride, H int, out []float32) {
 	S, start := s.steps, s.index.start
 	parallelChunks(S*s.batch, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			o := out[k*H : (k+1)*H]
-			n := s.samples[k/S]
+		for k := lo; k < hi; {
+			j, t := k/S, k%S
+			steps := min(S-t, hi-k) // sample j's columns in this chunk
+			n := s.samples[j]
 			if n < 0 { // a silent pad
-				clear(o)
+				clear(out[k*H : (k+steps)*H])
+				k += steps
 				continue
 			}
-			e := n*S + k%S
-			sum(o, m, stride, fibres[start[e]:start[e+1]])
+			for e := n*S + t; steps > 0; e, k, steps = e+1, k+1, steps-1 {
+				sum(out[k*H:(k+1)*H], m, stride, fibres[start[e]:start[e+1]])
+			}
 		}
 	})
 }
