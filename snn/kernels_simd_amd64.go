@@ -56,11 +56,12 @@ func load16(m []float32, off int) archsimd.Float32x16 {
 // sumRowsAVX512 is sumRows with 16-lane vectors (stride a multiple of 16): 32 columns at a time (two
 // accumulators held in registers over the whole index list), then 16. Rows of exactly 32 floats (17 to 32
 // columns, the notebook's 30 hidden units) are read as [32]float32 rows: with int32 indices (the
-// gradient's column numbers) in assembly (sumRowsOf32x32), else by sumRowsOf32. Byte indices into a matrix
-// of at least byteRows rows (the projection's W, paddedRows) take sumRows8AVX512's assembly first.
+// gradient's column numbers) in assembly (sumRowsOf32x32), else by sumRowsOf32. The set's sumRows8 is
+// sumRows8AVX512, which sums byte indices into a matrix of at least byteRows rows (the projection's W,
+// paddedRows) in assembly before it falls back to this.
 func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, stride int, idx []Index) {
 	H := len(out)
-	if stride == 32 && H > 16 {
+	if stride == 32 && H > 16 && H <= 32 {
 		rows := unsafe.Slice((*[32]float32)(unsafe.Pointer(unsafe.SliceData(m))), len(m)/32)
 		if i32, ok := any(idx).([]int32); ok && len(rows) > 0 {
 			sumRowsOf32x32(out, rows, i32)
@@ -87,7 +88,7 @@ func sumRowsAVX512[Index uint8 | uint16 | int32](out []float32, m []float32, str
 // columns) of a matrix of at least byteRows rows (the projection's W padded by paddedRows, which a byte
 // cannot index past), the rows are summed by sumRowsOf32x8Asm, with no range check.
 func sumRows8AVX512(out []float32, m []float32, stride int, idx []uint8) {
-	if H := len(out); stride == 32 && H > 16 && len(m) >= byteRows*32 {
+	if H := len(out); stride == 32 && H > 16 && H <= 32 && len(m) >= byteRows*32 {
 		sumRowsOf32x8Asm((*[byteRows][32]float32)(unsafe.Pointer(unsafe.SliceData(m))), idx, &out[0], uint16(1)<<(H-16)-1)
 		return
 	}
@@ -350,38 +351,39 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 }
 
 // surrogates16 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),
-// 16 at a time (surrogateGrad16): the same operations on the same lanes as inside the recurrence, so the
-// same bits (TestSurrogatesFloat32Range). Computed there, one vector per step, they cost more:
+// 16 at a time (surrogateGrad16), with scalar surrogateGrad's bits (TestSurrogatesFloat32Range). lifBackward16
+// computes them here, before its recurrence, rather than one vector per step inside it, which cost more:
 // BenchmarkLIFKernel 0.40 against 0.38 ms (3 alternated runs, with exp64x8x2 in both, Zen 5 VM, 2026-12-04).
 func surrogates16(v, sg []float32, beta float32) {
 	b := archsimd.BroadcastFloat32x16(beta)
 	one := archsimd.BroadcastFloat32x16(1)
 	thr := archsimd.BroadcastFloat32x16(Threshold)
 	tab := loadExp2Table()
+	tiny := beta > 0 // surrogateTiny16 assumes a positive beta (Config.Validate requires one)
 	i := 0
 	for ; i+16 <= len(v); i += 16 {
-		surrogateGrad16(vec16(v, i).Sub(thr), b, one, &tab).StoreArray((*[16]float32)(sg[i : i+16]))
+		surrogateGrad16(vec16(v, i).Sub(thr), b, one, &tab, tiny).StoreArray((*[16]float32)(sg[i : i+16]))
 	}
 	if i < len(v) {
-		surrogateGrad16(loadPart16(v[i:]).Sub(thr), b, one, &tab).StorePart(sg[i:len(v)])
+		surrogateGrad16(loadPart16(v[i:]).Sub(thr), b, one, &tab, tiny).StorePart(sg[i:len(v)])
 	}
 }
 
 // surrogateGrad16 is surrogateGrad on 16 lanes: y = beta*x in float32, sigma(y) in float64 (two vectors of
 // 8, sigmoid64x8x2), rounded to float32, then beta * (sigma * (1 - sigma)) in float32.
 //
-// Where a lane's sigma lies below float32's smallest normal number but does not round to 0 (y between about
-// -104 and -87: membranes about 17.5 to 20.8 below threshold at beta = 5, which trained networks reach),
-// float32 arithmetic on it is subnormal, which this CPU runs several times slower (surrogates16 over such membranes: 63 against 18-19
+// Where a lane's sigma lies below float32's smallest normal number and at or above 2^-150 (the smallest that
+// can round to a nonzero float32; y between about -104 and -87: membranes about 17.5 to 20.8 below threshold
+// at beta = 5, which trained networks reach), float32 arithmetic on it is subnormal, which this CPU runs several times slower (surrogates16 over such membranes: 63 against 18-19
 // ns per vector of 16 elsewhere, Zen 5 VM, 2026-12-04); surrogateTiny16 then gives those lanes the same
-// bits without subnormal arithmetic.
-func surrogateGrad16(x, beta, one archsimd.Float32x16, tab *exp2Vectors) archsimd.Float32x16 {
+// bits without subnormal arithmetic, where tiny is set (beta > 0).
+func surrogateGrad16(x, beta, one archsimd.Float32x16, tab *exp2Vectors, tiny bool) archsimd.Float32x16 {
 	y := beta.Mul(x)
 	lo, hi := sigmoid64x8x2(y.GetLo().ConvertToFloat64(), y.GetHi().ConvertToFloat64(), tab)
 	minNormal, halfSub := archsimd.BroadcastFloat64x8(minNormal32), archsimd.BroadcastFloat64x8(0x1p-150)
 	tinyLo := lo.Less(minNormal).And(lo.GreaterEqual(halfSub)) // float32(sigma) subnormal (below 2^-150: 0)
 	tinyHi := hi.Less(minNormal).And(hi.GreaterEqual(halfSub))
-	if tinyLo.Or(tinyHi).ToBits() != 0 {
+	if tiny && tinyLo.Or(tinyHi).ToBits() != 0 {
 		return surrogateTiny16(lo, hi, tinyLo, tinyHi, beta, one)
 	}
 	var sg archsimd.Float32x16
@@ -406,8 +408,8 @@ func surrogateTiny16(lo, hi archsimd.Float64x8, tinyLo, tinyHi archsimd.Mask64x8
 	return tiny.IfElse(archsimd.Mask32x16FromBits(uint16(tinyLo.ToBits())|uint16(tinyHi.ToBits())<<8), normal)
 }
 
-// tinySurrogate8 returns float32(float32(s) * b) for float64 s below 2^-126 (the product is exact in
-// float64: float32(s) has at most 24 significant bits, b is a float32), without subnormal float32
+// tinySurrogate8 returns float32(float32(s) * b) for float64 s below 2^-126 and b > 0 (the product is exact
+// in float64: float32(s) has at most 24 significant bits, b is a float32), without subnormal float32
 // arithmetic: a float32 below 2^-126 is a whole number q of 2^-149 (q < 2^23 its bits), so rounding to it is
 // rounding s * 2^149 to a whole number, ties to even, as float32 conversion rounds. Lanes of s not below
 // 2^-126 give meaningless values.
@@ -551,6 +553,9 @@ func sumRowsOf32x32Asm(rows *[32]float32, nrows int, idx []int32, out *float32, 
 func sumRowsOf32x32(out []float32, rows [][32]float32, idx []int32) {
 	if !sumRowsOf32x32Asm(&rows[0], len(rows), idx, &out[0], uint16(1)<<(len(out)-16)-1) {
 		bad := slices.IndexFunc(idx, func(r int32) bool { return r < 0 || int(r) >= len(rows) })
+		if bad < 0 {
+			panic(fmt.Sprintf("snn: sumRows: the assembly refused a list of %d rows that are all inside the matrix's %d", len(idx), len(rows)))
+		}
 		panic(fmt.Sprintf("snn: sumRows: row number %d (list position %d) is outside the matrix's %d rows",
 			idx[bad], bad, len(rows)))
 	}

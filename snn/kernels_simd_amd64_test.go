@@ -3,9 +3,11 @@
 package snn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"simd/archsimd"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -116,9 +118,10 @@ func TestSigmoid64x4x2(t *testing.T) {
 // every 211th of the 2^32 bit patterns (about 20 million, every exponent and sign, subnormals and NaNs among
 // them; 211 is prime, so the low bits vary too), ±Inf, -0 and a NaN, the values at and around the threshold,
 // and the arguments where the sigmoid's exponential reaches its cut-off (y = -708 and -745) and float32's (y
-// about -88 and -104), at the notebook's beta = 5, at beta = 1 and at 0.3 (whose products with a subnormal
-// sigma need rounding), in a shuffled order, and with a length
-// that leaves a partial vector at the end.
+// about -88 and -104), at the notebook's beta = 5, at beta = 1, at 0.3 (whose products with a subnormal
+// sigma need rounding) and at -5 (which Config.Validate refuses, but the kernels must not get wrong), in a
+// shuffled order, and with a length that leaves a partial vector at the end of both passes.
+// (TestTinySurrogate8 aims at the subnormal path's rounding boundaries and ties.)
 func TestSurrogatesFloat32Range(t *testing.T) {
 	passes := []struct {
 		name string
@@ -148,7 +151,7 @@ func TestSurrogatesFloat32Range(t *testing.T) {
 	// lane computed from another lane's value shows.
 	rng := rand.New(rand.NewPCG(37, 41))
 	rng.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
-	if len(vs)%16 == 0 {
+	for len(vs)%16 != 5 { // 5 lanes past the last whole vector of 16, and of 8
 		vs = vs[:len(vs)-1]
 	}
 	ran := 0
@@ -158,7 +161,7 @@ func TestSurrogatesFloat32Range(t *testing.T) {
 		}
 		ran++
 		got := make([]float32, len(vs))
-		for _, beta := range []float32{5, 1, 0.3} {
+		for _, beta := range []float32{5, 1, 0.3, -5} {
 			pass.run(vs, got, beta)
 			for i, v := range vs {
 				want := surrogateGrad(v-Threshold, beta)
@@ -229,5 +232,89 @@ func TestSumRowsOf32x32AsmChecksRows(t *testing.T) {
 		if got[30] != 0 || got[31] != 0 {
 			t.Fatalf("%d rows: the lanes past hiMask were stored: %v %v", n, got[30], got[31])
 		}
+	}
+	// Through the kernel set, a bad row number is a panic that names it.
+	defer func() {
+		msg := fmt.Sprint(recover())
+		if want := "row number -3 (list position 5) is outside the matrix's 9 rows"; !strings.Contains(msg, want) {
+			t.Fatalf("sumRowsOf32x32 with row -3 at position 5 panicked with %q, want it to say %q", msg, want)
+		}
+	}()
+	sumRowsOf32x32(make([]float32, 30), rows, []int32{0, 1, 2, 3, 4, -3, 5})
+}
+
+// TestTinySurrogate8 checks the avx512 set's subnormal path, tinySurrogate8 (float32(float32(s) * b) without
+// subnormal float32 arithmetic), against the scalar formula in float32, sigma rounded to float32 and then
+// (sg * (1 - sg)) * beta, bit for bit, for s from 0 to 2^-126: where float32(s) is the smallest normal number
+// (s just below 2^-126, and the tie at 2^23 - 1/2 units of 2^-149, which rounds to even, up), the ties at
+// 2^-150 (down to 0) and at 3 * 2^-151, 2.5 and 3.5 units, every whole number of units up to 4096 and half-way
+// between, and log-uniform random s, at betas whose products tie again (0.5 and 1.5 on an odd number of units)
+// or need rounding (0.3, 7.3), and at 1 and 5.
+func TestTinySurrogate8(t *testing.T) {
+	if !archsimd.X86.AVX512() {
+		t.Skip("tinySurrogate8 needs AVX-512; this CPU has none")
+	}
+	unit := math.Ldexp(1, -149)
+	ss := []float64{0, math.Nextafter(math.Ldexp(1, -126), 0), (1<<23 - 0.5) * unit, (1<<23 - 1) * unit,
+		math.Ldexp(1, -150), math.Nextafter(math.Ldexp(1, -150), 0), math.Nextafter(math.Ldexp(1, -150), 1),
+		3 * math.Ldexp(1, -151), 2.5 * unit, 3.5 * unit, (1<<22 + 0.5) * unit}
+	for q := 0; q <= 4096; q++ {
+		ss = append(ss, float64(q)*unit, (float64(q)+0.5)*unit)
+	}
+	rng := rand.New(rand.NewPCG(43, 47))
+	for range 20000 {
+		ss = append(ss, math.Ldexp(1, -150)*math.Pow(2, 24*rng.Float64()))
+	}
+	for len(ss)%8 != 0 {
+		ss = append(ss, 0)
+	}
+	ref := func(s float64, beta float32) float32 {
+		sg := float32(s)
+		return (sg * (1 - sg)) * beta
+	}
+	var got [8]float32
+	for _, beta := range []float32{5, 1, 0.5, 1.5, 0.3, 7.3} {
+		b := archsimd.BroadcastFloat64x8(float64(beta))
+		for i := 0; i < len(ss); i += 8 {
+			for _, x := range ss[i : i+8] {
+				if x >= math.Ldexp(1, -126) {
+					t.Fatalf("test argument %v is not below 2^-126", x)
+				}
+			}
+			tinySurrogate8(archsimd.LoadFloat64x8(ss[i:i+8]), b).Store(got[:])
+			for l, x := range ss[i : i+8] {
+				if want := ref(x, beta); math.Float32bits(got[l]) != math.Float32bits(want) {
+					t.Fatalf("beta %v, sigma %v (%v units of 2^-149): %v (bits %#x), the scalar formula gives %v (bits %#x)",
+						beta, x, x/unit, got[l], math.Float32bits(got[l]), want, math.Float32bits(want))
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSurrogatePass times the kernel set's surrogate pass over one sample's membranes (99 steps x 30
+// units), reporting nanoseconds per 16 membranes: membranes near threshold, and membranes 17 to 20 below it,
+// where the float32 sigmoid at beta 5 is subnormal (surrogateTiny16's lanes).
+func BenchmarkSurrogatePass(b *testing.B) {
+	passes := map[string]func(v, sg []float32, beta float32){"avx2": surrogates8, "avx512": surrogates16}
+	pass, ok := passes[KernelPath()]
+	if !ok {
+		b.Skipf("kernel set %s has no surrogate pass", KernelPath())
+	}
+	for _, r := range []struct {
+		name     string
+		from, to float32
+	}{{"near", -1, 1}, {"subnormal", -20, -17}} {
+		b.Run(r.name, func(b *testing.B) {
+			v := make([]float32, 99*30)
+			for i := range v {
+				v[i] = r.from + (r.to-r.from)*float32(i%97)/97
+			}
+			sg := make([]float32, len(v))
+			for b.Loop() {
+				pass(v, sg, 5)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(v)/16), "ns/16")
+		})
 	}
 }

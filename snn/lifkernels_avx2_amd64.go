@@ -14,7 +14,7 @@ import (
 // results are the scalar set's bit for bit where they are not NaN (TestKernelSetsAgree).
 //
 // The surrogate's sigmoid runs in two float64 vectors of 4 (exp64x4x2). AVX2 has neither the
-// float64-to-int64 conversion nor the two-table permutes that the avx512 set's exp64x8 uses: exp64x4x2
+// float64-to-int64 conversion nor the two-table permutes that the avx512 set's exp64x8x2 uses: exp64x4x2
 // truncates to int32, as exp64 truncates to int64 (the same integer for exp64's arguments, whose multiples
 // of 64/ln2 stay below 2^17), and reads 2^(j/64) from the table one lane at a time.
 //
@@ -222,7 +222,7 @@ func lifBackStep8(a, minusOne, keepOn, gv, gs, sg, vt, pt, direct archsimd.Float
 // laneIndex8 numbers a vector's 8 lanes.
 var laneIndex8 = [8]int32{0, 1, 2, 3, 4, 5, 6, 7}
 
-// surrogateScratch holds lifBackward8's buffers of surrogates, one per sample being run.
+// surrogateScratch holds lifBackward8's and lifBackward16's buffers of surrogates, one per sample being run.
 var surrogateScratch = sync.Pool{New: func() any { return new([]float32) }}
 
 // surrogates8 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),

@@ -58,3 +58,25 @@ func addChains16(n int) archsimd.Float32x16 {
 	}
 	return a0.Add(a1).Add(a2.Add(a3)).Add(a4.Add(a5).Add(a6.Add(a7)))
 }
+
+// BenchmarkRowSums32 times the kernel set's byte-indexed row sums over rows of 32 floats (the projection's
+// padded W of the notebook's 30 hidden units, 256 rows) along one long list of spikes (2^20 row numbers),
+// and reports the vector loads they make per nanosecond (two 16-lane or four 8-lane loads per spike).
+func BenchmarkRowSums32(b *testing.B) {
+	m := make([]float32, byteRows*32)
+	for i := range m {
+		m[i] = float32(i%97) * 0.01
+	}
+	idx := make([]uint8, 1<<20)
+	for i := range idx {
+		idx[i] = uint8(i * 7)
+	}
+	if kernels.pad == 1 {
+		b.Skipf("kernel set %s has no vector loads", KernelPath())
+	}
+	out := make([]float32, 30)
+	for b.Loop() {
+		kernels.sumRows8(out, m, 32, idx)
+	}
+	b.ReportMetric(float64(b.N)*float64(len(idx))*float64(32/kernels.pad)/float64(b.Elapsed().Nanoseconds()), "loads/ns")
+}

@@ -111,10 +111,11 @@ done:
 	VZEROUPPER
 	RET
 
-// IDX32 loads the row number at byte offset off of SI into r, zero-extended, jumps to bad where it is not
-// below the row count in R14 (a negative int32 is far above it), and turns it into the row's byte offset.
+// IDX32 loads the row number at byte offset off of SI into r, sign-extended, jumps to bad where it is not
+// below the row count in R14 as unsigned numbers (a negative one is then above any count), and turns it into
+// the row's byte offset.
 #define IDX32(off, r) \
-	MOVLQZX off(SI), r \
+	MOVLQSX off(SI), r \
 	CMPQ r, R14 \
 	JAE bad \
 	SHLQ $7, r
