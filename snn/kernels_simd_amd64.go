@@ -11,7 +11,9 @@ import (
 
 // The vector kernel sets, built with GOEXPERIMENT=simd (Go 1.27's simd/archsimd) on amd64 and chosen at
 // start-up by what the CPU has: "avx512" (16 float32 lanes) where it has AVX-512 F/CD/BW/DQ/VL, else
-// "avx2" (8 lanes; the LIF loops in lifkernels_avx2_amd64.go), else the scalar set.
+// "avx2" (8 lanes; the LIF loops in lifkernels_avx2_amd64.go), else the scalar set. The avx512 set's
+// shunting cells are the avx2 set's (shuntkernels_avx2_amd64.go): 16-lane versions with masked loads were
+// slower on the Zen 5 cores measured (BenchmarkShuntCell, 2026-12-04: 2.31 ms a batch against 1.76 ms).
 //
 // Each lane is one output column (row sums) or one hidden unit (LIF loops), and each lane does the
 // scalar loop's operations in the scalar loop's order: the row sums add rows in the same tree of eight,
@@ -39,7 +41,7 @@ func init() {
 	if archsimd.X86.AVX512() {
 		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRows8AVX512, sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
-			shuntCell: shuntCellAVX512, shuntCellGrad: shuntCellGradAVX512, offsetSteps: offsetStepsAVX512}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
 	}

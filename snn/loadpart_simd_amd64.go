@@ -33,14 +33,3 @@ func loadPart16(s []float32) archsimd.Float32x16 {
 	copy(buf[:], s)
 	return archsimd.LoadFloat32x16Array(&buf)
 }
-
-// loadPart8f64 is loadPart8 for float64 values.
-func loadPart8f64(s []float64) archsimd.Float64x8 {
-	if cap(s) >= 8 {
-		v, _ := archsimd.LoadFloat64x8Part(s)
-		return v
-	}
-	var buf [8]float64
-	copy(buf[:], s)
-	return archsimd.LoadFloat64x8Array(&buf)
-}
