@@ -1,7 +1,6 @@
 package snn
 
 import (
-	"runtime"
 	"sync"
 )
 
@@ -219,10 +218,10 @@ func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
 	}
 }
 
-// parallelChunks runs f over [0, n) split in contiguous chunks, one per available core; the calling
-// goroutine runs the first chunk itself.
+// parallelChunks runs f over [0, n) split in contiguous chunks, one per core this run may use
+// (kernelThreads); the calling goroutine runs the first chunk itself.
 func parallelChunks(n int, f func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+	workers := kernelThreads(n)
 	if workers <= 1 {
 		f(0, n)
 		return

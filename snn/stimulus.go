@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"runtime"
 	"sync"
 )
 
@@ -150,7 +149,7 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 		return scale * math.Pow(x, power)
 	}
 
-	workers := min(runtime.GOMAXPROCS(0), n)
+	workers := kernelThreads(n)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
