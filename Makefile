@@ -77,4 +77,4 @@ bench:
 results: setup
 	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
 	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
-	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results
+	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)

@@ -94,5 +94,19 @@ func Slug(s string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
+// BackendNumerics names what decides the float32 rounding of GoMLX graphs on backend, the part of a
+// NumericsOn name after its "+": GoMLX's vector path on its pure-Go backend ("gomlx-avx512"; "" in a build
+// without vector kernels; nil means that backend), else the backend's name as a slug ("xla-cuda").
+// Packages that train graphs of their own (ratenet) name their runs' numerics with it.
+func BackendNumerics(backend compute.Backend) string {
+	if backend != nil && backend.Name() != goBackendName {
+		return Slug(backend.Name())
+	}
+	if p := gomlxSIMDPath(); p != "" {
+		return "gomlx-" + p
+	}
+	return ""
+}
+
 // goBackendName is what GoMLX's pure-Go backend calls itself (compute.Backend.Name).
 const goBackendName = "Go Backend"

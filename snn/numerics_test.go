@@ -2,8 +2,10 @@ package snn
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
 )
 
@@ -46,5 +48,21 @@ func TestNumericsOn(t *testing.T) {
 		if !SameRevision(numericsOnNamed(FormulationGraph, name), NumericsVersion(FormulationGoKernels)) {
 			t.Errorf("backend %q: not the same revision as this build's", name)
 		}
+	}
+}
+
+// TestBackendNumerics checks that BackendNumerics is the part of NumericsOn's name after the "+" on the
+// pure-Go backend (nil and GetBackend alike): "gomlx-" and GoMLX's vector path, or nothing in a build
+// without vector kernels.
+func TestBackendNumerics(t *testing.T) {
+	full := NumericsOn(FormulationGoKernels, gobackend.GetBackend())
+	_, want, _ := strings.Cut(full, "+")
+	for name, b := range map[string]compute.Backend{"nil": nil, "GetBackend": gobackend.GetBackend()} {
+		if got := BackendNumerics(b); got != want {
+			t.Errorf("backend %s: BackendNumerics %q, want %q (the end of %q)", name, got, want, full)
+		}
+	}
+	if p := gomlxSIMDPath(); p != "" && want != "gomlx-"+p {
+		t.Errorf("GoMLX's vector path %q, BackendNumerics %q", p, want)
 	}
 }

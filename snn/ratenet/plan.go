@@ -100,7 +100,11 @@ type RunOptions struct {
 	Backend compute.Backend // nil: GoMLX's pure-Go backend
 	// CacheOnly trains nothing: a run missing from the cache is an error.
 	CacheOnly bool
-	OnRun     func(r Result, cached bool)
+	// Recompute trains again the cached runs that other numerics of the same revision computed (another
+	// backend, or GoMLX's other vector path: Numerics); by default they are used as they are.
+	Recompute bool
+	// OnRun, if set, is called after each run, read or trained, one run at a time.
+	OnRun func(r Result, cached bool)
 }
 
 // Run tunes and tests every model of the plan, reading each run from the cache or training (and
@@ -147,7 +151,7 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 			go func() {
 				defer wg.Done()
 				for c := range next {
-					r, cached, err := p.runOne(ctx, c, load, dir, backend, opts.CacheOnly)
+					r, cached, err := p.runOne(ctx, c, load, dir, backend, opts)
 					mu.Lock()
 					if err != nil && firstErr == nil {
 						firstErr = err
@@ -243,6 +247,12 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 	return tuned, nil
 }
 
+// usableNumerics reports whether a run cached by numerics cached stands for one computed by current: the
+// same name, or the same revision unless recompute (snn.SameRevision; a run without numerics never).
+func usableNumerics(cached, current string, recompute bool) bool {
+	return cached == current || (!recompute && snn.SameRevision(cached, current))
+}
+
 func round6(v float64) float64 {
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
 	return f
@@ -260,20 +270,21 @@ type cacheEntry struct {
 	SplitSeed  uint64 `json:"split_seed"`
 }
 
-// runOne reads c's run from dir when an entry of the same configuration and data split is there, else
-// trains and caches it (atomically).
+// runOne reads c's run from dir when an entry of the same configuration and data split is there, computed
+// by numerics it may use (usableNumerics), else trains and caches it (atomically).
 func (p Plan) runOne(ctx context.Context, c TrainConfig, load func() (*Data, error), dir string, backend compute.Backend,
-	cacheOnly bool) (Result, bool, error) {
+	opts RunOptions) (Result, bool, error) {
 	path := filepath.Join(dir, fmt.Sprintf("%s@lr=%s_s%d.json", c.Kind, strconv.FormatFloat(c.LearningRate, 'g', -1, 64), c.Seed))
 	if b, err := os.ReadFile(path); err == nil {
 		var e cacheEntry
 		if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
-			(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) {
+			(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) &&
+			usableNumerics(e.Result.Numerics, Numerics(backend), opts.Recompute) {
 			return e.Result, true, nil
 		}
 	}
-	if cacheOnly {
-		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration), and nothing is trained (CacheOnly)", path)
+	if opts.CacheOnly {
+		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration, or of other numerics: Numerics), and nothing is trained (CacheOnly)", path)
 	}
 	data, err := load()
 	if err != nil {

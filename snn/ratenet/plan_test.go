@@ -2,6 +2,8 @@ package ratenet
 
 import (
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,6 +58,52 @@ func TestPlanRunTunesSelectsAndCaches(t *testing.T) {
 	again, err := p.Run(t.Context(), opts)
 	if err != nil || trained != 0 || again[2].Test[1].Test != tuned[2].Test[1].Test {
 		t.Errorf("second run: %d trained, error %v, test %v against %v", trained, err, again[2].Test[1].Test, tuned[2].Test[1].Test)
+	}
+	// The numerics each entry records: a run of other numerics of the same revision (another backend) is
+	// used as it is, with a note, unless Recompute; one of another revision or without numerics is not.
+	if got, want := tuned[0].Test[0].Numerics, Numerics(opts.Backend); got != want || !strings.HasPrefix(got, "ratenet/1") {
+		t.Errorf("a trained run records numerics %q, want %q", got, want)
+	}
+	file := filepath.Join(dir, p.Cache, "mlp@lr="+strconv.FormatFloat(tuned[0].Selected, 'g', -1, 64)+"_s11.json")
+	original, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := Numerics(opts.Backend)
+	for _, c := range []struct {
+		numerics  string
+		recompute bool
+		used      bool
+	}{
+		{"ratenet/1+xla-cuda", false, true},
+		{"ratenet/1+xla-cuda", true, false},
+		{"ratenet/0+gomlx-avx512", false, false},
+		{"", false, false},
+	} {
+		entry := strings.Replace(string(original), `"Numerics": "`+current+`"`, `"Numerics": "`+c.numerics+`"`, 1)
+		if entry == string(original) {
+			t.Fatalf("the entry %s does not record numerics %q", file, current)
+		}
+		if err := os.WriteFile(file, []byte(entry), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var runs []Result
+		o := opts
+		o.Recompute = c.recompute
+		o.OnRun = func(r Result, cached bool) { runs = append(runs, r) }
+		_, err := p.Run(t.Context(), o)
+		if c.used != (err == nil) {
+			t.Errorf("a cached run of numerics %q (Recompute %v): used %v, want %v (error %v)", c.numerics, c.recompute, err == nil, c.used, err)
+		}
+		if err == nil {
+			note := ForeignNote(runs, current)
+			if !strings.Contains(note, `1 cached rate-network run(s) were computed by numerics "`+c.numerics+`"`) || !strings.Contains(note, current) {
+				t.Errorf("note for one run of numerics %q: %q", c.numerics, note)
+			}
+		}
+	}
+	if note := ForeignNote(tuned[0].Test, current); note != "" {
+		t.Errorf("runs of this build's numerics get a note: %q", note)
 	}
 	bad := p
 	bad.TestSeeds = []uint64{101, 12, 13}

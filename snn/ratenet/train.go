@@ -52,6 +52,9 @@ type Result struct {
 	Test        float64
 	Diverged    bool
 	Seconds     float64
+	// Numerics names the numerics the run trained with (Numerics; absent from runs cached before
+	// 2026-12-04, which are trained again).
+	Numerics string `json:",omitempty"`
 }
 
 // evalBatch is the batch size of the accuracy passes.
@@ -127,7 +130,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, backend compute.Bac
 		}
 		return correct / float64(s.Len()), nil
 	}
-	res := Result{Config: cfg}
+	res := Result{Config: cfg, Numerics: Numerics(backend)}
 	shuffle := rand.New(rand.NewPCG(cfg.Seed, 2))
 	B := cfg.BatchSize
 	xb, yb := make([]float32, B*Pixels), make([]int32, B)

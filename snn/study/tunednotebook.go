@@ -74,9 +74,14 @@ func (nb *Notebook) RateOutcome(name string) (RateOutcome, error) {
 		fmt.Fprintf(nb.log(), "note: quick mode: plan %s is read from the committed runs in %s/%s; nothing is trained\n",
 			p.Name, CommittedResults, p.Cache)
 	}
+	var runs []ratenet.Result
+	opts.OnRun = func(r ratenet.Result, cached bool) { runs = append(runs, r) } // called one run at a time
 	tuned, err := p.Run(context.Background(), opts)
 	if err != nil {
 		return RateOutcome{}, err
+	}
+	if note := ratenet.ForeignNote(runs, ratenet.Numerics(tr.Backend)); note != "" {
+		fmt.Fprintln(nb.log(), note)
 	}
 	return JudgeRate(p, tuned)
 }

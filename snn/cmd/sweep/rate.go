@@ -18,6 +18,7 @@ func rateCmd(args []string) error {
 	plan := fs.String("plan", "fmnist", "the rate-network plan")
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "runs trained at once")
+	recompute := fs.Bool("recompute", false, "train again the cached runs that another backend or GoMLX vector path computed (by default they are used, with a note)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +46,9 @@ func rateCmd(args []string) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, OnRun: func(r ratenet.Result, cached bool) {
+	var runs []ratenet.Result
+	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, Recompute: *recompute, OnRun: func(r ratenet.Result, cached bool) {
+		runs = append(runs, r)
 		src := fmt.Sprintf("%.0f s", r.Seconds)
 		if cached {
 			src = "cached"
@@ -64,5 +67,8 @@ func rateCmd(args []string) error {
 		return err
 	}
 	fmt.Print(o.Table(), "\n", o.Text())
+	if note := ratenet.ForeignNote(runs, ratenet.Numerics(nil)); note != "" {
+		fmt.Fprintln(os.Stderr, note)
+	}
 	return nil
 }
