@@ -117,8 +117,8 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, backend compute.Bac
 	accuracy := func(s *Set) (float64, error) {
 		correct := 0.0
 		for i := 0; i < s.Len(); i += evalBatch {
-			x := tensors.FromFlatDataAndDimensions(append([]float32(nil), s.X[i*Pixels:(i+evalBatch)*Pixels]...), evalBatch, Pixels)
-			y := tensors.FromFlatDataAndDimensions(append([]int32(nil), s.Y[i:i+evalBatch]...), evalBatch)
+			x := tensors.FromFlatDataAndDimensions(s.X[i*Pixels:(i+evalBatch)*Pixels], evalBatch, Pixels) // copies
+			y := tensors.FromFlatDataAndDimensions(s.Y[i:i+evalBatch], evalBatch)
 			out, err := eval.Call(x, y)
 			x.FinalizeAll()
 			y.FinalizeAll()
@@ -145,8 +145,8 @@ func Train(ctx context.Context, cfg TrainConfig, data *Data, backend compute.Bac
 				copy(xb[j*Pixels:(j+1)*Pixels], data.Train.X[i*Pixels:(i+1)*Pixels])
 				yb[j] = data.Train.Y[i]
 			}
-			x := tensors.FromFlatDataAndDimensions(append([]float32(nil), xb...), B, Pixels)
-			y := tensors.FromFlatDataAndDimensions(append([]int32(nil), yb...), B)
+			x := tensors.FromFlatDataAndDimensions(xb, B, Pixels) // copies xb
+			y := tensors.FromFlatDataAndDimensions(yb, B)
 			out, err := step.Call(x, y)
 			x.FinalizeAll()
 			y.FinalizeAll()
