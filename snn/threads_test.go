@@ -88,7 +88,7 @@ func TestKernelThreadsShareCores(t *testing.T) {
 	}
 	var done []func()
 	for runs := 1; runs <= 4; runs++ {
-		done = append(done, runStarted())
+		done = append(done, StartRun())
 		want := max(1, procs/runs)
 		if runs == 1 {
 			want = procs

@@ -89,7 +89,6 @@ func Train(ctx context.Context, m *Model, train, val *Dataset, opts TrainOptions
 	if err != nil {
 		return nil, err
 	}
-	defer runStarted()() // the kernels share the cores with the other runs training now (kernelThreads)
 	out := m.Clone()
 	out.History = History{Numerics: NumericsOn(formulation, backend)}
 	st, err := newTrainStep(backend, m, formulation)

@@ -534,6 +534,7 @@ func (s *Sweep) runOne(ctx context.Context, j PlannedRun, backend compute.Backen
 		return RunResult{}, false, warning, fmt.Errorf("study: run %s fraction %v seed %d is not in the cache and would be trained, but its result could not be saved (nothing was trained): %w",
 			j.Key.Condition, j.Key.Fraction, j.Key.Seed, s.unwritable)
 	}
+	defer snn.StartRun()() // the kernels share the cores with the other workers' runs (snn.StartRun)
 	start := time.Now()
 	var x *snn.Experiment
 	var rebuiltFrom string
