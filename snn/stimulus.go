@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"sync"
 )
 
@@ -178,7 +179,7 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 				// Each 64-bit draw gives two 32-bit uniforms U; fibre-step b spikes iff U < p * 2^32,
 				// i.e. Bernoulli(p) to a resolution of 2^-32. The comparisons are branch-free
 				// ((U - thr) >> 63 is 1 exactly when U < thr) because spikes are unpredictable.
-				rng := newRand(seed, base+uint64(k))
+				rng := rand.NewPCG(seed, base+uint64(k)) // newRand's source, called directly: the same draws
 				out := d.bits[k*words : (k+1)*words]
 				for wi := range out {
 					lo := wi * 64

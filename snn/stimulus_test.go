@@ -1,6 +1,9 @@
 package snn
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"slices"
 	"testing"
@@ -149,6 +152,36 @@ func TestDiscretiseContinuise(t *testing.T) {
 		want := -82.5 + 15*float64(class)
 		if got := Degrees(Continuise(class, 12)); math.Abs(got-want) > 1e-9 {
 			t.Errorf("Continuise(%d) = %v deg, want %v", class, got, want)
+		}
+	}
+}
+
+// TestStimulusGolden pins the spikes drawn for one seed and stream (37 samples at the notebook's sizes,
+// both phase modes) to a SHA-256 of their bit words, recorded with the code of commit 87f3599
+// (2026-12-04), which drew every cached run the notebooks read: a change to the draws (the generator, its
+// seeding, the thresholds, the bit layout) would change all of them. The spike counts are recorded too,
+// so that a failure says whether the rate moved.
+func TestStimulusGolden(t *testing.T) {
+	for _, c := range []struct {
+		phase PhaseMode
+		hash  string
+		count int
+	}{
+		{PhasePerDataset, "fe0579cf5551c22c49468bb4cc6956d034e8e9c2eb1b30f2f7cae09bbd604f8b", 166088},
+		{PhasePerSample, "d1407b9faced8a79b4551c0af309600e6061ab41920f83d080288c34a3881823", 166266},
+	} {
+		cfg := DefaultConfig()
+		cfg.Phase = c.phase
+		d, err := GenerateStimulus(cfg, 37, 7, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		for _, w := range d.bits {
+			h.Write(binary.LittleEndian.AppendUint64(nil, w))
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != c.hash || d.Count() != c.count {
+			t.Errorf("phase %s: spikes hash to %s (%d spikes), want %s (%d spikes)", c.phase, got, d.Count(), c.hash, c.count)
 		}
 	}
 }
