@@ -208,7 +208,7 @@ func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions
 	if old, err := LoadCheckpoint(path); err == nil {
 		current, have := NumericsOn(f, backend), old.History.Numerics
 		if reflect.DeepEqual(old.Config, cfg) && len(old.Ablated) == 0 &&
-			(have == current || (!opts.Recompute && SameRevision(have, current))) {
+			UsableNumerics(have, current, opts.Recompute) {
 			return old, true, nil
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {

@@ -12,8 +12,9 @@ import (
 // The vector kernel sets, built with GOEXPERIMENT=simd (Go 1.27's simd/archsimd) on amd64 and chosen at
 // start-up by what the CPU has: "avx512" (16 float32 lanes) where it has AVX-512 F/CD/BW/DQ/VL, else
 // "avx2" (8 lanes; the LIF loops in lifkernels_avx2_amd64.go), else the scalar set. The avx512 set's
-// shunting cells are the avx2 set's (shuntkernels_avx2_amd64.go): 16-lane versions with masked loads were
-// slower on the Zen 5 cores measured (BenchmarkShuntCell, 2026-12-04: 2.31 ms a batch against 1.76 ms).
+// shunting cells are the avx2 set's (shuntkernels_avx2_amd64.go): its own (eight units a vector read with
+// masked partial loads, the float64 values in 512-bit vectors) were slower on the Zen 5 cores measured
+// (BenchmarkShuntCell, 2026-12-04: 2.31 ms a batch against 1.76 ms).
 //
 // Each lane is one output column (row sums) or one hidden unit (LIF loops), and each lane does the
 // scalar loop's operations in the scalar loop's order: the row sums add rows in the same tree of eight,

@@ -359,10 +359,16 @@ func kernelNames() []string {
 // assertBits fails unless got and want hold the same float32 bit patterns.
 func assertBits(t *testing.T, name string, got, want []float32) {
 	t.Helper()
+	assertBitsAs(t, name, "the scalar set", got, want)
+}
+
+// assertBitsAs is assertBits with what computed want named in the message.
+func assertBitsAs(t *testing.T, name, wantFrom string, got, want []float32) {
+	t.Helper()
 	for i := range want {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("%s: element %d is %v (%#08x), the scalar set gives %v (%#08x)", name, i, got[i],
-				math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			t.Fatalf("%s: element %d is %v (%#08x), %s gives %v (%#08x)", name, i, got[i],
+				math.Float32bits(got[i]), wantFrom, want[i], math.Float32bits(want[i]))
 		}
 	}
 }

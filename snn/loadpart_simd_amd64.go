@@ -5,10 +5,9 @@ package snn
 import "simd/archsimd"
 
 // Loads of a slice's first values into a vector, zeros in the lanes past its end, that read nothing
-// outside the slice's backing array. archsimd's LoadFloat32x8Part (and the 16- and float64 versions) load
-// a whole vector from the slice's start and then zero the lanes past its length: the load itself reads
-// past the slice, and past its allocation where the slice ends there (the last sample's currents, a
-// layer's gains), which faults if the next page is not mapped (TestKernelsStayInsideSlices puts an
+// outside the slice's backing array. archsimd's LoadFloat32x8Part (and the 16-lane version) load a whole
+// vector from the slice's start and then zero the lanes past its length: the load itself reads past the
+// slice, and past its allocation where the slice ends there (the last sample's currents), which faults if the next page is not mapped (TestKernelsStayInsideSlices puts an
 // inaccessible page there). These use that path only where the slice's capacity holds a whole vector, and
 // copy the values into a zeroed array otherwise (once per call at most in the LIF loops).
 

@@ -24,12 +24,7 @@ const numericsRevision = 1
 // The single-graph formulation's input-weight gradient now comes from the step currents' gradients
 // (linearTimeGradient), which sums in another order, without a bump of numericsRevision: the only cached
 // runs of that formulation are those with LIF inhibitory units, whose graph did not change.
-func NumericsVersion(f Formulation) string {
-	if p := gomlxSIMDPath(); p != "" {
-		return fmt.Sprintf("%s/%d+gomlx-%s", f, numericsRevision, p)
-	}
-	return fmt.Sprintf("%s/%d", f, numericsRevision)
-}
+func NumericsVersion(f Formulation) string { return numericsOnNamed(f, goBackendName) }
 
 // SameRevision reports whether two NumericsVersion names carry the same revision of this package's
 // numbers ("go-kernels/1+gomlx-avx512" and "graph/1+xla-cuda" do; "go-kernels/0" does not): they then
@@ -57,9 +52,9 @@ func numericsRevisionOf(v string) (string, bool) {
 }
 
 // NumericsOn names the numerics of formulation f on backend: NumericsVersion on GoMLX's pure-Go backend
-// (nil means NewBackend's default, that one); on any other backend the revision followed by the backend's
-// own name instead of GoMLX's Go vector path, e.g. "graph/1+xla-cuda" (whatever vector kernels this
-// binary has do not run there).
+// (nil names that backend, not the one $GOMLX_BACKEND may name); on any other backend the revision
+// followed by the backend's own name instead of GoMLX's Go vector path, e.g. "graph/1+xla-cuda"
+// (whatever vector kernels this binary has do not run there).
 func NumericsOn(f Formulation, backend compute.Backend) string {
 	if backend == nil {
 		return NumericsVersion(f)
@@ -67,14 +62,27 @@ func NumericsOn(f Formulation, backend compute.Backend) string {
 	return numericsOnNamed(f, backend.Name())
 }
 
-// numericsOnNamed is NumericsOn for a backend's name: "Go Backend" (GoMLX's pure-Go backend) gives
-// NumericsVersion; another name is lower-cased with every run of other characters than letters and
-// digits turned into one "-".
+// numericsOnNamed is NumericsOn for a backend's name: the formulation and revision, then "+" and
+// backendNumericsNamed(name) where that is not empty.
 func numericsOnNamed(f Formulation, name string) string {
-	if name == goBackendName {
-		return NumericsVersion(f)
+	v := fmt.Sprintf("%s/%d", f, numericsRevision)
+	if b := backendNumericsNamed(name); b != "" {
+		v += "+" + b
 	}
-	return fmt.Sprintf("%s/%d+%s", f, numericsRevision, Slug(name))
+	return v
+}
+
+// backendNumericsNamed is BackendNumerics for a backend's name: for "Go Backend" (GoMLX's pure-Go
+// backend) "gomlx-" and its vector path, or "" in a build without vector kernels; another name
+// lower-cased with every run of other characters than letters and digits turned into one "-" (Slug).
+func backendNumericsNamed(name string) string {
+	if name != goBackendName {
+		return Slug(name)
+	}
+	if p := gomlxSIMDPath(); p != "" {
+		return "gomlx-" + p
+	}
+	return ""
 }
 
 // Slug is s lower-cased with every run of other characters than letters and digits turned into one "-",
@@ -96,16 +104,29 @@ func Slug(s string) string {
 
 // BackendNumerics names what decides the float32 rounding of GoMLX graphs on backend, the part of a
 // NumericsOn name after its "+": GoMLX's vector path on its pure-Go backend ("gomlx-avx512"; "" in a build
-// without vector kernels; nil means that backend), else the backend's name as a slug ("xla-cuda").
-// Packages that train graphs of their own (ratenet) name their runs' numerics with it.
+// without vector kernels), else the backend's name as a slug ("xla-cuda"). nil names the pure-Go backend,
+// as in NumericsOn (not the one $GOMLX_BACKEND may name: pass the backend the runs train on). Packages
+// that train graphs of their own (ratenet) name their runs' numerics with it.
 func BackendNumerics(backend compute.Backend) string {
-	if backend != nil && backend.Name() != goBackendName {
-		return Slug(backend.Name())
+	if backend == nil {
+		return backendNumericsNamed(goBackendName)
 	}
-	if p := gomlxSIMDPath(); p != "" {
-		return "gomlx-" + p
-	}
-	return ""
+	return backendNumericsNamed(backend.Name())
+}
+
+// UsableNumerics reports whether a result computed by numerics have stands for one computed by current: the
+// same name, or the same revision (SameRevision: another backend, formulation or build, so other float32
+// rounding of the same model) unless recompute. A result without numerics never does. Sweeps, TrainOrLoad
+// and the rate networks' plans read their caches by this rule.
+func UsableNumerics(have, current string, recompute bool) bool {
+	return have == current || (!recompute && SameRevision(have, current))
+}
+
+// ForeignNumericsNote is the note for count cached results computed by numerics have that are used as
+// they are where current computes (UsableNumerics); how says what retrains them.
+func ForeignNumericsNote(count int, have, current, how string) string {
+	return fmt.Sprintf("%d cached run(s) were computed by numerics %q; this backend computes %q. "+
+		"They are used as they are (the same model, other float32 rounding); %s to retrain them", count, have, current, how)
 }
 
 // goBackendName is what GoMLX's pure-Go backend calls itself (compute.Backend.Name).

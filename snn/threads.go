@@ -14,11 +14,7 @@ import (
 // alternated 11 times): 0.91-1.05 of the time the split took, mean 0.97, 9 of 11 faster: a small gain
 // on a VM whose speed drifts by more. The numbers do not depend on the split: every kernel sums each
 // output in one order whatever its chunk (TestThreadsDoNotChangeNumbers).
-var (
-	activeRuns atomic.Int32
-	// forcedThreads, when > 0, replaces the rule above (tests).
-	forcedThreads int
-)
+var activeRuns atomic.Int32
 
 // StartRun counts a run as in progress until the returned function is called; the Go kernels give each
 // run in progress an equal share of the cores (GOMAXPROCS / runs, at least one goroutine). A sweep calls it
@@ -38,9 +34,6 @@ func kernelThreads(n int) int {
 	t := runtime.GOMAXPROCS(0)
 	if a := int(activeRuns.Load()); a > 1 {
 		t /= a
-	}
-	if forcedThreads > 0 {
-		t = forcedThreads
 	}
 	return max(1, min(t, n))
 }

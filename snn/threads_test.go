@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
@@ -11,11 +12,14 @@ import (
 )
 
 // TestThreadsDoNotChangeNumbers trains every Go-kernel network for three steps, and draws its stimulus,
-// with the kernels split over 1, 2, 3 and 7 goroutines (kernelThreads, forced): the parameters after each
-// step and the spikes must be the same bits whatever the split, since a sweep gives each run a share of
-// the cores that changes as its other runs start and finish.
+// with the kernels split over 1, 2, 3 and 7 goroutines (GOMAXPROCS set so, no run in progress): the
+// parameters after each step and the spikes must be the same bits whatever the split, since a sweep
+// gives each run a share of the cores that changes as its other runs start and finish.
 func TestThreadsDoNotChangeNumbers(t *testing.T) {
-	defer func(n int) { forcedThreads = n }(forcedThreads)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	if n := RunsInProgress(); n != 0 {
+		t.Fatalf("%d runs in progress: the split would not follow GOMAXPROCS", n)
+	}
 	nets := []struct {
 		name string
 		set  func(*Config)
@@ -32,14 +36,20 @@ func TestThreadsDoNotChangeNumbers(t *testing.T) {
 		var want [][]float32
 		var wantBits []uint64
 		for _, threads := range []int{1, 2, 3, 7} {
-			forcedThreads = threads
-			if got := kernelThreads(100); got != threads {
-				t.Fatalf("kernelThreads(100) = %d with %d forced", got, threads)
-			}
-			var chunks int
-			parallelChunks(100, func(lo, hi int) { chunks++ })
-			if chunks != threads {
-				t.Fatalf("parallelChunks ran %d chunks with %d threads forced", chunks, threads)
+			runtime.GOMAXPROCS(threads)
+			var mu sync.Mutex
+			covered := make([]int, 100)
+			chunks := 0
+			parallelChunks(100, func(lo, hi int) {
+				mu.Lock()
+				defer mu.Unlock()
+				chunks++
+				for i := lo; i < hi; i++ {
+					covered[i]++
+				}
+			})
+			if chunks != threads || slices.ContainsFunc(covered, func(c int) bool { return c != 1 }) {
+				t.Fatalf("parallelChunks at GOMAXPROCS %d: %d chunks, items covered %v times", threads, chunks, covered)
 			}
 			d, err := GenerateStimulus(cfg, 3*cfg.BatchSize, 1, 1)
 			if err != nil {
@@ -70,40 +80,38 @@ func TestThreadsDoNotChangeNumbers(t *testing.T) {
 				t.Errorf("%s network: the stimulus drawn with %d threads differs from the one drawn with 1", net.name, threads)
 			}
 			for i := range want {
-				assertBits(t, fmt.Sprintf("%s network, %d threads against 1, parameter %d after step %d", net.name, threads,
-					i%len(st.params()), i/len(st.params())+1), got[i], want[i])
+				assertBitsAs(t, fmt.Sprintf("%s network, %d threads, parameter %d after step %d", net.name, threads,
+					i%len(st.params()), i/len(st.params())+1), "1 thread", got[i], want[i])
 			}
 		}
 	}
 }
 
-// TestKernelThreadsShareCores checks the rule without forcing: every core for one run, an equal share
-// for several, never fewer than one goroutine nor more than the items.
+// TestKernelThreadsShareCores checks the rule at GOMAXPROCS 6: every core for no run or one run in
+// progress, an equal share for several (6, 3, 2, then 1 for four runs), never fewer than one goroutine
+// nor more than the items, and every core again once the runs end.
 func TestKernelThreadsShareCores(t *testing.T) {
-	defer func(n int) { forcedThreads = n }(forcedThreads)
-	forcedThreads = 0
-	procs := runtime.GOMAXPROCS(0)
-	if got := kernelThreads(1000); got != min(procs, 1000) {
-		t.Errorf("no run training: kernelThreads(1000) = %d, want GOMAXPROCS %d", got, procs)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(6))
+	if n := RunsInProgress(); n != 0 {
+		t.Fatalf("%d runs in progress before the test", n)
+	}
+	if got := kernelThreads(1000); got != 6 {
+		t.Errorf("no run in progress: kernelThreads(1000) = %d, want 6", got)
 	}
 	var done []func()
-	for runs := 1; runs <= 4; runs++ {
+	for runs, want := range []int{6, 3, 2, 1} {
 		done = append(done, StartRun())
-		want := max(1, procs/runs)
-		if runs == 1 {
-			want = procs
-		}
-		if got := kernelThreads(1000); got != want {
-			t.Errorf("%d runs training on %d cores: kernelThreads(1000) = %d, want %d", runs, procs, got, want)
+		if got := kernelThreads(1000); got != want || RunsInProgress() != runs+1 {
+			t.Errorf("%d runs in progress (counted %d): kernelThreads(1000) = %d, want %d", runs+1, RunsInProgress(), got, want)
 		}
 		if got := kernelThreads(1); got != 1 {
-			t.Errorf("%d runs training: kernelThreads(1) = %d, want 1", runs, got)
+			t.Errorf("%d runs in progress: kernelThreads(1) = %d, want 1", runs+1, got)
 		}
 	}
 	for _, f := range done {
 		f()
 	}
-	if got := kernelThreads(1000); got != min(procs, 1000) {
-		t.Errorf("after the runs ended: kernelThreads(1000) = %d, want %d", got, procs)
+	if got := kernelThreads(1000); got != 6 || RunsInProgress() != 0 {
+		t.Errorf("after the runs ended (%d in progress): kernelThreads(1000) = %d, want 6", RunsInProgress(), got)
 	}
 }

@@ -25,31 +25,3 @@ func Numerics(backend compute.Backend) string {
 	}
 	return v
 }
-
-// ForeignNote says how many of results were computed by other numerics than current, each other name
-// with its count ("" when none): they are used as they are.
-func ForeignNote(results []Result, current string) string {
-	count := map[string]int{}
-	var order []string
-	for _, r := range results {
-		if r.Numerics == current {
-			continue
-		}
-		if count[r.Numerics] == 0 {
-			order = append(order, r.Numerics)
-		}
-		count[r.Numerics]++
-	}
-	if len(order) == 0 {
-		return ""
-	}
-	note := "note:"
-	for i, n := range order {
-		if i > 0 {
-			note += ";"
-		}
-		note += fmt.Sprintf(" %d cached rate-network run(s) were computed by numerics %q", count[n], n)
-	}
-	return note + fmt.Sprintf("; this backend computes %q. They are used as they are (the same model, other float32 rounding); "+
-		"sweep rate -recompute (RunOptions.Recompute) trains them again", current)
-}

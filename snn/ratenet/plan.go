@@ -108,15 +108,16 @@ type RunOptions struct {
 }
 
 // Run tunes and tests every model of the plan, reading each run from the cache or training (and
-// caching) it, Workers at a time.
-func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
+// caching) it, Workers at a time. notes says how many cached runs other numerics computed (used as they
+// are: RunOptions.Recompute).
+func (p Plan) Run(ctx context.Context, opts RunOptions) (tuned []Tuned, notes []string, err error) {
 	if err := p.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := filepath.Join(opts.Results, p.Cache)
 	if !opts.CacheOnly {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var loadOnce sync.Once
@@ -136,9 +137,10 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 	if backend == nil {
 		var err error
 		if backend, err = snn.BackendOrDefault(nil); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	seen := map[TrainConfig]Result{} // every run read or trained, once each (the grid's extensions read runs again)
 	workers, onRun := opts.Workers, opts.OnRun
 	run := func(cfgs []TrainConfig) (map[TrainConfig]Result, error) {
 		out := map[TrainConfig]Result{}
@@ -157,7 +159,7 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 						firstErr = err
 					}
 					if err == nil {
-						out[c] = r
+						out[c], seen[c] = r, r
 						if onRun != nil {
 							onRun(r, cached)
 						}
@@ -174,7 +176,7 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 		return out, firstErr
 	}
 	grids := make([][]float64, len(p.Kinds))
-	tuned := make([]Tuned, len(p.Kinds))
+	tuned = make([]Tuned, len(p.Kinds))
 	for i := range grids {
 		grids[i] = slices.Clone(p.Grid)
 		tuned[i].Kind = p.Kinds[i]
@@ -190,7 +192,7 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 		}
 		res, err := run(cfgs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		again := false
 		for i, k := range p.Kinds {
@@ -237,20 +239,35 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) ([]Tuned, error) {
 	}
 	res, err := run(cfgs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i := range tuned {
 		for _, s := range p.TestSeeds {
 			tuned[i].Test = append(tuned[i].Test, res[p.config(tuned[i].Kind, tuned[i].Selected, s)])
 		}
 	}
-	return tuned, nil
+	return tuned, foreignNotes(seen, Numerics(backend)), nil
 }
 
-// usableNumerics reports whether a run cached by numerics cached stands for one computed by current: the
-// same name, or the same revision unless recompute (snn.SameRevision; a run without numerics never).
-func usableNumerics(cached, current string, recompute bool) bool {
-	return cached == current || (!recompute && snn.SameRevision(cached, current))
+// foreignNotes says, per other numerics, how many of runs were computed by them rather than current.
+func foreignNotes(runs map[TrainConfig]Result, current string) []string {
+	count := map[string]int{}
+	var names []string
+	for _, r := range runs {
+		if r.Numerics == current {
+			continue
+		}
+		if count[r.Numerics] == 0 {
+			names = append(names, r.Numerics)
+		}
+		count[r.Numerics]++
+	}
+	slices.Sort(names)
+	var notes []string
+	for _, n := range names {
+		notes = append(notes, "rate networks: "+snn.ForeignNumericsNote(count[n], n, current, "set RunOptions.Recompute (sweep rate -recompute)"))
+	}
+	return notes
 }
 
 func round6(v float64) float64 {
@@ -271,7 +288,7 @@ type cacheEntry struct {
 }
 
 // runOne reads c's run from dir when an entry of the same configuration and data split is there, computed
-// by numerics it may use (usableNumerics), else trains and caches it (atomically).
+// by numerics it may use (snn.UsableNumerics), else trains and caches it (atomically).
 func (p Plan) runOne(ctx context.Context, c TrainConfig, load func() (*Data, error), dir string, backend compute.Backend,
 	opts RunOptions) (Result, bool, error) {
 	path := filepath.Join(dir, fmt.Sprintf("%s@lr=%s_s%d.json", c.Kind, strconv.FormatFloat(c.LearningRate, 'g', -1, 64), c.Seed))
@@ -279,12 +296,12 @@ func (p Plan) runOne(ctx context.Context, c TrainConfig, load func() (*Data, err
 		var e cacheEntry
 		if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
 			(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) &&
-			usableNumerics(e.Result.Numerics, Numerics(backend), opts.Recompute) {
+			snn.UsableNumerics(e.Result.Numerics, Numerics(backend), opts.Recompute) {
 			return e.Result, true, nil
 		}
 	}
 	if opts.CacheOnly {
-		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration, or of other numerics: Numerics), and nothing is trained (CacheOnly)", path)
+		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration, or of numerics it may not use), and nothing is trained (CacheOnly)", path)
 	}
 	data, err := load()
 	if err != nil {

@@ -1,9 +1,9 @@
 package ratenet
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,10 +24,10 @@ func TestPlanRunTunesSelectsAndCaches(t *testing.T) {
 		}
 	}
 	opts := RunOptions{Results: dir, Data: func() (*Data, error) { return d, nil }, Workers: 2, Backend: gobackend.GetBackend(), OnRun: onRun}
-	if _, err := p.Run(t.Context(), RunOptions{Results: dir, CacheOnly: true}); err == nil || !strings.Contains(err.Error(), "CacheOnly") {
+	if _, _, err := p.Run(t.Context(), RunOptions{Results: dir, CacheOnly: true}); err == nil || !strings.Contains(err.Error(), "CacheOnly") {
 		t.Errorf("CacheOnly on an empty cache: %v", err)
 	}
-	tuned, err := p.Run(t.Context(), opts)
+	tuned, notes, err := p.Run(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,60 +55,82 @@ func TestPlanRunTunesSelectsAndCaches(t *testing.T) {
 	}
 	trained = 0
 	opts.CacheOnly = true
-	again, err := p.Run(t.Context(), opts)
+	again, _, err := p.Run(t.Context(), opts)
 	if err != nil || trained != 0 || again[2].Test[1].Test != tuned[2].Test[1].Test {
 		t.Errorf("second run: %d trained, error %v, test %v against %v", trained, err, again[2].Test[1].Test, tuned[2].Test[1].Test)
 	}
-	// The numerics each entry records: a run of other numerics of the same revision (another backend) is
-	// used as it is, with a note, unless Recompute; one of another revision or without numerics is not.
-	if got, want := tuned[0].Test[0].Numerics, Numerics(opts.Backend); got != want || !strings.HasPrefix(got, "ratenet/1") {
+	if got, want := tuned[0].Test[0].Numerics, Numerics(opts.Backend); got != want || !strings.HasPrefix(got, fmt.Sprintf("ratenet/%d", numericsRevision)) {
 		t.Errorf("a trained run records numerics %q, want %q", got, want)
 	}
-	file := filepath.Join(dir, p.Cache, "mlp@lr="+strconv.FormatFloat(tuned[0].Selected, 'g', -1, 64)+"_s11.json")
-	original, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	current := Numerics(opts.Backend)
-	for _, c := range []struct {
-		numerics  string
-		recompute bool
-		used      bool
-	}{
-		{"ratenet/1+xla-cuda", false, true},
-		{"ratenet/1+xla-cuda", true, false},
-		{"ratenet/0+gomlx-avx512", false, false},
-		{"", false, false},
-	} {
-		entry := strings.Replace(string(original), `"Numerics": "`+current+`"`, `"Numerics": "`+c.numerics+`"`, 1)
-		if entry == string(original) {
-			t.Fatalf("the entry %s does not record numerics %q", file, current)
-		}
-		if err := os.WriteFile(file, []byte(entry), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var runs []Result
-		o := opts
-		o.Recompute = c.recompute
-		o.OnRun = func(r Result, cached bool) { runs = append(runs, r) }
-		_, err := p.Run(t.Context(), o)
-		if c.used != (err == nil) {
-			t.Errorf("a cached run of numerics %q (Recompute %v): used %v, want %v (error %v)", c.numerics, c.recompute, err == nil, c.used, err)
-		}
-		if err == nil {
-			note := ForeignNote(runs, current)
-			if !strings.Contains(note, `1 cached rate-network run(s) were computed by numerics "`+c.numerics+`"`) || !strings.Contains(note, current) {
-				t.Errorf("note for one run of numerics %q: %q", c.numerics, note)
-			}
-		}
-	}
-	if note := ForeignNote(tuned[0].Test, current); note != "" {
-		t.Errorf("runs of this build's numerics get a note: %q", note)
+	if len(notes) != 0 {
+		t.Errorf("runs of this build's numerics get notes: %q", notes)
 	}
 	bad := p
 	bad.TestSeeds = []uint64{101, 12, 13}
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "seed 101") {
 		t.Errorf("a tuning seed used for testing: %v", err)
+	}
+}
+
+// TestPlanRunNumerics checks the numerics a plan's cache records: runs of other numerics of the same
+// revision (another backend) are used as they are, with one note counting each run once (the plan below,
+// whose rates are too small, extends every grid and reads its runs again at each extension), unless
+// Recompute; runs of another revision or without numerics are not used.
+func TestPlanRunNumerics(t *testing.T) {
+	p := testPlan()
+	p.Grid = []float64{1e-5, 3.16228e-5, 1e-4, 3.16228e-4, 1e-3}
+	d := smallData(t)
+	dir := t.TempDir()
+	opts := RunOptions{Results: dir, Data: func() (*Data, error) { return d, nil }, Workers: 2, Backend: gobackend.GetBackend()}
+	tuned, _, err := p.Run(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tuned[0].Extended == 0 {
+		t.Fatalf("no grid was extended (%s selected %g): this test needs runs read again", tuned[0].Kind, tuned[0].Selected)
+	}
+	current := Numerics(opts.Backend)
+	files, err := filepath.Glob(filepath.Join(dir, p.Cache, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("cache files: %v, %v", files, err)
+	}
+	originals := map[string][]byte{}
+	for _, f := range files {
+		if originals[f], err = os.ReadFile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rev := fmt.Sprintf("ratenet/%d", numericsRevision)
+	opts.CacheOnly = true // a run that would be trained is an error
+	for _, c := range []struct {
+		numerics  string
+		recompute bool
+		used      bool
+	}{
+		{rev + "+xla-cuda", false, true},
+		{rev + "+xla-cuda", true, false},
+		{fmt.Sprintf("ratenet/%d+gomlx-avx512", numericsRevision+1), false, false},
+		{"", false, false},
+	} {
+		for _, f := range files {
+			entry := strings.Replace(string(originals[f]), `"Numerics": "`+current+`"`, `"Numerics": "`+c.numerics+`"`, 1)
+			if entry == string(originals[f]) {
+				t.Fatalf("the entry %s does not record numerics %q", f, current)
+			}
+			if err := os.WriteFile(f, []byte(entry), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		o := opts
+		o.Recompute = c.recompute
+		_, notes, err := p.Run(t.Context(), o)
+		if c.used != (err == nil) {
+			t.Errorf("cached runs of numerics %q (Recompute %v): used %v, want %v (error %v)", c.numerics, c.recompute, err == nil, c.used, err)
+		}
+		want := fmt.Sprintf(`%d cached run(s) were computed by numerics %q`, len(files), c.numerics)
+		if err == nil && (len(notes) != 1 || !strings.Contains(notes[0], want) || !strings.Contains(notes[0], current)) {
+			t.Errorf("notes for the %d runs of numerics %q: %q, want one saying %s", len(files), c.numerics, notes, want)
+		}
 	}
 }
 

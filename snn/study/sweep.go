@@ -669,9 +669,7 @@ func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []strin
 	}
 	var notes []string
 	for _, k := range order {
-		notes = append(notes, fmt.Sprintf("%d cached run(s) were computed by numerics %q; this backend computes %q. "+
-			"They are used as they are (the same model, other float32 rounding); set Sweep.Recompute (sweep -recompute) to retrain them",
-			count[k], k[0], k[1]))
+		notes = append(notes, snn.ForeignNumericsNote(count[k], k[0], k[1], "set Sweep.Recompute (sweep -recompute)"))
 	}
 	return notes
 }
@@ -743,7 +741,7 @@ func (s *Sweep) check(r RunResult, p PlannedRun, numerics string) string {
 	switch {
 	case r.ConfigHash != hash || r.RunKey != key:
 		return fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
-	case r.Numerics != numerics && (s.Recompute || !snn.SameRevision(r.Numerics, numerics)):
+	case !snn.UsableNumerics(r.Numerics, numerics, s.Recompute):
 		return fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
 	}
 	for _, m := range s.ExtraMetrics {

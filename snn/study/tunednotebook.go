@@ -68,20 +68,18 @@ func (nb *Notebook) RateOutcome(name string) (RateOutcome, error) {
 	if err != nil {
 		return RateOutcome{}, err
 	}
-	opts := ratenet.RunOptions{Results: nb.Results, Workers: runtime.GOMAXPROCS(0), Backend: tr.Backend}
+	opts := ratenet.RunOptions{Results: nb.Results, Workers: runtime.GOMAXPROCS(0), Backend: tr.Backend, Recompute: nb.Recompute}
 	if nb.Quick {
 		opts.Results, opts.CacheOnly = CommittedResults, true
 		fmt.Fprintf(nb.log(), "note: quick mode: plan %s is read from the committed runs in %s/%s; nothing is trained\n",
 			p.Name, CommittedResults, p.Cache)
 	}
-	var runs []ratenet.Result
-	opts.OnRun = func(r ratenet.Result, cached bool) { runs = append(runs, r) } // called one run at a time
-	tuned, err := p.Run(context.Background(), opts)
+	tuned, notes, err := p.Run(context.Background(), opts)
 	if err != nil {
 		return RateOutcome{}, err
 	}
-	if note := ratenet.ForeignNote(runs, ratenet.Numerics(tr.Backend)); note != "" {
-		fmt.Fprintln(nb.log(), note)
+	for _, n := range notes {
+		fmt.Fprintln(nb.log(), "note:", n)
 	}
 	return JudgeRate(p, tuned)
 }

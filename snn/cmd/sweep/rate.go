@@ -41,34 +41,34 @@ func rateCmd(args []string) error {
 	if err := notAFolder("-results", *results); err != nil {
 		return err
 	}
-	if err := snn.CheckBackend(); err != nil { // before the plan's folder is made
+	backend, err := snn.NewBackend() // before the plan's folder is made
+	if err != nil {
 		return err
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	var runs []ratenet.Result
-	tuned, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, Recompute: *recompute, OnRun: func(r ratenet.Result, cached bool) {
-		runs = append(runs, r)
-		src := fmt.Sprintf("%.0f s", r.Seconds)
-		if cached {
-			src = "cached"
-		}
-		val := "diverged"
-		if !r.Diverged {
-			val = fmt.Sprintf("final validation %.1f%%", 100*r.ValAccuracy[len(r.ValAccuracy)-1])
-		}
-		fmt.Fprintf(os.Stderr, "%-9s lr %-9g seed %-4d %s (%s)\n", r.Config.Kind, r.Config.LearningRate, r.Config.Seed, val, src)
-	}})
+	tuned, notes, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, Backend: backend, Recompute: *recompute,
+		OnRun: func(r ratenet.Result, cached bool) {
+			src := fmt.Sprintf("%.0f s", r.Seconds)
+			if cached {
+				src = "cached"
+			}
+			val := "diverged"
+			if !r.Diverged {
+				val = fmt.Sprintf("final validation %.1f%%", 100*r.ValAccuracy[len(r.ValAccuracy)-1])
+			}
+			fmt.Fprintf(os.Stderr, "%-9s lr %-9g seed %-4d %s (%s)\n", r.Config.Kind, r.Config.LearningRate, r.Config.Seed, val, src)
+		}})
 	if err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(os.Stderr, "note:", n)
 	}
 	o, err := study.JudgeRate(p, tuned)
 	if err != nil {
 		return err
 	}
 	fmt.Print(o.Table(), "\n", o.Text())
-	if note := ratenet.ForeignNote(runs, ratenet.Numerics(nil)); note != "" {
-		fmt.Fprintln(os.Stderr, note)
-	}
 	return nil
 }
