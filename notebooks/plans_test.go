@@ -183,7 +183,7 @@ func TestRatePlanInNotebook(t *testing.T) {
 				out.WriteString(text(o.Data["text/markdown"]))
 				out.WriteString(text(o.Data["text/html"]))
 			}
-			tuned, err := p.Run(context.Background(), ratenet.RunOptions{Results: "results", CacheOnly: true})
+			tuned, _, err := p.Run(context.Background(), ratenet.RunOptions{Results: "results", CacheOnly: true})
 			if err != nil {
 				t.Fatal(err)
 			}
