@@ -297,10 +297,23 @@ func TestTinySurrogate8(t *testing.T) {
 // where the float32 sigmoid at beta 5 is subnormal (surrogateTiny16's lanes).
 func BenchmarkSurrogatePass(b *testing.B) {
 	passes := map[string]func(v, sg []float32, beta float32){"avx2": surrogates8, "avx512": surrogates16}
-	pass, ok := passes[KernelPath()]
-	if !ok {
-		b.Skipf("kernel set %s has no surrogate pass", KernelPath())
+	ran := false
+	for _, set := range availableKernels {
+		pass, ok := passes[set.name]
+		if !ok {
+			continue
+		}
+		ran = true
+		b.Run(set.name, func(b *testing.B) { benchmarkSurrogatePass(b, pass) })
 	}
+	if !ran {
+		b.Skipf("no kernel set of this CPU (%s) has a surrogate pass", KernelPath())
+	}
+}
+
+// benchmarkSurrogatePass times pass over membranes near threshold and over membranes whose float32 sigma is
+// subnormal.
+func benchmarkSurrogatePass(b *testing.B, pass func(v, sg []float32, beta float32)) {
 	for _, r := range []struct {
 		name     string
 		from, to float32

