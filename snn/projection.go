@@ -85,7 +85,7 @@ func projectLists[F fibre](s *spikeColumns, fibres []F, sum func(out, m []float3
 // column order), so each row of dW is sumRows over its fibre's list: in one call, or where the kernel set
 // has addRows32 (the scalar and avx2 sets) in pieces, block of gradBlock columns after block
 // (projectGradBlocked), with the same bits. The avx512 set has none: a 16-lane addRows32 measured level
-// on a Zen 5 VM, whose 1 MB L2 cache holds the whole of dL/dp (README, Where the time goes).
+// on a Zen 5 VM, whose 1 MB L2 cache holds the whole of dL/dp (snn/bench/PERFORMANCE.md, Where the time goes).
 // Rows are independent, so they run in parallel with a result that depends neither on scheduling nor on
 // the number of cores.
 func (s *spikeColumns) projectGrad(g []float32, inputs, H int, out []float32) {
