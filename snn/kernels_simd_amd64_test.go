@@ -292,9 +292,10 @@ func TestTinySurrogate8(t *testing.T) {
 	}
 }
 
-// BenchmarkSurrogatePass times the kernel set's surrogate pass over one sample's membranes (99 steps x 30
-// units), reporting nanoseconds per 16 membranes: membranes near threshold, and membranes 17 to 20 below it,
-// where the float32 sigmoid at beta 5 is subnormal (surrogateTiny16's lanes).
+// BenchmarkSurrogatePass times the surrogate pass of every vector kernel set this CPU runs (avx2:
+// surrogates8, avx512: surrogates16) over one sample's membranes (99 steps x 30 units), reporting
+// nanoseconds per 16 membranes: membranes near threshold, and membranes 17 to 20 below it, where the float32
+// sigmoid at beta 5 is subnormal (the avx512 set's surrogateTiny16 lanes; the avx2 set has no such path).
 func BenchmarkSurrogatePass(b *testing.B) {
 	passes := map[string]func(v, sg []float32, beta float32){"avx2": surrogates8, "avx512": surrogates16}
 	ran := false

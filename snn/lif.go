@@ -239,9 +239,10 @@ func (k *lifKernel) backwardSpikes(p []float32, batch int, gS []float32) {
 // spikes writes the spike records of the last forward with keep, out[b, k, h] = s_{k+1} =
 // H(v_k - 1) for k = 0..steps-1 ([batch, steps, hidden], the records the readout reads after step k).
 //
-// The record's bits are chosen without a branch (1.0 is 0x3f800000): whether a unit spiked is as
-// unpredictable as the spikes, and the branch the plain if compiled to cost a misprediction per few
-// records (in a shunting run's profile this loop took 6.9% of the run, 2026-12-04).
+// The record's bits are chosen without a branch (1.0 is 0x3f800000), since whether a unit spiked is as
+// unpredictable as the spikes. Measured, that gained little: this loop took 6.1% of a shunting run's profile
+// and 5.5% after (2026-12-04, within that VM's noise); its time is mostly the stores, the records' buffer
+// having left the cache since the last step (snn/bench/PERFORMANCE.md).
 func (k *lifKernel) spikes(batch int, out []float32) {
 	v := k.v[:batch*k.steps*k.hidden]
 	out = out[:len(v)]

@@ -66,12 +66,15 @@ func TestLIFSpikeRecords(t *testing.T) {
 		float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 2, -3, 1e-30}
 	const batch = 3
 	n := batch * k.steps * k.hidden
-	k.v = make([]float32, n)
+	k.v = make([]float32, n+k.steps*k.hidden) // room for a fourth sample, as forward leaves a larger batch's
 	r := rand.New(rand.NewPCG(5, 6))
 	for i := range k.v {
-		if i < len(special) {
+		switch {
+		case i < len(special):
 			k.v[i] = special[i]
-		} else {
+		case i >= n:
+			k.v[i] = 2 // past the batch's records: would spike if read
+		default:
 			k.v[i] = r.Float32()*2 - 0.5
 		}
 	}
@@ -79,7 +82,7 @@ func TestLIFSpikeRecords(t *testing.T) {
 	out[n] = 42 // past the records: left alone
 	k.spikes(batch, out)
 	ones := 0
-	for i, v := range k.v {
+	for i, v := range k.v[:n] {
 		want := float32(0)
 		if v-Threshold > 0 {
 			want = 1

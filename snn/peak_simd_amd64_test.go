@@ -10,7 +10,8 @@ import (
 // BenchmarkVectorAddPeak measures one core's float32 add throughput, the ceiling of the row sums (which
 // only add): eight independent chains of vector adds held in registers, 8-lane vectors where the kernel
 // set in use is avx2, 16-lane where it is avx512. It reports GFLOP/s (lanes added per nanosecond), to set
-// against BenchmarkProjection's in the same run (the README's distance to the arithmetic limit).
+// against BenchmarkTrainStep's or BenchmarkProjection's in the same run (the README's distance to the
+// arithmetic limit).
 func BenchmarkVectorAddPeak(b *testing.B) {
 	const rounds = 1 << 16
 	lanes := 0
