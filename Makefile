@@ -18,10 +18,13 @@ export PATH := $(GOBIN):$(PATH)
 setup:
 	notebooks/setup.sh
 
+# The module also vets for linux/arm64 (no amd64 kernels, no CUDA installer there), so that a build on
+# another architecture, e.g. Apple silicon or Graviton, stays possible.
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags xla ./snn/...
 	GOEXPERIMENT= $(GO) vet ./snn/...
+	GOOS=linux GOARCH=arm64 $(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 
 # All tests, including executing every notebook with the real GoNB kernel in quick mode; then the model

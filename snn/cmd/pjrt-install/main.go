@@ -38,6 +38,11 @@ func run(plugin, dir string) error {
 	if plugin != "cpu" && plugin != "cuda" {
 		return fmt.Errorf("-plugin %q is unknown: want cpu or cuda", plugin)
 	}
+	if plugin == "cuda" {
+		if err := cudaUnavailable(); err != nil {
+			return err
+		}
+	}
 	if dir == "" {
 		var err error
 		if dir, err = installer.DefaultHomeLibPath(); err != nil {
@@ -61,7 +66,7 @@ func run(plugin, dir string) error {
 	case "cpu":
 		err = installer.CPUAutoInstall(target, true, installer.Normal)
 	case "cuda":
-		err = installer.CudaAutoInstall(target, true, installer.Normal)
+		err = cudaInstall(target)
 	default:
 		return fmt.Errorf("-plugin %q is unknown: want cpu or cuda", plugin)
 	}
