@@ -1,8 +1,6 @@
 package snn
 
-import (
-	"sync"
-)
+import ()
 
 // spikeColumns holds a batch for the input projection: column k = j*steps + t is step t of the batch's
 // sample j, whose active input fibres come from the dataset's spikeIndex. Input spikes are binary and
@@ -219,21 +217,12 @@ func transposeLists[F fibre](s *spikeColumns, fibres []F, inputs int) {
 }
 
 // parallelChunks runs f over [0, n) split in contiguous chunks, one per core this run may use
-// (kernelThreads); the calling goroutine runs the first chunk itself.
+// (kernelThreads); the calling goroutine runs the first chunk itself, spinPool's workers the others.
 func parallelChunks(n int, f func(lo, hi int)) {
 	workers := kernelThreads(n)
 	if workers <= 1 {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			f(lo, hi)
-		}(w*n/workers, (w+1)*n/workers)
-	}
-	f(0, n/workers)
-	wg.Wait()
+	runChunks(n, workers, f)
 }
