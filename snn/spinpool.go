@@ -20,7 +20,10 @@ import (
 // minutes, a noisy hour); one run alone of 10 epochs (sweep, one worker) 2.91, 3.24, 3.05 s -> 2.43, 2.67,
 // 1.91 s, the entries equal. A second core still gains far less than twice: the kernels' own CPU time about
 // doubles at two threads (profiles), which points at the cache lines that each phase's split hands from one
-// core to the other; a worker that kept its core (yielding only every 4096 checks) measured the same. The
+// core to the other; a worker that kept its core (yielding only every 4096 checks) measured the same, and
+// four chunks per thread taken in turn (so that a slower core does less) slightly slower. On a 16-core
+// Intel Xeon host two threads still made the step slower (1.73 -> 3.3 ms; 1.7 ms at 8 and 16:
+// snn/bench/runs/device-2026-12-04-xeon16.md). The
 // numbers do not change: every kernel sums each output in one order whatever goroutine runs its chunk
 // (TestThreadsDoNotChangeNumbers).
 //
