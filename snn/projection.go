@@ -1,7 +1,5 @@
 package snn
 
-import ()
-
 // spikeColumns holds a batch for the input projection: column k = j*steps + t is step t of the batch's
 // sample j, whose active input fibres come from the dataset's spikeIndex. Input spikes are binary and
 // about 22% dense, so the input projection x_t W1eff needs no multiplies: it is a sum of the W1eff rows

@@ -13,17 +13,21 @@ import (
 // time, and on the 2-core VMs this project is measured on that wake took tens of microseconds: a second
 // thread made a step slower, not faster (BenchmarkTrainStep 1.42 ms at GOMAXPROCS 1, 2.01 ms at 2, Zen 5 VM,
 // 2026-12-04; splitting an 80 us loop in two took 93 us). So the chunks go to workers that stay awake for
-// spinFor after each chunk, yielding their core (runtime.Gosched) while they wait, and park only after
-// that; the caller waits for its chunks the same way. Measured on that VM (2026-12-04, 14:30 UTC, old and
+// spinFor after each chunk, checking for the next in a loop that yields to this process's other
+// goroutines (runtime.Gosched; the thread itself stays busy), and park only after that; the caller waits for
+// its chunks the same way, without a limit (they are as long as its own). The cost: while a run alone
+// trains, its workers keep their cores busy (chunks come less than spinFor apart), which matters only where
+// other processes want those cores; a sweep whose runs fill GOMAXPROCS gives each run one goroutine
+// (kernelThreads) and never uses the pool. Measured on that VM (2026-12-04, 14:30 UTC, old and
 // new test binaries alternated 6 times, 400 steps each): BenchmarkTrainStep at GOMAXPROCS 2 2.12-2.20 ms
 // with a goroutine per chunk, 1.20-1.50 ms with the pool (1.34-1.86 ms at GOMAXPROCS 1 in the same
 // minutes, a noisy hour); one run alone of 10 epochs (sweep, one worker) 2.91, 3.24, 3.05 s -> 2.43, 2.67,
-// 1.91 s, the entries equal. A second core still gains far less than twice: the kernels' own CPU time about
-// doubles at two threads (profiles), which points at the cache lines that each phase's split hands from one
-// core to the other; a worker that kept its core (yielding only every 4096 checks) measured the same, and
-// four chunks per thread taken in turn (so that a slower core does less) slightly slower. On a 16-core
-// Intel Xeon host two threads still made the step slower (1.73 -> 3.3 ms; 1.7 ms at 8 and 16:
-// snn/bench/runs/device-2026-12-04-xeon16.md). The
+// 1.91 s, the entries equal. So two threads are now about level with one, no longer clearly slower, but
+// they do not gain: the kernels' own CPU time about doubles at two threads (a profile), for a reason not
+// established (the cache lines each phase's split hands between the cores is a guess). Three variants
+// measured no better (snn/bench/PERFORMANCE.md): workers that yield only every 4096 checks, workers and
+// caller both so, and four chunks per thread taken in turn (so that a slower core does less). On a 16-core
+// Intel Xeon host two threads made the step slower (snn/bench/runs/device-2026-12-04-xeon16.md). The
 // numbers do not change: every kernel sums each output in one order whatever goroutine runs its chunk
 // (TestThreadsDoNotChangeNumbers).
 //
@@ -68,7 +72,7 @@ func claimWorker() *spinWorker {
 			return w
 		}
 		if w.state.CompareAndSwap(workerParked, workerClaimed) {
-			w.wake <- struct{}{} // received once the job is stored, which the worker waits for
+			w.wake <- struct{}{} // sent before the job is stored: the woken worker spins until it arrives
 			return w
 		}
 	}
