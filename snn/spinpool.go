@@ -24,7 +24,8 @@ import (
 // minutes, a noisy hour); one run alone of 10 epochs (sweep, one worker) 2.91, 3.24, 3.05 s -> 2.43, 2.67,
 // 1.91 s, the entries equal. So two threads are now about level with one, no longer clearly slower, but
 // they do not gain: the kernels' own CPU time about doubles at two threads (a profile), for a reason not
-// established (the cache lines each phase's split hands between the cores is a guess). Three variants
+// fully established (the cache lines each phase's split hands between the cores is a guess; the VM's second
+// vCPU runs the LIF kernel 26-38% slower than the first, alone: snn/bench/PERFORMANCE.md). Three variants
 // measured no better (snn/bench/PERFORMANCE.md): workers that yield only every 4096 checks, workers and
 // caller both so, and four chunks per thread taken in turn (so that a slower core does less). On a 16-core
 // Intel Xeon host two threads made the step slower (snn/bench/runs/device-2026-12-04-xeon16.md). The
