@@ -31,16 +31,17 @@ import (
 // heap outgrows that (the largest of make results' processes peaks at about 330 MB resident). The order of
 // the steps matters (makeHeapHeadroom):
 //
-//  1. A spacer (64 MB, or 1 MB per processor if more) is allocated, then a pin of the same size above it, and
-//     the spacer is freed by a collection. The collection that later frees the headroom runs on every
+//  1. A spacer (64 MB, or 1 MB per processor if more, at most 256 MB) is allocated, then a pin of the same
+//     size above it, and the spacer is freed by a collection (at GOGC=100 with the memory limit lifted, as
+//     the later one). The collection that later frees the headroom runs on every
 //     processor, and processors refill their page caches (64 pages at a time) from the lowest free pages
 //     while the headroom is still held; with the spacer those come from far below the frontier. The pin keeps
 //     the spacer's free pages apart from the free space above, so that the headroom is placed above them; it
 //     is freed with the headroom. (A design without a spacer, with a cap after the headroom that left a free
 //     4 MB chunk there, failed in about 1.5% of processes at 32 to 128 processors. With the spacer, 2 of
-//     1,350 fresh processes of TestHeapHeadroom's check failed at 32 to 128 processors, none of 150 at 2;
-//     with spacer and pin cut to 128 KB, 1 of 600: the spacer's benefit is reasoned, not measured, and the
-//     guard is not airtight at many processors.)
+//     1,500 fresh processes of TestHeapHeadroom's check failed at 32 to 128 processors, none of 150 at 2;
+//     with spacer and pin cut to 128 KB, 1 of 450 at 32 to 128: the spacer's benefit is reasoned, not
+//     measured, and the guard is not airtight at many processors.)
 //  2. The headroom (1 GB) is allocated with collection off: a collection that marked it would set a heap goal
 //     above 1 GB, after which the runtime backs its heap metadata with huge pages for the process's life
 //     (minHeapForMetadataHugePages; a pop-shunt run peaked about 10 MB higher). The memory limit is lifted
@@ -60,13 +61,16 @@ import (
 //
 // TestHeapHeadroom checks the property itself in fresh processes (objects ending at 4 MB boundaries are
 // followed by 64 readable bytes; no mapping is marked for huge pages), at 2 and 64 processors, allocating
-// from one goroutine and from many, and under GOGC=off and a small GOMEMLIMIT.
+// from one goroutine and from many, and under GOGC=off and a small GOMEMLIMIT. It does not detect the
+// spacer's removal (above).
 const heapHeadroom = 1 << 30
 
 // headroomSink holds the headroom, headroomPinSink the pin, while they are held.
 var headroomSink, headroomPinSink []byte
 
-// headroomMade records whether init made the headroom; headroomSkip why not, where it did not.
+// headroomMade records whether init made the headroom with its pin above the spacer (false where the pin
+// landed elsewhere, the headroom then made less protected, or where it was skipped); headroomSkip why it was
+// skipped, where it was.
 var (
 	headroomMade bool
 	headroomSkip string
@@ -132,7 +136,8 @@ func makeHeapHeadroom() bool {
 
 	// The spacer takes the lowest free run of its size, so every free run below it is smaller, and a pin of
 	// the same size lands above it.
-	spacerSize := max(64<<20, runtime.GOMAXPROCS(0)<<20)
+	// At most 256 MB: with a larger pin live at the spacer's collection its heap goal could pass 1 GB (step 2).
+	spacerSize := min(max(64<<20, runtime.GOMAXPROCS(0)<<20), 256<<20)
 	spacer := make([]byte, spacerSize)
 	headroomPinSink = make([]byte, spacerSize)
 	pinned := uintptr(unsafe.Pointer(unsafe.SliceData(headroomPinSink))) >= uintptr(unsafe.Pointer(unsafe.SliceData(spacer)))+uintptr(spacerSize)

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"unsafe"
 )
@@ -47,7 +48,16 @@ func TestHeapHeadroom(t *testing.T) {
 	}
 	for _, r := range runs {
 		cmd := exec.Command(exe, "-test.run=^TestHeapHeadroom$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), append([]string{"SNN_HEADROOM_CHILD=1"}, strings.Fields(r.env)...)...)
+		var env []string // the parent's environment less the settings the runs choose
+		for _, kv := range os.Environ() {
+			k, _, _ := strings.Cut(kv, "=")
+			switch k {
+			case "GOGC", "GOMEMLIMIT", "GODEBUG", "GOMAXPROCS", "SNN_HEADROOM_CHILD", "SNN_HEADROOM_PARALLEL":
+			default:
+				env = append(env, kv)
+			}
+		}
+		cmd.Env = append(env, append([]string{"SNN_HEADROOM_CHILD=1"}, strings.Fields(r.env)...)...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s (%s): the check in a fresh process failed (%v):\n%s", r.name, r.env, err, out)
@@ -55,14 +65,18 @@ func TestHeapHeadroom(t *testing.T) {
 		if !strings.Contains(string(out), "were checked") {
 			t.Fatalf("%s (%s): the fresh process did not run the check:\n%s", r.name, r.env, out)
 		}
-		line := strings.TrimSpace(strings.Split(string(out), "\n")[1])
-		t.Logf("%s: %s", r.name, line[strings.Index(line, ": ")+2:])
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "were checked") {
+				line = strings.TrimSpace(line)
+				t.Logf("%s: %s", r.name, line[strings.Index(line, ": ")+2:])
+			}
+		}
 	}
 }
 
 // heapHeadroomCheck allocates 24,000 objects of one page (8 KB: a size class whose spans hold one object, so
-// that objects end at page boundaries and the heap's 4 MB chunks fill to their last byte; 192 MB, more than
-// the spacer and pin of makeHeapHeadroom free on their own), from one goroutine
+// that objects end at page boundaries and the heap's 4 MB chunks fill to their last byte; about 190 MB, more
+// than the spacer and pin of makeHeapHeadroom free on their own at up to 64 processors), from one goroutine
 // or from one per processor, and checks, for each that ends at a 4 MB boundary, that the 64 bytes after it
 // are readable (/proc/self/maps): a vector load there cannot fault. Without the package's init some of the
 // 40-50 such objects end at the heap's inaccessible frontier (the check fails); it also fails if no object
@@ -170,7 +184,15 @@ func TestHeadroomSkipReason(t *testing.T) {
 			t.Errorf("headroomSkipReason(%+v) = %q, want %q", c.l, got, c.skip)
 		}
 	}
-	if l := systemLimits(); l.overcommit == "" || l.memAndSwap == 0 {
-		t.Errorf("systemLimits() = %+v: /proc/sys/vm/overcommit_memory or /proc/meminfo not read", l)
+	l := systemLimits()
+	if _, err := os.Stat("/proc/sys/vm/overcommit_memory"); err == nil && l.overcommit == "" {
+		t.Errorf("systemLimits() = %+v: /proc/sys/vm/overcommit_memory not read", l)
+	}
+	var si syscall.Sysinfo_t
+	if err := syscall.Sysinfo(&si); err != nil {
+		t.Fatal(err)
+	}
+	if want := (si.Totalram + si.Totalswap) * uint64(si.Unit); l.memAndSwap < want-want/100 || l.memAndSwap > want+want/100 {
+		t.Errorf("systemLimits() reads %d bytes of memory and swap from /proc/meminfo, sysinfo says %d", l.memAndSwap, want)
 	}
 }
