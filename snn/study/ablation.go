@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
@@ -45,11 +46,44 @@ func CheckAblation(cfg snn.Config) error {
 	if err := ablationMasks(m); err != nil {
 		return err
 	}
-	return probe.CheckCuts(cfg, probe.Cuts, cfg.Seed*1000+1)
+	return probe.CheckCuts(cfg, probe.Cuts, drawSeed(cfg.Seed, 0))
+}
+
+// drawSeed is the seed of draw d (0, 1, ...) of a random cut or edit of the network trained from seed:
+// seed*1000 + d + 1.
+func drawSeed(seed uint64, d int) uint64 { return seed*1000 + uint64(d) + 1 }
+
+// ExcitatoryControlsCoincide reports whether, in the network of cfg (its masks; they do not change in
+// training), the position-matched cut (probe.CutMatched) and every one of AblationMetrics' RandomDraws
+// draws of k random excitatory rows (probe.CutRandomExcitatory) cut the same rows. They do where k, the
+// number of inhibitory input rows, is the number of excitatory ones (fraction 0.5): each then cuts every
+// excitatory row, and their accuracies are one measurement twice.
+func ExcitatoryControlsCoincide(cfg snn.Config) (bool, error) {
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return false, err
+	}
+	if err := ablationMasks(m); err != nil {
+		return false, err
+	}
+	matched, err := probe.CutRows(m, probe.CutMatched, drawSeed(cfg.Seed, 0))
+	if err != nil {
+		return false, err
+	}
+	for d := 0; d < RandomDraws; d++ {
+		rows, err := probe.CutRows(m, probe.CutRandomExcitatory, drawSeed(cfg.Seed, d))
+		if err != nil {
+			return false, err
+		}
+		if !slices.Equal(rows, matched) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after
-// each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds Seed*1000+1...) and their
+// each ("ablate_<cut>"); the random cuts are drawn RandomDraws times (seeds drawSeed(Seed, 0), ...) and their
 // accuracies averaged. "cut_rows" is k, the number of inhibitory input rows. "matched_other_ear" counts the rows of CutMatched taken from the other ear and
 // "matched_max_delay_diff" is the largest phase-delay difference (in fibre steps) of its pairs.
 // "hidden_exc_mean" and "hidden_inh_mean" are the mean test accuracy with one hidden unit silenced, over
@@ -73,7 +107,7 @@ func AblationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		sum := 0.0
 		for d := 0; d < draws; d++ {
-			a, _, err := probe.AblateCut(m, c, x.Config.Seed*1000+uint64(d)+1)
+			a, _, err := probe.AblateCut(m, c, drawSeed(x.Config.Seed, d))
 			if err != nil {
 				return nil, err
 			}

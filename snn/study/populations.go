@@ -203,11 +203,11 @@ func PopulationMetrics(x *snn.Experiment) (map[string]float64, error) {
 		}
 		return e.Accuracy, nil
 	}
-	// meanOver scores the edited copies edit(0..draws-1) (seeds Seed*1000+d+1) and returns their mean.
+	// meanOver scores the edited copies edit(0..draws-1) (seeds drawSeed(Seed, d)) and returns their mean.
 	meanOver := func(draws int, edit func(seed uint64) (*snn.Model, error)) (float64, error) {
 		sum := 0.0
 		for d := 0; d < draws; d++ {
-			a, err := edit(x.Config.Seed*1000 + uint64(d) + 1)
+			a, err := edit(drawSeed(x.Config.Seed, d))
 			if err != nil {
 				return 0, err
 			}

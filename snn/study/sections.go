@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
@@ -175,8 +176,13 @@ func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 // AblationMetrics): the inhibitory cut against the position-matched excitatory rows, k random
 // excitatory rows and k random rows of any sign (both averaged over RandomDraws draws per network),
 // paired by network, all in one Holm family. Notes say how many matched rows come from the other ear.
-func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions []float64) (Conclusion, error) {
-	var qs []Question
+// Where the matched cut and the k random excitatory rows are the same rows on every seed
+// (ExcitatoryControlsCoincide for the network of base at that layout, fraction and seed: k is every
+// excitatory row), they are one comparison, not two copies of one test in the family, and a note says so
+// and whether any verdict differs in the plan's family, which counts both.
+func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []string, fractions []float64) (Conclusion, error) {
+	var qs, planned []Question // the family judged; the plan's, with both coincident controls
+	var at []int               // at[i]: qs[i]'s place in planned
 	var notes []string
 	for _, l := range layouts {
 		for _, f := range fractions {
@@ -202,24 +208,43 @@ func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions [
 			for _, c := range cut {
 				rows = int(c) // the same for every seed: the mask's size depends on the fraction only
 			}
+			same, err := controlsCoincide(base, l, f, other)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			controls := []struct {
+				name string
+				cut  probe.Cut
+			}{{"the position-matched excitatory cut", probe.CutMatched}, {"k random excitatory rows", probe.CutRandomExcitatory},
+				{"k random rows", probe.CutRandom}}
 			lo, hi := floats.Min(v), floats.Max(v)
-			matched := "the position-matched excitatory cut"
-			if lo == hi {
+			switch {
+			case same: // the matching's ears and delays say nothing about a cut of every excitatory row
+				notes = append(notes, fmt.Sprintf("At %s, k = %d is every excitatory input row: the matched cut and each "+
+					"draw of k random excitatory rows cut all of them on every seed, so they are one comparison.", label, rows))
+				controls = controls[1:]
+				controls[0].name = fmt.Sprintf("all %d excitatory rows (the matched cut = k random excitatory rows)", rows)
+			case lo == hi:
 				notes = append(notes, fmt.Sprintf("At %s, %.0f of the %d matched rows are in the other ear on every seed (largest delay difference %.0f steps).",
 					label, lo, rows, floats.Max(maxDiff)))
 				if lo > 0 {
-					matched = fmt.Sprintf("the matched excitatory cut (%.0f of %d rows in the other ear)", lo, rows)
+					controls[0].name = fmt.Sprintf("the matched excitatory cut (%.0f of %d rows in the other ear)", lo, rows)
 				}
-			} else {
+			default:
 				notes = append(notes, fmt.Sprintf("At %s, %.1f of the %d matched rows are in the other ear on average over seeds (%.0f to %.0f; largest delay difference %.0f steps).",
 					label, stat.Mean(v, nil), rows, lo, hi, floats.Max(maxDiff)))
 			}
 			inh := "the inhibitory cut [" + label + "]"
-			for _, c := range []struct {
-				name string
-				cut  probe.Cut
-			}{{matched, probe.CutMatched}, {"k random excitatory rows", probe.CutRandomExcitatory}, {"k random rows", probe.CutRandom}} {
-				qs = append(qs, Question{inh, c.name, sel, sel, Extra("ablate_" + string(probe.CutInhibitory)), Extra("ablate_" + string(c.cut))})
+			for _, c := range controls {
+				q := Question{inh, c.name, sel, sel, Extra("ablate_" + string(probe.CutInhibitory)), Extra("ablate_" + string(c.cut))}
+				qs, at = append(qs, q), append(at, len(planned))
+				planned = append(planned, q)
+			}
+			if same { // the plan's family, fixed before the runs, asks about both controls
+				q := qs[len(qs)-2]
+				q.NameB, q.MB = "k random excitatory rows", Extra("ablate_"+string(probe.CutRandomExcitatory))
+				planned = slices.Insert(planned, at[len(at)-2]+1, q)
+				at[len(at)-1]++
 			}
 		}
 	}
@@ -227,7 +252,45 @@ func AblationConclusion(runs []RunResult, r Rules, layouts []string, fractions [
 	if err != nil {
 		return Conclusion{}, err
 	}
+	if len(planned) > len(qs) {
+		ps, err := Ask(runs, r, planned)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		var differ []string
+		for i, c := range cs {
+			if p := ps[at[i]]; p.Verdict != c.Verdict {
+				differ = append(differ, fmt.Sprintf("%s vs %s: %s there", c.A, c.B, p.Verdict))
+			}
+		}
+		n := fmt.Sprintf("The plan's family, fixed before the runs, counts each coincident control twice (%d comparisons, not %d); ",
+			len(planned), len(qs))
+		if differ == nil {
+			n += "in it every verdict is the same."
+		} else {
+			n += "in it these verdicts differ: " + strings.Join(differ, "; ") + "."
+		}
+		notes = append(notes, n)
+	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// controlsCoincide reports whether ExcitatoryControlsCoincide holds for the network of every seed of
+// bySeed (the runs' seeds) at layout and fraction f, from base.
+func controlsCoincide(base snn.Config, layout string, f float64, bySeed map[uint64]float64) (bool, error) {
+	c, err := ConditionByName(layout)
+	if err != nil {
+		return false, err
+	}
+	for seed := range bySeed {
+		cfg := c.Apply(base, f)
+		cfg.Seed = seed
+		same, err := ExcitatoryControlsCoincide(cfg)
+		if err != nil || !same {
+			return false, err
+		}
+	}
+	return len(bySeed) > 0, nil
 }
 
 // HiddenConclusion judges, per layout and fraction, the mean accuracy with one inhibitory hidden unit
