@@ -222,7 +222,10 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 			case same: // the matching's ears and delays say nothing about a cut of every excitatory row
 				notes = append(notes, fmt.Sprintf("At %s, k = %d is every excitatory input row: the matched cut and each "+
 					"draw of k random excitatory rows cut all of them on every seed, so they are one comparison.", label, rows))
-				controls = controls[1:]
+				if err := sameAccuracies(runs, sel, probe.CutMatched, probe.CutRandomExcitatory); err != nil {
+					return Conclusion{}, err
+				}
+				controls = slices.Delete(controls, 1, 2)
 				controls[0].name = fmt.Sprintf("all %d excitatory rows (the matched cut = k random excitatory rows)", rows)
 			case lo == hi:
 				notes = append(notes, fmt.Sprintf("At %s, %.0f of the %d matched rows are in the other ear on every seed (largest delay difference %.0f steps).",
@@ -241,8 +244,8 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 				planned = append(planned, q)
 			}
 			if same { // the plan's family, fixed before the runs, asks about both controls
-				q := qs[len(qs)-2]
-				q.NameB, q.MB = "k random excitatory rows", Extra("ablate_"+string(probe.CutRandomExcitatory))
+				q := Question{inh, "k random excitatory rows", sel, sel, Extra("ablate_" + string(probe.CutInhibitory)),
+					Extra("ablate_" + string(probe.CutRandomExcitatory))}
 				planned = slices.Insert(planned, at[len(at)-2]+1, q)
 				at[len(at)-1]++
 			}
@@ -263,8 +266,8 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 				differ = append(differ, fmt.Sprintf("%s vs %s: %s there", c.A, c.B, p.Verdict))
 			}
 		}
-		n := fmt.Sprintf("The plan's family, fixed before the runs, counts each coincident control twice (%d comparisons, not %d); ",
-			len(planned), len(qs))
+		n := fmt.Sprintf("The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, "+
+			"once as the k random excitatory rows: %d comparisons, not %d), so its adjusted p-values are larger; ", len(planned), len(qs))
 		if differ == nil {
 			n += "in it every verdict is the same."
 		} else {
@@ -273,6 +276,28 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 		notes = append(notes, n)
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// sameAccuracies checks that the runs at sel measured the same accuracy after cuts a and b on every seed
+// (within 1e-9: a random cut's value is the mean of its draws), as cuts of the same rows must: runs computed
+// from another configuration than the one ExcitatoryControlsCoincide was asked about would not.
+func sameAccuracies(runs []RunResult, sel Select, a, b probe.Cut) error {
+	va, err := BySeed(runs, sel, Extra("ablate_"+string(a)))
+	if err != nil {
+		return err
+	}
+	vb, err := BySeed(runs, sel, Extra("ablate_"+string(b)))
+	if err != nil {
+		return err
+	}
+	for seed, x := range va {
+		if y, ok := vb[seed]; !ok || math.Abs(x-y) > 1e-9 {
+			return fmt.Errorf("study: at %s %v the cuts %q and %q are the same rows in the configuration given, but seed %d's "+
+				"runs scored %v and %v after them: the runs were not computed from that configuration", sel.Condition, sel.Fraction,
+				a, b, seed, x, vb[seed])
+		}
+	}
+	return nil
 }
 
 // controlsCoincide reports whether ExcitatoryControlsCoincide holds for the network of every seed of

@@ -112,7 +112,7 @@ func TestAblationConclusion(t *testing.T) {
 		t.Errorf("conclusion does not report the other-ear matches at 0.2 only: %s", text)
 	}
 	for _, part := range []string{"Of 5 comparisons", "At blocked 0.5, k = 100 is every excitatory input row",
-		"The plan's family, fixed before the runs, counts each coincident control twice (6 comparisons, not 5); in it every verdict is the same.",
+		"The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, once as the k random excitatory rows: 6 comparisons, not 5), so its adjusted p-values are larger; in it every verdict is the same.",
 		"| the inhibitory cut [blocked 0.5] | all 100 excitatory rows (the matched cut = k random excitatory rows) |",
 		"| the inhibitory cut [blocked 0.2] | k random excitatory rows |"} {
 		if !strings.Contains(c.Text(), part) {
@@ -140,9 +140,25 @@ func TestAblationConclusionPlannedFamily(t *testing.T) {
 	if len(c.Comparisons) != 2 || c.Comparisons[1].Verdict != Lower {
 		t.Fatalf("comparisons %d, the last %q: want 2, the last A lower", len(c.Comparisons), c.Comparisons[len(c.Comparisons)-1].Verdict)
 	}
-	want := "(3 comparisons, not 2); in it these verdicts differ: the inhibitory cut [blocked 0.5] vs k random rows: not distinguishable there."
+	want := "once as the k random excitatory rows: 3 comparisons, not 2), so its adjusted p-values are larger; in it these verdicts differ: the inhibitory cut [blocked 0.5] vs k random rows: not distinguishable there."
 	if !strings.Contains(c.Text(), want) {
 		t.Errorf("conclusion lacks %q: %s", want, c.Text())
+	}
+}
+
+// Runs whose matched and random excitatory cuts scored differently cannot be cuts of the same rows: the
+// conclusion refuses them rather than merge the two comparisons (runs from another configuration).
+func TestAblationConclusionRefusesMismatchedRuns(t *testing.T) {
+	var runs []RunResult
+	for _, s := range []uint64{1, 2, 3} {
+		runs = append(runs, run("blocked", 0.5, s, 0.77, map[string]float64{"ablate_inhibitory": 0.083,
+			"ablate_matched": 0.08, "ablate_random-excitatory": 0.085, "ablate_random": 0.3,
+			"matched_other_ear": 100, "matched_max_delay_diff": 0, "cut_rows": 100}))
+	}
+	_, err := AblationConclusion(runs, AccuracyRules(), snn.DefaultConfig(), []string{"blocked"}, []float64{0.5})
+	if err == nil || !strings.Contains(err.Error(), `"matched" and "random-excitatory" are the same rows`) ||
+		!strings.Contains(err.Error(), "0.08 and 0.085") {
+		t.Errorf("error %v, want one naming the cuts and the differing accuracies", err)
 	}
 }
 
