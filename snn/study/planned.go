@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -195,7 +196,8 @@ func (o Outcome) Verdicts() map[string]Verdict {
 }
 
 // Table is one row per condition: the selected learning rate (and grid extensions), the test accuracy
-// over the test seeds as mean ± sd and range, and the runs that diverged or stopped early.
+// over the test seeds as mean ± sd and range, and its flags: the runs that diverged or stopped early, a
+// mean at chance (within Rules.Slack), and the plan the runs come from where it is another.
 func (o Outcome) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-18s %12s %5s %15s %13s %3s  %s\n", "condition", "learning rate", "ext.", "test % mean±sd", "range", "n", "flags")
@@ -209,6 +211,9 @@ func (o Outcome) Table() string {
 		}
 		if s := o.StoppedEarly[t.Condition]; len(s) > 0 {
 			flags = append(flags, fmt.Sprintf("stopped early: seeds %s", seedList(s)))
+		}
+		if math.Abs(m-o.Rules.Chance) <= o.Rules.Slack {
+			flags = append(flags, "at chance")
 		}
 		if from := o.From[t.Condition]; from != "" && from != o.Plan.Name {
 			flags = append(flags, "plan "+from)
@@ -271,6 +276,49 @@ func (o Outcome) Text() string {
 		fmt.Fprintf(&b, "No test run diverged or stopped early (%d runs).\n", len(o.Tuned)*len(o.Plan.TestSeeds))
 	} else {
 		fmt.Fprintf(&b, "Flagged test runs (kept in the statistics, one value per seed): %s.\n", strings.Join(flagged, "; "))
+	}
+	b.WriteString(o.tuningNotes())
+	return b.String()
+}
+
+// tuningNotes says which tuning runs diverged (their validation accuracy counts 0 in the selection) and
+// which conditions learned at no learning rate tried (no point's mean more than Rules.Slack above
+// Rules.Chance; diverged runs, at 0, pull a mean below chance): their selected rate is arbitrary, and
+// their comparisons say only that they did not learn at any rate tried.
+func (o Outcome) tuningNotes() string {
+	var diverged, flat []string
+	runs := 0
+	r := o.Rules
+	for _, t := range o.Tuned {
+		var at []string
+		chance := len(t.Curve) > 0
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range t.Curve {
+			runs += len(p.ValAccuracy)
+			if len(p.Diverged) > 0 {
+				at = append(at, fmt.Sprintf("%g (seeds %s)", p.LearningRate, seedList(p.Diverged)))
+			}
+			chance = chance && p.Mean <= r.Chance+r.Slack
+			lo, hi = min(lo, p.Mean), max(hi, p.Mean)
+		}
+		if at != nil {
+			diverged = append(diverged, t.Condition+" at "+strings.Join(at, ", "))
+		}
+		if chance {
+			flat = append(flat, fmt.Sprintf("%s (%.1f-%.1f%%)", t.Condition, 100*lo, 100*hi))
+		}
+	}
+	var b strings.Builder
+	if diverged == nil {
+		fmt.Fprintf(&b, "\nNo tuning run diverged (%d runs).\n", runs)
+	} else {
+		fmt.Fprintf(&b, "\nTuning runs that diverged (their validation accuracy counts 0 in the selection): %s.\n", strings.Join(diverged, "; "))
+	}
+	if flat != nil {
+		fmt.Fprintf(&b, "\nAt chance at every learning rate tried (no mean validation accuracy over the tuning seeds more than %.0f %s "+
+			"above chance, %.1f%%; the range of the means in brackets): %s. The rate selected for such a condition is "+
+			"arbitrary, and its comparisons say only that it did not learn at any rate tried.\n", r.Scale*r.Slack, r.Unit,
+			100*r.Chance, strings.Join(flat, "; "))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -59,6 +60,7 @@ type committedRun struct {
 	Test      float64   `json:"test_accuracy"`
 	Kept      int       `json:"kept_epoch"`
 	Val       []float64 `json:"val_accuracy"`
+	Diverged  bool      `json:"diverged"`
 }
 
 func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun {
@@ -110,8 +112,11 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		compared, _ := p.compared()
 		// The selection, from the files: every learning rate cached for the condition on all tuning seeds.
 		selected := map[string]string{}
+		divergedAt := map[string][]string{} // "lr (seeds s1,s2)" where tuning runs diverged
+		atChance := map[string]bool{}       // no learning rate's mean more than 2 points above 1/12
 		for _, name := range compared {
 			bestMean, bestLR := -1.0, ""
+			atChance[name] = true
 			var lrs []string
 			for cond := range runs {
 				if base, lr, ok := strings.Cut(cond, "@lr="); ok && base == name {
@@ -121,6 +126,7 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			sort.Slice(lrs, func(i, j int) bool { return parse(t, lrs[i]) < parse(t, lrs[j]) })
 			for _, lr := range lrs {
 				sum, n := 0.0, 0
+				var div []string
 				for _, s := range p.Tuning.Seeds {
 					r, ok := runs[name+"@lr="+lr][s]
 					if ok && r.Kept >= 1 {
@@ -129,9 +135,18 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 					} else if ok { // diverged: scored 0
 						n++
 					}
+					if ok && r.Diverged {
+						div = append(div, fmt.Sprint(s))
+					}
 				}
 				if n == len(p.Tuning.Seeds) && sum/float64(n) > bestMean {
 					bestMean, bestLR = sum/float64(n), lr
+				}
+				if n == len(p.Tuning.Seeds) {
+					atChance[name] = atChance[name] && sum/float64(n) <= 1.0/12+0.02
+					if div != nil {
+						divergedAt[name] = append(divergedAt[name], fmt.Sprintf("%g (seeds %s)", parse(t, lr), strings.Join(div, ",")))
+					}
 				}
 			}
 			selected[name] = bestLR
@@ -197,6 +212,26 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			}
 		}
 		text := o.Text()
+		// The tuning notes, against the files: each condition's diverged tuning runs, and the conditions at
+		// chance at every learning rate tried named in that sentence and no others.
+		_, chanceLine, _ := strings.Cut(text, "At chance at every learning rate tried")
+		chanceLine, _, _ = strings.Cut(chanceLine, "\n")
+		anyDiverged := false
+		for _, name := range compared {
+			if at := divergedAt[name]; at != nil {
+				anyDiverged = true
+				if want := name + " at " + strings.Join(at, ", "); !strings.Contains(text, want) {
+					t.Errorf("plan %s: Text lacks %q (diverged tuning runs in the files)", p.Name, want)
+				}
+			}
+			if strings.Contains(chanceLine, " "+name+" (") != atChance[name] {
+				t.Errorf("plan %s: %s named at chance in every tuning point: %v, the files say %v (%q)", p.Name, name,
+					!atChance[name], atChance[name], chanceLine)
+			}
+		}
+		if !anyDiverged && !strings.Contains(text, "No tuning run diverged") {
+			t.Errorf("plan %s: no tuning run diverged in the files, and Text does not say so", p.Name)
+		}
 		rec, _ := p.Record()
 		for _, want := range []string{"fixed in commit " + rec.ShortCommit() + " before any of its runs", "No test run diverged or stopped early"} {
 			if !strings.Contains(text, want) {

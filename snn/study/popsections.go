@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/snn-dales/dales/snn"
 	"gonum.org/v1/gonum/stat"
@@ -98,7 +99,7 @@ func RuleConclusion(runs []RunResult, r Rules, f float64, pop bool) (Conclusion,
 // more. Silencing changes the net drive as well as removing inhibition, which the notes quantify;
 // silencing as many random excitatory units ("exc_units") matches the count only and is not tested.
 // Notes also count the networks that are at chance intact (within Rules.Slack), on which no edit can
-// show anything.
+// show anything, and list the edited networks more than Rules.Slack below chance (they prefer wrong classes).
 func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, error) {
 	sel := Select{cond, UnconstrainedFraction}
 	qs := []Question{
@@ -135,6 +136,29 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 		}
 		notes = append(notes, fmt.Sprintf("The inhibitory pathway's total weight is %.2f to %.2f times the excitatory one %s training (%d networks).",
 			lo, hi, when, len(xs)))
+	}
+	var below []string
+	for _, e := range []struct{ name, metric string }{{"silencing", "inh_cut"}, {"uniform inhibition", "inh_uniform"},
+		{"shuffled inhibition", "inh_shuffled"}, {"uniform excitation", "exc_uniform"}} {
+		v, err := BySeed(runs, sel, Extra(e.metric))
+		if err != nil {
+			return Conclusion{}, err
+		}
+		var at []string
+		for _, seed := range sortedSeeds(v) {
+			if v[seed] < r.Chance-r.Slack {
+				at = append(at, fmt.Sprintf("seed %d %.1f%%", seed, 100*v[seed]))
+			}
+		}
+		if at != nil {
+			below = append(below, fmt.Sprintf("after %s, %s", e.name, strings.Join(at, ", ")))
+		}
+	}
+	if below != nil {
+		notes = append(notes, fmt.Sprintf("Below chance by more than %.0f points (%.1f%%): %s. Such an edited network prefers wrong "+
+			"classes, so its accuracy no longer measures what the edit left of the task, and a comparison of two edits that "+
+			"leave networks near or below chance says little about which pathway matters more.",
+			r.Scale*r.Slack, 100*r.Chance, strings.Join(below, "; ")))
 	}
 	notes = append(notes, fmt.Sprintf("Network: %s; %d of its %d networks are at chance intact (within %.0f points), where no edit can show anything; "+
 		"shuffling is the mean of %d draws per network. Silencing the inhibitory units also leaves the excitatory drive unopposed; "+
@@ -253,13 +277,19 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 	return Conclusion{Notes: notes}, nil
 }
 
-// seedValues returns the values of a BySeed map in seed order.
-func seedValues(m map[uint64]float64) []float64 {
+// sortedSeeds returns the seeds of a BySeed map in order.
+func sortedSeeds(m map[uint64]float64) []uint64 {
 	seeds := make([]uint64, 0, len(m))
 	for s := range m {
 		seeds = append(seeds, s)
 	}
 	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
+	return seeds
+}
+
+// seedValues returns the values of a BySeed map in seed order.
+func seedValues(m map[uint64]float64) []float64 {
+	seeds := sortedSeeds(m)
 	out := make([]float64, len(seeds))
 	for i, s := range seeds {
 		out[i] = m[s]

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -229,6 +230,28 @@ func TestPopulationConclusions(t *testing.T) {
 	if !strings.Contains(ic.Text(), "0.90 to 0.90 times the excitatory one before training") ||
 		!strings.Contains(ic.Text(), "0 of its 5 networks are at chance intact") {
 		t.Errorf("inhibition share note: %s", ic.Text())
+	}
+	if strings.Contains(ic.Text(), "Below chance") {
+		t.Errorf("no edited network is more than 2 points below chance, yet: %s", ic.Text())
+	}
+	// Edited networks more than 2 points below chance are listed, in seed order: uniform excitation on
+	// seeds 2 and 4 (1.9% and 1.4%), and not seed 5 at 6.4% (within the 2 points of 8.33%).
+	var low []RunResult
+	for _, r := range runs {
+		if r.Condition == "pop-abs" {
+			r.Extra = maps.Clone(r.Extra)
+			if v, ok := map[uint64]float64{2: 0.019, 4: 0.014, 5: 0.064}[r.Seed]; ok {
+				r.Extra["exc_uniform"] = v
+			}
+		}
+		low = append(low, r)
+	}
+	ic, err = InhibitionConclusion(low, AccuracyRules(), "pop-abs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Below chance by more than 2 points (8.3%): after uniform excitation, seed 2 1.9%, seed 4 1.4%. Such an edited network prefers wrong classes"; !strings.Contains(ic.Text(), want) {
+		t.Errorf("inhibition conclusion lacks %q: %s", want, ic.Text())
 	}
 	// ColumnEI spectra as the runs have them: a seed's initial NSE repeated at every fraction up to SVD
 	// rounding (1e-13), increasing with the seed, as does accuracy within each fraction.

@@ -28,11 +28,12 @@ type Tuning struct {
 }
 
 // TuningPoint is one learning rate of a condition's tuning curve: the validation accuracy of each tuning
-// seed (in Seeds order) and their mean.
+// seed (in Seeds order) and their mean, and the seeds whose runs diverged (scored 0: KeptValAccuracy).
 type TuningPoint struct {
 	LearningRate float64
 	ValAccuracy  []float64
 	Mean         float64
+	Diverged     []uint64
 }
 
 // Tuned is the outcome of tuning one condition: its curve over the grid it ended with, the selected
@@ -158,6 +159,9 @@ func curve(results []RunResult, c Condition, grid []float64, seeds []uint64, fra
 			v, err := KeptValAccuracy(r)
 			if err != nil {
 				return nil, err
+			}
+			if r.Diverged {
+				p.Diverged = append(p.Diverged, s)
 			}
 			p.ValAccuracy = append(p.ValAccuracy, v)
 			p.Mean += v / float64(len(seeds))
