@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -62,6 +63,10 @@ type Comparison struct {
 	FamilySize    int // number of comparisons in the family
 	Verdict       Verdict
 	Rules         Rules
+	// ValuesA and ValuesB are the paired values (one per seed, in the same order); Seeds names their
+	// seeds where the caller knows them (Ask), else nil.
+	ValuesA, ValuesB []float64
+	Seeds            []uint64
 }
 
 // Family judges the comparisons of one family (one section's questions) together: each pair
@@ -79,7 +84,7 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 	ps, tost := make([]float64, len(names)), make([]float64, len(names))
 	for i := range names {
 		a, b := values[i][0], values[i][1]
-		c := Comparison{A: names[i][0], B: names[i][1], Rules: r}
+		c := Comparison{A: names[i][0], B: names[i][1], Rules: r, ValuesA: slices.Clone(a), ValuesB: slices.Clone(b)}
 		var err error
 		if c.MeanA, err = MeanCI(a, level); err != nil {
 			return nil, fmt.Errorf("study: %s: %w", c.A, err)

@@ -197,7 +197,8 @@ func (o Outcome) Verdicts() map[string]Verdict {
 
 // Table is one row per condition: the selected learning rate (and grid extensions), the test accuracy
 // over the test seeds as mean ± sd and range, and its flags: the runs that diverged or stopped early, a
-// mean at chance (within Rules.Slack), and the plan the runs come from where it is another.
+// mean at chance (within Rules.Slack) or else the seeds at chance, and the plan the runs come from where it
+// is another.
 func (o Outcome) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-18s %12s %5s %15s %13s %3s  %s\n", "condition", "learning rate", "ext.", "test % mean±sd", "range", "n", "flags")
@@ -214,6 +215,16 @@ func (o Outcome) Table() string {
 		}
 		if math.Abs(m-o.Rules.Chance) <= o.Rules.Slack {
 			flags = append(flags, "at chance")
+		} else {
+			var at []uint64
+			for i, x := range v {
+				if math.Abs(x-o.Rules.Chance) <= o.Rules.Slack {
+					at = append(at, o.Plan.TestSeeds[i])
+				}
+			}
+			if at != nil {
+				flags = append(flags, "at chance: seeds "+seedList(at))
+			}
 		}
 		if from := o.From[t.Condition]; from != "" && from != o.Plan.Name {
 			flags = append(flags, "plan "+from)

@@ -232,6 +232,35 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		if !anyDiverged && !strings.Contains(text, "No tuning run diverged") {
 			t.Errorf("plan %s: no tuning run diverged in the files, and Text does not say so", p.Name)
 		}
+		// The table's chance flags, against the files: a mean within 2 points of 1/12 flags the condition,
+		// else the test seeds within 2 points are listed.
+		table := map[string]string{}
+		for _, line := range strings.Split(o.Table(), "\n") {
+			if f := strings.Fields(line); len(f) > 0 {
+				table[f[0]] = line
+			}
+		}
+		for _, name := range compared {
+			var at []string
+			sum := 0.0
+			for _, s := range p.TestSeeds {
+				v := runs[name+"@lr="+selected[name]][s].Test
+				sum += v / float64(len(p.TestSeeds))
+				if math.Abs(v-1.0/12) <= 0.02 {
+					at = append(at, fmt.Sprint(s))
+				}
+			}
+			want := ""
+			switch {
+			case math.Abs(sum-1.0/12) <= 0.02:
+				want = "  at chance"
+			case at != nil:
+				want = "at chance: seeds " + strings.Join(at, ",")
+			}
+			if got := table[name]; (want != "") != strings.Contains(got, "at chance") || !strings.Contains(got, want) {
+				t.Errorf("plan %s: %s's table row %q, want the flag %q", p.Name, name, got, want)
+			}
+		}
 		rec, _ := p.Record()
 		for _, want := range []string{"fixed in commit " + rec.ShortCommit() + " before any of its runs", "No test run diverged or stopped early"} {
 			if !strings.Contains(text, want) {
@@ -452,5 +481,18 @@ func TestPowerSentence(t *testing.T) {
 	post := "the test runs' own paired sd is 0.8, from which they detect about 1.8 points at that level (post hoc)"
 	if !strings.Contains(with, post) || math.Abs(p.DetectableObserved-p.Detectable) < 0.001 {
 		t.Errorf("sentence %q lacks %q (planning figure %.4f, post hoc %.4f)", with, post, p.Detectable, p.DetectableObserved)
+	}
+}
+
+// The outcome table flags a condition at chance on average, or else names its test seeds at chance.
+func TestOutcomeTableFlagsChance(t *testing.T) {
+	o := Outcome{Plan: TunedPlan{Name: "p", TestSeeds: []uint64{11, 12, 13}}, Rules: AccuracyRules(),
+		Tuned: []Tuned{{Condition: "a", Selected: 0.01}, {Condition: "b", Selected: 0.01}, {Condition: "c", Selected: 0.01}},
+		Test:  map[string][]float64{"a": {0.7, 0.09, 0.71}, "b": {0.08, 0.09, 0.1}, "c": {0.7, 0.72, 0.69}}}
+	rows := strings.Split(o.Table(), "\n")
+	for i, want := range []string{"at chance: seeds 12", "3  at chance", "3  -"} {
+		if !strings.HasSuffix(rows[i+1], want) {
+			t.Errorf("row %q, want it to end with %q", rows[i+1], want)
+		}
 	}
 }

@@ -80,6 +80,7 @@ type Question struct {
 func Ask(runs []RunResult, r Rules, qs []Question) ([]Comparison, error) {
 	names := make([][2]string, len(qs))
 	values := make([][2][]float64, len(qs))
+	seeds := make([][]uint64, len(qs))
 	for i, q := range qs {
 		a, err := BySeed(runs, q.SA, q.MA)
 		if err != nil {
@@ -89,11 +90,18 @@ func Ask(runs []RunResult, r Rules, qs []Question) ([]Comparison, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", q.NameB, err)
 		}
-		va, vb, _, err := Pair(a, b)
+		va, vb, s, err := Pair(a, b)
 		if err != nil {
 			return nil, fmt.Errorf("%s vs %s: %w", q.NameA, q.NameB, err)
 		}
-		names[i], values[i] = [2]string{q.NameA, q.NameB}, [2][]float64{va, vb}
+		names[i], values[i], seeds[i] = [2]string{q.NameA, q.NameB}, [2][]float64{va, vb}, s
 	}
-	return Family(r, names, values)
+	cs, err := Family(r, names, values)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cs {
+		cs[i].Seeds = seeds[i]
+	}
+	return cs, nil
 }

@@ -106,7 +106,61 @@ func (c Conclusion) table() string {
 		"Holm-adjusted likewise; %s. Detectable: the difference (%s) these seeds detect with 80%% power at the unadjusted level, "+
 		"from the observed spread (post hoc; Holm's correction needs more).\n", len(c.Comparisons), s(r.Margin), r.Unit,
 		tostIntervalNote(r.Alpha, len(c.Comparisons), c.Comparisons[0].Paired.CI.Level), r.Unit)
+	if n := c.chanceRuns(); n != "" {
+		b.WriteString("\n" + n + "\n")
+	}
 	return b.String()
+}
+
+// chanceRuns lists the runs at chance (within Rules.Slack) of a condition whose mean is not, in the
+// comparisons judged on their difference (not Floor, Ceiling or NoSpread): a run that did not learn
+// counts in its condition's mean and spread like any other. Each condition once with its seeds, in the
+// order met; "" when there are none.
+func (c Conclusion) chanceRuns() string {
+	var names []string
+	seeds := map[string][]string{}
+	seen := map[string]bool{}
+	for _, q := range c.Comparisons {
+		if q.Verdict == Floor || q.Verdict == Ceiling || q.Verdict == NoSpread {
+			continue
+		}
+		r := q.Rules
+		for _, side := range []struct {
+			name string
+			mean float64
+			v    []float64
+		}{{q.A, q.MeanA.Mean, q.ValuesA}, {q.B, q.MeanB.Mean, q.ValuesB}} {
+			if math.Abs(side.mean-r.Chance) <= r.Slack {
+				continue
+			}
+			for i, v := range side.v {
+				if math.Abs(v-r.Chance) > r.Slack {
+					continue
+				}
+				seed := fmt.Sprintf("value %d", i+1)
+				if i < len(q.Seeds) {
+					seed = fmt.Sprintf("seed %d", q.Seeds[i])
+				}
+				if k := side.name + " " + seed; !seen[k] {
+					seen[k] = true
+					if seeds[side.name] == nil {
+						names = append(names, side.name)
+					}
+					seeds[side.name] = append(seeds[side.name], fmt.Sprintf("%s (%.1f%%)", seed, 100*v))
+				}
+			}
+		}
+	}
+	if names == nil {
+		return ""
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + ": " + strings.Join(seeds[n], ", ")
+	}
+	r := c.Comparisons[0].Rules
+	return fmt.Sprintf("At chance (within %.0f %s of %.1f%%) in a condition whose mean is not, and kept in its mean and spread: %s.",
+		r.Scale*r.Slack, r.Unit, 100*r.Chance, strings.Join(out, "; "))
 }
 
 // joinAnd joins words as "a, b and c".

@@ -386,3 +386,37 @@ func TestConclusionTableDetectable(t *testing.T) {
 		}
 	}
 }
+
+// A run at chance in a condition whose mean is not is named under the table, once per condition and
+// seed (here x's seed 2 at 8.0%, met in two comparisons); runs of a condition at chance on average (z)
+// and comparisons at the floor are not listed.
+func TestConclusionNamesRunsAtChance(t *testing.T) {
+	var runs []RunResult
+	xs := []float64{0.70, 0.08, 0.72, 0.69, 0.71}
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		n := []float64{0.01, -0.012, 0.004, -0.003, 0.006}[i]
+		runs = append(runs, run("x", 0.5, s, xs[i], nil), run("y", 0.5, s, 0.5+n, nil), run("w", 0.5, s, 0.6+n, nil),
+			run("z", 0.5, s, 0.09+n, nil))
+	}
+	sel := func(c string) Select { return Select{c, 0.5} }
+	cs, err := Ask(runs, AccuracyRules(), []Question{
+		{"x", "y", sel("x"), sel("y"), TestAccuracy, TestAccuracy},
+		{"x", "w", sel("x"), sel("w"), TestAccuracy, TestAccuracy},
+		{"z", "y", sel("z"), sel("y"), TestAccuracy, TestAccuracy},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Conclusion{Comparisons: cs}.Text()
+	want := "At chance (within 2 points of 8.3%) in a condition whose mean is not, and kept in its mean and spread: x: seed 2 (8.0%)."
+	if !strings.Contains(text, want) {
+		t.Errorf("conclusion lacks %q: %s", want, text)
+	}
+	// Every value of x and z at chance would make x's mean not at chance, so nothing else may be listed.
+	if strings.Count(text, "seed 2 (8.0%)") != 1 || strings.Contains(text, "z: seed") {
+		t.Errorf("conclusion lists a run twice or one of a condition at chance on average: %s", text)
+	}
+	if cs[0].Seeds[1] != 2 || cs[0].ValuesA[1] != 0.08 {
+		t.Errorf("comparison x vs y: seeds %v, values %v: want seed 2's 0.08 second", cs[0].Seeds, cs[0].ValuesA)
+	}
+}
