@@ -293,25 +293,30 @@ func (o Outcome) Text() string {
 }
 
 // tuningNotes says which tuning runs diverged (their validation accuracy counts 0 in the selection) and
-// which conditions learned at no learning rate tried (no point's mean more than Rules.Slack above
-// Rules.Chance; diverged runs, at 0, pull a mean below chance): their selected rate is arbitrary, and
-// their comparisons say only that they did not learn at any rate tried.
+// which conditions learned at no learning rate tried (some run did not diverge, and at no rate is the mean
+// of the runs that did not diverge more than Rules.Slack above Rules.Chance): their selected rate is
+// arbitrary, and their comparisons say only that they did not learn at any rate tried.
 func (o Outcome) tuningNotes() string {
 	var diverged, flat []string
 	runs := 0
 	r := o.Rules
 	for _, t := range o.Tuned {
 		var at []string
-		chance := len(t.Curve) > 0
+		chance, learnedAny := true, false
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, p := range t.Curve {
 			runs += len(p.ValAccuracy)
 			if len(p.Diverged) > 0 {
 				at = append(at, fmt.Sprintf("%g (seeds %s)", p.LearningRate, seedList(p.Diverged)))
 			}
-			chance = chance && p.Mean <= r.Chance+r.Slack
-			lo, hi = min(lo, p.Mean), max(hi, p.Mean)
+			if len(p.Diverged) == len(p.ValAccuracy) {
+				continue // every run diverged: no mean
+			}
+			learnedAny = true
+			chance = chance && p.ConvergedMean <= r.Chance+r.Slack
+			lo, hi = min(lo, p.ConvergedMean), max(hi, p.ConvergedMean)
 		}
+		chance = chance && learnedAny
 		if at != nil {
 			diverged = append(diverged, t.Condition+" at "+strings.Join(at, ", "))
 		}
@@ -326,10 +331,10 @@ func (o Outcome) tuningNotes() string {
 		fmt.Fprintf(&b, "\nTuning runs that diverged (their validation accuracy counts 0 in the selection): %s.\n", strings.Join(diverged, "; "))
 	}
 	if flat != nil {
-		fmt.Fprintf(&b, "\nAt chance at every learning rate tried (no mean validation accuracy over the tuning seeds more than %.0f %s "+
-			"above chance, %.1f%%; the range of the means in brackets): %s. The rate selected for such a condition is "+
-			"arbitrary, and its comparisons say only that it did not learn at any rate tried.\n", r.Scale*r.Slack, r.Unit,
-			100*r.Chance, strings.Join(flat, "; "))
+		fmt.Fprintf(&b, "\nAt chance at every learning rate tried (at no rate is the mean validation accuracy of the tuning runs that "+
+			"did not diverge more than %.0f %s above chance, %.1f%%; the range of those means in brackets): %s. The rate selected "+
+			"for such a condition is arbitrary, and its comparisons say only that it did not learn at any rate tried.\n",
+			r.Scale*r.Slack, r.Unit, 100*r.Chance, strings.Join(flat, "; "))
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -113,7 +114,8 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		// The selection, from the files: every learning rate cached for the condition on all tuning seeds.
 		selected := map[string]string{}
 		divergedAt := map[string][]string{} // "lr (seeds s1,s2)" where tuning runs diverged
-		atChance := map[string]bool{}       // no learning rate's mean more than 2 points above 1/12
+		atChance := map[string]bool{}       // no learning rate's mean of converged runs more than 2 points above 1/12
+		learned := map[string]bool{}        // some tuning run did not diverge
 		for _, name := range compared {
 			bestMean, bestLR := -1.0, ""
 			atChance[name] = true
@@ -125,25 +127,29 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			}
 			sort.Slice(lrs, func(i, j int) bool { return parse(t, lrs[i]) < parse(t, lrs[j]) })
 			for _, lr := range lrs {
-				sum, n := 0.0, 0
+				sum, n, conv, nConv := 0.0, 0, 0.0, 0
 				var div []string
 				for _, s := range p.Tuning.Seeds {
 					r, ok := runs[name+"@lr="+lr][s]
-					if ok && r.Kept >= 1 {
+					switch {
+					case ok && r.Diverged: // scored 0
+						n++
+						div = append(div, fmt.Sprint(s))
+					case ok && r.Kept >= 1:
 						sum += r.Val[r.Kept-1]
 						n++
-					} else if ok { // diverged: scored 0
-						n++
-					}
-					if ok && r.Diverged {
-						div = append(div, fmt.Sprint(s))
+						conv += r.Val[r.Kept-1]
+						nConv++
 					}
 				}
 				if n == len(p.Tuning.Seeds) && sum/float64(n) > bestMean {
 					bestMean, bestLR = sum/float64(n), lr
 				}
 				if n == len(p.Tuning.Seeds) {
-					atChance[name] = atChance[name] && sum/float64(n) <= 1.0/12+0.02
+					if nConv > 0 {
+						learned[name] = true
+						atChance[name] = atChance[name] && conv/float64(nConv) <= 1.0/12+0.02
+					}
 					if div != nil {
 						divergedAt[name] = append(divergedAt[name], fmt.Sprintf("%g (seeds %s)", parse(t, lr), strings.Join(div, ",")))
 					}
@@ -224,6 +230,7 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 					t.Errorf("plan %s: Text lacks %q (diverged tuning runs in the files)", p.Name, want)
 				}
 			}
+			atChance[name] = atChance[name] && learned[name]
 			if strings.Contains(chanceLine, " "+name+" (") != atChance[name] {
 				t.Errorf("plan %s: %s named at chance in every tuning point: %v, the files say %v (%q)", p.Name, name,
 					!atChance[name], atChance[name], chanceLine)
@@ -234,10 +241,11 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		}
 		// The table's chance flags, against the files: a mean within 2 points of 1/12 flags the condition,
 		// else the test seeds within 2 points are listed.
-		table := map[string]string{}
+		flagsOf := map[string][]string{} // condition -> its flags
+		row := regexp.MustCompile(`^(\S+) .* \d+  (\S.*)$`)
 		for _, line := range strings.Split(o.Table(), "\n") {
-			if f := strings.Fields(line); len(f) > 0 {
-				table[f[0]] = line
+			if m := row.FindStringSubmatch(line); m != nil {
+				flagsOf[m[1]] = strings.Split(m[2], "; ")
 			}
 		}
 		for _, name := range compared {
@@ -253,12 +261,18 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			want := ""
 			switch {
 			case math.Abs(sum-1.0/12) <= 0.02:
-				want = "  at chance"
+				want = "at chance"
 			case at != nil:
 				want = "at chance: seeds " + strings.Join(at, ",")
 			}
-			if got := table[name]; (want != "") != strings.Contains(got, "at chance") || !strings.Contains(got, want) {
-				t.Errorf("plan %s: %s's table row %q, want the flag %q", p.Name, name, got, want)
+			var got []string
+			for _, f := range flagsOf[name] {
+				if strings.HasPrefix(f, "at chance") {
+					got = append(got, f)
+				}
+			}
+			if len(flagsOf[name]) == 0 || (want == "") != (got == nil) || (want != "" && (len(got) != 1 || got[0] != want)) {
+				t.Errorf("plan %s: %s's flags %q, want the chance flag %q", p.Name, name, flagsOf[name], want)
 			}
 		}
 		rec, _ := p.Record()
@@ -494,5 +508,35 @@ func TestOutcomeTableFlagsChance(t *testing.T) {
 		if !strings.HasSuffix(rows[i+1], want) {
 			t.Errorf("row %q, want it to end with %q", rows[i+1], want)
 		}
+	}
+}
+
+// The tuning notes judge learning by the runs that did not diverge: a condition with one run at 25% and
+// two diverged at a rate (mean 8.3% with the zeros) learned there and is not named at chance; one whose
+// surviving runs stay within 2 points of chance is, with the range of those runs' means; one whose every
+// run diverged says nothing about learning and is not named.
+func TestTuningNotes(t *testing.T) {
+	nan := math.NaN()
+	o := Outcome{Rules: AccuracyRules(), Tuned: []Tuned{
+		{Condition: "a", Curve: []TuningPoint{
+			{LearningRate: 0.1, ValAccuracy: []float64{0.25, 0, 0}, Mean: 0.25 / 3, Diverged: []uint64{102, 103}, ConvergedMean: 0.25},
+			{LearningRate: 0.01, ValAccuracy: []float64{0.08, 0.09, 0.085}, Mean: 0.085, ConvergedMean: 0.085}}},
+		{Condition: "b", Curve: []TuningPoint{
+			{LearningRate: 0.1, ValAccuracy: []float64{0, 0, 0}, Diverged: []uint64{101, 102, 103}, ConvergedMean: nan},
+			{LearningRate: 0.01, ValAccuracy: []float64{0.08, 0.09, 0.1}, Mean: 0.09, ConvergedMean: 0.09}}},
+		{Condition: "c", Curve: []TuningPoint{
+			{LearningRate: 0.1, ValAccuracy: []float64{0, 0}, Diverged: []uint64{101, 102}, ConvergedMean: nan}}},
+	}}
+	got := o.tuningNotes()
+	for _, want := range []string{
+		"Tuning runs that diverged (their validation accuracy counts 0 in the selection): a at 0.1 (seeds 102,103); b at 0.1 (seeds 101,102,103); c at 0.1 (seeds 101,102).",
+		"the range of those means in brackets): b (9.0-9.0%). The rate selected",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("tuning notes lack %q: %s", want, got)
+		}
+	}
+	if strings.Contains(got, " a (") || strings.Contains(got, " c (") {
+		t.Errorf("tuning notes name a condition that learned, or one with no surviving run, at chance: %s", got)
 	}
 }

@@ -112,27 +112,38 @@ func (c Conclusion) table() string {
 	return b.String()
 }
 
-// chanceRuns lists the runs at chance (within Rules.Slack) of a condition whose mean is not, in the
-// comparisons judged on their difference (not Floor, Ceiling or NoSpread): a run that did not learn
-// counts in its condition's mean and spread like any other. Each condition once with its seeds, in the
-// order met; "" when there are none.
+// chanceRuns lists the runs at chance (within Rules.Slack) of a condition whose mean is not: a run that
+// did not learn counts in its condition's mean and spread like any other. A condition is its data (its
+// values by seed), so one met under two names is listed once, by the first name met; a name that two
+// different conditions share (a control's name in several settings) is qualified by the other side of
+// its comparison. Conditions in the order met, "" when there are none.
 func (c Conclusion) chanceRuns() string {
-	var names []string
-	seeds := map[string][]string{}
-	seen := map[string]bool{}
+	type entry struct {
+		name, against string
+		seeds         []string
+	}
+	var order []string
+	entries := map[string]*entry{}
+	keysOf := map[string]map[string]bool{} // name -> the data keys it labels
 	for _, q := range c.Comparisons {
-		if q.Verdict == Floor || q.Verdict == Ceiling || q.Verdict == NoSpread {
-			continue
-		}
 		r := q.Rules
 		for _, side := range []struct {
-			name string
-			mean float64
-			v    []float64
-		}{{q.A, q.MeanA.Mean, q.ValuesA}, {q.B, q.MeanB.Mean, q.ValuesB}} {
+			name, against string
+			mean          float64
+			v             []float64
+		}{{q.A, q.B, q.MeanA.Mean, q.ValuesA}, {q.B, q.A, q.MeanB.Mean, q.ValuesB}} {
 			if math.Abs(side.mean-r.Chance) <= r.Slack {
 				continue
 			}
+			key := fmt.Sprint(q.Seeds, side.v)
+			if keysOf[side.name] == nil {
+				keysOf[side.name] = map[string]bool{}
+			}
+			keysOf[side.name][key] = true
+			if entries[key] != nil {
+				continue
+			}
+			e := &entry{name: side.name, against: side.against}
 			for i, v := range side.v {
 				if math.Abs(v-r.Chance) > r.Slack {
 					continue
@@ -141,22 +152,25 @@ func (c Conclusion) chanceRuns() string {
 				if i < len(q.Seeds) {
 					seed = fmt.Sprintf("seed %d", q.Seeds[i])
 				}
-				if k := side.name + " " + seed; !seen[k] {
-					seen[k] = true
-					if seeds[side.name] == nil {
-						names = append(names, side.name)
-					}
-					seeds[side.name] = append(seeds[side.name], fmt.Sprintf("%s (%.1f%%)", seed, 100*v))
-				}
+				e.seeds = append(e.seeds, fmt.Sprintf("%s (%.1f%%)", seed, 100*v))
+			}
+			entries[key] = e
+			if e.seeds != nil {
+				order = append(order, key)
 			}
 		}
 	}
-	if names == nil {
+	if order == nil {
 		return ""
 	}
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = n + ": " + strings.Join(seeds[n], ", ")
+	out := make([]string, len(order))
+	for i, k := range order {
+		e := entries[k]
+		name := e.name
+		if len(keysOf[e.name]) > 1 {
+			name += " (against " + e.against + ")"
+		}
+		out[i] = name + ": " + strings.Join(e.seeds, ", ")
 	}
 	r := c.Comparisons[0].Rules
 	return fmt.Sprintf("At chance (within %.0f %s of %.1f%%) in a condition whose mean is not, and kept in its mean and spread: %s.",
@@ -229,7 +243,8 @@ func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 // mask layout and fraction in the runs (conditions "blocked" and "random" of snn.LayoutConditions, with
 // AblationMetrics): the inhibitory cut against the position-matched excitatory rows, k random
 // excitatory rows and k random rows of any sign (both averaged over RandomDraws draws per network),
-// paired by network, all in one Holm family. Notes say how many matched rows come from the other ear.
+// paired by network, all in one Holm family. Notes say how many matched rows come from the other ear
+// (except where the matched cut is every excitatory row, below).
 // Where the matched cut and the k random excitatory rows are the same rows on every seed
 // (ExcitatoryControlsCoincide for the network of base at that layout, fraction and seed: k is every
 // excitatory row), they are one comparison, not two copies of one test in the family, and a note says so
@@ -321,7 +336,7 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 			}
 		}
 		n := fmt.Sprintf("The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, "+
-			"once as the k random excitatory rows: %d comparisons, not %d), so its adjusted p-values are larger; ", len(planned), len(qs))
+			"once as the k random excitatory rows: %d comparisons, not %d), so its adjusted p-values are no smaller; ", len(planned), len(qs))
 		if differ == nil {
 			n += "in it every verdict is the same."
 		} else {
@@ -344,7 +359,8 @@ func sameAccuracies(runs []RunResult, sel Select, a, b probe.Cut) error {
 	if err != nil {
 		return err
 	}
-	for seed, x := range va {
+	for _, seed := range sortedSeeds(va) {
+		x := va[seed]
 		if y, ok := vb[seed]; !ok || math.Abs(x-y) > 1e-9 {
 			return fmt.Errorf("study: at %s %v the cuts %q and %q are the same rows in the configuration given, but seed %d's "+
 				"runs scored %v and %v after them: the runs were not computed from that configuration", sel.Condition, sel.Fraction,

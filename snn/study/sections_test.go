@@ -112,7 +112,7 @@ func TestAblationConclusion(t *testing.T) {
 		t.Errorf("conclusion does not report the other-ear matches at 0.2 only: %s", text)
 	}
 	for _, part := range []string{"Of 5 comparisons", "At blocked 0.5, k = 100 is every excitatory input row",
-		"The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, once as the k random excitatory rows: 6 comparisons, not 5), so its adjusted p-values are larger; in it every verdict is the same.",
+		"The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, once as the k random excitatory rows: 6 comparisons, not 5), so its adjusted p-values are no smaller; in it every verdict is the same.",
 		"| the inhibitory cut [blocked 0.5] | all 100 excitatory rows (the matched cut = k random excitatory rows) |",
 		"| the inhibitory cut [blocked 0.2] | k random excitatory rows |"} {
 		if !strings.Contains(c.Text(), part) {
@@ -140,7 +140,7 @@ func TestAblationConclusionPlannedFamily(t *testing.T) {
 	if len(c.Comparisons) != 2 || c.Comparisons[1].Verdict != Lower {
 		t.Fatalf("comparisons %d, the last %q: want 2, the last A lower", len(c.Comparisons), c.Comparisons[len(c.Comparisons)-1].Verdict)
 	}
-	want := "once as the k random excitatory rows: 3 comparisons, not 2), so its adjusted p-values are larger; in it these verdicts differ: the inhibitory cut [blocked 0.5] vs k random rows: not distinguishable there."
+	want := "once as the k random excitatory rows: 3 comparisons, not 2), so its adjusted p-values are no smaller; in it these verdicts differ: the inhibitory cut [blocked 0.5] vs k random rows: not distinguishable there."
 	if !strings.Contains(c.Text(), want) {
 		t.Errorf("conclusion lacks %q: %s", want, c.Text())
 	}
@@ -387,34 +387,39 @@ func TestConclusionTableDetectable(t *testing.T) {
 	}
 }
 
-// A run at chance in a condition whose mean is not is named under the table, once per condition and
-// seed (here x's seed 2 at 8.0%, met in two comparisons); runs of a condition at chance on average (z)
-// and comparisons at the floor are not listed.
+// A run at chance in a condition whose mean is not is named under the table, once per condition (here x's
+// seed 2 at 8.0%, met in two comparisons and, as the same data, under a second name "x again"); runs of a
+// condition at chance on average (z) are not listed; a name two conditions share ("ctl": u and v, each
+// with a run at chance) is qualified by the other side of its comparison.
 func TestConclusionNamesRunsAtChance(t *testing.T) {
 	var runs []RunResult
 	xs := []float64{0.70, 0.08, 0.72, 0.69, 0.71}
 	for i, s := range []uint64{1, 2, 3, 4, 5} {
 		n := []float64{0.01, -0.012, 0.004, -0.003, 0.006}[i]
 		runs = append(runs, run("x", 0.5, s, xs[i], nil), run("y", 0.5, s, 0.5+n, nil), run("w", 0.5, s, 0.6+n, nil),
-			run("z", 0.5, s, 0.09+n, nil))
+			run("z", 0.5, s, 0.09+n, nil), run("u", 0.5, s, 0.4+n+map[bool]float64{true: -0.32}[s == 4], nil),
+			run("v", 0.5, s, 0.45+n+map[bool]float64{true: -0.37}[s == 5], nil))
 	}
 	sel := func(c string) Select { return Select{c, 0.5} }
 	cs, err := Ask(runs, AccuracyRules(), []Question{
 		{"x", "y", sel("x"), sel("y"), TestAccuracy, TestAccuracy},
 		{"x", "w", sel("x"), sel("w"), TestAccuracy, TestAccuracy},
 		{"z", "y", sel("z"), sel("y"), TestAccuracy, TestAccuracy},
+		{"x again", "w", sel("x"), sel("w"), TestAccuracy, TestAccuracy},
+		{"y", "ctl", sel("y"), sel("u"), TestAccuracy, TestAccuracy},
+		{"w", "ctl", sel("w"), sel("v"), TestAccuracy, TestAccuracy},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := Conclusion{Comparisons: cs}.Text()
-	want := "At chance (within 2 points of 8.3%) in a condition whose mean is not, and kept in its mean and spread: x: seed 2 (8.0%)."
+	want := "At chance (within 2 points of 8.3%) in a condition whose mean is not, and kept in its mean and spread: " +
+		"x: seed 2 (8.0%); ctl (against y): seed 4 (7.7%); ctl (against w): seed 5 (8.6%)."
 	if !strings.Contains(text, want) {
 		t.Errorf("conclusion lacks %q: %s", want, text)
 	}
-	// Every value of x and z at chance would make x's mean not at chance, so nothing else may be listed.
-	if strings.Count(text, "seed 2 (8.0%)") != 1 || strings.Contains(text, "z: seed") {
-		t.Errorf("conclusion lists a run twice or one of a condition at chance on average: %s", text)
+	if strings.Contains(text, "x again:") || strings.Contains(text, "z: seed") {
+		t.Errorf("conclusion lists x's data twice or a condition at chance on average: %s", text)
 	}
 	if cs[0].Seeds[1] != 2 || cs[0].ValuesA[1] != 0.08 {
 		t.Errorf("comparison x vs y: seeds %v, values %v: want seed 2's 0.08 second", cs[0].Seeds, cs[0].ValuesA)

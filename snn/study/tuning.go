@@ -28,12 +28,14 @@ type Tuning struct {
 }
 
 // TuningPoint is one learning rate of a condition's tuning curve: the validation accuracy of each tuning
-// seed (in Seeds order) and their mean, and the seeds whose runs diverged (scored 0: KeptValAccuracy).
+// seed (in Seeds order) and their mean, the seeds whose runs diverged (scored 0: KeptValAccuracy), and the
+// mean over the other runs (NaN when every run diverged).
 type TuningPoint struct {
-	LearningRate float64
-	ValAccuracy  []float64
-	Mean         float64
-	Diverged     []uint64
+	LearningRate  float64
+	ValAccuracy   []float64
+	Mean          float64
+	Diverged      []uint64
+	ConvergedMean float64
 }
 
 // Tuned is the outcome of tuning one condition: its curve over the grid it ended with, the selected
@@ -162,10 +164,13 @@ func curve(results []RunResult, c Condition, grid []float64, seeds []uint64, fra
 			}
 			if r.Diverged {
 				p.Diverged = append(p.Diverged, s)
+			} else {
+				p.ConvergedMean += v
 			}
 			p.ValAccuracy = append(p.ValAccuracy, v)
 			p.Mean += v / float64(len(seeds))
 		}
+		p.ConvergedMean /= float64(len(seeds) - len(p.Diverged)) // 0/0: NaN
 		out = append(out, p)
 	}
 	return out, nil
