@@ -176,27 +176,29 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 //     fractions; with few seeds each, a description).
 //   - ColumnEI after training (each run its own network): the same per-fraction correlations, and the
 //     correlation across all runs, which the fraction drives on both axes (a description).
+//   - the trained ColumnEI networks at chance (within r.Slack), by fraction: every correlation above
+//     includes them, so the across-all correlation is also given without them;
 //   - per network (conds at fraction f): mean NSE before and after training beside mean accuracy.
 //
 // NSE values are rounded to 1e-9 before ranking, so that SVD rounding never orders ties.
-func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64) (Conclusion, error) {
+func SpectrumConclusion(runs []RunResult, r Rules, col string, conds []string, f float64) (Conclusion, error) {
 	round := func(v float64) float64 { return math.Round(v*1e9) / 1e9 }
-	type point struct{ init, trained, acc float64 }
+	type point struct{ init, trained, acc, frac float64 }
 	byFrac := map[float64][]point{}
 	bySeed := map[uint64][]float64{}
 	var all []point
-	for _, r := range runs {
-		if r.Condition != col {
+	for _, x := range runs {
+		if x.Condition != col {
 			continue
 		}
-		a, ok1 := r.Extra["nse_init_w1"]
-		b, ok2 := r.Extra["nse_trained_w1"]
+		a, ok1 := x.Extra["nse_init_w1"]
+		b, ok2 := x.Extra["nse_trained_w1"]
 		if !ok1 || !ok2 {
-			return Conclusion{}, fmt.Errorf("study: run %s fraction %v seed %d has no NSE metrics (want nse_init_w1, nse_trained_w1)", r.Condition, r.Fraction, r.Seed)
+			return Conclusion{}, fmt.Errorf("study: run %s fraction %v seed %d has no NSE metrics (want nse_init_w1, nse_trained_w1)", x.Condition, x.Fraction, x.Seed)
 		}
-		p := point{round(a), round(b), r.TestAccuracy}
-		byFrac[r.Fraction] = append(byFrac[r.Fraction], p)
-		bySeed[r.Seed] = append(bySeed[r.Seed], p.init)
+		p := point{round(a), round(b), x.TestAccuracy, x.Fraction}
+		byFrac[x.Fraction] = append(byFrac[x.Fraction], p)
+		bySeed[x.Seed] = append(bySeed[x.Seed], p.init)
 		all = append(all, p)
 	}
 	if len(all) < 3 {
@@ -259,12 +261,15 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 		fmt.Sprintf("Across all %d trained ColumnEI networks rho = %.2f, a description without a p-value: the networks share %d seeds "+
 			"(one value per seed is the unit of a test), and the fraction moves both NSE and accuracy, so this does not say that one drives the other.",
 			len(all), rho, len(bySeed)))
+	if n := chanceNetworks(all, r, func(p point) (float64, float64, float64) { return p.acc, p.frac, p.trained }); n != "" {
+		notes = append(notes, n)
+	}
 	var rows []string
 	for _, c := range conds {
 		var ni, nt, ac []float64
-		for _, r := range runs {
-			if r.Condition == c && r.Fraction == f {
-				ni, nt, ac = append(ni, r.Extra["nse_init_w1"]), append(nt, r.Extra["nse_trained_w1"]), append(ac, r.TestAccuracy)
+		for _, x := range runs {
+			if x.Condition == c && x.Fraction == f {
+				ni, nt, ac = append(ni, x.Extra["nse_init_w1"]), append(nt, x.Extra["nse_trained_w1"]), append(ac, x.TestAccuracy)
 			}
 		}
 		if len(ac) == 0 {
@@ -275,6 +280,43 @@ func SpectrumConclusion(runs []RunResult, col string, conds []string, f float64)
 	notes = append(notes, fmt.Sprintf("Mean NSE of the input weights before -> after training (mean test accuracy), per network at fraction %.1f: %s. "+
 		"These describe; they do not isolate the spectrum from the rest of each architecture.", f, joinSemicolon(rows)))
 	return Conclusion{Notes: notes}, nil
+}
+
+// chanceNetworks says how many of the networks (each its test accuracy, fraction and trained NSE, from
+// get) are at chance (within Rules.Slack), by fraction, that every correlation above includes them, and
+// the across-all correlation without them; "" when none is.
+func chanceNetworks[P any](all []P, r Rules, get func(P) (acc, frac, nse float64)) string {
+	count, total := map[float64]int{}, map[float64]int{}
+	var nse, acc []float64
+	at := 0
+	for _, p := range all {
+		a, f, n := get(p)
+		total[f]++
+		if math.Abs(a-r.Chance) <= r.Slack {
+			count[f]++
+			at++
+			continue
+		}
+		nse, acc = append(nse, n), append(acc, a)
+	}
+	if at == 0 {
+		return ""
+	}
+	var fs []float64
+	for f := range count {
+		fs = append(fs, f)
+	}
+	sort.Float64s(fs)
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = fmt.Sprintf("fraction %.1f: %d of %d", f, count[f], total[f])
+	}
+	without := "too few others for a correlation"
+	if rho, _, err := Spearman(nse, acc); err == nil {
+		without = fmt.Sprintf("across the other %d, rho = %.2f", len(nse), rho)
+	}
+	return fmt.Sprintf("%d of the %d trained networks are at chance (within %.0f %s of %.1f%%; %s): they did not learn, and every "+
+		"correlation above includes them; %s.", at, len(all), r.Scale*r.Slack, r.Unit, 100*r.Chance, strings.Join(parts, ", "), without)
 }
 
 // sortedSeeds returns the seeds of a BySeed map in order.

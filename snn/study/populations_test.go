@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,7 +268,7 @@ func TestPopulationConclusions(t *testing.T) {
 			spec = append(spec, r)
 		}
 	}
-	sc, err := SpectrumConclusion(spec, "both", []string{"both", "unconstrained", "pop-abs"}, 0.5)
+	sc, err := SpectrumConclusion(spec, AccuracyRules(), "both", []string{"both", "unconstrained", "pop-abs"}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,9 +279,27 @@ func TestPopulationConclusions(t *testing.T) {
 			t.Errorf("spectrum conclusion lacks %q: %s", want, sc.Text())
 		}
 	}
+	if strings.Contains(sc.Text(), "at chance") {
+		t.Errorf("no ColumnEI network is at chance, yet: %s", sc.Text())
+	}
+	// Five networks at chance (fraction 1.0) are counted, and the across-all correlation is given without
+	// them: the other 15 rise with fraction and seed in both NSE and accuracy, so rho = 1 exactly.
+	withChance := slices.Clone(spec)
+	for s := uint64(1); s <= 5; s++ {
+		withChance = append(withChance, run("both", 1, s, 1.0/12+0.001*float64(s), map[string]float64{
+			"nse_init_w1": 0.9 + 0.001*float64(s), "nse_trained_w1": 0.95 - 0.01*float64(s)}))
+	}
+	sc, err = SpectrumConclusion(withChance, AccuracyRules(), "both", []string{"both"}, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "5 of the 20 trained networks are at chance (within 2 points of 8.3%; fraction 1.0: 5 of 5): they did not learn, " +
+		"and every correlation above includes them; across the other 15, rho = 1.00."; !strings.Contains(sc.Text(), want) {
+		t.Errorf("spectrum conclusion lacks %q: %s", want, sc.Text())
+	}
 	// Without the repetition across fractions the note must not claim it.
 	spec[0].Extra["nse_init_w1"] = 0.95
-	if sc, _ := SpectrumConclusion(spec, "both", []string{"both"}, 0.5); strings.Contains(sc.Text(), "same at every fraction") {
+	if sc, _ := SpectrumConclusion(spec, AccuracyRules(), "both", []string{"both"}, 0.5); strings.Contains(sc.Text(), "same at every fraction") {
 		t.Errorf("claims a per-seed constant NSE that the runs do not have: %s", sc.Text())
 	}
 	if _, err := RuleConclusion(runs, AccuracyRules(), 0.5, true); err == nil || !strings.Contains(err.Error(), "pop-clip") && !strings.Contains(err.Error(), "pop-expgrad") {
@@ -391,14 +410,14 @@ func TestSpectrumConclusionTwoSeeds(t *testing.T) {
 			runs = append(runs, run("both", f, s, 0.4+f/2+0.01*float64(s), map[string]float64{"nse_init_w1": 0.9 + 0.001*float64(s), "nse_trained_w1": 0.8 + f/10 + 0.002*float64(s)}))
 		}
 	}
-	c, err := SpectrumConclusion(runs, "both", []string{"both"}, 0.5)
+	c, err := SpectrumConclusion(runs, AccuracyRules(), "both", []string{"both"}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(c.Text(), "no correlation within a fraction") || !strings.Contains(c.Text(), "Across all 4 trained ColumnEI networks") {
 		t.Errorf("%s", c.Text())
 	}
-	if _, err := SpectrumConclusion(runs[:2], "both", []string{"both"}, 0.5); err == nil || !strings.Contains(err.Error(), "got 2") {
+	if _, err := SpectrumConclusion(runs[:2], AccuracyRules(), "both", []string{"both"}, 0.5); err == nil || !strings.Contains(err.Error(), "got 2") {
 		t.Errorf("2 runs: %v", err)
 	}
 }
