@@ -368,7 +368,39 @@ func (f FidelityOutcome) Table() string {
 		"generators); Holm's p is adjusted over the %d rows. Verdicts: differ (Holm p < %g), equivalent (unadjusted Welch TOST p < %g "+
 		"within ±%g points or ±%g deg), else not distinguishable. %s, %d epochs.\n",
 		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin, f.Torch, f.Epochs)
+	if n, held, err := f.HolmEquivalences(); err == nil && n > 0 {
+		what := "none holds"
+		if len(held) > 0 {
+			what = fmt.Sprintf("%d hold: %s", len(held), strings.Join(held, "; "))
+		}
+		fmt.Fprintf(&b, "The plan tests equivalence unadjusted; with Holm's correction over the %d rows' TOST p-values, as the "+
+			"difference tests have, of the %d equivalences %s.\n", len(f.Rows), n, what)
+	}
 	return b.String()
+}
+
+// HolmEquivalences returns how many rows are judged equivalent (Verdict, unadjusted TOST as the plan
+// fixed) and the labels of those whose TOST p stays below the plan's alpha after Holm's adjustment over
+// every row's TOST p (as the difference tests are adjusted), in row order.
+func (f FidelityOutcome) HolmEquivalences() (equivalent int, held []string, err error) {
+	ps := make([]float64, len(f.Rows))
+	for i, o := range f.Rows {
+		ps[i] = o.TOST.P
+	}
+	adj, err := Holm(ps)
+	if err != nil {
+		return 0, nil, err
+	}
+	for i, o := range f.Rows {
+		if o.Verdict(f.Plan.Alpha) != "equivalent" {
+			continue
+		}
+		equivalent++
+		if adj[i] < f.Plan.Alpha {
+			held = append(held, o.Row.Label)
+		}
+	}
+	return equivalent, held, nil
 }
 
 // alignColumns lays rows out in columns two spaces apart, each as wide as its widest cell (counted in

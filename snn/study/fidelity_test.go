@@ -133,6 +133,21 @@ func TestFidelitySentences(t *testing.T) {
 	}
 }
 
+// Holm over the four rows' TOST p-values, by hand: d's 0.001 x4 = 0.004, a's 0.01 x3 = 0.03, b's 0.03 x2
+// = 0.06, c's 0.04 x1 raised to the running maximum 0.06; so of the three unadjusted equivalences (a, b,
+// c) only a holds, and d, which differs (Holm p < alpha), is not an equivalence whatever its TOST p.
+func TestFidelityHolmEquivalences(t *testing.T) {
+	row := func(label string, holm, tost float64) FidelityRowOutcome {
+		return FidelityRowOutcome{Row: FidelityRow{Label: label}, Holm: holm, TOST: Equivalence{P: tost}}
+	}
+	f := FidelityOutcome{Plan: Fidelity(), Rows: []FidelityRowOutcome{
+		row("a", 1, 0.01), row("b", 1, 0.03), row("c", 1, 0.04), row("d", 0.001, 0.001)}}
+	n, held, err := f.HolmEquivalences()
+	if err != nil || n != 3 || len(held) != 1 || held[0] != "a" {
+		t.Errorf("HolmEquivalences = %d, %v, %v; want 3 equivalences, [a] holding", n, held, err)
+	}
+}
+
 // FidelityMetrics records the train set's error (the run's own evaluation) and the notebook's ablation on
 // both sets: the ablated numbers equal an independent evaluation of the trained model with its first
 // int(0.2*200) = 40 input rows set to 0 by hand, and every metric is in its range.
