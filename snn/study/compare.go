@@ -46,6 +46,9 @@ func AccuracyRules() Rules {
 	return Rules{Alpha: 0.05, Margin: 0.03, Chance: 1.0 / 12, Ceiling: 1, Slack: 0.02, Scale: 100, Unit: "points"}
 }
 
+// atChance reports whether v lies within Slack of Chance (a floor).
+func (r Rules) atChance(v float64) bool { return math.Abs(v-r.Chance) <= r.Slack }
+
 // Comparison is a judged paired comparison of condition A against condition B over the same seeds.
 type Comparison struct {
 	A, B        string
@@ -120,10 +123,9 @@ func Family(r Rules, names [][2]string, values [][2][]float64) ([]Comparison, er
 
 func (c Comparison) judge() Verdict {
 	r := c.Rules
-	atFloor := func(iv Interval) bool { return math.Abs(iv.Mean-r.Chance) <= r.Slack }
 	atCeiling := func(iv Interval) bool { return r.Ceiling > 0 && iv.Mean >= r.Ceiling-r.Slack }
 	switch {
-	case atFloor(c.MeanA) && atFloor(c.MeanB):
+	case r.atChance(c.MeanA.Mean) && r.atChance(c.MeanB.Mean):
 		return Floor
 	case atCeiling(c.MeanA) && atCeiling(c.MeanB):
 		return Ceiling

@@ -213,12 +213,12 @@ func (o Outcome) Table() string {
 		if s := o.StoppedEarly[t.Condition]; len(s) > 0 {
 			flags = append(flags, fmt.Sprintf("stopped early: seeds %s", seedList(s)))
 		}
-		if math.Abs(m-o.Rules.Chance) <= o.Rules.Slack {
+		if o.Rules.atChance(m) {
 			flags = append(flags, "at chance")
 		} else {
 			var at []uint64
 			for i, x := range v {
-				if math.Abs(x-o.Rules.Chance) <= o.Rules.Slack {
+				if o.Rules.atChance(x) {
 					at = append(at, o.Plan.TestSeeds[i])
 				}
 			}

@@ -118,7 +118,7 @@ func InhibitionConclusion(runs []RunResult, r Rules, cond string) (Conclusion, e
 	}
 	atChance := 0
 	for _, v := range intact {
-		if math.Abs(v-r.Chance) <= r.Slack {
+		if r.atChance(v) {
 			atChance++
 		}
 	}
@@ -248,9 +248,9 @@ func SpectrumConclusion(runs []RunResult, r Rules, col string, conds []string, f
 			"(from %.2f to %.2f over %d fractions; %d seeds each, a description, not a test).", what, med, l, h, n, len(bySeed))
 	}
 	notes = append(notes, describe("At initialisation", func(p point) float64 { return p.init }))
-	var tr, acc []float64
+	var tr, acc, fracs []float64
 	for _, p := range all {
-		tr, acc = append(tr, p.trained), append(acc, p.acc)
+		tr, acc, fracs = append(tr, p.trained), append(acc, p.acc), append(fracs, p.frac)
 	}
 	tlo, thi := minMax(tr)
 	rho, _, err := Spearman(tr, acc)
@@ -261,7 +261,7 @@ func SpectrumConclusion(runs []RunResult, r Rules, col string, conds []string, f
 		fmt.Sprintf("Across all %d trained ColumnEI networks rho = %.2f, a description without a p-value: the networks share %d seeds "+
 			"(one value per seed is the unit of a test), and the fraction moves both NSE and accuracy, so this does not say that one drives the other.",
 			len(all), rho, len(bySeed)))
-	if n := chanceNetworks(all, r, func(p point) (float64, float64, float64) { return p.acc, p.frac, p.trained }); n != "" {
+	if n := chanceNetworks(acc, fracs, tr, r); n != "" {
 		notes = append(notes, n)
 	}
 	var rows []string
@@ -282,22 +282,21 @@ func SpectrumConclusion(runs []RunResult, r Rules, col string, conds []string, f
 	return Conclusion{Notes: notes}, nil
 }
 
-// chanceNetworks says how many of the networks (each its test accuracy, fraction and trained NSE, from
-// get) are at chance (within Rules.Slack), by fraction, that every correlation above includes them, and
-// the across-all correlation without them; "" when none is.
-func chanceNetworks[P any](all []P, r Rules, get func(P) (acc, frac, nse float64)) string {
+// chanceNetworks says how many of the networks (their test accuracies acc, fractions frac and trained NSE
+// nse, by network) are at chance (Rules.atChance), by fraction, that every correlation above includes them,
+// and the across-all correlation without them; "" when none is.
+func chanceNetworks(acc, frac, nse []float64, r Rules) string {
 	count, total := map[float64]int{}, map[float64]int{}
-	var nse, acc []float64
+	var others, othersAcc []float64
 	at := 0
-	for _, p := range all {
-		a, f, n := get(p)
-		total[f]++
-		if math.Abs(a-r.Chance) <= r.Slack {
-			count[f]++
+	for i, a := range acc {
+		total[frac[i]]++
+		if r.atChance(a) {
+			count[frac[i]]++
 			at++
 			continue
 		}
-		nse, acc = append(nse, n), append(acc, a)
+		others, othersAcc = append(others, nse[i]), append(othersAcc, a)
 	}
 	if at == 0 {
 		return ""
@@ -312,11 +311,11 @@ func chanceNetworks[P any](all []P, r Rules, get func(P) (acc, frac, nse float64
 		parts[i] = fmt.Sprintf("fraction %.1f: %d of %d", f, count[f], total[f])
 	}
 	without := "too few others for a correlation"
-	if rho, _, err := Spearman(nse, acc); err == nil {
-		without = fmt.Sprintf("across the other %d, rho = %.2f", len(nse), rho)
+	if rho, _, err := Spearman(others, othersAcc); err == nil {
+		without = fmt.Sprintf("across the other %d, rho = %.2f", len(others), rho)
 	}
 	return fmt.Sprintf("%d of the %d trained networks are at chance (within %.0f %s of %.1f%%; %s): they did not learn, and every "+
-		"correlation above includes them; %s.", at, len(all), r.Scale*r.Slack, r.Unit, 100*r.Chance, strings.Join(parts, ", "), without)
+		"correlation above includes them; %s.", at, len(acc), r.Scale*r.Slack, r.Unit, 100*r.Chance, strings.Join(parts, ", "), without)
 }
 
 // sortedSeeds returns the seeds of a BySeed map in order.

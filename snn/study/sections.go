@@ -132,7 +132,7 @@ func (c Conclusion) chanceRuns() string {
 			mean          float64
 			v             []float64
 		}{{q.A, q.B, q.MeanA.Mean, q.ValuesA}, {q.B, q.A, q.MeanB.Mean, q.ValuesB}} {
-			if math.Abs(side.mean-r.Chance) <= r.Slack {
+			if r.atChance(side.mean) {
 				continue
 			}
 			key := fmt.Sprint(q.Seeds, side.v)
@@ -145,7 +145,7 @@ func (c Conclusion) chanceRuns() string {
 			}
 			e := &entry{name: side.name, against: side.against}
 			for i, v := range side.v {
-				if math.Abs(v-r.Chance) > r.Slack {
+				if !r.atChance(v) {
 					continue
 				}
 				seed := fmt.Sprintf("value %d", i+1)
