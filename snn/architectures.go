@@ -96,9 +96,9 @@ func architectureTable() []architecture {
 				}
 				switch {
 				case c.LIFInhibitoryInit == LIFInitPopulation:
-				case c.LIFInhibitoryInit == LIFInitBalanced && c.InhibitoryUnits == InhibitoryLIF:
+				case c.LIFInhibitoryInit == LIFInitBalanced && c.Inhibition == InhibitionSubtractive:
 				case c.LIFInhibitoryInit == LIFInitBalanced:
-					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q unless InhibitoryUnits is %q", LIFInitPopulation, InhibitoryLIF))
+					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q unless Inhibition is %q (the balance is defined for subtractive inhibition)", LIFInitPopulation, InhibitionSubtractive))
 				default:
 					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q or %q", LIFInitPopulation, LIFInitBalanced))
 				}

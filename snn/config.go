@@ -140,7 +140,10 @@ const (
 	// initialisation (see BalanceLIFInhibition): the inhibitory and the excitatory units' mean rates both
 	// equal the excitatory units' rate of the same weights with linear inhibitory units, and inhibition
 	// cancels the same mean fraction of the excitation as there, measured on the first 8 training
-	// batches at initialisation.
+	// batches at initialisation. With linear inhibitory units (and subtractive inhibition) it applies the
+	// same three factors, computed as for LIF units: the network starts from exactly the weights the
+	// balanced LIF network of the same seed starts from, the control that differs from it only in the
+	// inhibitory units.
 	LIFInitBalanced LIFInhibitoryInit = "balanced"
 )
 
@@ -243,7 +246,7 @@ type Config struct {
 	NumInhibitory        int               // linear inhibitory units of the hidden layer, n_i (3)
 	NumReadoutInhibitory int               // linear inhibitory units of the readout (1, as the paper's output layer)
 	InhibitoryUnits      InhibitoryUnits   // linear (the paper's) or LIF inhibitory units in the hidden layer
-	LIFInhibitoryInit    LIFInhibitoryInit // start of LIF inhibitory units' weights (population's, or balanced)
+	LIFInhibitoryInit    LIFInhibitoryInit // start of the inhibitory units' weights (population's, or balanced as LIF units)
 	Inhibition           Inhibition        // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
 	PopInit              PopInit           // initialisation of the populations' weights (DANN's)
 	PopInitGain          float64           // multiplies the initial scale sigma (1: the paper's)

@@ -3,6 +3,7 @@ package snn
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -180,5 +181,72 @@ func TestLIFInitBalanced(t *testing.T) {
 	bad.LIFInhibitoryInit = LIFInitBalanced
 	if err := bad.Validate(); err == nil {
 		t.Error("LIFInitBalanced accepted for a network without LIF inhibitory units")
+	}
+}
+
+// LIFInitBalanced with linear inhibitory units, the matched control of the balanced LIF network: NewModel
+// gives exactly the weights (raw parameters of every matrix, both layers) the balanced LIF network of the
+// same seed gets, with and without DANN's step correction, and not the population initialisation's;
+// LIFBalanceOf gives it the LIF network's balance; with shunting inhibition the start is refused, naming
+// the value and what is allowed.
+func TestLIFInitBalancedLinear(t *testing.T) {
+	for _, step := range []bool{false, true} {
+		lif := DefaultConfig()
+		lif.Architecture, lif.InhibitoryUnits, lif.NumHidden = ArchPopulations, InhibitoryLIF, 27
+		lif.LIFInhibitoryInit, lif.DANNCorrection, lif.DANNCorrectStep = LIFInitBalanced, step, step
+		lin := lif
+		lin.InhibitoryUnits = InhibitoryLinear
+		ml, err := NewModel(lif)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mc, err := NewModel(lin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mc.Config.InhibitoryUnits != InhibitoryLinear {
+			t.Fatalf("the control's model has %q inhibitory units", mc.Config.InhibitoryUnits)
+		}
+		raw := lin
+		raw.LIFInhibitoryInit = LIFInitPopulation
+		m0, err := NewModel(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs := []struct {
+			name          string
+			lif, lin, pop Matrix
+		}{{"W_EE", ml.W1, mc.W1, m0.W1}, {"W_IE", ml.Pop.IE1, mc.Pop.IE1, m0.Pop.IE1}, {"W_EI", ml.Pop.EI1, mc.Pop.EI1, m0.Pop.EI1},
+			{"W2", ml.W2, mc.W2, m0.W2}, {"W_IE2", ml.Pop.IE2, mc.Pop.IE2, m0.Pop.IE2}, {"W_EI2", ml.Pop.EI2, mc.Pop.EI2, m0.Pop.EI2}}
+		for i, p := range pairs {
+			if !slices.Equal(p.lif.Data, p.lin.Data) {
+				t.Errorf("step correction %v: %s of the linear control differs from the balanced LIF network's", step, p.name)
+			}
+			if rescaled := !slices.Equal(p.lin.Data, p.pop.Data); rescaled != (i < 3) {
+				t.Errorf("step correction %v: %s rescaled %v, want %v (the hidden layer's three matrices only)", step, p.name, rescaled, i < 3)
+			}
+		}
+		bl, err := LIFBalanceOf(lif)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bc, err := LIFBalanceOf(lin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bl != bc {
+			t.Errorf("LIFBalanceOf: %+v for the control, %+v for the LIF network", bc, bl)
+		}
+	}
+	shunt := DefaultConfig()
+	shunt.Architecture, shunt.NumHidden, shunt.Inhibition, shunt.LIFInhibitoryInit = ArchPopulations, 27, InhibitionShunting, LIFInitBalanced
+	err := shunt.Validate()
+	if err == nil || !strings.Contains(err.Error(), `"balanced"`) || !strings.Contains(err.Error(), `"subtractive"`) {
+		t.Errorf("a balanced start with shunting inhibition: error %v, want one naming \"balanced\" and what is allowed", err)
+	}
+	plain := DefaultConfig()
+	plain.Architecture, plain.NumHidden = ArchPopulations, 27
+	if _, err := LIFBalanceOf(plain); err == nil {
+		t.Error("LIFBalanceOf accepted linear inhibitory units with the population start")
 	}
 }

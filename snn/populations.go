@@ -137,7 +137,7 @@ func newPopulationModel(cfg Config) (*Model, error) {
 		w1, ie1, ei1 = dannLayer(I, H, ni, cfg.PopInitGain*DANNScale(I, true), rng)
 		w2, ie2, ei2 = dannLayer(H, C, no, cfg.PopInitGain*DANNScale(H, false), rng)
 	}
-	if cfg.LIFInhibition() && cfg.LIFInhibitoryInit == LIFInitBalanced {
+	if cfg.LIFInhibitoryInit == LIFInitBalanced { // LIF or (the matched control) linear inhibitory units
 		bal, err := balanceOnTraining(cfg, w1, ie1, ei1)
 		if err != nil {
 			return nil, err
@@ -243,8 +243,10 @@ func (m *Model) checkPopulations() error {
 	return nil
 }
 
-// balanceOnTraining is BalanceLIFInhibition on the first balanceBatches batches of cfg's training set.
+// balanceOnTraining is BalanceLIFInhibition on the first balanceBatches batches of cfg's training set,
+// computed for LIF inhibitory units whatever cfg's are (linear ones get the same factors).
 func balanceOnTraining(cfg Config, ee, ie, ei Matrix) (LIFBalance, error) {
+	cfg.InhibitoryUnits = InhibitoryLIF
 	train, _, _, err := GenerateData(cfg)
 	if err != nil {
 		return LIFBalance{}, err
@@ -253,17 +255,18 @@ func balanceOnTraining(cfg Config, ee, ie, ei Matrix) (LIFBalance, error) {
 }
 
 // LIFBalanceOf returns the balance LIFInitBalanced applies to a model of cfg (validated; LIF inhibitory
-// units): the factors and the rates they matched, computed from the population initialisation as NewModel
-// does.
+// units, or linear ones started balanced): the factors and the rates they matched with LIF inhibitory
+// units, computed from the population initialisation as NewModel does.
 func LIFBalanceOf(cfg Config) (LIFBalance, error) {
 	if err := cfg.Validate(); err != nil {
 		return LIFBalance{}, err
 	}
-	if !cfg.LIFInhibition() {
-		return LIFBalance{}, fmt.Errorf("snn: LIFBalanceOf: the configuration's inhibitory units are %q, want %q", cfg.InhibitoryUnits, InhibitoryLIF)
+	if !cfg.LIFInhibition() && cfg.LIFInhibitoryInit != LIFInitBalanced {
+		return LIFBalance{}, fmt.Errorf("snn: LIFBalanceOf: the configuration's inhibitory units are %q and start %q, want %q units or the %q start",
+			cfg.InhibitoryUnits, cfg.LIFInhibitoryInit, InhibitoryLIF, LIFInitBalanced)
 	}
-	raw := cfg
-	raw.LIFInhibitoryInit = LIFInitPopulation
+	raw := cfg // the population initialisation, whose magnitudes inputWeights returns for LIF units
+	raw.LIFInhibitoryInit, raw.InhibitoryUnits = LIFInitPopulation, InhibitoryLIF
 	m, err := newPopulationModel(raw)
 	if err != nil {
 		return LIFBalance{}, err

@@ -439,8 +439,9 @@ func TestSeedRangeAndDescribe(t *testing.T) {
 }
 
 // A plan may reuse another's conditions only when they share the fraction, tuning budget, test seeds
-// and protocol; a plan that reuses itself, an unknown plan, or a plan that reuses others is refused, as
-// is a condition both plans run.
+// and protocol; a plan that reuses itself, an unknown plan, a plan twice, or a plan that reuses one not
+// listed before it is refused, as is a condition both plans run. A chain listed in order is accepted,
+// and its conditions are reported from the plan that runs them.
 func TestReuseValidation(t *testing.T) {
 	p, _ := TunedPlanByName("signs-tuned")
 	p.Name = "signs-again"
@@ -475,6 +476,30 @@ func TestReuseValidation(t *testing.T) {
 		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("error %v, want one containing %q", err, c.want)
 		}
+	}
+	chain, _ := TunedPlanByName("populations-lif") // reuses populations-tuned
+	chain.Name, chain.Conditions = "lif-again", []string{"pop-lif-abs"}
+	chain.Questions = []PlannedQuestion{{Title: "q", Pairs: [][2]string{{"pop-lif-abs", "pop-lif-bal"}, {"pop-lif-abs", "pop-abs"}}}}
+	for _, c := range []struct {
+		reuse []string
+		want  string // "" for accepted
+	}{
+		{[]string{"populations-tuned", "populations-lif"}, ""},
+		{[]string{"populations-lif"}, "reuses plan populations-tuned: list populations-tuned in Reuse before populations-lif"},
+		{[]string{"populations-lif", "populations-tuned"}, "reuses plan populations-tuned: list populations-tuned in Reuse before populations-lif"},
+		{[]string{"populations-tuned", "populations-tuned", "populations-lif"}, "listed twice"},
+	} {
+		q := chain
+		q.Reuse = c.reuse
+		err := q.Validate()
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("reusing %v: error %v, want %q", c.reuse, err, c.want)
+		}
+	}
+	chain.Reuse = []string{"populations-tuned", "populations-lif"}
+	names, from = chain.compared()
+	if strings.Join(names, ",") != "pop-lif-abs,pop-abs,pop-lif-bal" || from["pop-abs"] != "populations-tuned" || from["pop-lif-bal"] != "populations-lif" {
+		t.Errorf("compared %v from %v, want pop-lif-abs (its own), pop-abs (populations-tuned's), pop-lif-bal (populations-lif's)", names, from)
 	}
 }
 

@@ -70,6 +70,23 @@ var PopulationLIFBalancedStepCorr = Condition{Name: "pop-lif-bal-stepcorr", Appl
 	return c
 }}
 
+// PopulationBalancedLinear is "pop-abs" started from the weights of "pop-lif-bal" (snn.LIFInitBalanced
+// with linear inhibitory units: the same three factors on W_EE, W_IE and W_EI, computed for LIF units on
+// the same seed's data), the control that differs from "pop-lif-bal" only in its inhibitory units.
+var PopulationBalancedLinear = Condition{Name: "pop-abs-bal", Apply: func(c snn.Config, f float64) snn.Config {
+	c = PopulationConditions()[0].Apply(c, f)
+	c.LIFInhibitoryInit = snn.LIFInitBalanced
+	return c
+}}
+
+// PopulationBalancedLinearStepCorr is "pop-abs-bal" with the step correction of "pop-abs-stepcorr": the
+// control of "pop-lif-bal-stepcorr".
+var PopulationBalancedLinearStepCorr = Condition{Name: "pop-abs-bal-stepcorr", Apply: func(c snn.Config, f float64) snn.Config {
+	c = PopulationBalancedLinear.Apply(c, f)
+	c.DANNCorrection, c.DANNCorrectStep = true, true
+	return c
+}}
+
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
 // (subtractive inhibition; plain SGD on DANN's corrected gradients, every weight clamped at 0 after the

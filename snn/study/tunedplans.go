@@ -77,7 +77,9 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // units from a balanced start, with and without the step correction, compared likewise) and
 // "populations-sgd" (the paper's SGD recipe on an SGD grid of its own) and "populations-power" (the
 // step correction against pop-abs again, on the test seeds populations-tuned's tuning spread says an
-// equivalence test needs).
+// equivalence test needs), "populations-sgd-power" (the paper's recipe against pop-abs on the seeds its
+// spread asks for) and "populations-lif-linear" (linear inhibitory units from the balanced LIF start: the
+// control of populations-lif).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -195,6 +197,25 @@ func TunedPlans() []TunedPlan {
 				"the paired sd of populations-sgd's tuning runs (study.Outcome.SeedsFromSpread); a follow-up chosen after " +
 				"populations-sgd left this comparison inconclusive on 10 seeds (−1.9 points, equivalence not shown), the last " +
 				"comparison of issue 21's plans left so"},
+		{Name: "populations-lif-linear", Notebook: "dales_law_populations.ipynb", Cache: "populations-lif-linear",
+			Conditions: []string{"pop-abs-bal", "pop-abs-bal-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned", "populations-lif"},
+			Questions: []PlannedQuestion{
+				{"LIF against linear inhibitory units from the same balanced start (same update rule)",
+					[][2]string{{"pop-lif-bal", "pop-abs-bal"}, {"pop-lif-bal-stepcorr", "pop-abs-bal-stepcorr"}}},
+				{"the balanced start on linear inhibitory units",
+					[][2]string{{"pop-abs-bal", "pop-abs"}, {"pop-abs-bal-stepcorr", "pop-abs-stepcorr"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-lif (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation " +
+				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin; " +
+				"the Go kernels), whose conditions and populations-tuned's it compares with; pop-abs-bal and pop-abs-bal-stepcorr " +
+				"have linear inhibitory units and start from exactly the weights of pop-lif-bal and pop-lif-bal-stepcorr of the " +
+				"same seed (snn.LIFInitBalanced with linear units: the balance's three factors on W_EE, W_IE and W_EI, computed " +
+				"for LIF units on the same first 8 training batches), so each pair differs only in its inhibitory units; a control " +
+				"fixed after populations-lif's runs, which could not tell the LIF units' effect from that of the rescaled start"},
 	}
 }
 
@@ -328,19 +349,24 @@ func (p TunedPlan) RuledSeeds(ctx context.Context, results string) (int, error) 
 	return o.SeedsFromSpread(r.Pair, p.family(r.Pair))
 }
 
-// reused returns the plans of Reuse, checked against p: known, not p, reusing nothing, and sharing p's
-// fraction, tuning budget, test seeds and protocol.
+// reused returns the plans of Reuse, checked against p: known, not p, each listed once, each reusing only
+// plans listed in Reuse before it (so that every plan's own conditions are tuned and tested once, in
+// order), and sharing p's fraction, tuning budget, test seeds and protocol.
 func (p TunedPlan) reused() ([]TunedPlan, error) {
 	var out []TunedPlan
-	for _, name := range p.Reuse {
+	for i, name := range p.Reuse {
 		r, err := TunedPlanByName(name)
 		if err != nil {
 			return nil, fmt.Errorf("study: plan %s reuses: %w", p.Name, err)
 		}
 		same := func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+		unlisted := slices.IndexFunc(r.Reuse, func(n string) bool { return !slices.Contains(p.Reuse[:i], n) })
 		switch {
-		case r.Name == p.Name || len(r.Reuse) > 0:
-			return nil, fmt.Errorf("study: plan %s reuses plan %s, which is itself or reuses other plans", p.Name, name)
+		case r.Name == p.Name || slices.Contains(p.Reuse[:i], name):
+			return nil, fmt.Errorf("study: plan %s reuses plan %s, which is itself or listed twice", p.Name, name)
+		case unlisted >= 0:
+			return nil, fmt.Errorf("study: plan %s reuses plan %s, which reuses plan %s: list %s in Reuse before %s",
+				p.Name, name, r.Reuse[unlisted], r.Reuse[unlisted], name)
 		case r.Fraction != p.Fraction || !same(r.TestSeeds, p.TestSeeds) || !same(r.Tuning.Seeds, p.Tuning.Seeds) ||
 			!same(r.Tuning.Grid, p.Tuning.Grid) || r.Tuning.MaxExtensions != p.Tuning.MaxExtensions ||
 			snn.ConfigKey(r.Base()) != snn.ConfigKey(p.Base()):
