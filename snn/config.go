@@ -128,7 +128,9 @@ const (
 	InhibitoryLIF InhibitoryUnits = "lif"
 )
 
-// LIFInhibitoryInit is how the weights of LIF inhibitory units (InhibitoryLIF) start.
+// LIFInhibitoryInit is how the hidden layer's inhibitory weights of an ArchPopulations network start: as
+// the population initialisation, or balanced for LIF inhibitory units (InhibitoryLIF; with linear units,
+// the same weights: LIFInitBalanced).
 type LIFInhibitoryInit string
 
 const (

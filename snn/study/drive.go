@@ -109,8 +109,9 @@ func LIFBalanceText(base snn.Config, f float64, seed uint64, name string) (strin
 	}
 	cfg := c.Apply(base, f)
 	cfg.Seed = seed
-	if cfg.LIFInhibitoryInit != snn.LIFInitBalanced {
-		return "", fmt.Errorf("study: condition %s does not start its LIF inhibitory units balanced", name)
+	if cfg.LIFInhibitoryInit != snn.LIFInitBalanced || !cfg.LIFInhibition() {
+		return "", fmt.Errorf("study: condition %s has %q inhibitory units started %q, want %q units started %q (the text states their rates)",
+			name, cfg.InhibitoryUnits, cfg.LIFInhibitoryInit, snn.InhibitoryLIF, snn.LIFInitBalanced)
 	}
 	b, err := snn.LIFBalanceOf(cfg)
 	if err != nil {

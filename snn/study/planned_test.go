@@ -487,7 +487,7 @@ func TestReuseValidation(t *testing.T) {
 		{[]string{"populations-tuned", "populations-lif"}, ""},
 		{[]string{"populations-lif"}, "reuses plan populations-tuned: list populations-tuned in Reuse before populations-lif"},
 		{[]string{"populations-lif", "populations-tuned"}, "reuses plan populations-tuned: list populations-tuned in Reuse before populations-lif"},
-		{[]string{"populations-tuned", "populations-tuned", "populations-lif"}, "listed twice"},
+		{[]string{"populations-tuned", "populations-tuned", "populations-lif"}, "reuses plan populations-tuned, which is itself or listed twice in Reuse"},
 	} {
 		q := chain
 		q.Reuse = c.reuse

@@ -35,6 +35,17 @@ func TestPopulationConditions(t *testing.T) {
 			t.Errorf("%s builds %+v", c.Name, cfg)
 		}
 	}
+	// The linear controls of the balanced LIF networks: the same configuration but for the inhibitory units.
+	for _, pr := range [][2]Condition{{PopulationBalancedLinear, PopulationLIFBalanced}, {PopulationBalancedLinearStepCorr, PopulationLIFBalancedStepCorr}} {
+		lin, lif := pr[0].Apply(base, 0.5), pr[1].Apply(base, 0.5)
+		if lin.InhibitoryUnits != snn.InhibitoryLinear || lif.InhibitoryUnits != snn.InhibitoryLIF || lin.Validate() != nil {
+			t.Errorf("%s builds %+v", pr[0].Name, lin)
+		}
+		lif.InhibitoryUnits = lin.InhibitoryUnits
+		if !reflect.DeepEqual(lin, lif) {
+			t.Errorf("%s and %s differ in more than their inhibitory units:\n%+v\n%+v", pr[0].Name, pr[1].Name, lin, lif)
+		}
+	}
 	note, err := ParameterNote(base, 0.5, "both", "pop-abs")
 	if err != nil {
 		t.Fatal(err)
@@ -559,5 +570,8 @@ func TestInitialDrive(t *testing.T) {
 	}
 	if _, err := LIFBalanceText(base, 0.5, 3, "pop-lif-abs"); err == nil {
 		t.Error("LIFBalanceText accepted a condition without the balanced start")
+	}
+	if _, err := LIFBalanceText(base, 0.5, 3, "pop-abs-bal"); err == nil || !strings.Contains(err.Error(), `"linear" inhibitory units`) {
+		t.Errorf("LIFBalanceText for linear units started balanced (it would state LIF rates they do not have): error %v", err)
 	}
 }

@@ -363,7 +363,7 @@ func (p TunedPlan) reused() ([]TunedPlan, error) {
 		unlisted := slices.IndexFunc(r.Reuse, func(n string) bool { return !slices.Contains(p.Reuse[:i], n) })
 		switch {
 		case r.Name == p.Name || slices.Contains(p.Reuse[:i], name):
-			return nil, fmt.Errorf("study: plan %s reuses plan %s, which is itself or listed twice", p.Name, name)
+			return nil, fmt.Errorf("study: plan %s reuses plan %s, which is itself or listed twice in Reuse", p.Name, name)
 		case unlisted >= 0:
 			return nil, fmt.Errorf("study: plan %s reuses plan %s, which reuses plan %s: list %s in Reuse before %s",
 				p.Name, name, r.Reuse[unlisted], r.Reuse[unlisted], name)
