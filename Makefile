@@ -73,7 +73,8 @@ bench:
 # the other plan left in notebooks/results/.models (not committed) and scored with this plan's metrics: 85
 # more. Runs of one seed share their data sets (snn.DataCache).
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked
-# avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04); every run equal to the committed one each time (README, Studies).
+# avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04), 1 h 36 min for 1,414 runs with b5ef716 (the same day,
+# the VM slower); every run equal to the committed one each time (README, Studies).
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
 # add RECOMPUTE=1 to retrain them. It runs setup first, which installs Debian's dataset-fashion-mnist: on a
 # fresh machine without it the rate plan, the last command, stopped 89 minutes in (2026-12-03).
