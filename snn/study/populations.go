@@ -36,11 +36,17 @@ var PopulationSeedScale = Condition{Name: "pop-abs-seedscale", Apply: func(c snn
 // PopulationStepCorrection is "pop-abs" with DANN's correction factors applied to Adam's steps of W_IE
 // and W_EI (snn.Config.DANNCorrectStep): the control for the size of Adam's steps on the inhibitory
 // pathway.
-var PopulationStepCorrection = Condition{Name: "pop-abs-stepcorr", Apply: func(c snn.Config, f float64) snn.Config {
-	c = PopulationConditions()[0].Apply(c, f)
-	c.DANNCorrection, c.DANNCorrectStep = true, true
-	return c
-}}
+var PopulationStepCorrection = withStepCorrection("pop-abs-stepcorr", PopulationConditions()[0])
+
+// withStepCorrection returns the condition of that name: base with DANN's correction factors applied to
+// Adam's steps of W_IE and W_EI (snn.Config.DANNCorrectStep).
+func withStepCorrection(name string, base Condition) Condition {
+	return Condition{Name: name, Apply: func(c snn.Config, f float64) snn.Config {
+		c = base.Apply(c, f)
+		c.DANNCorrection, c.DANNCorrectStep = true, true
+		return c
+	}}
+}
 
 // PopulationLIF is "pop-abs" with LIF inhibitory units (snn.InhibitoryLIF). Like every condition, it
 // and the conditions built on it are computed in the formulation the backend picks (the Go kernels on
@@ -64,11 +70,7 @@ var PopulationLIFBalanced = Condition{Name: "pop-lif-bal", Apply: func(c snn.Con
 
 // PopulationLIFBalancedStepCorr is "pop-lif-bal" with the step correction of "pop-abs-stepcorr"
 // (snn.Config.DANNCorrectStep), the update rule that helped the linear variant in the 5-seed study.
-var PopulationLIFBalancedStepCorr = Condition{Name: "pop-lif-bal-stepcorr", Apply: func(c snn.Config, f float64) snn.Config {
-	c = PopulationLIFBalanced.Apply(c, f)
-	c.DANNCorrection, c.DANNCorrectStep = true, true
-	return c
-}}
+var PopulationLIFBalancedStepCorr = withStepCorrection("pop-lif-bal-stepcorr", PopulationLIFBalanced)
 
 // PopulationBalancedLinear is "pop-abs" started from the weights of "pop-lif-bal" (snn.LIFInitBalanced
 // with linear inhibitory units: the same three factors on W_EE, W_IE and W_EI, computed for LIF units on
@@ -81,11 +83,7 @@ var PopulationBalancedLinear = Condition{Name: "pop-abs-bal", Apply: func(c snn.
 
 // PopulationBalancedLinearStepCorr is "pop-abs-bal" with the step correction of "pop-abs-stepcorr": the
 // control of "pop-lif-bal-stepcorr".
-var PopulationBalancedLinearStepCorr = Condition{Name: "pop-abs-bal-stepcorr", Apply: func(c snn.Config, f float64) snn.Config {
-	c = PopulationBalancedLinear.Apply(c, f)
-	c.DANNCorrection, c.DANNCorrectStep = true, true
-	return c
-}}
+var PopulationBalancedLinearStepCorr = withStepCorrection("pop-abs-bal-stepcorr", PopulationBalancedLinear)
 
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
