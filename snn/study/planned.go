@@ -269,7 +269,7 @@ func (o Outcome) Text() string {
 		}
 		fmt.Fprintf(&b, "Question %d, %s (%s; margin +-%.0f points):\n\n", i+1, f.Title, n, r.Scale*r.Margin)
 		for _, c := range f.Comparisons {
-			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict != Higher && c.Verdict != Lower))
+			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict))
 		}
 		b.WriteString("\n")
 	}

@@ -503,16 +503,23 @@ func TestReuseValidation(t *testing.T) {
 	}
 }
 
-// The sensitivity sentence states the equivalence seed count only where it is in question.
+// The sensitivity sentence states the equivalence seed count only where it is in question: as a count
+// still needed where equivalence was not shown, as a planning figure where it was, not at all where a
+// difference was found.
 func TestPowerSentence(t *testing.T) {
 	p, err := newPower([]float64{0.01, 0.03, 0.02}, []float64{0.01, 0.02, 0.03, 0.01, 0.02}, 3, 0.05, 0.8, 0.03)
 	if err != nil {
 		t.Fatal(err)
 	}
-	with, without := p.Sentence(100, "points", true), p.Sentence(100, "points", false)
-	if !strings.Contains(with, "Equivalence within +-3.0 points would need about") || strings.Contains(without, "Equivalence") ||
+	with, shown, without := p.Sentence(100, "points", NotDistinguishable), p.Sentence(100, "points", Equivalent), p.Sentence(100, "points", Lower)
+	eq := fmt.Sprintf("about %d seeds", p.SeedsForEquivalence)
+	if !strings.Contains(with, "Equivalence within +-3.0 points would need "+eq) || strings.Contains(without, "quivalence") ||
 		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
-		t.Errorf("with equivalence: %q\nwithout: %q", with, without)
+		t.Errorf("not shown: %q\ndifference: %q", with, without)
+	}
+	if want := "These 5 seeds showed equivalence within +-3.0 points; a plan from the bound would have asked for " + eq +
+		" to show it with 80% power."; !strings.Contains(shown, want) || strings.Contains(shown, "would need") {
+		t.Errorf("equivalence shown: %q, want it to contain %q and no count 'needed'", shown, want)
 	}
 	// The post hoc figure is the test runs' own: paired sd 0.84 points over 5 seeds at level 0.05/3,
 	// (t_{0.99167,4} 3.96 + t_{0.8,4} 0.941) x 0.837 / sqrt 5 = 1.8 points (t quantiles interpolated from

@@ -118,12 +118,13 @@ func SDUpperBound(sd float64, n int, level float64) float64 {
 // bound 4.9), 10 test seeds detect about 6.6 points with 80% power at level 0.00833 (Holm's most
 // stringent step; normal-theory approximation); the test runs' own paired sd is 2.3, from which they
 // detect about 3.1 points at that level (post hoc). Equivalence within
-// +-3.0 points would need about 37 seeds (from the bound)." The equivalence clause is left out with
-// equivalence false (for a comparison that found a difference, where a true difference of 0, which the
-// count assumes, is not in question).
-func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
+// +-3.0 points would need about 37 seeds (from the bound)." The equivalence clause is left out for a
+// comparison that found a difference (Higher, Lower: a true difference of 0, which the count assumes, is
+// not in question); for one that showed equivalence it is a planning figure, said as such, not a count
+// the comparison lacked.
+func (p Power) Sentence(scale float64, unit string, v Verdict) string {
 	s := func(v float64) string { return fmt.Sprintf("%.1f", scale*v) }
-	eq := fmt.Sprintf("%d seeds", p.SeedsForEquivalence)
+	eq := fmt.Sprintf("about %d seeds", p.SeedsForEquivalence)
 	if p.SeedsForEquivalence == 0 {
 		eq = fmt.Sprintf("more than %d seeds", maxSeeds)
 	}
@@ -132,8 +133,13 @@ func (p Power) Sentence(scale float64, unit string, equivalence bool) string {
 		"they detect about %s %s at that level (post hoc).",
 		p.TuningSeeds, s(p.TuningSD), s(p.TuningSDUpper), p.TestSeeds, s(p.Detectable), unit, 100*p.Power, p.Level, s(p.ObservedSD),
 		s(p.DetectableObserved), unit)
-	if equivalence {
-		out += fmt.Sprintf(" Equivalence within +-%s %s would need about %s (from the bound).", s(p.Margin), unit, eq)
+	switch v {
+	case Higher, Lower:
+	case Equivalent:
+		out += fmt.Sprintf(" These %d seeds showed equivalence within +-%s %s; a plan from the bound would have asked for %s "+
+			"to show it with %.0f%% power.", p.TestSeeds, s(p.Margin), unit, eq, 100*p.Power)
+	default:
+		out += fmt.Sprintf(" Equivalence within +-%s %s would need %s (from the bound).", s(p.Margin), unit, eq)
 	}
 	return out
 }

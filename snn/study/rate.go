@@ -135,7 +135,7 @@ func (o RateOutcome) Text() string {
 	fmt.Fprintf(&b, "%d comparisons, one Holm family, margin +-%g points, %d test seeds:\n\n", len(o.Comparisons), o.Plan.Margin, len(o.Plan.TestSeeds))
 	verdict := map[string]Verdict{}
 	for _, c := range o.Comparisons {
-		fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict != Higher && c.Verdict != Lower))
+		fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict))
 		verdict[c.A+" vs "+c.B] = c.Verdict
 	}
 	claim := func(what string, v Verdict, want Verdict) string {
