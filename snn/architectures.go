@@ -44,6 +44,9 @@ func architectureTable() []architecture {
 				if c.InhibitoryUnits != InhibitoryLinear {
 					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q unless Architecture is %q", InhibitoryLinear, ArchPopulations))
 				}
+				if c.InhibitoryDelay != 0 {
+					bad("InhibitoryDelay", c.InhibitoryDelay, fmt.Sprintf("0 unless Architecture is %q", ArchPopulations))
+				}
 				if c.LIFInhibitoryInit != LIFInitPopulation {
 					bad("LIFInhibitoryInit", fmt.Sprintf("%q", c.LIFInhibitoryInit), fmt.Sprintf("%q unless Architecture is %q", LIFInitPopulation, ArchPopulations))
 				}
@@ -91,8 +94,14 @@ func architectureTable() []architecture {
 				if !(c.PopInitGain > 0) || math.IsInf(c.PopInitGain, 0) {
 					bad("PopInitGain", c.PopInitGain, "a finite number > 0")
 				}
-				if c.InhibitoryUnits != InhibitoryLinear && c.InhibitoryUnits != InhibitoryLIF {
-					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), fmt.Sprintf("%q or %q", InhibitoryLinear, InhibitoryLIF))
+				if _, ok := inhibitoryModelOf(c.InhibitoryUnits); !ok {
+					bad("InhibitoryUnits", fmt.Sprintf("%q", c.InhibitoryUnits), inhibitoryModelNames())
+				}
+				switch {
+				case c.InhibitoryUnits == InhibitoryDelayed && (c.InhibitoryDelay < 1 || c.NumSteps() >= 3 && c.InhibitoryDelay > c.NumSteps()-2):
+					bad("InhibitoryDelay", c.InhibitoryDelay, fmt.Sprintf("an integer from 1 to %d (NumSteps - 2) with InhibitoryUnits %q", c.NumSteps()-2, InhibitoryDelayed))
+				case c.InhibitoryUnits != InhibitoryDelayed && c.InhibitoryDelay != 0:
+					bad("InhibitoryDelay", c.InhibitoryDelay, fmt.Sprintf("0 unless InhibitoryUnits is %q", InhibitoryDelayed))
 				}
 				switch {
 				case c.LIFInhibitoryInit == LIFInitPopulation:

@@ -122,10 +122,21 @@ const (
 	InhibitoryLinear InhibitoryUnits = "linear"
 	// InhibitoryLIF units are LIF neurons (same time constant, threshold and reset as the excitatory ones),
 	// as in stork's DalianLayer: the excitatory current of step k is x_k W_EE - s^I_k W_EI, with s^I_k
-	// the inhibitory spike record k (spikes of the membrane before step k's input, so inhibition lags
-	// excitation by one step). Only the single-graph formulation computes it (FormulationAuto picks it).
-	// The readout's inhibitory units stay linear.
+	// the inhibitory spike record k, H(v^I_{k-1} - 1): the spikes of the membrane before step k-1's
+	// input, so an input of step k-2 is the earliest to inhibit step k (two steps behind the excitation
+	// it shares an input with). Both formulations compute it (the Go kernels in lifInhLayer). The
+	// readout's inhibitory units stay linear.
 	InhibitoryLIF InhibitoryUnits = "lif"
+	// InhibitoryDelayed units are linear units whose output reaches the excitatory units
+	// Config.InhibitoryDelay steps late: the excitatory current of step k is
+	//
+	//	h^E_k = x_k f(W_EE) - x_{k-d} f(W_IE) f(W_EI)        (x_{k-d} = 0 for k < d)
+	//
+	// With d = 2 inhibition lags as LIF inhibitory units' earliest does, but passes the graded current
+	// on without integrating or thresholding it: the control that separates the LIF units' lag from
+	// their spiking. Both formulations compute it (the Go kernels in lifInhLayer). The readout's
+	// inhibitory units stay linear and immediate.
+	InhibitoryDelayed InhibitoryUnits = "delayed"
 )
 
 // LIFInhibitoryInit is how the hidden layer's inhibitory weights of an ArchPopulations network start: as
@@ -247,7 +258,8 @@ type Config struct {
 	Architecture         Architecture
 	NumInhibitory        int               // linear inhibitory units of the hidden layer, n_i (3)
 	NumReadoutInhibitory int               // linear inhibitory units of the readout (1, as the paper's output layer)
-	InhibitoryUnits      InhibitoryUnits   // linear (the paper's) or LIF inhibitory units in the hidden layer
+	InhibitoryUnits      InhibitoryUnits   // linear (the paper's), LIF or delayed linear inhibitory units in the hidden layer
+	InhibitoryDelay      int               // steps by which InhibitoryDelayed units inhibit late (>= 1; 0 for other units)
 	LIFInhibitoryInit    LIFInhibitoryInit // start of the inhibitory units' weights (population's, or balanced as LIF units)
 	Inhibition           Inhibition        // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
 	PopInit              PopInit           // initialisation of the populations' weights (DANN's)
@@ -346,6 +358,14 @@ func (c Config) DaleOnHidden() bool {
 // LIFInhibition reports whether the hidden layer's inhibitory units are LIF neurons (InhibitoryLIF).
 func (c Config) LIFInhibition() bool {
 	return c.Architecture == ArchPopulations && c.InhibitoryUnits == InhibitoryLIF
+}
+
+// separateInhibition reports whether the hidden layer's inhibitory units act through a state of their own
+// (LIF or delayed units), so that the layer is not x_k times one effective matrix: the Go kernels run
+// lifInhLayer and the graph readoutSumLIFInh.
+func (c Config) separateInhibition() bool {
+	u, ok := inhibitoryModelOf(c.InhibitoryUnits)
+	return c.Architecture == ArchPopulations && ok && u.separate
 }
 
 // NumParams is the number of trainable parameters: I*H + H*C for ArchColumnEI (6360 for the notebook's

@@ -19,7 +19,8 @@ func dataCacheBase() Config {
 
 // Every field of Config is changed in turn, to each value the table below offers that the configuration
 // accepts, from the notebook's network and from the E/I-population network (whose own fields apply only
-// there; with LIF inhibitory units and DANN's correction for the fields that apply only to those): the
+// there; with LIF inhibitory units and DANN's correction for the fields that apply only to those, and with
+// delayed ones for InhibitoryDelay): the
 // data sets GenerateData draws change exactly when dataKey changes. So two runs share data
 // (DataCache) only when they would have drawn the same, and each field of the key matters. A field with
 // no accepted change fails the test (a new field must be given one here).
@@ -28,14 +29,16 @@ func TestDataKeyCoversData(t *testing.T) {
 	pop.Architecture, pop.NumHidden = ArchPopulations, 27
 	popLIF := pop // where LIFInhibitoryInit and DANNCorrectStep apply
 	popLIF.InhibitoryUnits, popLIF.DANNCorrection = InhibitoryLIF, true
+	popDelayed := pop // where InhibitoryDelay applies
+	popDelayed.InhibitoryUnits, popDelayed.InhibitoryDelay = InhibitoryDelayed, 2
 	alternatives := map[string][]any{ // string-typed fields: their other values
 		"Phase": {PhasePerSample}, "Layout": {MaskRandom}, "DaleLayers": {DaleInput, DaleHidden},
 		"SignParam": {SignReLU, SignClip}, "SignInit": {SignInitSymmetric}, "Architecture": {ArchPopulations},
-		"InhibitoryUnits": {InhibitoryLIF}, "LIFInhibitoryInit": {LIFInitBalanced}, "Inhibition": {InhibitionShunting},
+		"InhibitoryUnits": {InhibitoryLIF, InhibitoryDelayed}, "LIFInhibitoryInit": {LIFInitBalanced}, "Inhibition": {InhibitionShunting},
 		"PopInit": {PopInitSeedScale}, "Optimizer": {OptimizerSGD}, "EarlyStop": {EarlyStopPatience, EarlyStopOff},
 	}
 	tried := map[string]int{}
-	for _, base := range []Config{dataCacheBase(), pop, popLIF} {
+	for _, base := range []Config{dataCacheBase(), pop, popLIF, popDelayed} {
 		ref := mustData(t, base)
 		v := reflect.ValueOf(base)
 		for i := 0; i < v.NumField(); i++ {

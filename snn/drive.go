@@ -15,9 +15,9 @@ func HiddenDrive(m *Model, d *Dataset) (currents, spikes []float32, err error) {
 	if err := checkDataset(cfg, "hidden drive", d); err != nil {
 		return nil, nil, err
 	}
-	if cfg.LIFInhibition() {
+	if cfg.separateInhibition() {
 		w := m.inputWeights()
-		return simulateHidden(cfg, w.ee, w.ie, w.ei, d)
+		return simulateHidden(cfg, cfg.InhibitoryUnits, w.ee, w.ie, w.ei, d)
 	}
 	S, H, B := cfg.NumSteps()-1, cfg.NumHidden, cfg.BatchSize
 	cols, lif := newSpikeColumns(cfg, B), newLIFKernel(cfg)

@@ -75,8 +75,9 @@ func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
 		return nil, fmt.Errorf("snn: Evaluator compiled for inhibition %q cannot score a model with %q (or another NumInhibitory or NumReadoutInhibitory)",
 			e.cfg.Inhibition, cfg.Inhibition)
 	}
-	if cfg.LIFInhibition() != e.cfg.LIFInhibition() || cfg.LIFInhibition() && cfg.NumInhibitory != e.cfg.NumInhibitory {
-		return nil, fmt.Errorf("snn: Evaluator compiled for inhibitory units %q cannot score a model with %q (or another NumInhibitory)",
+	if cfg.separateInhibition() != e.cfg.separateInhibition() || cfg.separateInhibition() && (cfg.InhibitoryUnits != e.cfg.InhibitoryUnits ||
+		cfg.InhibitoryDelay != e.cfg.InhibitoryDelay || cfg.NumInhibitory != e.cfg.NumInhibitory) {
+		return nil, fmt.Errorf("snn: Evaluator compiled for inhibitory units %q cannot score a model with %q (or another InhibitoryDelay or NumInhibitory)",
 			e.cfg.InhibitoryUnits, cfg.InhibitoryUnits)
 	}
 	w1, w2 := m.inputWeights(), matrixTensor(m.EffectiveW2())

@@ -63,7 +63,7 @@ func newTrainStep(backend compute.Backend, m *Model, f Formulation) (trainStep, 
 		return newShuntStepper(backend, m)
 	case f == FormulationGraph:
 		return newGraphStepper(backend, m)
-	case m.Config.LIFInhibition():
+	case m.Config.separateInhibition():
 		return newLIFInhStepper(backend, m)
 	}
 	return newStepper(backend, m)
@@ -75,10 +75,10 @@ func newBatchForward(backend compute.Backend, cfg Config, batch int, f Formulati
 	if err != nil {
 		return nil, err
 	}
-	if cfg.LIFInhibition() && f == FormulationGraph {
+	if cfg.separateInhibition() && f == FormulationGraph {
 		return newLIFInhForward(backend, cfg, batch)
 	}
-	if cfg.LIFInhibition() {
+	if cfg.separateInhibition() {
 		return newLIFInhKernelForward(backend, cfg, batch)
 	}
 	if cfg.Shunting() && f == FormulationGraph {

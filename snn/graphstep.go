@@ -190,9 +190,9 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 		}
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
 		var sum *Node
-		var w1 *Node   // the effective input weights (not under LIF inhibition)
+		var w1 *Node   // the effective input weights (not with LIF or delayed inhibitory units)
 		var hs []*Node // the step currents, where the gradient is taken in linear time
-		if cfg.LIFInhibition() {
+		if cfg.separateInhibition() {
 			sum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
 		} else {
 			w1 = layerNodes(cfg, 1, raw1, m.Mask1.Signs)

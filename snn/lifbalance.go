@@ -54,7 +54,7 @@ func BalanceLIFInhibition(cfg Config, ee, ie, ei Matrix, d *Dataset) (LIFBalance
 	if err := checkDataset(cfg, "LIF inhibition balance", d); err != nil {
 		return out, err
 	}
-	_, sLin, err := simulateHidden(cfg, composeEI(ee, ie, ei, SignAbs), Matrix{}, Matrix{}, d)
+	_, sLin, err := simulateHidden(cfg, InhibitoryLinear, composeEI(ee, ie, ei, SignAbs), Matrix{}, Matrix{}, d)
 	if err != nil {
 		return out, err
 	}
@@ -81,7 +81,7 @@ func BalanceLIFInhibition(cfg Config, ee, ie, ei Matrix, d *Dataset) (LIFBalance
 	}
 	excRate := func(f float64) float64 {
 		see, sie, sei := withEE(f).Apply(ee, ie, ei)
-		_, sp, _ := simulateHidden(cfg, see, sie, sei, d)
+		_, sp, _ := simulateHidden(cfg, InhibitoryLIF, see, sie, sei, d)
 		return mean32(sp)
 	}
 	ef, err := bisectRate("W_EE", excRate, out.TargetRate, true, 1e-4, 1e4)
@@ -140,14 +140,20 @@ func inhibitionMean(cfg Config, sI []float32, ei Matrix) float64 {
 // simulateHidden runs the hidden layer on every sample of d in Go and returns the excitatory units'
 // input currents and spike records [n, steps, H] (record k: the spikes after step k). With ie and ei
 // empty, w is the layer's effective matrix (linear inhibitory units or none); else w is W_EE and the
-// layer has LIF inhibitory units with weights ie [I, n_i] and ei [n_i, H] (magnitudes), as
-// readoutSumLIFInh: p_k = x_k W_EE - s^I_k W_EI.
-func simulateHidden(cfg Config, w, ie, ei Matrix, d *Dataset) (currents, spikes []float32, err error) {
+// layer has inhibitory units of model units (LIF or delayed; cfg.InhibitoryDelay for the delay) with
+// weights ie [I, n_i] and ei [n_i, H] (magnitudes), as readoutSumLIFInh: p_k = x_k W_EE - s^I_k W_EI,
+// s^I_k the units' record k-1 (inhibitoryCells).
+func simulateHidden(cfg Config, units InhibitoryUnits, w, ie, ei Matrix, d *Dataset) (currents, spikes []float32, err error) {
 	S, H := cfg.NumSteps()-1, w.Cols
 	p := projectAll(cfg, w, d)
 	if len(ie.Data) > 0 {
-		sI := lifSpikesOf(cfg, projectAll(cfg, ie, d), ie.Cols, 1)
+		u, ok := inhibitoryModelOf(units)
+		if !ok || !u.separate {
+			return nil, nil, fmt.Errorf("snn: simulateHidden: inhibitory units %q have no state of their own", units)
+		}
 		ni := ie.Cols
+		sI := make([]float32, d.Len()*S*ni)
+		u.newCells(cfg, ni).records(projectAll(cfg, ie, d), d.Len(), sI)
 		for b := 0; b < d.Len(); b++ {
 			for k := 1; k < S; k++ {
 				rec := sI[(b*S+k-1)*ni:][:ni]
@@ -157,7 +163,7 @@ func simulateHidden(cfg Config, w, ie, ei Matrix, d *Dataset) (currents, spikes 
 						continue
 					}
 					for h := range pk {
-						pk[h] -= ei.At(j, h)
+						pk[h] -= float32(s * ei.At(j, h)) // a spike's row as it is
 					}
 				}
 			}

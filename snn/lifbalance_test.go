@@ -38,11 +38,68 @@ func TestHiddenDriveLIFInhibitionByHand(t *testing.T) {
 	}
 }
 
+// HiddenDrive's currents with delayed inhibitory units (InhibitoryDelayed) are x_k f(W_EE) -
+// x_{k-d} f(W_IE) f(W_EI), summed here in float64 from the two projections, for delays 1, 2 and 5: the
+// first d steps uninhibited, every later one inhibited by the input d steps before it.
+func TestHiddenDriveDelayedInhibition(t *testing.T) {
+	for _, delay := range []int{1, 2, 5} {
+		cfg := DefaultConfig()
+		cfg.Architecture, cfg.InhibitoryUnits, cfg.InhibitoryDelay, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryDelayed, delay, 27, 8
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := GenerateStimulus(cfg, 10, 13, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, _, err := HiddenDrive(m, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := m.inputWeights()
+		pE, pI := projectAll(cfg, w.ee, d), projectAll(cfg, w.ie, d)
+		S, H, ni := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory
+		worst, inhibition := 0.0, 0.0
+		for n := 0; n < d.Len(); n++ {
+			for k := 0; k < S; k++ {
+				for h := 0; h < H; h++ {
+					want := float64(pE[(n*S+k)*H+h])
+					if k >= delay {
+						for j := 0; j < ni; j++ {
+							x := float64(pI[(n*S+k-delay)*ni+j]) * float64(w.ei.At(j, h))
+							want -= x
+							inhibition += x
+						}
+					}
+					worst = math.Max(worst, math.Abs(float64(cur[(n*S+k)*H+h])-want))
+				}
+			}
+		}
+		if worst > 1e-5 {
+			t.Errorf("delay %d: currents differ from x_k W_EE - x_{k-d} W_IE W_EI by up to %g", delay, worst)
+		}
+		if inhibition == 0 {
+			t.Fatalf("delay %d: no inhibition: the comparison would be vacuous", delay)
+		}
+	}
+}
+
 // On generated data, HiddenDrive's excitatory spikes (float32 kernels) count as Simulate's (float64, a
-// separate loop) for every sample and unit, with both populations firing.
+// separate loop) for every sample and unit, with both populations firing (LIF inhibitory units), and so
+// with delayed linear ones.
 func TestHiddenDriveLIFMatchesSimulate(t *testing.T) {
+	for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed} {
+		t.Run(string(units), func(t *testing.T) { hiddenDriveMatchesSimulate(t, units) })
+	}
+}
+
+func hiddenDriveMatchesSimulate(t *testing.T, units InhibitoryUnits) {
 	cfg := DefaultConfig()
-	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryLIF, 27, 8
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, units, 27, 8
+	if units == InhibitoryDelayed {
+		cfg.InhibitoryDelay = 2
+	}
 	m, err := NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +132,12 @@ func TestHiddenDriveLIFMatchesSimulate(t *testing.T) {
 	}
 	if mismatched > 0 {
 		t.Errorf("%d of %d (sample, unit) spike counts differ from Simulate's", mismatched, d.Len()*H)
+	}
+	if units != InhibitoryLIF {
+		if total == 0 {
+			t.Fatal("no excitatory spikes: the comparison would be vacuous")
+		}
+		return
 	}
 	rate, err := InhibitoryRate(m, d)
 	if err != nil {

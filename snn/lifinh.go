@@ -11,8 +11,8 @@ import (
 )
 
 // inputWeights are what a forward pass needs of the input layer: the effective matrix W1eff [I, H], or,
-// for LIF inhibitory units (Config.LIFInhibition), the non-negative matrices f(W_EE) [I, H],
-// f(W_IE) [I, n_i] and f(W_EI) [n_i, H].
+// for inhibitory units with a state of their own (Config.separateInhibition: LIF or delayed units), the
+// non-negative matrices f(W_EE) [I, H], f(W_IE) [I, n_i] and f(W_EI) [n_i, H].
 type inputWeights struct {
 	eff        Matrix
 	ee, ie, ei Matrix
@@ -30,21 +30,23 @@ func (m *Model) inputWeights() inputWeights {
 		}
 		return inputWeights{eff: m.EffectiveW1(), shunt: &[2]shuntLayer{l1, l2}}
 	}
-	if m.Config.LIFInhibition() {
+	if m.Config.separateInhibition() {
 		p := m.Config.SignParam
 		return inputWeights{ee: positive(m.W1, p), ie: positive(m.Pop.IE1, p), ei: positive(m.Pop.EI1, p)}
 	}
 	return inputWeights{eff: m.EffectiveW1()}
 }
 
-// readoutSumLIFInh is readoutSum for a hidden layer with LIF inhibitory units (InhibitoryLIF): with
-// ee [I, H], ie [I, n_i], ei [n_i, H] (weights >= 0), w2 [H, C] and x [I, (T-1)*batch], per step k
+// readoutSumLIFInh is readoutSum for a hidden layer whose inhibitory units have a state of their own
+// (Config.separateInhibition: InhibitoryLIF or InhibitoryDelayed): with ee [I, H], ie [I, n_i],
+// ei [n_i, H] (weights >= 0), w2 [H, C] and x [I, (T-1)*batch], per step k
 //
-//	h^E_k = W_EE^T x_k - W_EI^T s^I_k      (s^I_k: the inhibitory spike record k)
+//	h^E_k = W_EE^T x_k - W_EI^T s^I_k      (s^I_k: the units' record before step k, graphUnits.record)
 //	h^I_k = W_IE^T x_k
-//	(v^E, s^E) <- LIFStep(v^E, s^E, h^E_k),  (v^I, s^I) <- LIFStep(v^I, s^I, h^I_k)
+//	(v^E, s^E) <- LIFStep(v^E, s^E, h^E_k),  then the units advance on h^I_k
 //
-// and the readout reads the excitatory spikes as readoutSum does. Returns [C, batch].
+// (LIF units: (v^I, s^I) <- LIFStep(v^I, s^I, h^I_k); delayed ones: s^I_k = h^I_{k-d}), and the readout
+// reads the excitatory spikes as readoutSum does. Returns [C, batch].
 func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) *Node {
 	T, H, ni := cfg.NumSteps(), cfg.NumHidden, cfg.NumInhibitory
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
@@ -54,8 +56,8 @@ func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) *Node {
 	pI := Reshape(DotGeneral(ie, []int{0}, nil, x, []int{0}, nil), ni, T-1, batch)
 	vE := Zeros(g, shapes.Make(dtypes.Float32, H, batch))
 	sE, weighted := vE, vE
-	vI := Zeros(g, shapes.Make(dtypes.Float32, ni, batch))
-	sI := vI
+	u, _ := inhibitoryModelOf(cfg.InhibitoryUnits)
+	units := u.newGraph(cfg, g, ni, batch)
 	for start := 0; start < T-1; start += chunkSteps {
 		end := min(start+chunkSteps, T-1)
 		chunkE := Slice(pE, AxisRange(), AxisRange(start, end), AxisRange())
@@ -63,9 +65,9 @@ func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) *Node {
 		for k := start; k < end; k++ {
 			hE := Reshape(Slice(chunkE, AxisRange(), AxisElem(k-start), AxisRange()), H, batch)
 			hI := Reshape(Slice(chunkI, AxisRange(), AxisElem(k-start), AxisRange()), ni, batch)
-			hE = Sub(hE, DotGeneral(ei, []int{0}, nil, sI, []int{0}, nil)) // W_EI^T s^I_k [H, B]
+			hE = Sub(hE, DotGeneral(ei, []int{0}, nil, units.record(), []int{0}, nil)) // W_EI^T s^I_k [H, B]
 			vE, sE = LIFStep(vE, sE, hE, alpha, beta)
-			vI, sI = LIFStep(vI, sI, hI, alpha, beta)
+			units.advance(hI)
 			if c[k+1] != 0 {
 				weighted = Add(weighted, MulScalar(sE, c[k+1]))
 			}

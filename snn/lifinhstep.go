@@ -9,45 +9,49 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// lifInhLayer is the hidden layer of a network with LIF inhibitory units (Config.LIFInhibition) in Go
-// kernels, the computation of readoutSumLIFInh. Forward, for each sample, with S = T-1 steps fed:
+// lifInhLayer is the hidden layer of a network whose inhibitory units have a state of their own
+// (Config.separateInhibition: LIF or delayed linear units) in Go kernels, the computation of
+// readoutSumLIFInh. Forward, for each sample, with S = T-1 steps fed:
 //
 //	[p^E_k | p^I_k] = x_k [f(W_EE) | f(W_IE)]            one projection, [H + n_i] per (sample, step)
-//	(v^I, s^I) <- LIF(p^I)                               the inhibitory units, whose input is x only
-//	h^E_k = p^E_k - s^I_k f(W_EI)                         s^I_k = H(v^I_{k-1} - 1), s^I_0 = 0
+//	s^I <- units(p^I)                                    the inhibitory units' records, from x only
+//	h^E_k = p^E_k - s^I_k f(W_EI)                         s^I_k: record k-1 (inhibitoryCells), s^I_0 = 0
 //	(v^E, s^E) <- LIF(h^E),  r = sum_k c_{k+1} s^E_{k+1}  [batch, H]
 //
-// so the inhibitory spikes of record k-1 (lifKernel.spikes) inhibit step k, one step behind, as in the
+// For LIF units s^I_k = H(v^I_{k-1} - 1) (lifKernel.spikes), for delayed ones p^I_{k-d}, as in the
 // graph. Backward, from G = dL/dr:
 //
 //	g^E_k = dL/dh^E_k                                     lifKernel.backward
 //	dL/df(W_EE) = x^T g^E,   dL/df(W_EI) = -sum_{b,k} (s^I_k)^T g^E_k            [n_i, H]
 //	dL/ds^I_k = -g^E_k f(W_EI)^T                          the gradient of inhibitory record k-1
-//	g^I_k = dL/dp^I_k                                     lifKernel.backwardSpikes
+//	g^I_k = dL/dp^I_k                                     inhibitoryCells.backward
 //	dL/df(W_IE) = x^T g^I                                 (one transposed projection of [g^E | g^I])
 //
 // Work and memory are linear in steps, units and batch, as for the other Go kernels; samples run in
 // parallel, and every sum over samples is taken in sample order, so results do not depend on the cores.
 type lifInhLayer struct {
-	cols       *spikeColumns
-	lifE, lifI *lifKernel
-	h, ni, in  int       // excitatory units, inhibitory units, inputs
-	z          []float32 // [B*S, H+n_i]: the projection; after backward, [g^E | g^I]
-	pE, pI     []float32 // [B*S, H] currents h^E (then g^E), [B*S, n_i] currents p^I (then g^I)
-	sI, gSI    []float32 // [B*S, n_i]: inhibitory spike records and their gradients
-	r, rI      []float32 // [B, H] readout sums; [B, n_i] (unused, lifKernel.forward fills it)
-	gW         []float32 // [I, H+n_i]
-	gEIPart    []float32 // [B, n_i, H]: dL/df(W_EI) of each sample
+	cols      *spikeColumns
+	lifE      *lifKernel
+	cells     inhibitoryCells
+	h, ni, in int       // excitatory units, inhibitory units, inputs
+	z         []float32 // [B*S, H+n_i]: the projection; after backward, [g^E | g^I]
+	pE, pI    []float32 // [B*S, H] currents h^E (then g^E), [B*S, n_i] currents p^I (then g^I)
+	sI, gSI   []float32 // [B*S, n_i]: inhibitory records (spikes or currents) and their gradients
+	r         []float32 // [B, H] readout sums
+	gW        []float32 // [I, H+n_i]
+	gEIPart   []float32 // [B, n_i, H]: dL/df(W_EI) of each sample
 }
 
 func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
 	S, H, ni, I := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory, cfg.NumInputs()
-	lifI := newLIFKernel(cfg)
-	lifI.hidden = ni
-	return &lifInhLayer{cols: newSpikeColumns(cfg, batch), lifE: newLIFKernel(cfg), lifI: lifI, h: H, ni: ni, in: I,
+	u, ok := inhibitoryModelOf(cfg.InhibitoryUnits)
+	if !ok || !u.separate { // callers check cfg.separateInhibition()
+		panic(fmt.Sprintf("snn: lifInhLayer for inhibitory units %q", cfg.InhibitoryUnits))
+	}
+	return &lifInhLayer{cols: newSpikeColumns(cfg, batch), lifE: newLIFKernel(cfg), cells: u.newCells(cfg, ni), h: H, ni: ni, in: I,
 		z: make([]float32, batch*S*(H+ni)), pE: make([]float32, batch*S*H), pI: make([]float32, batch*S*ni),
 		sI: make([]float32, batch*S*ni), gSI: make([]float32, batch*S*ni), r: make([]float32, batch*H),
-		rI: make([]float32, batch*ni), gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H)}
+		gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H)}
 }
 
 // forward runs the layer on the batch in l.cols (filled by the caller) with the applied matrices ee
@@ -63,24 +67,32 @@ func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 			copy(l.pI[c*ni:(c+1)*ni], l.z[c*w+H:(c+1)*w])
 		}
 	})
-	l.lifI.forward(l.pI, B, l.rI, true) // the records are needed for the inhibition even without keep
-	l.lifI.spikes(B, l.sI)
+	l.cells.records(l.pI, B, l.sI) // the records are needed for the inhibition even without keep
 	l.inhibit(ei)
 	l.lifE.forward(l.pE, B, l.r, keep)
 }
 
 // inhibit subtracts s^I_k f(W_EI) from the currents h^E_k in l.pE (s^I_k the inhibitory record k-1 in l.sI,
-// step 0 uninhibited), ei being f(W_EI) [n_i, H].
+// step 0 uninhibited), ei being f(W_EI) [n_i, H]: the rows of the units whose record is not 0, each
+// times its record (a spike's row as it is; a current's float32(s*w)).
 func (l *lifInhLayer) inhibit(ei Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	parallelChunks(B, func(lo, hi int) {
 		rows := make([][]float32, 0, ni)
+		scaled := make([]float32, ni*H)
 		for b := lo; b < hi; b++ {
 			for k := 1; k < S; k++ {
 				rows = rows[:0]
 				for j, s := range l.sI[(b*S+k-1)*ni:][:ni] {
-					if s != 0 {
+					switch {
+					case s == 1:
 						rows = append(rows, ei.Data[j*H:][:H])
+					case s != 0:
+						row := scaled[j*H:][:H]
+						for h, w := range ei.Data[j*H:][:H] {
+							row[h] = s * w
+						}
+						rows = append(rows, row)
 					}
 				}
 				subtractRows(l.pE[(b*S+k)*H:][:H], rows)
@@ -95,7 +107,7 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	l.lifE.backward(l.pE, B, gr) // pE now holds g^E
 	l.inhibitionGrad(ei)
-	l.lifI.backwardSpikes(l.pI, B, l.gSI) // pI now holds g^I
+	l.cells.backward(l.pI, B, l.gSI) // pI now holds g^I
 	gEI = NewMatrix(ni, H)
 	for b := 0; b < B; b++ {
 		for i, x := range l.gEIPart[b*ni*H:][:ni*H] {
@@ -120,7 +132,7 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 
 // inhibitionGrad fills l.gSI with dL/ds^I_k = -g^E_k f(W_EI)^T (record k-1's gradient; the last record's
 // is 0) and l.gEIPart with each sample's dL/df(W_EI) = -sum_k (s^I_k)^T g^E_k, from g^E in l.pE and the
-// records in l.sI, ei being f(W_EI) [n_i, H].
+// records in l.sI (a spike's term -g^E as it is, a current's -float32(s*g^E)), ei being f(W_EI) [n_i, H].
 func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	parallelChunks(B, func(lo, hi int) {
@@ -134,10 +146,16 @@ func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
 				rec := l.sI[(b*S+k-1)*ni:][:ni]
 				inhibitoryDots(gs[(k-1)*ni:][:ni], ei.Data, gE)
 				for j, s := range rec {
-					if s != 0 {
+					switch {
+					case s == 1:
 						p := part[j*H:][:H]
 						for h, x := range gE {
 							p[h] -= x
+						}
+					case s != 0:
+						p := part[j*H:][:H]
+						for h, x := range gE {
+							p[h] -= float32(s * x)
 						}
 					}
 				}

@@ -27,9 +27,10 @@ import (
 // (the paper's to-from matrices Wex [n_e, d], Wix [n_i, d], Wei [n_e, n_i] transposed). Every matrix
 // holds raw parameters mapped to weights >= 0 by Config.SignParam's f: the effective weights are
 // f(W_EE) - f(W_IE) f(W_EI). The inhibitory units are linear by default, as in the paper; with
-// Config.InhibitoryUnits = InhibitoryLIF they are LIF neurons (as stork's DalianLayer) and the layer is no
-// longer a product with one effective matrix (see InhibitoryLIF): EffectiveW1 is then the weights' linear
-// part, W_EE - W_IE W_EI, not what the network computes. The paper's layers have a bias and its hidden
+// Config.InhibitoryUnits = InhibitoryLIF they are LIF neurons (as stork's DalianLayer), with
+// InhibitoryDelayed linear units that inhibit late, and the layer is no longer a product with one
+// effective matrix (see InhibitoryLIF, InhibitoryDelayed): EffectiveW1 is then the weights' linear part,
+// W_EE - W_IE W_EI, not what the network computes. The paper's layers have a bias and its hidden
 // units are ReLU with layer norm; this network, like the seed's, has no bias.
 type Populations struct {
 	IE1, EI1, IE2, EI2                 Matrix
@@ -244,9 +245,9 @@ func (m *Model) checkPopulations() error {
 }
 
 // balanceOnTraining is BalanceLIFInhibition on the first balanceBatches batches of cfg's training set,
-// computed for LIF inhibitory units whatever cfg's are (linear ones get the same factors).
+// computed for LIF inhibitory units whatever cfg's are (linear and delayed ones get the same factors).
 func balanceOnTraining(cfg Config, ee, ie, ei Matrix) (LIFBalance, error) {
-	cfg.InhibitoryUnits = InhibitoryLIF
+	cfg.InhibitoryUnits, cfg.InhibitoryDelay = InhibitoryLIF, 0
 	train, _, _, err := GenerateData(cfg)
 	if err != nil {
 		return LIFBalance{}, err
@@ -266,7 +267,7 @@ func LIFBalanceOf(cfg Config) (LIFBalance, error) {
 			cfg.InhibitoryUnits, cfg.LIFInhibitoryInit, InhibitoryLIF, LIFInitBalanced)
 	}
 	raw := cfg // the population initialisation, whose magnitudes inputWeights returns for LIF units
-	raw.LIFInhibitoryInit, raw.InhibitoryUnits = LIFInitPopulation, InhibitoryLIF
+	raw.LIFInhibitoryInit, raw.InhibitoryUnits, raw.InhibitoryDelay = LIFInitPopulation, InhibitoryLIF, 0
 	m, err := newPopulationModel(raw)
 	if err != nil {
 		return LIFBalance{}, err

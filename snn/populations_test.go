@@ -285,6 +285,21 @@ func TestPopulationConfigErrors(t *testing.T) {
 		{func(c *Config) { c.SignParam = "exp" }, `Config.SignParam = "exp" is invalid: want "abs", "relu", "softplus", "clip", "expgrad" or "wiggle"`},
 		{func(c *Config) { c.WiggleScale = 0 }, "Config.WiggleScale = 0 is invalid: want a finite number > 0"},
 		{func(c *Config) { c.Architecture, c.PopInit = ArchPopulations, "he" }, `Config.PopInit = "he" is invalid: want "dann", "seed-scale" or "uniform"`},
+		{func(c *Config) { c.Architecture, c.InhibitoryUnits = ArchPopulations, "relu" }, `Config.InhibitoryUnits = "relu" is invalid: want "linear", "lif" or "delayed"`},
+		{func(c *Config) { c.Architecture, c.InhibitoryUnits = ArchPopulations, InhibitoryDelayed },
+			`Config.InhibitoryDelay = 0 is invalid: want an integer from 1 to 98 (NumSteps - 2) with InhibitoryUnits "delayed"`},
+		{func(c *Config) {
+			c.Architecture, c.InhibitoryUnits, c.InhibitoryDelay = ArchPopulations, InhibitoryDelayed, 99
+		},
+			`Config.InhibitoryDelay = 99 is invalid: want an integer from 1 to 98`},
+		{func(c *Config) {
+			c.Architecture, c.InhibitoryUnits, c.InhibitoryDelay = ArchPopulations, InhibitoryLIF, 2
+		},
+			`Config.InhibitoryDelay = 2 is invalid: want 0 unless InhibitoryUnits is "delayed"`},
+		{func(c *Config) { c.InhibitoryDelay = 2 }, `Config.InhibitoryDelay = 2 is invalid: want 0 unless Architecture is "populations"`},
+		{func(c *Config) {
+			c.Architecture, c.InhibitoryUnits, c.InhibitoryDelay, c.Inhibition = ArchPopulations, InhibitoryDelayed, 2, InhibitionShunting
+		}, `Config.InhibitoryUnits = "delayed" is invalid: want "linear" with Inhibition "shunting"`},
 	} {
 		cfg := DefaultConfig()
 		c.edit(&cfg)
@@ -528,11 +543,22 @@ func TestLIFInhibitionForwardByHand(t *testing.T) {
 	}
 }
 
-// On random data, the graph forward pass of LIF inhibitory units and the Go simulation agree sample by
-// sample (two implementations of the same equations), with excitatory and inhibitory units spiking.
+// On random data, the forward pass of LIF inhibitory units (the formulation the backend picks: the Go
+// kernels, which TestLIFInhKernelForwardMatchesGraph holds to the graph) and the float64 simulation
+// agree sample by sample (two implementations of the same equations), with excitatory and inhibitory
+// units spiking; so do those of delayed linear inhibitory units (delay 2).
 func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
+	for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed} {
+		t.Run(string(units), func(t *testing.T) { graphMatchesSimulate(t, units) })
+	}
+}
+
+func graphMatchesSimulate(t *testing.T, units InhibitoryUnits) {
 	cfg := DefaultConfig()
-	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryLIF, 27, 8
+	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, units, 27, 8
+	if units == InhibitoryDelayed {
+		cfg.InhibitoryDelay = 2
+	}
 	cfg.PopInit = PopInitSeedScale
 	m, err := NewModel(cfg)
 	if err != nil {
@@ -574,8 +600,11 @@ func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
 		t.Fatal("no excitatory spikes: the comparison would be vacuous")
 	}
 	lin := m.Clone()
-	lin.Config.InhibitoryUnits = InhibitoryLinear
-	rl, _ := Simulate(lin, d)
+	lin.Config.InhibitoryUnits, lin.Config.InhibitoryDelay = InhibitoryLinear, 0
+	rl, err := Simulate(lin, d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	differ := false
 	for n := range idx {
 		for c := 0; c < cfg.NumClasses; c++ {
@@ -583,7 +612,7 @@ func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
 		}
 	}
 	if !differ {
-		t.Error("the inhibitory units' spikes change nothing: they may not be firing")
+		t.Errorf("%s inhibitory units give the readout of immediate linear ones: they may not be firing, or not delayed", units)
 	}
 }
 

@@ -29,20 +29,21 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 	r := &Responses{IPD: append([]float64(nil), d.IPD...), Hidden: make([][]float64, d.Len()), Readout: make([][]float64, d.Len())}
 	cols := newSpikeColumns(cfg, 1)
 	p := make([]float32, (T-1)*H)
-	lif := cfg.LIFInhibition()
+	separate := cfg.separateInhibition()
 	ni := cfg.NumInhibitory
 	var pI []float32
-	if lif {
+	if separate {
 		pI = make([]float32, (T-1)*ni)
 	}
 	for n := 0; n < d.Len(); n++ {
 		cols.fill(d, []int{n}, C)
-		var vI, sI []float64
-		if lif {
-			// Excitatory input x W_EE here; the inhibitory units' spikes are subtracted per step below.
+		var units simUnits
+		if separate {
+			// Excitatory input x W_EE here; the inhibitory units' records are subtracted per step below.
 			cols.project(in.ee, p)
 			cols.project(in.ie, pI)
-			vI, sI = make([]float64, ni), make([]float64, ni)
+			u, _ := inhibitoryModelOf(cfg.InhibitoryUnits)
+			units = u.newSim(cfg, ni)
 		} else {
 			cols.project(in.eff, p)
 		}
@@ -61,13 +62,17 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 				u[c] = alpha*u[c] + h
 				sum[c] += u[c]
 			}
-			// Hidden layer, the notebook's update order; LIF inhibitory units (InhibitoryLIF) inhibit with
-			// their spike record t and update after.
+			// Hidden layer, the notebook's update order; inhibitory units with a state of their own
+			// (LIF or delayed) inhibit with their record before step t and advance after.
+			var sI []float64
+			if units != nil {
+				sI = units.record()
+			}
 			for j := 0; j < H; j++ {
 				h := float64(p[t*H+j])
 				for k := 0; k < len(sI); k++ {
 					if sI[k] != 0 {
-						h -= float64(in.ei.At(k, j))
+						h -= sI[k] * float64(in.ei.At(k, j))
 					}
 				}
 				newV := (alpha*v[j] + h) * (1 - s[j])
@@ -80,13 +85,8 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 				}
 				v[j] = newV
 			}
-			for k := range sI {
-				newV := (alpha*vI[k] + float64(pI[t*ni+k])) * (1 - sI[k])
-				sI[k] = 0
-				if vI[k]-Threshold > 0 {
-					sI[k] = 1
-				}
-				vI[k] = newV
+			if units != nil {
+				units.advance(pI[t*ni:][:ni])
 			}
 		}
 		r.Hidden[n], r.Readout[n] = counts, sum

@@ -240,17 +240,30 @@ func TestSlurmJobArray(t *testing.T) {
 	s.cmd(bin, append(append([]string{"slurm"}, grid2...), "-cache", cache, "-runs-per-task", "2", "-cpus", "1",
 		"-concurrency", "2", "-logs", filepath.Join(dir, "logs"), "-o", script)...)
 	job := strings.Split(strings.TrimSpace(s.cmd("sbatch", "--parsable", script)), ";")[0]
-	// Cancel a task while its second run trains: its log shows the first run done and not the second.
+	// Cancel a task while its second run trains: its log shows the first run done and not the second. On a
+	// loaded machine the second run can finish between reading the log and the cancel landing (its log then
+	// shows "[2/2]" once the task has left the queue): that task completed, and another one is cancelled.
 	var cancelled string
 	deadline := time.Now().Add(3 * time.Minute)
+	tried := map[string]bool{}
 	for cancelled == "" && time.Now().Before(deadline) {
 		for _, id := range strings.Fields(s.cmd("squeue", "-h", "-j", job, "-t", "RUNNING", "-o", "%i")) {
-			log, _ := os.ReadFile(filepath.Join(s.logs, "dales-sweep_"+id+".out"))
-			if strings.Contains(string(log), "[1/2]") && !strings.Contains(string(log), "[2/2]") {
-				s.cmd("scancel", id)
-				cancelled = id
-				break
+			logFile := filepath.Join(s.logs, "dales-sweep_"+id+".out")
+			log, _ := os.ReadFile(logFile)
+			if tried[id] || !strings.Contains(string(log), "[1/2]") || strings.Contains(string(log), "[2/2]") {
+				continue
 			}
+			tried[id] = true
+			s.cmd("scancel", id)
+			for time.Now().Before(deadline) && strings.TrimSpace(s.cmd("squeue", "-h", "-j", id, "-o", "%i")) != "" {
+				time.Sleep(100 * time.Millisecond)
+			}
+			if log, _ = os.ReadFile(logFile); strings.Contains(string(log), "[2/2]") {
+				t.Logf("task %s finished its second run before the cancel landed; cancelling another", id)
+				continue
+			}
+			cancelled = id
+			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
