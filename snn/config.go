@@ -139,6 +139,12 @@ const (
 	InhibitoryDelayed InhibitoryUnits = "delayed"
 )
 
+// LIFInhibitoryLag is how many steps after an input the LIF inhibitory units (InhibitoryLIF) can first
+// inhibit the excitatory units with it: the input of step k enters their membrane v_{k+1}, whose spike is
+// record k+2, which inhibits step k+2 (TestLIFInhibitoryLag). InhibitoryDelayed units with this delay lag
+// as they do.
+const LIFInhibitoryLag = 2
+
 // LIFInhibitoryInit is how the hidden layer's inhibitory weights of an ArchPopulations network start: as
 // the population initialisation, or balanced for LIF inhibitory units (InhibitoryLIF; with linear units,
 // the same weights: LIFInitBalanced).

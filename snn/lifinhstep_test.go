@@ -327,3 +327,41 @@ func TestLIFInhInhibitionBits(t *testing.T) {
 		}
 	}
 }
+
+// TestLIFInhibitoryLag finds the lag of LIF inhibitory units from their cells: one unit driven far over
+// threshold at step k alone first inhibits step k + LIFInhibitoryLag (its first non-zero record is
+// k + LIFInhibitoryLag - 1, which inhibits the step after it); delayed units with that delay inhibit
+// first at the same step, with the input's current.
+func TestLIFInhibitoryLag(t *testing.T) {
+	cfg := lifInhConfig()
+	S := cfg.NumSteps() - 1
+	for _, k := range []int{0, 5, 40} {
+		first := map[InhibitoryUnits]int{}
+		for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed} {
+			c := cfg
+			c.InhibitoryUnits = units
+			if units == InhibitoryDelayed {
+				c.InhibitoryDelay = LIFInhibitoryLag
+			}
+			u, _ := inhibitoryModelOf(units)
+			p, rec := make([]float32, S), make([]float32, S)
+			p[k] = 5
+			u.newCells(c, 1).records(p, 1, rec)
+			first[units] = -1
+			for j, r := range rec {
+				if r != 0 {
+					first[units] = j + 1 // record j inhibits step j+1
+					break
+				}
+			}
+			if units == InhibitoryDelayed && rec[first[units]-1] != 5 {
+				t.Errorf("input at step %d: the delayed units pass on %v, want the current 5", k, rec[first[units]-1])
+			}
+		}
+		for units, step := range first {
+			if step != k+LIFInhibitoryLag {
+				t.Errorf("input at step %d: %s units first inhibit step %d, want %d (LIFInhibitoryLag %d)", k, units, step, k+LIFInhibitoryLag, LIFInhibitoryLag)
+			}
+		}
+	}
+}

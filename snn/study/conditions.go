@@ -13,16 +13,17 @@ import (
 // help names them: the Dale-layer sweeps (both, input, hidden), the unconstrained baseline, the sign
 // parametrisations (abs, relu, softplus, clip), the update rules (expgrad, wiggle), the E/I-population
 // networks (pop-abs, pop-clip, pop-expgrad, pop-wiggle) and their controls (pop-abs-seedscale,
-// pop-abs-stepcorr, pop-lif-abs, pop-lif-bal, pop-lif-bal-stepcorr, and their linear controls pop-abs-bal,
-// pop-abs-bal-stepcorr), the paper's recipe and layer (pop-sgd, pop-shunt, pop-shunt-sgd), and the
-// mask layouts (blocked, random). Names are unique.
+// pop-abs-stepcorr, pop-lif-abs, pop-lif-bal, pop-lif-bal-stepcorr, their linear controls pop-abs-bal,
+// pop-abs-bal-stepcorr, and those with the LIF units' lag, pop-abs-bal-delay, pop-abs-bal-delay-stepcorr),
+// the paper's recipe and layer (pop-sgd, pop-shunt, pop-shunt-sgd), and the mask layouts (blocked,
+// random). Names are unique.
 func Conditions() []Condition {
 	cs := append(DaleConditions(), Unconstrained)
 	cs = append(cs, SignConditions()...)
 	cs = append(cs, RuleConditions()...)
 	cs = append(cs, PopulationConditions()...)
 	cs = append(cs, PopulationSeedScale, PopulationStepCorrection, PopulationLIF, PopulationLIFBalanced, PopulationLIFBalancedStepCorr,
-		PopulationBalancedLinear, PopulationBalancedLinearStepCorr)
+		PopulationBalancedLinear, PopulationBalancedLinearStepCorr, PopulationBalancedDelayed, PopulationBalancedDelayedStepCorr)
 	cs = append(cs, PaperConditions()...)
 	return append(cs, LayoutConditions()...)
 }

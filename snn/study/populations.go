@@ -85,6 +85,20 @@ var PopulationBalancedLinear = Condition{Name: "pop-abs-bal", Apply: func(c snn.
 // control of "pop-lif-bal-stepcorr".
 var PopulationBalancedLinearStepCorr = withStepCorrection("pop-abs-bal-stepcorr", PopulationBalancedLinear)
 
+// PopulationBalancedDelayed is "pop-abs-bal" whose linear inhibitory units inhibit snn.LIFInhibitoryLag
+// steps late (snn.InhibitoryDelayed): the weights of "pop-lif-bal" and "pop-abs-bal" of the same seed and
+// the LIF units' lag, with the linear units' graded, unintegrated output. Against "pop-abs-bal" it
+// differs only in the lag; against "pop-lif-bal" only in the units' integration and spiking.
+var PopulationBalancedDelayed = Condition{Name: "pop-abs-bal-delay", Apply: func(c snn.Config, f float64) snn.Config {
+	c = PopulationBalancedLinear.Apply(c, f)
+	c.InhibitoryUnits, c.InhibitoryDelay = snn.InhibitoryDelayed, snn.LIFInhibitoryLag
+	return c
+}}
+
+// PopulationBalancedDelayedStepCorr is "pop-abs-bal-delay" with the step correction of "pop-abs-stepcorr":
+// the control of "pop-lif-bal-stepcorr" and "pop-abs-bal-stepcorr" for the lag.
+var PopulationBalancedDelayedStepCorr = withStepCorrection("pop-abs-bal-delay-stepcorr", PopulationBalancedDelayed)
+
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
 // (subtractive inhibition; plain SGD on DANN's corrected gradients, every weight clamped at 0 after the

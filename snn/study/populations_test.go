@@ -46,6 +46,20 @@ func TestPopulationConditions(t *testing.T) {
 			t.Errorf("%s and %s differ in more than their inhibitory units:\n%+v\n%+v", pr[0].Name, pr[1].Name, lin, lif)
 		}
 	}
+	// The delayed controls: each equals its linear control but for the units and their delay (the LIF
+	// units' lag), and its LIF condition but for the units.
+	for _, tr := range [][3]Condition{{PopulationBalancedDelayed, PopulationBalancedLinear, PopulationLIFBalanced},
+		{PopulationBalancedDelayedStepCorr, PopulationBalancedLinearStepCorr, PopulationLIFBalancedStepCorr}} {
+		del, lin, lif := tr[0].Apply(base, 0.5), tr[1].Apply(base, 0.5), tr[2].Apply(base, 0.5)
+		if del.InhibitoryUnits != snn.InhibitoryDelayed || del.InhibitoryDelay != snn.LIFInhibitoryLag || del.Validate() != nil {
+			t.Errorf("%s builds %+v", tr[0].Name, del)
+		}
+		lin.InhibitoryUnits, lin.InhibitoryDelay = del.InhibitoryUnits, del.InhibitoryDelay
+		lif.InhibitoryUnits, lif.InhibitoryDelay = del.InhibitoryUnits, del.InhibitoryDelay
+		if !reflect.DeepEqual(del, lin) || !reflect.DeepEqual(del, lif) {
+			t.Errorf("%s differs from %s or %s in more than its inhibitory units:\n%+v\n%+v\n%+v", tr[0].Name, tr[1].Name, tr[2].Name, del, lin, lif)
+		}
+	}
 	note, err := ParameterNote(base, 0.5, "both", "pop-abs")
 	if err != nil {
 		t.Fatal(err)

@@ -78,8 +78,9 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // "populations-sgd" (the paper's SGD recipe on an SGD grid of its own) and "populations-power" (the
 // step correction against pop-abs again, on the test seeds populations-tuned's tuning spread says an
 // equivalence test needs), "populations-sgd-power" (the paper's recipe against pop-abs on the seeds its
-// spread asks for) and "populations-lif-linear" (linear inhibitory units from the balanced LIF start: the
-// control of populations-lif).
+// spread asks for), "populations-lif-linear" (linear inhibitory units from the balanced LIF start: the
+// control of populations-lif) and "populations-lif-lag" (those linear units inhibiting with the LIF
+// units' lag: which part of the LIF units' deficit the lag makes).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -216,6 +217,27 @@ func TunedPlans() []TunedPlan {
 				"same seed (snn.LIFInitBalanced with linear units: the balance's three factors on W_EE, W_IE and W_EI, computed " +
 				"for LIF units on the same first 8 training batches), so each pair differs only in its inhibitory units; a control " +
 				"fixed after populations-lif's runs, which could not tell the LIF units' effect from that of the rescaled start"},
+		{Name: "populations-lif-lag", Notebook: "dales_law_populations.ipynb", Cache: "populations-lif-lag",
+			Conditions: []string{"pop-abs-bal-delay", "pop-abs-bal-delay-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned", "populations-lif", "populations-lif-linear"},
+			Questions: []PlannedQuestion{
+				{"the LIF units' lag on linear inhibitory units (same balanced start, same update rule)",
+					[][2]string{{"pop-abs-bal-delay", "pop-abs-bal"}, {"pop-abs-bal-delay-stepcorr", "pop-abs-bal-stepcorr"}}},
+				{"LIF against linear inhibitory units with the same lag (same balanced start, same update rule)",
+					[][2]string{{"pop-lif-bal", "pop-abs-bal-delay"}, {"pop-lif-bal-stepcorr", "pop-abs-bal-delay-stepcorr"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-lif-linear (the notebook's network and data, 50 epochs, no early stopping, each run " +
+				"keeps its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean " +
+				"validation accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at " +
+				"the margin; the Go kernels), whose conditions and those of populations-lif it compares with, each condition at " +
+				"its own tuned rate; pop-abs-bal-delay and pop-abs-bal-delay-stepcorr are pop-abs-bal and pop-abs-bal-stepcorr " +
+				"(the same initial weights as pop-lif-bal and pop-lif-bal-stepcorr of the same seed) whose linear inhibitory " +
+				"units inhibit 2 steps late (snn.InhibitoryDelayed with snn.LIFInhibitoryLag: the input of step k inhibits step " +
+				"k+2, the earliest an input inhibits through the LIF units), so that the first question asks what the LIF units' " +
+				"lag alone costs linear units and the second what their integration and spiking cost beyond it; a control fixed " +
+				"after populations-lif-linear's runs, which left the LIF units 25-26 points below linear units from the same weights"},
 	}
 }
 
