@@ -60,6 +60,7 @@ def execute(path, timeout):
             print(f"{path}: FAILED after {time.time() - t0:.0f} s; partial notebook in {failed}\n{e}\n"
                   f"--- kernel log (tail) ---\n{tail}", flush=True)
             return False
+    merge_streams(nb)
     # GoNB leaves the lexer unnamed, and nbconvert then highlights the code as Python (an apostrophe in a
     # Go comment opens a string): name Go's.
     info = nb.metadata.setdefault("language_info", {})
@@ -74,6 +75,24 @@ def execute(path, timeout):
     os.replace(html_path + ".tmp", html_path)
     print(f"{path}: done in {time.time() - t0:.0f} s; wrote {path} and {html_path}", flush=True)
     return True
+
+
+def merge_streams(nb):
+    """Joins each code cell's consecutive outputs on the same stream (stdout, stderr) into one, as Jupyter
+    shows them: how the kernel's messages happened to be split in time would otherwise change the
+    committed notebook from one execution to the next with the same text."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (last is not None and out.output_type == "stream" and last.output_type == "stream"
+                    and last.name == out.name):
+                last.text += out.text
+            else:
+                merged.append(out)
+        cell.outputs = merged
 
 
 # Debian's nbconvert points the export's require.js and MathJax at file:// URLs of the exporting machine's

@@ -513,7 +513,7 @@ func TestPowerSentence(t *testing.T) {
 	}
 	with, shown, without := p.Sentence(100, "points", NotDistinguishable), p.Sentence(100, "points", Equivalent), p.Sentence(100, "points", Lower)
 	eq := fmt.Sprintf("about %d seeds", p.SeedsForEquivalence)
-	if !strings.Contains(with, "Equivalence within +-3.0 points would need "+eq) || strings.Contains(without, "quivalence") ||
+	if !strings.Contains(with, "Equivalence within +-3.0 points would need "+eq+" if the true difference were 0") || strings.Contains(without, "quivalence") ||
 		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
 		t.Errorf("not shown: %q\ndifference: %q", with, without)
 	}
