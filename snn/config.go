@@ -132,17 +132,19 @@ const (
 	//
 	//	h^E_k = x_k f(W_EE) - x_{k-d} f(W_IE) f(W_EI)        (x_{k-d} = 0 for k < d)
 	//
-	// With d = 2 inhibition lags as LIF inhibitory units' earliest does, but passes the graded current
-	// on without integrating or thresholding it: the control that separates the LIF units' lag from
-	// their spiking. Both formulations compute it (the Go kernels in lifInhLayer). The readout's
+	// With d = 2 inhibition lags as LIF inhibitory units' earliest does (LIFInhibitoryLag), but passes the
+	// graded current on without integrating or thresholding it: the control for the LIF units' earliest
+	// lag, not for the later, spread-out delay their integration adds. Both formulations compute it (the Go kernels in lifInhLayer). The readout's
 	// inhibitory units stay linear and immediate.
 	InhibitoryDelayed InhibitoryUnits = "delayed"
 )
 
 // LIFInhibitoryLag is how many steps after an input the LIF inhibitory units (InhibitoryLIF) can first
-// inhibit the excitatory units with it: the input of step k enters their membrane v_{k+1}, whose spike is
-// record k+2, which inhibits step k+2 (TestLIFInhibitoryLag). InhibitoryDelayed units with this delay lag
-// as they do.
+// inhibit the excitatory units with it: the input of step k enters their membrane v_{k+1}, whose spike
+// s^I_{k+2} = H(v_{k+1} - 1) (lifKernel.spikes' record k+1) inhibits step k+2 (TestLIFInhibitoryLag).
+// That is their earliest lag: their membrane integrates inputs over several steps (alpha = exp(-1/5)), so
+// most inhibition arrives later and spread out. InhibitoryDelayed units with this delay match the earliest
+// lag only.
 const LIFInhibitoryLag = 2
 
 // LIFInhibitoryInit is how the hidden layer's inhibitory weights of an ArchPopulations network start: as

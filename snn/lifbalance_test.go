@@ -247,18 +247,24 @@ func TestLIFInitBalanced(t *testing.T) {
 	}
 }
 
-// LIFInitBalanced with linear inhibitory units, the matched control of the balanced LIF network: NewModel
-// gives exactly the weights (raw parameters of every matrix, both layers) the balanced LIF network of the
-// same seed gets, with and without DANN's step correction, and not the population initialisation's;
-// LIFBalanceOf gives it the LIF network's balance; with shunting inhibition the start is refused, naming
-// the value and what is allowed.
+// LIFInitBalanced with linear inhibitory units, the matched control of the balanced LIF network, and with
+// delayed linear ones (InhibitoryDelayed, the control for the LIF units' lag): NewModel gives exactly the
+// weights (raw parameters of every matrix, both layers) the balanced LIF network of the same seed gets,
+// with and without DANN's step correction, and not the population initialisation's; LIFBalanceOf gives it
+// the LIF network's balance; with shunting inhibition the start is refused, naming the value and what is
+// allowed.
 func TestLIFInitBalancedLinear(t *testing.T) {
-	for _, step := range []bool{false, true} {
+	for _, c := range []struct {
+		step  bool
+		units InhibitoryUnits
+		delay int
+	}{{false, InhibitoryLinear, 0}, {true, InhibitoryLinear, 0}, {false, InhibitoryDelayed, LIFInhibitoryLag}, {true, InhibitoryDelayed, LIFInhibitoryLag}} {
+		step := c.step
 		lif := DefaultConfig()
 		lif.Architecture, lif.InhibitoryUnits, lif.NumHidden = ArchPopulations, InhibitoryLIF, 27
 		lif.LIFInhibitoryInit, lif.DANNCorrection, lif.DANNCorrectStep = LIFInitBalanced, step, step
 		lin := lif
-		lin.InhibitoryUnits = InhibitoryLinear
+		lin.InhibitoryUnits, lin.InhibitoryDelay = c.units, c.delay
 		ml, err := NewModel(lif)
 		if err != nil {
 			t.Fatal(err)
@@ -267,8 +273,8 @@ func TestLIFInitBalancedLinear(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if mc.Config.InhibitoryUnits != InhibitoryLinear {
-			t.Fatalf("the control's model has %q inhibitory units", mc.Config.InhibitoryUnits)
+		if mc.Config.InhibitoryUnits != c.units {
+			t.Fatalf("the control's model has %q inhibitory units, want %q", mc.Config.InhibitoryUnits, c.units)
 		}
 		raw := lin
 		raw.LIFInhibitoryInit = LIFInitPopulation
@@ -283,10 +289,10 @@ func TestLIFInitBalancedLinear(t *testing.T) {
 			{"W2", ml.W2, mc.W2, m0.W2}, {"W_IE2", ml.Pop.IE2, mc.Pop.IE2, m0.Pop.IE2}, {"W_EI2", ml.Pop.EI2, mc.Pop.EI2, m0.Pop.EI2}}
 		for i, p := range pairs {
 			if !slices.Equal(p.lif.Data, p.lin.Data) {
-				t.Errorf("step correction %v: %s of the linear control differs from the balanced LIF network's", step, p.name)
+				t.Errorf("%s units, step correction %v: %s of the control differs from the balanced LIF network's", c.units, step, p.name)
 			}
 			if rescaled := !slices.Equal(p.lin.Data, p.pop.Data); rescaled != (i < 3) {
-				t.Errorf("step correction %v: %s rescaled %v, want %v (the hidden layer's three matrices only)", step, p.name, rescaled, i < 3)
+				t.Errorf("%s units, step correction %v: %s rescaled %v, want %v (the hidden layer's three matrices only)", c.units, step, p.name, rescaled, i < 3)
 			}
 		}
 		bl, err := LIFBalanceOf(lif)

@@ -30,7 +30,8 @@ func lifInhConfig() Config {
 // update graph, under SGD, so that the gradients themselves are compared. (Under Adam their graded records
 // make W_EI's gradient a sum of products whose float32 rounding differs between the formulations, and Adam's
 // first steps normalise it: 3.7e-4 of W_EE's and 8.6e-4 of W_EI's largest step were measured, 2026-12-05.
-// Not from the balanced start: with delayed linear units its excitatory units are silent and w2 does not move.)
+// Not from the balanced start: there the excitatory units barely fire (0.003 spikes per unit and step at seed 1 with
+// a delay of 2, none in this test's smaller batches), so w2 would not move and the comparison would test little.)
 func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 	type mode struct {
 		param   SignParam
@@ -81,7 +82,9 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 			specs := paramSpecs(cfg)
-			spikesE, spikesI := float32(0), float32(0) // spikes weighted; for delayed units, their currents
+			// Spikes, weighted; for delayed units spikesI sums their currents, so there only the per-matrix
+			// check that every matrix moved guards the comparison.
+			spikesE, spikesI := float32(0), float32(0)
 			for k := 0; k < 4; k++ {
 				before := make([]Matrix, len(specs))
 				for j, sp := range specs {
@@ -353,6 +356,9 @@ func TestLIFInhibitoryLag(t *testing.T) {
 					first[units] = j + 1 // record j inhibits step j+1
 					break
 				}
+			}
+			if first[units] < 0 {
+				t.Fatalf("input at step %d: the %s units pass nothing on", k, units)
 			}
 			if units == InhibitoryDelayed && rec[first[units]-1] != 5 {
 				t.Errorf("input at step %d: the delayed units pass on %v, want the current 5", k, rec[first[units]-1])

@@ -87,8 +87,10 @@ var PopulationBalancedLinearStepCorr = withStepCorrection("pop-abs-bal-stepcorr"
 
 // PopulationBalancedDelayed is "pop-abs-bal" whose linear inhibitory units inhibit snn.LIFInhibitoryLag
 // steps late (snn.InhibitoryDelayed): the weights of "pop-lif-bal" and "pop-abs-bal" of the same seed and
-// the LIF units' lag, with the linear units' graded, unintegrated output. Against "pop-abs-bal" it
-// differs only in the lag; against "pop-lif-bal" only in the units' integration and spiking.
+// the LIF units' earliest lag, with the linear units' graded, unintegrated output. Its configuration
+// differs from "pop-abs-bal"'s only in the lag, and from "pop-lif-bal"'s only in the units; against the
+// LIF units that difference is their integration (with its later, spread-out delay), threshold and
+// spikes, and with them how much inhibition the same weights deliver and the start's activity.
 var PopulationBalancedDelayed = Condition{Name: "pop-abs-bal-delay", Apply: func(c snn.Config, f float64) snn.Config {
 	c = PopulationBalancedLinear.Apply(c, f)
 	c.InhibitoryUnits, c.InhibitoryDelay = snn.InhibitoryDelayed, snn.LIFInhibitoryLag
