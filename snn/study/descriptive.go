@@ -127,7 +127,8 @@ func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float
 		m.Config.Seed, leftE, nE, leftI, nI, own, len(readout))}}
 }
 
-// LedgerNote describes the end-of-training weight ledger of a sign parametrisation with the columns that
+// LedgerNote describes the end-of-training weight ledger of a sign parametrisation (input weights W1 and readout
+// weights W2, from the hidden units to the readout) with the columns that
 // mean something for it: raw sign flips for abs (a raw weight crosses 0 while its effective weight keeps
 // its sign); weights at exactly 0 for relu (culled: no gradient flows back) and clip (held at the bound);
 // weights below 1e-4 for softplus (never exactly 0, and its raw sign carries no meaning); for wiggle the
@@ -135,15 +136,16 @@ func TuningConclusion(m *snn.Model, centres []float64, hidden, readout [][]float
 func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 	switch p {
 	case snn.SignAbs:
-		return fmt.Sprintf("abs: %d raw weights (input and readout) changed sign, %d effective weights exactly 0", e.W1.Flipped+e.W2.Flipped, e.W1.Zero+e.W2.Zero)
+		return fmt.Sprintf("abs: %d raw weights changed sign (%d input, %d readout), %d effective weights exactly 0",
+			e.W1.Flipped+e.W2.Flipped, e.W1.Flipped, e.W2.Flipped, e.W1.Zero+e.W2.Zero)
 	case snn.SignReLU:
-		return fmt.Sprintf("relu: %d input and %d hidden weights exactly 0 (culled)", e.W1.Zero, e.W2.Zero)
+		return fmt.Sprintf("relu: %d input and %d readout weights exactly 0 (culled)", e.W1.Zero, e.W2.Zero)
 	case snn.SignSoftplus:
 		return fmt.Sprintf("softplus: %d effective weights below 1e-4 (none can be 0)", e.W1.Tiny+e.W2.Tiny+e.W1.Zero+e.W2.Zero)
 	case snn.SignClip:
-		return fmt.Sprintf("clip: %d input and %d hidden weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
+		return fmt.Sprintf("clip: %d input and %d readout weights held at 0 by the projection", e.W1.Zero, e.W2.Zero)
 	case snn.SignWiggle:
-		return fmt.Sprintf("wiggle: %d restarts from 0 during the epoch (a weight can restart many times), %d input and %d hidden weights at 0 at its end",
+		return fmt.Sprintf("wiggle: %d restarts from 0 during the epoch (a weight can restart many times), %d input and %d readout weights at 0 at its end",
 			e.Restarts, e.W1.Zero, e.W2.Zero)
 	case snn.SignExpGrad:
 		return fmt.Sprintf("expgrad: %d effective weights below 1e-4, %d at 0 (none can be)", e.W1.Tiny+e.W2.Tiny, e.W1.Zero+e.W2.Zero)

@@ -258,11 +258,11 @@ func TestAssignmentConclusion(t *testing.T) {
 func TestLedgerNote(t *testing.T) {
 	e := snn.LedgerEntry{W1: snn.WeightLedger{Zero: 3, Tiny: 4, Flipped: 5}, W2: snn.WeightLedger{Zero: 1, Tiny: 2, Flipped: 6}, Restarts: 17}
 	for p, want := range map[snn.SignParam]string{
-		snn.SignAbs:      "abs: 11 raw weights (input and readout) changed sign, 4 effective weights exactly 0",
-		snn.SignReLU:     "relu: 3 input and 1 hidden weights exactly 0 (culled)",
+		snn.SignAbs:      "abs: 11 raw weights changed sign (5 input, 6 readout), 4 effective weights exactly 0",
+		snn.SignReLU:     "relu: 3 input and 1 readout weights exactly 0 (culled)",
 		snn.SignSoftplus: "softplus: 10 effective weights below 1e-4 (none can be 0)",
-		snn.SignClip:     "clip: 3 input and 1 hidden weights held at 0 by the projection",
-		snn.SignWiggle:   "wiggle: 17 restarts from 0 during the epoch (a weight can restart many times), 3 input and 1 hidden weights at 0 at its end",
+		snn.SignClip:     "clip: 3 input and 1 readout weights held at 0 by the projection",
+		snn.SignWiggle:   "wiggle: 17 restarts from 0 during the epoch (a weight can restart many times), 3 input and 1 readout weights at 0 at its end",
 		snn.SignExpGrad:  "expgrad: 6 effective weights below 1e-4, 4 at 0 (none can be)",
 	} {
 		if got := LedgerNote(p, e); got != want {
