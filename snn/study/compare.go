@@ -183,13 +183,13 @@ func (c Comparison) sentence() string {
 			far := math.Max(math.Abs(d.Low), math.Abs(d.High))
 			switch {
 			case c.TOSTAdjusted < r.Alpha:
-				small = fmt.Sprintf(": a difference inside the +-%s %s margin (equivalent within it, Holm-adjusted TOST %s)",
+				small = fmt.Sprintf(": a difference inside the ±%s %s margin (equivalent within it, Holm-adjusted TOST %s)",
 					s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
 			case far < r.Margin:
-				small = fmt.Sprintf(": its interval lies inside the +-%s %s margin, but equivalence is not shown after Holm's correction (TOST %s)",
+				small = fmt.Sprintf(": its interval lies inside the ±%s %s margin, but equivalence is not shown after Holm's correction (TOST %s)",
 					s(r.Margin), r.Unit, pString(c.TOSTAdjusted))
 			default:
-				small = fmt.Sprintf(": the estimate is inside the +-%s %s margin, but its interval reaches %s (equivalence not shown, Holm-adjusted TOST %s)",
+				small = fmt.Sprintf(": the estimate is inside the ±%s %s margin, but its interval reaches %s (equivalence not shown, Holm-adjusted TOST %s)",
 					s(r.Margin), r.Unit, s(far), pString(c.TOSTAdjusted))
 			}
 		}
@@ -202,7 +202,7 @@ func (c Comparison) sentence() string {
 			small = fmt.Sprintf("; the unadjusted %s CI, %s to %s, excludes 0, though not after Holm's correction (%s): equivalence bounds the difference, it does not show there is none",
 				pct(d.Level), s(d.Low), s(d.High), pString(c.PAdjusted))
 		}
-		return fmt.Sprintf("%s and %s are equivalent within +-%s %s (paired difference %s %s over %d seeds, unadjusted %s CI %s to %s inside the margin; Holm-adjusted TOST %s%s).",
+		return fmt.Sprintf("%s and %s are equivalent within ±%s %s (paired difference %s %s over %d seeds, unadjusted %s CI %s to %s inside the margin; Holm-adjusted TOST %s%s).",
 			c.A, c.B, s(r.Margin), r.Unit, s(d.Mean), r.Unit, n, pct(e.Level), s(e.Low), s(e.High), pString(c.TOSTAdjusted), small)
 	}
 	held := ""
@@ -213,7 +213,7 @@ func (c Comparison) sentence() string {
 	if det, ok := c.Detectable(); ok {
 		sensitivity = fmt.Sprintf("; from the observed spread, %d seeds detect about %s %s with 80%% power at the unadjusted level", n, s(det), r.Unit)
 	}
-	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within +-%s %s not shown, Holm-adjusted TOST %s%s).",
+	return fmt.Sprintf("%s and %s are not distinguishable with %d seeds (%s; Holm-adjusted %s%s; equivalence within ±%s %s not shown, Holm-adjusted TOST %s%s).",
 		c.A, c.B, n, diff, pString(c.PAdjusted), held, s(r.Margin), r.Unit, pString(c.TOSTAdjusted), sensitivity)
 }
 

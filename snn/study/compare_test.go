@@ -48,7 +48,7 @@ func TestFamilyVerdicts(t *testing.T) {
 	if s := lower[0].Sentence(); !strings.HasPrefix(s, "dann is 3.9 points above mlp") {
 		t.Errorf("sentence %q does not start with the condition's name as written", s)
 	}
-	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within +-3.0 points") || !strings.Contains(s, "90% CI -0.7 to 0.7 inside the margin") {
+	if s := cs[2].Sentence(); !strings.Contains(s, "equivalent within ±3.0 points") || !strings.Contains(s, "90% CI -0.7 to 0.7 inside the margin") {
 		t.Errorf("equivalence sentence: %q", s)
 	}
 	// Its sensitivity from the paired differences -2, 8, -7, 4, -4 points (sd 6.10): (t_{0.975,4} 2.776 +
@@ -91,9 +91,9 @@ func TestFamilyVerdicts(t *testing.T) {
 		margin float64
 		want   string
 	}{
-		{0.05, "the estimate is inside the +-5.0 points margin, but its interval reaches 6.1 (equivalence not shown, Holm-adjusted TOST p = "},
-		{0.063, "its interval lies inside the +-6.3 points margin, but equivalence is not shown after Holm's correction (TOST p = 0.0576)"},
-		{0.07, "a difference inside the +-7.0 points margin (equivalent within it, Holm-adjusted TOST p = 0.0259)"},
+		{0.05, "the estimate is inside the ±5.0 points margin, but its interval reaches 6.1 (equivalence not shown, Holm-adjusted TOST p = "},
+		{0.063, "its interval lies inside the ±6.3 points margin, but equivalence is not shown after Holm's correction (TOST p = 0.0576)"},
+		{0.07, "a difference inside the ±7.0 points margin (equivalent within it, Holm-adjusted TOST p = 0.0259)"},
 	} {
 		wide := r
 		wide.Margin = m.margin

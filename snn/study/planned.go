@@ -267,7 +267,7 @@ func (o Outcome) Text() string {
 		if len(f.Comparisons) == 1 {
 			n = "1 comparison, no correction needed"
 		}
-		fmt.Fprintf(&b, "Question %d, %s (%s; margin +-%.0f points):\n\n", i+1, f.Title, n, r.Scale*r.Margin)
+		fmt.Fprintf(&b, "Question %d, %s (%s; margin ±%.0f points):\n\n", i+1, f.Title, n, r.Scale*r.Margin)
 		for _, c := range f.Comparisons {
 			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict))
 		}

@@ -513,11 +513,11 @@ func TestPowerSentence(t *testing.T) {
 	}
 	with, shown, without := p.Sentence(100, "points", NotDistinguishable), p.Sentence(100, "points", Equivalent), p.Sentence(100, "points", Lower)
 	eq := fmt.Sprintf("about %d seeds", p.SeedsForEquivalence)
-	if !strings.Contains(with, "Equivalence within +-3.0 points would need "+eq+" if the true difference were 0") || strings.Contains(without, "quivalence") ||
+	if !strings.Contains(with, "Equivalence within ±3.0 points would need "+eq+" if the true difference were 0") || strings.Contains(without, "quivalence") ||
 		!strings.Contains(without, "5 test seeds detect about") || !strings.Contains(without, "normal-theory approximation") {
 		t.Errorf("not shown: %q\ndifference: %q", with, without)
 	}
-	if want := "These 5 seeds showed equivalence within +-3.0 points; a plan from the bound would have asked for " + eq +
+	if want := "These 5 seeds showed equivalence within ±3.0 points; a plan from the bound would have asked for " + eq +
 		" to show it with 80% power."; !strings.Contains(shown, want) || strings.Contains(shown, "would need") {
 		t.Errorf("equivalence shown: %q, want it to contain %q and no count 'needed'", shown, want)
 	}

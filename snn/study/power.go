@@ -117,7 +117,7 @@ func SDUpperBound(sd float64, n int, level float64) float64 {
 // Sentence states the design's sensitivity, e.g. "From the 3 tuning seeds (paired sd 2.3, 80% upper
 // bound 4.9), 10 test seeds detect about 6.6 points with 80% power at level 0.00833 (Holm's most
 // stringent step; normal-theory approximation); the test runs' own paired sd is 2.3, from which they
-// detect about 3.1 points at that level (post hoc). Equivalence within +-3.0 points would need about 37
+// detect about 3.1 points at that level (post hoc). Equivalence within ±3.0 points would need about 37
 // seeds if the true difference were 0 (from the bound; more if it is not)." The equivalence clause is left
 // out for a comparison that found a difference (Higher, Lower: a true difference of 0, which the count
 // assumes, is not in question); for one that showed equivalence it is a planning figure, said as such, not
@@ -136,10 +136,10 @@ func (p Power) Sentence(scale float64, unit string, v Verdict) string {
 	switch v {
 	case Higher, Lower:
 	case Equivalent:
-		out += fmt.Sprintf(" These %d seeds showed equivalence within +-%s %s; a plan from the bound would have asked for %s "+
+		out += fmt.Sprintf(" These %d seeds showed equivalence within ±%s %s; a plan from the bound would have asked for %s "+
 			"to show it with %.0f%% power.", p.TestSeeds, s(p.Margin), unit, eq, 100*p.Power)
 	default:
-		out += fmt.Sprintf(" Equivalence within +-%s %s would need %s if the true difference were 0 (from the bound; more "+
+		out += fmt.Sprintf(" Equivalence within ±%s %s would need %s if the true difference were 0 (from the bound; more "+
 			"if it is not).", s(p.Margin), unit, eq)
 	}
 	return out

@@ -132,7 +132,7 @@ func (o RateOutcome) Text() string {
 		fmt.Fprintf(&b, "**Conclusion.** Plan %s was changed after it was fixed in commit %s (changed: %s): these verdicts are the changed plan's. ",
 			o.Plan.Name, o.Record.ShortCommit(), strings.Join(o.Changed, ", "))
 	}
-	fmt.Fprintf(&b, "%d comparisons, one Holm family, margin +-%g points, %d test seeds:\n\n", len(o.Comparisons), o.Plan.Margin, len(o.Plan.TestSeeds))
+	fmt.Fprintf(&b, "%d comparisons, one Holm family, margin ±%g points, %d test seeds:\n\n", len(o.Comparisons), o.Plan.Margin, len(o.Plan.TestSeeds))
 	verdict := map[string]Verdict{}
 	for _, c := range o.Comparisons {
 		fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict))

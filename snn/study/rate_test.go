@@ -43,7 +43,7 @@ func TestJudgeRateStatesTheClaim(t *testing.T) {
 		t.Errorf("verdicts %v", v)
 	}
 	text := o.Text()
-	for _, want := range []string{"DANN as well as the MLP holds here (equivalent)", "ColumnEI worse than the MLP holds here (lower)", "margin +-1 points"} {
+	for _, want := range []string{"DANN as well as the MLP holds here (equivalent)", "ColumnEI worse than the MLP holds here (lower)", "margin ±1 points"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
