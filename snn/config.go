@@ -137,6 +137,17 @@ const (
 	// lag, not for the later, spread-out delay their integration adds. Both formulations compute it (the Go kernels in lifInhLayer). The readout's
 	// inhibitory units stay linear and immediate.
 	InhibitoryDelayed InhibitoryUnits = "delayed"
+	// InhibitoryFiltered units are linear units that pass on their input low-pass filtered with the LIF
+	// membrane's decay alpha, at unit gain, with the LIF units' timing: the excitatory current of step k is
+	//
+	//	h^E_k = x_k f(W_EE) - r_{k-1} f(W_EI),   r_0 = 0,  r_{j+1} = alpha r_j + (1 - alpha) x_j f(W_IE)
+	//
+	// so an input first inhibits two steps later (LIFInhibitoryLag) and then decays as the LIF membrane
+	// does, with the same total weight as InhibitoryDelayed's single delayed copy (the weights sum to 1).
+	// Between delayed units and LIF ones, they add the LIF membrane's integration (the spread-out delay)
+	// without its threshold, reset and binary output. Both formulations compute it (the Go kernels in
+	// lifInhLayer). The readout's inhibitory units stay linear and immediate.
+	InhibitoryFiltered InhibitoryUnits = "filtered"
 )
 
 // LIFInhibitoryLag is how many steps after an input the LIF inhibitory units (InhibitoryLIF) can first
@@ -266,7 +277,7 @@ type Config struct {
 	Architecture         Architecture
 	NumInhibitory        int               // linear inhibitory units of the hidden layer, n_i (3)
 	NumReadoutInhibitory int               // linear inhibitory units of the readout (1, as the paper's output layer)
-	InhibitoryUnits      InhibitoryUnits   // linear (the paper's), LIF or delayed linear inhibitory units in the hidden layer
+	InhibitoryUnits      InhibitoryUnits   // linear (the paper's), LIF, delayed or filtered linear inhibitory units in the hidden layer
 	InhibitoryDelay      int               // steps by which InhibitoryDelayed units inhibit late (>= 1; 0 for other units)
 	LIFInhibitoryInit    LIFInhibitoryInit // start of the inhibitory units' weights (population's, or balanced as LIF units)
 	Inhibition           Inhibition        // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)

@@ -34,7 +34,7 @@ func TestDataKeyCoversData(t *testing.T) {
 	alternatives := map[string][]any{ // string-typed fields: their other values
 		"Phase": {PhasePerSample}, "Layout": {MaskRandom}, "DaleLayers": {DaleInput, DaleHidden},
 		"SignParam": {SignReLU, SignClip}, "SignInit": {SignInitSymmetric}, "Architecture": {ArchPopulations},
-		"InhibitoryUnits": {InhibitoryLIF, InhibitoryDelayed}, "LIFInhibitoryInit": {LIFInitBalanced}, "Inhibition": {InhibitionShunting},
+		"InhibitoryUnits": {InhibitoryLIF, InhibitoryDelayed, InhibitoryFiltered}, "LIFInhibitoryInit": {LIFInitBalanced}, "Inhibition": {InhibitionShunting},
 		"PopInit": {PopInitSeedScale}, "Optimizer": {OptimizerSGD}, "EarlyStop": {EarlyStopPatience, EarlyStopOff},
 	}
 	tried := map[string]int{}

@@ -63,6 +63,17 @@ var inhibitoryModels = []inhibitoryModel{
 			}
 			return &delayedSimUnits{queue: q}
 		}},
+	{name: InhibitoryFiltered, separate: true,
+		newCells: func(cfg Config, n int) inhibitoryCells {
+			return &filteredCells{steps: cfg.NumSteps() - 1, n: n, alpha: float32(cfg.Alpha())}
+		},
+		newGraph: func(cfg Config, g *Graph, n, batch int) graphUnits {
+			z := Zeros(g, shapes.Make(dtypes.Float32, n, batch))
+			return &filteredGraphUnits{r: z, out: z, alpha: float32(cfg.Alpha())}
+		},
+		newSim: func(cfg Config, n int) simUnits {
+			return &filteredSimUnits{r: make([]float64, n), out: make([]float64, n), alpha: cfg.Alpha()}
+		}},
 }
 
 // inhibitoryModelOf returns the entry of u.
@@ -140,6 +151,47 @@ func (c *delayedCells) backward(p []float32, batch int, gRec []float32) {
 	}
 }
 
+// filteredCells are filtered linear units (InhibitoryFiltered): record k is r_k, with r_0 = 0 and
+// r_{k+1} = float32(alpha r_k) + float32((1 - alpha) p_k), so that step k+1 is inhibited by the inputs of
+// steps k-1, k-2, ... with weights (1 - alpha) alpha^m. Backward, with G_k = dL/dr_k in total
+// (G_k = dL/drec_k + alpha G_{k+1}, G_S = 0): dL/dp_j = (1 - alpha) G_{j+1}.
+type filteredCells struct {
+	steps, n int
+	alpha    float32
+}
+
+func (c *filteredCells) records(p []float32, batch int, rec []float32) {
+	S, n, a := c.steps, c.n, c.alpha
+	for b := 0; b < batch; b++ {
+		pb, rb := p[b*S*n:][:S*n], rec[b*S*n:][:S*n]
+		clear(rb[:n])
+		for k := 1; k < S; k++ {
+			prev, in, out := rb[(k-1)*n:][:n], pb[(k-1)*n:][:n], rb[k*n:][:n]
+			for u := range out {
+				out[u] = float32(a*prev[u]) + float32((1-a)*in[u])
+			}
+		}
+	}
+}
+
+func (c *filteredCells) backward(p []float32, batch int, gRec []float32) {
+	S, n, a := c.steps, c.n, c.alpha
+	for b := 0; b < batch; b++ {
+		pb, gb := p[b*S*n:][:S*n], gRec[b*S*n:][:S*n]
+		for u := 0; u < n; u++ {
+			var g float32 // G_{j+1}, from G_S = 0
+			for j := S - 1; j >= 0; j-- {
+				var direct float32
+				if j+1 < S {
+					direct = gb[(j+1)*n+u]
+				}
+				g = direct + float32(a*g)
+				pb[j*n+u] = float32((1 - a) * g)
+			}
+		}
+	}
+}
+
 // graphUnits are the inhibitory units in one graph, [n, batch] per step.
 type graphUnits interface {
 	// record is what inhibits the excitatory units' current step.
@@ -161,6 +213,19 @@ type delayedGraphUnits struct{ queue []*Node }
 
 func (u *delayedGraphUnits) record() *Node   { return u.queue[0] }
 func (u *delayedGraphUnits) advance(h *Node) { u.queue = append(u.queue[1:], h) }
+
+// filteredGraphUnits hold, before step k, r_k and the record r_{k-1} that inhibits step k (as LIF
+// units emit the spike of the membrane before the step: filteredCells' timing).
+type filteredGraphUnits struct {
+	r, out *Node
+	alpha  float32
+}
+
+func (u *filteredGraphUnits) record() *Node { return u.out }
+func (u *filteredGraphUnits) advance(h *Node) {
+	u.out = u.r
+	u.r = Add(MulScalar(u.r, float64(u.alpha)), MulScalar(h, float64(1-u.alpha)))
+}
 
 // simUnits are the inhibitory units of one sample in the float64 simulation.
 type simUnits interface {
@@ -201,4 +266,19 @@ func (u *delayedSimUnits) advance(p []float32) {
 		oldest[k] = float64(x)
 	}
 	u.queue = append(u.queue[1:], oldest)
+}
+
+// filteredSimUnits hold r_k and the record r_{k-1} in float64, as filteredGraphUnits.
+type filteredSimUnits struct {
+	r, out []float64
+	alpha  float64
+}
+
+func (u *filteredSimUnits) record() []float64 { return u.out }
+
+func (u *filteredSimUnits) advance(p []float32) {
+	copy(u.out, u.r)
+	for k, x := range p {
+		u.r[k] = u.alpha*u.r[k] + (1-u.alpha)*float64(x)
+	}
 }

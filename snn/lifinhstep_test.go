@@ -26,7 +26,7 @@ func lifInhConfig() Config {
 // correction from DANN's initialisation, whose readout W_IE has an exactly zero first gradient; from the
 // start breakReadoutSymmetry makes, the worst measured on an AVX2-only CPU is 1.3e-5), for the update rules of the studies (|w|; the step correction; the paper's
 // SGD with clip and DANN's correction; wiggle; expgrad) and from the balanced start; and so must the step
-// of delayed linear inhibitory units (InhibitoryDelayed, delays 1 to 3), which shares the Go kernels and the
+// of delayed and of filtered linear inhibitory units (InhibitoryDelayed, delays 1 to 3; InhibitoryFiltered), which share the Go kernels and the
 // update graph, under SGD, so that the gradients themselves are compared. (Under Adam their graded records
 // make W_EI's gradient a sum of products whose float32 rounding differs between the formulations, and Adam's
 // first steps normalise it: 3.7e-4 of W_EE's and 8.6e-4 of W_EI's largest step were measured, 2026-12-05.
@@ -52,6 +52,9 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2},
 		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 1},
 		{SignWiggle, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2},
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0},
+		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryFiltered, 0},
+		{SignClip, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0},
 		{SignClip, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 3},
 	}
 	for _, md := range modes {
@@ -137,14 +140,15 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 	}
 }
 
-// The Go-kernel forward pass of a network with LIF or delayed (by 2 steps) inhibitory units gives the
+// The Go-kernel forward pass of a network with LIF, delayed (by 2 steps) or filtered inhibitory units gives the
 // single graph's readout and loss, at the notebook's 100 steps and at 1000.
 func TestLIFInhKernelForwardMatchesGraph(t *testing.T) {
 	for _, c := range []struct {
 		units InhibitoryUnits
 		delay int
 		dur   float64
-	}{{InhibitoryLIF, 0, 0.1}, {InhibitoryLIF, 0, 1.0}, {InhibitoryDelayed, 2, 0.1}, {InhibitoryDelayed, 2, 1.0}} {
+	}{{InhibitoryLIF, 0, 0.1}, {InhibitoryLIF, 0, 1.0}, {InhibitoryDelayed, 2, 0.1}, {InhibitoryDelayed, 2, 1.0},
+		{InhibitoryFiltered, 0, 0.1}, {InhibitoryFiltered, 0, 1.0}} {
 		dur := c.dur
 		cfg := lifInhConfig()
 		cfg.BatchSize, cfg.Duration, cfg.InhibitoryUnits, cfg.InhibitoryDelay = 8, dur, c.units, c.delay
@@ -334,13 +338,14 @@ func TestLIFInhInhibitionBits(t *testing.T) {
 // TestLIFInhibitoryLag finds the lag of LIF inhibitory units from their cells: one unit driven far over
 // threshold at step k alone first inhibits step k + LIFInhibitoryLag (its first non-zero record is
 // k + LIFInhibitoryLag - 1, which inhibits the step after it); delayed units with that delay inhibit
-// first at the same step, with the input's current.
+// first at the same step, with the input's current, and filtered units too, with (1 - alpha) of it, then
+// decaying by alpha a step.
 func TestLIFInhibitoryLag(t *testing.T) {
 	cfg := lifInhConfig()
 	S := cfg.NumSteps() - 1
 	for _, k := range []int{0, 5, 40} {
 		first := map[InhibitoryUnits]int{}
-		for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed} {
+		for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed, InhibitoryFiltered} {
 			c := cfg
 			c.InhibitoryUnits = units
 			if units == InhibitoryDelayed {
@@ -362,6 +367,16 @@ func TestLIFInhibitoryLag(t *testing.T) {
 			}
 			if units == InhibitoryDelayed && rec[first[units]-1] != 5 {
 				t.Errorf("input at step %d: the delayed units pass on %v, want the current 5", k, rec[first[units]-1])
+			}
+			if a := float32(c.Alpha()); units == InhibitoryFiltered {
+				// (1 - alpha) 5 first, then decaying by alpha a step, never 0 again within the steps.
+				j := first[units] - 1
+				if want := float32((1 - a) * 5); rec[j] != want {
+					t.Errorf("input at step %d: the filtered units pass on %v first, want (1 - alpha) 5 = %v", k, rec[j], want)
+				}
+				if j+1 < S && (rec[j+1] != float32(a*rec[j]) || rec[j+1] == 0) {
+					t.Errorf("input at step %d: the filtered units' next record %v, want alpha times %v", k, rec[j+1], rec[j])
+				}
 			}
 		}
 		for units, step := range first {

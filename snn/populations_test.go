@@ -285,7 +285,7 @@ func TestPopulationConfigErrors(t *testing.T) {
 		{func(c *Config) { c.SignParam = "exp" }, `Config.SignParam = "exp" is invalid: want "abs", "relu", "softplus", "clip", "expgrad" or "wiggle"`},
 		{func(c *Config) { c.WiggleScale = 0 }, "Config.WiggleScale = 0 is invalid: want a finite number > 0"},
 		{func(c *Config) { c.Architecture, c.PopInit = ArchPopulations, "he" }, `Config.PopInit = "he" is invalid: want "dann", "seed-scale" or "uniform"`},
-		{func(c *Config) { c.Architecture, c.InhibitoryUnits = ArchPopulations, "relu" }, `Config.InhibitoryUnits = "relu" is invalid: want "linear", "lif" or "delayed"`},
+		{func(c *Config) { c.Architecture, c.InhibitoryUnits = ArchPopulations, "relu" }, `Config.InhibitoryUnits = "relu" is invalid: want "linear", "lif", "delayed" or "filtered"`},
 		{func(c *Config) { c.Architecture, c.InhibitoryUnits = ArchPopulations, InhibitoryDelayed },
 			`Config.InhibitoryDelay = 0 is invalid: want an integer from 1 to 98 (NumSteps - 2) with InhibitoryUnits "delayed"`},
 		{func(c *Config) {
@@ -546,9 +546,9 @@ func TestLIFInhibitionForwardByHand(t *testing.T) {
 // On random data, the forward pass of LIF inhibitory units (the formulation the backend picks: the Go
 // kernels, which TestLIFInhKernelForwardMatchesGraph holds to the graph) and the float64 simulation
 // agree sample by sample (two implementations of the same equations), with excitatory and inhibitory
-// units spiking; so do those of delayed linear inhibitory units (delay 2).
+// units spiking; so do those of delayed (delay 2) and filtered linear inhibitory units.
 func TestLIFInhibitionGraphMatchesSimulate(t *testing.T) {
-	for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed} {
+	for _, units := range []InhibitoryUnits{InhibitoryLIF, InhibitoryDelayed, InhibitoryFiltered} {
 		t.Run(string(units), func(t *testing.T) { graphMatchesSimulate(t, units) })
 	}
 }
