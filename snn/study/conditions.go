@@ -14,7 +14,8 @@ import (
 // parametrisations (abs, relu, softplus, clip), the update rules (expgrad, wiggle), the E/I-population
 // networks (pop-abs, pop-clip, pop-expgrad, pop-wiggle) and their controls (pop-abs-seedscale,
 // pop-abs-stepcorr, pop-lif-abs, pop-lif-bal, pop-lif-bal-stepcorr, their linear controls pop-abs-bal,
-// pop-abs-bal-stepcorr, and those with the LIF units' lag, pop-abs-bal-delay, pop-abs-bal-delay-stepcorr),
+// pop-abs-bal-stepcorr, those with the LIF units' lag, pop-abs-bal-delay, pop-abs-bal-delay-stepcorr, and with
+// their membrane's filter, pop-abs-bal-filter, pop-abs-bal-filter-stepcorr),
 // the paper's recipe and layer (pop-sgd, pop-shunt, pop-shunt-sgd), and the mask layouts (blocked,
 // random). Names are unique.
 func Conditions() []Condition {
@@ -23,7 +24,8 @@ func Conditions() []Condition {
 	cs = append(cs, RuleConditions()...)
 	cs = append(cs, PopulationConditions()...)
 	cs = append(cs, PopulationSeedScale, PopulationStepCorrection, PopulationLIF, PopulationLIFBalanced, PopulationLIFBalancedStepCorr,
-		PopulationBalancedLinear, PopulationBalancedLinearStepCorr, PopulationBalancedDelayed, PopulationBalancedDelayedStepCorr)
+		PopulationBalancedLinear, PopulationBalancedLinearStepCorr, PopulationBalancedDelayed, PopulationBalancedDelayedStepCorr,
+		PopulationBalancedFiltered, PopulationBalancedFilteredStepCorr)
 	cs = append(cs, PaperConditions()...)
 	return append(cs, LayoutConditions()...)
 }

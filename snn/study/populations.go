@@ -101,6 +101,20 @@ var PopulationBalancedDelayed = Condition{Name: "pop-abs-bal-delay", Apply: func
 // the control of "pop-lif-bal-stepcorr" and "pop-abs-bal-stepcorr" for the lag.
 var PopulationBalancedDelayedStepCorr = withStepCorrection("pop-abs-bal-delay-stepcorr", PopulationBalancedDelayed)
 
+// PopulationBalancedFiltered is "pop-abs-bal" whose linear inhibitory units pass on their input low-pass
+// filtered with the LIF membrane's decay at unit gain (snn.InhibitoryFiltered): the LIF units' earliest
+// lag and their membrane's spread-out delay, without threshold, reset or spikes. Its configuration differs
+// from "pop-abs-bal-delay"'s only in the filter (and the delay field that unit model does not use), and
+// from "pop-lif-bal"'s only in the units.
+var PopulationBalancedFiltered = Condition{Name: "pop-abs-bal-filter", Apply: func(c snn.Config, f float64) snn.Config {
+	c = PopulationBalancedLinear.Apply(c, f)
+	c.InhibitoryUnits = snn.InhibitoryFiltered
+	return c
+}}
+
+// PopulationBalancedFilteredStepCorr is "pop-abs-bal-filter" with the step correction of "pop-abs-stepcorr".
+var PopulationBalancedFilteredStepCorr = withStepCorrection("pop-abs-bal-filter-stepcorr", PopulationBalancedFiltered)
+
 // PaperConditions are the E/I-population network ("pop-abs"'s sizes and initialisation) with the
 // paper's training recipe and with its layer (Cornford et al. 2021; linclab/ltlwdp): "pop-sgd"
 // (subtractive inhibition; plain SGD on DANN's corrected gradients, every weight clamped at 0 after the

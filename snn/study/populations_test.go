@@ -60,6 +60,20 @@ func TestPopulationConditions(t *testing.T) {
 			t.Errorf("%s differs from %s or %s in more than its inhibitory units:\n%+v\n%+v\n%+v", tr[0].Name, tr[1].Name, tr[2].Name, del, lin, lif)
 		}
 	}
+	// The filtered controls: each equals its delayed control but for the units (and the delay, which filtered
+	// units do not take), and its LIF condition but for the units.
+	for _, tr := range [][3]Condition{{PopulationBalancedFiltered, PopulationBalancedDelayed, PopulationLIFBalanced},
+		{PopulationBalancedFilteredStepCorr, PopulationBalancedDelayedStepCorr, PopulationLIFBalancedStepCorr}} {
+		fil, del, lif := tr[0].Apply(base, 0.5), tr[1].Apply(base, 0.5), tr[2].Apply(base, 0.5)
+		if fil.InhibitoryUnits != snn.InhibitoryFiltered || fil.Validate() != nil {
+			t.Errorf("%s builds %+v", tr[0].Name, fil)
+		}
+		del.InhibitoryUnits, del.InhibitoryDelay = fil.InhibitoryUnits, fil.InhibitoryDelay
+		lif.InhibitoryUnits = fil.InhibitoryUnits
+		if !reflect.DeepEqual(fil, del) || !reflect.DeepEqual(fil, lif) {
+			t.Errorf("%s differs from %s or %s in more than its inhibitory units:\n%+v\n%+v\n%+v", tr[0].Name, tr[1].Name, tr[2].Name, fil, del, lif)
+		}
+	}
 	note, err := ParameterNote(base, 0.5, "both", "pop-abs")
 	if err != nil {
 		t.Fatal(err)

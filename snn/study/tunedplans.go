@@ -80,7 +80,8 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // equivalence test needs), "populations-sgd-power" (the paper's recipe against pop-abs on the seeds its
 // spread asks for), "populations-lif-linear" (linear inhibitory units from the balanced LIF start: the
 // control of populations-lif) and "populations-lif-lag" (those linear units inhibiting with the LIF
-// units' lag: which part of the LIF units' deficit the lag makes).
+// units' lag: which part of the LIF units' deficit the lag makes) and "populations-lif-filter" (those units
+// filtering with the LIF membrane's decay: the next part).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -238,6 +239,28 @@ func TunedPlans() []TunedPlan {
 				"k+2, the earliest an input inhibits through the LIF units), so that the first question asks what the LIF units' " +
 				"lag alone costs linear units and the second what their integration and spiking cost beyond it; a control fixed " +
 				"after populations-lif-linear's runs, which left the LIF units 25-26 points below linear units from the same weights"},
+		{Name: "populations-lif-filter", Notebook: "dales_law_populations.ipynb", Cache: "populations-lif-filter",
+			Conditions: []string{"pop-abs-bal-filter", "pop-abs-bal-filter-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned", "populations-lif", "populations-lif-linear", "populations-lif-lag"},
+			Questions: []PlannedQuestion{
+				{"the LIF membrane's filter on top of the 2-step lag (linear inhibitory units, same balanced start, same update rule)",
+					[][2]string{{"pop-abs-bal-filter", "pop-abs-bal-delay"}, {"pop-abs-bal-filter-stepcorr", "pop-abs-bal-delay-stepcorr"}}},
+				{"LIF against filtered linear inhibitory units (same start, same update rule)",
+					[][2]string{{"pop-lif-bal", "pop-abs-bal-filter"}, {"pop-lif-bal-stepcorr", "pop-abs-bal-filter-stepcorr"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-lif-lag (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation " +
+				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin; " +
+				"the Go kernels), whose conditions and those of populations-lif it compares with, each condition at its own tuned " +
+				"rate; pop-abs-bal-filter and pop-abs-bal-filter-stepcorr are pop-abs-bal and pop-abs-bal-stepcorr (the same initial " +
+				"weights as pop-lif-bal of the same seed) whose linear inhibitory units pass on their input low-pass filtered with " +
+				"the LIF membrane's decay at unit gain (snn.InhibitoryFiltered: step k is inhibited by r_{k-1}, r_{j+1} = alpha r_j + " +
+				"(1 - alpha) x_j W_IE: the LIF units' earliest lag of 2 steps and their membrane's spread-out delay, without " +
+				"threshold, reset or spikes), so that the first question asks what that integration costs beyond the 2-step delay " +
+				"and the second what the LIF units' threshold, reset and spikes cost beyond it; a control fixed after " +
+				"populations-lif-lag's runs and a review noting that its 2-step delay matches only the LIF units' earliest lag"},
 	}
 }
 
