@@ -142,11 +142,14 @@ const (
 	//
 	//	h^E_k = x_k f(W_EE) - r_{k-1} f(W_EI),   r_0 = 0,  r_{j+1} = alpha r_j + (1 - alpha) x_j f(W_IE)
 	//
-	// so an input first inhibits two steps later (LIFInhibitoryLag) and then decays as the LIF membrane
-	// does, with the same total weight as InhibitoryDelayed's single delayed copy (the weights sum to 1).
-	// Between delayed units and LIF ones, they add the LIF membrane's integration (the spread-out delay)
-	// without its threshold, reset and binary output. Both formulations compute it (the Go kernels in
-	// lifInhLayer). The readout's inhibitory units stay linear and immediate.
+	// so an input first inhibits two steps later (LIFInhibitoryLag) with weight 1 - alpha and then decays
+	// by alpha a step (mean lag 2 + alpha/(1 - alpha), about 6.5 steps at the notebook's alpha), with the
+	// same total weight as InhibitoryDelayed's single delayed copy over an infinitely long trial (the
+	// weights sum to 1; within a trial the first steps' inhibition ramps up from r_0 = 0 and the last
+	// inputs never arrive). A low-pass filter with the LIF membrane's time constant, not the LIF units'
+	// input-to-spike kernel (which was not measured: a suprathreshold input makes a LIF unit spike exactly
+	// two steps later and reset), and without their threshold, reset and binary output. Both formulations
+	// compute it (the Go kernels in lifInhLayer). The readout's inhibitory units stay linear and immediate.
 	InhibitoryFiltered InhibitoryUnits = "filtered"
 )
 
@@ -380,7 +383,7 @@ func (c Config) LIFInhibition() bool {
 }
 
 // separateInhibition reports whether the hidden layer's inhibitory units act through a state of their own
-// (LIF or delayed units), so that the layer is not x_k times one effective matrix: the Go kernels run
+// (LIF, delayed or filtered units), so that the layer is not x_k times one effective matrix: the Go kernels run
 // lifInhLayer and the graph readoutSumLIFInh.
 func (c Config) separateInhibition() bool {
 	u, ok := inhibitoryModelOf(c.InhibitoryUnits)

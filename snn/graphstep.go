@@ -190,7 +190,7 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 		}
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
 		var sum *Node
-		var w1 *Node   // the effective input weights (not with LIF or delayed inhibitory units)
+		var w1 *Node   // the effective input weights (not with LIF, delayed or filtered inhibitory units)
 		var hs []*Node // the step currents, where the gradient is taken in linear time
 		if cfg.separateInhibition() {
 			sum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)

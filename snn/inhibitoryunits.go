@@ -86,7 +86,8 @@ func inhibitoryModelOf(u InhibitoryUnits) (inhibitoryModel, bool) {
 	return inhibitoryModel{}, false
 }
 
-// inhibitoryModelNames lists the allowed InhibitoryUnits for an error message: "linear", "lif" or "delayed".
+// inhibitoryModelNames lists the allowed InhibitoryUnits for an error message: "linear", "lif", "delayed" or
+// "filtered".
 func inhibitoryModelNames() string {
 	q := make([]string, len(inhibitoryModels))
 	for i, m := range inhibitoryModels {
@@ -268,7 +269,8 @@ func (u *delayedSimUnits) advance(p []float32) {
 	u.queue = append(u.queue[1:], oldest)
 }
 
-// filteredSimUnits hold r_k and the record r_{k-1} in float64, as filteredGraphUnits.
+// filteredSimUnits hold r_k and the record r_{k-1} in float64, as filteredGraphUnits (with alpha in float64,
+// where the kernels and the graph round it to float32: the same recurrence, not the same bits).
 type filteredSimUnits struct {
 	r, out []float64
 	alpha  float64

@@ -140,7 +140,7 @@ func inhibitionMean(cfg Config, sI []float32, ei Matrix) float64 {
 // simulateHidden runs the hidden layer on every sample of d in Go and returns the excitatory units'
 // input currents and spike records [n, steps, H] (record k: the spikes after step k). With ie and ei
 // empty, w is the layer's effective matrix (linear inhibitory units or none); else w is W_EE and the
-// layer has inhibitory units of model units (LIF or delayed; cfg.InhibitoryDelay for the delay) with
+// layer has inhibitory units of model units (LIF, delayed or filtered; cfg.InhibitoryDelay for the delay) with
 // weights ie [I, n_i] and ei [n_i, H] (magnitudes), as readoutSumLIFInh: p_k = x_k W_EE - s^I_k W_EI,
 // s^I_k the units' record k-1 (inhibitoryCells).
 func simulateHidden(cfg Config, units InhibitoryUnits, w, ie, ei Matrix, d *Dataset) (currents, spikes []float32, err error) {

@@ -11,7 +11,7 @@ import (
 )
 
 // inputWeights are what a forward pass needs of the input layer: the effective matrix W1eff [I, H], or,
-// for inhibitory units with a state of their own (Config.separateInhibition: LIF or delayed units), the
+// for inhibitory units with a state of their own (Config.separateInhibition: LIF, delayed or filtered units), the
 // non-negative matrices f(W_EE) [I, H], f(W_IE) [I, n_i] and f(W_EI) [n_i, H].
 type inputWeights struct {
 	eff        Matrix
@@ -38,7 +38,7 @@ func (m *Model) inputWeights() inputWeights {
 }
 
 // readoutSumLIFInh is readoutSum for a hidden layer whose inhibitory units have a state of their own
-// (Config.separateInhibition: InhibitoryLIF or InhibitoryDelayed): with ee [I, H], ie [I, n_i],
+// (Config.separateInhibition: InhibitoryLIF, InhibitoryDelayed or InhibitoryFiltered): with ee [I, H], ie [I, n_i],
 // ei [n_i, H] (weights >= 0), w2 [H, C] and x [I, (T-1)*batch], per step k
 //
 //	h^E_k = W_EE^T x_k - W_EI^T s^I_k      (s^I_k: the units' record before step k, graphUnits.record)

@@ -10,7 +10,7 @@ import (
 )
 
 // lifInhLayer is the hidden layer of a network whose inhibitory units have a state of their own
-// (Config.separateInhibition: LIF or delayed linear units) in Go kernels, the computation of
+// (Config.separateInhibition: LIF, delayed or filtered linear units) in Go kernels, the computation of
 // readoutSumLIFInh. Forward, for each sample, with S = T-1 steps fed:
 //
 //	[p^E_k | p^I_k] = x_k [f(W_EE) | f(W_IE)]            one projection, [H + n_i] per (sample, step)
@@ -18,7 +18,8 @@ import (
 //	h^E_k = p^E_k - s^I_k f(W_EI)                         s^I_k: record k-1 (inhibitoryCells), s^I_0 = 0
 //	(v^E, s^E) <- LIF(h^E),  r = sum_k c_{k+1} s^E_{k+1}  [batch, H]
 //
-// For LIF units s^I_k = H(v^I_{k-1} - 1) (lifKernel.spikes), for delayed ones p^I_{k-d}, as in the
+// For LIF units s^I_k = H(v^I_{k-1} - 1) (lifKernel.spikes), for delayed ones p^I_{k-d}, for filtered ones
+// r_{k-1} (filteredCells), as in the
 // graph. Backward, from G = dL/dr:
 //
 //	g^E_k = dL/dh^E_k                                     lifKernel.backward

@@ -85,7 +85,7 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 			specs := paramSpecs(cfg)
-			// Spikes, weighted; for delayed units spikesI sums their currents, so there only the per-matrix
+			// Spikes, weighted; for delayed and filtered units spikesI sums their currents, so there only the per-matrix
 			// check that every matrix moved guards the comparison.
 			spikesE, spikesI := float32(0), float32(0)
 			for k := 0; k < 4; k++ {

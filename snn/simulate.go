@@ -63,7 +63,7 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 				sum[c] += u[c]
 			}
 			// Hidden layer, the notebook's update order; inhibitory units with a state of their own
-			// (LIF or delayed) inhibit with their record before step t and advance after.
+			// (LIF, delayed or filtered) inhibit with their record before step t and advance after.
 			var sI []float64
 			if units != nil {
 				sI = units.record()
