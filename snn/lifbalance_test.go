@@ -45,37 +45,18 @@ func TestHiddenDriveDelayedInhibition(t *testing.T) {
 	for _, delay := range []int{1, 2, 5} {
 		cfg := DefaultConfig()
 		cfg.Architecture, cfg.InhibitoryUnits, cfg.InhibitoryDelay, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryDelayed, delay, 27, 8
-		m, err := NewModel(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := GenerateStimulus(cfg, 10, 13, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cur, _, err := HiddenDrive(m, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := m.inputWeights()
-		pE, pI := projectAll(cfg, w.ee, d), projectAll(cfg, w.ie, d)
-		S, H, ni := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory
-		worst, inhibition := 0.0, 0.0
-		for n := 0; n < d.Len(); n++ {
-			for k := 0; k < S; k++ {
-				for h := 0; h < H; h++ {
-					want := float64(pE[(n*S+k)*H+h])
-					if k >= delay {
-						for j := 0; j < ni; j++ {
-							x := float64(pI[(n*S+k-delay)*ni+j]) * float64(w.ei.At(j, h))
-							want -= x
-							inhibition += x
-						}
+		S, ni := cfg.NumSteps()-1, cfg.NumInhibitory
+		worst, inhibition := hiddenDriveDeviation(t, cfg, 13, func(pI []float32, samples int) []float64 {
+			s := make([]float64, samples*S*ni)
+			for n := 0; n < samples; n++ {
+				for k := delay; k < S; k++ {
+					for j := 0; j < ni; j++ {
+						s[(n*S+k)*ni+j] = float64(pI[(n*S+k-delay)*ni+j])
 					}
-					worst = math.Max(worst, math.Abs(float64(cur[(n*S+k)*H+h])-want))
 				}
 			}
-		}
+			return s
+		})
 		if worst > 1e-5 {
 			t.Errorf("delay %d: currents differ from x_k W_EE - x_{k-d} W_IE W_EI by up to %g", delay, worst)
 		}
@@ -91,11 +72,36 @@ func TestHiddenDriveDelayedInhibition(t *testing.T) {
 func TestHiddenDriveFilteredInhibition(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Architecture, cfg.InhibitoryUnits, cfg.NumHidden, cfg.BatchSize = ArchPopulations, InhibitoryFiltered, 27, 8
+	S, ni, alpha := cfg.NumSteps()-1, cfg.NumInhibitory, cfg.Alpha()
+	worst, inhibition := hiddenDriveDeviation(t, cfg, 17, func(pI []float32, samples int) []float64 {
+		s := make([]float64, samples*S*ni) // step k's r_{k-1}; step 0's r_{-1} and step 1's r_0 are 0
+		for n := 0; n < samples; n++ {
+			for k := 2; k < S; k++ {
+				for j := 0; j < ni; j++ {
+					s[(n*S+k)*ni+j] = alpha*s[(n*S+k-1)*ni+j] + (1-alpha)*float64(pI[(n*S+k-2)*ni+j])
+				}
+			}
+		}
+		return s
+	})
+	if worst > 1e-4 {
+		t.Errorf("currents differ from x_k W_EE - r_{k-1} W_EI by up to %g", worst)
+	}
+	if inhibition == 0 {
+		t.Fatal("no inhibition: the comparison would be vacuous")
+	}
+}
+
+// hiddenDriveDeviation runs HiddenDrive on a network of cfg over 10 samples drawn from seed and returns the
+// largest difference of its currents from x_k f(W_EE) - s_k f(W_EI), computed in float64 with s [samples,
+// steps, n_i] from stepInhibition on the inhibitory projection x f(W_IE), and the total inhibition s_k f(W_EI).
+func hiddenDriveDeviation(t *testing.T, cfg Config, seed uint64, stepInhibition func(pI []float32, samples int) []float64) (worst, inhibition float64) {
+	t.Helper()
 	m, err := NewModel(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := GenerateStimulus(cfg, 10, 17, 1)
+	d, err := GenerateStimulus(cfg, 10, seed, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,39 +110,23 @@ func TestHiddenDriveFilteredInhibition(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := m.inputWeights()
-	pE, pI := projectAll(cfg, w.ee, d), projectAll(cfg, w.ie, d)
-	S, H, ni, alpha := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory, cfg.Alpha()
-	worst, inhibition := 0.0, 0.0
+	pE := projectAll(cfg, w.ee, d)
+	s := stepInhibition(projectAll(cfg, w.ie, d), d.Len())
+	S, H, ni := cfg.NumSteps()-1, cfg.NumHidden, cfg.NumInhibitory
 	for n := 0; n < d.Len(); n++ {
-		r := make([]float64, ni) // r_{k-1} at step k
-		next := make([]float64, ni)
 		for k := 0; k < S; k++ {
 			for h := 0; h < H; h++ {
 				want := float64(pE[(n*S+k)*H+h])
 				for j := 0; j < ni; j++ {
-					x := r[j] * float64(w.ei.At(j, h))
+					x := s[(n*S+k)*ni+j] * float64(w.ei.At(j, h))
 					want -= x
 					inhibition += x
 				}
 				worst = math.Max(worst, math.Abs(float64(cur[(n*S+k)*H+h])-want))
 			}
-			// r_{k} from r_{k-1} and p_{k-1}: the record that inhibits step k+1.
-			for j := 0; j < ni; j++ {
-				var prevIn float64
-				if k >= 1 {
-					prevIn = float64(pI[(n*S+k-1)*ni+j])
-				}
-				next[j] = alpha*r[j] + (1-alpha)*prevIn
-			}
-			r, next = next, r
 		}
 	}
-	if worst > 1e-4 {
-		t.Errorf("currents differ from x_k W_EE - r_{k-1} W_EI by up to %g", worst)
-	}
-	if inhibition == 0 {
-		t.Fatal("no inhibition: the comparison would be vacuous")
-	}
+	return worst, inhibition
 }
 
 // On generated data, HiddenDrive's excitatory spikes (float32 kernels) count as Simulate's (float64, a
