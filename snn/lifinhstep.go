@@ -147,16 +147,10 @@ func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
 				rec := l.sI[(b*S+k-1)*ni:][:ni]
 				inhibitoryDots(gs[(k-1)*ni:][:ni], ei.Data, gE)
 				for j, s := range rec {
-					switch {
-					case s == 1:
+					if s != 0 {
 						p := part[j*H:][:H]
 						for h, x := range gE {
-							p[h] -= x
-						}
-					case s != 0:
-						p := part[j*H:][:H]
-						for h, x := range gE {
-							p[h] -= float32(s * x)
+							p[h] -= float32(s * x) // a spike's term is -g^E exactly: 1*x == x
 						}
 					}
 				}

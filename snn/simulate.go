@@ -32,6 +32,7 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 	separate := cfg.separateInhibition()
 	ni := cfg.NumInhibitory
 	var pI []float32
+	model, _ := inhibitoryModelOf(cfg.InhibitoryUnits)
 	if separate {
 		pI = make([]float32, (T-1)*ni)
 	}
@@ -42,8 +43,7 @@ func Simulate(m *Model, d *Dataset) (*Responses, error) {
 			// Excitatory input x W_EE here; the inhibitory units' records are subtracted per step below.
 			cols.project(in.ee, p)
 			cols.project(in.ie, pI)
-			u, _ := inhibitoryModelOf(cfg.InhibitoryUnits)
-			units = u.newSim(cfg, ni)
+			units = model.newSim(cfg, ni) // each sample from rest
 		} else {
 			cols.project(in.eff, p)
 		}
