@@ -81,7 +81,8 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // spread asks for), "populations-lif-linear" (linear inhibitory units from the balanced LIF start: the
 // control of populations-lif) and "populations-lif-lag" (those linear units inhibiting with the LIF
 // units' lag: which part of the LIF units' deficit the lag makes) and "populations-lif-filter" (those units
-// filtering with the LIF membrane's decay: the next part).
+// filtering with the LIF membrane's decay: the next part), "populations-wiggle" (restarting culled synapses
+// against letting the projection hold them at 0: wiggle against clip on both networks, on fresh seeds).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -261,6 +262,29 @@ func TunedPlans() []TunedPlan {
 				"threshold, reset or spikes), so that the first question asks what that integration costs beyond the 2-step delay " +
 				"and the second what the LIF units' threshold, reset and spikes cost beyond it; a control fixed after " +
 				"populations-lif-lag's runs and a review noting that its 2-step delay matches only the LIF units' earliest lag"},
+		{Name: "populations-wiggle", Notebook: "dales_law_populations.ipynb", Cache: "populations-wiggle",
+			Conditions: []string{"wiggle", "clip", "pop-wiggle", "pop-clip"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: seedsFrom(501, 20),
+			Questions: []PlannedQuestion{
+				{"restarting culled synapses: wiggle against clip (same initial weights and data, each at its tuned rate)",
+					[][2]string{{"wiggle", "clip"}, {"pop-wiggle", "pop-clip"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-tuned (the notebook's network and data, 50 epochs, Adam, no early stopping, each run " +
+				"keeps its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean " +
+				"validation accuracy over tuning seeds 101-103; paired t, Holm within the question, TOST at the margin; the Go " +
+				"kernels), its four conditions tuned again in this plan's own cache on the same grid and tuning seeds (so on the " +
+				"same runs as populations-tuned's selection), with 20 fresh test seeds, 501-520. wiggle is clip (the projected " +
+				"gradient: Adam's step, then w <- max(w, 0)) whose weights held at exactly 0 after a step restart at 0.01 u, u " +
+				"uniform in (0, 1], from a stream of their own; each pair shares its initial weights and data, so on the " +
+				"E/I-population network, where populations-tuned's tuning selected 0.001 for both rules, a pair differs only in " +
+				"the restarts, and on ColumnEI, where it selected 0.00316 for clip and 0.001 for wiggle, also in the rate each " +
+				"rule was tuned to. A follow-up fixed after populations-tuned's runs, on a review noting that wiggle had been " +
+				"compared with |w| only, not with clip, the control that differs from it only in its restarts. populations-tuned's " +
+				"test runs of the same pairs (seeds 11-20) are a pilot, not part of this test: paired differences -1.4 points " +
+				"(sd 1.7) on ColumnEI and 0.0 (sd 0.8) on the E/I-population network; the seed rule (study.Outcome.SeedsFromSpread " +
+				"on populations-tuned's tuning runs, family of 2) gives its floor of 10 for either pair, and the plan takes 20 " +
+				"because the pilot's ColumnEI difference is not 0, which that rule's count assumes"},
 	}
 }
 
