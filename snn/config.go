@@ -92,8 +92,9 @@ const (
 	// SignWiggle is clip (projected gradient) plus the seed's "wiggle": after every step each weight the
 	// projection holds at exactly 0 restarts at WiggleScale * u, u uniform in (0, 1] (seeded), so culled
 	// synapses can come back. WiggleScale is absolute (the same for every matrix) and the optimiser's
-	// state (Adam's moments) of a restarted weight is kept, so a weight that Adam still pushes down
-	// returns to 0 at the next step.
+	// state (Adam's moments) of a restarted weight is kept, so a weight that Adam still pushes down keeps
+	// being pushed down from its restart value (by about the learning rate per step, Adam's step size) and
+	// can be held at 0 again; restarts are counted per epoch in History.Ledger.
 	SignWiggle SignParam = "wiggle"
 )
 
