@@ -2,6 +2,8 @@ package study
 
 import (
 	"fmt"
+	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -9,48 +11,74 @@ import (
 )
 
 // Culling is what a sign rule left of one trained model's synapses: its constrained weights at exactly 0
-// at the end of training out of all of them (snn.Model.Culled) and, under wiggle, the restarts over
-// training (the sum of History.Ledger's per-epoch counts; a weight can restart many times, once after
-// each of the Steps optimiser steps at most).
+// at the end of training out of all of them (snn.Model.Culled), those in (0, WiggleScale] (NearZero: no
+// larger than a restart of wiggle makes them), and under wiggle the restarts (History.Ledger's per-epoch
+// counts) over training and in the last epoch, with the optimiser steps of each. A restart count is of
+// events, not of weights: a weight can restart many times, once after each step at most; which weights
+// restarted is not recorded.
 type Culling struct {
 	Condition   string
 	Rule        snn.SignParam
 	Seed        uint64
 	Zero, Total int
-	Restarts    int
-	Steps       int
+	// Near counts the weights in (0, Limit]; Limit is the model's WiggleScale.
+	Near  int
+	Limit float64
+	// Restarts over training (Steps steps) and in its last epoch (LastSteps steps).
+	Restarts, LastRestarts int
+	Steps, LastSteps       int
+	// TestAccuracy is the model's test accuracy and RunAccuracy the committed run's of the same
+	// configuration (PlanCulling); NaN when not scored.
+	TestAccuracy, RunAccuracy float64
 }
 
-// CullingOf reads a trained model's Culling.
+// CullingOf reads a trained model's Culling (its accuracies NaN: see PlanCulling).
 func CullingOf(condition string, m *snn.Model) Culling {
-	c := Culling{Condition: condition, Rule: m.Config.SignParam, Seed: m.Config.Seed, Steps: m.History.Steps}
+	c := Culling{Condition: condition, Rule: m.Config.SignParam, Seed: m.Config.Seed, Steps: m.History.Steps,
+		Limit: m.Config.WiggleScale, TestAccuracy: math.NaN(), RunAccuracy: math.NaN()}
 	c.Zero, c.Total = m.Culled()
+	c.Near = m.NearZero(c.Limit)
 	for _, e := range m.History.Ledger {
 		c.Restarts += e.Restarts
+	}
+	if n := len(m.History.Ledger); n > 0 {
+		c.LastRestarts = m.History.Ledger[n-1].Restarts
+		c.LastSteps = m.History.Steps / n
 	}
 	return c
 }
 
-// CullingTable is a fixed-width table of cs, one row each: the condition, its rule and seed, the
-// constrained weights at 0 at the end of training (count, of all, percent) and, for wiggle, the restarts
-// over training and per optimiser step (mean); "-" where the rule restarts nothing.
+// CullingTable is a fixed-width table of cs, one row each: the condition, its rule and seed, its test
+// accuracy with the committed run's in brackets ("-" when not scored), the constrained weights at 0 at
+// the end of training (count, of all, percent) and in (0, Limit], and for wiggle the restarts over
+// training and per step in the last epoch (mean); "-" where the rule restarts nothing.
 func CullingTable(cs []Culling) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-12s %-7s %5s  %-26s %22s %10s\n", "condition", "rule", "seed", "weights at 0 at the end", "restarts over training", "per step")
+	limit := "in (0, limit]"
+	if len(cs) > 0 {
+		limit = fmt.Sprintf("in (0, %g]", cs[0].Limit)
+	}
+	fmt.Fprintf(&b, "%-12s %-8s %5s  %-14s %-24s %-13s %12s %12s\n", "condition", "rule", "seed", "test % (run)",
+		"at 0 at the end", limit, "restarts", "a step, last")
 	for _, c := range cs {
 		share := 0.0
 		if c.Total > 0 {
 			share = 100 * float64(c.Zero) / float64(c.Total)
 		}
+		acc := "-"
+		if !math.IsNaN(c.TestAccuracy) {
+			acc = fmt.Sprintf("%.1f (%.1f)", 100*c.TestAccuracy, 100*c.RunAccuracy)
+		}
 		restarts, per := "-", "-"
 		if c.Rule == snn.SignWiggle {
 			restarts = thousands(c.Restarts)
-			if c.Steps > 0 {
-				per = fmt.Sprintf("%.1f", float64(c.Restarts)/float64(c.Steps))
+			if c.LastSteps > 0 {
+				per = fmt.Sprintf("%.1f", float64(c.LastRestarts)/float64(c.LastSteps))
 			}
 		}
 		zero := fmt.Sprintf("%s of %s (%.1f%%)", thousands(c.Zero), thousands(c.Total), share)
-		fmt.Fprintf(&b, "%-12s %-7s %5d  %-26s %22s %10s\n", c.Condition, c.Rule, c.Seed, zero, restarts, per)
+		fmt.Fprintf(&b, "%-12s %-8s %5d  %-14s %-24s %-13s %12s %12s\n", c.Condition, c.Rule, c.Seed, acc, zero,
+			thousands(c.Near), restarts, per)
 	}
 	return b.String()
 }
@@ -71,6 +99,54 @@ func thousands(n int) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// PlanCulling returns the Culling of each of the outcome's plan's own conditions at its first test seed:
+// the model of the plan's test run (Outcome.TestConfig), kept as <Results>/models/<plan>_<condition>_s<seed>.ckpt
+// (Notebook.Trained: trained the first time), with its test accuracy (snn.RebuildExperiment: the data and
+// initial model drawn again from the seed, an error unless the model started from that initial model)
+// beside the committed run's. In quick mode nothing is trained: the committed models (CommittedResults)
+// are read, and a missing one is an error.
+func (nb *Notebook) PlanCulling(o Outcome) ([]Culling, error) {
+	if len(o.Plan.TestSeeds) == 0 {
+		return nil, fmt.Errorf("study: plan %s has no test seeds", o.Plan.Name)
+	}
+	seed := o.Plan.TestSeeds[0]
+	tr, err := nb.trainOptions()
+	if err != nil {
+		return nil, err
+	}
+	var out []Culling
+	for _, name := range o.Plan.Conditions {
+		cfg, err := o.TestConfig(name, seed)
+		if err != nil {
+			return nil, err
+		}
+		file := fmt.Sprintf("%s_%s_s%d", o.Plan.Name, name, seed)
+		var m *snn.Model
+		if nb.Quick {
+			path := filepath.Join(CommittedResults, "models", file+".ckpt")
+			if m, err = snn.LoadCheckpoint(path); err != nil {
+				return nil, fmt.Errorf("study: quick mode trains no model of plan %s (%w); run the notebook once without %s", o.Plan.Name, err, snn.QuickEnv)
+			}
+			if snn.ConfigKey(m.Config) != snn.ConfigKey(cfg) {
+				return nil, fmt.Errorf("study: %s holds another configuration than plan %s's test run of %s at seed %d", path, o.Plan.Name, name, seed)
+			}
+		} else if m, err = nb.Trained(cfg, file); err != nil {
+			return nil, err
+		}
+		x, err := snn.RebuildExperiment(m, tr.Backend, nil)
+		if err != nil {
+			return nil, err
+		}
+		c := CullingOf(name, m)
+		c.TestAccuracy = x.TestEval.Accuracy
+		if acc := o.Test[name]; len(acc) > 0 {
+			c.RunAccuracy = acc[0]
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // TestConfig is the configuration of the plan's test run of condition at seed: the condition at the

@@ -2,6 +2,10 @@ package study
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,9 +68,10 @@ func TestOutcomeTestConfig(t *testing.T) {
 	}
 }
 
-// CullingOf reads the model's own counts: an untrained wiggle model with two weights zeroed and a history
-// set by hand (a ledger of three epochs with 3 + 0 + 5 restarts, 6 steps); CullingTable's layout is held
-// to a table written by hand from those values and a clip row (no restarts).
+// CullingOf reads the model's own counts (snn.Model.Culled and NearZero are tested in package snn): an
+// untrained wiggle model with two weights zeroed and a history set by hand (a ledger of three epochs with 3 + 0 + 5
+// restarts, 6 steps); CullingTable's layout is held to a table written by hand from those values, with
+// accuracies set, and a clip row (no restarts, not scored).
 func TestCulling(t *testing.T) {
 	cfg := snn.DefaultConfig()
 	cfg.SignParam, cfg.Seed = snn.SignWiggle, 7
@@ -78,15 +83,22 @@ func TestCulling(t *testing.T) {
 	m.History.Ledger = []snn.LedgerEntry{{Restarts: 3}, {}, {Restarts: 5}}
 	m.History.Steps = 6
 	c := CullingOf("wiggle", m)
-	want := Culling{Condition: "wiggle", Rule: snn.SignWiggle, Seed: 7, Zero: 2, Total: 6360, Restarts: 8, Steps: 6}
+	if !math.IsNaN(c.TestAccuracy) || !math.IsNaN(c.RunAccuracy) {
+		t.Errorf("CullingOf scored the model: %v, %v", c.TestAccuracy, c.RunAccuracy)
+	}
+	c.TestAccuracy, c.RunAccuracy = 0.8125, 0.8125
+	want := Culling{Condition: "wiggle", Rule: snn.SignWiggle, Seed: 7, Zero: 2, Total: 6360, Near: m.NearZero(0.01), Limit: 0.01,
+		Restarts: 8, LastRestarts: 5, Steps: 6, LastSteps: 2, TestAccuracy: 0.8125, RunAccuracy: 0.8125}
 	if c != want {
 		t.Fatalf("CullingOf = %+v, want %+v", c, want)
 	}
-	clip := Culling{Condition: "pop-clip", Rule: snn.SignClip, Seed: 501, Zero: 1234, Total: 6444, Steps: 3200}
+	c.Near = 41 // the untrained draw's own count varies with the seed; the table is held for this value
+	clip := Culling{Condition: "pop-clip", Rule: snn.SignClip, Seed: 501, Zero: 1234, Total: 6444, Near: 1005, Limit: 0.01, Steps: 3200,
+		TestAccuracy: math.NaN(), RunAccuracy: math.NaN()}
 	got := CullingTable([]Culling{c, clip})
-	golden := "condition    rule     seed  weights at 0 at the end    restarts over training   per step\n" +
-		"wiggle       wiggle      7  2 of 6,360 (0.0%)                               8        1.3\n" +
-		"pop-clip     clip      501  1,234 of 6,444 (19.1%)                          -          -\n"
+	golden := "condition    rule      seed  test % (run)   at 0 at the end          in (0, 0.01]      restarts a step, last\n" +
+		"wiggle       wiggle       7  81.2 (81.2)    2 of 6,360 (0.0%)        41                       8          2.5\n" +
+		"pop-clip     clip       501  -              1,234 of 6,444 (19.1%)   1,005                    -            -\n"
 	if got != golden {
 		t.Errorf("CullingTable:\n%s\nwant:\n%s", got, golden)
 	}
@@ -94,5 +106,56 @@ func TestCulling(t *testing.T) {
 		if got := thousands(n); got != s {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, s)
 		}
+	}
+}
+
+// PlanCulling on a plan of two quick conditions (snn.Quick: 3 epochs of 8 batches) at test seed 501: each
+// model is trained once and kept under the notebook's results (a second call loads it and gives the same
+// rows), its test accuracy is the one snn.RunExperiment gives the same configuration (trained again
+// independently), the committed run's accuracy is the outcome's first test seed's, and wiggle's restarts
+// are the model's ledger's. In quick mode a missing committed model is an error that says so.
+func TestPlanCulling(t *testing.T) {
+	p := TunedPlan{Name: "tiny", Conditions: []string{"wiggle", "clip"}, Fraction: 0.5, TestSeeds: []uint64{501, 502},
+		Base: func() snn.Config { return snn.Quick(tunedBase()) }}
+	o := Outcome{Plan: p, Tuned: []Tuned{{Condition: "wiggle", Selected: 0.01}, {Condition: "clip", Selected: 0.01}},
+		Test: map[string][]float64{"wiggle": {0.5, 0.1}, "clip": {0.25, 0.1}}}
+	nb := &Notebook{Results: t.TempDir(), Log: io.Discard}
+	cs, err := nb.PlanCulling(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].Condition != "wiggle" || cs[1].Condition != "clip" {
+		t.Fatalf("rows %+v", cs)
+	}
+	for i, c := range cs {
+		cfg, err := o.TestConfig(c.Condition, 501)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Seed != 501 || c.TestAccuracy != x.TestEval.Accuracy || c.RunAccuracy != o.Test[c.Condition][0] {
+			t.Errorf("%s: seed %d, accuracy %v (run %v), want 501, %v (%v)", c.Condition, c.Seed, c.TestAccuracy, c.RunAccuracy,
+				x.TestEval.Accuracy, o.Test[c.Condition][0])
+		}
+		if want := CullingOf(c.Condition, x.Trained); c.Zero != want.Zero || c.Restarts != want.Restarts || c.Steps != 24 {
+			t.Errorf("%s: %+v, the independent run's %+v (24 steps)", c.Condition, c, want)
+		}
+		if (i == 0) != (c.Restarts > 0) {
+			t.Errorf("%s: %d restarts", c.Condition, c.Restarts)
+		}
+		if _, err := os.Stat(filepath.Join(nb.Results, "models", "tiny_"+c.Condition+"_s501.ckpt")); err != nil {
+			t.Error(err)
+		}
+	}
+	again, err := nb.PlanCulling(o)
+	if err != nil || fmt.Sprint(again) != fmt.Sprint(cs) {
+		t.Errorf("second call: %v, %+v; first %+v", err, again, cs)
+	}
+	nb.Quick = true
+	if _, err := nb.PlanCulling(o); err == nil || !strings.Contains(err.Error(), "quick mode trains no model of plan tiny") {
+		t.Errorf("quick mode without committed models: error %v", err)
 	}
 }
