@@ -27,20 +27,11 @@ type DriveRow struct {
 func InitialDrive(base snn.Config, f float64, seed uint64, names ...string) ([]DriveRow, error) {
 	var rows []DriveRow
 	for _, name := range names {
-		c, err := ConditionByName(name)
+		m, val, err := initialModel(base, f, seed, name)
 		if err != nil {
 			return nil, err
 		}
-		cfg := c.Apply(base, f)
-		cfg.Seed = seed
-		m, err := snn.NewModel(cfg)
-		if err != nil {
-			return nil, err
-		}
-		_, val, _, err := snn.GenerateData(cfg)
-		if err != nil {
-			return nil, err
-		}
+		cfg := m.Config
 		cur, sp, err := snn.HiddenDrive(m, val)
 		if err != nil {
 			return nil, fmt.Errorf("study: %s: %w", name, err)
@@ -72,6 +63,26 @@ func InitialDrive(base snn.Config, f float64, seed uint64, names ...string) ([]D
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// initialModel is the untrained model of the named condition at fraction f and seed, and the validation
+// set of its configuration.
+func initialModel(base snn.Config, f float64, seed uint64, name string) (*snn.Model, *snn.Dataset, error) {
+	c, err := ConditionByName(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := c.Apply(base, f)
+	cfg.Seed = seed
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, val, _, err := snn.GenerateData(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, val, nil
 }
 
 // quantile is the q-quantile of sorted x (the nearest rank at or below q (n-1)).

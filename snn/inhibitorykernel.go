@@ -1,0 +1,157 @@
+package snn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// InhibitoryKernel is a linear description of what a model's inhibitory units with a state of their own
+// (Config.InhibitoryUnits: InhibitoryLIF, InhibitoryDelayed, InhibitoryFiltered) pass on: the
+// least-squares fit, pooled over units, samples and steps, of
+//
+//	r_k ≈ c + Σ_{m=0}^{L} h_m p_{k-m}     (p_j = 0 for j < 0)
+//
+// where p_k = W_IE^T x_k is a unit's input current at step k and r_k its record k, which inhibits the
+// excitatory units' step k+1: an input reaches the excitatory units m+1 steps after it arrived through
+// h_m. For the delayed units with delay d the fit is h_{d-1} = 1 and every other h_m = 0, c = 0 (exactly,
+// up to rounding); for the filtered units h_0 = 0 and h_m = (1 - α) α^{m-1} (truncated at L); for LIF
+// units it is the best linear kernel from input current to spikes on the data's input statistics, with
+// R2 saying how much of the spikes' variance it explains (threshold and reset are not linear; NaN when
+// the units never spike).
+type InhibitoryKernel struct {
+	Units     InhibitoryUnits
+	Kernel    []float64 // h_0 .. h_L
+	Intercept float64   // c
+	R2        float64   // 1 - residual / total sum of squares of r
+	// Rate is the mean record (spikes per unit and step for LIF units).
+	Rate float64
+	// Cells is the number of (sample, step, unit) records fitted.
+	Cells int
+}
+
+// Gain is Σ h_m: the record a constant input current of 1 would add in the long run (the filtered
+// units' 1 - α^(L+1), the delayed units' 1).
+func (k InhibitoryKernel) Gain() float64 {
+	g := 0.0
+	for _, h := range k.Kernel {
+		g += h
+	}
+	return g
+}
+
+// MeanLag is Σ (m+1) h_m / Σ h_m: the mean delay, in steps, from an input to the excitatory step it
+// inhibits (the filtered units' 1 + 1/(1 - α) for a long kernel).
+func (k InhibitoryKernel) MeanLag() float64 {
+	s := 0.0
+	for m, h := range k.Kernel {
+		s += float64(m+1) * h
+	}
+	return s / k.Gain()
+}
+
+// PeakLag is m+1 for the largest h_m: the delay at which an input inhibits most.
+func (k InhibitoryKernel) PeakLag() int {
+	best := 0
+	for m, h := range k.Kernel {
+		if h > k.Kernel[best] {
+			best = m
+		}
+	}
+	return best + 1
+}
+
+// FitInhibitoryKernel fits m's InhibitoryKernel with lags 0..L on the samples of d: the units' input
+// currents as the network applies them (float32 row sums of f(W_IE), as in training) and their records
+// from the same code as training (the units' Go kernels).
+func FitInhibitoryKernel(m *Model, d *Dataset, L int) (InhibitoryKernel, error) {
+	if err := m.check(); err != nil {
+		return InhibitoryKernel{}, err
+	}
+	cfg := m.Config
+	if err := checkDataset(cfg, "inhibitory kernel", d); err != nil {
+		return InhibitoryKernel{}, err
+	}
+	u, ok := inhibitoryModelOf(cfg.InhibitoryUnits)
+	if !ok || !cfg.separateInhibition() || cfg.Shunting() {
+		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: the model's inhibitory units are %q with %q inhibition, want %s units with subtractive inhibition",
+			cfg.InhibitoryUnits, cfg.Inhibition, separateUnitNames())
+	}
+	S := cfg.NumSteps() - 1
+	if L < 0 || L >= S {
+		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: %d lags is invalid: want 0 to %d (the steps fed less one)", L, S-1)
+	}
+	ni, B := cfg.NumInhibitory, cfg.BatchSize
+	ie := m.inputWeights().ie
+	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
+	p, rec := make([]float32, B*S*ni), make([]float32, B*S*ni)
+	n := L + 2                                           // the lags and the intercept (last)
+	xtx, xty := make([]float64, n*n), make([]float64, n) // xtx's upper triangle, row-major
+	var sy, syy float64
+	cells0, x := 0, make([]float64, n)
+	for start := 0; start < d.Len(); start += B {
+		idx := make([]int, 0, B)
+		for s := start; s < min(start+B, d.Len()); s++ {
+			idx = append(idx, s)
+		}
+		cols.fill(d, idx, cfg.NumClasses)
+		cols.project(ie, p)
+		cells.records(p, B, rec)
+		for b := range idx {
+			for k := 0; k < S; k++ {
+				for j := 0; j < ni; j++ {
+					for lag := 0; lag <= L; lag++ {
+						x[lag] = 0
+						if k-lag >= 0 {
+							x[lag] = float64(p[(b*S+k-lag)*ni+j])
+						}
+					}
+					x[n-1] = 1
+					y := float64(rec[(b*S+k)*ni+j])
+					for a := 0; a < n; a++ {
+						xty[a] += x[a] * y
+						row := xtx[a*n:]
+						for c := a; c < n; c++ {
+							row[c] += x[a] * x[c]
+						}
+					}
+					sy, syy = sy+y, syy+y*y
+					cells0++
+				}
+			}
+		}
+	}
+	sym := mat.NewSymDense(n, xtx) // reads the upper triangle
+	var ch mat.Cholesky
+	if !ch.Factorize(sym) {
+		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: the input currents do not determine %d lags (the normal equations are singular): too few samples or silent inputs", L+1)
+	}
+	beta := mat.NewVecDense(n, nil)
+	if err := ch.SolveVecTo(beta, mat.NewVecDense(n, xty)); err != nil {
+		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: %w", err)
+	}
+	out := InhibitoryKernel{Units: cfg.InhibitoryUnits, Kernel: make([]float64, L+1), Intercept: beta.AtVec(n - 1), Cells: cells0,
+		Rate: sy / float64(cells0)}
+	for lag := range out.Kernel {
+		out.Kernel[lag] = beta.AtVec(lag)
+	}
+	// Residual sum of squares from the normal equations: y'y - 2 β'X'y + β'X'Xβ = y'y - β'X'y at the optimum.
+	fitted := 0.0
+	for a := 0; a < n; a++ {
+		fitted += beta.AtVec(a) * xty[a]
+	}
+	total := syy - sy*sy/float64(cells0)
+	out.R2 = 1 - (syy-fitted)/total // NaN when every record is the same (silent units)
+	return out, nil
+}
+
+// separateUnitNames lists the inhibitory-unit models with a state of their own, for messages.
+func separateUnitNames() string {
+	var names []string
+	for _, u := range inhibitoryModels {
+		if u.separate {
+			names = append(names, fmt.Sprintf("%q", u.name))
+		}
+	}
+	return fmt.Sprint(names)
+}

@@ -1,0 +1,97 @@
+package snn
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// FitInhibitoryKernel against kernels known exactly, on trials of 20 steps (19 fed) so that 18 lags take
+// in the whole past of every record: the delayed units (d = 2 and 3) give h_{d-1} = 1 and every other
+// h_m = 0 with no intercept and R2 = 1; the filtered units h_0 = 0 and h_m = (1 - α) α^{m-1} (every
+// lag of the trial), R2 = 1; for LIF units the fit's mean record equals snn's own InhibitoryRate on the
+// same samples and R2 lies in (0, 1) (spikes are not a linear function of the current). Lags out of
+// range and linear inhibitory units are refused with errors that name them.
+func TestFitInhibitoryKernel(t *testing.T) {
+	base := Quick(lifInhConfig())
+	base.Duration = 20e-3
+	S := base.NumSteps() - 1
+	L := S - 1
+	fit := func(units InhibitoryUnits, d int) (InhibitoryKernel, *Model, *Dataset) {
+		cfg := base
+		cfg.InhibitoryUnits, cfg.InhibitoryDelay = units, d
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, val, _, err := GenerateData(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := FitInhibitoryKernel(m, val, L)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k, m, val
+	}
+	near := func(what string, got, want, tol float64) {
+		t.Helper()
+		if math.Abs(got-want) > tol {
+			t.Errorf("%s = %.9g, want %.9g (±%g)", what, got, want, tol)
+		}
+	}
+	for _, d := range []int{2, 3} {
+		k, _, _ := fit(InhibitoryDelayed, d)
+		for m, h := range k.Kernel {
+			want := 0.0
+			if m == d-1 {
+				want = 1
+			}
+			near("delayed h", h, want, 1e-6)
+		}
+		near("delayed intercept", k.Intercept, 0, 1e-6)
+		near("delayed R2", k.R2, 1, 1e-9)
+		near("delayed mean lag", k.MeanLag(), float64(d), 1e-6)
+		if k.PeakLag() != d {
+			t.Errorf("delayed d=%d: peak lag %d", d, k.PeakLag())
+		}
+	}
+	k, m, _ := fit(InhibitoryFiltered, 0)
+	a := m.Config.Alpha()
+	near("filtered h_0", k.Kernel[0], 0, 1e-6)
+	for j := 1; j <= L; j++ {
+		near("filtered h", k.Kernel[j], (1-a)*math.Pow(a, float64(j-1)), 1e-5)
+	}
+	near("filtered R2", k.R2, 1, 1e-9)
+	near("filtered gain", k.Gain(), 1-math.Pow(a, float64(L)), 1e-5)
+	k, m, val := fit(InhibitoryLIF, 0)
+	rate, err := InhibitoryRate(m, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near("LIF mean record against InhibitoryRate", k.Rate, rate, 1e-12)
+	if !(k.R2 > 0 && k.R2 < 1) || k.Cells != val.Len()*S*base.NumInhibitory {
+		t.Errorf("LIF: R2 %v, %d cells (want %d)", k.R2, k.Cells, val.Len()*S*base.NumInhibitory)
+	}
+	cfg := base
+	cfg.InhibitoryUnits = InhibitoryLinear
+	lin, _ := NewModel(cfg)
+	_, val2, _, _ := GenerateData(cfg)
+	for _, c := range []struct {
+		m    *Model
+		L    int
+		want string
+	}{
+		{lin, 3, `inhibitory units are "linear"`},
+		{m, -1, "-1 lags is invalid: want 0 to 18"},
+		{m, S, "19 lags is invalid: want 0 to 18"},
+	} {
+		d := val
+		if c.m == lin {
+			d = val2
+		}
+		if _, err := FitInhibitoryKernel(c.m, d, c.L); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one containing %q", err, c.want)
+		}
+	}
+}

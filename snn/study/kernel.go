@@ -1,0 +1,78 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/snn-dales/dales/snn"
+)
+
+// KernelRow is the linear kernel of one condition's inhibitory units at initialisation (snn.FitInhibitoryKernel
+// on the validation set of its configuration): from their input current to what they pass on.
+type KernelRow struct {
+	Condition string
+	Kernel    snn.InhibitoryKernel
+	Samples   int
+}
+
+// InitialKernels fits, for each named condition at fraction f and seed (conditions whose inhibitory
+// units have a state of their own: LIF, delayed, filtered), the untrained network's inhibitory kernel
+// with lags 0..lags on the validation set.
+func InitialKernels(base snn.Config, f float64, seed uint64, lags int, names ...string) ([]KernelRow, error) {
+	var rows []KernelRow
+	for _, name := range names {
+		m, val, err := initialModel(base, f, seed, name)
+		if err != nil {
+			return nil, err
+		}
+		k, err := snn.FitInhibitoryKernel(m, val, lags)
+		if err != nil {
+			return nil, fmt.Errorf("study: %s: %w", name, err)
+		}
+		rows = append(rows, KernelRow{Condition: name, Kernel: k, Samples: val.Len()})
+	}
+	return rows, nil
+}
+
+// kernelShown is how many of a kernel's first lags KernelTable prints, and kernelEarly how many it adds up.
+const kernelShown, kernelEarly = 8, 4
+
+// KernelTable prints the rows: the units, the lags fitted, their mean record, the lag of the kernel's
+// peak, the sum of its values at delays 1 to 4, R² and its first values by delay (m+1 steps from an
+// input to the excitatory step it inhibits). The kernel's sum over all lags and its mean lag
+// (snn.InhibitoryKernel.Gain, MeanLag) are not printed: for LIF units they depend on the fit's tail,
+// which moves with the number of lags fitted (the stimulus's inputs are correlated over many steps).
+func KernelTable(rows []KernelRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %-9s %5s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", "condition", "units", "lags",
+		"rate", "peak", "sum 1-4", "R²")
+	fmt.Fprintf(&b, "%-69s", "")
+	for lag := 1; lag <= kernelShown; lag++ {
+		fmt.Fprintf(&b, " %6d", lag)
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		k := r.Kernel
+		r2 := "-"
+		if !math.IsNaN(k.R2) {
+			r2 = fmt.Sprintf("%.3f", k.R2)
+		}
+		early := 0.0
+		for m := 0; m < kernelEarly && m < len(k.Kernel); m++ {
+			early += k.Kernel[m]
+		}
+		fmt.Fprintf(&b, "%-20s %-9s %5d %6.3f %5d %9.3f %6s   ", r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.PeakLag(), early, r2)
+		for m := 0; m < kernelShown && m < len(k.Kernel); m++ {
+			fmt.Fprintf(&b, " %6.3f", k.Kernel[m])
+		}
+		b.WriteString("\n")
+	}
+	if len(rows) > 0 {
+		fmt.Fprintf(&b, "(untrained networks, %d validation samples; the least-squares fit of each unit's record on its input current at "+
+			"lags 0 to the number given, with an intercept, pooled over units, samples and steps (snn.FitInhibitoryKernel); rate: the mean "+
+			"record, spikes per unit and step for LIF units; peak: the delay of the largest value; sum 1-4: the values at delays 1 to 4; "+
+			"R²: the share of the records' variance the fit explains)\n", rows[0].Samples)
+	}
+	return b.String()
+}
