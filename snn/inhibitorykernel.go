@@ -85,10 +85,7 @@ func FitInhibitoryKernel(m *Model, d *Dataset, L int) (InhibitoryKernel, error) 
 	ie := m.inputWeights().ie
 	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
 	p, rec := make([]float32, B*S*ni), make([]float32, B*S*ni)
-	n := L + 2                                           // the lags and the intercept (last)
-	xtx, xty := make([]float64, n*n), make([]float64, n) // xtx's upper triangle, row-major
-	var sy, syy float64
-	cells0, x := 0, make([]float64, n)
+	f := newKernelFit(L)
 	for start := 0; start < d.Len(); start += B {
 		idx := make([]int, 0, B)
 		for s := start; s < min(start+B, d.Len()); s++ {
@@ -97,51 +94,80 @@ func FitInhibitoryKernel(m *Model, d *Dataset, L int) (InhibitoryKernel, error) 
 		cols.fill(d, idx, cfg.NumClasses)
 		cols.project(ie, p)
 		cells.records(p, B, rec)
-		for b := range idx {
-			for k := 0; k < S; k++ {
-				for j := 0; j < ni; j++ {
-					for lag := 0; lag <= L; lag++ {
-						x[lag] = 0
-						if k-lag >= 0 {
-							x[lag] = float64(p[(b*S+k-lag)*ni+j])
-						}
+		f.add(p, rec, len(idx), S, ni)
+	}
+	out, err := f.solve()
+	out.Units = cfg.InhibitoryUnits
+	return out, err
+}
+
+// kernelFit accumulates the normal equations of InhibitoryKernel's least squares over series of inputs
+// p and records r (lags 0..L and an intercept, last).
+type kernelFit struct {
+	L, n     int
+	xtx, xty []float64 // X'X's upper triangle (row-major, n x n) and X'y
+	x        []float64
+	sy, syy  float64
+	cells    int
+}
+
+func newKernelFit(L int) *kernelFit {
+	n := L + 2
+	return &kernelFit{L: L, n: n, xtx: make([]float64, n*n), xty: make([]float64, n), x: make([]float64, n)}
+}
+
+// add takes samples series of S steps and units units each, p and r laid out [sample, step, unit]
+// (p_j = 0 before a series' step 0).
+func (f *kernelFit) add(p, r []float32, samples, S, units int) {
+	n, x := f.n, f.x
+	for b := 0; b < samples; b++ {
+		for k := 0; k < S; k++ {
+			for j := 0; j < units; j++ {
+				for lag := 0; lag <= f.L; lag++ {
+					x[lag] = 0
+					if k-lag >= 0 {
+						x[lag] = float64(p[(b*S+k-lag)*units+j])
 					}
-					x[n-1] = 1
-					y := float64(rec[(b*S+k)*ni+j])
-					for a := 0; a < n; a++ {
-						xty[a] += x[a] * y
-						row := xtx[a*n:]
-						for c := a; c < n; c++ {
-							row[c] += x[a] * x[c]
-						}
-					}
-					sy, syy = sy+y, syy+y*y
-					cells0++
 				}
+				x[n-1] = 1
+				y := float64(r[(b*S+k)*units+j])
+				for a := 0; a < n; a++ {
+					f.xty[a] += x[a] * y
+					row := f.xtx[a*n:]
+					for c := a; c < n; c++ {
+						row[c] += x[a] * x[c]
+					}
+				}
+				f.sy, f.syy = f.sy+y, f.syy+y*y
+				f.cells++
 			}
 		}
 	}
-	sym := mat.NewSymDense(n, xtx) // reads the upper triangle
+}
+
+// solve returns the least-squares kernel, intercept, R2, mean record and cell count (Units unset).
+func (f *kernelFit) solve() (InhibitoryKernel, error) {
+	n := f.n
+	sym := mat.NewSymDense(n, f.xtx) // reads the upper triangle
 	var ch mat.Cholesky
-	if !ch.Factorize(sym) {
-		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: the input currents do not determine %d lags (the normal equations are singular): too few samples or silent inputs", L+1)
+	if f.cells == 0 || !ch.Factorize(sym) {
+		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: the input currents do not determine %d lags (the normal equations are singular): too few samples or silent inputs", f.L+1)
 	}
 	beta := mat.NewVecDense(n, nil)
-	if err := ch.SolveVecTo(beta, mat.NewVecDense(n, xty)); err != nil {
+	if err := ch.SolveVecTo(beta, mat.NewVecDense(n, f.xty)); err != nil {
 		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: %w", err)
 	}
-	out := InhibitoryKernel{Units: cfg.InhibitoryUnits, Kernel: make([]float64, L+1), Intercept: beta.AtVec(n - 1), Cells: cells0,
-		Rate: sy / float64(cells0)}
+	out := InhibitoryKernel{Kernel: make([]float64, f.L+1), Intercept: beta.AtVec(n - 1), Cells: f.cells, Rate: f.sy / float64(f.cells)}
 	for lag := range out.Kernel {
 		out.Kernel[lag] = beta.AtVec(lag)
 	}
 	// Residual sum of squares from the normal equations: y'y - 2 β'X'y + β'X'Xβ = y'y - β'X'y at the optimum.
 	fitted := 0.0
 	for a := 0; a < n; a++ {
-		fitted += beta.AtVec(a) * xty[a]
+		fitted += beta.AtVec(a) * f.xty[a]
 	}
-	total := syy - sy*sy/float64(cells0)
-	out.R2 = 1 - (syy-fitted)/total // NaN when every record is the same (silent units)
+	total := f.syy - f.sy*f.sy/float64(f.cells)
+	out.R2 = 1 - (f.syy-fitted)/total // NaN when every record is the same (silent units)
 	return out, nil
 }
 

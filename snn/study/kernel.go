@@ -38,16 +38,16 @@ func InitialKernels(base snn.Config, f float64, seed uint64, lags int, names ...
 // kernelShown is how many of a kernel's first lags KernelTable prints, and kernelEarly how many it adds up.
 const kernelShown, kernelEarly = 8, 4
 
-// KernelTable prints the rows: the units, the lags fitted, their mean record, the lag of the kernel's
-// peak, the sum of its values at delays 1 to 4, R² and its first values by delay (m+1 steps from an
-// input to the excitatory step it inhibits). The kernel's sum over all lags and its mean lag
-// (snn.InhibitoryKernel.Gain, MeanLag) are not printed: for LIF units they depend on the fit's tail,
-// which moves with the number of lags fitted (the stimulus's inputs are correlated over many steps).
+// KernelTable prints the rows: the units, the lags fitted, their mean record, the fit's intercept, the
+// kernel's sum over all lags (snn.InhibitoryKernel.Gain), the delay of its peak, the sum of its values at
+// delays 1 to 4, R² and its first values by delay (m+1 steps from an input to the excitatory step it
+// inhibits). Its mean lag (MeanLag) is not printed: for LIF units it depends on the fit's tail, which moves
+// with the number of lags fitted (the stimulus's inputs are correlated over many steps).
 func KernelTable(rows []KernelRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %-9s %5s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", "condition", "units", "lags",
-		"rate", "peak", "sum 1-4", "R²")
-	fmt.Fprintf(&b, "%-69s", "")
+	fmt.Fprintf(&b, "%-20s %-9s %5s %6s %7s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", "condition", "units",
+		"lags", "rate", "c", "total", "peak", "sum 1-4", "R²")
+	fmt.Fprintf(&b, "%-85s", "")
 	for lag := 1; lag <= kernelShown; lag++ {
 		fmt.Fprintf(&b, " %6d", lag)
 	}
@@ -62,7 +62,8 @@ func KernelTable(rows []KernelRow) string {
 		for m := 0; m < kernelEarly && m < len(k.Kernel); m++ {
 			early += k.Kernel[m]
 		}
-		fmt.Fprintf(&b, "%-20s %-9s %5d %6.3f %5d %9.3f %6s   ", r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.PeakLag(), early, r2)
+		fmt.Fprintf(&b, "%-20s %-9s %5d %6.3f %7.3f %6.3f %5d %9.3f %6s   ", r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.Intercept,
+			k.Gain(), k.PeakLag(), early, r2)
 		for m := 0; m < kernelShown && m < len(k.Kernel); m++ {
 			fmt.Fprintf(&b, " %6.3f", k.Kernel[m])
 		}
@@ -70,9 +71,9 @@ func KernelTable(rows []KernelRow) string {
 	}
 	if len(rows) > 0 {
 		fmt.Fprintf(&b, "(untrained networks, %d validation samples; the least-squares fit of each unit's record on its input current at "+
-			"lags 0 to the number given, with an intercept, pooled over units, samples and steps (snn.FitInhibitoryKernel); rate: the mean "+
-			"record, spikes per unit and step for LIF units; peak: the delay of the largest value; sum 1-4: the values at delays 1 to 4; "+
-			"R²: the share of the records' variance the fit explains)\n", rows[0].Samples)
+			"lags 0 to the number given, with an intercept c, pooled over units, samples and steps (snn.FitInhibitoryKernel); rate: the mean "+
+			"record, spikes per unit and step for LIF units; total: the kernel's sum over all lags; peak: the delay of the largest value; "+
+			"sum 1-4: the values at delays 1 to 4; R²: the share of one unit's records' variance the fit explains)\n", rows[0].Samples)
 	}
 	return b.String()
 }

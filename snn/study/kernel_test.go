@@ -40,15 +40,15 @@ func TestInitialKernels(t *testing.T) {
 		t.Errorf("linear units: error %v", err)
 	}
 	hand := []KernelRow{
-		{Condition: "a", Samples: 7, Kernel: snn.InhibitoryKernel{Units: snn.InhibitoryLIF, Rate: 0.125, R2: 0.5,
+		{Condition: "a", Samples: 7, Kernel: snn.InhibitoryKernel{Units: snn.InhibitoryLIF, Rate: 0.125, R2: 0.5, Intercept: -0.5,
 			Kernel: []float64{0, 0.5, 0.25, -0.125, 1, 0, 0, 0, 0.75}}},
 		{Condition: "b", Samples: 7, Kernel: snn.InhibitoryKernel{Units: snn.InhibitoryDelayed, Rate: 2, R2: math.NaN(),
 			Kernel: []float64{0, 1, 0}}},
 	}
-	golden := "condition            units      lags   rate  peak   sum 1-4     R²   h by delay (steps from input to inhibited step):\n" +
-		strings.Repeat(" ", 69) + "      1      2      3      4      5      6      7      8\n" +
-		"a                    lif           8  0.125     5     0.625  0.500     0.000  0.500  0.250 -0.125  1.000  0.000  0.000  0.000\n" +
-		"b                    delayed       2  2.000     2     1.000      -     0.000  1.000  0.000\n"
+	golden := "condition            units      lags   rate       c  total  peak   sum 1-4     R²   h by delay (steps from input to inhibited step):\n" +
+		strings.Repeat(" ", 85) + "      1      2      3      4      5      6      7      8\n" +
+		"a                    lif           8  0.125  -0.500  2.375     5     0.625  0.500     0.000  0.500  0.250 -0.125  1.000  0.000  0.000  0.000\n" +
+		"b                    delayed       2  2.000   0.000  1.000     2     1.000      -     0.000  1.000  0.000\n"
 	got := KernelTable(hand)
 	if !strings.HasPrefix(got, golden) || !strings.Contains(got, "7 validation samples") {
 		t.Errorf("KernelTable:\n%s\nwant it to start:\n%s", got, golden)
