@@ -2,6 +2,7 @@ package snn
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -65,21 +66,9 @@ func (k InhibitoryKernel) PeakLag() int {
 // currents as the network applies them (float32 row sums of f(W_IE), as in training) and their records
 // from the same code as training (the units' Go kernels).
 func FitInhibitoryKernel(m *Model, d *Dataset, L int) (InhibitoryKernel, error) {
-	if err := m.check(); err != nil {
+	cfg, S, u, err := separateUnitsOf(m, d, "inhibitory kernel", L)
+	if err != nil {
 		return InhibitoryKernel{}, err
-	}
-	cfg := m.Config
-	if err := checkDataset(cfg, "inhibitory kernel", d); err != nil {
-		return InhibitoryKernel{}, err
-	}
-	u, ok := inhibitoryModelOf(cfg.InhibitoryUnits)
-	if !ok || !cfg.separateInhibition() || cfg.Shunting() {
-		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: the model's inhibitory units are %q with %q inhibition, want %s units with subtractive inhibition",
-			cfg.InhibitoryUnits, cfg.Inhibition, separateUnitNames())
-	}
-	S := cfg.NumSteps() - 1
-	if L < 0 || L >= S {
-		return InhibitoryKernel{}, fmt.Errorf("snn: inhibitory kernel: %d lags is invalid: want 0 to %d (the steps fed less one)", L, S-1)
 	}
 	ni, B := cfg.NumInhibitory, cfg.BatchSize
 	ie := m.inputWeights().ie
@@ -171,6 +160,29 @@ func (f *kernelFit) solve() (InhibitoryKernel, error) {
 	return out, nil
 }
 
+// separateUnitsOf checks that m has inhibitory units with a state of their own and subtractive
+// inhibition, that d suits it and that L lags fit in its trials; it returns the configuration, the steps
+// fed and the units' model.
+func separateUnitsOf(m *Model, d *Dataset, what string, L int) (Config, int, inhibitoryModel, error) {
+	if err := m.check(); err != nil {
+		return Config{}, 0, inhibitoryModel{}, err
+	}
+	cfg := m.Config
+	if err := checkDataset(cfg, what, d); err != nil {
+		return Config{}, 0, inhibitoryModel{}, err
+	}
+	u, ok := inhibitoryModelOf(cfg.InhibitoryUnits)
+	if !ok || !cfg.separateInhibition() || cfg.Shunting() {
+		return Config{}, 0, inhibitoryModel{}, fmt.Errorf("snn: %s: the model's inhibitory units are %q with %q inhibition, want %s units with subtractive inhibition",
+			what, cfg.InhibitoryUnits, cfg.Inhibition, separateUnitNames())
+	}
+	S := cfg.NumSteps() - 1
+	if L < 0 || L >= S {
+		return Config{}, 0, inhibitoryModel{}, fmt.Errorf("snn: %s: %d lags is invalid: want 0 to %d (the steps fed less one)", what, L, S-1)
+	}
+	return cfg, S, u, nil
+}
+
 // separateUnitNames lists the inhibitory-unit models with a state of their own, for messages.
 func separateUnitNames() string {
 	var names []string
@@ -180,4 +192,79 @@ func separateUnitNames() string {
 		}
 	}
 	return fmt.Sprint(names)
+}
+
+// InhibitoryResponse is the mean response of a model's inhibitory units to a small extra input current:
+// Response[m] is (r'_{j+m} - r_{j+m}) / δ averaged over units and samples, where r are a unit's records
+// on a sample's own input currents and r' its records with δ added to its input at one step j (step
+// sample mod S, S the steps fed, so that every step is perturbed equally often over consecutive
+// samples); responses past the last step are not counted (Counts[m] says how many were). Record j+m
+// inhibits the excitatory step j+m+1: delay m+1. Unlike InhibitoryKernel it is a causal measurement,
+// free of the inputs' correlations over time, but taken at the units' operating points on these inputs:
+// for LIF units it depends on δ (threshold), and Response[0] is 0 (a record does not depend on the
+// current of its own step). For the delayed and filtered units it is their kernel exactly (up to float32
+// rounding).
+type InhibitoryResponse struct {
+	Units    InhibitoryUnits
+	Delta    float64
+	Response []float64
+	Counts   []int
+}
+
+// Sum is Σ_m Response[m]: the extra record an input of δ adds over the lags measured, per δ.
+func (r InhibitoryResponse) Sum() float64 {
+	s := 0.0
+	for _, v := range r.Response {
+		s += v
+	}
+	return s
+}
+
+// ImpulseResponse measures m's InhibitoryResponse to δ at lags 0..L on the samples of d, with the units'
+// Go kernels (as in training) on their input currents as the network applies them.
+func ImpulseResponse(m *Model, d *Dataset, L int, delta float64) (InhibitoryResponse, error) {
+	cfg, S, u, err := separateUnitsOf(m, d, "impulse response", L)
+	if err != nil {
+		return InhibitoryResponse{}, err
+	}
+	if !(delta > 0) || math.IsInf(delta, 0) {
+		return InhibitoryResponse{}, fmt.Errorf("snn: impulse response: δ = %v is invalid: want a finite number > 0", delta)
+	}
+	ni, B := cfg.NumInhibitory, cfg.BatchSize
+	ie := m.inputWeights().ie
+	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
+	p, rec, rec1 := make([]float32, B*S*ni), make([]float32, B*S*ni), make([]float32, B*S*ni)
+	out := InhibitoryResponse{Units: cfg.InhibitoryUnits, Delta: delta, Response: make([]float64, L+1), Counts: make([]int, L+1)}
+	for start := 0; start < d.Len(); start += B {
+		idx := make([]int, 0, B)
+		for s := start; s < min(start+B, d.Len()); s++ {
+			idx = append(idx, s)
+		}
+		cols.fill(d, idx, cfg.NumClasses)
+		cols.project(ie, p)
+		cells.records(p, B, rec)
+		for b, s := range idx {
+			j := s % S
+			for c := 0; c < ni; c++ {
+				p[(b*S+j)*ni+c] += float32(delta)
+			}
+		}
+		cells.records(p, B, rec1)
+		for b, s := range idx {
+			j := s % S
+			for lag := 0; lag <= L && j+lag < S; lag++ {
+				for c := 0; c < ni; c++ {
+					i := (b*S+j+lag)*ni + c
+					out.Response[lag] += float64(rec1[i]-rec[i]) / delta
+				}
+				out.Counts[lag] += ni
+			}
+		}
+	}
+	for lag := range out.Response {
+		if out.Counts[lag] > 0 {
+			out.Response[lag] /= float64(out.Counts[lag])
+		}
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -150,5 +151,71 @@ func TestKernelFitSynthetic(t *testing.T) {
 	f.add(p, r, samples, S, units)
 	if k, err = f.solve(); err != nil || !(k.R2 < 0.99) {
 		t.Errorf("with noise: R2 %v (%v), want below 0.99", k.R2, err)
+	}
+}
+
+// ImpulseResponse against the units' known kernels (the quick trials of 99 steps, δ = 1): the delayed
+// units (d = 2) respond 1 at lag 1 only and the filtered units (1 - α) α^{m-1} at lag m >= 1, within
+// float32 rounding; LIF units do not respond at lag 0 (a record does not read its own step's current:
+// exactly 0) and respond at lag 1. Counts are the units times the samples whose perturbed step leaves
+// room for the lag. A δ that is not a finite number > 0 is refused, naming it.
+func TestImpulseResponse(t *testing.T) {
+	base := Quick(lifInhConfig())
+	S, L := base.NumSteps()-1, 12
+	resp := func(units InhibitoryUnits, d int, delta float64) (InhibitoryResponse, *Model, *Dataset) {
+		cfg := base
+		cfg.InhibitoryUnits, cfg.InhibitoryDelay = units, d
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, val, _, err := GenerateData(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ImpulseResponse(m, val, L, delta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, m, val
+	}
+	r, _, val := resp(InhibitoryDelayed, 2, 1)
+	for m, v := range r.Response {
+		want := 0.0
+		if m == 1 {
+			want = 1
+		}
+		if math.Abs(v-want) > 1e-6 {
+			t.Errorf("delayed: response at lag %d = %v, want %v", m, v, want)
+		}
+		n := 0
+		for s := 0; s < val.Len(); s++ {
+			if s%S+m < S {
+				n += base.NumInhibitory
+			}
+		}
+		if r.Counts[m] != n {
+			t.Errorf("lag %d: %d responses counted, want %d", m, r.Counts[m], n)
+		}
+	}
+	r, mod, _ := resp(InhibitoryFiltered, 0, 1)
+	a := mod.Config.Alpha()
+	for m, v := range r.Response {
+		want := 0.0
+		if m >= 1 {
+			want = (1 - a) * math.Pow(a, float64(m-1))
+		}
+		if math.Abs(v-want) > 1e-5 {
+			t.Errorf("filtered: response at lag %d = %v, want %v", m, v, want)
+		}
+	}
+	r, mod, val = resp(InhibitoryLIF, 0, 0.5)
+	if r.Response[0] != 0 || !(r.Response[1] > 0) {
+		t.Errorf("LIF: response %v at lag 0 (want exactly 0), %v at lag 1 (want > 0)", r.Response[0], r.Response[1])
+	}
+	for _, delta := range []float64{0, -1, math.NaN(), math.Inf(1)} {
+		if _, err := ImpulseResponse(mod, val, L, delta); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("δ = %v is invalid", delta)) {
+			t.Errorf("δ = %v: error %v", delta, err)
+		}
 	}
 }

@@ -77,3 +77,64 @@ func KernelTable(rows []KernelRow) string {
 	}
 	return b.String()
 }
+
+// ResponseRow is the impulse response of one condition's inhibitory units at initialisation
+// (snn.ImpulseResponse on the validation set of its configuration) to an extra input current δ.
+type ResponseRow struct {
+	Condition string
+	Response  snn.InhibitoryResponse
+	Samples   int
+}
+
+// InitialResponses measures, for each named condition at fraction f and seed and each δ in deltas, the
+// untrained network's inhibitory impulse response at lags 0..lags on the validation set.
+func InitialResponses(base snn.Config, f float64, seed uint64, lags int, deltas []float64, names ...string) ([]ResponseRow, error) {
+	var rows []ResponseRow
+	for _, name := range names {
+		m, val, err := initialModel(base, f, seed, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, delta := range deltas {
+			r, err := snn.ImpulseResponse(m, val, lags, delta)
+			if err != nil {
+				return nil, fmt.Errorf("study: %s: %w", name, err)
+			}
+			rows = append(rows, ResponseRow{Condition: name, Response: r, Samples: val.Len()})
+		}
+	}
+	return rows, nil
+}
+
+// ResponseTable prints the rows: the units, δ, the response's sum over the lags measured, the delay of
+// its peak and its first values by delay (m+1 steps from the perturbed input to the excitatory step it
+// inhibits).
+func ResponseTable(rows []ResponseRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %-9s %5s %5s %6s %5s   response by delay, per unit of δ:\n", "condition", "units", "δ", "lags", "sum", "peak")
+	fmt.Fprintf(&b, "%-57s", "")
+	for lag := 1; lag <= kernelShown; lag++ {
+		fmt.Fprintf(&b, " %6d", lag)
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		x := r.Response
+		peak := 0
+		for m, v := range x.Response {
+			if v > x.Response[peak] {
+				peak = m
+			}
+		}
+		fmt.Fprintf(&b, "%-20s %-9s %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Delta, len(x.Response)-1, x.Sum(), peak+1)
+		for m := 0; m < kernelShown && m < len(x.Response); m++ {
+			fmt.Fprintf(&b, " %6.3f", x.Response[m])
+		}
+		b.WriteString("\n")
+	}
+	if len(rows) > 0 {
+		fmt.Fprintf(&b, "(untrained networks, %d validation samples; each sample's input current to every inhibitory unit raised by δ at one "+
+			"step (the sample's number modulo the steps), the units' records compared with those on the sample's own currents, averaged "+
+			"over units and samples (snn.ImpulseResponse); sum: over lags 0 to the number given)\n", rows[0].Samples)
+	}
+	return b.String()
+}

@@ -54,3 +54,36 @@ func TestInitialKernels(t *testing.T) {
 		t.Errorf("KernelTable:\n%s\nwant it to start:\n%s", got, golden)
 	}
 }
+
+// InitialResponses reads each condition's own untrained network (quick sizes) at each δ: the delayed
+// control responds 1 at delay 2 only, the LIF units not at delay 1; a δ that is not > 0 is refused.
+// ResponseTable's layout is held to a table written by hand for one row.
+func TestInitialResponses(t *testing.T) {
+	base := snn.Quick(snn.DefaultConfig())
+	rows, err := InitialResponses(base, 0.5, 1, 10, []float64{0.5, 1}, "pop-abs-bal-delay", "pop-lif-bal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[0].Response.Delta != 0.5 || rows[1].Response.Delta != 1 || rows[3].Response.Units != snn.InhibitoryLIF {
+		t.Fatalf("rows %+v", rows)
+	}
+	for _, r := range rows[:2] {
+		if x := r.Response.Response; math.Abs(x[1]-1) > 1e-6 || math.Abs(x[0]) > 1e-6 || math.Abs(x[2]) > 1e-6 {
+			t.Errorf("delayed control at δ = %v: %v, want 1 at delay 2 only", r.Response.Delta, x[:3])
+		}
+	}
+	if rows[2].Response.Response[0] != 0 {
+		t.Errorf("LIF units respond at delay 1: %v", rows[2].Response.Response[0])
+	}
+	if _, err := InitialResponses(base, 0.5, 1, 10, []float64{0}, "pop-lif-bal"); err == nil || !strings.Contains(err.Error(), "pop-lif-bal") {
+		t.Errorf("δ = 0: error %v", err)
+	}
+	hand := []ResponseRow{{Condition: "a", Samples: 9, Response: snn.InhibitoryResponse{Units: snn.InhibitoryLIF, Delta: 0.1,
+		Response: []float64{0, 0.5, 0.25, -0.5, 0.125}}}}
+	golden := "condition            units         δ  lags    sum  peak   response by delay, per unit of δ:\n" +
+		strings.Repeat(" ", 57) + "      1      2      3      4      5      6      7      8\n" +
+		"a                    lif         0.1     4  0.375     2     0.000  0.500  0.250 -0.500  0.125\n"
+	if got := ResponseTable(hand); !strings.HasPrefix(got, golden) || !strings.Contains(got, "9 validation samples") {
+		t.Errorf("ResponseTable:\n%s\nwant it to start:\n%s", got, golden)
+	}
+}
