@@ -209,6 +209,9 @@ type InhibitoryResponse struct {
 	Delta    float64
 	Response []float64
 	Counts   []int
+	// Rate is the mean record on the samples' own currents (spikes per unit and step for LIF units, whose
+	// ceiling is 0.5: a unit resets for a step after each spike).
+	Rate float64
 }
 
 // Sum is Σ_m Response[m]: the extra record an input of δ adds over the lags measured, per δ.
@@ -243,6 +246,9 @@ func ImpulseResponse(m *Model, d *Dataset, L int, delta float64) (InhibitoryResp
 		cols.fill(d, idx, cfg.NumClasses)
 		cols.project(ie, p)
 		cells.records(p, B, rec)
+		for _, v := range rec[:len(idx)*S*ni] {
+			out.Rate += float64(v)
+		}
 		for b, s := range idx {
 			j := s % S
 			for c := 0; c < ni; c++ {
@@ -266,5 +272,6 @@ func ImpulseResponse(m *Model, d *Dataset, L int, delta float64) (InhibitoryResp
 			out.Response[lag] /= float64(out.Counts[lag])
 		}
 	}
+	out.Rate /= float64(d.Len() * S * ni)
 	return out, nil
 }

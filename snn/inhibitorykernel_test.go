@@ -157,7 +157,7 @@ func TestKernelFitSynthetic(t *testing.T) {
 // ImpulseResponse against the units' known kernels (the quick trials of 99 steps, δ = 1): the delayed
 // units (d = 2) respond 1 at lag 1 only and the filtered units (1 - α) α^{m-1} at lag m >= 1, within
 // float32 rounding; LIF units do not respond at lag 0 (a record does not read its own step's current:
-// exactly 0) and respond at lag 1. Counts are the units times the samples whose perturbed step leaves
+// exactly 0) and respond at lag 1, their mean record being InhibitoryRate's. Counts are the units times the samples whose perturbed step leaves
 // room for the lag. A δ that is not a finite number > 0 is refused, naming it.
 func TestImpulseResponse(t *testing.T) {
 	base := Quick(lifInhConfig())
@@ -212,6 +212,9 @@ func TestImpulseResponse(t *testing.T) {
 	r, mod, val = resp(InhibitoryLIF, 0, 0.5)
 	if r.Response[0] != 0 || !(r.Response[1] > 0) {
 		t.Errorf("LIF: response %v at lag 0 (want exactly 0), %v at lag 1 (want > 0)", r.Response[0], r.Response[1])
+	}
+	if rate, err := InhibitoryRate(mod, val); err != nil || math.Abs(r.Rate-rate) > 1e-12 {
+		t.Errorf("LIF: mean record %v, InhibitoryRate %v (%v)", r.Rate, rate, err)
 	}
 	for _, delta := range []float64{0, -1, math.NaN(), math.Inf(1)} {
 		if _, err := ImpulseResponse(mod, val, L, delta); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("δ = %v is invalid", delta)) {

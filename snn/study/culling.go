@@ -101,52 +101,99 @@ func thousands(n int) string {
 	return out
 }
 
-// PlanCulling returns the Culling of each of the outcome's plan's own conditions at its first test seed:
-// the model of the plan's test run (Outcome.TestConfig), kept as <Results>/models/<plan>_<condition>_s<seed>.ckpt
-// (Notebook.Trained: trained the first time), with its test accuracy (snn.RebuildExperiment: the data and
-// initial model drawn again from the seed, an error unless the model started from that initial model)
-// beside the committed run's. In quick mode nothing is trained: the committed models (CommittedResults)
-// are read, and a missing one is an error.
+// PlanCulling returns the Culling of each of the outcome's plan's own conditions at its first test seed
+// (the model of planModel), with the model's test accuracy beside the committed run's.
 func (nb *Notebook) PlanCulling(o Outcome) ([]Culling, error) {
-	if len(o.Plan.TestSeeds) == 0 {
-		return nil, fmt.Errorf("study: plan %s has no test seeds", o.Plan.Name)
-	}
-	seed := o.Plan.TestSeeds[0]
-	tr, err := nb.trainOptions()
-	if err != nil {
-		return nil, err
-	}
 	var out []Culling
 	for _, name := range o.Plan.Conditions {
-		cfg, err := o.TestConfig(name, seed)
-		if err != nil {
-			return nil, err
-		}
-		file := fmt.Sprintf("%s_%s_s%d", o.Plan.Name, name, seed)
-		var m *snn.Model
-		if nb.Quick {
-			path := filepath.Join(CommittedResults, "models", file+".ckpt")
-			if m, err = snn.LoadCheckpoint(path); err != nil {
-				return nil, fmt.Errorf("study: quick mode trains no model of plan %s (%w); run the notebook once without %s", o.Plan.Name, err, snn.QuickEnv)
-			}
-			if snn.ConfigKey(m.Config) != snn.ConfigKey(cfg) {
-				return nil, fmt.Errorf("study: %s holds another configuration than plan %s's test run of %s at seed %d", path, o.Plan.Name, name, seed)
-			}
-		} else if m, err = nb.Trained(cfg, file); err != nil {
-			return nil, err
-		}
-		x, err := snn.RebuildExperiment(m, tr.Backend, nil)
+		m, x, err := nb.planModel(o, name)
 		if err != nil {
 			return nil, err
 		}
 		c := CullingOf(name, m)
-		c.TestAccuracy = x.TestEval.Accuracy
-		if acc := o.Test[name]; len(acc) > 0 {
-			c.RunAccuracy = acc[0]
-		}
+		c.TestAccuracy, c.RunAccuracy = x.TestEval.Accuracy, o.firstTestAccuracy(name)
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// PlanResponses measures, at each δ, the impulse response (snn.ImpulseResponse, lags 0..lags, on the
+// validation set) of the model of the plan's test run of condition at the plan's first test seed (the
+// model of planModel), and states which model it is: the condition, seed, learning rate and plan, and its
+// test accuracy beside the committed run's. The rows' Condition reads "<condition>, trained".
+func (nb *Notebook) PlanResponses(o Outcome, condition string, lags int, deltas []float64) ([]ResponseRow, string, error) {
+	m, x, err := nb.planModel(o, condition)
+	if err != nil {
+		return nil, "", err
+	}
+	var rows []ResponseRow
+	for _, delta := range deltas {
+		r, err := snn.ImpulseResponse(m, x.Validation, lags, delta)
+		if err != nil {
+			return nil, "", fmt.Errorf("study: %s: %w", condition, err)
+		}
+		rows = append(rows, ResponseRow{Condition: condition + ", trained", Response: r, Samples: x.Validation.Len()})
+	}
+	text := fmt.Sprintf("%s, trained: seed %d at learning rate %g (plan %s's test run), test accuracy %.1f%% (the committed run: %.1f%%)",
+		condition, m.Config.Seed, m.Config.LearningRate, o.from(condition), 100*x.TestEval.Accuracy, 100*o.firstTestAccuracy(condition))
+	return rows, text, nil
+}
+
+// planModel returns the model of the plan's test run of condition at the plan's first test seed
+// (Outcome.TestConfig), kept as <Results>/models/<plan>_<condition>_s<seed>.ckpt, <plan> being the plan
+// the condition's runs come from (Notebook.Trained: trained the first time), and its Experiment rebuilt
+// (snn.RebuildExperiment: the data and initial model drawn again from the seed, an error unless the model
+// started from that initial model; its test evaluation). In quick mode nothing is trained: the committed
+// model (CommittedResults) is read, and a missing one is an error.
+func (nb *Notebook) planModel(o Outcome, name string) (*snn.Model, *snn.Experiment, error) {
+	if len(o.Plan.TestSeeds) == 0 {
+		return nil, nil, fmt.Errorf("study: plan %s has no test seeds", o.Plan.Name)
+	}
+	seed := o.Plan.TestSeeds[0]
+	tr, err := nb.trainOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := o.TestConfig(name, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan := o.from(name)
+	file := fmt.Sprintf("%s_%s_s%d", plan, name, seed)
+	var m *snn.Model
+	if nb.Quick {
+		path := filepath.Join(CommittedResults, "models", file+".ckpt")
+		if m, err = snn.LoadCheckpoint(path); err != nil {
+			return nil, nil, fmt.Errorf("study: quick mode trains no model of plan %s (%w); run the notebook once without %s", plan, err, snn.QuickEnv)
+		}
+		if snn.ConfigKey(m.Config) != snn.ConfigKey(cfg) {
+			return nil, nil, fmt.Errorf("study: %s holds another configuration than plan %s's test run of %s at seed %d", path, plan, name, seed)
+		}
+	} else if m, err = nb.Trained(cfg, file); err != nil {
+		return nil, nil, err
+	}
+	x, err := snn.RebuildExperiment(m, tr.Backend, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, x, nil
+}
+
+// from is the plan the condition's runs come from (this plan, or one it reuses).
+func (o Outcome) from(condition string) string {
+	if p, ok := o.From[condition]; ok && p != "" {
+		return p
+	}
+	return o.Plan.Name
+}
+
+// firstTestAccuracy is the committed test accuracy of condition at the plan's first test seed (NaN when
+// the outcome has none).
+func (o Outcome) firstTestAccuracy(condition string) float64 {
+	if acc := o.Test[condition]; len(acc) > 0 {
+		return acc[0]
+	}
+	return math.NaN()
 }
 
 // TestConfig is the configuration of the plan's test run of condition at seed: the condition at the

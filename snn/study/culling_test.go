@@ -159,3 +159,52 @@ func TestPlanCulling(t *testing.T) {
 		t.Errorf("quick mode without committed models: error %v", err)
 	}
 }
+
+// PlanResponses on a plan of one quick condition with LIF inhibitory units (pop-lif-bal, snn.Quick) at
+// test seed 11: its rows are the impulse responses, at each δ, of the model snn.RunExperiment trains for
+// the same configuration (trained again independently), on that configuration's validation set; the text
+// names the seed, rate and plan and gives the model's test accuracy beside the outcome's. In quick mode a
+// missing committed model is an error.
+func TestPlanResponses(t *testing.T) {
+	p := TunedPlan{Name: "tinylif", Conditions: []string{"pop-lif-bal"}, Fraction: 0.5, TestSeeds: []uint64{11},
+		Base: func() snn.Config { return snn.Quick(tunedBase()) }}
+	o := Outcome{Plan: p, Tuned: []Tuned{{Condition: "pop-lif-bal", Selected: 0.0316228}},
+		Test: map[string][]float64{"pop-lif-bal": {0.375}}, From: map[string]string{"pop-lif-bal": "tinylif"}}
+	nb := &Notebook{Results: t.TempDir(), Log: io.Discard}
+	rows, text, err := nb.PlanResponses(o, "pop-lif-bal", 6, []float64{0.1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := o.TestConfig("pop-lif-bal", 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	for i, delta := range []float64{0.1, 1} {
+		want, err := snn.ImpulseResponse(x.Trained, x.Validation, 6, delta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(rows[i].Response) != fmt.Sprint(want) || rows[i].Condition != "pop-lif-bal, trained" || rows[i].Samples != x.Validation.Len() {
+			t.Errorf("row %d: %+v, want %+v on %d samples", i, rows[i], want, x.Validation.Len())
+		}
+	}
+	wantText := fmt.Sprintf("pop-lif-bal, trained: seed 11 at learning rate 0.0316228 (plan tinylif's test run), test accuracy %.1f%% (the committed run: 37.5%%)",
+		100*x.TestEval.Accuracy)
+	if text != wantText {
+		t.Errorf("text %q, want %q", text, wantText)
+	}
+	if _, err := os.Stat(filepath.Join(nb.Results, "models", "tinylif_pop-lif-bal_s11.ckpt")); err != nil {
+		t.Error(err)
+	}
+	nb.Quick = true
+	if _, _, err := nb.PlanResponses(o, "pop-lif-bal", 6, []float64{0.1}); err == nil || !strings.Contains(err.Error(), "quick mode trains no model of plan tinylif") {
+		t.Errorf("quick mode without committed models: error %v", err)
+	}
+}

@@ -106,13 +106,13 @@ func InitialResponses(base snn.Config, f float64, seed uint64, lags int, deltas 
 	return rows, nil
 }
 
-// ResponseTable prints the rows: the units, δ, the response's sum over the lags measured, the delay of
+// ResponseTable prints the rows: the units, their mean record, δ, the response's sum over the lags measured, the delay of
 // its peak and its first values by delay (m+1 steps from the perturbed input to the excitatory step it
 // inhibits).
 func ResponseTable(rows []ResponseRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %-9s %5s %5s %6s %5s   response by delay, per unit of δ:\n", "condition", "units", "δ", "lags", "sum", "peak")
-	fmt.Fprintf(&b, "%-57s", "")
+	fmt.Fprintf(&b, "%-20s %-9s %6s %5s %5s %6s %5s   response by delay, per unit of δ:\n", "condition", "units", "rate", "δ", "lags", "sum", "peak")
+	fmt.Fprintf(&b, "%-64s", "")
 	for lag := 1; lag <= kernelShown; lag++ {
 		fmt.Fprintf(&b, " %6d", lag)
 	}
@@ -125,16 +125,17 @@ func ResponseTable(rows []ResponseRow) string {
 				peak = m
 			}
 		}
-		fmt.Fprintf(&b, "%-20s %-9s %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Delta, len(x.Response)-1, x.Sum(), peak+1)
+		fmt.Fprintf(&b, "%-20s %-9s %6.3f %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Rate, x.Delta, len(x.Response)-1, x.Sum(), peak+1)
 		for m := 0; m < kernelShown && m < len(x.Response); m++ {
 			fmt.Fprintf(&b, " %6.3f", x.Response[m])
 		}
 		b.WriteString("\n")
 	}
 	if len(rows) > 0 {
-		fmt.Fprintf(&b, "(untrained networks, %d validation samples; each sample's input current to every inhibitory unit raised by δ at one "+
+		fmt.Fprintf(&b, "(untrained networks unless the condition says trained, %d validation samples; each sample's input current to every inhibitory unit raised by δ at one "+
 			"step (the sample's number modulo the steps), the units' records compared with those on the sample's own currents, averaged "+
-			"over units and samples (snn.ImpulseResponse); sum: over lags 0 to the number given)\n", rows[0].Samples)
+			"over units and samples (snn.ImpulseResponse); rate: the mean record on the samples' own currents, spikes per unit and step "+
+			"(a LIF unit's ceiling is 0.5); sum: over lags 0 to the number given)\n", rows[0].Samples)
 	}
 	return b.String()
 }

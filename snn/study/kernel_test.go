@@ -79,10 +79,10 @@ func TestInitialResponses(t *testing.T) {
 		t.Errorf("δ = 0: error %v", err)
 	}
 	hand := []ResponseRow{{Condition: "a", Samples: 9, Response: snn.InhibitoryResponse{Units: snn.InhibitoryLIF, Delta: 0.1,
-		Response: []float64{0, 0.5, 0.25, -0.5, 0.125}}}}
-	golden := "condition            units         δ  lags    sum  peak   response by delay, per unit of δ:\n" +
-		strings.Repeat(" ", 57) + "      1      2      3      4      5      6      7      8\n" +
-		"a                    lif         0.1     4  0.375     2     0.000  0.500  0.250 -0.500  0.125\n"
+		Rate: 0.25, Response: []float64{0, 0.5, 0.25, -0.5, 0.125}}}}
+	golden := "condition            units       rate     δ  lags    sum  peak   response by delay, per unit of δ:\n" +
+		strings.Repeat(" ", 64) + "      1      2      3      4      5      6      7      8\n" +
+		"a                    lif        0.250   0.1     4  0.375     2     0.000  0.500  0.250 -0.500  0.125\n"
 	if got := ResponseTable(hand); !strings.HasPrefix(got, golden) || !strings.Contains(got, "9 validation samples") {
 		t.Errorf("ResponseTable:\n%s\nwant it to start:\n%s", got, golden)
 	}
