@@ -149,7 +149,11 @@ func (nb *Notebook) planModel(o Outcome, name string) (*snn.Model, *snn.Experime
 	if len(o.Plan.TestSeeds) == 0 {
 		return nil, nil, fmt.Errorf("study: plan %s has no test seeds", o.Plan.Name)
 	}
-	seed := o.Plan.TestSeeds[0]
+	return nb.planModelAt(o, name, o.Plan.TestSeeds[0])
+}
+
+// planModelAt is planModel at one of the plan's test seeds.
+func (nb *Notebook) planModelAt(o Outcome, name string, seed uint64) (*snn.Model, *snn.Experiment, error) {
 	tr, err := nb.trainOptions()
 	if err != nil {
 		return nil, nil, err
@@ -185,6 +189,15 @@ func (o Outcome) from(condition string) string {
 		return p
 	}
 	return o.Plan.Name
+}
+
+// testAccuracy is the committed test accuracy of condition at test seed (NaN when the outcome has none).
+func (o Outcome) testAccuracy(condition string, seed uint64) float64 {
+	i := slices.Index(o.Plan.TestSeeds, seed)
+	if acc := o.Test[condition]; i >= 0 && i < len(acc) {
+		return acc[i]
+	}
+	return math.NaN()
 }
 
 // firstTestAccuracy is the committed test accuracy of condition at the plan's first test seed (NaN when
