@@ -23,15 +23,24 @@ type InhibitoryRateRow struct {
 // InhibitoryRateRow of the model of the plan's test run (kept as <Results>/models/<plan>_<condition>_s<seed>.ckpt,
 // trained the first time; read from the committed models in quick mode, as planModel).
 func (nb *Notebook) PlanInhibitoryRates(o Outcome, conditions ...string) ([]InhibitoryRateRow, error) {
+	for _, name := range conditions { // every condition checked before any model is trained
+		if len(o.Plan.TestSeeds) == 0 {
+			return nil, fmt.Errorf("study: plan %s has no test seeds", o.Plan.Name)
+		}
+		cfg, err := o.TestConfig(name, o.Plan.TestSeeds[0])
+		if err != nil {
+			return nil, err
+		}
+		if !cfg.LIFInhibition() {
+			return nil, fmt.Errorf("study: %s has %q inhibitory units, want %q (their rate is that of spikes)", name, cfg.InhibitoryUnits, snn.InhibitoryLIF)
+		}
+	}
 	var rows []InhibitoryRateRow
 	for _, name := range conditions {
 		for _, seed := range o.Plan.TestSeeds {
 			m, x, err := nb.planModelAt(o, name, seed)
 			if err != nil {
 				return nil, err
-			}
-			if !m.Config.LIFInhibition() {
-				return nil, fmt.Errorf("study: %s has %q inhibitory units, want %q (their rate is that of spikes)", name, m.Config.InhibitoryUnits, snn.InhibitoryLIF)
 			}
 			r := InhibitoryRateRow{Condition: name, Seed: seed, TestAccuracy: x.TestEval.Accuracy, RunAccuracy: o.testAccuracy(name, seed)}
 			if r.Initial, err = snn.InhibitoryRate(x.Initial, x.Validation); err != nil {

@@ -2,6 +2,7 @@ package study
 
 import (
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 // PlanInhibitoryRates on a plan of one quick condition with LIF inhibitory units at two test seeds: each
 // row's rates are snn.InhibitoryRate of the seed's initial model and of the model of the plan's test run
 // (trained again independently by snn.RunExperiment), on that configuration's validation set, and its
-// accuracies the model's and the outcome's for that seed; linear inhibitory units are refused.
+// accuracies the model's and the outcome's for that seed; linear inhibitory units are refused before any
+// model is trained.
 // InhibitoryRateTable's rows and summary are held to values worked by hand.
 func TestPlanInhibitoryRates(t *testing.T) {
 	p := TunedPlan{Name: "tinyrate", Conditions: []string{"pop-lif-bal"}, Fraction: 0.5, TestSeeds: []uint64{11, 12},
@@ -45,8 +47,12 @@ func TestPlanInhibitoryRates(t *testing.T) {
 	}
 	lin := o
 	lin.Plan.Conditions, lin.Tuned = []string{"pop-abs-bal"}, []Tuned{{Condition: "pop-abs-bal", Selected: 0.01}}
-	if _, err := nb.PlanInhibitoryRates(lin, "pop-abs-bal"); err == nil || !strings.Contains(err.Error(), `pop-abs-bal has "linear" inhibitory units`) {
+	empty := &Notebook{Results: t.TempDir(), Log: io.Discard}
+	if _, err := empty.PlanInhibitoryRates(lin, "pop-abs-bal"); err == nil || !strings.Contains(err.Error(), `pop-abs-bal has "linear" inhibitory units`) {
 		t.Errorf("linear units: error %v", err)
+	}
+	if models, _ := filepath.Glob(filepath.Join(empty.Results, "models", "*")); len(models) != 0 {
+		t.Errorf("linear units: %v trained before the error", models)
 	}
 	hand := []InhibitoryRateRow{
 		{"a", 1, 0.1, 0.5, 0.4, 0.4}, {"a", 2, 0.1, 0.3, 0.6, 0.6}, {"a", 3, 0.2, 0.46, 0.5, 0.5},
