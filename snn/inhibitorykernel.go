@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -33,13 +34,7 @@ type InhibitoryKernel struct {
 
 // Gain is Σ h_m: the record a constant input current of 1 would add in the long run (the filtered
 // units' 1 - α^(L+1), the delayed units' 1).
-func (k InhibitoryKernel) Gain() float64 {
-	g := 0.0
-	for _, h := range k.Kernel {
-		g += h
-	}
-	return g
-}
+func (k InhibitoryKernel) Gain() float64 { return floats.Sum(k.Kernel) }
 
 // MeanLag is Σ (m+1) h_m / Σ h_m: the mean delay, in steps, from an input to the excitatory step it
 // inhibits (the filtered units' 1 + 1/(1 - α) for a long kernel).
@@ -52,14 +47,14 @@ func (k InhibitoryKernel) MeanLag() float64 {
 }
 
 // PeakLag is m+1 for the largest h_m: the delay at which an input inhibits most.
-func (k InhibitoryKernel) PeakLag() int {
-	best := 0
-	for m, h := range k.Kernel {
-		if h > k.Kernel[best] {
-			best = m
-		}
+func (k InhibitoryKernel) PeakLag() int { return peakLag(k.Kernel) }
+
+// peakLag is m+1 for the largest v[m] (the first of equals; 1 for an empty v).
+func peakLag(v []float64) int {
+	if len(v) == 0 {
+		return 1
 	}
-	return best + 1
+	return floats.MaxIdx(v) + 1
 }
 
 // FitInhibitoryKernel fits m's InhibitoryKernel with lags 0..L on the samples of d: the units' input
@@ -70,21 +65,10 @@ func FitInhibitoryKernel(m *Model, d *Dataset, L int) (InhibitoryKernel, error) 
 	if err != nil {
 		return InhibitoryKernel{}, err
 	}
-	ni, B := cfg.NumInhibitory, cfg.BatchSize
-	ie := m.inputWeights().ie
-	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
-	p, rec := make([]float32, B*S*ni), make([]float32, B*S*ni)
 	f := newKernelFit(L)
-	for start := 0; start < d.Len(); start += B {
-		idx := make([]int, 0, B)
-		for s := start; s < min(start+B, d.Len()); s++ {
-			idx = append(idx, s)
-		}
-		cols.fill(d, idx, cfg.NumClasses)
-		cols.project(ie, p)
-		cells.records(p, B, rec)
-		f.add(p, rec, len(idx), S, ni)
-	}
+	eachInhibitoryBatch(m, u, d, func(idx []int, p, rec []float32, _ inhibitoryCells) {
+		f.add(p, rec, len(idx), S, cfg.NumInhibitory)
+	})
 	out, err := f.solve()
 	out.Units = cfg.InhibitoryUnits
 	return out, err
@@ -160,6 +144,28 @@ func (f *kernelFit) solve() (InhibitoryKernel, error) {
 	return out, nil
 }
 
+// eachInhibitoryBatch runs m's inhibitory units (model u) on the samples of d batch by batch: for each
+// batch (its samples idx) it fills p [batch, S, n_i] with the units' input currents as the network
+// applies them (float32 row sums of f(W_IE), as in training) and rec with their records (the units' Go
+// kernels), then calls f, which may run cells again.
+func eachInhibitoryBatch(m *Model, u inhibitoryModel, d *Dataset, f func(idx []int, p, rec []float32, cells inhibitoryCells)) {
+	cfg := m.Config
+	S, ni, B := cfg.NumSteps()-1, cfg.NumInhibitory, cfg.BatchSize
+	ie := m.inputWeights().ie
+	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
+	p, rec := make([]float32, B*S*ni), make([]float32, B*S*ni)
+	for start := 0; start < d.Len(); start += B {
+		idx := make([]int, 0, B)
+		for s := start; s < min(start+B, d.Len()); s++ {
+			idx = append(idx, s)
+		}
+		cols.fill(d, idx, cfg.NumClasses)
+		cols.project(ie, p)
+		cells.records(p, B, rec)
+		f(idx, p, rec, cells)
+	}
+}
+
 // separateUnitsOf checks that m has inhibitory units with a state of their own and subtractive
 // inhibition, that d suits it and that L lags fit in its trials; it returns the configuration, the steps
 // fed and the units' model.
@@ -215,13 +221,10 @@ type InhibitoryResponse struct {
 }
 
 // Sum is Σ_m Response[m]: the extra record an input of δ adds over the lags measured, per δ.
-func (r InhibitoryResponse) Sum() float64 {
-	s := 0.0
-	for _, v := range r.Response {
-		s += v
-	}
-	return s
-}
+func (r InhibitoryResponse) Sum() float64 { return floats.Sum(r.Response) }
+
+// PeakLag is m+1 for the largest Response[m]: the delay at which an input adds most.
+func (r InhibitoryResponse) PeakLag() int { return peakLag(r.Response) }
 
 // ImpulseResponse measures m's InhibitoryResponse to δ at lags 0..L on the samples of d, with the units'
 // Go kernels (as in training) on their input currents as the network applies them.
@@ -234,18 +237,9 @@ func ImpulseResponse(m *Model, d *Dataset, L int, delta float64) (InhibitoryResp
 		return InhibitoryResponse{}, fmt.Errorf("snn: impulse response: δ = %v is invalid: want a finite number > 0", delta)
 	}
 	ni, B := cfg.NumInhibitory, cfg.BatchSize
-	ie := m.inputWeights().ie
-	cols, cells := newSpikeColumns(cfg, B), u.newCells(cfg, ni)
-	p, rec, rec1 := make([]float32, B*S*ni), make([]float32, B*S*ni), make([]float32, B*S*ni)
+	rec1 := make([]float32, B*S*ni)
 	out := InhibitoryResponse{Units: cfg.InhibitoryUnits, Delta: delta, Response: make([]float64, L+1), Counts: make([]int, L+1)}
-	for start := 0; start < d.Len(); start += B {
-		idx := make([]int, 0, B)
-		for s := start; s < min(start+B, d.Len()); s++ {
-			idx = append(idx, s)
-		}
-		cols.fill(d, idx, cfg.NumClasses)
-		cols.project(ie, p)
-		cells.records(p, B, rec)
+	eachInhibitoryBatch(m, u, d, func(idx []int, p, rec []float32, cells inhibitoryCells) {
 		for _, v := range rec[:len(idx)*S*ni] {
 			out.Rate += float64(v)
 		}
@@ -266,7 +260,7 @@ func ImpulseResponse(m *Model, d *Dataset, L int, delta float64) (InhibitoryResp
 				out.Counts[lag] += ni
 			}
 		}
-	}
+	})
 	for lag := range out.Response {
 		if out.Counts[lag] > 0 {
 			out.Response[lag] /= float64(out.Counts[lag])

@@ -19,16 +19,7 @@ func TestFitInhibitoryKernel(t *testing.T) {
 	S := base.NumSteps() - 1
 	L := S - 1
 	fit := func(units InhibitoryUnits, d int) (InhibitoryKernel, *Model, *Dataset) {
-		cfg := base
-		cfg.InhibitoryUnits, cfg.InhibitoryDelay = units, d
-		m, err := NewModel(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, val, _, err := GenerateData(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, val := unitsNetwork(t, base, units, d)
 		k, err := FitInhibitoryKernel(m, val, L)
 		if err != nil {
 			t.Fatal(err)
@@ -163,16 +154,7 @@ func TestImpulseResponse(t *testing.T) {
 	base := Quick(lifInhConfig())
 	S, L := base.NumSteps()-1, 12
 	resp := func(units InhibitoryUnits, d int, delta float64) (InhibitoryResponse, *Model, *Dataset) {
-		cfg := base
-		cfg.InhibitoryUnits, cfg.InhibitoryDelay = units, d
-		m, err := NewModel(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, val, _, err := GenerateData(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, val := unitsNetwork(t, base, units, d)
 		r, err := ImpulseResponse(m, val, L, delta)
 		if err != nil {
 			t.Fatal(err)
@@ -221,4 +203,21 @@ func TestImpulseResponse(t *testing.T) {
 			t.Errorf("δ = %v: error %v", delta, err)
 		}
 	}
+}
+
+// unitsNetwork is the untrained model of base with the given inhibitory units (and delay d) and the
+// validation set of its configuration.
+func unitsNetwork(t *testing.T, base Config, units InhibitoryUnits, d int) (*Model, *Dataset) {
+	t.Helper()
+	cfg := base
+	cfg.InhibitoryUnits, cfg.InhibitoryDelay = units, d
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, val, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, val
 }

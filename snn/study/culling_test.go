@@ -18,17 +18,9 @@ import (
 // test run of that condition and seed records (the hash Test's sweep computed from the configuration it
 // trained). Unknown conditions and seeds outside the plan's test seeds are errors that name them.
 func TestOutcomeTestConfig(t *testing.T) {
-	results := filepath.Join("..", "..", "notebooks", "results")
 	for _, p := range TunedPlans() {
 		checked := 0
-		tuned, test, _, err := p.Run(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := p.Outcome(tuned, test)
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, test := committedOutcome(t, p)
 		hash := map[string]map[uint64]string{}
 		for _, r := range test {
 			name, _, _ := strings.Cut(r.Condition, lrSuffix)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"gonum.org/v1/gonum/floats"
 )
 
 // KernelRow is the linear kernel of one condition's inhibitory units at initialisation (snn.FitInhibitoryKernel
@@ -47,27 +48,17 @@ func KernelTable(rows []KernelRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-20s %-9s %5s %6s %7s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", "condition", "units",
 		"lags", "rate", "c", "total", "peak", "sum 1-4", "R²")
-	fmt.Fprintf(&b, "%-85s", "")
-	for lag := 1; lag <= kernelShown; lag++ {
-		fmt.Fprintf(&b, " %6d", lag)
-	}
-	b.WriteString("\n")
+	delayHeader(&b, 85)
 	for _, r := range rows {
 		k := r.Kernel
 		r2 := "-"
 		if !math.IsNaN(k.R2) {
 			r2 = fmt.Sprintf("%.3f", k.R2)
 		}
-		early := 0.0
-		for m := 0; m < kernelEarly && m < len(k.Kernel); m++ {
-			early += k.Kernel[m]
-		}
+		early := floats.Sum(k.Kernel[:min(kernelEarly, len(k.Kernel))])
 		fmt.Fprintf(&b, "%-20s %-9s %5d %6.3f %7.3f %6.3f %5d %9.3f %6s   ", r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.Intercept,
 			k.Gain(), k.PeakLag(), early, r2)
-		for m := 0; m < kernelShown && m < len(k.Kernel); m++ {
-			fmt.Fprintf(&b, " %6.3f", k.Kernel[m])
-		}
-		b.WriteString("\n")
+		delayValues(&b, k.Kernel)
 	}
 	if len(rows) > 0 {
 		fmt.Fprintf(&b, "(untrained networks, %d validation samples; the least-squares fit of each unit's record on its input current at "+
@@ -112,24 +103,11 @@ func InitialResponses(base snn.Config, f float64, seed uint64, lags int, deltas 
 func ResponseTable(rows []ResponseRow) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-20s %-9s %6s %5s %5s %6s %5s   response by delay, per unit of δ:\n", "condition", "units", "rate", "δ", "lags", "sum", "peak")
-	fmt.Fprintf(&b, "%-64s", "")
-	for lag := 1; lag <= kernelShown; lag++ {
-		fmt.Fprintf(&b, " %6d", lag)
-	}
-	b.WriteString("\n")
+	delayHeader(&b, 64)
 	for _, r := range rows {
 		x := r.Response
-		peak := 0
-		for m, v := range x.Response {
-			if v > x.Response[peak] {
-				peak = m
-			}
-		}
-		fmt.Fprintf(&b, "%-20s %-9s %6.3f %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Rate, x.Delta, len(x.Response)-1, x.Sum(), peak+1)
-		for m := 0; m < kernelShown && m < len(x.Response); m++ {
-			fmt.Fprintf(&b, " %6.3f", x.Response[m])
-		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "%-20s %-9s %6.3f %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Rate, x.Delta, len(x.Response)-1, x.Sum(), x.PeakLag())
+		delayValues(&b, x.Response)
 	}
 	if len(rows) > 0 {
 		fmt.Fprintf(&b, "(untrained networks unless the condition says trained, %d validation samples; each sample's input current to every inhibitory unit raised by δ at one "+
@@ -138,4 +116,22 @@ func ResponseTable(rows []ResponseRow) string {
 			"(a LIF unit's ceiling is 0.5); sum: over lags 0 to the number given)\n", rows[0].Samples)
 	}
 	return b.String()
+}
+
+// delayHeader writes the delays 1 to kernelShown, right-aligned above delayValues' columns after indent
+// spaces, and ends the line.
+func delayHeader(b *strings.Builder, indent int) {
+	b.WriteString(strings.Repeat(" ", indent))
+	for lag := 1; lag <= kernelShown; lag++ {
+		fmt.Fprintf(b, " %6d", lag)
+	}
+	b.WriteString("\n")
+}
+
+// delayValues writes v's first kernelShown values (v[m] at delay m+1) and ends the line.
+func delayValues(b *strings.Builder, v []float64) {
+	for _, x := range v[:min(kernelShown, len(v))] {
+		fmt.Fprintf(b, " %6.3f", x)
+	}
+	b.WriteString("\n")
 }

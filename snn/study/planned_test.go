@@ -88,6 +88,20 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 	return out
 }
 
+// committedOutcome is p's Outcome from the committed caches (nothing trained), with the test runs it reads.
+func committedOutcome(t *testing.T, p TunedPlan) (Outcome, []RunResult) {
+	t.Helper()
+	tuned, test, _, err := p.Run(context.Background(), filepath.Join("..", "..", "notebooks", "results"), RunOptions{Workers: 1, CacheOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := p.Outcome(tuned, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, test
+}
+
 // TestOutcomeOfCommittedRuns recomputes each plan's outcome independently from the committed cache
 // files: the selected learning rate (highest mean validation accuracy of the kept epoch over the tuning
 // seeds), the test accuracies, and every comparison's paired t p-value with Holm's adjustment, and checks
@@ -95,14 +109,7 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 func TestOutcomeOfCommittedRuns(t *testing.T) {
 	for _, p := range TunedPlans() {
 		dir := filepath.Join("..", "..", "notebooks", "results", p.Cache)
-		tuned, test, _, err := p.Run(context.Background(), filepath.Join("..", "..", "notebooks", "results"), RunOptions{Workers: 1, CacheOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := p.Outcome(tuned, test)
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, _ := committedOutcome(t, p)
 		runs := readCommitted(t, dir)
 		for _, name := range p.Reuse {
 			r, _ := TunedPlanByName(name)

@@ -19,14 +19,7 @@ import (
 func TestSeedsFromSpread(t *testing.T) {
 	p, _ := TunedPlanByName("populations-tuned")
 	results := filepath.Join("..", "..", "notebooks", "results")
-	tuned, test, _, err := p.Run(context.Background(), results, RunOptions{Workers: 1, CacheOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := p.Outcome(tuned, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, _ := committedOutcome(t, p)
 	val := func(cond string, seed int) float64 {
 		files, _ := filepath.Glob(filepath.Join(results, p.Cache, cond+"@lr=*_f0.500_s11_*.json"))
 		if len(files) != 1 {
