@@ -279,10 +279,15 @@ type Config struct {
 	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
 	// DaleLayers do not apply to it; SignParam and SignInit apply to each of its matrices).
 	Architecture         Architecture
-	NumInhibitory        int               // linear inhibitory units of the hidden layer, n_i (3)
-	NumReadoutInhibitory int               // linear inhibitory units of the readout (1, as the paper's output layer)
-	InhibitoryUnits      InhibitoryUnits   // linear (the paper's), LIF, delayed or filtered linear inhibitory units in the hidden layer
-	InhibitoryDelay      int               // steps by which InhibitoryDelayed units inhibit late (>= 1; 0 for other units)
+	NumInhibitory        int             // linear inhibitory units of the hidden layer, n_i (3)
+	NumReadoutInhibitory int             // linear inhibitory units of the readout (1, as the paper's output layer)
+	InhibitoryUnits      InhibitoryUnits // linear (the paper's), LIF, delayed or filtered linear inhibitory units in the hidden layer
+	InhibitoryDelay      int             // steps by which InhibitoryDelayed units inhibit late (>= 1; 0 for other units)
+	// InhibitoryRateCap (theta, spikes per unit and step) and InhibitoryRateWeight (lambda) add an upper
+	// bound on the LIF inhibitory units' mean rates to the training loss, lambda sum_i max(0, nu_i - theta)^2
+	// (ratecap.go); both 0, the default, train without it.
+	InhibitoryRateCap    float64
+	InhibitoryRateWeight float64
 	LIFInhibitoryInit    LIFInhibitoryInit // start of the inhibitory units' weights (population's, or balanced as LIF units)
 	Inhibition           Inhibition        // subtractive (EiDense) or shunting (EiDenseWithShunt, see Shunt)
 	PopInit              PopInit           // initialisation of the populations' weights (DANN's)
@@ -492,6 +497,7 @@ func (c Config) Validate() error {
 	}
 	if a, ok := c.arch(); ok {
 		a.validate(c, bad)
+		validateRateCap(c, bad)
 	} else {
 		bad("Architecture", fmt.Sprintf("%q", c.Architecture), archList())
 	}

@@ -189,16 +189,19 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 			}
 		}
 		w2 := layerNodes(cfg, 2, raw2, m.Mask2.Signs)
-		var sum *Node
-		var w1 *Node   // the effective input weights (not with LIF, delayed or filtered inhibitory units)
-		var hs []*Node // the step currents, where the gradient is taken in linear time
+		var sum, recSum *Node // recSum: the LIF inhibitory units' records summed, with the rate cap
+		var w1 *Node          // the effective input weights (not with LIF, delayed or filtered inhibitory units)
+		var hs []*Node        // the step currents, where the gradient is taken in linear time
 		if cfg.separateInhibition() {
-			sum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
+			sum, recSum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
 		} else {
 			w1 = layerNodes(cfg, 1, raw1, m.Mask1.Signs)
 			sum, hs = readoutSumCurrents(cfg, w1, w2, x, B)
 		}
 		loss := lossFromReadout(cfg, Transpose(sum, 0, 1), y)
+		if recSum != nil {
+			loss = Add(loss, rateCapPenaltyNode(cfg, recSum, B))
+		}
 		out := []*Node{loss}
 		for k, sp := range specs { // the weights this step used, as usedNode maps them
 			signs := m.Mask1.Signs

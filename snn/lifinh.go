@@ -46,8 +46,9 @@ func (m *Model) inputWeights() inputWeights {
 //	(v^E, s^E) <- LIFStep(v^E, s^E, h^E_k),  then the units advance on h^I_k
 //
 // (LIF units: (v^I, s^I) <- LIFStep(v^I, s^I, h^I_k); delayed ones: s^I_k = h^I_{k-d}), and the readout
-// reads the excitatory spikes as readoutSum does. Returns [C, batch].
-func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) *Node {
+// reads the excitatory spikes as readoutSum does. Returns [C, batch] and, with the rate cap
+// (Config.rateCapOn), recSum [n_i, batch]: each unit's records after its S advances, summed (else nil).
+func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) (sum, recSum *Node) {
 	T, H, ni := cfg.NumSteps(), cfg.NumHidden, cfg.NumInhibitory
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
 	c := ReadoutWeights(T, alpha)
@@ -68,12 +69,19 @@ func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) *Node {
 			hE = Sub(hE, DotGeneral(ei, []int{0}, nil, units.record(), []int{0}, nil)) // W_EI^T s^I_k [H, B]
 			vE, sE = LIFStep(vE, sE, hE, alpha, beta)
 			units.advance(hI)
+			if cfg.rateCapOn() {
+				if recSum == nil {
+					recSum = units.record()
+				} else {
+					recSum = Add(recSum, units.record())
+				}
+			}
 			if c[k+1] != 0 {
 				weighted = Add(weighted, MulScalar(sE, c[k+1]))
 			}
 		}
 	}
-	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil)
+	return DotGeneral(w2, []int{0}, nil, weighted, []int{0}, nil), recSum
 }
 
 // lifInhForward is the forward pass of a network with LIF inhibitory units, in one graph:
@@ -86,7 +94,8 @@ type lifInhForward struct {
 
 func newLIFInhForward(backend compute.Backend, cfg Config, batch int) (*lifInhForward, error) {
 	exec, err := NewExec(backend, func(x, ee, ie, ei, w2, y *Node) (*Node, *Node) {
-		m := Transpose(readoutSumLIFInh(cfg, ee, ie, ei, w2, x, batch), 0, 1)
+		sum, _ := readoutSumLIFInh(cfg, ee, ie, ei, w2, x, batch) // evaluation: no rate cap penalty
+		m := Transpose(sum, 0, 1)
 		return m, lossFromReadout(cfg, m, y)
 	})
 	if err != nil {

@@ -28,6 +28,9 @@ import (
 //	g^I_k = dL/dp^I_k                                     inhibitoryCells.backward
 //	dL/df(W_IE) = x^T g^I                                 (one transposed projection of [g^E | g^I])
 //
+// With the rate cap (Config.rateCapOn) L includes its penalty P, whose gradient rateCapGrad adds to
+// dL/ds^I before the units' backward pass (ratecap.go).
+//
 // Work and memory are linear in steps, units and batch, as for the other Go kernels; samples run in
 // parallel, and every sum over samples is taken in sample order, so results do not depend on the cores.
 type lifInhLayer struct {
@@ -41,6 +44,8 @@ type lifInhLayer struct {
 	r         []float32 // [B, H] readout sums
 	gW        []float32 // [I, H+n_i]
 	gEIPart   []float32 // [B, n_i, H]: dL/df(W_EI) of each sample
+	cfg       Config    // for the rate cap (Config.rateCapOn)
+	penalty   float64   // the rate cap's penalty P of the last backward (0 without the cap)
 }
 
 func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
@@ -52,7 +57,7 @@ func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
 	return &lifInhLayer{cols: newSpikeColumns(cfg, batch), lifE: newLIFKernel(cfg), cells: u.newCells(cfg, ni), h: H, ni: ni, in: I,
 		z: make([]float32, batch*S*(H+ni)), pE: make([]float32, batch*S*H), pI: make([]float32, batch*S*ni),
 		sI: make([]float32, batch*S*ni), gSI: make([]float32, batch*S*ni), r: make([]float32, batch*H),
-		gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H)}
+		gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H), cfg: cfg}
 }
 
 // forward runs the layer on the batch in l.cols (filled by the caller) with the applied matrices ee
@@ -103,11 +108,16 @@ func (l *lifInhLayer) inhibit(ei Matrix) {
 }
 
 // backward takes gr = dL/dr [B, H] after a forward with keep and returns dL/df(W_EE) [I, H],
-// dL/df(W_IE) [I, n_i] and dL/df(W_EI) [n_i, H] for the matrices that forward applied (ei).
+// dL/df(W_IE) [I, n_i] and dL/df(W_EI) [n_i, H] for the matrices that forward applied (ei). With the
+// rate cap (Config.rateCapOn) L includes its penalty, which l.penalty receives.
 func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	l.lifE.backward(l.pE, B, gr) // pE now holds g^E
 	l.inhibitionGrad(ei)
+	l.penalty = 0
+	if l.cfg.rateCapOn() {
+		l.penalty = rateCapGrad(l.cfg, l.sI, l.gSI, B, S, ni)
+	}
 	l.cells.backward(l.pI, B, l.gSI) // pI now holds g^I
 	gEI = NewMatrix(ni, H)
 	for b := 0; b < B; b++ {
@@ -266,7 +276,8 @@ func newLIFInhStepper(backend compute.Backend, m *Model) (*lifInhStepper, error)
 	return s, nil
 }
 
-// step takes one optimiser step on samples idx of d and returns the batch loss.
+// step takes one optimiser step on samples idx of d and returns the batch loss (with the rate cap, plus
+// its penalty, as the single graph's step).
 func (s *lifInhStepper) step(d *Dataset, idx []int) (float64, error) {
 	cfg := s.cfg
 	specs := paramSpecs(cfg)
@@ -294,7 +305,7 @@ func (s *lifInhStepper) step(d *Dataset, idx []int) (float64, error) {
 	if err := applyStep(s.apply, s.wig, s.vars, g1, out[2:2+n2]); err != nil {
 		return 0, err
 	}
-	return loss, nil
+	return loss + l.penalty, nil
 }
 
 func (s *lifInhStepper) params() []*model.Variable { return s.vars }

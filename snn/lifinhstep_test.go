@@ -32,6 +32,8 @@ func lifInhConfig() Config {
 // first steps normalise it: 3.7e-4 of W_EE's and 8.6e-4 of W_EI's largest step were measured, 2026-12-05.
 // Not from the balanced start: there the excitatory units barely fire (0.003 spikes per unit and step at seed 1 with
 // a delay of 2, none in this test's smaller batches), so w2 would not move and the comparison would test little.)
+// With the rate cap (InhibitoryRateCap 0.1 under units that fire at about 0.39, so its penalty is in every
+// step's loss and gradient: the test fails if it is not) under SGD and Adam.
 func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 	type mode struct {
 		param   SignParam
@@ -40,28 +42,34 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 		init    LIFInhibitoryInit
 		units   InhibitoryUnits
 		delay   int
+		capped  bool // InhibitoryRateCap 0.1, InhibitoryRateWeight 10
 	}
 	modes := []mode{
-		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignAbs, OptimizerAdam, false, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignAbs, OptimizerAdam, true, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignAbs, OptimizerSGD, false, LIFInitBalanced, InhibitoryLIF, 0},
-		{SignClip, OptimizerSGD, true, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignWiggle, OptimizerAdam, false, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignExpGrad, OptimizerSGD, false, LIFInitPopulation, InhibitoryLIF, 0},
-		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2},
-		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 1},
-		{SignWiggle, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2},
-		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0},
-		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryFiltered, 0},
-		{SignClip, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0},
-		{SignClip, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 3},
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignAbs, OptimizerAdam, false, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignAbs, OptimizerAdam, true, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignAbs, OptimizerSGD, false, LIFInitBalanced, InhibitoryLIF, 0, false},
+		{SignClip, OptimizerSGD, true, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignWiggle, OptimizerAdam, false, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignExpGrad, OptimizerSGD, false, LIFInitPopulation, InhibitoryLIF, 0, false},
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2, false},
+		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 1, false},
+		{SignWiggle, OptimizerSGD, false, LIFInitPopulation, InhibitoryDelayed, 2, false},
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0, false},
+		{SignAbs, OptimizerSGD, true, LIFInitPopulation, InhibitoryFiltered, 0, false},
+		{SignClip, OptimizerSGD, false, LIFInitPopulation, InhibitoryFiltered, 0, false},
+		{SignClip, OptimizerSGD, true, LIFInitPopulation, InhibitoryDelayed, 3, false},
+		{SignAbs, OptimizerSGD, false, LIFInitPopulation, InhibitoryLIF, 0, true},
+		{SignAbs, OptimizerAdam, true, LIFInitPopulation, InhibitoryLIF, 0, true},
 	}
 	for _, md := range modes {
-		t.Run(fmt.Sprintf("%s/%s/correct=%v/%s/%s%d", md.param, md.opt, md.correct, md.init, md.units, md.delay), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s/correct=%v/%s/%s%d/cap=%v", md.param, md.opt, md.correct, md.init, md.units, md.delay, md.capped), func(t *testing.T) {
 			cfg := lifInhConfig()
 			cfg.SignParam, cfg.Optimizer, cfg.LIFInhibitoryInit = md.param, md.opt, md.init
 			cfg.InhibitoryUnits, cfg.InhibitoryDelay = md.units, md.delay
+			if md.capped {
+				cfg.InhibitoryRateCap, cfg.InhibitoryRateWeight = 0.1, 10
+			}
 			if md.opt == OptimizerSGD {
 				cfg.DANNCorrection, cfg.LearningRate = md.correct, 0.5
 			} else {
@@ -116,6 +124,9 @@ func TestLIFInhStepperMatchesSingleGraph(t *testing.T) {
 				}
 				if math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
 					t.Errorf("step %d: loss %.7f, single graph %.7f", k, got, want)
+				}
+				if p := fast.layer.penalty; md.capped != (p > 0) {
+					t.Errorf("step %d: rate cap penalty %g with the cap %v", k, p, md.capped)
 				}
 				for j, sp := range specs {
 					a := variableMatrix(ref.params()[j], sp.rows, sp.cols)
