@@ -15,7 +15,8 @@ import (
 // networks (pop-abs, pop-clip, pop-expgrad, pop-wiggle) and their controls (pop-abs-seedscale,
 // pop-abs-stepcorr, pop-lif-abs, pop-lif-bal, pop-lif-bal-stepcorr, their linear controls pop-abs-bal,
 // pop-abs-bal-stepcorr, those with the LIF units' lag, pop-abs-bal-delay, pop-abs-bal-delay-stepcorr, and with
-// their membrane's filter, pop-abs-bal-filter, pop-abs-bal-filter-stepcorr),
+// their membrane's filter, pop-abs-bal-filter, pop-abs-bal-filter-stepcorr, and the LIF networks with a cap
+// on their inhibitory units' rate, pop-lif-bal-cap, pop-lif-bal-cap-stepcorr),
 // the paper's recipe and layer (pop-sgd, pop-shunt, pop-shunt-sgd), and the mask layouts (blocked,
 // random). Names are unique.
 func Conditions() []Condition {
@@ -25,7 +26,7 @@ func Conditions() []Condition {
 	cs = append(cs, PopulationConditions()...)
 	cs = append(cs, PopulationSeedScale, PopulationStepCorrection, PopulationLIF, PopulationLIFBalanced, PopulationLIFBalancedStepCorr,
 		PopulationBalancedLinear, PopulationBalancedLinearStepCorr, PopulationBalancedDelayed, PopulationBalancedDelayedStepCorr,
-		PopulationBalancedFiltered, PopulationBalancedFilteredStepCorr)
+		PopulationBalancedFiltered, PopulationBalancedFilteredStepCorr, PopulationLIFCapped, PopulationLIFCappedStepCorr)
 	cs = append(cs, PaperConditions()...)
 	return append(cs, LayoutConditions()...)
 }

@@ -74,6 +74,17 @@ func TestPopulationConditions(t *testing.T) {
 			t.Errorf("%s differs from %s or %s in more than its inhibitory units:\n%+v\n%+v\n%+v", tr[0].Name, tr[1].Name, tr[2].Name, fil, del, lif)
 		}
 	}
+	// The capped LIF networks: each equals its LIF condition but for the rate cap.
+	for _, pr := range [][2]Condition{{PopulationLIFCapped, PopulationLIFBalanced}, {PopulationLIFCappedStepCorr, PopulationLIFBalancedStepCorr}} {
+		capped, lif := pr[0].Apply(base, 0.5), pr[1].Apply(base, 0.5)
+		if capped.InhibitoryRateCap != 0.25 || capped.InhibitoryRateWeight != 100 || capped.Validate() != nil {
+			t.Errorf("%s builds %+v", pr[0].Name, capped)
+		}
+		lif.InhibitoryRateCap, lif.InhibitoryRateWeight = capped.InhibitoryRateCap, capped.InhibitoryRateWeight
+		if !reflect.DeepEqual(capped, lif) {
+			t.Errorf("%s differs from %s in more than its rate cap:\n%+v\n%+v", pr[0].Name, pr[1].Name, capped, lif)
+		}
+	}
 	note, err := ParameterNote(base, 0.5, "both", "pop-abs")
 	if err != nil {
 		t.Fatal(err)
@@ -601,5 +612,31 @@ func TestInitialDrive(t *testing.T) {
 	}
 	if _, err := LIFBalanceText(base, 0.5, 3, "pop-abs-bal"); err == nil || !strings.Contains(err.Error(), `"linear" inhibitory units`) {
 		t.Errorf("LIFBalanceText for linear units started balanced (it would state LIF rates they do not have): error %v", err)
+	}
+}
+
+// A capped LIF network starts from exactly the weights of its uncapped condition at the same seed (the cap
+// acts only on training), so each pair of plan populations-lif-cap differs only in the penalty.
+func TestLIFCappedStart(t *testing.T) {
+	base := tunedBase()
+	base.Seed = 11
+	for _, pr := range [][2]Condition{{PopulationLIFCapped, PopulationLIFBalanced}, {PopulationLIFCappedStepCorr, PopulationLIFBalancedStepCorr}} {
+		mc, err := snn.NewModel(pr[0].Apply(base, 0.5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ml, err := snn.NewModel(pr[1].Apply(base, 0.5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct {
+			name string
+			a, b snn.Matrix
+		}{{"W_EE", mc.W1, ml.W1}, {"W_IE", mc.Pop.IE1, ml.Pop.IE1}, {"W_EI", mc.Pop.EI1, ml.Pop.EI1},
+			{"W2", mc.W2, ml.W2}, {"W_IE2", mc.Pop.IE2, ml.Pop.IE2}, {"W_EI2", mc.Pop.EI2, ml.Pop.EI2}} {
+			if len(p.a.Data) == 0 || !slices.Equal(p.a.Data, p.b.Data) {
+				t.Errorf("%s: %s differs from %s's (or is empty)", pr[0].Name, p.name, pr[1].Name)
+			}
+		}
 	}
 }

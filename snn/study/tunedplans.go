@@ -82,7 +82,9 @@ var fiveLR = []float64{0.001, 0.00316228, 0.01, 0.0316228, 0.1}
 // control of populations-lif) and "populations-lif-lag" (those linear units inhibiting with the LIF
 // units' lag: which part of the LIF units' deficit the lag makes) and "populations-lif-filter" (those units
 // filtering with the LIF membrane's decay: the next part), "populations-wiggle" (restarting culled synapses
-// against letting the projection hold them at 0: wiggle against clip on both networks, on fresh seeds).
+// against letting the projection hold them at 0: wiggle against clip on both networks, on fresh seeds),
+// "populations-lif-cap" (the LIF networks trained with an upper bound on their inhibitory units' rate: whether
+// their saturation costs them accuracy).
 func TunedPlans() []TunedPlan {
 	popConds := []string{"unconstrained", "both", "pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle", "pop-abs-seedscale",
 		"pop-abs-stepcorr", "clip", "expgrad", "wiggle"}
@@ -285,6 +287,35 @@ func TunedPlans() []TunedPlan {
 				"(sd 1.7) on ColumnEI and 0.0 (sd 0.8) on the E/I-population network; the seed rule (study.Outcome.SeedsFromSpread " +
 				"on populations-tuned's tuning runs, family of 2) gives its floor of 10 for either pair, and the plan takes 20 " +
 				"because the pilot's ColumnEI difference is not 0, which that rule's count assumes"},
+		{Name: "populations-lif-cap", Notebook: "dales_law_populations.ipynb", Cache: "populations-lif-cap",
+			Conditions: []string{"pop-lif-bal-cap", "pop-lif-bal-cap-stepcorr"}, Fraction: 0.5,
+			Tuning: Tuning{Grid: fiveLR, Seeds: tuningSeeds, MaxExtensions: 2}, TestSeeds: testSeeds,
+			Reuse: []string{"populations-tuned", "populations-lif", "populations-lif-linear"},
+			Questions: []PlannedQuestion{
+				{"an upper bound on the LIF inhibitory units' rate (same start, same update rule)",
+					[][2]string{{"pop-lif-bal-cap", "pop-lif-bal"}, {"pop-lif-bal-cap-stepcorr", "pop-lif-bal-stepcorr"}}},
+				{"capped LIF against linear inhibitory units from the same start (same update rule)",
+					[][2]string{{"pop-lif-bal-cap", "pop-abs-bal"}, {"pop-lif-bal-cap-stepcorr", "pop-abs-bal-stepcorr"}}},
+			},
+			Margin: 3, Base: tunedBase,
+			Protocol: "as plan populations-lif-filter (the notebook's network and data, 50 epochs, no early stopping, each run keeps " +
+				"its last weights; 5 learning rates 0.001 to 0.1, extended past an edge at most twice, selected on mean validation " +
+				"accuracy over tuning seeds 101-103; test seeds 11-20; paired t, Holm within each question, TOST at the margin; the " +
+				"Go kernels), whose conditions and those of populations-lif and populations-lif-linear it compares with, each " +
+				"condition at its own tuned rate; pop-lif-bal-cap and pop-lif-bal-cap-stepcorr are pop-lif-bal and " +
+				"pop-lif-bal-stepcorr (the same initial weights and data at each seed) trained with an upper bound on their LIF " +
+				"inhibitory units' rate, the penalty lambda sum_i max(0, nu_i - theta)^2 added to the training loss, nu_i unit i's " +
+				"mean spikes per step over a batch's samples and steps (snn.Config.InhibitoryRateCap, InhibitoryRateWeight), with " +
+				"theta = 0.25 (half the units' ceiling of 0.5, chosen before any run) and lambda = 100, the smallest of 1, 10, 100 " +
+				"and 1000 that held both conditions' trained units within 0.01 of theta in a pilot on tuning seed 101 at " +
+				"populations-lif's selected rate 0.0316 (trained rates 0.484, 0.432, 0.250, 0.242 with |w| and 0.435, 0.278, 0.253, " +
+				"0.247 with the step correction; 0.494 and 0.478 without the cap; the pilot also printed validation accuracies, " +
+				"which did not enter the choice); the first question asks whether the trained units' saturation (0.459 to 0.495 " +
+				"spikes per unit and step in populations-lif's test networks, ceiling 0.5) costs them accuracy, the second how much " +
+				"of the gap to linear units from the same weights remains with the cap; the cap is checked by the trained test " +
+				"networks' inhibitory rates on the validation set (study.Notebook.PlanInhibitoryRates), printed beside the verdicts; " +
+				"a control fixed after populations-lif-filter's and populations-wiggle's runs and the measurement of the trained LIF " +
+				"units' rates, which suggested saturation as a cause without testing it"},
 	}
 }
 
