@@ -69,7 +69,7 @@ bench:
 # rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. A run
 # another plan's cache already holds (same configuration, fraction, seed and numerics) is copied from it,
 # not trained again, where the copy has the metrics the sweep needs (study.SharedCaches; sweep -copy=false
-# trains every run): 149 of the 1,361 cached runs of 2026-12-04 (1,669 on 2026-12-05); where it lacks them, the run is rebuilt from the model
+# trains every run): 149 of the 1,361 cached runs of 2026-12-04 (1,719 on 2026-12-05); where it lacks them, the run is rebuilt from the model
 # the other plan left in notebooks/results/.models (not committed) and scored with this plan's metrics: 85
 # more. Runs of one seed share their data sets (snn.DataCache).
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked

@@ -105,7 +105,9 @@
 // (InhibitoryLIF, as stork's DalianLayer) the current is x_t f(W_EE) - s^I_t f(W_EI), s^I the inhibitory
 // spikes (their record before step t); with delayed linear ones (InhibitoryDelayed, the control for the
 // LIF units' lag) x_t f(W_EE) - x_{t-d} f(W_IE) f(W_EI). Both formulations compute these (the Go kernels in
-// lifInhLayer; each model of inhibitory units is one entry of a table, inhibitoryunits.go). PopInit selects DANN's initialisation
+// lifInhLayer; each model of inhibitory units is one entry of a table, inhibitoryunits.go).
+// InhibitoryRateCap and InhibitoryRateWeight add an upper bound on the LIF inhibitory units' mean rates to
+// the training loss (ratecap.go). PopInit selects DANN's initialisation
 // (exponential W_EE, W_IE with the paper's sigma, W_EI = 1/n_i), the same distributions at the seed's
 // weight scale, or |uniform|; DANNCorrection divides the gradients of W_IE and W_EI by sqrt(n_e) and d
 // (the paper's corrected update, for SGD: Optimizer = OptimizerSGD), DANNCorrectStep applies those
