@@ -20,7 +20,7 @@ func dataCacheBase() Config {
 // Every field of Config is changed in turn, to each value the table below offers that the configuration
 // accepts, from the notebook's network and from the E/I-population network (whose own fields apply only
 // there; with LIF inhibitory units and DANN's correction for the fields that apply only to those, and with
-// delayed ones for InhibitoryDelay): the
+// delayed ones for InhibitoryDelay, with a rate cap for its two fields): the
 // data sets GenerateData draws change exactly when dataKey changes. So two runs share data
 // (DataCache) only when they would have drawn the same, and each field of the key matters. A field with
 // no accepted change fails the test (a new field must be given one here).
@@ -31,6 +31,8 @@ func TestDataKeyCoversData(t *testing.T) {
 	popLIF.InhibitoryUnits, popLIF.DANNCorrection = InhibitoryLIF, true
 	popDelayed := pop // where InhibitoryDelay applies
 	popDelayed.InhibitoryUnits, popDelayed.InhibitoryDelay = InhibitoryDelayed, 2
+	popCapped := popLIF // where the rate cap applies (its two fields are set together)
+	popCapped.InhibitoryRateCap, popCapped.InhibitoryRateWeight = 0.25, 100
 	alternatives := map[string][]any{ // string-typed fields: their other values
 		"Phase": {PhasePerSample}, "Layout": {MaskRandom}, "DaleLayers": {DaleInput, DaleHidden},
 		"SignParam": {SignReLU, SignClip}, "SignInit": {SignInitSymmetric}, "Architecture": {ArchPopulations},
@@ -38,7 +40,7 @@ func TestDataKeyCoversData(t *testing.T) {
 		"PopInit": {PopInitSeedScale}, "Optimizer": {OptimizerSGD}, "EarlyStop": {EarlyStopPatience, EarlyStopOff},
 	}
 	tried := map[string]int{}
-	for _, base := range []Config{dataCacheBase(), pop, popLIF, popDelayed} {
+	for _, base := range []Config{dataCacheBase(), pop, popLIF, popDelayed, popCapped} {
 		ref := mustData(t, base)
 		v := reflect.ValueOf(base)
 		for i := 0; i < v.NumField(); i++ {
