@@ -193,7 +193,7 @@ func newGraphStepper(backend compute.Backend, m *Model) (*graphStepper, error) {
 		var w1 *Node          // the effective input weights (not with LIF, delayed or filtered inhibitory units)
 		var hs []*Node        // the step currents, where the gradient is taken in linear time
 		if cfg.separateInhibition() {
-			sum, recSum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B)
+			sum, recSum = readoutSumLIFInh(cfg, positiveNode(cfg, raw1[0]), positiveNode(cfg, raw1[1]), positiveNode(cfg, raw1[2]), w2, x, B, cfg.rateCapOn())
 		} else {
 			w1 = layerNodes(cfg, 1, raw1, m.Mask1.Signs)
 			sum, hs = readoutSumCurrents(cfg, w1, w2, x, B)

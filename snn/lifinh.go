@@ -46,9 +46,9 @@ func (m *Model) inputWeights() inputWeights {
 //	(v^E, s^E) <- LIFStep(v^E, s^E, h^E_k),  then the units advance on h^I_k
 //
 // (LIF units: (v^I, s^I) <- LIFStep(v^I, s^I, h^I_k); delayed ones: s^I_k = h^I_{k-d}), and the readout
-// reads the excitatory spikes as readoutSum does. Returns [C, batch] and, with the rate cap
-// (Config.rateCapOn), recSum [n_i, batch]: each unit's records after its S advances, summed (else nil).
-func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) (sum, recSum *Node) {
+// reads the excitatory spikes as readoutSum does. Returns [C, batch] and, with withRecSum (training with the
+// rate cap, Config.rateCapOn), recSum [n_i, batch]: each unit's records after its S advances, summed (else nil).
+func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int, withRecSum bool) (sum, recSum *Node) {
 	T, H, ni := cfg.NumSteps(), cfg.NumHidden, cfg.NumInhibitory
 	alpha, beta := cfg.Alpha(), cfg.SurrogateBeta
 	c := ReadoutWeights(T, alpha)
@@ -69,7 +69,7 @@ func readoutSumLIFInh(cfg Config, ee, ie, ei, w2, x *Node, batch int) (sum, recS
 			hE = Sub(hE, DotGeneral(ei, []int{0}, nil, units.record(), []int{0}, nil)) // W_EI^T s^I_k [H, B]
 			vE, sE = LIFStep(vE, sE, hE, alpha, beta)
 			units.advance(hI)
-			if cfg.rateCapOn() {
+			if withRecSum {
 				if recSum == nil {
 					recSum = units.record()
 				} else {
@@ -94,7 +94,7 @@ type lifInhForward struct {
 
 func newLIFInhForward(backend compute.Backend, cfg Config, batch int) (*lifInhForward, error) {
 	exec, err := NewExec(backend, func(x, ee, ie, ei, w2, y *Node) (*Node, *Node) {
-		sum, _ := readoutSumLIFInh(cfg, ee, ie, ei, w2, x, batch) // evaluation: no rate cap penalty
+		sum, _ := readoutSumLIFInh(cfg, ee, ie, ei, w2, x, batch, false) // evaluation: no rate cap penalty
 		m := Transpose(sum, 0, 1)
 		return m, lossFromReadout(cfg, m, y)
 	})

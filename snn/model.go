@@ -27,7 +27,7 @@ type Model struct {
 
 // History records a training run.
 type History struct {
-	TrainLoss []float64 // mean training loss per epoch
+	TrainLoss []float64 // mean training loss per epoch (the loss the steps minimised: with a rate cap, Config.InhibitoryRateCap, it includes the penalty)
 	ValLoss   []float64 // mean validation loss per epoch
 	// ValAccuracy is the validation accuracy per epoch (over the full batches meanLoss reads); empty for
 	// checkpoints written before it was recorded.

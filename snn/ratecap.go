@@ -31,7 +31,11 @@ func validateRateCap(c Config, bad func(string, any, string)) {
 		return
 	}
 	if !c.LIFInhibition() {
-		bad("InhibitoryRateWeight", c.InhibitoryRateWeight, fmt.Sprintf("0 (and InhibitoryRateCap 0) unless Architecture is %q with InhibitoryUnits %q (the cap bounds the LIF inhibitory units' spikes)", ArchPopulations, InhibitoryLIF))
+		field, v := "InhibitoryRateWeight", c.InhibitoryRateWeight
+		if v == 0 {
+			field, v = "InhibitoryRateCap", c.InhibitoryRateCap
+		}
+		bad(field, v, fmt.Sprintf("0 (both rate cap fields) unless Architecture is %q with InhibitoryUnits %q (the cap bounds the LIF inhibitory units' spikes)", ArchPopulations, InhibitoryLIF))
 		return
 	}
 	if !(c.InhibitoryRateCap > 0 && c.InhibitoryRateCap < 1) {
@@ -62,11 +66,13 @@ func rateCapGrad(cfg Config, rec, gRec []float32, B, S, n int) float64 {
 		}
 	}
 	if p == 0 {
-		return 0 // gRec as it is, bit for bit (adding +0 would turn its -0s into +0s)
+		return 0 // gRec as it is, bit for bit
 	}
 	for c := 0; c < B*S; c++ {
 		for i, x := range g {
-			gRec[c*n+i] += x
+			if x != 0 { // a unit below the cap keeps its gradients bit for bit (adding +0 would turn -0 into +0)
+				gRec[c*n+i] += x
+			}
 		}
 	}
 	return p

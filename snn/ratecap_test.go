@@ -26,8 +26,16 @@ func TestRateCapGrad(t *testing.T) {
 			break
 		}
 	}
-	cfg.InhibitoryRateCap = 0.8
+	// Unit 1 is below the cap while unit 0 is above: unit 1's -0 gradients stay -0.
 	negZero := float32(math.Copysign(0, -1))
+	g = []float32{1, negZero, 1, negZero, 1, negZero, 1, negZero}
+	rateCapGrad(cfg, rec, g, 2, 2, 2)
+	for i := 1; i < len(g); i += 2 {
+		if math.Float32bits(g[i]) != math.Float32bits(negZero) {
+			t.Fatalf("unit 1 (below the cap) changed its -0 gradients: %v", g)
+		}
+	}
+	cfg.InhibitoryRateCap = 0.8
 	g = []float32{negZero, 1, negZero, 1, negZero, 1, negZero, 1}
 	if p := rateCapGrad(cfg, rec, g, 2, 2, 2); p != 0 {
 		t.Errorf("below the cap: penalty %v, want 0", p)
@@ -52,6 +60,8 @@ func TestRateCapValidate(t *testing.T) {
 	}{
 		{"InhibitoryRateWeight", DefaultConfig(), 0.2, 1},
 		{"InhibitoryRateWeight", delayed, 0.2, 1},
+		{"InhibitoryRateCap", delayed, 0.2, 0},
+		{"InhibitoryRateWeight", lif, 0.2, math.Inf(1)},
 		{"InhibitoryRateCap", lif, 0, 1},
 		{"InhibitoryRateCap", lif, 1, 1},
 		{"InhibitoryRateCap", lif, -0.2, 1},

@@ -34,6 +34,9 @@ func (m *Model) Summary() string {
 		if len(h.ValAccuracy) > 0 {
 			fmt.Fprintf(&b, ", validation accuracy %.1f%%", 100*h.ValAccuracy[len(h.ValAccuracy)-1])
 		}
+		if c.rateCapOn() {
+			fmt.Fprintf(&b, " (the training loss includes the rate cap's penalty, the validation loss does not)")
+		}
 		if h.Numerics != "" {
 			fmt.Fprintf(&b, "; numerics %s", h.Numerics)
 		}

@@ -27,4 +27,14 @@ func TestSummary(t *testing.T) {
 	if s := m.Summary(); !strings.Contains(s, "Trained 2 of 50 epochs (adam, learning rate 0.01), kept the weights of epoch 2; last training loss 1.5000, validation loss 1.7500, validation accuracy 50.0%.") {
 		t.Errorf("trained summary:\n%s", s)
 	}
+	capped := lifInhConfig()
+	capped.InhibitoryRateCap, capped.InhibitoryRateWeight = 0.25, 100
+	mc, err := NewModel(capped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc.History = m.History
+	if s := mc.Summary(); !strings.Contains(s, "validation accuracy 50.0% (the training loss includes the rate cap's penalty, the validation loss does not).") {
+		t.Errorf("trained summary with the rate cap:\n%s", s)
+	}
 }

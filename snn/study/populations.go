@@ -117,11 +117,8 @@ var PopulationBalancedFilteredStepCorr = withStepCorrection("pop-abs-bal-filter-
 
 // LIFRateCap and LIFRateCapWeight are the rate cap of "pop-lif-bal-cap" (snn.Config.InhibitoryRateCap theta
 // and InhibitoryRateWeight lambda). theta is half the LIF units' ceiling of 0.5 spikes per unit and step,
-// chosen before any run; lambda is the smallest of 1, 10, 100 and 1000 that held both capped conditions'
-// trained units within 0.01 of theta in a pilot on tuning seed 101 at populations-lif's selected rate
-// 0.0316 (trained rates 0.484, 0.432, 0.250, 0.242 with |w|; 0.435, 0.278, 0.253, 0.247 with the step
-// correction; 0.494 and 0.478 uncapped), chosen on the rate alone (plan populations-lif-cap's protocol;
-// LIFRateCapPilot runs the pilot again, TestLIFRateCapPilotChoice applies its rule to those rates).
+// chosen before any run; lambda is the weight LIFRateCapPilot's rule chose (its rates are recorded in plan
+// populations-lif-cap's protocol; TestLIFRateCapPilotChoice applies the rule to them).
 const (
 	LIFRateCap       = 0.25
 	LIFRateCapWeight = 100

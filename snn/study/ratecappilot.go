@@ -2,7 +2,9 @@ package study
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,8 +14,9 @@ import (
 // RateCapPilot is a pilot that chooses the weight lambda of a rate cap (snn.Config.InhibitoryRateCap,
 // InhibitoryRateWeight) before a plan's runs: each condition trained at one tuning seed and learning rate
 // without the cap and with it at each candidate weight, and the smallest weight whose trained inhibitory
-// rate (snn.InhibitoryRate on the validation set) is at most Cap + Tolerance for every condition chosen
-// (Choose). Only the rates enter the choice; the pilot also reports each run's last validation accuracy.
+// rate (snn.InhibitoryRate on the validation set) is within Tolerance of Cap for every condition chosen
+// (Choose: |rate - Cap| <= Tolerance, as plan populations-lif-cap's protocol words it). Only the rates enter
+// the choice; the pilot also reports each run's last validation accuracy.
 type RateCapPilot struct {
 	Plan         string   // the plan whose lambda it chose (names the kept models)
 	Conditions   []string // the uncapped conditions (with LIF inhibitory units)
@@ -42,6 +45,25 @@ type RateCapPilotRow struct {
 	ValAccuracy float64
 }
 
+// validate checks the pilot's own fields: a plan name, at least one condition, a cap in (0, 1), weights > 0
+// in ascending order without repeats, a tolerance >= 0.
+func (p RateCapPilot) validate() error {
+	switch {
+	case p.Plan == "":
+		return fmt.Errorf("study: a rate cap pilot needs the name of its plan")
+	case len(p.Conditions) == 0:
+		return fmt.Errorf("study: the pilot of plan %s has no condition", p.Plan)
+	case !(p.Cap > 0 && p.Cap < 1):
+		return fmt.Errorf("study: the pilot of plan %s: cap %g, want a rate > 0 and < 1", p.Plan, p.Cap)
+	case len(p.Weights) == 0 || !slices.IsSorted(p.Weights) || len(slices.Compact(slices.Clone(p.Weights))) != len(p.Weights) ||
+		!(p.Weights[0] > 0) || math.IsInf(p.Weights[len(p.Weights)-1], 0):
+		return fmt.Errorf("study: the pilot of plan %s: weights %v, want finite numbers > 0 in ascending order, none repeated", p.Plan, p.Weights)
+	case !(p.Tolerance >= 0):
+		return fmt.Errorf("study: the pilot of plan %s: tolerance %g, want a number >= 0", p.Plan, p.Tolerance)
+	}
+	return nil
+}
+
 // Config is the pilot's run of condition at weight lambda (0: without the cap).
 func (p RateCapPilot) Config(condition string, lambda float64) (snn.Config, error) {
 	c, err := ConditionByName(condition)
@@ -63,9 +85,12 @@ func (p RateCapPilot) Config(condition string, lambda float64) (snn.Config, erro
 	return cfg, nil
 }
 
-// Choose returns the smallest of the pilot's weights at which every condition's row has a rate of at most
-// Cap + Tolerance, or an error when none does or a row is missing.
+// Choose returns the smallest of the pilot's weights at which every condition's row has a rate within
+// Tolerance of Cap, or an error when none does or a row is missing.
 func (p RateCapPilot) Choose(rows []RateCapPilotRow) (float64, error) {
+	if err := p.validate(); err != nil {
+		return 0, err
+	}
 	rate := map[string]float64{}
 	for _, r := range rows {
 		rate[r.Condition+"@"+strconv.FormatFloat(r.Weight, 'g', -1, 64)] = r.Rate
@@ -77,7 +102,7 @@ func (p RateCapPilot) Choose(rows []RateCapPilotRow) (float64, error) {
 			if !ok {
 				return 0, fmt.Errorf("study: the pilot has no run of %s at lambda %g", c, w)
 			}
-			held = held && r <= p.Cap+p.Tolerance
+			held = held && math.Abs(r-p.Cap) <= p.Tolerance
 		}
 		if held {
 			return w, nil
@@ -86,10 +111,13 @@ func (p RateCapPilot) Choose(rows []RateCapPilotRow) (float64, error) {
 	return 0, fmt.Errorf("study: no lambda of %v held every condition's rate within %g of %g", p.Weights, p.Tolerance, p.Cap)
 }
 
-// RateCapPilot runs the pilot p: every condition without the cap and at each of its weights, each model kept
-// as <Results>/models/<plan>-pilot_<condition>_l<lambda>_s<seed>.ckpt (trained the first time; read from the
-// committed models in quick mode, where nothing is trained), and returns the rows in that order.
-func (nb *Notebook) RateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
+// RunRateCapPilot runs the pilot p: every condition without the cap and at each of its weights, each model
+// kept as <Results>/models/<plan>-pilot_<condition>_l<lambda>_s<seed>.ckpt (trained the first time; read from
+// the committed models in quick mode, where nothing is trained), and returns the rows in that order.
+func (nb *Notebook) RunRateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
 	type run struct {
 		condition string
 		lambda    float64
@@ -122,7 +150,8 @@ func (nb *Notebook) RateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
 				return nil, fmt.Errorf("study: quick mode trains no pilot model (%w); run the notebook once without %s", err, snn.QuickEnv)
 			}
 			if snn.ConfigKey(m.Config) != snn.ConfigKey(r.cfg) {
-				return nil, fmt.Errorf("study: %s holds another configuration than the pilot's run of %s at lambda %g", path, r.condition, r.lambda)
+				return nil, fmt.Errorf("study: %s holds another configuration (key %s) than the pilot's run of %s at lambda %g (key %s)",
+					path, snn.ConfigKey(m.Config), r.condition, r.lambda, snn.ConfigKey(r.cfg))
 			}
 		} else if m, err = nb.Trained(r.cfg, file); err != nil {
 			return nil, err
@@ -158,7 +187,7 @@ func RateCapPilotTable(p RateCapPilot, rows []RateCapPilotRow) string {
 	if w, err := p.Choose(rows); err != nil {
 		fmt.Fprintf(&b, "%v\n", err)
 	} else {
-		fmt.Fprintf(&b, "chosen: lambda %g, the smallest of %v whose trained rates are all at most %g + %g\n", w, p.Weights, p.Cap, p.Tolerance)
+		fmt.Fprintf(&b, "chosen: lambda %g, the smallest of %v whose trained rates are all within %g of %g\n", w, p.Weights, p.Tolerance, p.Cap)
 	}
 	fmt.Fprintf(&b, "(seed %d, learning rate %g; rate: spikes per inhibitory unit and step on the validation set, the trained model's; validation: the last epoch's accuracy, which the choice does not read)\n",
 		p.Seed, p.LearningRate)

@@ -3,6 +3,7 @@ package study
 import (
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 // The pilot's rule, on the rates it measured (golden values: plan populations-lif-cap's protocol, which
 // recorded them before the plan's runs), chooses LIFRateCapWeight, and its runs at that weight are
 // pop-lif-bal-cap's and pop-lif-bal-cap-stepcorr's tuning runs at seed 101 and 0.0316. The rule refuses a
-// pilot with a missing run or one where no weight holds.
+// pilot with a missing run or one where no weight holds (rates above the cap, or far below it: "within 0.01
+// of theta", as the plan words it), and a pilot whose own fields are out of range.
 func TestLIFRateCapPilotChoice(t *testing.T) {
 	p := LIFRateCapPilot
 	var rows []RateCapPilotRow
@@ -38,16 +40,33 @@ func TestLIFRateCapPilotChoice(t *testing.T) {
 	if _, err := p.Choose(rows[:3]); err == nil || !strings.Contains(err.Error(), "has no run of") {
 		t.Errorf("missing rows: error %v", err)
 	}
-	high := append([]RateCapPilotRow(nil), rows...)
-	for i := range high {
-		high[i].Rate = 0.3
+	for _, r := range []float64{0.3, 0.2} { // above the cap's tolerance, and below it
+		off := append([]RateCapPilotRow(nil), rows...)
+		for i := range off {
+			off[i].Rate = r
+		}
+		if _, err := p.Choose(off); err == nil || !strings.Contains(err.Error(), "no lambda of") {
+			t.Errorf("every rate %v: error %v, want none chosen", r, err)
+		}
 	}
-	if _, err := p.Choose(high); err == nil || !strings.Contains(err.Error(), "no lambda of") {
-		t.Errorf("no weight holds: error %v", err)
+	for _, bad := range []func(*RateCapPilot){
+		func(q *RateCapPilot) { q.Conditions = nil },
+		func(q *RateCapPilot) { q.Weights = []float64{10, 1} },
+		func(q *RateCapPilot) { q.Weights = []float64{1, 1} },
+		func(q *RateCapPilot) { q.Weights = []float64{0, 1} },
+		func(q *RateCapPilot) { q.Cap = 1 },
+		func(q *RateCapPilot) { q.Tolerance = -0.01 },
+	} {
+		q := p
+		q.Weights = slices.Clone(p.Weights)
+		bad(&q)
+		if _, err := q.Choose(rows); err == nil || !strings.Contains(err.Error(), "pilot of plan populations-lif-cap") {
+			t.Errorf("pilot %+v: error %v", q, err)
+		}
 	}
 }
 
-// Notebook.RateCapPilot trains each run once (kept in results/models; a second call reads them and gives the
+// Notebook.RunRateCapPilot trains each run once (kept in results/models; a second call reads them and gives the
 // same rows), and each row holds the rate and the last validation accuracy of the run it names, as an
 // experiment of the same configuration computes them. A condition without LIF units is refused before any
 // model is trained.
@@ -55,7 +74,7 @@ func TestRateCapPilotRuns(t *testing.T) {
 	p := RateCapPilot{Plan: "tiny", Conditions: []string{"pop-lif-bal"}, Seed: 101, LearningRate: 0.01, Cap: 0.25,
 		Weights: []float64{100}, Tolerance: 0.01, Base: func() snn.Config { return snn.Quick(tunedBase()) }}
 	nb := &Notebook{Results: t.TempDir(), Log: io.Discard}
-	rows, err := nb.RateCapPilot(p)
+	rows, err := nb.RunRateCapPilot(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +93,10 @@ func TestRateCapPilotRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rate, _ := snn.InhibitoryRate(x.Trained, x.Validation)
+		rate, err := snn.InhibitoryRate(x.Trained, x.Validation)
+		if err != nil {
+			t.Fatal(err)
+		}
 		v := x.Trained.History.ValAccuracy
 		if want := (RateCapPilotRow{Condition: r.Condition, Weight: r.Weight, Rate: rate, ValAccuracy: v[len(v)-1]}); r != want {
 			t.Errorf("%+v, want %+v", r, want)
@@ -84,14 +106,14 @@ func TestRateCapPilotRuns(t *testing.T) {
 	if len(models) != 2 {
 		t.Errorf("kept models %v, want 2", models)
 	}
-	again, err := nb.RateCapPilot(p)
+	again, err := nb.RunRateCapPilot(p)
 	if err != nil || len(again) != len(rows) || again[0] != rows[0] || again[1] != rows[1] {
 		t.Errorf("second call: %+v (%v), want %+v", again, err, rows)
 	}
 	lin := p
 	lin.Conditions = []string{"pop-abs-bal"}
 	empty := &Notebook{Results: t.TempDir(), Log: io.Discard}
-	if _, err := empty.RateCapPilot(lin); err == nil || !strings.Contains(err.Error(), "pop-abs-bal") {
+	if _, err := empty.RunRateCapPilot(lin); err == nil || !strings.Contains(err.Error(), "pop-abs-bal") {
 		t.Errorf("linear units: error %v", err)
 	}
 	if models, _ := filepath.Glob(filepath.Join(empty.Results, "models", "*")); len(models) != 0 {
