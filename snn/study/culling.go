@@ -163,17 +163,8 @@ func (nb *Notebook) planModelAt(o Outcome, name string, seed uint64) (*snn.Model
 		return nil, nil, err
 	}
 	plan := o.from(name)
-	file := fmt.Sprintf("%s_%s_s%d", plan, name, seed)
-	var m *snn.Model
-	if nb.Quick {
-		path := filepath.Join(CommittedResults, "models", file+".ckpt")
-		if m, err = snn.LoadCheckpoint(path); err != nil {
-			return nil, nil, fmt.Errorf("study: quick mode trains no model of plan %s (%w); run the notebook once without %s", plan, err, snn.QuickEnv)
-		}
-		if snn.ConfigKey(m.Config) != snn.ConfigKey(cfg) {
-			return nil, nil, fmt.Errorf("study: %s holds another configuration than plan %s's test run of %s at seed %d", path, plan, name, seed)
-		}
-	} else if m, err = nb.Trained(cfg, file); err != nil {
+	m, err := nb.keptModel(cfg, fmt.Sprintf("%s_%s_s%d", plan, name, seed), fmt.Sprintf("plan %s's test run of %s at seed %d", plan, name, seed))
+	if err != nil {
 		return nil, nil, err
 	}
 	x, err := snn.RebuildExperiment(m, tr.Backend, nil)
@@ -181,6 +172,24 @@ func (nb *Notebook) planModelAt(o Outcome, name string, seed uint64) (*snn.Model
 		return nil, nil, err
 	}
 	return m, x, nil
+}
+
+// keptModel returns the model of cfg kept as <Results>/models/<file>.ckpt, trained the first time (Trained);
+// in quick mode, where nothing is trained, it is read from the committed models and must be of cfg (what
+// names the run in the errors).
+func (nb *Notebook) keptModel(cfg snn.Config, file, what string) (*snn.Model, error) {
+	if !nb.Quick {
+		return nb.Trained(cfg, file)
+	}
+	path := filepath.Join(CommittedResults, "models", file+".ckpt")
+	m, err := snn.LoadCheckpoint(path)
+	if err != nil {
+		return nil, fmt.Errorf("study: quick mode trains no model of %s (%w); run the notebook once without %s", what, err, snn.QuickEnv)
+	}
+	if k, want := snn.ConfigKey(m.Config), snn.ConfigKey(cfg); k != want {
+		return nil, fmt.Errorf("study: %s holds another configuration (key %s) than %s (key %s)", path, k, what, want)
+	}
+	return m, nil
 }
 
 // from is the plan the condition's runs come from (this plan, or one it reuses).

@@ -3,7 +3,6 @@ package study
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,18 +141,9 @@ func (nb *Notebook) RunRateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
 	}
 	var rows []RateCapPilotRow
 	for _, r := range runs {
-		file := fmt.Sprintf("%s-pilot_%s_l%g_s%d", p.Plan, r.condition, r.lambda, p.Seed)
-		var m *snn.Model
-		if nb.Quick {
-			path := filepath.Join(CommittedResults, "models", file+".ckpt")
-			if m, err = snn.LoadCheckpoint(path); err != nil {
-				return nil, fmt.Errorf("study: quick mode trains no pilot model (%w); run the notebook once without %s", err, snn.QuickEnv)
-			}
-			if snn.ConfigKey(m.Config) != snn.ConfigKey(r.cfg) {
-				return nil, fmt.Errorf("study: %s holds another configuration (key %s) than the pilot's run of %s at lambda %g (key %s)",
-					path, snn.ConfigKey(m.Config), r.condition, r.lambda, snn.ConfigKey(r.cfg))
-			}
-		} else if m, err = nb.Trained(r.cfg, file); err != nil {
+		m, err := nb.keptModel(r.cfg, fmt.Sprintf("%s-pilot_%s_l%g_s%d", p.Plan, r.condition, r.lambda, p.Seed),
+			fmt.Sprintf("plan %s's pilot run of %s at lambda %g", p.Plan, r.condition, r.lambda))
+		if err != nil {
 			return nil, err
 		}
 		x, err := snn.RebuildExperiment(m, tr.Backend, nil)
