@@ -53,15 +53,42 @@ func HiddenDrive(m *Model, d *Dataset) (currents, spikes []float32, err error) {
 // InhibitoryRate is the mean rate (spikes per unit and step) of the hidden layer's LIF inhibitory units
 // (Config.InhibitoryUnits = InhibitoryLIF) on d; it errors for other models.
 func InhibitoryRate(m *Model, d *Dataset) (float64, error) {
-	if err := m.check(); err != nil {
+	sp, _, err := inhibitorySpikes(m, d, "InhibitoryRate")
+	if err != nil {
 		return 0, err
+	}
+	return mean32(sp), nil
+}
+
+// InhibitoryUnitRates is InhibitoryRate unit by unit: each LIF inhibitory unit's spikes per step on d, [n_i]
+// (their mean over the units is InhibitoryRate, up to rounding).
+func InhibitoryUnitRates(m *Model, d *Dataset) ([]float64, error) {
+	sp, n, err := inhibitorySpikes(m, d, "InhibitoryUnitRates")
+	if err != nil {
+		return nil, err
+	}
+	rates := make([]float64, n)
+	for i, s := range sp {
+		rates[i%n] += float64(s)
+	}
+	for i := range rates {
+		rates[i] /= float64(len(sp) / n)
+	}
+	return rates, nil
+}
+
+// inhibitorySpikes returns the LIF inhibitory units' spike records on d, [samples, S, n_i] with S = T-1, and
+// n_i; what names the caller in the errors.
+func inhibitorySpikes(m *Model, d *Dataset, what string) ([]float32, int, error) {
+	if err := m.check(); err != nil {
+		return nil, 0, err
 	}
 	if !m.Config.LIFInhibition() {
-		return 0, fmt.Errorf("snn: InhibitoryRate: the model's inhibitory units are %q, want %q", m.Config.InhibitoryUnits, InhibitoryLIF)
+		return nil, 0, fmt.Errorf("snn: %s: the model's inhibitory units are %q, want %q", what, m.Config.InhibitoryUnits, InhibitoryLIF)
 	}
 	if err := checkDataset(m.Config, "inhibitory rate", d); err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	w := m.inputWeights()
-	return mean32(lifSpikesOf(m.Config, projectAll(m.Config, w.ie, d), w.ie.Cols, 1)), nil
+	return lifSpikesOf(m.Config, projectAll(m.Config, w.ie, d), w.ie.Cols, 1), w.ie.Cols, nil
 }

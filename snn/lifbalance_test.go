@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // HiddenDrive and InhibitoryRate on the hand-worked example of TestLIFInhibitionForwardByHand:
@@ -362,5 +364,50 @@ func TestLIFInitBalancedLinear(t *testing.T) {
 	plain.Architecture, plain.NumHidden = ArchPopulations, 27
 	if _, err := LIFBalanceOf(plain); err == nil {
 		t.Error("LIFBalanceOf accepted linear inhibitory units with the population start")
+	}
+}
+
+// InhibitoryUnitRates reads each LIF inhibitory unit on its own: their mean is InhibitoryRate, a unit whose
+// input weights are all 0 never spikes, and silencing it leaves the other units' rates as they were (each
+// unit's spikes depend only on its own input column). Linear units are refused.
+func TestInhibitoryUnitRates(t *testing.T) {
+	cfg := lifInhConfig()
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := GenerateStimulus(cfg, 64, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates, err := InhibitoryUnitRates(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, err := InhibitoryRate(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rates) != cfg.NumInhibitory || math.Abs(floats.Sum(rates)/float64(len(rates))-mean) > 1e-12 {
+		t.Fatalf("unit rates %v (mean %v), InhibitoryRate %v", rates, floats.Sum(rates)/float64(len(rates)), mean)
+	}
+	if rates[0] == 0 {
+		t.Fatalf("unit 0 does not fire (%v): silencing it would test nothing", rates)
+	}
+	silent := m.Clone()
+	for i := 0; i < silent.Pop.IE1.Rows; i++ {
+		silent.Pop.IE1.Data[i*silent.Pop.IE1.Cols] = 0
+	}
+	got, err := InhibitoryUnitRates(silent, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != 0 || !slices.Equal(got[1:], rates[1:]) {
+		t.Errorf("unit 0 silenced: rates %v, want 0 then %v", got, rates[1:])
+	}
+	lin := m.Clone()
+	lin.Config.InhibitoryUnits = InhibitoryLinear
+	if _, err := InhibitoryUnitRates(lin, d); err == nil || !strings.Contains(err.Error(), "InhibitoryUnitRates") {
+		t.Errorf("linear units: error %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
@@ -10,12 +11,13 @@ import (
 
 // InhibitoryRateRow is one test seed's network of a condition with LIF inhibitory units: their mean rate
 // (spikes per unit and step on the validation set, snn.InhibitoryRate; the ceiling is 0.5) before training
-// (the seed's initial model) and after (the model of the plan's test run), and the trained model's test
-// accuracy beside the committed run's.
+// (the seed's initial model) and after (the model of the plan's test run), the trained model's busiest unit
+// (the largest of snn.InhibitoryUnitRates), and its test accuracy beside the committed run's.
 type InhibitoryRateRow struct {
 	Condition                 string
 	Seed                      uint64
 	Initial, Trained          float64
+	TrainedMaxUnit            float64
 	TestAccuracy, RunAccuracy float64
 }
 
@@ -49,6 +51,11 @@ func (nb *Notebook) PlanInhibitoryRates(o Outcome, conditions ...string) ([]Inhi
 			if r.Trained, err = snn.InhibitoryRate(m, x.Validation); err != nil {
 				return nil, err
 			}
+			units, err := snn.InhibitoryUnitRates(m, x.Validation)
+			if err != nil {
+				return nil, err
+			}
+			r.TrainedMaxUnit = slices.Max(units)
 			rows = append(rows, r)
 		}
 	}
@@ -62,11 +69,11 @@ const saturatedRate = 0.45
 // least 0.45 (near the ceiling).
 func InhibitoryRateTable(rows []InhibitoryRateRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-22s %5s %9s %9s  %s\n", "condition", "seed", "initial", "trained", "test % (run)")
+	fmt.Fprintf(&b, "%-22s %5s %9s %9s %9s  %s\n", "condition", "seed", "initial", "trained", "max unit", "test % (run)")
 	var order []string
 	by := map[string][]InhibitoryRateRow{}
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-22s %5d %9.3f %9.3f  %.1f (%.1f)\n", r.Condition, r.Seed, r.Initial, r.Trained, 100*r.TestAccuracy, 100*r.RunAccuracy)
+		fmt.Fprintf(&b, "%-22s %5d %9.3f %9.3f %9.3f  %.1f (%.1f)\n", r.Condition, r.Seed, r.Initial, r.Trained, r.TrainedMaxUnit, 100*r.TestAccuracy, 100*r.RunAccuracy)
 		if by[r.Condition] == nil {
 			order = append(order, r.Condition)
 		}
@@ -74,15 +81,15 @@ func InhibitoryRateTable(rows []InhibitoryRateRow) string {
 	}
 	for _, c := range order {
 		rs := by[c]
-		lo, hi, sat := math.Inf(1), math.Inf(-1), 0
+		lo, hi, top, sat := math.Inf(1), math.Inf(-1), math.Inf(-1), 0
 		for _, r := range rs {
-			lo, hi = math.Min(lo, r.Trained), math.Max(hi, r.Trained)
+			lo, hi, top = math.Min(lo, r.Trained), math.Max(hi, r.Trained), math.Max(top, r.TrainedMaxUnit)
 			if r.Trained >= saturatedRate {
 				sat++
 			}
 		}
-		fmt.Fprintf(&b, "%s: trained rates %.3f to %.3f, %d of %d seeds at %.2f or more\n", c, lo, hi, sat, len(rs), saturatedRate)
+		fmt.Fprintf(&b, "%s: trained rates %.3f to %.3f, %d of %d seeds at %.2f or more; busiest single unit %.3f\n", c, lo, hi, sat, len(rs), saturatedRate, top)
 	}
-	b.WriteString("(spikes per inhibitory unit and step on the validation set; a LIF unit's ceiling is 0.5; test accuracy of the kept model, the committed run's in brackets)\n")
+	b.WriteString("(spikes per inhibitory unit and step on the validation set, the mean over the units; max unit: the trained network's busiest unit; a LIF unit's ceiling is 0.5; test accuracy of the kept model, the committed run's in brackets)\n")
 	return b.String()
 }

@@ -3,6 +3,7 @@ package study
 import (
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,8 +40,12 @@ func TestPlanInhibitoryRates(t *testing.T) {
 		}
 		initial, _ := snn.InhibitoryRate(x.Initial, x.Validation)
 		trained, _ := snn.InhibitoryRate(x.Trained, x.Validation)
+		units, err := snn.InhibitoryUnitRates(x.Trained, x.Validation)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := InhibitoryRateRow{Condition: "pop-lif-bal", Seed: p.TestSeeds[i], Initial: initial, Trained: trained,
-			TestAccuracy: x.TestEval.Accuracy, RunAccuracy: o.Test["pop-lif-bal"][i]}
+			TrainedMaxUnit: slices.Max(units), TestAccuracy: x.TestEval.Accuracy, RunAccuracy: o.Test["pop-lif-bal"][i]}
 		if r != want {
 			t.Errorf("seed %d: %+v, want %+v", p.TestSeeds[i], r, want)
 		}
@@ -55,12 +60,12 @@ func TestPlanInhibitoryRates(t *testing.T) {
 		t.Errorf("linear units: %v trained before the error", models)
 	}
 	hand := []InhibitoryRateRow{
-		{"a", 1, 0.1, 0.5, 0.4, 0.4}, {"a", 2, 0.1, 0.3, 0.6, 0.6}, {"a", 3, 0.2, 0.46, 0.5, 0.5},
+		{"a", 1, 0.1, 0.49, 0.495, 0.4, 0.4}, {"a", 2, 0.1, 0.3, 0.499, 0.6, 0.6}, {"a", 3, 0.2, 0.46, 0.47, 0.5, 0.5},
 	}
 	got := InhibitoryRateTable(hand)
 	for _, want := range []string{
-		"a                          1     0.100     0.500  40.0 (40.0)\n",
-		"a: trained rates 0.300 to 0.500, 2 of 3 seeds at 0.45 or more\n",
+		"a                          1     0.100     0.490     0.495  40.0 (40.0)\n",
+		"a: trained rates 0.300 to 0.490, 2 of 3 seeds at 0.45 or more; busiest single unit 0.499\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("InhibitoryRateTable:\n%s\nwant it to contain %q", got, want)
