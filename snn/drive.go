@@ -61,20 +61,21 @@ func InhibitoryRate(m *Model, d *Dataset) (float64, error) {
 }
 
 // InhibitoryUnitRates is InhibitoryRate unit by unit: each LIF inhibitory unit's spikes per step on d, [n_i]
-// (their mean over the units is InhibitoryRate, up to rounding).
-func InhibitoryUnitRates(m *Model, d *Dataset) ([]float64, error) {
+// (their mean over the units is InhibitoryRate, up to rounding), and InhibitoryRate itself, from the same
+// simulation.
+func InhibitoryUnitRates(m *Model, d *Dataset) (units []float64, mean float64, err error) {
 	sp, n, err := inhibitorySpikes(m, d, "InhibitoryUnitRates")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rates := make([]float64, n)
+	units = make([]float64, n)
 	for i, s := range sp {
-		rates[i%n] += float64(s)
+		units[i%n] += float64(s)
 	}
-	for i := range rates {
-		rates[i] /= float64(len(sp) / n)
+	for i := range units {
+		units[i] /= float64(len(sp) / n)
 	}
-	return rates, nil
+	return units, mean32(sp), nil
 }
 
 // inhibitorySpikes returns the LIF inhibitory units' spike records on d, [samples, S, n_i] with S = T-1, and

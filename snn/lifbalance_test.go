@@ -367,7 +367,8 @@ func TestLIFInitBalancedLinear(t *testing.T) {
 	}
 }
 
-// InhibitoryUnitRates reads each LIF inhibitory unit on its own: their mean is InhibitoryRate, a unit whose
+// InhibitoryUnitRates reads each LIF inhibitory unit on its own: their mean is InhibitoryRate (which it also
+// returns, exactly), a unit whose
 // input weights are all 0 never spikes, and silencing it leaves the other units' rates as they were (each
 // unit's spikes depend only on its own input column). Linear units are refused.
 func TestInhibitoryUnitRates(t *testing.T) {
@@ -380,7 +381,7 @@ func TestInhibitoryUnitRates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rates, err := InhibitoryUnitRates(m, d)
+	rates, both, err := InhibitoryUnitRates(m, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,8 +389,8 @@ func TestInhibitoryUnitRates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rates) != cfg.NumInhibitory || math.Abs(floats.Sum(rates)/float64(len(rates))-mean) > 1e-12 {
-		t.Fatalf("unit rates %v (mean %v), InhibitoryRate %v", rates, floats.Sum(rates)/float64(len(rates)), mean)
+	if len(rates) != cfg.NumInhibitory || math.Abs(floats.Sum(rates)/float64(len(rates))-mean) > 1e-12 || both != mean {
+		t.Fatalf("unit rates %v (mean %v, returned %v), InhibitoryRate %v", rates, floats.Sum(rates)/float64(len(rates)), both, mean)
 	}
 	if rates[0] == 0 {
 		t.Fatalf("unit 0 does not fire (%v): silencing it would test nothing", rates)
@@ -398,7 +399,7 @@ func TestInhibitoryUnitRates(t *testing.T) {
 	for i := 0; i < silent.Pop.IE1.Rows; i++ {
 		silent.Pop.IE1.Data[i*silent.Pop.IE1.Cols] = 0
 	}
-	got, err := InhibitoryUnitRates(silent, d)
+	got, _, err := InhibitoryUnitRates(silent, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +408,7 @@ func TestInhibitoryUnitRates(t *testing.T) {
 	}
 	lin := m.Clone()
 	lin.Config.InhibitoryUnits = InhibitoryLinear
-	if _, err := InhibitoryUnitRates(lin, d); err == nil || !strings.Contains(err.Error(), "InhibitoryUnitRates") {
+	if _, _, err := InhibitoryUnitRates(lin, d); err == nil || !strings.Contains(err.Error(), "InhibitoryUnitRates") {
 		t.Errorf("linear units: error %v", err)
 	}
 }

@@ -48,14 +48,11 @@ func (nb *Notebook) PlanInhibitoryRates(o Outcome, conditions ...string) ([]Inhi
 			if r.Initial, err = snn.InhibitoryRate(x.Initial, x.Validation); err != nil {
 				return nil, err
 			}
-			if r.Trained, err = snn.InhibitoryRate(m, x.Validation); err != nil {
-				return nil, err
-			}
-			units, err := snn.InhibitoryUnitRates(m, x.Validation)
+			units, trained, err := snn.InhibitoryUnitRates(m, x.Validation)
 			if err != nil {
 				return nil, err
 			}
-			r.TrainedMaxUnit = slices.Max(units)
+			r.Trained, r.TrainedMaxUnit = trained, slices.Max(units)
 			rows = append(rows, r)
 		}
 	}

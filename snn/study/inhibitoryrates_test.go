@@ -40,7 +40,7 @@ func TestPlanInhibitoryRates(t *testing.T) {
 		}
 		initial, _ := snn.InhibitoryRate(x.Initial, x.Validation)
 		trained, _ := snn.InhibitoryRate(x.Trained, x.Validation)
-		units, err := snn.InhibitoryUnitRates(x.Trained, x.Validation)
+		units, _, err := snn.InhibitoryUnitRates(x.Trained, x.Validation)
 		if err != nil {
 			t.Fatal(err)
 		}

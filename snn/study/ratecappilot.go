@@ -3,7 +3,6 @@ package study
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -54,11 +53,15 @@ func (p RateCapPilot) validate() error {
 		return fmt.Errorf("study: the pilot of plan %s has no condition", p.Plan)
 	case !(p.Cap > 0 && p.Cap < 1):
 		return fmt.Errorf("study: the pilot of plan %s: cap %g, want a rate > 0 and < 1", p.Plan, p.Cap)
-	case len(p.Weights) == 0 || !slices.IsSorted(p.Weights) || len(slices.Compact(slices.Clone(p.Weights))) != len(p.Weights) ||
-		!(p.Weights[0] > 0) || math.IsInf(p.Weights[len(p.Weights)-1], 0):
-		return fmt.Errorf("study: the pilot of plan %s: weights %v, want finite numbers > 0 in ascending order, none repeated", p.Plan, p.Weights)
 	case !(p.Tolerance >= 0):
 		return fmt.Errorf("study: the pilot of plan %s: tolerance %g, want a number >= 0", p.Plan, p.Tolerance)
+	case len(p.Weights) == 0:
+		return fmt.Errorf("study: the pilot of plan %s has no weight to try", p.Plan)
+	}
+	for i, w := range p.Weights {
+		if !(w > 0) || math.IsInf(w, 0) || i > 0 && w <= p.Weights[i-1] {
+			return fmt.Errorf("study: the pilot of plan %s: weights %v, want finite numbers > 0 in ascending order, none repeated", p.Plan, p.Weights)
+		}
 	}
 	return nil
 }
@@ -90,14 +93,18 @@ func (p RateCapPilot) Choose(rows []RateCapPilotRow) (float64, error) {
 	if err := p.validate(); err != nil {
 		return 0, err
 	}
-	rate := map[string]float64{}
+	type run struct {
+		condition string
+		weight    float64
+	}
+	rate := map[run]float64{}
 	for _, r := range rows {
-		rate[r.Condition+"@"+strconv.FormatFloat(r.Weight, 'g', -1, 64)] = r.Rate
+		rate[run{r.Condition, r.Weight}] = r.Rate
 	}
 	for _, w := range p.Weights {
 		held := true
 		for _, c := range p.Conditions {
-			r, ok := rate[c+"@"+strconv.FormatFloat(w, 'g', -1, 64)]
+			r, ok := rate[run{c, w}]
 			if !ok {
 				return 0, fmt.Errorf("study: the pilot has no run of %s at lambda %g", c, w)
 			}
@@ -139,6 +146,7 @@ func (nb *Notebook) RunRateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	data := snn.NewDataCache(1) // every run draws the same data sets (one seed, one stimulus)
 	var rows []RateCapPilotRow
 	for _, r := range runs {
 		m, err := nb.keptModel(r.cfg, fmt.Sprintf("%s-pilot_%s_l%g_s%d", p.Plan, r.condition, r.lambda, p.Seed),
@@ -146,7 +154,7 @@ func (nb *Notebook) RunRateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, err := snn.RebuildExperiment(m, tr.Backend, nil)
+		x, err := snn.RebuildExperiment(m, tr.Backend, data)
 		if err != nil {
 			return nil, err
 		}
