@@ -99,10 +99,12 @@ func binaryImage(w snn.Matrix, keep func(float32) bool) [][]float64 {
 // the Dale mask. See probe.SignImage for a caption and SignedWeights for the honest view.
 func WeightSigns(m *snn.Model) (*Figure, error) {
 	pos := func(v float32) bool { return v > 0 }
-	// The original's titles and labels, with the colours' key and the ears.
+	// The original's titles and labels, with what each panel draws, the colours' key and the ears.
 	ylabel := fmt.Sprintf("Neuron index (line: right ear from %d)", m.Config.ANFPerEar)
-	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\nyellow: w > 0, purple: w <= 0", "Hidden layer index", ylabel)
-	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning\nyellow: w > 0, purple: w <= 0", "Hidden layer index", ylabel)
+	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\n(the raw w1, after training)\nyellow: w > 0, purple: w <= 0",
+		"Hidden layer index", ylabel)
+	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning\n(the effective w1)\nyellow: w > 0, purple: w <= 0",
+		"Hidden layer index", ylabel)
 	before.ColorMap, after.ColorMap = Viridis(0, 1), Viridis(0, 1)
 	// Ticks every 50 inputs (row i sits at y = rows-1-i) and a line where the right ear's inputs begin.
 	rows, ear := m.W1.Rows, m.Config.ANFPerEar
@@ -191,11 +193,15 @@ func maxAbs(w snn.Matrix) float64 {
 }
 
 // AblationMask draws the notebook's imshow(w1_trained_new == 0) for an ablated model: 1 (yellow) where
-// the effective input weight is exactly zero.
+// the effective input weight is exactly zero, with the key in the title and input rows ticked every 50.
 func AblationMask(m *snn.Model) (*Figure, error) {
-	h := NewHeatmap(binaryImage(m.EffectiveW1(), func(v float32) bool { return v == 0 }), "Zeroed input weights",
-		"Hidden layer index", "Neuron index")
+	h := NewHeatmap(binaryImage(m.EffectiveW1(), func(v float32) bool { return v == 0 }),
+		"Zeroed input weights\nyellow: w = 0, purple: w != 0", "Hidden layer index", "Neuron index")
 	h.ColorMap = Viridis(0, 1)
+	rows := m.W1.Rows
+	for i := 0; i < rows; i += 50 {
+		h.YTicks = append(h.YTicks, plot.Tick{Value: float64(rows - 1 - i), Label: fmt.Sprint(i)})
+	}
 	return NewFigure(1, 1, 4, 4.8).Set(0, 0, h), nil
 }
 

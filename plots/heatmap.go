@@ -150,13 +150,19 @@ func (h *Heatmap) Plot() (*plot.Plot, error) {
 	if h.YTicks != nil {
 		p.Y.Tick.Marker = plot.ConstantTicks(h.YTicks)
 	}
+	// Each line is black on a wider white one, so that it shows on dark and light cells alike.
 	for _, y := range h.HLines {
-		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: y}, {X: xmax, Y: y}})
-		if err != nil {
-			return nil, err
+		for _, style := range []struct {
+			c color.Color
+			w vg.Length
+		}{{color.White, vg.Points(3)}, {color.Black, vg.Points(1.2)}} {
+			l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: y}, {X: xmax, Y: y}})
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width = style.c, style.w
+			p.Add(l)
 		}
-		l.Color, l.Width = color.Black, vg.Points(1)
-		p.Add(l)
 	}
 	return p, nil
 }

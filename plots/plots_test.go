@@ -164,7 +164,7 @@ func TestNotebookFigures(t *testing.T) {
 	checkFigure(t, "accuracy", f, "Test", "IPD", "True", "Estimated", "Confusion matrix", "True IPD", "Estimated IPD")
 
 	f, _ = WeightSigns(x.Trained)
-	checkFigure(t, "weight signs", f, "Before learning", "After learning", "Neuron index", "Hidden layer index",
+	checkFigure(t, "weight signs", f, "Before learning", "the raw w1, after training", "After learning", "the effective w1", "Neuron index", "Hidden layer index",
 		"yellow: w > 0, purple: w <= 0", "right ear from 100")
 	// The ticks name input rows every 50, 100 (where the right ear begins) among them, and a line marks it.
 	sign := f.Panels[0].(*Heatmap)
@@ -184,7 +184,14 @@ func TestNotebookFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ = AblationMask(abl)
-	img := checkFigure(t, "ablation mask", f, "Zeroed input weights")
+	img := checkFigure(t, "ablation mask", f, "Zeroed input weights", "yellow: w = 0, purple: w != 0")
+	tickRows = tickRows[:0]
+	for _, tk := range f.Panels[0].(*Heatmap).YTicks {
+		tickRows = append(tickRows, tk.Label)
+	}
+	if strings.Join(tickRows, ",") != "0,50,100,150" {
+		t.Errorf("ablation mask ticks %v; want input rows 0,50,100,150", tickRows)
+	}
 	// Rows 0..39 are zeroed (yellow, drawn at the top), the rest are not (purple).
 	yellow, purple := Viridis(0, 1).Anchors[8], Viridis(0, 1).Anchors[0]
 	_, yy, ny := centroid(img, yellow)

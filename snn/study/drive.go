@@ -93,14 +93,15 @@ func quantile(sorted []float64, q float64) float64 {
 // DriveTable prints the rows as a table.
 func DriveTable(rows []DriveRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %14s %10s %9s %22s %8s %18s\n", "condition", "median |input|", "99th pct", "max", "spikes per unit & step",
+	w := nameWidth(20, rowConditions(rows, func(r DriveRow) string { return r.Condition })...)
+	fmt.Fprintf(&b, "%-*s %14s %10s %9s %22s %8s %18s\n", w, "condition", "median |input|", "99th pct", "max", "spikes per unit & step",
 		"silent", "inhibitory spikes")
 	for _, r := range rows {
 		inh := "-"
 		if !math.IsNaN(r.InhibitoryRate) {
 			inh = fmt.Sprintf("%.3f", r.InhibitoryRate)
 		}
-		fmt.Fprintf(&b, "%-20s %14.3f %10.3f %9.1f %22.3f %8s %18s\n", r.Condition, r.Median, r.P99, r.Max, r.Rate,
+		fmt.Fprintf(&b, "%-*s %14.3f %10.3f %9.1f %22.3f %8s %18s\n", w, r.Condition, r.Median, r.P99, r.Max, r.Rate,
 			fmt.Sprintf("%d/%d", r.Silent, r.Units), inh)
 	}
 	if len(rows) > 0 {

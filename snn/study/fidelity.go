@@ -366,8 +366,10 @@ func (f FidelityOutcome) Table() string {
 	fmt.Fprintf(&b, "\n± is one standard deviation over seeds %s of each implementation; [a, b] after it is the range. "+
 		"The difference's interval is Welch's 95%% confidence interval (seeds unpaired: the implementations draw from different "+
 		"generators); Holm's p is adjusted over the %d rows. Verdicts: differ (Holm p < %g), equivalent (unadjusted Welch TOST p < %g "+
-		"within ±%g points or ±%g deg), else not distinguishable. %s, %d epochs.\n",
-		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin, f.Torch, f.Epochs)
+		"within ±%g points or ±%g deg: TOST at level %g holds when the %g%% interval lies inside the margin, so the 95%% "+
+		"interval printed may cross it), else not distinguishable. %s, %d epochs.\n",
+		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin,
+		f.Plan.Alpha, 100*(1-2*f.Plan.Alpha), f.Torch, f.Epochs)
 	if n, held, err := f.HolmEquivalences(); err == nil && n > 0 {
 		what := "none holds"
 		if len(held) > 0 {

@@ -66,11 +66,12 @@ const saturatedRate = 0.45
 // least 0.45 (near the ceiling).
 func InhibitoryRateTable(rows []InhibitoryRateRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-22s %5s %9s %9s %9s  %s\n", "condition", "seed", "initial", "trained", "max unit", "test % (run)")
+	w := nameWidth(22, rowConditions(rows, func(r InhibitoryRateRow) string { return r.Condition })...)
+	fmt.Fprintf(&b, "%-*s %5s %9s %9s %9s  %s\n", w, "condition", "seed", "initial", "trained", "max unit", "test % (run)")
 	var order []string
 	by := map[string][]InhibitoryRateRow{}
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-22s %5d %9.3f %9.3f %9.3f  %.1f (%.1f)\n", r.Condition, r.Seed, r.Initial, r.Trained, r.TrainedMaxUnit, 100*r.TestAccuracy, 100*r.RunAccuracy)
+		fmt.Fprintf(&b, "%-*s %5d %9.3f %9.3f %9.3f  %.1f (%.1f)\n", w, r.Condition, r.Seed, r.Initial, r.Trained, r.TrainedMaxUnit, 100*r.TestAccuracy, 100*r.RunAccuracy)
 		if by[r.Condition] == nil {
 			order = append(order, r.Condition)
 		}

@@ -46,9 +46,10 @@ const kernelShown, kernelEarly = 8, 4
 // with the number of lags fitted (the stimulus's inputs are correlated over many steps).
 func KernelTable(rows []KernelRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %-9s %5s %6s %7s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", "condition", "units",
+	w := nameWidth(20, rowConditions(rows, func(r KernelRow) string { return r.Condition })...)
+	fmt.Fprintf(&b, "%-*s %-9s %5s %6s %7s %6s %5s %9s %6s   h by delay (steps from input to inhibited step):\n", w, "condition", "units",
 		"lags", "rate", "c", "total", "peak", "sum 1-4", "R²")
-	delayHeader(&b, 85)
+	delayHeader(&b, 84+w-20)
 	for _, r := range rows {
 		k := r.Kernel
 		r2 := "-"
@@ -56,7 +57,7 @@ func KernelTable(rows []KernelRow) string {
 			r2 = fmt.Sprintf("%.3f", k.R2)
 		}
 		early := floats.Sum(k.Kernel[:min(kernelEarly, len(k.Kernel))])
-		fmt.Fprintf(&b, "%-20s %-9s %5d %6.3f %7.3f %6.3f %5d %9.3f %6s   ", r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.Intercept,
+		fmt.Fprintf(&b, "%-*s %-9s %5d %6.3f %7.3f %6.3f %5d %9.3f %6s   ", w, r.Condition, k.Units, len(k.Kernel)-1, k.Rate, k.Intercept,
 			k.Gain(), k.PeakLag(), early, r2)
 		delayValues(&b, k.Kernel)
 	}
@@ -102,11 +103,12 @@ func InitialResponses(base snn.Config, f float64, seed uint64, lags int, deltas 
 // inhibits).
 func ResponseTable(rows []ResponseRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %-9s %6s %5s %5s %6s %5s   response by delay, per unit of δ:\n", "condition", "units", "rate", "δ", "lags", "sum", "peak")
-	delayHeader(&b, 64)
+	w := nameWidth(20, rowConditions(rows, func(r ResponseRow) string { return r.Condition })...)
+	fmt.Fprintf(&b, "%-*s %-9s %6s %5s %5s %6s %5s   response by delay, per unit of δ:\n", w, "condition", "units", "rate", "δ", "lags", "sum", "peak")
+	delayHeader(&b, 65+w-20)
 	for _, r := range rows {
 		x := r.Response
-		fmt.Fprintf(&b, "%-20s %-9s %6.3f %5g %5d %6.3f %5d   ", r.Condition, x.Units, x.Rate, x.Delta, len(x.Response)-1, x.Sum(), x.PeakLag())
+		fmt.Fprintf(&b, "%-*s %-9s %6.3f %5g %5d %6.3f %5d   ", w, r.Condition, x.Units, x.Rate, x.Delta, len(x.Response)-1, x.Sum(), x.PeakLag())
 		delayValues(&b, x.Response)
 	}
 	if len(rows) > 0 {

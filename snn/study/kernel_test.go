@@ -46,7 +46,7 @@ func TestInitialKernels(t *testing.T) {
 			Kernel: []float64{0, 1, 0}}},
 	}
 	golden := "condition            units      lags   rate       c  total  peak   sum 1-4     R²   h by delay (steps from input to inhibited step):\n" +
-		strings.Repeat(" ", 85) + "      1      2      3      4      5      6      7      8\n" +
+		strings.Repeat(" ", 84) + "      1      2      3      4      5      6      7      8\n" +
 		"a                    lif           8  0.125  -0.500  2.375     5     0.625  0.500     0.000  0.500  0.250 -0.125  1.000  0.000  0.000  0.000\n" +
 		"b                    delayed       2  2.000   0.000  1.000     2     1.000      -     0.000  1.000  0.000\n"
 	got := KernelTable(hand)
@@ -81,7 +81,7 @@ func TestInitialResponses(t *testing.T) {
 	hand := []ResponseRow{{Condition: "a", Samples: 9, Response: snn.InhibitoryResponse{Units: snn.InhibitoryLIF, Delta: 0.1,
 		Rate: 0.25, Response: []float64{0, 0.5, 0.25, -0.5, 0.125}}}}
 	golden := "condition            units       rate     δ  lags    sum  peak   response by delay, per unit of δ:\n" +
-		strings.Repeat(" ", 64) + "      1      2      3      4      5      6      7      8\n" +
+		strings.Repeat(" ", 65) + "      1      2      3      4      5      6      7      8\n" +
 		"a                    lif        0.250   0.1     4  0.375     2     0.000  0.500  0.250 -0.500  0.125\n"
 	if got := ResponseTable(hand); !strings.HasPrefix(got, golden) || !strings.Contains(got, "9 validation samples") {
 		t.Errorf("ResponseTable:\n%s\nwant it to start:\n%s", got, golden)

@@ -201,7 +201,12 @@ func (o Outcome) Verdicts() map[string]Verdict {
 // is another.
 func (o Outcome) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-18s %12s %5s %15s %13s %3s  %s\n", "condition", "learning rate", "ext.", "test % mean±sd", "range", "n", "flags")
+	var names []string
+	for _, t := range o.Tuned {
+		names = append(names, t.Condition)
+	}
+	w := nameWidth(18, names...)
+	fmt.Fprintf(&b, "%-*s %13s %5s %15s %13s %3s  %s\n", w, "condition", "learning rate", "ext.", "test % mean±sd", "range", "n", "flags")
 	for _, t := range o.Tuned {
 		v := o.Test[t.Condition]
 		m, sd := MeanSD(v)
@@ -232,7 +237,7 @@ func (o Outcome) Table() string {
 		if len(flags) == 0 {
 			flags = append(flags, "-")
 		}
-		fmt.Fprintf(&b, "%-18s %12g %5d %15s %13s %3d  %s\n", t.Condition, t.Selected, t.Extended,
+		fmt.Fprintf(&b, "%-*s %13g %5d %15s %13s %3d  %s\n", w, t.Condition, t.Selected, t.Extended,
 			fmt.Sprintf("%.1f ± %.1f", 100*m, 100*sd), fmt.Sprintf("%.1f-%.1f", 100*lo, 100*hi), len(v), strings.Join(flags, "; "))
 	}
 	return b.String()

@@ -174,13 +174,14 @@ func (nb *Notebook) RunRateCapPilot(p RateCapPilot) ([]RateCapPilotRow, error) {
 // RateCapPilotTable prints the pilot's rows and the weight its rule chooses (or why none).
 func RateCapPilotTable(p RateCapPilot, rows []RateCapPilotRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-22s %8s %9s  %s\n", "condition", "lambda", "rate", "validation %")
+	w := nameWidth(22, rowConditions(rows, func(r RateCapPilotRow) string { return r.Condition })...)
+	fmt.Fprintf(&b, "%-*s %8s %9s  %s\n", w, "condition", "lambda", "rate", "validation %")
 	for _, r := range rows {
 		l := strconv.FormatFloat(r.Weight, 'g', -1, 64)
 		if r.Weight == 0 {
 			l = "no cap"
 		}
-		fmt.Fprintf(&b, "%-22s %8s %9.3f  %.1f\n", r.Condition, l, r.Rate, 100*r.ValAccuracy)
+		fmt.Fprintf(&b, "%-*s %8s %9.3f  %.1f\n", w, r.Condition, l, r.Rate, 100*r.ValAccuracy)
 	}
 	if w, err := p.Choose(rows); err != nil {
 		fmt.Fprintf(&b, "%v\n", err)

@@ -2,6 +2,7 @@ package study
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -154,5 +155,45 @@ func TestWelch(t *testing.T) {
 	}
 	if _, err := WelchTOST(a, b, 0); err == nil {
 		t.Error("margin 0: no error")
+	}
+}
+
+// TestWelchTOSTIsNinetyPercentInterval checks the duality the fidelity table's footnote states: Welch's TOST
+// at level alpha shows equivalence exactly when the (1-2 alpha) Welch interval lies inside (-margin, margin),
+// so a 95% interval may cross a margin the TOST holds. Random samples of 5 (as the fidelity plan's seeds) and
+// margins on both sides of the boundary.
+func TestWelchTOSTIsNinetyPercentInterval(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	const alpha = 0.05
+	held, crossed := 0, 0
+	for trial := 0; trial < 2000; trial++ {
+		a, b := make([]float64, 5), make([]float64, 5)
+		shift, spread := r.NormFloat64(), 0.2+2*r.Float64()
+		for i := range a {
+			a[i] = shift + spread*r.NormFloat64()
+			b[i] = spread * r.NormFloat64()
+		}
+		margin := 0.2 + 4*r.Float64()
+		e, err := WelchTOST(a, b, margin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u90, err := WelchDiff(a, b, 1-2*alpha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inside := u90.Low > -margin && u90.High < margin
+		if e.Equivalent(alpha) != inside {
+			t.Fatalf("trial %d: TOST p %v at margin %v, 90%% interval [%v, %v]: TOST and interval disagree", trial, e.P, margin, u90.Low, u90.High)
+		}
+		if inside {
+			held++
+			if u95, _ := WelchDiff(a, b, 0.95); u95.Low <= -margin || u95.High >= margin {
+				crossed++
+			}
+		}
+	}
+	if held < 100 || crossed == 0 {
+		t.Fatalf("the trials do not probe the boundary: %d equivalences, %d with the 95%% interval crossing the margin", held, crossed)
 	}
 }
