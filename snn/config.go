@@ -37,7 +37,7 @@ const Threshold = 1.0
 type MaskLayout string
 
 const (
-	// MaskBlocked makes rows 0..ceil(fraction*n)-1 inhibitory, as the notebook does. At fraction 0.5 on
+	// MaskBlocked makes rows 0..NumInhibitory(n, fraction)-1 inhibitory, as the notebook does. At fraction 0.5 on
 	// the input layer this makes every left-ear fibre inhibitory and every right-ear fibre excitatory.
 	MaskBlocked MaskLayout = "blocked"
 	// MaskRandom picks the same number of inhibitory rows uniformly at random (seeded).

@@ -13,16 +13,18 @@ type Mask struct {
 	Layout MaskLayout
 }
 
-// NumInhibitory returns how many of n units are inhibitory at the given fraction: ceil(fraction*n), the
-// length of torch.arange(fraction*n) for a float end. The notebook passes dtype=int, with which some
-// PyTorch versions truncate the end first (floor); the two agree wherever fraction*n is a whole number, as
-// in every configuration the notebooks run (100, 15, 40, 6 units). A tolerance of 1e-9 absorbs binary
-// rounding (0.7*30 is 21.000000000000004 in float64).
+// NumInhibitory returns how many of n units are inhibitory at the given fraction: the length of the
+// notebook's torch.arange(ie_ratio*nb_inputs, dtype=int), which truncates the float64 product to an integer
+// (measured with Debian's PyTorch 1.13.1: 7.5 and 4.5 give 7 and 4 entries). Go's float64 product is
+// Python's, so the count is the same for every fraction. Where fraction*n is a whole number, as in every configuration the notebooks run (100, 15, 40, 6
+// units; every tenth of 200 and 30), truncating and rounding up agree; elsewhere the notebook's rule gives
+// fewer, e.g. 7 of 30 at fraction 0.25, and a product just under a whole number in float64 (0.58*50 is
+// 28.999999999999996) gives one fewer than the decimal fraction suggests.
 func NumInhibitory(n int, fraction float64) int {
-	return int(math.Ceil(fraction*float64(n) - 1e-9))
+	return int(math.Trunc(fraction * float64(n)))
 }
 
-// NewMask returns the signs of n presynaptic units with ceil(fraction*n) of them inhibitory. MaskBlocked
+// NewMask returns the signs of n presynaptic units with NumInhibitory(n, fraction) of them inhibitory. MaskBlocked
 // puts them first (rows 0..k-1, as the notebook); MaskRandom chooses them uniformly with rng.
 func NewMask(n int, fraction float64, layout MaskLayout, rng *rand.Rand) (Mask, error) {
 	if n <= 0 {

@@ -7,14 +7,16 @@ import (
 )
 
 func TestNumInhibitory(t *testing.T) {
-	// Expected values: torch.arange(fraction*n) has ceil(fraction*n) entries (checked by hand).
+	// Expected values: len(torch.arange(fraction*n, dtype=int)), the notebook's call, printed by Debian's
+	// python3-torch 1.13.1 (2026-12-05) for each case: it truncates the float64 product (0.25*30 = 7.5 -> 7,
+	// 0.15*30 = 4.5 -> 4, 0.0045*200 = 0.8999999999999999 -> 0, 0.58*50 = 28.999999999999996 -> 28).
 	cases := []struct {
 		n        int
 		fraction float64
 		want     int
 	}{
-		{200, 0.5, 100}, {200, 0.2, 40}, {30, 0.5, 15}, {30, 0.2, 6}, {30, 0.7, 21}, {30, 0.1, 3},
-		{200, 0, 0}, {200, 1, 200}, {30, 0.25, 8}, {12, 1.0 / 3, 4},
+		{200, 0.5, 100}, {200, 0.2, 40}, {30, 0.5, 15}, {30, 0.2, 6}, {30, 0.7, 21}, {30, 0.1, 3}, {30, 0.3, 9},
+		{200, 0, 0}, {200, 1, 200}, {30, 0.25, 7}, {30, 0.15, 4}, {200, 0.0045, 0}, {50, 0.58, 28}, {12, 1.0 / 3, 4},
 	}
 	for _, c := range cases {
 		if got := NumInhibitory(c.n, c.fraction); got != c.want {

@@ -52,7 +52,7 @@
 //
 // # Dale's law
 //
-// Each layer has a Mask of signs per presynaptic unit (row): the first ceil(fraction*n) rows inhibitory
+// Each layer has a Mask of signs per presynaptic unit (row): the first trunc(fraction*n) rows inhibitory
 // (MaskBlocked, the notebook) or a random set of that size (MaskRandom). The applied weights are
 // W_eff = |W| * sign(row) of the raw trainable W; with DalesLaw off, W_eff = W. Note that the gradient
 // of |w| at exactly w = 0 is +1 in GoMLX but 0 in PyTorch (the notebook's comment calls such synapses
