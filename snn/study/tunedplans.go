@@ -316,7 +316,37 @@ func TunedPlans() []TunedPlan {
 				"networks' inhibitory rates on the validation set (study.Notebook.PlanInhibitoryRates), printed beside the verdicts; " +
 				"a control fixed after populations-lif-filter's and populations-wiggle's runs and the measurement of the trained LIF " +
 				"units' rates, which suggested saturation as a cause without testing it"},
+		lifCapAt(0.01, tuningSeeds, testSeeds), lifCapAt(0.0316228, tuningSeeds, testSeeds),
 	}
+}
+
+// lifCapAt is plan "populations-lif-cap-lr<rate>": the LIF networks with and without the cap on their
+// inhibitory units' rate, all four at one fixed learning rate (no tuning), so that the cap is compared at
+// equal rates; the two plans (0.01, the capped networks' tuned rate, and 0.0316228, the uncapped ones')
+// together ask whether the cap's effect depends on the rate (RateInteraction).
+func lifCapAt(rate float64, tuningSeeds, testSeeds []uint64) TunedPlan {
+	name := fmt.Sprintf("populations-lif-cap-lr%g", rate)
+	return TunedPlan{Name: name, Notebook: "dales_law_populations.ipynb", Cache: name,
+		Conditions: []string{"pop-lif-bal-cap", "pop-lif-bal-cap-stepcorr", "pop-lif-bal", "pop-lif-bal-stepcorr"}, Fraction: 0.5,
+		Tuning: Tuning{Grid: []float64{rate}, Seeds: tuningSeeds, MaxExtensions: 0}, TestSeeds: testSeeds,
+		Questions: []PlannedQuestion{
+			{fmt.Sprintf("the cap on the LIF inhibitory units' rate at the fixed learning rate %g (same start, same update rule)", rate),
+				[][2]string{{"pop-lif-bal-cap", "pop-lif-bal"}, {"pop-lif-bal-cap-stepcorr", "pop-lif-bal-stepcorr"}}},
+		},
+		Margin: 3, Base: tunedBase,
+		Protocol: "as plan populations-lif-cap (the notebook's network and data, 50 epochs, no early stopping, each run keeps its last " +
+			"weights; test seeds 11-20; paired t, Holm within the question, TOST at the margin; the Go kernels; theta 0.25, lambda 100), " +
+			"but with no tuning: the capped and uncapped LIF networks all run at one learning rate fixed with the plan, in two plans, " +
+			"0.01 (the capped networks' tuned rate) and 0.0316228 (the uncapped ones'), whose runs at those rates on tuning seeds " +
+			"101-103 and test seeds 11-20 are the same configurations as populations-lif-cap's and populations-lif's and are copied " +
+			"from their caches where they exist (the capped networks at 0.01 and the uncapped at 0.0316228 on the test seeds, every " +
+			"tuning run); so half of each plan's test runs were seen before it was fixed, and the rates were chosen after the tuning " +
+			"seeds showed the capped networks no better at 0.0316228 and better at 0.01; the new runs are the capped networks at " +
+			"0.0316228 and the uncapped at 0.01 on the test seeds. Each plan asks whether the cap changes test accuracy at its rate; " +
+			"together they ask whether the cap's effect differs between the two rates (study.RateInteraction: per test seed, the " +
+			"capped minus uncapped difference at 0.01 against that at 0.0316228, paired t, Holm over the two update rules, TOST at " +
+			"the margin); a control fixed after populations-lif-cap's runs and a review noting that its gain came with a lower " +
+			"tuned learning rate"}
 }
 
 // seedsFrom returns n consecutive seeds from first.
@@ -343,8 +373,9 @@ func (p TunedPlan) Validate() error {
 	if err := t.Validate(p.Base()); err != nil {
 		return fmt.Errorf("study: plan %s: %w", p.Name, err)
 	}
-	if g := t.Grid; len(g) < 5 || g[len(g)-1]/g[0] < 100*(1-1e-6) {
-		return fmt.Errorf("study: plan %s: tuning grid %v: want at least 5 learning rates over at least 100x", p.Name, g)
+	if g := t.Grid; !t.Fixed() && (len(g) < 5 || g[len(g)-1]/g[0] < 100*(1-1e-6)) {
+		return fmt.Errorf("study: plan %s: tuning grid %v: want at least 5 learning rates over at least 100x, or one fixed rate "+
+			"(MaxExtensions 0)", p.Name, g)
 	}
 	if len(p.TestSeeds) < 10 {
 		return fmt.Errorf("study: plan %s: %d test seeds, want at least 10", p.Name, len(p.TestSeeds))
@@ -616,10 +647,17 @@ func (p TunedPlan) Describe() string {
 		}
 		grids += fmt.Sprintf("the SGD conditions (%s) at each of %d rates %s", strings.Join(sgd, ", "), len(t.SGDGrid), floatList(t.SGDGrid))
 	}
-	fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). Tuning: %s "+
-		"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
-		"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, grids,
-		t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	if p.tuning().Fixed() {
+		fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). No tuning: every condition at the fixed learning "+
+			"rate %g, fixed with the plan (its runs on tuning seeds %s serve only the design's sensitivity). Test: seeds %s at "+
+			"that rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, t.Grid[0],
+			SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	} else {
+		fmt.Fprintf(&b, "**Plan %s** (%d conditions at inhibitory fraction %g). Tuning: %s "+
+			"(extended past an edge at most %d times), tuning seeds %s, selected on mean validation accuracy. Test: seeds %s at the "+
+			"selected rate. Protocol: %s. Equivalence margin ±%g points.\n\n", p.Name, len(p.Conditions), p.Fraction, grids,
+			t.MaxExtensions, SeedRange(t.Seeds), SeedRange(p.TestSeeds), p.Protocol, p.Margin)
+	}
 	if r := p.SeedRule; r != nil {
 		fmt.Fprintf(&b, "Its %d test seeds were set before any test run from plan %s's tuning runs: the seeds an equivalence test of %s "+
 			"against %s within ±%g points needs (study.Outcome.SeedsFromSpread, family of %d).\n\n", len(p.TestSeeds), r.From, r.Pair[0], r.Pair[1],

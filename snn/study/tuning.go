@@ -17,8 +17,10 @@ import (
 // grid by one step of its ratio on that side and tunes again, at most MaxExtensions times; the test
 // seeds are never seen. Every condition gets the same rule and the same number of runs per grid point.
 type Tuning struct {
-	Conditions []string  // names in the registry (Conditions)
-	Grid       []float64 // learning rates, ascending, log-spaced (at least 2)
+	Conditions []string // names in the registry (Conditions)
+	// Grid are the learning rates, ascending, log-spaced (at least 2); or one rate with MaxExtensions 0: a
+	// fixed learning rate (Fixed), whose "tuning" only runs the tuning seeds at it.
+	Grid []float64
 	// SGDGrid replaces Grid for the conditions whose optimiser is SGD (snn.OptimizerSGD): the same number
 	// of points, at SGD's scale. Nil: Grid for all.
 	SGDGrid       []float64
@@ -60,7 +62,7 @@ func (t Tuning) Validate(base snn.Config) error {
 		if g.v == nil && g.name == "SGDGrid" {
 			continue
 		}
-		if err := checkGrid(g.v); err != nil {
+		if err := checkGrid(g.v, t.MaxExtensions == 0); err != nil {
 			return fmt.Errorf("study: Tuning.%s %v: %w", g.name, g.v, err)
 		}
 	}
@@ -84,10 +86,20 @@ func (t Tuning) Validate(base snn.Config) error {
 }
 
 // checkGrid accepts an ascending, log-spaced list of at least 2 finite learning rates > 0 (ratios equal
-// within 1e-5, so 6 significant digits suffice).
-func checkGrid(g []float64) error {
+// within 1e-5, so 6 significant digits suffice), or, where one is allowed (a grid never extended), a single
+// finite rate > 0.
+func checkGrid(g []float64, oneAllowed bool) error {
+	if len(g) == 1 && oneAllowed {
+		if v := g[0]; !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("learning rate %v is not a finite number > 0", v)
+		}
+		return nil
+	}
 	if len(g) < 2 {
-		return fmt.Errorf("want at least 2 learning rates")
+		if oneAllowed {
+			return fmt.Errorf("want one fixed learning rate or at least 2 to tune over")
+		}
+		return fmt.Errorf("want at least 2 learning rates (one only with MaxExtensions 0: a fixed rate)")
 	}
 	for i, v := range g {
 		if !(v > 0) || math.IsInf(v, 0) {
@@ -105,6 +117,10 @@ func checkGrid(g []float64) error {
 	}
 	return nil
 }
+
+// Fixed reports whether the tuning is a fixed learning rate: one rate, never extended, so nothing is
+// selected (every condition runs at it).
+func (t Tuning) Fixed() bool { return len(t.Grid) == 1 && t.MaxExtensions == 0 }
 
 // gridFor returns the grid a condition is tuned over (SGDGrid for SGD conditions).
 func (t Tuning) gridFor(c Condition, base snn.Config) []float64 {
@@ -248,7 +264,7 @@ func (t Tuning) Run(ctx context.Context, base snn.Config, cacheDir string, opts 
 			}
 			k := best(cv)
 			out[i] = Tuned{Condition: c.Name, Curve: cv, Selected: cv[k].LearningRate, Extended: extended[i]}
-			if edge := k == 0 || k == len(cv)-1; edge {
+			if edge := k == 0 || k == len(cv)-1; edge && !t.Fixed() {
 				if extended[i] >= t.MaxExtensions {
 					notes = append(notes, fmt.Sprintf("%s: the selected learning rate %g is at the edge of its grid after %d extensions (the limit)",
 						c.Name, cv[k].LearningRate, extended[i]))

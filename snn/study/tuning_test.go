@@ -28,15 +28,24 @@ func TestConditionWithLearningRate(t *testing.T) {
 }
 
 func TestCheckGrid(t *testing.T) {
-	for _, g := range [][]float64{{0.001, 0.01}, {0.001, 0.00316227766, 0.01, 0.0316227766, 0.1}} {
-		if err := checkGrid(g); err != nil {
-			t.Errorf("%v: %v", g, err)
+	for _, one := range []bool{false, true} {
+		for _, g := range [][]float64{{0.001, 0.01}, {0.001, 0.00316227766, 0.01, 0.0316227766, 0.1}} {
+			if err := checkGrid(g, one); err != nil {
+				t.Errorf("%v: %v", g, err)
+			}
+		}
+		for _, g := range [][]float64{{}, {0.01, 0.001}, {0.001, 0.01, 0.02}, {0, 0.1}, {0.1, math.Inf(1)}, {0}, {math.NaN()}} {
+			if err := checkGrid(g, one); err == nil {
+				t.Errorf("%v accepted (one rate allowed: %v)", g, one)
+			}
 		}
 	}
-	for _, g := range [][]float64{{0.01}, {0.01, 0.001}, {0.001, 0.01, 0.02}, {0, 0.1}, {0.1, math.Inf(1)}} {
-		if err := checkGrid(g); err == nil {
-			t.Errorf("%v accepted", g)
-		}
+	// One rate is a fixed learning rate: only for a grid that is never extended.
+	if err := checkGrid([]float64{0.01}, false); err == nil || !strings.Contains(err.Error(), "MaxExtensions 0") {
+		t.Errorf("one rate on an extensible grid: %v", err)
+	}
+	if err := checkGrid([]float64{0.01}, true); err != nil {
+		t.Errorf("one fixed rate: %v", err)
 	}
 	if got := extend([]float64{0.001, 0.01, 0.1}, true); got[0] != 0.0001 || len(got) != 4 {
 		t.Errorf("extend low: %v", got)
