@@ -231,3 +231,64 @@ func TestFidelityInNotebook(t *testing.T) {
 		t.Errorf("%s never prints the fidelity plan (study.FidelityOf)", path)
 	}
 }
+
+// The interaction of the fixed-rate plans (study.RateInteraction) is printed by the populations notebook
+// from the committed caches: the cell's committed output holds every sentence recomputed now, for the two
+// plans the cell asks for (low rate first) and the pairs it names.
+func TestRateInteractionInNotebook(t *testing.T) {
+	path := "dales_law_populations.ipynb"
+	nb := readNotebook(t, path)
+	call := regexp.MustCompile(`study\.RateInteraction\(\w+, \w+, \[\]\[2\]string\{(.*)\}\)`)
+	pair := regexp.MustCompile(`\{"([^"]+)", "([^"]+)"\}`)
+	asked := regexp.MustCompile(`TunedOutcome\("([^"]+)"\)`)
+	found := 0
+	for i, c := range nb.Cells {
+		src := text(c.Source)
+		m := call.FindStringSubmatch(src)
+		if c.CellType != "code" || m == nil {
+			continue
+		}
+		found++
+		var pairs [][2]string
+		for _, p := range pair.FindAllStringSubmatch(m[1], -1) {
+			pairs = append(pairs, [2]string{p[1], p[2]})
+		}
+		plans := asked.FindAllStringSubmatch(src, -1)
+		if len(plans) != 2 || len(pairs) == 0 {
+			t.Fatalf("%s cell %d: want two plans and at least one pair, found %v and %v", path, i, plans, pairs)
+		}
+		var outcomes []study.Outcome
+		for _, name := range plans {
+			p, err := study.TunedPlanByName(name[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			tuned, test, _, err := p.Run(context.Background(), "results", study.RunOptions{Workers: 1, CacheOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := p.Outcome(tuned, test)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outcomes = append(outcomes, o)
+		}
+		cs, err := study.RateInteraction(outcomes[0], outcomes[1], pairs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		for _, o := range c.Outputs {
+			out.WriteString(text(o.Data["text/markdown"]))
+			out.WriteString(text(o.Data["text/html"]))
+		}
+		for _, cmp := range cs {
+			if !strings.Contains(out.String(), cmp.Sentence()) {
+				t.Errorf("%s cell %d: the committed output lacks the interaction of %s and %s as computed now:\n%s", path, i, cmp.A, cmp.B, cmp.Sentence())
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%s: %d cells print study.RateInteraction, want 1", path, found)
+	}
+}
