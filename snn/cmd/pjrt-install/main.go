@@ -73,6 +73,31 @@ func run(plugin, dir string) error {
 	if err != nil {
 		return fmt.Errorf("install the %s PJRT plugin into %s: %w", plugin, target, err)
 	}
-	fmt.Printf("installed the %s PJRT plugin into %s; set PJRT_PLUGIN_LIBRARY_PATH=%s\n", plugin, target, target)
+	file, err := installedPlugin(target, plugin)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("installed the %s PJRT plugin (%s) into %s; set PJRT_PLUGIN_LIBRARY_PATH=%s\n", plugin, file, target, target)
 	return nil
+}
+
+// installedPlugin returns the plugin file an install left under target (go-xla's names: the CPU plugin
+// pjrt_c_api_cpu_<version>_plugin.so or its link pjrt_c_api_cpu_plugin.so in target, the CUDA plugin
+// nvidia/pjrt_c_api_cuda_plugin.so), or an error saying that the installer returned without one, so that a
+// build never reports a plugin it did not install.
+func installedPlugin(target, plugin string) (string, error) {
+	pattern := filepath.Join(target, "pjrt_c_api_cpu*_plugin.so")
+	if plugin == "cuda" {
+		pattern = filepath.Join(target, "nvidia", "pjrt_c_api_cuda_plugin.so")
+	}
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("the installer returned without error, but %s holds no %s PJRT plugin (%s): nothing was installed", target, plugin, pattern)
 }
