@@ -254,7 +254,30 @@ func (s *Sweep) Plan() ([]PlannedRun, error) {
 		return nil, fmt.Errorf("study: sweep has no runs (conditions %d, fractions %d, seeds %d)",
 			len(s.Conditions), len(s.Fractions), len(s.Seeds))
 	}
+	if err := sameRuns(plan); err != nil {
+		return nil, err
+	}
 	return plan, nil
+}
+
+// sameRuns refuses a plan in which two conditions are the same run under two names (the same
+// configuration, snn.ConfigKey, and formulation at a fraction and seed, e.g. "both", "blocked" and
+// "both@lr=0.01"): their rows would repeat one set of runs as if they were two results.
+func sameRuns(plan []PlannedRun) error {
+	type run struct {
+		key         string
+		formulation snn.Formulation
+	}
+	seen := map[run]RunKey{}
+	for _, p := range plan {
+		r := run{snn.ConfigKey(p.Config), p.Formulation}
+		if q, ok := seen[r]; ok && q.Condition != p.Key.Condition {
+			return fmt.Errorf("study: sweep: conditions %q and %q are the same run at fraction %v (the same configuration, key %s): "+
+				"list one of them", q.Condition, p.Key.Condition, p.Key.Fraction, r.key)
+		}
+		seen[r] = p.Key
+	}
+	return nil
 }
 
 // checkDistinct refuses a grid that would count a run twice or print two rows as one: a condition or seed

@@ -81,6 +81,28 @@ func run() error {
 	if err := study.CheckFractions(fracList); err != nil {
 		return fmt.Errorf("-fractions: %w", err)
 	}
+	// Without Dale's law no weight is sign-constrained: the mask's layout, its layers, the sign rule and the
+	// inhibitory fraction change nothing. A flag that sets one of them contradicts -no-dale; the default
+	// fractions (0.5, 0.2) would repeat one run, so it runs once and says so.
+	if *noDale {
+		given := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		for _, name := range []string{"dale-layers", "sign-param", "layout"} {
+			if given[name] {
+				return fmt.Errorf("-no-dale and -%s: without Dale's law no weight is sign-constrained, so -%s changes nothing; give one or the other",
+					name, name)
+			}
+		}
+		if len(fracList) > 1 {
+			if given["fractions"] {
+				return fmt.Errorf("-no-dale with -fractions %s: without Dale's law the inhibitory fraction changes nothing, so these "+
+					"would be one run repeated; give one fraction", *fractions)
+			}
+			fmt.Fprintf(os.Stderr, "note: -no-dale: the inhibitory fraction changes nothing without Dale's law, so the protocol runs "+
+				"once, at fraction %g (the default fractions %s would repeat that run)\n", fracList[0], *fractions)
+			fracList = fracList[:1]
+		}
+	}
 	// Every configuration, and the ablation at the last fraction, is checked before anything trains or
 	// any folder is made.
 	config := func(seed uint64, f float64) snn.Config {

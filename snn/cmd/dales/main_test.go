@@ -29,6 +29,10 @@ func TestRefusesBadInputBeforeWork(t *testing.T) {
 		{[]string{"extra", "words"}, `unexpected argument "extra"`},
 		{[]string{"-seeds", "1,1"}, "-seeds"},
 		{[]string{"-epochs", "0"}, "Config.Epochs = 0"},
+		{[]string{"-no-dale", "-layout", "random"}, "-no-dale and -layout"},
+		{[]string{"-no-dale", "-sign-param", "relu"}, "-no-dale and -sign-param"},
+		{[]string{"-no-dale", "-dale-layers", "input"}, "-no-dale and -dale-layers"},
+		{[]string{"-no-dale", "-fractions", "0.5,0.2"}, "-no-dale with -fractions 0.5,0.2"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second) // a command that trains is stopped, not waited for

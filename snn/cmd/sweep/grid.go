@@ -127,6 +127,9 @@ func (g *grid) checkResults() error {
 // line is created when missing.
 func checkDefaultResults(given bool, dir string) error {
 	if given {
+		if strings.TrimSpace(dir) == "" {
+			return fmt.Errorf("-results %q: want a folder (each plan's cache is a folder in it), e.g. %s", dir, defaultResults)
+		}
 		return nil
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {

@@ -57,6 +57,13 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-workers", "-1"}, "-workers -1: want 0 (one per core) or more"},
 		{[]string{"tune", "-plan", "populations-lif", "-workers", "-2"}, "-workers -2: want 0 (one per core) or more"},
 		{[]string{"rate", "-workers", "0"}, "-workers 0: want at least 1"},
+		{[]string{"tune", "-plan", "signs-tuned", "-results", ""}, `-results "": want a folder`},
+		{[]string{"rate", "-results", " "}, `-results " ": want a folder`},
+		{[]string{"plan", "-plan", "mirror", "-results", ""}, `-results "": want a folder`},
+		{[]string{"run", "-plan", "mirror/seeds", "-index", "0", "-results", ""}, `-results "": want a folder`},
+		{[]string{"tune", "-plan", "all", "-results", "/proc/no-such-folder"}, "-results: snn: folder /proc/no-such-folder cannot be created"},
+		{[]string{"status", "-conditions", "both,blocked,abs", "-fractions", "0.5", "-seeds", "1"}, `conditions "both" and "blocked" are the same run`},
+		{[]string{"status", "-conditions", "pop-abs,pop-abs@lr=0.01", "-fractions", "0.5", "-seeds", "1"}, `conditions "pop-abs" and "pop-abs@lr=0.01" are the same run`},
 	} {
 		err := dispatch(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -45,6 +45,9 @@ func rateCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := snn.CheckWritableDir(*results); err != nil {
+		return fmt.Errorf("-results: %w", err)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	tuned, notes, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, Backend: backend, Recompute: *recompute,

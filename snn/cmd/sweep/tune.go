@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -55,10 +56,19 @@ func tuneCmd(args []string) error {
 	if err := notAFolder("-results", *results); err != nil {
 		return err
 	}
+	// The backend and the folder are checked before the first plan, not when its first run is written.
+	backend, err := snn.NewBackend()
+	if err != nil {
+		return err
+	}
+	if err := snn.CheckWritableDir(*results); err != nil {
+		return fmt.Errorf("-results: %w", err)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	for _, p := range plans {
-		if err := tunePlan(ctx, p, *results, *test, study.RunOptions{Workers: *workers, Recompute: *recompute, NoCopy: !*copyRuns}); err != nil {
+		opts := study.RunOptions{Workers: *workers, Recompute: *recompute, NoCopy: !*copyRuns, Backend: backend}
+		if err := tunePlan(ctx, p, *results, *test, opts); err != nil {
 			return err
 		}
 	}
