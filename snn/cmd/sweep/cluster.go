@@ -89,6 +89,9 @@ func slurmCmd(args []string) error {
 	if !slurmTime.MatchString(*wall) {
 		return fmt.Errorf("-time %q: want Slurm's minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS", *wall)
 	}
+	if err := slurmTimeValues(*wall); err != nil {
+		return err
+	}
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
 	}
@@ -147,6 +150,8 @@ var (
 	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 	// k8sQuantity is a memory quantity as Kubernetes writes one (a number, optionally a binary or decimal suffix).
 	k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	// quantityNumber is the number at the start of a Kubernetes quantity.
+	quantityNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?`)
 	// k8sSubdomain is a DNS-1123 subdomain, the form of a PersistentVolumeClaim's name.
 	k8sSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
@@ -230,6 +235,8 @@ func k8sCmd(args []string) error {
 		return fmt.Errorf("-mount %q: want an absolute path in the pod (the claim's mount point, e.g. /cache)", *mount)
 	case !k8sQuantity.MatchString(*memory):
 		return fmt.Errorf("-memory %q: want a Kubernetes quantity, e.g. 2Gi or 1500Mi", *memory)
+	case !positiveQuantity(*memory):
+		return fmt.Errorf("-memory %q: want a memory above 0 (each pod's request and limit)", *memory)
 	case len(*pvc) > 253 || !k8sSubdomain.MatchString(*pvc):
 		return fmt.Errorf("-pvc %q: want a claim's name (lower-case letters, digits, '-' and '.', at most 253)", *pvc)
 	case *image == "" || strings.ContainsFunc(*image, func(r rune) bool { return r <= ' ' || r == 0x7f }):
@@ -304,4 +311,40 @@ func writeJSON(c *clusterFlags, v any) error {
 		return err
 	}
 	return c.write(append(data, '\n'))
+}
+
+// positiveQuantity reports whether a Kubernetes quantity (k8sQuantity) is above 0.
+func positiveQuantity(q string) bool {
+	v, err := strconv.ParseFloat(quantityNumber.FindString(q), 64)
+	return err == nil && v > 0
+}
+
+// slurmTimeValues refuses a -time that matches Slurm's forms (slurmTime) but is no limit Slurm would keep
+// as written: 0 (Slurm reads it as no limit at all), or minutes or seconds of 60 or more after another field
+// (Slurm's MM:SS and HH:MM:SS take them below 60), or hours of 24 or more after days.
+func slurmTimeValues(wall string) error {
+	days, rest, hasDays := strings.Cut(wall, "-")
+	if !hasDays {
+		rest = wall
+	}
+	fields := strings.Split(rest, ":")
+	total := 0
+	for i, f := range fields {
+		v, _ := strconv.Atoi(f)
+		switch {
+		case i == 0 && hasDays && v >= 24:
+			return fmt.Errorf("-time %q: %s hours after the days is 24 or more: want hours below 24", wall, f)
+		case i > 0 && v >= 60:
+			return fmt.Errorf("-time %q: %s is 60 or more: want minutes and seconds below 60", wall, f)
+		}
+		total += v
+	}
+	if hasDays {
+		d, _ := strconv.Atoi(days)
+		total += d
+	}
+	if total == 0 {
+		return fmt.Errorf("-time %q: Slurm reads a limit of 0 as no limit; want a positive time limit, e.g. 02:00:00", wall)
+	}
+	return nil
 }

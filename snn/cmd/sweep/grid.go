@@ -261,7 +261,10 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 		return nil, fmt.Errorf("-quick with -plan: give a -results folder of its own (-results %s is %s, the committed full-protocol "+
 			"caches the notebooks read)", g.results, defaultResults)
 	}
-	name, one, _ := strings.Cut(g.plan, "/")
+	name, one, cut := strings.Cut(g.plan, "/")
+	if cut && one == "" {
+		return nil, fmt.Errorf("-plan %s: no sweep named after the /: give the plan (%s) or one of its sweeps (%s/<sweep>)", g.plan, name, name)
+	}
 	var sweeps []study.PlanSweep
 	if name == "all" {
 		if one != "" {

@@ -179,9 +179,15 @@ func parseFractions(s string) ([]float64, error) {
 		for _, p := range strings.Split(s, ",") {
 			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, fmt.Errorf("%q is not a finite number", p)
+				return nil, fmt.Errorf("%q is not a finite number (want inhibitory fractions in [0, 1], as a list 0,0.2,0.5 or a range "+
+					"start:stop:step)", p)
 			}
 			out = append(out, x)
+		}
+	}
+	for _, x := range out {
+		if x < 0 || x > 1 {
+			return nil, fmt.Errorf("%q: fraction %v is outside [0, 1]", s, x)
 		}
 	}
 	if err := study.CheckFractions(out); err != nil {

@@ -26,6 +26,13 @@ const Percent = 15
 // is refused: the Go runtime would run at its default of 100 in silence, neither the user's setting nor
 // the commands'.
 func Set() error {
+	// GOMAXPROCS that is not a number of threads >= 1 is ignored by the Go runtime in silence (one thread
+	// per core): refused here, as GOGC is, since the cluster scripts and users set it to bound a run's cores.
+	if v := os.Getenv("GOMAXPROCS"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || strings.HasPrefix(v, "+") {
+			return fmt.Errorf("GOMAXPROCS=%q is invalid: want a number of threads (1 or more), or unset (one per core)", v)
+		}
+	}
 	v, ok := os.LookupEnv("GOGC")
 	if !ok || v == "" {
 		debug.SetGCPercent(Percent)

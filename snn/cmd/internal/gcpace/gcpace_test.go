@@ -42,3 +42,21 @@ func TestSet(t *testing.T) {
 		t.Errorf("GOGC=off: %v", err)
 	}
 }
+
+// A GOMAXPROCS the Go runtime would ignore (not a number of threads >= 1) is refused by name; a valid one,
+// or none, is accepted.
+func TestSetRefusesBadGOMAXPROCS(t *testing.T) {
+	t.Setenv("GOGC", "")
+	for _, v := range []string{"abc", "0", "-2", "+2", "1.5", " 2"} {
+		t.Setenv("GOMAXPROCS", v)
+		if err := Set(); err == nil || !strings.Contains(err.Error(), `GOMAXPROCS="`+v+`" is invalid`) {
+			t.Errorf("GOMAXPROCS=%q: %v, want it refused by name", v, err)
+		}
+	}
+	for _, v := range []string{"", "1", "16"} {
+		t.Setenv("GOMAXPROCS", v)
+		if err := Set(); err != nil {
+			t.Errorf("GOMAXPROCS=%q: %v", v, err)
+		}
+	}
+}
