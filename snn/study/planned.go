@@ -272,7 +272,11 @@ func (o Outcome) Text() string {
 		if len(f.Comparisons) == 1 {
 			n = "1 comparison, no correction needed"
 		}
-		fmt.Fprintf(&b, "Question %d, %s (%s; margin ±%.0f points):\n\n", i+1, f.Title, n, r.Scale*r.Margin)
+		rate := "each condition at the learning rate its tuning selected"
+		if o.Plan.tuning().Fixed() {
+			rate = fmt.Sprintf("every condition at the fixed learning rate %g", o.Plan.Tuning.Grid[0])
+		}
+		fmt.Fprintf(&b, "Question %d, %s (%s; margin ±%.0f points; %s):\n\n", i+1, f.Title, n, r.Scale*r.Margin, rate)
 		for _, c := range f.Comparisons {
 			fmt.Fprintf(&b, "- %s %s\n", c.Sentence(), c.Power.Sentence(r.Scale, r.Unit, c.Verdict))
 		}

@@ -110,6 +110,14 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 	for _, p := range TunedPlans() {
 		dir := filepath.Join("..", "..", "notebooks", "results", p.Cache)
 		o, _ := committedOutcome(t, p)
+		// Each question says at which learning rates its conditions were compared.
+		rate := "each condition at the learning rate its tuning selected"
+		if p.tuning().Fixed() {
+			rate = fmt.Sprintf("every condition at the fixed learning rate %g", p.Tuning.Grid[0])
+		}
+		if !strings.Contains(o.Text(), "margin ±3 points; "+rate+"):") {
+			t.Errorf("%s: the questions do not say %q", p.Name, rate)
+		}
 		runs := readCommitted(t, dir)
 		for _, name := range p.Reuse {
 			r, _ := TunedPlanByName(name)

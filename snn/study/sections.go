@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
@@ -235,7 +237,12 @@ func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 				c, best, r.Scale*bestMean, n))
 		}
 	}
-	notes = append(notes, "All these sweeps use the notebook's blocked mask.")
+	notes = append(notes, "All these sweeps use the notebook's blocked mask.",
+		"A network under Dale's law starts from the effective weights |w|·sign of its seed's raw draw w, the unconstrained "+
+			"network from w itself: each comparison with the unconstrained network differs in the initial effective weights "+
+			"(all of one sign at fraction 0) as well as in the constraint.",
+		"The all-excitatory input layer against the all-excitatory hidden layer constrains a different layer in each network: "+
+			"it compares the two layers' constraints, not the cost of constraining the input layer against no constraint.")
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }
 
@@ -252,7 +259,7 @@ func SweepConclusion(runs []RunResult, r Rules) (Conclusion, error) {
 func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []string, fractions []float64) (Conclusion, error) {
 	var qs, planned []Question // the family judged; the plan's, with both coincident controls
 	var at []int               // at[i]: qs[i]'s place in planned
-	var notes []string
+	var notes, shares []string
 	for _, l := range layouts {
 		for _, f := range fractions {
 			sel := Select{l, f}
@@ -306,6 +313,9 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 				notes = append(notes, fmt.Sprintf("At %s, %.1f of the %d matched rows are in the other ear on average over seeds (%.0f to %.0f; largest delay difference %.0f steps).",
 					label, stat.Mean(v, nil), rows, lo, hi, floats.Max(maxDiff)))
 			}
+			if !same {
+				shares = append(shares, fmt.Sprintf("at %s %d of the %d", label, rows, base.NumInputs()-rows))
+			}
 			inh := "the inhibitory cut [" + label + "]"
 			for _, c := range controls {
 				q := Question{inh, c.name, sel, sel, Extra("ablate_" + string(probe.CutInhibitory)), Extra("ablate_" + string(c.cut))}
@@ -323,6 +333,21 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 	cs, err := Ask(runs, r, qs)
 	if err != nil {
 		return Conclusion{}, err
+	}
+	if shares != nil {
+		notes = append(notes, "The inhibitory cut removes every inhibitory input row, the excitatory controls a share of the excitatory "+
+			"rows ("+strings.Join(shares, ", ")+"), and no cut is matched in summed weight; the random controls also differ from the "+
+			"inhibitory cut in position (their rows spread over both ears and all delays). So a lower verdict against k random "+
+			"(excitatory) rows does not isolate sign: only the position-matched cut differs in sign alone (and in ear where a note "+
+			"above says so).")
+	}
+	for _, c := range cs {
+		near := func(m float64) bool { return math.Abs(m-r.Chance) <= nearFloor*r.Slack }
+		if strings.Contains(c.B, "matched") && c.Verdict != Floor && near(c.MeanA.Mean) && near(c.MeanB.Mean) {
+			notes = append(notes, fmt.Sprintf("%s and %s both leave the network within %.0f %s of chance (%.1f%% and %.1f%%, chance "+
+				"%.1f%%): so little is left that this comparison cannot tell position from sign.", upperFirst(c.A), c.B, r.Scale*nearFloor*r.Slack,
+				r.Unit, r.Scale*c.MeanA.Mean, r.Scale*c.MeanB.Mean, r.Scale*r.Chance))
+		}
 	}
 	if len(planned) > len(qs) {
 		ps, err := Ask(runs, r, planned)
@@ -404,8 +429,24 @@ func HiddenConclusion(runs []RunResult, r Rules, layouts []string, fractions []f
 	if err != nil {
 		return Conclusion{}, err
 	}
-	return Conclusion{Notes: []string{"Each value is a network's mean test accuracy over its units of one sign, each silenced alone; " +
-		"intervals are across networks (seeds)."}, Comparisons: cs}, nil
+	notes := []string{"Each value is a network's mean test accuracy over its units of one sign, each silenced alone; " +
+		"intervals are across networks (seeds)."}
+	for i, f := range fractions {
+		if f != 0.5 {
+			notes = append(notes, fmt.Sprintf("At fraction %.1f the inhibitory units are %.0f%% of the hidden units and the excitatory "+
+				"%.0f%%: a silenced unit is a different share of its class for each sign, so the comparison confounds sign with that share.",
+				f, 100*f, 100*(1-f)))
+		}
+		var verdicts []string
+		for j, l := range layouts {
+			verdicts = append(verdicts, fmt.Sprintf("%s: %s", l, cs[j*len(fractions)+i].Verdict))
+		}
+		if len(layouts) > 1 && !allSameVerdict(cs, i, len(fractions), len(layouts)) {
+			notes = append(notes, fmt.Sprintf("At fraction %.1f the masks disagree (%s): no sign effect holds across masks there.",
+				f, strings.Join(verdicts, ", ")))
+		}
+	}
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }
 
 // SignConclusion judges each sign parametrisation against abs at fraction f, paired by seed (runs of
@@ -450,4 +491,28 @@ func levelString(level float64) string {
 		}
 	}
 	return fmt.Sprintf("%g%%", v)
+}
+
+// nearFloor is how many times Rules.Slack from chance AblationConclusion says both sides of a matched
+// comparison leave the network too near chance to tell position from sign (a caveat, not a verdict).
+const nearFloor = 3
+
+// allSameVerdict reports whether the comparisons of fraction i (one per layout, cs ordered by layout then
+// fraction, n fractions) all have one verdict.
+func allSameVerdict(cs []Comparison, i, n, layouts int) bool {
+	for j := 1; j < layouts; j++ {
+		if cs[j*n+i].Verdict != cs[i].Verdict {
+			return false
+		}
+	}
+	return true
+}
+
+// upperFirst is s with its first letter upper-case (a name that starts a sentence).
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -69,6 +69,8 @@ func TestSweepConclusion(t *testing.T) {
 	// 6, -7, 3 points (sd 8.29) give 13.8; the 0.5 row's 0.25, -0.3, 0.1, -0.075, 0.15 (sd 0.217) 0.4; the 0.2
 	// row's, twice those, 0.7.
 	for _, part := range []string{"highest mean is at fraction 0.5", "blocked mask",
+		"starts from the effective weights |w|·sign of its seed's raw draw w, the unconstrained network from w itself",
+		"constrains a different layer in each network",
 		"Of 5 comparisons (one Holm family at level 0.05, paired by seed over 5 seeds): 3 show a difference, 1 shows equivalence within ±3.0 points and 1 is not distinguishable.",
 		"| an all-inhibitory hidden layer (hidden only, 1) | the unconstrained network | 75.4 | 75.2 | 0.2 [-10.1, 10.5] | 1 | 0.984 | 13.8 | not distinguishable |",
 		"| Dale's law on both at 0.5 | the unconstrained network | 80.2 | 75.2 | 5.0 [4.8, 5.3] | < 0.001 | 1 | 0.4 | A higher |",
@@ -114,10 +116,31 @@ func TestAblationConclusion(t *testing.T) {
 	for _, part := range []string{"Of 5 comparisons", "At blocked 0.5, k = 100 is every excitatory input row",
 		"The plan's family, fixed before the runs, counts each such comparison twice (once as the matched cut, once as the k random excitatory rows: 6 comparisons, not 5), so its adjusted p-values are no smaller; in it every verdict is the same.",
 		"| the inhibitory cut [blocked 0.5] | all 100 excitatory rows (the matched cut = k random excitatory rows) |",
-		"| the inhibitory cut [blocked 0.2] | k random excitatory rows |"} {
+		"| the inhibitory cut [blocked 0.2] | k random excitatory rows |",
+		"the excitatory controls a share of the excitatory rows (at blocked 0.2 40 of the 160)"} {
 		if !strings.Contains(c.Text(), part) {
 			t.Errorf("conclusion lacks %q: %s", part, c.Text())
 		}
+	}
+	if strings.Contains(c.Text(), "cannot tell position from sign") {
+		t.Errorf("a note says the matched comparison at 30%% and 50%% is too near chance: %s", c.Text())
+	}
+	// Both the inhibitory and the matched cut within 3 x 2 points of chance (12% and 13.5%), not a floor (more
+	// than 2 points above it): the note says the comparison cannot tell position from sign.
+	var near []RunResult
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		n := noise[i]
+		near = append(near, run("blocked", 0.2, s, 0.75, map[string]float64{"ablate_inhibitory": 0.12 + n, "ablate_matched": 0.135 + n/2,
+			"ablate_random-excitatory": 0.45 - n, "ablate_random": 0.30 - n/3, "matched_other_ear": 37, "matched_max_delay_diff": 4, "cut_rows": 40}))
+	}
+	c, err = AblationConclusion(near, AccuracyRules(), snn.DefaultConfig(), []string{"blocked"}, []float64{0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Means by hand: 0.12 + 0.001 and 0.135 + 0.0005 (the noise's mean is 0.001).
+	if want := "The inhibitory cut [blocked 0.2] and the matched excitatory cut (37 of 40 rows in the other ear) both leave the network " +
+		"within 6 points of chance (12.1% and 13.6%, chance 8.3%)"; !strings.Contains(c.Text(), want) {
+		t.Errorf("conclusion lacks %q: %s", want, c.Text())
 	}
 }
 
@@ -216,8 +239,25 @@ func TestSignAndHiddenConclusions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Comparisons[0].Verdict != Lower || !strings.Contains(h.Text(), "across networks") {
+	if h.Comparisons[0].Verdict != Lower || !strings.Contains(h.Text(), "across networks") ||
+		!strings.Contains(h.Text(), "At fraction 0.2 the inhibitory units are 20% of the hidden units and the excitatory 80%") {
 		t.Errorf("hidden: %q %s", h.Comparisons[0].Verdict, h.Text())
+	}
+	// At 0.5 the classes are equal (no share note); the masks disagree there (random lower, blocked not
+	// distinguishable), and the note says so.
+	for i, s := range []uint64{1, 2, 3, 4, 5} {
+		n := noise[i]
+		runs = append(runs, run("random", 0.5, s, 0.7, map[string]float64{"hidden_inh_mean": 0.6 + n, "hidden_exc_mean": 0.69 + n/2}),
+			run("blocked", 0.5, s, 0.7, map[string]float64{"hidden_inh_mean": 0.69 + 3*n, "hidden_exc_mean": 0.69 - 3*n}))
+	}
+	h, err = HiddenConclusion(runs, AccuracyRules(), []string{"blocked", "random"}, []float64{0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := h.Text()
+	if want := "At fraction 0.5 the masks disagree (blocked: not distinguishable, random: lower)"; !strings.Contains(text, want) ||
+		strings.Contains(text, "At fraction 0.5 the inhibitory units are") {
+		t.Errorf("hidden at 0.5, two masks: want %q and no share note: %s", want, text)
 	}
 }
 
