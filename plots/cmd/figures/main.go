@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/snn-dales/dales/plots"
@@ -23,41 +24,61 @@ import (
 )
 
 func main() {
-	ckpt := flag.String("ckpt", "", "checkpoint written by snn.SaveCheckpoint")
-	dir := flag.String("dir", "", "instead of -ckpt: the folder where dales_law.ipynb saves its models")
-	fraction := flag.Float64("fraction", 0.2, "with -dir: the inhibitory fraction of the notebook's model")
-	out := flag.String("out", "figures", "output folder")
-	flag.Parse()
-	var want *snn.Config // with -dir: the configuration the file must hold
-	err := func() error {
-		if flag.NArg() > 0 {
-			return fmt.Errorf("unexpected argument %q after the flags", flag.Arg(0))
-		}
-		if *ckpt != "" && *dir != "" {
-			return fmt.Errorf("give -ckpt or -dir, not both")
-		}
-		fractionGiven := false
-		flag.Visit(func(f *flag.Flag) { fractionGiven = fractionGiven || f.Name == "fraction" })
-		if *ckpt != "" && fractionGiven {
-			return fmt.Errorf("-fraction: only with -dir (the inhibitory fraction of -ckpt's model is in the file)")
-		}
-		if *ckpt == "" && *dir != "" {
-			cfg := snn.DefaultConfig()
-			cfg.InhibitoryFraction = *fraction
-			if err := cfg.Validate(); err != nil {
-				return fmt.Errorf("-fraction: %w", err)
-			}
-			*ckpt, want = filepath.Join(*dir, snn.CheckpointName(cfg)), &cfg
-		}
-		return nil
-	}()
+	ckpt, out, want, err := parseFlags(os.Args[1:])
 	if err == nil {
-		err = run(*ckpt, *out, want)
+		err = run(ckpt, out, want)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "figures:", err)
 		os.Exit(1)
 	}
+}
+
+// parseFlags reads the command line: the checkpoint (-ckpt, or the notebook's model in -dir at -fraction,
+// with the configuration that file must hold), the output folder, or an error naming the bad flag.
+func parseFlags(args []string) (ckpt, out string, want *snn.Config, err error) {
+	fs := flag.NewFlagSet("figures", flag.ContinueOnError)
+	ckptF := fs.String("ckpt", "", "checkpoint written by snn.SaveCheckpoint")
+	dir := fs.String("dir", "", "instead of -ckpt: the folder where dales_law.ipynb saves its models")
+	fraction := fs.Float64("fraction", 0.2, "with -dir: the inhibitory fraction of the notebook's model")
+	outF := fs.String("out", "figures", "output folder")
+	if err := fs.Parse(args); err != nil {
+		return "", "", nil, err
+	}
+	ckpt, out = *ckptF, *outF
+	if fs.NArg() > 0 {
+		return "", "", nil, fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
+	}
+	if ckpt != "" && *dir != "" {
+		return "", "", nil, fmt.Errorf("give -ckpt or -dir, not both")
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, f := range []struct {
+		name, value, what string
+	}{{"ckpt", ckpt, "a checkpoint file"}, {"dir", *dir, "the folder of the notebook's models"}, {"out", out, "the folder for the figures"}} {
+		if given[f.name] && strings.TrimSpace(f.value) == "" {
+			return "", "", nil, fmt.Errorf("-%s %q: want %s", f.name, f.value, f.what)
+		}
+	}
+	if ckpt != "" && given["fraction"] {
+		return "", "", nil, fmt.Errorf("-fraction: only with -dir (the inhibitory fraction of -ckpt's model is in the file)")
+	}
+	if ckpt == "" && *dir == "" {
+		return "", "", nil, fmt.Errorf("give -ckpt, or -dir and -fraction")
+	}
+	if ckpt == "" {
+		cfg := snn.DefaultConfig()
+		cfg.InhibitoryFraction = *fraction
+		if cfg.InhibitoryFraction == 0 {
+			cfg.InhibitoryFraction = 0 // -0 names the model of fraction 0
+		}
+		if err := cfg.Validate(); err != nil {
+			return "", "", nil, fmt.Errorf("-fraction: %w", err)
+		}
+		ckpt, want = filepath.Join(*dir, snn.CheckpointName(cfg)), &cfg
+	}
+	return ckpt, out, want, nil
 }
 
 func run(ckpt, out string, want *snn.Config) error {

@@ -61,3 +61,30 @@ func TestNoAblationFigures(t *testing.T) {
 		}
 	}
 }
+
+// Bad flags are refused by name before any file is read: empty values, -ckpt with -dir or -fraction,
+// neither, words after the flags; -fraction -0 names the same model as 0.
+func TestParseFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-out", "", "-ckpt", "x.ckpt"}, `-out "": want the folder for the figures`},
+		{[]string{"-dir", "", "-fraction", "0.5"}, `-dir "": want the folder of the notebook's models`},
+		{[]string{"-ckpt", " "}, `-ckpt " ": want a checkpoint file`},
+		{[]string{"-ckpt", "x.ckpt", "-dir", "d"}, "give -ckpt or -dir, not both"},
+		{[]string{"-ckpt", "x.ckpt", "-fraction", "0.5"}, "-fraction: only with -dir"},
+		{[]string{}, "give -ckpt, or -dir and -fraction"},
+		{[]string{"-ckpt", "x.ckpt", "extra"}, `unexpected argument "extra"`},
+		{[]string{"-dir", "d", "-fraction", "1.5"}, "-fraction: "},
+	} {
+		if _, _, _, err := parseFlags(c.args); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want an error naming %q", c.args, err, c.want)
+		}
+	}
+	a, _, _, errA := parseFlags([]string{"-dir", "d", "-fraction", "-0"})
+	b, _, _, errB := parseFlags([]string{"-dir", "d", "-fraction", "0"})
+	if errA != nil || errB != nil || a != b {
+		t.Errorf("-fraction -0 names %q (%v), 0 names %q (%v): want the same file", a, errA, b, errB)
+	}
+}
