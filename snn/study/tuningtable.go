@@ -21,10 +21,7 @@ func TuningTable(tuned []Tuned) string {
 		}
 	}
 	slices.Sort(rates)
-	width := len("condition")
-	for _, t := range tuned {
-		width = max(width, len(t.Condition))
-	}
+	width := nameWidth(len("condition"), rowConditions(tuned, func(t Tuned) string { return t.Condition })...)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-*s", width, "condition")
 	for _, r := range rates {

@@ -86,14 +86,7 @@ func tunePlan(ctx context.Context, p study.TunedPlan, results string, test bool,
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%-20s %10s  %s\n", "condition", "selected", "mean validation accuracy % per learning rate")
-	for _, t := range tuned {
-		var pts []string
-		for _, c := range t.Curve {
-			pts = append(pts, fmt.Sprintf("%g: %.1f", c.LearningRate, 100*c.Mean))
-		}
-		fmt.Printf("%-20s %10g  %s\n", t.Condition, t.Selected, strings.Join(pts, ", "))
-	}
+	fmt.Print(study.TuningTable(tuned))
 	if !test {
 		return nil
 	}
