@@ -49,6 +49,12 @@ func (c *clusterFlags) tasks(s *study.Sweep) (tasks, runs int, err error) {
 		if fi, err := os.Stat(c.out); err == nil && fi.IsDir() {
 			return 0, 0, fmt.Errorf("-o %s: a folder, want a file", c.out)
 		}
+		f, err := os.CreateTemp(filepath.Dir(c.out), ".write-check-*")
+		if err != nil {
+			return 0, 0, fmt.Errorf("-o %s: its folder %s cannot be written: %w", c.out, filepath.Dir(c.out), err)
+		}
+		f.Close()
+		os.Remove(f.Name())
 	}
 	plan, err := s.Plan()
 	if err != nil {

@@ -76,6 +76,14 @@ var classes = []class{
 	{"a missing file", "figures", []string{"-ckpt", "{missing}"}, "no such file"},
 	{"a file of another configuration", "figures", []string{"-dir", "{wrongdir}", "-fraction", "0.2"}, "holds a model of another configuration"},
 	{"a flag that would be ignored", "figures", []string{"-ckpt", "{model}", "-fraction", "0.5"}, "-fraction: only with -dir"},
+	{"a flag that would be ignored", "dales", []string{"-no-dale", "-layout", "random"}, "-no-dale and -layout"},
+	{"an empty value", "sweep", []string{"tune", "-plan", "signs-tuned", "-results", ""}, `-results "": want a folder`},
+	{"an empty value", "figures", []string{"-out", "", "-ckpt", "{model}"}, `-out "": want the folder for the figures`},
+	{"number out of range", "sweep", []string{"status", "-fractions", "0.2,1.5"}, "fraction 1.5 is outside [0, 1]"},
+	{"number out of range", "sweep", []string{"slurm", "-time", "0", "-conditions", "both", "-fractions", "0.5", "-seeds", "1"}, "Slurm reads a limit of 0 as no limit"},
+	{"one run under two names", "sweep", []string{"status", "-conditions", "both,blocked", "-fractions", "0.5", "-seeds", "1"}, `conditions "both" and "blocked" are the same run`},
+	{"one run under two names", "dales", []string{"-no-dale", "-fractions", "0.5,0.2"}, "would be one run repeated"},
+	{"an unwritable output folder", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-o", "/proc/x.sbatch"}, "-o /proc/x.sbatch: its folder /proc cannot be written"},
 }
 
 // TestBadInputClasses runs the built commands on every case of classes.
