@@ -75,5 +75,9 @@ func RateInteractionText(cs []Comparison) string {
 	for _, c := range cs {
 		fmt.Fprintf(&b, "- %s\n", c.Sentence())
 	}
+	if len(cs) > 0 {
+		fmt.Fprintf(&b, "\nThe equivalence margin (±%g %s) is the plans' margin for one difference; a difference of differences has about "+
+			"twice its variance, so the same seeds show equivalence here less readily.\n", cs[0].Rules.Scale*cs[0].Rules.Margin, cs[0].Rules.Unit)
+	}
 	return b.String()
 }

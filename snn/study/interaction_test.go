@@ -41,7 +41,8 @@ func TestRateInteraction(t *testing.T) {
 	if c.Verdict != NotDistinguishable || c.FamilySize != 1 {
 		t.Errorf("verdict %s, family %d; want not distinguishable in a family of 1", c.Verdict, c.FamilySize)
 	}
-	if text := RateInteractionText(cs); !strings.Contains(text, "a - b at 0.01") || !strings.Contains(text, "one Holm family") {
+	if text := RateInteractionText(cs); !strings.Contains(text, "a - b at 0.01") || !strings.Contains(text, "one Holm family") ||
+		!strings.Contains(text, "The equivalence margin (±3 points) is the plans' margin for one difference") {
 		t.Errorf("text: %s", text)
 	}
 	// Means near chance (8.3%) are differences here, not accuracies: no floor.

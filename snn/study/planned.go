@@ -41,6 +41,9 @@ type Outcome struct {
 	AsFixed []PlannedFamily
 	// From names the plan each condition's runs come from (this plan, or one it reuses).
 	From map[string]string
+	// OwnTest counts the test runs of the plan's own conditions, and CopiedTest those of them that were
+	// copied from another plan's cache (RunResult.ReusedFrom), computed before the copy.
+	OwnTest, CopiedTest int
 }
 
 // Rules returns the rules the plan judges its comparisons by: AccuracyRules with the plan's margin.
@@ -93,6 +96,12 @@ func (p TunedPlan) Outcome(tuned []Tuned, test []RunResult) (Outcome, error) {
 				return Outcome{}, fmt.Errorf("study: plan %s: no test run of %s seed %d", p.Name, run, s)
 			}
 			o.Test[name] = append(o.Test[name], r.TestAccuracy)
+			if f := from[name]; f == "" || f == p.Name {
+				o.OwnTest++
+				if r.ReusedFrom != "" {
+					o.CopiedTest++
+				}
+			}
 			if r.Diverged {
 				o.Diverged[name] = append(o.Diverged[name], s)
 			}
@@ -260,6 +269,10 @@ func (o Outcome) Text() string {
 	r := o.Rules
 	if o.Change == nil {
 		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).", o.Plan.Name, o.Plan.History())
+		if o.CopiedTest > 0 {
+			fmt.Fprintf(&b, " %d of its own %d test runs are copies of other plans' runs (their reused_from), which may have been "+
+				"computed and seen before it was fixed.", o.CopiedTest, o.OwnTest)
+		}
 		if r := o.Plan.Reasons(); r != "" {
 			b.WriteString(" " + r)
 		}

@@ -62,6 +62,7 @@ type committedRun struct {
 	Kept      int       `json:"kept_epoch"`
 	Val       []float64 `json:"val_accuracy"`
 	Diverged  bool      `json:"diverged"`
+	Reused    string    `json:"reused_from"`
 }
 
 func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun {
@@ -289,6 +290,24 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 			if len(flagsOf[name]) == 0 || (want == "") != (got == nil) || (want != "" && (len(got) != 1 || got[0] != want)) {
 				t.Errorf("plan %s: %s's flags %q, want the chance flag %q", p.Name, name, flagsOf[name], want)
 			}
+		}
+		// Copied test runs of the plan's own conditions, counted in its own cache's files, are stated.
+		own, copied := 0, 0
+		for _, name := range p.Conditions {
+			for _, s := range p.TestSeeds {
+				r, ok := runs[name+"@lr="+selected[name]][s]
+				if !ok {
+					t.Fatalf("plan %s: no committed test run of %s seed %d", p.Name, name, s)
+				}
+				own++
+				if r.Reused != "" {
+					copied++
+				}
+			}
+		}
+		if sentence := fmt.Sprintf("%d of its own %d test runs are copies of other plans' runs", copied, own); (copied > 0) != strings.Contains(text, sentence) ||
+			(copied == 0 && strings.Contains(text, "test runs are copies")) {
+			t.Errorf("plan %s: %d of %d own test runs are copies in the files; the text says: %s", p.Name, copied, own, text)
 		}
 		rec, _ := p.Record()
 		for _, want := range []string{"fixed in commit " + rec.ShortCommit() + " before any of its runs", "No test run diverged or stopped early"} {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,6 +176,18 @@ func statusCmd(args []string) error {
 	}
 	fmt.Printf("%d runs: %d done, %d missing, %d stale, %d failed\n", len(states), count[study.Done], count[study.Missing],
 		count[study.Stale], count[study.Failed])
+	// A cache folder that does not exist is not an error (nothing has run yet), but a mistyped path reads the
+	// same, so it is named.
+	var absent []string
+	for _, s := range ss {
+		if _, err := os.Stat(s.CacheDir); errors.Is(err, fs.ErrNotExist) && !slices.Contains(absent, s.CacheDir) {
+			absent = append(absent, s.CacheDir)
+		}
+	}
+	if absent != nil {
+		fmt.Printf("note: no cache folder %s yet: no run of it has been written there (check the path if runs were expected)\n",
+			strings.Join(absent, ", "))
+	}
 	return nil
 }
 

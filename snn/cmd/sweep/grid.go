@@ -160,6 +160,9 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 	if g.plan == "" && g.set["results"] {
 		return nil, fmt.Errorf("-results: only with -plan (a sweep of -conditions caches in -cache)")
 	}
+	if g.plan == "" && g.set["copy"] {
+		return nil, fmt.Errorf("-copy: only with -plan (a sweep of -conditions copies no run from other plans' caches)")
+	}
 	if g.quick && g.set["epochs"] {
 		return nil, fmt.Errorf("-epochs %d and -quick: the quick protocol fixes its own epochs (snn.Quick); give one or the other", g.epochs)
 	}

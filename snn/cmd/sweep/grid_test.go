@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,7 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-plan", "controls", "-quick"}, "-quick with -plan"},
 		{[]string{"status", "-plan", "controls", "-quick", "-results", "notebooks/results/"}, "-quick with -plan"},
 		{[]string{"status", "-results", "x"}, "-results: only with -plan"},
+		{[]string{"status", "-copy=false"}, "-copy: only with -plan"},
 		{[]string{"-plan", "mirror", "status"}, `unexpected argument "status"`},
 		{[]string{"status", "-plan", "nope"}, `no run plan named "nope"`},
 		{[]string{"status", "-plan", "all/ablation"}, "all stands for every plan"},
@@ -179,5 +181,35 @@ func TestArgsRoundTrip(t *testing.T) {
 		if w, g := files(want), files(got); strings.Join(w, "\n") != strings.Join(g, "\n") {
 			t.Errorf("%v: the tasks plan other runs:\n%v\nwant\n%v", args, g, w)
 		}
+	}
+}
+
+// sweep status names a cache folder that does not exist (a mistyped path reads as "every run missing"), and
+// says nothing of the kind for one that does.
+func TestStatusNamesAbsentCache(t *testing.T) {
+	capture := func(args ...string) string {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := os.Stdout
+		os.Stdout = w
+		err = dispatch(args)
+		w.Close()
+		os.Stdout = old
+		out, _ := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	absent := filepath.Join(t.TempDir(), "no-such-cache")
+	out := capture("status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", absent)
+	if !strings.Contains(out, "1 runs: 0 done, 1 missing") || !strings.Contains(out, "note: no cache folder "+absent+" yet") {
+		t.Errorf("status of an absent cache: %q", out)
+	}
+	present := t.TempDir()
+	if out := capture("status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", present); strings.Contains(out, "note:") {
+		t.Errorf("status of an empty cache folder that exists: %q", out)
 	}
 }
