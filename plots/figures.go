@@ -101,7 +101,7 @@ func WeightSigns(m *snn.Model) (*Figure, error) {
 	pos := func(v float32) bool { return v > 0 }
 	// The original's titles and labels, with what each panel draws, the colours' key and the ears.
 	ylabel := fmt.Sprintf("Neuron index (line: right ear from %d)", m.Config.ANFPerEar)
-	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\n(the raw w1, after training)\nyellow: w > 0, purple: w <= 0",
+	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\n(drawn: the raw w1 of the trained model)\nyellow: w > 0, purple: w <= 0",
 		"Hidden layer index", ylabel)
 	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning\n(the effective w1)\nyellow: w > 0, purple: w <= 0",
 		"Hidden layer index", ylabel)

@@ -164,7 +164,7 @@ func TestNotebookFigures(t *testing.T) {
 	checkFigure(t, "accuracy", f, "Test", "IPD", "True", "Estimated", "Confusion matrix", "True IPD", "Estimated IPD")
 
 	f, _ = WeightSigns(x.Trained)
-	checkFigure(t, "weight signs", f, "Before learning", "the raw w1, after training", "After learning", "the effective w1", "Neuron index", "Hidden layer index",
+	checkFigure(t, "weight signs", f, "Before learning", "drawn: the raw w1 of the trained model", "After learning", "the effective w1", "Neuron index", "Hidden layer index",
 		"yellow: w > 0, purple: w <= 0", "right ear from 100")
 	// The ticks name input rows every 50, 100 (where the right ear begins) among them, and a line marks it.
 	sign := f.Panels[0].(*Heatmap)

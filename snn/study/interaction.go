@@ -21,13 +21,21 @@ import (
 func RateInteraction(low, high Outcome, pairs [][2]string) ([]Comparison, error) {
 	lt, ht := low.Plan.tuning(), high.Plan.tuning()
 	if !lt.Fixed() || !ht.Fixed() {
-		return nil, fmt.Errorf("study: RateInteraction compares fixed-rate plans: %s has grid %v, %s %v", low.Plan.Name, lt.Grid, high.Plan.Name, ht.Grid)
+		return nil, fmt.Errorf("study: RateInteraction compares fixed-rate plans (one rate, MaxExtensions 0): %s has grid %v with %d extensions, "+
+			"%s %v with %d", low.Plan.Name, lt.Grid, lt.MaxExtensions, high.Plan.Name, ht.Grid, ht.MaxExtensions)
 	}
-	if lt.Grid[0] == ht.Grid[0] {
-		return nil, fmt.Errorf("study: RateInteraction: plans %s and %s have the same rate %g", low.Plan.Name, high.Plan.Name, lt.Grid[0])
+	if lt.Grid[0] >= ht.Grid[0] {
+		return nil, fmt.Errorf("study: RateInteraction: plan %s's rate %g is not below plan %s's %g: want the lower rate first",
+			low.Plan.Name, lt.Grid[0], high.Plan.Name, ht.Grid[0])
 	}
-	if !slices.Equal(low.Plan.TestSeeds, high.Plan.TestSeeds) || low.Plan.Margin != high.Plan.Margin || low.Plan.Fraction != high.Plan.Fraction {
-		return nil, fmt.Errorf("study: RateInteraction: plans %s and %s differ in test seeds, margin or fraction", low.Plan.Name, high.Plan.Name)
+	switch l, h := low.Plan, high.Plan; {
+	case !slices.Equal(l.TestSeeds, h.TestSeeds):
+		return nil, fmt.Errorf("study: RateInteraction: plans %s and %s have different test seeds (%s and %s): want the same, paired",
+			l.Name, h.Name, SeedRange(l.TestSeeds), SeedRange(h.TestSeeds))
+	case l.Margin != h.Margin:
+		return nil, fmt.Errorf("study: RateInteraction: plans %s and %s have different margins (%g and %g)", l.Name, h.Name, l.Margin, h.Margin)
+	case l.Fraction != h.Fraction:
+		return nil, fmt.Errorf("study: RateInteraction: plans %s and %s have different inhibitory fractions (%g and %g)", l.Name, h.Name, l.Fraction, h.Fraction)
 	}
 	if len(pairs) == 0 {
 		return nil, fmt.Errorf("study: RateInteraction: no pairs to compare")

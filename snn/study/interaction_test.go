@@ -56,12 +56,12 @@ func TestRateInteraction(t *testing.T) {
 	tuned.Plan = plans["populations-lif-cap"]
 	other := hi
 	other.Plan.TestSeeds = []uint64{21, 22, 23}
-	for name, args := range map[string][2]Outcome{"tuned plan": {tuned, hi}, "same rate": {lo, lo}, "other seeds": {lo, other}} {
+	for name, args := range map[string][2]Outcome{"tuned plan": {tuned, hi}, "same rate": {lo, lo}, "other seeds": {lo, other}, "high rate first": {hi, lo}} {
 		if _, err := RateInteraction(args[0], args[1], [][2]string{{"a", "b"}}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if _, err := RateInteraction(lo, hi, [][2]string{{"a", "c"}}); err == nil || !strings.Contains(err.Error(), "c") {
+	if _, err := RateInteraction(lo, hi, [][2]string{{"a", "c"}}); err == nil || !strings.Contains(err.Error(), "no paired test runs of a and c") {
 		t.Errorf("missing condition: %v", err)
 	}
 }
@@ -99,5 +99,10 @@ func TestFixedRatePlan(t *testing.T) {
 	q.Tuning.MaxExtensions = 1
 	if err := q.Validate(); err == nil {
 		t.Error("a one-rate grid that may be extended was accepted")
+	}
+	q = p
+	q.Tuning.SGDGrid = []float64{0.1}
+	if err := q.Validate(); err == nil || !strings.Contains(err.Error(), "one fixed rate [0.01] and an SGDGrid [0.1]") {
+		t.Errorf("a fixed rate with an SGD grid: %v", err)
 	}
 }

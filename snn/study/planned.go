@@ -42,7 +42,7 @@ type Outcome struct {
 	// From names the plan each condition's runs come from (this plan, or one it reuses).
 	From map[string]string
 	// OwnTest counts the test runs of the plan's own conditions, and CopiedTest those of them that were
-	// copied from another plan's cache (RunResult.ReusedFrom), computed before the copy.
+	// copied from another plan's cache (RunResult.ReusedFrom) rather than trained for this plan.
 	OwnTest, CopiedTest int
 }
 
@@ -268,17 +268,18 @@ func (o Outcome) Text() string {
 	var b strings.Builder
 	r := o.Rules
 	if o.Change == nil {
-		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).", o.Plan.Name, o.Plan.History())
+		history := o.Plan.History()
 		if o.CopiedTest > 0 {
-			fmt.Fprintf(&b, " %d of its own %d test runs are copies of other plans' runs (their reused_from), which may have been "+
-				"computed and seen before it was fixed.", o.CopiedTest, o.OwnTest)
+			history = strings.Replace(history, "before any of its runs", "before any of its runs was trained", 1)
 		}
+		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).", o.Plan.Name, history)
+		b.WriteString(o.copiedNote())
 		if r := o.Plan.Reasons(); r != "" {
 			b.WriteString(" " + r)
 		}
 		b.WriteString("\n\n")
 	} else {
-		fmt.Fprintf(&b, "**Conclusion.** %s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.sideBySide())
+		fmt.Fprintf(&b, "**Conclusion.** %s%s\n\n```\n%s```\n\n", o.Change.describe(o.Plan.Name), o.copiedNote(), o.sideBySide())
 	}
 	for i, f := range o.Families {
 		n := fmt.Sprintf("%d comparisons, one Holm family", len(f.Comparisons))
@@ -400,4 +401,14 @@ func (o Outcome) sideBySide() string {
 		fmt.Fprintf(&b, "%-40s %-40s %s\n", k, show(f, okF), show(n, okN))
 	}
 	return b.String()
+}
+
+// copiedNote says how many of the plan's own test runs were copied from other plans' caches rather than
+// trained for it ("" when none): such runs may have been computed and seen before the plan was fixed.
+func (o Outcome) copiedNote() string {
+	if o.CopiedTest == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %d of its own %d test runs are copies of other plans' runs (their reused_from), which may have been "+
+		"computed and seen before it was fixed.", o.CopiedTest, o.OwnTest)
 }

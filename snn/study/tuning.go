@@ -66,6 +66,9 @@ func (t Tuning) Validate(base snn.Config) error {
 			return fmt.Errorf("study: Tuning.%s %v: %w", g.name, g.v, err)
 		}
 	}
+	if t.Fixed() && t.SGDGrid != nil {
+		return fmt.Errorf("study: Tuning with one fixed rate %v and an SGDGrid %v: a fixed-rate plan has one rate for every condition", t.Grid, t.SGDGrid)
+	}
 	if t.SGDGrid != nil && len(t.SGDGrid) != len(t.Grid) {
 		return fmt.Errorf("study: Tuning.SGDGrid has %d points, Grid %d: every condition gets the same budget", len(t.SGDGrid), len(t.Grid))
 	}

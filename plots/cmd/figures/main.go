@@ -11,6 +11,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,7 +26,12 @@ import (
 
 func main() {
 	ckpt, out, want, err := parseFlags(os.Args[1:])
-	if err == nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp): // -h: the flag set printed the usage
+		return
+	case errors.As(err, new(flagError)): // the flag set printed the error and the usage
+		os.Exit(2)
+	case err == nil:
 		err = run(ckpt, out, want)
 	}
 	if err != nil {
@@ -33,6 +39,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// flagError is an error the flag set has already printed, with the usage.
+type flagError struct{ error }
 
 // parseFlags reads the command line: the checkpoint (-ckpt, or the notebook's model in -dir at -fraction,
 // with the configuration that file must hold), the output folder, or an error naming the bad flag.
@@ -43,7 +52,10 @@ func parseFlags(args []string) (ckpt, out string, want *snn.Config, err error) {
 	fraction := fs.Float64("fraction", 0.2, "with -dir: the inhibitory fraction of the notebook's model")
 	outF := fs.String("out", "figures", "output folder")
 	if err := fs.Parse(args); err != nil {
-		return "", "", nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return "", "", nil, err
+		}
+		return "", "", nil, flagError{err}
 	}
 	ckpt, out = *ckptF, *outF
 	if fs.NArg() > 0 {

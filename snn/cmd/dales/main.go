@@ -73,6 +73,9 @@ func run() error {
 		if err != nil {
 			return 0, fmt.Errorf("%q is not a number (want inhibitory fractions in [0, 1])", s)
 		}
+		if v == 0 {
+			v = 0 // -0 is fraction 0 (its configuration key and file names would differ)
+		}
 		return v, nil
 	})
 	if err != nil {
@@ -98,9 +101,10 @@ func run() error {
 				return fmt.Errorf("-no-dale with -fractions %s: without Dale's law the inhibitory fraction changes nothing, so these "+
 					"would be one run repeated; give one fraction", *fractions)
 			}
+			last := fracList[len(fracList)-1] // the notebook's last fraction, the one figures -dir reads by default
 			fmt.Fprintf(os.Stderr, "note: -no-dale: the inhibitory fraction changes nothing without Dale's law, so the protocol runs "+
-				"once, at fraction %g (the default fractions %s would repeat that run)\n", fracList[0], *fractions)
-			fracList = fracList[:1]
+				"once, at fraction %g (the default fractions %s would repeat that run)\n", last, *fractions)
+			fracList = []float64{last}
 		}
 	}
 	// Every configuration, and the ablation at the last fraction, is checked before anything trains or

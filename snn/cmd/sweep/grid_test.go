@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +65,7 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-fractions", "0.2,1.5"}, "fraction 1.5 is outside [0, 1]"},
 		{[]string{"status", "-fractions", "-0.5:0.5:0.5"}, "fraction -0.5 is outside [0, 1]"},
 		{[]string{"status", "-plan", "controls/"}, "-plan controls/: no sweep named after the /"},
+		{[]string{"status", "-fractions", "-0,0"}, "fraction 0 is listed twice"},
 		{[]string{"rate", "-results", " "}, `-results " ": want a folder`},
 		{[]string{"plan", "-plan", "mirror", "-results", ""}, `-results "": want a folder`},
 		{[]string{"run", "-plan", "mirror/seeds", "-index", "0", "-results", ""}, `-results "": want a folder`},
@@ -211,5 +213,16 @@ func TestStatusNamesAbsentCache(t *testing.T) {
 	present := t.TempDir()
 	if out := capture("status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", present); strings.Contains(out, "note:") {
 		t.Errorf("status of an empty cache folder that exists: %q", out)
+	}
+}
+
+// -0 is read as fraction 0: its configuration key, cache files and table rows would otherwise differ from
+// fraction 0's, and a cached fraction-0 run would be trained again under another name.
+func TestParseFractionsNegativeZero(t *testing.T) {
+	for _, s := range []string{"-0", "-0,0.5", "-0:0.5:0.5"} {
+		f, err := parseFractions(s)
+		if err != nil || len(f) == 0 || f[0] != 0 || math.Signbit(f[0]) {
+			t.Errorf("%q: %v, %v; want +0 first", s, f, err)
+		}
 	}
 }

@@ -185,9 +185,12 @@ func parseFractions(s string) ([]float64, error) {
 			out = append(out, x)
 		}
 	}
-	for _, x := range out {
+	for i, x := range out {
 		if x < 0 || x > 1 {
 			return nil, fmt.Errorf("%q: fraction %v is outside [0, 1]", s, x)
+		}
+		if x == 0 {
+			out[i] = 0 // -0 is fraction 0 (its configuration key, cache files and table rows would differ)
 		}
 	}
 	if err := study.CheckFractions(out); err != nil {
