@@ -270,7 +270,7 @@ func (o Outcome) Text() string {
 	if o.Change == nil {
 		history := o.Plan.History()
 		if o.CopiedTest > 0 {
-			history = strings.Replace(history, "before any of its runs", "before any of its runs was trained", 1)
+			history = o.Plan.history("before any of its runs was trained")
 		}
 		fmt.Fprintf(&b, "**Conclusion.** Plan %s, %s (unchanged since).", o.Plan.Name, history)
 		b.WriteString(o.copiedNote())

@@ -297,12 +297,16 @@ func (c *PlanChange) fixedLabel() string {
 // amendment with the fields it changed ("amended in commit e528652 (changed: protocol), every run computed
 // again after it"). It reads the records only (not whether the plan changed since); Reasons gives the
 // amendments' reasons.
-func (p TunedPlan) History() string {
+func (p TunedPlan) History() string { return p.history("before any of its runs") }
+
+// history is History with when the plan was fixed relative to its runs (before any of its runs, or before
+// any it trained, for a plan that also copies runs of other plans).
+func (p TunedPlan) history(before string) string {
 	r, ok := p.Record()
 	if !ok {
 		return "not recorded"
 	}
-	s := "fixed in commit " + r.ShortCommit() + " before any of its runs"
+	s := "fixed in commit " + r.ShortCommit() + " " + before
 	for _, a := range amendmentsOf(p.Name) {
 		fields, err := a.AmendedFields()
 		changed := strings.Join(fields, ", ")

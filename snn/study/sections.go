@@ -437,11 +437,11 @@ func HiddenConclusion(runs []RunResult, r Rules, layouts []string, fractions []f
 				"%.0f%%: a silenced unit is a different share of its class for each sign, so the comparison confounds sign with that share.",
 				f, 100*f, 100*(1-f)))
 		}
-		var verdicts []string
-		for j, l := range layouts {
-			verdicts = append(verdicts, fmt.Sprintf("%s: %s", l, cs[j*len(fractions)+i].Verdict))
-		}
 		if len(layouts) > 1 && !allSameVerdict(cs, i, len(fractions), len(layouts)) {
+			var verdicts []string
+			for j, l := range layouts {
+				verdicts = append(verdicts, fmt.Sprintf("%s: %s", l, cs[j*len(fractions)+i].Verdict))
+			}
 			notes = append(notes, fmt.Sprintf("At fraction %.1f the masks disagree (%s): no sign effect holds across masks there.",
 				f, strings.Join(verdicts, ", ")))
 		}

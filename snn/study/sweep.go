@@ -261,7 +261,7 @@ func (s *Sweep) Plan() ([]PlannedRun, error) {
 }
 
 // sameRuns refuses a plan in which two conditions are the same run under two names (the same
-// configuration, snn.ConfigKey, and formulation at a fraction and seed, e.g. "both", "blocked" and
+// configuration, PlannedRun.ConfigHash, and formulation at a fraction and seed, e.g. "both", "blocked" and
 // "both@lr=0.01"): their rows would repeat one set of runs as if they were two results.
 func sameRuns(plan []PlannedRun) error {
 	type run struct {
@@ -270,7 +270,7 @@ func sameRuns(plan []PlannedRun) error {
 	}
 	seen := map[run]RunKey{}
 	for _, p := range plan {
-		r := run{snn.ConfigKey(p.Config), p.Formulation}
+		r := run{p.ConfigHash, p.Formulation}
 		if q, ok := seen[r]; ok && q.Condition != p.Key.Condition {
 			return fmt.Errorf("study: sweep: conditions %q and %q are the same run at fraction %v (the same configuration, key %s): "+
 				"list one of them", q.Condition, p.Key.Condition, p.Key.Fraction, r.key)
