@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -95,7 +96,9 @@ type RunOptions struct {
 	Results string // the folder holding the plan's cache (Plan.Cache)
 	// Data loads the data set, called once, when the first run must train (nil: LoadFashionMNIST from
 	// DefaultDataDir with the plan's split).
-	Data    func() (*Data, error)
+	Data func() (*Data, error)
+	// Workers is the number of runs trained at once (0: one per core, runtime.GOMAXPROCS; a negative
+	// number is refused).
 	Workers int
 	Backend compute.Backend // nil: GoMLX's pure-Go backend
 	// CacheOnly trains nothing: a run missing from the cache is an error.
@@ -113,6 +116,9 @@ type RunOptions struct {
 func (p Plan) Run(ctx context.Context, opts RunOptions) (tuned []Tuned, notes []string, err error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if opts.Workers < 0 {
+		return nil, nil, fmt.Errorf("ratenet: RunOptions.Workers = %d: want 0 (one per core) or more", opts.Workers)
 	}
 	dir := filepath.Join(opts.Results, p.Cache)
 	if !opts.CacheOnly {
@@ -142,13 +148,16 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) (tuned []Tuned, notes []
 	}
 	seen := map[TrainConfig]Result{} // every run read or trained, once each (the grid's extensions read runs again)
 	workers, onRun := opts.Workers, opts.OnRun
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	run := func(cfgs []TrainConfig) (map[TrainConfig]Result, error) {
 		out := map[TrainConfig]Result{}
 		var mu sync.Mutex
 		var firstErr error
 		next := make(chan TrainConfig)
 		var wg sync.WaitGroup
-		for w := 0; w < max(1, workers); w++ {
+		for w := 0; w < min(workers, len(cfgs)); w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

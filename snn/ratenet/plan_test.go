@@ -27,6 +27,9 @@ func TestPlanRunTunesSelectsAndCaches(t *testing.T) {
 	if _, _, err := p.Run(t.Context(), RunOptions{Results: dir, CacheOnly: true}); err == nil || !strings.Contains(err.Error(), "CacheOnly") {
 		t.Errorf("CacheOnly on an empty cache: %v", err)
 	}
+	if _, _, err := p.Run(t.Context(), RunOptions{Results: dir, Workers: -1}); err == nil || !strings.Contains(err.Error(), "Workers = -1") {
+		t.Errorf("Workers -1: %v", err)
+	}
 	tuned, notes, err := p.Run(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +57,7 @@ func TestPlanRunTunesSelectsAndCaches(t *testing.T) {
 		t.Errorf("%d runs trained, %d cache files", trained, len(files))
 	}
 	trained = 0
-	opts.CacheOnly = true
+	opts.CacheOnly, opts.Workers = true, 0 // 0: one worker per core
 	again, _, err := p.Run(t.Context(), opts)
 	if err != nil || trained != 0 || again[2].Test[1].Test != tuned[2].Test[1].Test {
 		t.Errorf("second run: %d trained, error %v, test %v against %v", trained, err, again[2].Test[1].Test, tuned[2].Test[1].Test)

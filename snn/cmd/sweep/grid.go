@@ -357,8 +357,8 @@ func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid,
 		return nil, fmt.Errorf("unexpected argument %q after the flags: a subcommand (plan, run, status, summarise, slurm, k8s) "+
 			"comes first, e.g. sweep status -plan controls", fs.Arg(0))
 	}
-	if g.workers < 0 {
-		return nil, fmt.Errorf("-workers %d: want 0 (one per core) or more", g.workers)
+	if err := checkWorkers(g.workers); err != nil {
+		return nil, err
 	}
 	g.visit(fs)
 	return g, nil

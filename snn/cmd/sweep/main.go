@@ -31,6 +31,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -147,6 +148,18 @@ func printRows(title string, rows []study.SweepRow) {
 		}
 		fmt.Printf("%-13s %8.2f %4d %8.1f %8s   %s\n", r.Condition, r.Fraction, len(r.Accuracies), 100*r.Mean, ci, strings.Join(per, " "))
 	}
+}
+
+// checkWorkers refuses a -workers value outside 0 (one run per core) to four runs per core: the runs are
+// bound by arithmetic, so more than one per core trains none sooner, and each running run holds up to a
+// few hundred MB.
+func checkWorkers(n int) error {
+	most := 4 * runtime.GOMAXPROCS(0)
+	if n < 0 || n > most {
+		return fmt.Errorf("-workers %d: want 0 (one per core) to %d (four per core on this machine's %d; a run is bound by arithmetic, so more "+
+			"than one per core finishes none sooner)", n, most, runtime.GOMAXPROCS(0))
+	}
+	return nil
 }
 
 // parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9): finite numbers, a

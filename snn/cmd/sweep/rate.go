@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/ratenet"
@@ -17,7 +16,7 @@ func rateCmd(args []string) error {
 	fs := flag.NewFlagSet("sweep rate", flag.ContinueOnError)
 	plan := fs.String("plan", "fmnist", "the rate-network plan")
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "runs trained at once")
+	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
 	recompute := fs.Bool("recompute", false, "train again the cached runs that another backend or GoMLX vector path computed (by default they are used, with a note)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -25,8 +24,8 @@ func rateCmd(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
 	}
-	if *workers < 1 {
-		return fmt.Errorf("-workers %d: want at least 1", *workers)
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	p, err := ratenet.PlanByName(*plan)
 	if err != nil {

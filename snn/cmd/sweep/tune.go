@@ -33,8 +33,8 @@ func tuneCmd(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q after the flags", fs.Arg(0))
 	}
-	if *workers < 0 {
-		return fmt.Errorf("-workers %d: want 0 (one per core) or more", *workers)
+	if err := checkWorkers(*workers); err != nil {
+		return err
 	}
 	var plans []study.TunedPlan
 	for _, q := range study.TunedPlans() {
