@@ -45,11 +45,15 @@ notebooks: setup
 
 # The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
 # 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. It serves a working copy
-# in notebooks/out/panel (made once; Jupyter saves what it opens, and the committed notebook stays as it
-# is), which reads the committed caches in notebooks/results and adds the runs its button trains to
+# in notebooks/out/panel (Jupyter saves what it opens, and the committed notebook stays as it is), made
+# again when the committed notebook is newer (after a pull; the old copy is kept as .old), which reads
+# the committed caches in notebooks/results and adds the runs its button trains to
 # notebooks/out/panel/explore.
 panel: setup
 	mkdir -p notebooks/out/panel
+	@if [ -e notebooks/out/panel/dales_law_explore.ipynb ] && [ notebooks/dales_law_explore.ipynb -nt notebooks/out/panel/dales_law_explore.ipynb ]; then \
+	  mv notebooks/out/panel/dales_law_explore.ipynb notebooks/out/panel/dales_law_explore.ipynb.old; \
+	  echo "note: notebooks/dales_law_explore.ipynb is newer than the panel's copy: copied again (the old copy is notebooks/out/panel/dales_law_explore.ipynb.old)"; fi
 	test -e notebooks/out/panel/dales_law_explore.ipynb || cp notebooks/dales_law_explore.ipynb notebooks/out/panel/
 	ln -sfn ../../results notebooks/out/panel/results
 	cd notebooks/out/panel && SNN_MODULE=$(CURDIR) SNN_PANEL_OUT=. /usr/bin/jupyter notebook --no-browser --ip=127.0.0.1 \

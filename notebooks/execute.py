@@ -68,7 +68,7 @@ def execute(path, timeout):
     tmp = path + ".tmp"
     nbformat.write(nb, tmp)
     os.replace(tmp, path)
-    html, _ = exporter().from_notebook_node(nb)
+    html, _ = exporter().from_notebook_node(nb, resources=html_resources(nb, path))
     html_path = path[:-len(".ipynb")] + ".html"
     with open(html_path + ".tmp", "w", encoding="utf-8") as f:
         f.write(html)
@@ -100,6 +100,18 @@ def merge_streams(nb):
 # versions Debian packages: require.js 2.3, MathJax 2.7).
 REQUIRE_JS = "https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js"
 MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@2.7.9/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+
+def html_resources(nb, path):
+    """The export's resources: the page's title is the notebook's first heading (else its file name)."""
+    title = os.path.basename(path)[:-len(".ipynb")]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return {"metadata": {"name": line[2:].strip()}}
+            break
+    return {"metadata": {"name": title}}
 
 
 def exporter():

@@ -260,7 +260,9 @@ func TestPanelInBrowser(t *testing.T) {
 	}
 
 	// What each move must have drawn: the selection's key, and the counts the committed caches give
-	// (the default point has 5 seeds and the ablation study's 7 bars; the hidden-layer sweep has no
+	// (the default point has 5 seeds and 4 ablation bars: intact, and the 6 cuts of the ablation study
+	// where they remove 3 different sets of rows at 0.5 with the blocked mask; at 0.2 the notebook's cut
+	// and the inhibitory rows are still one set, so 6 bars; the hidden-layer sweep has no
 	// ablation metrics; the quick protocol has no cached run until the button trains one).
 	// Runs read: 11 fractions x 5 seeds and the unconstrained reference's 5; the models are the committed
 	// ones of those configurations (found by configuration, whatever their file names), then the trained one.
@@ -269,8 +271,8 @@ func TestPanelInBrowser(t *testing.T) {
 		runs, selectedSeeds, ablation, img int
 		model                              string
 	}{
-		{"default", "both f=0.50 blocked abs full", 60, 5, 7, 3, "artefact_blocked.ckpt"},
-		{"slider", "both f=0.20 blocked abs full", 60, 5, 7, 3, "hidden_ablation.ckpt"},
+		{"default", "both f=0.50 blocked abs full", 60, 5, 4, 3, "artefact_blocked.ckpt"},
+		{"slider", "both f=0.20 blocked abs full", 60, 5, 6, 3, "hidden_ablation.ckpt"},
 		{"network", "hidden f=0.20 blocked abs full", 60, 5, 0, 1, ""},
 		{"protocol", "hidden f=0.20 blocked abs quick", 0, 0, 0, 1, ""},
 		{"trained", "hidden f=0.20 blocked abs quick", 1, 1, 0, 2, "hidden+blocked+abs_f0.200_s1_"},

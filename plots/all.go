@@ -65,12 +65,7 @@ func ExperimentFigures(x *snn.Experiment, ablation []probe.AblationResult) ([]Na
 		if err := add("ablation_mask", f, err); err != nil {
 			return nil, err
 		}
-		groups := []AblationGroup{{"none", []float64{x.TestEval.Accuracy}}}
-		for _, r := range ablation {
-			groups = append(groups, AblationGroup{string(r.Cut), []float64{r.TestEval.Accuracy}})
-		}
-		f, err = AccuracyBars(fmt.Sprintf("Test accuracy after ablation (fraction %.1f, %s mask, seed %d)",
-			x.Config.InhibitoryFraction, x.Config.Layout, x.Config.Seed), groups, x.Config.NumClasses, false)
+		f, err = ExperimentAblationBars(x, ablation)
 		if err := add("ablation_bars", f, err); err != nil {
 			return nil, err
 		}
@@ -96,8 +91,38 @@ func WriteAll(dir string, figs []Named) ([]string, error) {
 	return paths, nil
 }
 
+// ExperimentAblationGroups are the bars of one trained network's ablation: "none" (the intact network)
+// and each cut, named as probe names it; a random cut is one draw here, and its label says so (the
+// ablation study of the controls notebook averages 10 draws per network).
+func ExperimentAblationGroups(x *snn.Experiment, ablation []probe.AblationResult) []AblationGroup {
+	groups := []AblationGroup{{"none", []float64{x.TestEval.Accuracy}}}
+	for _, r := range ablation {
+		label := string(r.Cut)
+		if probe.RandomCut(r.Cut) {
+			label += " (1 draw)"
+		}
+		groups = append(groups, AblationGroup{label, []float64{r.TestEval.Accuracy}})
+	}
+	return groups
+}
+
+// ExperimentAblationBars draws ExperimentAblationGroups, titled with the network it cut: one network, so
+// no error bars.
+func ExperimentAblationBars(x *snn.Experiment, ablation []probe.AblationResult) (*Figure, error) {
+	return AccuracyBars(fmt.Sprintf("Test accuracy after ablation: one network\n(fraction %.1f, %s mask, seed %d; k = %d input rows cut)",
+		x.Config.InhibitoryFraction, x.Config.Layout, x.Config.Seed, cutSize(ablation)), ExperimentAblationGroups(x, ablation), x.Config.NumClasses, false)
+}
+
+// cutSize is the number of rows of the first cut (every cut of a study removes as many).
+func cutSize(ablation []probe.AblationResult) int {
+	if len(ablation) == 0 {
+		return 0
+	}
+	return len(ablation[0].Rows)
+}
+
 // ConfigTitle names a configuration in one line for a figure's title: the inhibitory fraction (the
-// original's IE_RATIO), the constraint, the hidden units, epochs, learning rate and seed.
+// original's IE_RATIO, a fraction of the inputs, not a ratio of I to E), the constraint, the hidden units, epochs, learning rate and seed.
 func ConfigTitle(c snn.Config) string {
 	rule := "no Dale's law"
 	switch {
@@ -106,6 +131,6 @@ func ConfigTitle(c snn.Config) string {
 	case c.DalesLaw:
 		rule = fmt.Sprintf("Dale's law on %s layers, %s mask, %s", c.DaleLayers, c.Layout, c.SignParam)
 	}
-	return fmt.Sprintf("IE_RATIO %g, %s, %d hidden, %d epochs, lr %g, seed %d", c.InhibitoryFraction, rule, c.NumHidden,
+	return fmt.Sprintf("inhibitory fraction %g (IE_RATIO), %s, %d hidden, %d epochs, lr %g, seed %d", c.InhibitoryFraction, rule, c.NumHidden,
 		c.Epochs, c.LearningRate, c.Seed)
 }

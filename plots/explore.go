@@ -65,7 +65,7 @@ func FractionCurve(v study.View) (*Figure, error) {
 		p.Legend.Add(name, l)
 		return nil
 	}
-	if err := hline(chance, Grey, []vg.Length{vg.Points(1.5), vg.Points(2.5)}, "chance"); err != nil {
+	if err := hline(chance, Grey, []vg.Length{vg.Points(1.5), vg.Points(2.5)}, fmt.Sprintf("chance (1/%d = %.1f%%)", snn.DefaultConfig().NumClasses, chance)); err != nil {
 		return nil, err
 	}
 	if len(v.Reference.Accuracies) > 0 {
@@ -88,6 +88,7 @@ func FractionCurve(v study.View) (*Figure, error) {
 		}
 		s.Color, s.Radius = color.NRGBA{0x1f, 0x77, 0xb4, 0x80}, vg.Points(1.5)
 		p.Add(s)
+		p.Legend.Add("one seed", s)
 	}
 	sel := v.Selected
 	if len(sel.Accuracies) > 0 {
@@ -107,7 +108,9 @@ func FractionCurve(v study.View) (*Figure, error) {
 		p.Add(l)
 		p.Legend.Add("selected: no cached run", l)
 	}
-	p.Legend.Top, p.Legend.Left = false, true
+	// The legend sits in the lower left, above the chance line; ticks every 10 points.
+	p.Legend.Top, p.Legend.Left, p.Legend.YOffs = false, true, vg.Points(28)
+	p.Y.Tick.Marker = stepTicks{10}
 	p.Add(plotter.NewGrid())
 	return NewFigure(1, 1, 5.6, 4.2).Set(0, 0, PlotPanel{p}), nil
 }
@@ -122,7 +125,11 @@ func ExploreAblation(v study.View) (*Figure, error) {
 	for _, b := range v.Ablation {
 		groups = append(groups, AblationGroup{Label: b.Label, Accuracies: b.Accuracies})
 	}
-	return AccuracyBars(fmt.Sprintf("Ablation at fraction %.1f", v.Selection.Fraction), groups, snn.DefaultConfig().NumClasses, false)
+	k := "k"
+	if v.CutRows > 0 {
+		k = fmt.Sprintf("k = %d", v.CutRows)
+	}
+	return AccuracyBars(fmt.Sprintf("Test accuracy after each cut of %s input rows\n(%s)", k, v.Selection.Title()), groups, snn.DefaultConfig().NumClasses, false)
 }
 
 // ExploreHTML is the panel's drawing of a view: a header naming the selection and what was read, the
@@ -138,8 +145,8 @@ func ExploreHTML(v study.View) (string, error) {
 	}
 	fmt.Fprintf(&b, `<div class="snn-explore-view" data-selection="%s" data-runs="%d" data-selected-seeds="%d" data-ablation="%d" data-model="%s">`,
 		html.EscapeString(v.Selection.Key()), v.Runs(), len(v.Selected.Seeds), len(v.Ablation), html.EscapeString(model))
-	fmt.Fprintf(&b, `<p style="font-family:sans-serif;margin:4px 0"><b>%s</b><br>selected point: %s; %d cached runs read</p>`,
-		html.EscapeString(v.Selection.Title()), html.EscapeString(pointText(v.Selected)), v.Runs())
+	fmt.Fprintf(&b, `<p style="font-family:sans-serif;margin:4px 0"><b>%s</b><br>selected point: %s; %s</p>`,
+		html.EscapeString(v.Selection.Title()), html.EscapeString(pointText(v.Selected)), html.EscapeString(runsText(v)))
 	if len(v.Notes) > 0 {
 		b.WriteString(`<ul style="font-family:sans-serif;font-size:small;margin:2px 0">`)
 		for _, n := range v.Notes {
@@ -172,7 +179,7 @@ func ExploreHTML(v study.View) (string, error) {
 		if err != nil {
 			fmt.Fprintf(&b, `<p class="snn-explore-error" style="font-family:sans-serif;color:#b00">weights not drawn: %s</p>`, html.EscapeString(err.Error()))
 		} else {
-			f.Title = fmt.Sprintf("Model %s (seed %d)", model, m.Config.Seed)
+			f.Title = fmt.Sprintf("Input weights of one cached model of this selection (seed %d; effective weight: the sign rule's |w| with the unit's sign)", m.Config.Seed)
 			figs = append(figs, named{f, "weights"})
 		}
 	}
@@ -188,6 +195,24 @@ func ExploreHTML(v study.View) (string, error) {
 	return b.String(), nil
 }
 
+// runsText says how many cached runs the view draws and where they sit.
+func runsText(v study.View) string {
+	n := v.Runs() - len(v.Reference.Files)
+	points := fmt.Sprintf("%d cached runs drawn at %d %s", n, len(v.Curve), plural(len(v.Curve), "point", "points"))
+	if len(v.Reference.Files) > 0 && v.Selection.Condition != "unconstrained" {
+		points += fmt.Sprintf(", and %d of the unconstrained network's (the reference line)", len(v.Reference.Files))
+	}
+	return points
+}
+
+// plural is one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // pointText states a point's mean and spread over seeds, or that none is cached.
 func pointText(p study.Point) string {
 	if len(p.Accuracies) == 0 {
@@ -198,6 +223,17 @@ func pointText(p study.Point) string {
 		return fmt.Sprintf("%.1f%% test accuracy (1 seed: %d)", 100*m, p.Seeds[0])
 	}
 	return fmt.Sprintf("%.1f ± %.1f%% test accuracy (mean ± SD over %d seeds)", 100*m, 100*sd, len(p.Accuracies))
+}
+
+// stepTicks label every multiple of step in the axis' range.
+type stepTicks struct{ step float64 }
+
+func (t stepTicks) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	for v := math.Ceil(min/t.step) * t.step; v <= max; v += t.step {
+		out = append(out, plot.Tick{Value: v, Label: fmt.Sprintf("%g", v)})
+	}
+	return out
 }
 
 // seeds is "1 seed" or "n seeds".

@@ -29,7 +29,7 @@ func TestExploreHTML(t *testing.T) {
 		runs, ablation   int
 		images, mustShow []string
 	}{
-		{study.DefaultSelection(), "both f=0.50 blocked abs full", 60, 7, []string{"curve", "ablation", "weights"},
+		{study.DefaultSelection(), "both f=0.50 blocked abs full", 60, 4, []string{"curve", "ablation", "weights"},
 			[]string{"Dale&#39;s law on both layers, inhibitory fraction 0.5, blocked mask, sign rule abs", "mean ± SD over 5 seeds", `data-model="artefact_blocked.ckpt"`}},
 		{study.Selection{Condition: "input", Fraction: 0.3, Layout: snn.MaskRandom, Rule: snn.SignSoftplus}, "input f=0.30 random softplus full", 5, 0,
 			[]string{"curve"}, []string{"selected point: no cached run", "train it with the button", `data-model=""`}},

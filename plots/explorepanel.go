@@ -222,10 +222,10 @@ func (p *ExplorePanel) StaticHTML() (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString(`<div class="snn-panel-static"><p style="font-family:sans-serif"><i>This panel is live in Jupyter with the GoNB kernel ` +
-		`(<code>make panel</code>, open this notebook and run this cell): moving a control redraws the figures from the caches, and the button ` +
+		`(<code>make panel</code>, open this notebook there and run its code cells in order): moving a control redraws the figures from the caches, and the button ` +
 		`trains the selected configuration. Without a kernel it shows the state below, and the controls do nothing.</i></p>`)
 	b.WriteString(`<div style="font-family:sans-serif;display:flex;flex-wrap:wrap;gap:12px;align-items:center">`)
-	fmt.Fprintf(&b, `<label>inhibitory fraction <input type="range" min="0" max="10" value="%d" disabled/> %.1f</label>`,
+	fmt.Fprintf(&b, `<label>inhibitory fraction in tenths <input type="range" min="0" max="10" value="%d" disabled/> %.1f</label>`,
 		p.Index(ControlFraction), p.Selection.Fraction)
 	for _, c := range []Control{ControlCondition, ControlLayout, ControlRule, ControlProtocol} {
 		b.WriteString("<select disabled>")

@@ -19,10 +19,22 @@ func StimulusExamples(d *snn.Dataset) (*Figure, error) {
 	}
 	cols := n / 2
 	f := NewFigure(2, cols, 10, 4)
+	ear := d.NumInputs / 2 // the left ear's fibres come first, then as many of the right ear's
+	var ticks []plot.Tick  // every 50 fibres; each ear's first named, and a line where the right ear's begin
+	for i := 0; i < d.NumInputs; i += 50 {
+		label := fmt.Sprint(i)
+		switch i {
+		case 0:
+			label = "left 0"
+		case ear:
+			label = fmt.Sprintf("right %d", i)
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(d.NumInputs - 1 - i), Label: label})
+	}
 	for i := 0; i < n; i++ {
 		xl, yl := "", ""
 		if i >= cols {
-			xl = "Time (steps)"
+			xl = "Time step"
 		}
 		if i%cols == 0 {
 			yl = "Input neuron index"
@@ -30,6 +42,10 @@ func StimulusExamples(d *snn.Dataset) (*Figure, error) {
 		h, err := Raster(d.Raster(i), fmt.Sprintf("True IPD = %d deg", int(snn.Degrees(d.IPD[i]))), xl, yl)
 		if err != nil {
 			return nil, err
+		}
+		h.YTicks = ticks
+		if ear > 0 {
+			h.HLines = []float64{float64(d.NumInputs-ear) - 0.5}
 		}
 		f.Set(i/cols, i%cols, h)
 	}
@@ -42,7 +58,7 @@ func LossCurves(h snn.History) (*Figure, error) {
 	if len(h.TrainLoss) == 0 {
 		return nil, fmt.Errorf("plots: LossCurves: the history has no epochs")
 	}
-	p, err := Lines("", "Epoch", "Loss", Series{Name: "Training", Y: h.TrainLoss}, Series{Name: "Validation", Y: h.ValLoss})
+	p, err := Lines("", "Epoch (0: the first, as the original draws it)", "Loss (cross-entropy, mean over the epoch's batches)", Series{Name: "Training", Y: h.TrainLoss}, Series{Name: "Validation", Y: h.ValLoss})
 	if err != nil {
 		return nil, err
 	}
@@ -65,14 +81,27 @@ func AccuracyReport(ev *snn.Evaluation, label string) (*Figure, error) {
 		}
 		return out
 	}
-	hist, err := Histograms(label, "IPD", C, -90, 90, Hist{"True", deg(ev.IPDTrue)}, Hist{"Estimated", deg(ev.IPDEst)})
+	title := fmt.Sprintf("%s: true and estimated IPD, accuracy %.1f%%\n(%d samples; the bars overlap where the colours mix)", label, 100*ev.Accuracy, len(ev.IPDTrue))
+	hist, err := Histograms(title, "IPD (deg)", C, -90, 90, Hist{"True", deg(ev.IPDTrue)}, Hist{"Estimated", deg(ev.IPDEst)})
 	if err != nil {
 		return nil, err
 	}
 	hist.Y.Tick.Marker = plot.ConstantTicks(nil) // plt.yticks([])
-	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix (each true IPD's column sums to 1)", "True IPD", "Estimated IPD")
+	hist.Y.Label.Text = "Samples per bin (no ticks, as the original)"
+	cm := NewHeatmap(ev.NormalisedConfusion(), "Confusion matrix (each true IPD's column sums to 1)", "True IPD (deg)", "Estimated IPD (deg)")
 	cm.ColorBarLabel = "fraction of the true class"
 	cm.Extent = &[4]float64{-90, 90, -90, 90}
+	// Labels every 30 degrees and a minor tick every 15, the classes' edges.
+	var edges []plot.Tick
+	for d := -90; d <= 90; d += 15 {
+		t := plot.Tick{Value: float64(d)}
+		if d%30 == 0 {
+			t.Label = fmt.Sprint(d)
+		}
+		edges = append(edges, t)
+	}
+	cm.XTicks, cm.YTicks = edges, edges
+	hist.X.Tick.Marker = plot.ConstantTicks(edges)
 	cm.OriginLower, cm.ColorBar, cm.Square = true, true, true // aspect='equal', as the original
 	cm.ColorMap = Viridis(0, 1)
 	return NewFigure(1, 2, 10, 4).Set(0, 0, PlotPanel{hist}).Set(0, 1, cm), nil
@@ -101,9 +130,9 @@ func WeightSigns(m *snn.Model) (*Figure, error) {
 	pos := func(v float32) bool { return v > 0 }
 	// The original's titles and labels, with what each panel draws, the colours' key and the ears.
 	ylabel := fmt.Sprintf("Neuron index (line: right ear from %d)", m.Config.ANFPerEar)
-	before := NewHeatmap(binaryImage(m.W1, pos), "Before learning\n(drawn: the raw w1 of the trained model)\nyellow: w > 0, purple: w <= 0",
+	before := NewHeatmap(binaryImage(m.W1, pos), "The notebook's \"Before learning\":\nit draws the raw w1 after training\nyellow: w > 0, purple: w <= 0",
 		"Hidden layer index", ylabel)
-	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "After learning\n(the effective w1)\nyellow: w > 0, purple: w <= 0",
+	after := NewHeatmap(binaryImage(m.EffectiveW1(), pos), "The notebook's \"After learning\":\nthe effective w1 (the Dale mask)\nyellow: w > 0, purple: w <= 0",
 		"Hidden layer index", ylabel)
 	before.ColorMap, after.ColorMap = Viridis(0, 1), Viridis(0, 1)
 	// Ticks every 50 inputs (row i sits at y = rows-1-i) and a line where the right ear's inputs begin.
@@ -195,14 +224,37 @@ func maxAbs(w snn.Matrix) float64 {
 // AblationMask draws the notebook's imshow(w1_trained_new == 0) for an ablated model: 1 (yellow) where
 // the effective input weight is exactly zero, with the key in the title and input rows ticked every 50.
 func AblationMask(m *snn.Model) (*Figure, error) {
-	h := NewHeatmap(binaryImage(m.EffectiveW1(), func(v float32) bool { return v == 0 }),
-		"Zeroed input weights\nyellow: w = 0, purple: w != 0", "Hidden layer index", "Neuron index")
+	zero := binaryImage(m.EffectiveW1(), func(v float32) bool { return v == 0 })
+	h := NewHeatmap(zero, fmt.Sprintf("Input weights after the cut: %s\nyellow: exactly 0, purple: not 0", zeroRows(zero)),
+		"Hidden layer index", "Input neuron index")
 	h.ColorMap = Viridis(0, 1)
 	rows := m.W1.Rows
 	for i := 0; i < rows; i += 50 {
 		h.YTicks = append(h.YTicks, plot.Tick{Value: float64(rows - 1 - i), Label: fmt.Sprint(i)})
 	}
 	return NewFigure(1, 1, 4, 4.8).Set(0, 0, h), nil
+}
+
+// zeroRows says which rows of a 0/1 image are 1 throughout: "rows 0-39 (40)" when they are one block,
+// else their number.
+func zeroRows(img [][]float64) string {
+	var rows []int
+	for r, row := range img {
+		all := len(row) > 0
+		for _, v := range row {
+			all = all && v == 1
+		}
+		if all {
+			rows = append(rows, r)
+		}
+	}
+	switch {
+	case len(rows) == 0:
+		return "no whole row"
+	case rows[len(rows)-1]-rows[0] == len(rows)-1:
+		return fmt.Sprintf("rows %d-%d (%d)", rows[0], rows[len(rows)-1], len(rows))
+	}
+	return fmt.Sprintf("%d whole rows", len(rows))
 }
 
 // AblationGroup is the test accuracy (fraction) of one condition over one or more seeds.
@@ -248,17 +300,26 @@ func accuracyBars(groups []AblationGroup, ci bool) (bars []Bar, multi bool, err 
 }
 
 // AccuracyBars draws test accuracy (%) per condition with a chance line: the mean over seeds with error
-// bars of +-1 SD, or with ci of the 95% confidence interval of the mean; the title says which.
+// bars of ±1 SD, or with ci of the 95% confidence interval of the mean; the title says which, and over
+// how many seeds when every group has as many.
 func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool) (*Figure, error) {
 	bars, multi, err := accuracyBars(groups, ci)
 	if err != nil {
 		return nil, err
 	}
+	seeds := ""
+	for i, g := range groups {
+		if i == 0 {
+			seeds = fmt.Sprintf("%d seeds", len(g.Accuracies))
+		} else if len(g.Accuracies) != len(groups[0].Accuracies) {
+			seeds = "seeds"
+		}
+	}
 	switch {
 	case multi && ci:
-		title += " (mean, 95% CI over seeds)"
+		title += fmt.Sprintf(" (mean, 95%% CI over %s)", seeds)
 	case multi:
-		title += " (mean +- 1 SD over seeds)"
+		title += fmt.Sprintf(" (mean ± 1 SD over %s)", seeds)
 	}
 	p, err := BarsWithin(title, "Test accuracy (%)", bars, 100/float64(numClasses), "chance", 0, 100)
 	if err != nil {

@@ -31,8 +31,9 @@ type Heatmap struct {
 	// measure).
 	ColorBar      bool
 	ColorBarLabel string
-	// YTicks, if set, replaces the y axis ticks (values are row positions in axis units).
-	YTicks []plot.Tick
+	// XTicks and YTicks, if set, replace the axes' ticks (values in axis units: column and row positions
+	// without an Extent).
+	XTicks, YTicks []plot.Tick
 	// HLines draws horizontal separator lines at these y positions (axis units).
 	HLines []float64
 	// Square draws the image's data area as a square (matplotlib's aspect='equal' for an image with equal
@@ -147,6 +148,9 @@ func (h *Heatmap) Plot() (*plot.Plot, error) {
 			p.Y.Tick.Marker = flippedTicks{rows: rows}
 		}
 	}
+	if h.XTicks != nil {
+		p.X.Tick.Marker = plot.ConstantTicks(h.XTicks)
+	}
 	if h.YTicks != nil {
 		p.Y.Tick.Marker = plot.ConstantTicks(h.YTicks)
 	}
@@ -232,22 +236,43 @@ func (f flippedTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// intTicks are gonum's default ticks restricted to whole numbers and labelled without decimals (cell
-// indices).
+// intTicks label cell indices: whole numbers at the first step of 1, 2, 5, 10, 20, 25, 50, 100, 200, ...
+// that gives at most 7 labels (30 hidden units: 0, 5, ..., 25; 200 inputs: 0, 50, ..., 150), each
+// index a minor tick when there are at most 60 cells. gonum's default labelled only 0 and 25 of 30.
 type intTicks struct{}
 
 func (intTicks) Ticks(min, max float64) []plot.Tick {
+	lo, hi := math.Ceil(min), math.Floor(max)
+	if hi < lo {
+		return nil
+	}
+	step := tickStep(lo, hi)
 	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
-		if t.Value != math.Round(t.Value) {
-			continue
+	for v := lo; v <= hi; v++ {
+		switch {
+		case math.Mod(v, step) == 0:
+			out = append(out, plot.Tick{Value: v, Label: fmt.Sprintf("%d", int(v))})
+		case hi-lo < 60:
+			out = append(out, plot.Tick{Value: v})
 		}
-		if t.Label != "" {
-			t.Label = fmt.Sprintf("%d", int(t.Value))
-		}
-		out = append(out, t)
 	}
 	return out
+}
+
+// tickStep is the first of 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, ... whose multiples in [lo, hi]
+// number at most 7.
+func tickStep(lo, hi float64) float64 {
+	for scale := 1.0; ; scale *= 10 {
+		for _, base := range []float64{1, 2, 2.5, 5} {
+			step := base * scale
+			if step != math.Round(step) {
+				continue // 2.5: only from 25 on
+			}
+			if math.Floor(hi/step)-math.Ceil(lo/step)+1 <= 7 {
+				return step
+			}
+		}
+	}
 }
 
 // errorPanel draws an error message in place of a panel that could not be built.

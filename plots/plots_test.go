@@ -155,16 +155,21 @@ func TestNotebookFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, "stimulus", f, "True IPD = -90 deg", "True IPD = -64 deg", "True IPD = 90 deg",
-		"Time (steps)", "Input neuron index")
+		"Time step", "Input neuron index", "left 0", "right 100")
+	// Each raster marks where the right ear's fibres begin, between rows 99 and 100.
+	if r := f.Panels[0].(*Heatmap); len(r.HLines) != 1 || r.HLines[0] != 99.5 || len(r.YTicks) != 4 || r.YTicks[2].Label != "right 100" {
+		t.Errorf("stimulus raster: lines %v, ticks %v; want a line at 99.5 and rows 0, 50, 100, 150 ticked", r.HLines, r.YTicks)
+	}
 
 	f, _ = LossCurves(x.Trained.History)
 	checkFigure(t, "loss", f, "Epoch", "Loss", "Training", "Validation")
 
 	f, _ = AccuracyReport(x.TestEval, "Test")
-	checkFigure(t, "accuracy", f, "Test", "IPD", "True", "Estimated", "Confusion matrix", "True IPD", "Estimated IPD")
+	checkFigure(t, "accuracy", f, fmt.Sprintf("Test: true and estimated IPD, accuracy %.1f%%", 100*x.TestEval.Accuracy), "IPD (deg)", "True", "Estimated",
+		"Confusion matrix", "True IPD (deg)", "Estimated IPD (deg)", "Samples per bin")
 
 	f, _ = WeightSigns(x.Trained)
-	checkFigure(t, "weight signs", f, "Before learning", "drawn: the raw w1 of the trained model", "After learning", "the effective w1", "Neuron index", "Hidden layer index",
+	checkFigure(t, "weight signs", f, "Before learning", "it draws the raw w1 after training", "After learning", "the effective w1 (the Dale mask)", "Neuron index", "Hidden layer index",
 		"yellow: w > 0, purple: w <= 0", "right ear from 100")
 	// The ticks name input rows every 50, 100 (where the right ear begins) among them, and a line marks it.
 	sign := f.Panels[0].(*Heatmap)
@@ -184,7 +189,7 @@ func TestNotebookFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ = AblationMask(abl)
-	img := checkFigure(t, "ablation mask", f, "Zeroed input weights", "yellow: w = 0, purple: w != 0")
+	img := checkFigure(t, "ablation mask", f, "Input weights after the cut: rows 0-39 (40)", "yellow: exactly 0, purple: not 0", "Input neuron index")
 	tickRows = tickRows[:0]
 	for _, tk := range f.Panels[0].(*Heatmap).YTicks {
 		tickRows = append(tickRows, tk.Label)
@@ -566,4 +571,38 @@ func TestColorBarLabelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, "confusion", f, "fraction of the true class", "column sums to 1")
+}
+
+// TestIntTicks checks the heat maps' index ticks: labels at a readable step, at most 7 of them, every
+// index a minor tick up to 60 cells (gonum's default labelled only 0 and 25 of 30 hidden units).
+func TestIntTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		labels   string
+	}{
+		{-0.5, 29.5, "0,5,10,15,20,25"}, // 30 hidden units
+		{-0.5, 199.5, "0,50,100,150"},   // 200 inputs
+		{-0.5, 11.5, "0,2,4,6,8,10"},    // 12 classes
+		{-0.5, 4.5, "0,1,2,3,4"},
+		{-0.5, 99.5, "0,20,40,60,80"},
+		{-0.5, 999.5, "0,200,400,600,800"},
+		{-0.5, 149.5, "0,25,50,75,100,125"},
+	} {
+		ticks := intTicks{}.Ticks(c.min, c.max)
+		var labels []string
+		minor := 0
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			} else {
+				minor++
+			}
+		}
+		if strings.Join(labels, ",") != c.labels {
+			t.Errorf("[%g, %g]: labels %v, want %s", c.min, c.max, labels, c.labels)
+		}
+		if cells := int(c.max - c.min); (cells <= 60) != (len(ticks) == cells) {
+			t.Errorf("[%g, %g]: %d ticks (%d minor) for %d cells", c.min, c.max, len(ticks), minor, cells)
+		}
+	}
 }

@@ -98,7 +98,7 @@ func OutcomeBars(o study.Outcome) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := fmt.Sprintf("%s: test accuracy at the selected learning rates\n(test seeds %s; mean +- 1 SD over seeds)", o.Plan.Name,
+	title := fmt.Sprintf("%s: test accuracy at the selected learning rates\n(test seeds %s; mean ± 1 SD over seeds)", o.Plan.Name,
 		study.SeedRange(o.Plan.TestSeeds))
 	p, err := BarsWithin(title, "Test accuracy (%)", bars, 100/float64(o.Plan.Base().NumClasses), "chance", 0, 100)
 	if err != nil {

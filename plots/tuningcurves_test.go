@@ -52,5 +52,5 @@ func TestOutcomeBars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates", "(test seeds 11-20; mean +- 1 SD over seeds)", "relu", "abs")
+	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates", "(test seeds 11-20; mean ± 1 SD over seeds)", "relu", "abs")
 }

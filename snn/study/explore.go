@@ -381,7 +381,9 @@ type View struct {
 	Selected        Point
 	Reference       Point
 	Ablation        []Bar
-	Model           string // checkpoint file, "" when none is cached
+	// CutRows is k, the number of input rows each cut of Ablation removes (0 when the runs do not record it).
+	CutRows int
+	Model   string // checkpoint file, "" when none is cached
 	// Notes say what the view could not show and why (no run cached, a control that does not apply).
 	Notes []string
 }
@@ -474,8 +476,26 @@ func (e *Explorer) View(s Selection) (View, error) {
 		for _, r := range ablated {
 			v.Ablation[0].Accuracies = append(v.Ablation[0].Accuracies, r.TestAccuracy)
 		}
-		for _, c := range ablationCuts {
+		same, err := sameCutsOverSeeds(s, ablated)
+		if err != nil {
+			return View{}, err
+		}
+		var merged []string
+		for i, c := range ablationCuts {
+			if same[i] != i {
+				continue // drawn with the first cut that removes the same rows
+			}
 			b := Bar{Label: c.label}
+			var names []string
+			for j, d := range ablationCuts {
+				if same[j] == i {
+					names = append(names, d.short)
+				}
+			}
+			if len(names) > 1 {
+				b.Label = strings.Join(names, " =\n")
+				merged = append(merged, strings.Join(names, ", "))
+			}
 			for _, r := range ablated {
 				if a, ok := r.Extra["ablate_"+string(c.cut)]; ok {
 					b.Accuracies = append(b.Accuracies, a)
@@ -485,9 +505,16 @@ func (e *Explorer) View(s Selection) (View, error) {
 				v.Ablation = append(v.Ablation, b)
 			}
 		}
-		if s.Layout == snn.MaskBlocked {
-			v.Notes = append(v.Notes, "with a blocked mask the notebook's cut and the inhibitory rows are the same rows; the random cuts are the mean of 10 draws per seed")
+		note := fmt.Sprintf("the random cuts are the mean of %d draws per seed", RandomDraws)
+		if k, ok := ablated[0].Extra["cut_rows"]; ok {
+			v.CutRows = int(k)
+			note = fmt.Sprintf("each cut removes k = %d input rows; %s", v.CutRows, note)
 		}
+		if len(merged) > 0 {
+			note += fmt.Sprintf("; at this fraction and mask some cuts remove the same rows in every seed's network and are drawn as one bar (%s)",
+				strings.Join(merged, "; "))
+		}
+		v.Notes = append(v.Notes, note)
 	} else if len(v.Selected.Seeds) > 0 {
 		v.Notes = append(v.Notes, "no cached run of this configuration has ablation metrics (the ablation study ran Dale's law on both layers at fractions 0.5 and 0.2, blocked and random masks, |w|)")
 	}
@@ -562,13 +589,85 @@ func (e *Explorer) Train(ctx context.Context, s Selection, onEpoch func(snn.Epoc
 // ablationCuts are the ablation panel's bars after "intact": the notebook's cut and its controls
 // (probe.Cuts' order), labelled for the figure.
 var ablationCuts = []struct {
-	cut   probe.Cut
-	label string
+	cut          probe.Cut
+	label, short string
 }{
-	{probe.CutNotebook, "notebook's cut (rows 0..k-1)"},
-	{probe.CutInhibitory, "inhibitory rows"},
-	{probe.CutExcitatory, "first k excitatory rows"},
-	{probe.CutMatched, "position-matched excitatory rows"},
-	{probe.CutRandomExcitatory, "k random excitatory rows (10 draws)"},
-	{probe.CutRandom, "k random rows (10 draws)"},
+	{probe.CutNotebook, "notebook's cut\n(rows 0..k-1)", "notebook's cut"},
+	{probe.CutInhibitory, "inhibitory rows", "inhibitory rows"},
+	{probe.CutExcitatory, "first k\nexcitatory rows", "first k exc."},
+	{probe.CutMatched, "position-matched\nexcitatory rows", "matched exc."},
+	{probe.CutRandomExcitatory, "k random exc. rows\n(mean of 10 draws)", "random exc."},
+	{probe.CutRandom, "k random rows\n(mean of 10 draws)", "random"},
+}
+
+// sameCutsOverSeeds is sameCuts over the networks of the runs (seeds) of selection s: cut i is drawn
+// with cut same[i] only where they remove the same rows in every one of them.
+func sameCutsOverSeeds(s Selection, runs []RunResult) ([]int, error) {
+	same := make([]int, len(ablationCuts))
+	for i := range same {
+		same[i] = i
+	}
+	for n, r := range runs {
+		cfg, err := s.Config(r.Seed)
+		if err != nil {
+			return nil, err
+		}
+		got, err := sameCuts(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			same = got
+		} else if !slices.Equal(same, got) {
+			for i := range same {
+				same[i] = i
+			}
+			return same, nil
+		}
+	}
+	return same, nil
+}
+
+// sameCuts reports which of ablationCuts remove the same input rows in the network of cfg (its masks,
+// which training does not change): same[i] is the first cut that removes the rows cut i removes (i
+// itself when no earlier one does). A random cut counts as the same only when each of its RandomDraws
+// draws (AblationMetrics' seeds) removes those rows.
+func sameCuts(cfg snn.Config) ([]int, error) {
+	m, err := snn.NewModel(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][][]int, len(ablationCuts)) // per cut, per draw, the sorted rows
+	for i, c := range ablationCuts {
+		draws := 1
+		if probe.RandomCut(c.cut) {
+			draws = RandomDraws
+		}
+		for d := 0; d < draws; d++ {
+			r, err := probe.CutRows(m, c.cut, drawSeed(cfg.Seed, d))
+			if err != nil {
+				return nil, err
+			}
+			r = slices.Clone(r)
+			slices.Sort(r)
+			rows[i] = append(rows[i], r)
+		}
+	}
+	same := make([]int, len(ablationCuts))
+	for i := range ablationCuts {
+		same[i] = i
+	first:
+		for j := 0; j < i; j++ {
+			for _, a := range rows[i] {
+				for _, b := range rows[j] {
+					if !slices.Equal(a, b) {
+						continue first
+					}
+				}
+			}
+			same[i] = same[j]
+			break
+		}
+	}
+	return same, nil
 }

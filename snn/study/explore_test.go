@@ -51,6 +51,33 @@ func samePoint(t *testing.T, what string, p Point, want map[uint64]float64) {
 	}
 }
 
+// TestSameCuts checks which of the ablation's cuts remove the same rows, on the masks of the committed
+// ablation study (seed 1): with the blocked mask the notebook's rows 0..k-1 are the inhibitory rows; at
+// 0.5, k = 100 is every excitatory row, so the first k, the matched and each random draw of k excitatory
+// rows are one set; at 0.2 with a random mask every cut differs.
+func TestSameCuts(t *testing.T) {
+	for _, c := range []struct {
+		layout snn.MaskLayout
+		f      float64
+		want   []int // per ablationCuts entry: notebook, inhibitory, excitatory, matched, random-excitatory, random
+	}{
+		{snn.MaskBlocked, 0.5, []int{0, 0, 2, 2, 2, 5}},
+		{snn.MaskBlocked, 0.2, []int{0, 0, 2, 3, 4, 5}},
+		{snn.MaskRandom, 0.5, []int{0, 1, 2, 2, 2, 5}},
+		{snn.MaskRandom, 0.2, []int{0, 1, 2, 3, 4, 5}},
+	} {
+		cfg := snn.DefaultConfig()
+		cfg.Layout, cfg.InhibitoryFraction, cfg.Seed = c.layout, c.f, 1
+		got, err := sameCuts(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s mask at %.1f: same cuts %v, want %v", c.layout, c.f, got, c.want)
+		}
+	}
+}
+
 // The panel's view of a selection is read from the committed caches by configuration: the notebook's
 // network from the fraction sweep (11 fractions, seeds 1-5) with the ablation study's metrics (its
 // "blocked" runs are the same configuration), a random mask from the ablation study (fractions 0.2 and
@@ -75,29 +102,35 @@ func TestExplorerView(t *testing.T) {
 	samePoint(t, "both 0.5", v.Selected, committedAccuracies(t, "sweep/both_f0.500_s*_*.json"))
 	samePoint(t, "both 0.2 on the curve", v.Curve[2], committedAccuracies(t, "sweep/both_f0.200_s*_*.json"))
 	samePoint(t, "reference", v.Reference, committedAccuracies(t, "sweep/unconstrained_f0.500_s*_*.json"))
-	if len(v.Ablation) != 1+len(ablationCuts) || v.Ablation[0].Label != "intact" {
-		t.Fatalf("default selection: ablation bars %+v, want intact and %d cuts", v.Ablation, len(ablationCuts))
+	// At 0.5 with the blocked mask the six cuts remove three sets of rows: the notebook's cut is the
+	// inhibitory rows, and k = 100 is every excitatory row, whichever way they are chosen.
+	wantBars := [][]string{{"notebook", "inhibitory"}, {"excitatory", "matched", "random-excitatory"}, {"random"}}
+	if len(v.Ablation) != 1+len(wantBars) || v.Ablation[0].Label != "intact" {
+		t.Fatalf("default selection: ablation bars %+v, want intact and %d bars", v.Ablation, len(wantBars))
 	}
-	// Every bar holds, seed by seed, its cut's metric as the ablation study cached it (read here by name).
+	// Every bar holds, seed by seed, the metric of each cut drawn in it as the ablation study cached it
+	// (read here by name): the cuts drawn as one bar must have cached the same accuracies.
 	files, _ := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", "ablation", "blocked_f0.500_s*_*.json"))
-	cutOf := map[string]string{"notebook's cut (rows 0..k-1)": "notebook", "inhibitory rows": "inhibitory",
-		"first k excitatory rows": "excitatory", "position-matched excitatory rows": "matched",
-		"k random excitatory rows (10 draws)": "random-excitatory", "k random rows (10 draws)": "random"}
-	for _, bar := range v.Ablation[1:] {
-		var want []float64
-		for _, f := range files { // seeds 1-5 in file order, as the view's seeds
-			data, _ := os.ReadFile(f)
-			var r struct {
-				Extra map[string]float64 `json:"extra"`
+	for i, bar := range v.Ablation[1:] {
+		for _, cut := range wantBars[i] {
+			var want []float64
+			for _, f := range files { // seeds 1-5 in file order, as the view's seeds
+				data, _ := os.ReadFile(f)
+				var r struct {
+					Extra map[string]float64 `json:"extra"`
+				}
+				if err := json.Unmarshal(data, &r); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, r.Extra["ablate_"+cut])
 			}
-			if err := json.Unmarshal(data, &r); err != nil {
-				t.Fatal(err)
+			if !slices.Equal(bar.Accuracies, want) {
+				t.Errorf("bar %q: %v, the cache's ablate_%s %v", bar.Label, bar.Accuracies, cut, want)
 			}
-			want = append(want, r.Extra["ablate_"+cutOf[bar.Label]])
 		}
-		if !slices.Equal(bar.Accuracies, want) || cutOf[bar.Label] == "" {
-			t.Errorf("bar %q: %v, the cache's ablate_%s %v", bar.Label, bar.Accuracies, cutOf[bar.Label], want)
-		}
+	}
+	if !strings.Contains(strings.Join(v.Notes, " "), "each cut removes k = 100 input rows") {
+		t.Errorf("default selection: notes %q do not state k", v.Notes)
 	}
 	if v.Model == "" {
 		t.Errorf("default selection: no model, but notebooks/results/models holds the notebook's network (artefact_blocked.ckpt)")
