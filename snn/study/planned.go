@@ -296,6 +296,7 @@ func (o Outcome) Text() string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString(o.planWideNote())
 	var flagged []string
 	for _, t := range o.Tuned {
 		name := t.Condition
@@ -313,6 +314,51 @@ func (o Outcome) Text() string {
 	}
 	b.WriteString(o.tuningNotes())
 	return b.String()
+}
+
+// PlanWide judges every distinct comparison of the plan's questions as one Holm family, the sensitivity
+// check of the plan's choice of one family per question: the comparisons in the order the questions
+// first name them.
+func (o Outcome) PlanWide() ([]Comparison, error) {
+	var names [][2]string
+	var values [][2][]float64
+	seen := map[[2]string]bool{}
+	for _, q := range o.Plan.Questions {
+		for _, pr := range q.Pairs {
+			if seen[pr] {
+				continue
+			}
+			seen[pr] = true
+			names = append(names, pr)
+			values = append(values, [2][]float64{o.Test[pr[0]], o.Test[pr[1]]})
+		}
+	}
+	return Family(o.Rules, names, values)
+}
+
+// planWideNote states, for a plan of several questions, whether any verdict would differ with every
+// comparison in one Holm family (PlanWide) instead of one family per question, as the plan fixed them;
+// "" for a plan of one question or when it cannot be computed (Text's families already failed then).
+func (o Outcome) planWideNote() string {
+	if len(o.Families) < 2 {
+		return ""
+	}
+	wide, err := o.PlanWide()
+	if err != nil {
+		return ""
+	}
+	per := o.Verdicts()
+	var changed []string
+	for _, c := range wide {
+		if v := per[c.A+" vs "+c.B]; v != c.Verdict {
+			changed = append(changed, fmt.Sprintf("%s vs %s %s (Holm %s) instead of %s", c.A, c.B, c.Verdict, pString(c.PAdjusted), v))
+		}
+	}
+	if len(changed) == 0 {
+		return fmt.Sprintf("With all %d comparisons of the plan in one Holm family, instead of one family per question as the plan fixed, every verdict would be the same.\n\n", len(wide))
+	}
+	return fmt.Sprintf("With all %d comparisons of the plan in one Holm family, instead of one family per question as the plan fixed, %d would differ: %s.\n\n",
+		len(wide), len(changed), strings.Join(changed, "; "))
 }
 
 // tuningNotes says which tuning runs diverged (their validation accuracy counts 0 in the selection) and

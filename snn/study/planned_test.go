@@ -89,6 +89,44 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 	return out
 }
 
+// TestPlanWideHolm checks the plan-wide note of populations-tuned against a reviewer's independent
+// recomputation (Python, Holm over the plan's 14 comparisons from the cache files, 2026-12-05): three
+// verdicts "lower" under one family per question are not distinguishable in one family of 14, at Holm p
+// 0.121 (pop-abs vs both), 0.092 (pop-clip vs both) and 0.105 (pop-wiggle vs both).
+func TestPlanWideHolm(t *testing.T) {
+	p, err := TunedPlanByName("populations-tuned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := committedOutcome(t, p)
+	wide, err := o.PlanWide()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wide) != 14 {
+		t.Errorf("%d comparisons, want 14", len(wide))
+	}
+	want := map[string]float64{"pop-abs vs both": 0.121, "pop-clip vs both": 0.092, "pop-wiggle vs both": 0.105}
+	per := o.Verdicts()
+	changed := 0
+	for _, c := range wide {
+		name := c.A + " vs " + c.B
+		if c.Verdict == per[name] {
+			continue
+		}
+		changed++
+		if w, ok := want[name]; !ok || math.Abs(c.PAdjusted-w) > 0.0005 || per[name] != Lower || c.Verdict != NotDistinguishable {
+			t.Errorf("%s: %s per question, %s (p %.4f) plan-wide; want lower -> not distinguishable at %v", name, per[name], c.Verdict, c.PAdjusted, w)
+		}
+	}
+	if changed != len(want) {
+		t.Errorf("%d verdicts change plan-wide, want %d", changed, len(want))
+	}
+	if text := o.Text(); !strings.Contains(text, "With all 14 comparisons of the plan in one Holm family, instead of one family per question as the plan fixed, 3 would differ: ") {
+		t.Errorf("Text does not state the plan-wide check: %q", text)
+	}
+}
+
 // committedOutcome is p's Outcome from the committed caches (nothing trained), with the test runs it reads.
 func committedOutcome(t *testing.T, p TunedPlan) (Outcome, []RunResult) {
 	t.Helper()
@@ -194,6 +232,9 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		if len(o.Families) != len(p.Questions) {
 			t.Fatalf("plan %s: %d families for %d questions", p.Name, len(o.Families), len(p.Questions))
 		}
+		var wideRaw []float64 // every distinct pair's unadjusted p, in the order the questions first name them
+		var widePairs [][2]string
+		seenPair := map[[2]string]bool{}
 		for qi, q := range p.Questions {
 			f := o.Families[qi]
 			if f.Title != q.Title || len(f.Comparisons) != len(q.Pairs) {
@@ -214,6 +255,10 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 				}
 				tt := mean / math.Sqrt(sd/float64(len(d)))
 				raw[i] = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}.CDF(-math.Abs(tt))
+				if !seenPair[pr] {
+					seenPair[pr] = true
+					wideRaw, widePairs = append(wideRaw, raw[i]), append(widePairs, pr)
+				}
 				c := f.Comparisons[i]
 				if c.A != pr[0] || c.B != pr[1] {
 					t.Errorf("plan %s: comparison %d of %q is %s vs %s, the plan says %s vs %s", p.Name, i, q.Title, c.A, c.B, pr[0], pr[1])
@@ -232,6 +277,26 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 					t.Errorf("plan %s, %q, %s vs %s: Holm-adjusted p %v, by hand %v", p.Name, q.Title, f.Comparisons[i].A, f.Comparisons[i].B, got, run)
 				}
 			}
+		}
+		// Every comparison of the plan in one Holm family (the plan-wide sensitivity check), by hand.
+		wide, err := o.PlanWide()
+		if err != nil || len(wide) != len(wideRaw) {
+			t.Fatalf("plan %s: PlanWide: %d comparisons, %v; want the %d distinct pairs", p.Name, len(wide), err, len(wideRaw))
+		}
+		order := make([]int, len(wideRaw))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return wideRaw[order[a]] < wideRaw[order[b]] })
+		run := 0.0
+		for rank, i := range order {
+			run = math.Max(run, math.Min(1, float64(len(wideRaw)-rank)*wideRaw[i]))
+			if c := wide[i]; c.A != widePairs[i][0] || c.B != widePairs[i][1] || math.Abs(c.PAdjusted-run) > 1e-9 {
+				t.Errorf("plan %s, plan-wide: %s vs %s Holm-adjusted p %v, by hand %s vs %s %v", p.Name, c.A, c.B, c.PAdjusted, widePairs[i][0], widePairs[i][1], run)
+			}
+		}
+		if got := strings.Contains(o.Text(), "comparisons of the plan in one Holm family"); got != (len(p.Questions) > 1) {
+			t.Errorf("plan %s (%d questions): Text states the plan-wide family: %v", p.Name, len(p.Questions), got)
 		}
 		text := o.Text()
 		// The tuning notes, against the files: each condition's diverged tuning runs, and the conditions at
