@@ -8,8 +8,9 @@ import (
 )
 
 // LedgerFigure draws, per epoch and per sign parametrisation (map key), the input-layer weights that are
-// exactly 0, those with 0 < |w| < 1e-4, and the raw parameters whose sign flipped since initialisation
-// (snn.History.Ledger), one panel each.
+// exactly 0, those with 0 < |w| < 1e-4, and the raw parameters on the other side of 0 than at
+// initialisation, w > 0 then and not now or the reverse (snn.WeightLedger.Flipped: under clip, whose
+// weights start > 0 and cannot go below 0, these are the weights held at 0), one panel each.
 func LedgerFigure(histories map[string]snn.History) (*Figure, error) {
 	panels, err := ledgerPanels(histories)
 	if err != nil {
@@ -50,7 +51,7 @@ func ledgerPanels(histories map[string]snn.History) ([]ledgerPanel, error) {
 	}{
 		{"Effective weights exactly 0", func(l snn.WeightLedger) int { return l.Zero }},
 		{"Effective weights 0 < |w| < 1e-4", func(l snn.WeightLedger) int { return l.Tiny }},
-		{"Raw weights that changed sign", func(l snn.WeightLedger) int { return l.Flipped }},
+		{"Raw weights off their initial side of 0\n(w > 0 then and not now, or the reverse;\na weight now exactly 0 counts)", func(l snn.WeightLedger) int { return l.Flipped }},
 	} {
 		lp := ledgerPanel{title: panel.title}
 		for _, n := range names {

@@ -383,7 +383,7 @@ func TestLedgerAndCIBars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "ledger", f, "Effective weights exactly 0", "Raw weights that changed sign", "abs", "relu", "Epoch")
+	checkFigure(t, "ledger", f, "Effective weights exactly 0", "Raw weights off their initial side of 0", "a weight now exactly 0 counts", "abs", "relu", "Epoch")
 	// The lines the figure draws: per panel, one line per history in name order, the count at each epoch.
 	panels, err := ledgerPanels(map[string]snn.History{"abs": h(0), "relu": h(3000)})
 	if err != nil {

@@ -54,9 +54,10 @@ type LedgerEntry struct {
 	Restarts int `json:",omitempty"`
 }
 
-// WeightLedger counts effective weights that are exactly 0, and those with 0 < |w| < 1e-4, and raw
-// parameters whose sign differs from their initial one (under |w| a raw weight can cross 0 without the
-// effective weight changing sign; under relu it dies there).
+// WeightLedger counts effective weights that are exactly 0, and those with 0 < |w| < 1e-4, and (Flipped)
+// raw parameters on the other side of 0 than at initialisation: w > 0 then and not now, or the reverse
+// (under |w| a raw weight can cross 0 without the effective weight changing sign; under relu it dies
+// there; under clip, whose weights start > 0 and stop at 0, a weight held at 0 counts).
 type WeightLedger struct {
 	Zero, Tiny, Flipped int
 }

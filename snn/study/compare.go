@@ -198,9 +198,13 @@ func (c Comparison) sentence() string {
 	case Equivalent:
 		e := c.EquivalenceCI
 		small := "" // equivalence bounds the difference; it does not show that there is none
-		if c.Paired.P < r.Alpha {
+		switch {
+		case c.Paired.P < r.Alpha:
 			small = fmt.Sprintf("; the unadjusted %s CI, %s to %s, excludes 0, though not after Holm's correction (%s): equivalence bounds the difference, it does not show there is none",
 				pct(d.Level), s(d.Low), s(d.High), pString(c.PAdjusted))
+		case e.Low > 0 || e.High < 0: // the narrower interval TOST reads excludes 0; the test's does not
+			small = fmt.Sprintf("; that %s interval lies on one side of 0, but the unadjusted %s CI, %s to %s, includes it (paired t, unadjusted %s): "+
+				"no difference is shown, and equivalence bounds one within the margin", pct(e.Level), pct(d.Level), s(d.Low), s(d.High), pString(c.Paired.P))
 		}
 		return fmt.Sprintf("%s and %s are equivalent within ±%s %s (paired difference %s %s over %d seeds, unadjusted %s CI %s to %s inside the margin; Holm-adjusted TOST %s%s).",
 			c.A, c.B, s(r.Margin), r.Unit, s(d.Mean), r.Unit, n, pct(e.Level), s(e.Low), s(e.High), pString(c.TOSTAdjusted), small)

@@ -82,6 +82,19 @@ func TestFamilyVerdicts(t *testing.T) {
 		!strings.Contains(s, "excludes 0, though not after Holm's correction") || !strings.Contains(s, "it does not show there is none") {
 		t.Errorf("%q (p %v, Holm %v, TOST Holm %v): %s", eq[0].Verdict, eq[0].Paired.P, eq[0].PAdjusted, eq[0].TOSTAdjusted, s)
 	}
+	// Equivalent, with the 90% interval TOST reads on one side of 0 but the 95% interval of the t test
+	// across it (differences -0.2, 1.8, 0.7, 2.0, 0.7 points: mean 1.0, sd 0.90, t 2.48 with 4 df, p 0.068;
+	// 90% CI 1.0 ± 2.132 x 0.404 = 0.1 to 1.9, 95% CI 1.0 ± 2.776 x 0.404 = -0.1 to 2.1, t quantiles from
+	// tables): the sentence says the difference itself is not shown, so that the 90% interval is not read as one.
+	one := []float64{0.698, 0.738, 0.697, 0.730, 0.737}
+	side, err := Family(r, [][2]string{{"S", "T"}}, [][2][]float64{{one, b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := side[0].Sentence(); side[0].Verdict != Equivalent || !strings.Contains(s, "unadjusted 90% CI 0.1 to 1.9 inside the margin") ||
+		!strings.Contains(s, "that 90% interval lies on one side of 0, but the unadjusted 95% CI, -0.1 to 2.1, includes it (paired t, unadjusted p = 0.068") {
+		t.Errorf("%q (p %v): %s", side[0].Verdict, side[0].Paired.P, s)
+	}
 	// A difference found (A vs B in the family of six: 3.9 points, 95% CI 1.7 to 6.1, Holm p 0.0491) whose
 	// estimate lies inside a wider margin: at 5 points its interval reaches past the margin; at 6.3 the
 	// interval lies inside but TOST does not hold after Holm (0.0576); at 7 it does (0.0259). The TOST

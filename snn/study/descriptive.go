@@ -150,7 +150,7 @@ func LedgerNote(p snn.SignParam, e snn.LedgerEntry) string {
 	case snn.SignExpGrad:
 		return fmt.Sprintf("expgrad: %d effective weights below 1e-4, %d at 0 (none can be)", e.W1.Tiny+e.W2.Tiny, e.W1.Zero+e.W2.Zero)
 	}
-	return fmt.Sprintf("%s: %d at 0, %d below 1e-4, %d raw sign flips", p, e.W1.Zero+e.W2.Zero, e.W1.Tiny+e.W2.Tiny, e.W1.Flipped+e.W2.Flipped)
+	return fmt.Sprintf("%s: %d at 0, %d below 1e-4, %d raw weights off their initial side of 0", p, e.W1.Zero+e.W2.Zero, e.W1.Tiny+e.W2.Tiny, e.W1.Flipped+e.W2.Flipped)
 }
 
 // SeedNote compares the original notebook's single-run test accuracies (original, by inhibitory fraction)

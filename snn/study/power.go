@@ -42,6 +42,10 @@ type Power struct {
 	Margin              float64
 }
 
+// minPlanningSeeds is the fewest tuning seeds whose spread Sentence plans from: with 2, the sd has one
+// degree of freedom (its 80% upper bound is about 4 times the estimate, which may be near 0 by chance).
+const minPlanningSeeds = 3
+
 // maxSeeds bounds the seed counts Power searches.
 const maxSeeds = 1000
 
@@ -121,12 +125,21 @@ func SDUpperBound(sd float64, n int, level float64) float64 {
 // seeds if the true difference were 0 (from the bound; more if it is not)." The equivalence clause is left
 // out for a comparison that found a difference (Higher, Lower: a true difference of 0, which the count
 // assumes, is not in question); for one that showed equivalence it is a planning figure, said as such, not
-// a count the comparison lacked.
+// a count the comparison lacked. With fewer than minPlanningSeeds tuning seeds it states only the post hoc
+// figure, and says why.
 func (p Power) Sentence(scale float64, unit string, v Verdict) string {
 	s := func(v float64) string { return fmt.Sprintf("%.1f", scale*v) }
 	eq := fmt.Sprintf("about %d seeds", p.SeedsForEquivalence)
 	if p.SeedsForEquivalence == 0 {
 		eq = fmt.Sprintf("more than %d seeds", maxSeeds)
+	}
+	if p.TuningSeeds < minPlanningSeeds {
+		// One degree of freedom: the bound is the estimate times about 4, and the estimate may be near 0
+		// by chance, so neither figure plans anything; the test runs' own spread is the only guide.
+		return fmt.Sprintf("The %d tuning seeds (paired sd %s) are too few to estimate the spread a plan needs (at least %d); "+
+			"the test runs' own paired sd is %s, from which %d test seeds detect about %s %s with %.0f%% power at level %.3g "+
+			"(Holm's most stringent step; normal-theory approximation; post hoc).", p.TuningSeeds, s(p.TuningSD), minPlanningSeeds,
+			s(p.ObservedSD), p.TestSeeds, s(p.DetectableObserved), unit, 100*p.Power, p.Level)
 	}
 	out := fmt.Sprintf("From the %d tuning seeds (paired sd %s, 80%% upper bound %s), %d test seeds detect about %s %s with %.0f%% power "+
 		"at level %.3g (Holm's most stringent step; normal-theory approximation); the test runs' own paired sd is %s, from which "+

@@ -183,3 +183,26 @@ func samePlanTuning(t *testing.T, results, plan, from, pattern string) {
 	}
 	t.Logf("%s against %s: %d runs compared, %d of them copied from another plan's cache rather than trained for it", plan, from, len(files), copies)
 }
+
+// TestPowerSentenceFewTuningSeeds: from 2 tuning seeds (one degree of freedom) the sentence plans
+// nothing (the fmnist plan's columnei vs mlp printed "paired sd 0.0, 80% upper bound 0.1 ... detect about
+// 0.3 points") and states the test runs' post hoc figure; from 3 it states the planning figures.
+func TestPowerSentenceFewTuningSeeds(t *testing.T) {
+	for _, c := range []struct {
+		tuning      []float64
+		want, avoid string
+	}{
+		{[]float64{0.01, 0.0102}, "The 2 tuning seeds (paired sd 0.0) are too few to estimate the spread a plan needs (at least 3)", "upper bound"},
+		{[]float64{0.01, 0.0102, 0.03}, "From the 3 tuning seeds (paired sd 1.1, 80% upper bound", "too few"},
+	} {
+		test := []float64{-0.06, -0.07, -0.065, -0.08, -0.05}
+		p, err := newPower(c.tuning, test, 3, 0.05, planPower, 0.01)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.Sentence(100, "points", Lower)
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.avoid) || !strings.Contains(got, "the test runs' own paired sd is 1.1") {
+			t.Errorf("%d tuning seeds: %q", len(c.tuning), got)
+		}
+	}
+}

@@ -111,7 +111,43 @@ func (c Conclusion) table() string {
 	if n := c.chanceRuns(); n != "" {
 		b.WriteString("\n" + n + "\n")
 	}
+	if n := c.floorBound(); n != "" {
+		b.WriteString("\n" + n + "\n")
+	}
 	return b.String()
+}
+
+// floorBound names the differences found where one side's mean is at chance (within Rules.Slack) and
+// the other's is not: the floor bounds such a difference, which then says that the condition at chance
+// leaves nothing of the task, not how large its effect would be without the floor. (Both sides at chance
+// is the Floor verdict.)
+func (c Conclusion) floorBound() string {
+	var at []string
+	for _, q := range c.Comparisons {
+		r := q.Rules
+		if q.Verdict != Higher && q.Verdict != Lower {
+			continue
+		}
+		for _, side := range []struct {
+			name        string
+			mean, other float64
+		}{{q.A, q.MeanA.Mean, q.MeanB.Mean}, {q.B, q.MeanB.Mean, q.MeanA.Mean}} {
+			if r.atChance(side.mean) && !r.atChance(side.other) {
+				other := q.B
+				if side.name == q.B {
+					other = q.A
+				}
+				at = append(at, fmt.Sprintf("%s (%.1f%%) against %s", side.name, r.Scale*side.mean, other))
+			}
+		}
+	}
+	if len(at) == 0 {
+		return ""
+	}
+	r := c.Comparisons[0].Rules
+	return fmt.Sprintf("At chance (within %.0f %s of %.1f%%) on one side of a difference found: %s. The floor bounds such a difference: it says "+
+		"that the condition at chance leaves nothing of the task, not how large its effect would be without the floor.",
+		r.Scale*r.Slack, r.Unit, r.Scale*r.Chance, strings.Join(at, "; "))
 }
 
 // chanceRuns lists the runs at chance (within Rules.Slack) of a condition whose mean is not: a run that

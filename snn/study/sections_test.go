@@ -458,6 +458,10 @@ func TestConclusionNamesRunsAtChance(t *testing.T) {
 	if !strings.Contains(text, want) {
 		t.Errorf("conclusion lacks %q: %s", want, text)
 	}
+	// z is at chance on average and y is not: the floor bounds their difference, and the note says so.
+	if want := "on one side of a difference found: z (9.1%) against y. The floor bounds such a difference"; !strings.Contains(text, want) || cs[2].Verdict != Lower {
+		t.Errorf("conclusion (z vs y %s) lacks %q: %s", cs[2].Verdict, want, text)
+	}
 	if strings.Contains(text, "x again:") || strings.Contains(text, "z: seed") {
 		t.Errorf("conclusion lists x's data twice or a condition at chance on average: %s", text)
 	}
