@@ -25,6 +25,21 @@ type Select struct {
 	Fraction  float64
 }
 
+// Only returns the runs of any of sels, in their order in runs (e.g. the runs a cell's table shows, for a
+// note about them).
+func Only(runs []RunResult, sels ...Select) []RunResult {
+	var out []RunResult
+	for _, r := range runs {
+		for _, s := range sels {
+			if r.Condition == s.Condition && r.Fraction == s.Fraction {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // BySeed returns the metric of the runs of sel, keyed by seed. It is an error for a selected run to lack
 // the metric, or for two runs to share a seed.
 func BySeed(runs []RunResult, sel Select, m Metric) (map[uint64]float64, error) {

@@ -469,3 +469,20 @@ func TestConclusionNamesRunsAtChance(t *testing.T) {
 		t.Errorf("comparison x vs y: seeds %v, values %v: want seed 2's 0.08 second", cs[0].Seeds, cs[0].ValuesA)
 	}
 }
+
+// Only keeps the runs of the selected conditions and fractions, in their order.
+func TestOnly(t *testing.T) {
+	runs := []RunResult{run("a", 0.5, 1, 0.7, nil), run("b", 0.5, 1, 0.6, nil), run("a", 0.2, 1, 0.5, nil), run("a", 0.5, 2, 0.8, nil),
+		run("c", 1, 1, 0.1, nil)}
+	got := Only(runs, Select{"a", 0.5}, Select{"c", 1})
+	var keys []string
+	for _, r := range got {
+		keys = append(keys, fmt.Sprintf("%s/%g/%d", r.Condition, r.Fraction, r.Seed))
+	}
+	if want := "a/0.5/1 a/0.5/2 c/1/1"; strings.Join(keys, " ") != want {
+		t.Errorf("Only: %v, want %s", keys, want)
+	}
+	if len(Only(runs)) != 0 {
+		t.Errorf("Only with no selection kept runs")
+	}
+}

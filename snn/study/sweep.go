@@ -942,7 +942,7 @@ func (r RunResult) StoppedEarly(planned int) bool { return r.Epochs < planned }
 
 // EarlyStopNote names, for the results of runs planned for epochs epochs, those that stopped early, grouped
 // by condition and fraction in order of appearance, e.g. "Stopped early and kept the weights of their best
-// validation epoch (the notebook's rule): pop-abs-seedscale at fraction 0.5, seed 2 (after 12 of 50 epochs;
+// validation epoch (the original notebook's early-stopping rule, the default protocol's): pop-abs-seedscale at fraction 0.5, seed 2 (after 12 of 50 epochs;
 // test 7.2%)." (with the kept epoch where recorded); empty when none did.
 func EarlyStopNote(results []RunResult, epochs int) string {
 	type group struct {
@@ -991,7 +991,7 @@ func EarlyStopNote(results []RunResult, epochs int) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s at fraction %g, %s (%s; %s)", g.cond, g.fraction, seeds, after, test))
 	}
-	return "Stopped early and kept the weights of their best validation epoch (the notebook's rule): " +
+	return "Stopped early and kept the weights of their best validation epoch (the original notebook's early-stopping rule, the default protocol's): " +
 		strings.Join(parts, "; ") + "."
 }
 

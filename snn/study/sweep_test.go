@@ -480,7 +480,7 @@ func TestEarlyStopRecorded(t *testing.T) {
 		{RunKey: RunKey{"both", 0.5, 1}, Epochs: 50, KeptEpoch: 50, TestAccuracy: 0.72},
 	}
 	runs = append(runs, RunResult{RunKey: RunKey{"both", 1, 2}, Epochs: 14, KeptEpoch: 3, TestAccuracy: 0.0723})
-	want := "Stopped early and kept the weights of their best validation epoch (the notebook's rule): " +
+	want := "Stopped early and kept the weights of their best validation epoch (the original notebook's early-stopping rule, the default protocol's): " +
 		"pop-abs-seedscale at fraction 0.5, seed 2 (after 12 of 50 epochs; test 7.2%); " +
 		"both at fraction 1, seeds 1, 2 (after 12 to 14 of 50 epochs, kept epoch 1 to 3; test 7.2 to 8.2%)."
 	if got := EarlyStopNote(runs, 50); got != want {
