@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,5 +105,50 @@ func TestFixedRatePlan(t *testing.T) {
 	q.Tuning.SGDGrid = []float64{0.1}
 	if err := q.Validate(); err == nil || !strings.Contains(err.Error(), "one fixed rate [0.01] and an SGDGrid [0.1]") {
 		t.Errorf("a fixed rate with an SGD grid: %v", err)
+	}
+}
+
+// TestLIFCapReplicationSeeds recomputes the replication's seed count from the committed fixed-rate plans:
+// the sd of the |w| interaction's per-seed differences of differences, and the fewest seeds with which
+// DetectableDifference at level 0.025 (Holm over two rules) and 80% power is at most half the interaction
+// (10 points); the replication plans take exactly that many, fresh and the same in both.
+func TestLIFCapReplicationSeeds(t *testing.T) {
+	lo, _ := TunedPlanByName("populations-lif-cap-lr0.01")
+	hi, _ := TunedPlanByName("populations-lif-cap-lr0.0316228")
+	ol, _ := committedOutcome(t, lo)
+	oh, _ := committedOutcome(t, hi)
+	cs, err := RateInteraction(ol, oh, [][2]string{{"pop-lif-bal-cap", "pop-lif-bal"}, {"pop-lif-bal-cap-stepcorr", "pop-lif-bal-stepcorr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sd := MeanSD(cs[0].Paired.Diff)
+	want := 0
+	for n := 2; n < 1000; n++ {
+		if d, err := DetectableDifference(sd, n, 0.025, 0.8); err == nil && d <= 0.10 {
+			want = n
+			break
+		}
+	}
+	if math.Abs(sd-0.135) > 0.0005 || want == 0 {
+		t.Fatalf("|w| interaction: sd %.4f (the plan says 13.5 points), %d seeds", sd, want)
+	}
+	for _, name := range []string{"populations-lif-cap-rep-lr0.01", "populations-lif-cap-rep-lr0.0316228"} {
+		p, err := TunedPlanByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.TestSeeds) != want || !slices.Equal(p.TestSeeds, lifCapReplicationSeeds) {
+			t.Errorf("%s: test seeds %v, want the %d fresh seeds of lifCapReplicationSeeds", name, p.TestSeeds, want)
+		}
+		for _, q := range TunedPlans() {
+			if q.Name == name || strings.HasPrefix(q.Name, "populations-lif-cap-rep") {
+				continue
+			}
+			for _, s := range q.TestSeeds {
+				if slices.Contains(p.TestSeeds, s) {
+					t.Errorf("%s: test seed %d is also plan %s's", name, s, q.Name)
+				}
+			}
+		}
 	}
 }

@@ -317,7 +317,38 @@ func TunedPlans() []TunedPlan {
 				"a control fixed after populations-lif-filter's and populations-wiggle's runs and the measurement of the trained LIF " +
 				"units' rates, which suggested saturation as a cause without testing it"},
 		lifCapAt(0.01, tuningSeeds, testSeeds), lifCapAt(0.0316228, tuningSeeds, testSeeds),
+		lifCapReplicationAt(0.01, tuningSeeds), lifCapReplicationAt(0.0316228, tuningSeeds),
 	}
+}
+
+// lifCapReplicationSeeds are the replication's fresh test seeds: 20, the fewest with which a paired t test
+// at level 0.025 (Holm over the two update rules) detects half the |w| interaction of the fixed-rate plans
+// (10 of its 20.5 points) with 80% power, from the sd of its per-seed differences of differences there
+// (13.5 points; DetectableDifference; TestLIFCapReplicationSeeds).
+var lifCapReplicationSeeds = seedsFrom(601, 20)
+
+// lifCapReplicationAt is plan "populations-lif-cap-rep-lr<rate>": lifCapAt's plan at rate again on fresh
+// test seeds (lifCapReplicationSeeds), none of whose runs existed when it was fixed, so that the rate
+// interaction it and its sibling give (RateInteraction) replicates the first pair's, half of whose test runs
+// had been seen before they were fixed.
+func lifCapReplicationAt(rate float64, tuningSeeds []uint64) TunedPlan {
+	p := lifCapAt(rate, tuningSeeds, lifCapReplicationSeeds)
+	p.Name = fmt.Sprintf("populations-lif-cap-rep-lr%g", rate)
+	p.Cache = p.Name
+	p.Questions[0].Title = fmt.Sprintf("the cap on the LIF inhibitory units' rate at the fixed learning rate %g, replicated on fresh seeds "+
+		"(same start, same update rule)", rate)
+	p.Protocol = "as plans populations-lif-cap-lr0.01 and -lr0.0316228 (the notebook's network and data, 50 epochs, no early stopping, " +
+		"each run keeps its last weights; the capped and uncapped LIF networks, both update rules, at one learning rate fixed with the " +
+		"plan, no tuning, its runs on tuning seeds 101-103 copied from those plans' caches and serving only the design's sensitivity; " +
+		"paired t, Holm within the question, TOST at the margin; the Go kernels; theta 0.25, lambda 100), in two plans again, 0.01 and " +
+		"0.0316228, but on 20 fresh test seeds, 601-620, none of whose runs existed when the plans were fixed: a replication of " +
+		"those plans' rate interaction (study.RateInteraction: per test seed, the capped minus uncapped difference at 0.01 against " +
+		"that at 0.0316228, paired t, Holm over the two update rules), half of whose test runs had been seen before they were " +
+		"fixed. 20 seeds are the fewest with which the paired t test at level 0.025 detects half the |w| interaction found there " +
+		"(10 of 20.5 points) with 80% power, from the sd of its per-seed differences of differences, 13.5 points " +
+		"(study.DetectableDifference); the interaction is replicated where it is again higher with |w| at 0.01 at Holm p < 0.05; a " +
+		"follow-up fixed after the fixed-rate plans' runs, on a review noting that they were not an independent replication"
+	return p
 }
 
 // lifCapAt is plan "populations-lif-cap-lr<rate>": the LIF networks with and without the cap on their
