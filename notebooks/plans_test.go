@@ -288,7 +288,7 @@ func TestRateInteractionInNotebook(t *testing.T) {
 			}
 		}
 	}
-	if found != 1 {
-		t.Errorf("%s: %d cells print study.RateInteraction, want 1", path, found)
+	if found != 2 { // the fixed-rate plans and their replication on fresh seeds
+		t.Errorf("%s: %d cells print study.RateInteraction, want 2", path, found)
 	}
 }
