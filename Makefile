@@ -46,15 +46,20 @@ notebooks: setup
 # The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
 # 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. It serves a working copy
 # in notebooks/out/panel (Jupyter saves what it opens, and the committed notebook stays as it is), made
-# again when the committed notebook is newer (after a pull; the old copy is kept as .old), which reads
+# again when the committed notebook's cells (their sources, not their outputs) changed since the copy was made
+# (after a pull; the old copy is kept, with the time in its name), which reads
 # the committed caches in notebooks/results and adds the runs its button trains to
 # notebooks/out/panel/explore.
+# CELLS_HASH prints a hash of a notebook's cell sources (outputs and execution counts left out).
+CELLS_HASH = /usr/bin/python3 -c 'import hashlib, json, sys; print(hashlib.sha256(json.dumps([c["source"] for c in json.load(open(sys.argv[1]))["cells"]]).encode()).hexdigest())'
+
 panel: setup
 	mkdir -p notebooks/out/panel
-	@if [ -e notebooks/out/panel/dales_law_explore.ipynb ] && [ notebooks/dales_law_explore.ipynb -nt notebooks/out/panel/dales_law_explore.ipynb ]; then \
-	  mv notebooks/out/panel/dales_law_explore.ipynb notebooks/out/panel/dales_law_explore.ipynb.old; \
-	  echo "note: notebooks/dales_law_explore.ipynb is newer than the panel's copy: copied again (the old copy is notebooks/out/panel/dales_law_explore.ipynb.old)"; fi
-	test -e notebooks/out/panel/dales_law_explore.ipynb || cp notebooks/dales_law_explore.ipynb notebooks/out/panel/
+	@new=$$($(CELLS_HASH) notebooks/dales_law_explore.ipynb); copy=notebooks/out/panel/dales_law_explore.ipynb; \
+	if [ -e $$copy ] && [ "$$new" != "$$(cat notebooks/out/panel/.committed-cells 2>/dev/null)" ]; then \
+	  old=$$copy.old-$$(date +%Y%m%d-%H%M%S); mv $$copy $$old; \
+	  echo "note: the committed notebook's cells changed since the panel's copy was made: copied again (the old copy is $$old)"; fi; \
+	if [ ! -e $$copy ]; then cp notebooks/dales_law_explore.ipynb $$copy && echo "$$new" > notebooks/out/panel/.committed-cells; fi
 	ln -sfn ../../results notebooks/out/panel/results
 	cd notebooks/out/panel && SNN_MODULE=$(CURDIR) SNN_PANEL_OUT=. /usr/bin/jupyter notebook --no-browser --ip=127.0.0.1 \
 	  --port=$${PORT:-8888} $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -73,12 +78,13 @@ bench:
 # rate networks, ratenet.Plans), each cached in notebooks/results/ so that an interrupted run resumes. A run
 # another plan's cache already holds (same configuration, fraction, seed and numerics) is copied from it,
 # not trained again, where the copy has the metrics the sweep needs (study.SharedCaches; sweep -copy=false
-# trains every run): 149 of the 1,361 cached runs of 2026-12-04 (1,719 on 2026-12-05); where it lacks them, the run is rebuilt from the model
+# trains every run): 149 of the 1,361 cached runs of 2026-12-04 (306 of the 2,007 on 2026-12-05); where it lacks them, the run is rebuilt from the model
 # the other plan left in notebooks/results/.models (not committed) and scored with this plan's metrics: 85
 # more. Runs of one seed share their data sets (snn.DataCache).
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked
 # avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04), 1 h 36 min for 1,414 runs with b5ef716 (the same day,
-# the VM slower); every run equal to the committed one each time (README, Studies).
+# the VM slower); every run equal to the committed one each time (README, Studies). The 2,007 of 2026-12-05 are
+# estimated at about 2 h 15 min from their recorded times.
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
 # add RECOMPUTE=1 to retrain them. It runs setup first, which installs Debian's dataset-fashion-mnist: on a
 # fresh machine without it the rate plan, the last command, stopped 89 minutes in (2026-12-03).

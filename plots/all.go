@@ -122,7 +122,8 @@ func cutSize(ablation []probe.AblationResult) int {
 }
 
 // ConfigTitle names a configuration in one line for a figure's title: the inhibitory fraction (the
-// original's IE_RATIO, a fraction of the inputs, not a ratio of I to E), the constraint, the hidden units, epochs, learning rate and seed.
+// original's IE_RATIO, the fraction of each constrained layer's presynaptic units that are inhibitory, not a
+// ratio of I to E), the constraint, the hidden units, epochs, learning rate and seed.
 func ConfigTitle(c snn.Config) string {
 	rule := "no Dale's law"
 	switch {

@@ -200,7 +200,11 @@ func runsText(v study.View) string {
 	n := v.Runs() - len(v.Reference.Files)
 	points := fmt.Sprintf("%d cached runs drawn at %d %s", n, len(v.Curve), plural(len(v.Curve), "point", "points"))
 	if len(v.Reference.Files) > 0 && v.Selection.Condition != "unconstrained" {
-		points += fmt.Sprintf(", and %d of the unconstrained network's (the reference line)", len(v.Reference.Files))
+		ref := "the reference line"
+		if !v.FractionApplies {
+			ref = "the reference bar"
+		}
+		points += fmt.Sprintf(", and %d of the unconstrained network's (%s)", len(v.Reference.Files), ref)
 	}
 	return points
 }
@@ -229,6 +233,9 @@ func pointText(p study.Point) string {
 type stepTicks struct{ step float64 }
 
 func (t stepTicks) Ticks(min, max float64) []plot.Tick {
+	if !(t.step > 0) || !(max >= min) || math.IsInf(min, 0) || math.IsInf(max, 0) || (max-min)/t.step > 1e4 {
+		return nil
+	}
 	var out []plot.Tick
 	for v := math.Ceil(min/t.step) * t.step; v <= max; v += t.step {
 		out = append(out, plot.Tick{Value: v, Label: fmt.Sprintf("%g", v)})

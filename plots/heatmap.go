@@ -243,8 +243,8 @@ type intTicks struct{}
 
 func (intTicks) Ticks(min, max float64) []plot.Tick {
 	lo, hi := math.Ceil(min), math.Floor(max)
-	if hi < lo {
-		return nil
+	if !(hi >= lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || hi-lo > 1e9 {
+		return nil // NaN, infinite or absurd ranges: no ticks rather than an endless loop
 	}
 	step := tickStep(lo, hi)
 	var out []plot.Tick

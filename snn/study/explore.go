@@ -601,13 +601,10 @@ var ablationCuts = []struct {
 }
 
 // sameCutsOverSeeds is sameCuts over the networks of the runs (seeds) of selection s: cut i is drawn
-// with cut same[i] only where they remove the same rows in every one of them.
+// with the first cut j that removes the same rows as it in every one of them (i itself when none does).
 func sameCutsOverSeeds(s Selection, runs []RunResult) ([]int, error) {
-	same := make([]int, len(ablationCuts))
-	for i := range same {
-		same[i] = i
-	}
-	for n, r := range runs {
+	var per [][]int // per seed, sameCuts
+	for _, r := range runs {
 		cfg, err := s.Config(r.Seed)
 		if err != nil {
 			return nil, err
@@ -616,13 +613,20 @@ func sameCutsOverSeeds(s Selection, runs []RunResult) ([]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		if n == 0 {
-			same = got
-		} else if !slices.Equal(same, got) {
-			for i := range same {
-				same[i] = i
+		per = append(per, got)
+	}
+	same := make([]int, len(ablationCuts))
+	for i := range same {
+		same[i] = i
+	first:
+		for j := 0; j < i && len(per) > 0; j++ {
+			for _, p := range per {
+				if p[i] != p[j] { // i and j remove different rows in this seed's network
+					continue first
+				}
 			}
-			return same, nil
+			same[i] = j
+			break
 		}
 	}
 	return same, nil

@@ -129,8 +129,13 @@ func TestExplorerView(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(strings.Join(v.Notes, " "), "each cut removes k = 100 input rows") {
-		t.Errorf("default selection: notes %q do not state k", v.Notes)
+	if !strings.Contains(strings.Join(v.Notes, " "), "each cut removes k = 100 input rows") || v.CutRows != 100 {
+		t.Errorf("default selection: notes %q do not state k (CutRows %d)", v.Notes, v.CutRows)
+	}
+	// The merged bars say which cuts they are, and a note names them.
+	if v.Ablation[1].Label != "notebook's cut =\ninhibitory rows" || v.Ablation[2].Label != "first k exc. =\nmatched exc. =\nrandom exc." ||
+		!strings.Contains(strings.Join(v.Notes, " "), "drawn as one bar (notebook's cut, inhibitory rows; first k exc., matched exc., random exc.)") {
+		t.Errorf("default selection: merged bars %q, %q; notes %q", v.Ablation[1].Label, v.Ablation[2].Label, v.Notes)
 	}
 	if v.Model == "" {
 		t.Errorf("default selection: no model, but notebooks/results/models holds the notebook's network (artefact_blocked.ckpt)")
@@ -294,5 +299,24 @@ func TestExplorerSkipsAndNotes(t *testing.T) {
 		return strings.Contains(n, "computed by 2 numerics (graph/1+xla-cuda, go-kernels/1")
 	}) {
 		t.Errorf("seeds %v, notes %q; want 3 seeds and the two numerics named", v.Selected.Seeds, v.Notes)
+	}
+}
+
+// sameCutsOverSeeds keeps a merge that holds in every seed's network even where another does not, and
+// merges nothing without runs. (Random masks at 0.2 differ by seed: nothing merges; at 0.5 the three
+// excitatory cuts are every excitatory row in every seed's network.)
+func TestSameCutsOverSeeds(t *testing.T) {
+	sel := DefaultSelection()
+	sel.Layout = snn.MaskRandom
+	runs := []RunResult{{RunKey: RunKey{Seed: 1}}, {RunKey: RunKey{Seed: 2}}, {RunKey: RunKey{Seed: 3}}}
+	got, err := sameCutsOverSeeds(sel, runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 1, 2, 2, 2, 5}; !slices.Equal(got, want) {
+		t.Errorf("random mask at 0.5, seeds 1-3: %v, want %v", got, want)
+	}
+	if got, _ := sameCutsOverSeeds(sel, nil); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5}) {
+		t.Errorf("no runs: %v, want no merge", got)
 	}
 }

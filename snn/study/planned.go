@@ -297,6 +297,15 @@ func (o Outcome) Text() string {
 		b.WriteString("\n")
 	}
 	b.WriteString(o.planWideNote())
+	var all []Comparison
+	for _, f := range o.Families {
+		for _, c := range f.Comparisons {
+			all = append(all, c.Comparison)
+		}
+	}
+	if n := (Conclusion{Comparisons: all}).floorBound(); n != "" {
+		b.WriteString(n + "\n\n")
+	}
 	var flagged []string
 	for _, t := range o.Tuned {
 		name := t.Condition

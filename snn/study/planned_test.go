@@ -671,3 +671,25 @@ func TestTuningNotes(t *testing.T) {
 		t.Errorf("tuning notes name a condition that learned, or one with no surviving run, at chance: %s", got)
 	}
 }
+
+// A tuned plan's differences found against a condition at chance are said to be bounded by the floor:
+// populations-shunt's pop-shunt-sgd stays at chance (9.6% over its test seeds) and is found below the
+// other conditions; populations-tuned has no condition at chance and says nothing of the kind.
+func TestOutcomeFloorBound(t *testing.T) {
+	for _, c := range []struct {
+		plan, want string
+	}{
+		{"populations-shunt", "on one side of a difference found: pop-shunt-sgd (9.6%) against both; pop-shunt-sgd (9.6%) against unconstrained;"},
+		{"populations-tuned", ""},
+	} {
+		p, err := TunedPlanByName(c.plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := committedOutcome(t, p)
+		text := o.Text()
+		if got := strings.Contains(text, "The floor bounds such a difference"); got != (c.want != "") || !strings.Contains(text, c.want) {
+			t.Errorf("%s: floor note %v, want %q: %s", c.plan, got, c.want, text)
+		}
+	}
+}

@@ -323,8 +323,9 @@ func TunedPlans() []TunedPlan {
 
 // lifCapReplicationSeeds are the replication's fresh test seeds: 20, the fewest with which a paired t test
 // at level 0.025 (Holm over the two update rules) detects half the |w| interaction of the fixed-rate plans
-// (10 of its 20.5 points) with 80% power, from the sd of its per-seed differences of differences there
-// (13.5 points; DetectableDifference; TestLIFCapReplicationSeeds).
+// (10 of its 20.5 points) with 80% power if the sd of its per-seed differences of differences is the 13.5
+// points estimated there (DetectableDifference; TestLIFCapReplicationSeeds): a point estimate from 10 seeds,
+// not the 80% upper bound the tuned plans' seed rule plans from, which would have asked for more.
 var lifCapReplicationSeeds = seedsFrom(601, 20)
 
 // lifCapReplicationAt is plan "populations-lif-cap-rep-lr<rate>": lifCapAt's plan at rate again on fresh
@@ -449,8 +450,8 @@ func (p TunedPlan) Validate() error {
 					return fmt.Errorf("study: plan %s: question %q compares %q, which neither the plan nor a plan it reuses runs", p.Name, q.Title, c)
 				}
 			}
-			if seen[pr] || pr[0] == pr[1] {
-				return fmt.Errorf("study: plan %s: the comparison %s against %s is listed twice or against itself", p.Name, pr[0], pr[1])
+			if seen[pr] || seen[[2]string{pr[1], pr[0]}] || pr[0] == pr[1] {
+				return fmt.Errorf("study: plan %s: the comparison %s against %s is listed twice (in either order) or against itself", p.Name, pr[0], pr[1])
 			}
 			seen[pr] = true
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -225,6 +226,19 @@ func TestParseFractionsNegativeZero(t *testing.T) {
 		f, err := parseFractions(s)
 		if err != nil || len(f) == 0 || f[0] != 0 || math.Signbit(f[0]) {
 			t.Errorf("%q: %v, %v; want +0 first", s, f, err)
+		}
+	}
+}
+
+// -workers takes 0 (one per core) to four per core, both ends included.
+func TestCheckWorkers(t *testing.T) {
+	most := 4 * runtime.GOMAXPROCS(0)
+	for _, c := range []struct {
+		n  int
+		ok bool
+	}{{0, true}, {1, true}, {most, true}, {most + 1, false}, {-1, false}} {
+		if err := checkWorkers(c.n); (err == nil) != c.ok {
+			t.Errorf("-workers %d: %v, want accepted %v", c.n, err, c.ok)
 		}
 	}
 }
