@@ -89,6 +89,23 @@ func readCommitted(t *testing.T, dir string) map[string]map[uint64]committedRun 
 	return out
 }
 
+// holmByHand adjusts p-values by Holm's step-down rule, written out: sort ascending, multiply by (m - rank),
+// running maximum, capped at 1; the adjusted values in the input's order.
+func holmByHand(raw []float64) []float64 {
+	order := make([]int, len(raw))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return raw[order[a]] < raw[order[b]] })
+	out := make([]float64, len(raw))
+	run := 0.0
+	for rank, i := range order {
+		run = math.Max(run, math.Min(1, float64(len(raw)-rank)*raw[i]))
+		out[i] = run
+	}
+	return out
+}
+
 // TestPlanWideHolm checks the plan-wide note of populations-tuned against a reviewer's independent
 // recomputation (Python, Holm over the plan's 14 comparisons from the cache files, 2026-12-05): three
 // verdicts "lower" under one family per question are not distinguishable in one family of 14, at Holm p
@@ -264,17 +281,9 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 					t.Errorf("plan %s: comparison %d of %q is %s vs %s, the plan says %s vs %s", p.Name, i, q.Title, c.A, c.B, pr[0], pr[1])
 				}
 			}
-			// Holm by hand: sort ascending, multiply by (m - rank), running maximum, capped at 1.
-			order := make([]int, len(raw))
-			for i := range order {
-				order[i] = i
-			}
-			sort.SliceStable(order, func(a, b int) bool { return raw[order[a]] < raw[order[b]] })
-			run := 0.0
-			for rank, i := range order {
-				run = math.Max(run, math.Min(1, float64(len(raw)-rank)*raw[i]))
-				if got := f.Comparisons[i].PAdjusted; math.Abs(got-run) > 1e-9 {
-					t.Errorf("plan %s, %q, %s vs %s: Holm-adjusted p %v, by hand %v", p.Name, q.Title, f.Comparisons[i].A, f.Comparisons[i].B, got, run)
+			for i, want := range holmByHand(raw) {
+				if got := f.Comparisons[i].PAdjusted; math.Abs(got-want) > 1e-9 {
+					t.Errorf("plan %s, %q, %s vs %s: Holm-adjusted p %v, by hand %v", p.Name, q.Title, f.Comparisons[i].A, f.Comparisons[i].B, got, want)
 				}
 			}
 		}
@@ -283,16 +292,9 @@ func TestOutcomeOfCommittedRuns(t *testing.T) {
 		if err != nil || len(wide) != len(wideRaw) {
 			t.Fatalf("plan %s: PlanWide: %d comparisons, %v; want the %d distinct pairs", p.Name, len(wide), err, len(wideRaw))
 		}
-		order := make([]int, len(wideRaw))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return wideRaw[order[a]] < wideRaw[order[b]] })
-		run := 0.0
-		for rank, i := range order {
-			run = math.Max(run, math.Min(1, float64(len(wideRaw)-rank)*wideRaw[i]))
-			if c := wide[i]; c.A != widePairs[i][0] || c.B != widePairs[i][1] || math.Abs(c.PAdjusted-run) > 1e-9 {
-				t.Errorf("plan %s, plan-wide: %s vs %s Holm-adjusted p %v, by hand %s vs %s %v", p.Name, c.A, c.B, c.PAdjusted, widePairs[i][0], widePairs[i][1], run)
+		for i, want := range holmByHand(wideRaw) {
+			if c := wide[i]; c.A != widePairs[i][0] || c.B != widePairs[i][1] || math.Abs(c.PAdjusted-want) > 1e-9 {
+				t.Errorf("plan %s, plan-wide: %s vs %s Holm-adjusted p %v, by hand %s vs %s %v", p.Name, c.A, c.B, c.PAdjusted, widePairs[i][0], widePairs[i][1], want)
 			}
 		}
 		if got := strings.Contains(o.Text(), "comparisons of the plan in one Holm family"); got != (len(p.Questions) > 1) {
@@ -568,6 +570,9 @@ func TestReuseValidation(t *testing.T) {
 		{func(q *TunedPlan) { q.Tuning.Seeds = []uint64{104, 105, 106} }, "differ"},
 		{func(q *TunedPlan) { q.Base = func() snn.Config { return snn.DefaultConfig() } }, "differ"},
 		{func(q *TunedPlan) { q.Questions[0].Pairs[0][1] = "relu"; q.Reuse = nil }, `compares "relu", which neither`},
+		{func(q *TunedPlan) { // the same comparison in two questions, the other way round
+			q.Questions = append(q.Questions, PlannedQuestion{Title: "r", Pairs: [][2]string{{"abs", "wiggle"}}})
+		}, "the comparison abs against wiggle is listed twice (in either order)"},
 	} {
 		q := p
 		q.Questions = []PlannedQuestion{{Title: "q", Pairs: [][2]string{{"wiggle", "abs"}}}}
