@@ -236,9 +236,18 @@ func k8sCmd(args []string) error {
 	}
 	// Every value written into the manifest is checked here, not by kubectl apply (or, for -mount, not at
 	// all: a relative path would put the cache outside the volume).
-	switch {
+	folderFlag, folder := "-cache", g.cache // the folder whose base name the pods' cache takes on the volume
+	if g.plan != "" {
+		folderFlag, folder = "-results", g.results
+	}
+	switch base := filepath.Base(folder); {
 	case !path.IsAbs(*mount):
 		return fmt.Errorf("-mount %q: want an absolute path in the pod (the claim's mount point, e.g. /cache)", *mount)
+	case path.Clean(*mount) == "/":
+		return fmt.Errorf("-mount %q: want a folder other than / (the claim there would hide the image's own files), e.g. /cache", *mount)
+	case base == "." || base == ".." || base == string(filepath.Separator):
+		return fmt.Errorf("%s %q: the pods' cache is this folder's name inside -mount, and %q names none: give a named folder, e.g. out/sweep",
+			folderFlag, folder, base)
 	case !k8sQuantity.MatchString(*memory):
 		return fmt.Errorf("-memory %q: want a Kubernetes quantity, e.g. 2Gi or 1500Mi", *memory)
 	case !positiveQuantity(*memory):

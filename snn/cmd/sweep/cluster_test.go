@@ -127,6 +127,8 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"slurm", "-partition", "a b"}, `-partition "a b"`},
 		{[]string{"slurm", "-logs", "logs\nid"}, `-logs "logs\nid"`},
 		{[]string{"k8s", "-mount", "relative/path"}, `-mount "relative/path": want an absolute path`},
+		{[]string{"k8s", "-mount", "/"}, `-mount "/": want a folder other than /`},
+		{[]string{"k8s", "-mount", "//"}, `-mount "//": want a folder other than /`},
 		{[]string{"k8s", "-memory", "lots"}, `-memory "lots": want a Kubernetes quantity`},
 		{[]string{"k8s", "-memory", ""}, `-memory "": want a Kubernetes quantity`},
 		{[]string{"k8s", "-pvc", "UPPER_case"}, `-pvc "UPPER_case"`},
@@ -139,5 +141,23 @@ func TestClusterValuesChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one naming %s", c.args, err, c.want)
 		}
+	}
+	// The pods' cache is the local folder's base name inside -mount: a folder without one is refused (with
+	// -cache . and -mount / the cache was / itself).
+	out := filepath.Join(t.TempDir(), "job.json")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"k8s", "-cache", ".", "-seeds", "1", "-fractions", "0.5", "-conditions", "both"}, `-cache ".": the pods' cache is this folder's name inside -mount, and "." names none`},
+		{[]string{"k8s", "-plan", "controls/ablation", "-results", "/"}, `-results "/": the pods' cache is this folder's name inside -mount, and "/" names none`},
+	} {
+		err := dispatch(append(c.args, "-o", out))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %s", c.args, err, c.want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("a refused k8s job wrote %s", out)
 	}
 }
