@@ -91,8 +91,9 @@ var newXLA = func(string) (compute.Backend, error) {
 // takes without a check: no_ops (a debugging switch that skips every operation: a run would train nothing,
 // score at chance, and be cached as a result), a parallelism other than an integer of -1 or more (GoMLX's
 // -1: unlimited; 0: no parallelism; N: at most N workers; it reads any other negative number as -1), and a
-// num_executors that is not a positive integer. The other options (ops_sequential, ops_parallel,
-// dependency_order, creation_order, ...) pass to GoMLX, which refuses unknown ones.
+// num_executors that is not a positive integer, and any option not in GoMLX v0.28's list (GoMLX's own
+// message for one would offer no_ops). The others (ops_sequential, ops_parallel, dependency_order,
+// creation_order) pass to GoMLX.
 func checkGoOptions(opts string) error {
 	for _, part := range strings.Split(opts, ",") {
 		key, value, _ := strings.Cut(part, "=")
@@ -108,6 +109,10 @@ func checkGoOptions(opts string) error {
 			if n, err := strconv.Atoi(value); err != nil || n < 1 {
 				return fmt.Errorf("%s=%q: want a positive integer", key, value)
 			}
+		case "", "ops_sequential", "ops_parallel", "dependency_order", "creation_order":
+		default: // GoMLX's own message would list no_ops among the choices
+			return fmt.Errorf("unknown option %q for the pure-Go backend: want a comma-separated list of parallelism=N, "+
+				"num_executors=N, ops_sequential, ops_parallel, dependency_order or creation_order, e.g. go:ops_sequential", part)
 		}
 	}
 	return nil

@@ -49,12 +49,18 @@ func TestBackendGoOptions(t *testing.T) {
 		"go:parallelism=abc":       `parallelism="abc": want an integer`,
 		"go:num_executors=0":       `num_executors="0": want a positive integer`,
 		"go:parallelism=":          `parallelism="": want an integer`,
+		"go:bogus":                 `unknown option "bogus" for the pure-Go backend: want a comma-separated list of parallelism=N`,
+		"go:ops_parallel,x=1":      `unknown option "x=1"`,
 	} {
-		if _, err := BackendFromConfig(cfg); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), cfg) {
-			t.Errorf("%q: %v, want an error naming it and %q", cfg, err, want)
+		_, err := BackendFromConfig(cfg)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), cfg) ||
+			(!strings.Contains(cfg, "no_ops") && strings.Contains(err.Error(), "no_ops")) {
+			t.Errorf("%q: %v, want an error naming it and %q (and not offering no_ops)", cfg, err, want)
 		}
 	}
-	for _, cfg := range []string{"go:parallelism=-1", "go:parallelism=0"} { // GoMLX's unlimited and none
+	// Every option GoMLX v0.28's pure-Go backend lists, but no_ops, is accepted, alone or together.
+	for _, cfg := range []string{"go:parallelism=-1", "go:parallelism=0", "go:", "go:ops_sequential", "go:ops_parallel",
+		"go:dependency_order", "go:creation_order", "go:num_executors=2", "go:ops_sequential,creation_order"} { // -1, 0: GoMLX's unlimited and none
 		if _, err := BackendFromConfig(cfg); err != nil {
 			t.Errorf("%q: %v", cfg, err)
 		}
