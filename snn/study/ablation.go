@@ -66,20 +66,14 @@ func ExcitatoryControlsCoincide(cfg snn.Config) (bool, error) {
 	if err := ablationMasks(m); err != nil {
 		return false, err
 	}
-	matched, err := probe.CutRows(m, probe.CutMatched, drawSeed(cfg.Seed, 0))
+	same, err := sameCutsOf(m)
 	if err != nil {
 		return false, err
 	}
-	for d := 0; d < RandomDraws; d++ {
-		rows, err := probe.CutRows(m, probe.CutRandomExcitatory, drawSeed(cfg.Seed, d))
-		if err != nil {
-			return false, err
-		}
-		if !slices.Equal(rows, matched) {
-			return false, nil
-		}
+	at := func(c probe.Cut) int {
+		return slices.IndexFunc(ablationCuts, func(a ablationCut) bool { return a.cut == c })
 	}
-	return true, nil
+	return same[at(probe.CutMatched)] == same[at(probe.CutRandomExcitatory)], nil
 }
 
 // AblationMetrics applies every named cut to the trained model of x and returns the test accuracy after

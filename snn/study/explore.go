@@ -586,12 +586,15 @@ func (e *Explorer) Train(ctx context.Context, s Selection, onEpoch func(snn.Epoc
 	return res[0], e.Reload()
 }
 
-// ablationCuts are the ablation panel's bars after "intact": the notebook's cut and its controls
-// (probe.Cuts' order), labelled for the figure.
-var ablationCuts = []struct {
+// ablationCut is one cut of the panel's ablation bars: its label, and a short name for merged bars.
+type ablationCut struct {
 	cut          probe.Cut
 	label, short string
-}{
+}
+
+// ablationCuts are the ablation panel's bars after "intact": the notebook's cut and its controls
+// (probe.Cuts' order), labelled for the figure.
+var ablationCuts = []ablationCut{
 	{probe.CutNotebook, "notebook's cut\n(rows 0..k-1)", "notebook's cut"},
 	{probe.CutInhibitory, "inhibitory rows", "inhibitory rows"},
 	{probe.CutExcitatory, "first k\nexcitatory rows", "first k exc."},
@@ -641,6 +644,11 @@ func sameCuts(cfg snn.Config) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sameCutsOf(m)
+}
+
+// sameCutsOf is sameCuts for the masks of model m (its configuration's seed drives the random cuts).
+func sameCutsOf(m *snn.Model) ([]int, error) {
 	rows := make([][][]int, len(ablationCuts)) // per cut, per draw, the sorted rows
 	for i, c := range ablationCuts {
 		draws := 1
@@ -648,7 +656,7 @@ func sameCuts(cfg snn.Config) ([]int, error) {
 			draws = RandomDraws
 		}
 		for d := 0; d < draws; d++ {
-			r, err := probe.CutRows(m, c.cut, drawSeed(cfg.Seed, d))
+			r, err := probe.CutRows(m, c.cut, drawSeed(m.Config.Seed, d))
 			if err != nil {
 				return nil, err
 			}
