@@ -17,6 +17,8 @@ const (
 	streamPopWeights
 	streamWiggle
 	streamPopAblation
+	streamPhaseIPD
+	streamPhaseSpikes
 )
 
 // newRand returns the generator for one stream of a seed.
@@ -29,6 +31,8 @@ func newRand(seed, stream uint64) *rand.Rand {
 const (
 	StreamAblation    = streamAblation    // random cuts and their matched controls
 	StreamPopAblation = streamPopAblation // shuffled inhibitory pathways, random excitatory units
+	StreamPhaseIPD    = streamPhaseIPD    // the IPDs of the sets scored at shifted phase offsets
+	StreamPhaseSpikes = streamPhaseSpikes // their spikes' uniforms (StimulusAtPhase)
 )
 
 // NewRand returns the generator of one stream of a seed: PCG seeded with (seed, stream).

@@ -80,7 +80,7 @@ func GenerateStimulus(cfg Config, n int, seed, stream uint64) (*Dataset, error) 
 	for k := range ipd {
 		ipd[k] = rng.Float64()*math.Pi - math.Pi/2
 	}
-	return stimulus(cfg, ipd, seed, stream, rng.Uint64())
+	return stimulus(cfg, ipd, seed, stream, rng.Uint64(), nil)
 }
 
 // StimulusForIPDs generates spike trains for given IPDs (radians, each in [-pi/2, pi/2]), as the
@@ -95,7 +95,29 @@ func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, 
 		}
 	}
 	rng := newRand(seed, stream)
-	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64())
+	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64(), nil)
+}
+
+// StimulusAtPhase is StimulusForIPDs with every sample's random phase offset u (the notebook's
+// np.random.rand() in input_signal) fixed at offset, in cycles in [0, 1), whatever cfg.Phase says. The
+// spikes' uniforms come from (seed, stream) exactly as in StimulusForIPDs, so calls that differ only in
+// offset give spike trains that differ only through the phase, and at the offset StimulusForIPDs drew
+// (its Dataset.PhaseOffset) they are the same spikes. It is how a trained network is scored on sets whose
+// phase differs from its training set's (probe.PhaseShift).
+func StimulusAtPhase(cfg Config, ipd []float64, offset float64, seed, stream uint64) (*Dataset, error) {
+	if !(offset >= 0 && offset < 1) {
+		return nil, fmt.Errorf("snn: StimulusAtPhase: phase offset %v cycles is outside [0, 1)", offset)
+	}
+	if len(ipd) == 0 {
+		return nil, fmt.Errorf("snn: StimulusAtPhase: no IPDs given")
+	}
+	for k, v := range ipd {
+		if math.IsNaN(v) || v < -math.Pi/2 || v > math.Pi/2 {
+			return nil, fmt.Errorf("snn: StimulusAtPhase: ipd[%d] = %v rad is outside [-pi/2, pi/2]", k, v)
+		}
+	}
+	rng := newRand(seed, stream)
+	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64(), &offset)
 }
 
 // stimulus implements the notebook's input_signal. For sample n, step t and fibre i (delay index j):
@@ -107,8 +129,9 @@ func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, 
 //	spike     = U < p,  U ~ Uniform[0, 1) with 32-bit resolution (two per 64-bit PCG draw)
 //
 // Every sample's uniforms come from its own PCG stream (seed, base+n), so samples are generated in
-// parallel and the result does not depend on the number of goroutines.
-func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, error) {
+// parallel and the result does not depend on the number of goroutines. The offsets u are drawn from
+// (seed, stream) as cfg.Phase says, unless fixed is set: then every sample's u is *fixed.
+func stimulus(cfg Config, ipd []float64, seed, stream, base uint64, fixed *float64) (*Dataset, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,9 +144,12 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64) (*Dataset, e
 	offRng := newRand(seed, stream^0x9e3779b97f4a7c15)
 	shared := offRng.Float64()
 	for k := range d.PhaseOffset {
-		if cfg.Phase == PhasePerSample {
+		switch {
+		case fixed != nil:
+			d.PhaseOffset[k] = *fixed
+		case cfg.Phase == PhasePerSample:
 			d.PhaseOffset[k] = offRng.Float64()
-		} else {
+		default:
 			d.PhaseOffset[k] = shared
 		}
 	}

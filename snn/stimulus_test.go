@@ -185,3 +185,65 @@ func TestStimulusGolden(t *testing.T) {
 		}
 	}
 }
+
+// StimulusAtPhase at the offset StimulusForIPDs drew gives the same spikes, bit for bit, under either
+// phase mode; at another offset the spikes differ but not the IPDs; every sample carries the fixed offset;
+// offsets outside [0, 1) and bad IPDs are refused before any work.
+func TestStimulusAtPhase(t *testing.T) {
+	ipd := []float64{-1.2, -0.3, 0, 0.4, 1.5, math.Pi / 2}
+	for _, mode := range []PhaseMode{PhasePerDataset, PhasePerSample} {
+		cfg := smallConfig()
+		cfg.Phase = mode
+		ref, err := StimulusForIPDs(cfg, ipd, 7, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range ipd {
+			one, err := StimulusForIPDs(cfg, ipd, 7, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, err := StimulusAtPhase(cfg, ipd, ref.PhaseOffset[k], 7, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Sample k of the reference was drawn at ref.PhaseOffset[k]: the fixed-offset set's sample k
+			// must be it, bit for bit (per dataset every sample shares that offset).
+			w := ref.words
+			if !slices.Equal(at.bits[k*w:(k+1)*w], one.bits[k*w:(k+1)*w]) {
+				t.Errorf("%s: sample %d at its own offset %v differs from StimulusForIPDs'", mode, k, ref.PhaseOffset[k])
+			}
+			if mode == PhasePerDataset && !slices.Equal(at.bits, ref.bits) {
+				t.Errorf("%s: the set at the drawn offset differs from StimulusForIPDs'", mode)
+			}
+			for n, u := range at.PhaseOffset {
+				if u != ref.PhaseOffset[k] {
+					t.Fatalf("%s: sample %d has offset %v, want the fixed %v", mode, n, u, ref.PhaseOffset[k])
+				}
+			}
+		}
+	}
+	cfg := smallConfig()
+	a, err := StimulusAtPhase(cfg, ipd, 0.1, 7, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := StimulusAtPhase(cfg, ipd, 0.6, 7, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(a.bits, b.bits) || !slices.Equal(a.IPD, b.IPD) {
+		t.Error("offsets 0.1 and 0.6: want different spikes and the same IPDs")
+	}
+	for _, bad := range []float64{-0.01, 1, 1.5, math.NaN(), math.Inf(1)} {
+		if _, err := StimulusAtPhase(cfg, ipd, bad, 7, 3); err == nil {
+			t.Errorf("offset %v accepted, want an error", bad)
+		}
+	}
+	if _, err := StimulusAtPhase(cfg, []float64{0, 2}, 0.5, 7, 3); err == nil {
+		t.Error("ipd 2 rad accepted, want an error")
+	}
+	if _, err := StimulusAtPhase(cfg, nil, 0.5, 7, 3); err == nil {
+		t.Error("no IPDs accepted, want an error")
+	}
+}

@@ -18,6 +18,7 @@ const (
 	AblationSet   Metrics = "ablation"    // AblationMetrics: the notebook's cuts and their controls
 	PopulationSet Metrics = "populations" // PopulationMetrics: spectra, activity, inhibitory-pathway edits
 	FidelitySet   Metrics = "fidelity"    // FidelityMetrics: what the seed notebook prints beyond test accuracy
+	PhaseSet      Metrics = "phase"       // PhaseMetrics: accuracy at phase offsets shifted from the training set's
 )
 
 // Apply sets the sweep's Extra fields for the metrics m.
@@ -31,8 +32,12 @@ func (m Metrics) Apply(s *Sweep) error {
 		s.Extra, s.ExtraMetrics, s.ExtraVersionOf = PopulationMetrics, SpectrumMetricNames(), PopulationMetricsVersionOf
 	case FidelitySet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = FidelityMetrics, FidelityMetricNames(), FidelityMetricsVersion
+	case PhaseSet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = PhaseMetrics, PhaseMetricNames(), PhaseMetricsVersion
+		s.ExtraCheck = CheckPhase
 	default:
-		return fmt.Errorf("study: no metric set %q: want %q, %q, %q or none", string(m), AblationSet, PopulationSet, FidelitySet)
+		return fmt.Errorf("study: no metric set %q: want %q, %q, %q, %q or none", string(m), AblationSet, PopulationSet,
+			FidelitySet, PhaseSet)
 	}
 	return nil
 }
@@ -46,6 +51,9 @@ type PlanSweep struct {
 	Fractions  []float64
 	Seeds      []uint64
 	Metrics    Metrics
+	// Protocol, if set, turns the base configuration the sweep is built from into its own (e.g.
+	// TunedProtocol, for runs of a tuned plan's protocol); nil keeps the base.
+	Protocol func(snn.Config) snn.Config
 }
 
 // Plan is the run plan behind one notebook: every run the notebook reads is in one of its sweeps, and
@@ -85,6 +93,10 @@ func Plans(quick bool) []Plan {
 				Seeds: fiveSeeds, Metrics: AblationSet},
 			{Name: "signs", Cache: "signs", Conditions: []string{"abs", "relu", "softplus", "clip"}, Fractions: []float64{0.5},
 				Seeds: fiveSeeds},
+			// The notebook's network scored at phase offsets shifted from its training set's (PhaseConclusion
+			// with NotebookPhaseGroups, fixed before these runs).
+			{Name: "phase", Cache: "phase", Conditions: []string{"both"}, Fractions: notebookFrac, Seeds: fiveSeeds,
+				Metrics: PhaseSet},
 		}},
 		{Name: "populations", Notebook: "dales_law_populations.ipynb", Sweeps: []PlanSweep{
 			{Name: "networks", Cache: "populations", Conditions: []string{"pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle",
@@ -94,6 +106,11 @@ func Plans(quick bool) []Plan {
 				Seeds: fiveSeeds, Metrics: PopulationSet},
 			{Name: "fractions", Cache: "populations", Conditions: []string{"both"}, Fractions: tenthsOfOne, Seeds: fiveSeeds,
 				Metrics: PopulationSet},
+			// The replication's LIF networks at 0.01 (plan populations-lif-cap-rep-lr0.01: the same runs, trained
+			// again under its protocol) scored at shifted phase offsets (PhaseConclusion with LIFPhaseGroups and
+			// PhaseAveragedConclusion with LIFPhaseCapPairs, fixed before these runs).
+			{Name: "phase-lif", Cache: "phase", Conditions: phaseGroupConditions(LIFPhaseGroups()), Fractions: []float64{0.5},
+				Seeds: lifCapReplicationSeeds, Metrics: PhaseSet, Protocol: TunedProtocol},
 		}},
 	}
 	for i := range ps { // every plan owns its slices: a caller's edit changes no other plan
@@ -152,6 +169,9 @@ func (ps PlanSweep) Build(base snn.Config, results string) (*Sweep, error) {
 	cs, err := ConditionsByName(ps.Conditions)
 	if err != nil {
 		return nil, fmt.Errorf("study: sweep %q: %w", ps.Name, err)
+	}
+	if ps.Protocol != nil {
+		base = ps.Protocol(base)
 	}
 	s := &Sweep{Base: base, Conditions: cs, Fractions: slices.Clone(ps.Fractions), Seeds: slices.Clone(ps.Seeds)}
 	if results != "" {

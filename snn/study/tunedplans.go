@@ -61,10 +61,12 @@ type PlannedQuestion struct {
 // tunedBase is the protocol of the tuned studies: the notebook's network and data, 50 epochs, and no early
 // stopping (every run trains all 50 epochs and keeps its last weights, so the selection reads the same
 // epoch for every condition).
-func tunedBase() snn.Config {
-	c := snn.DefaultConfig()
-	c.EarlyStop = snn.EarlyStopOff
-	return c
+func tunedBase() snn.Config { return TunedProtocol(snn.DefaultConfig()) }
+
+// TunedProtocol is base under the tuned plans' protocol: no early stopping, each run keeps its last weights.
+func TunedProtocol(base snn.Config) snn.Config {
+	base.EarlyStop = snn.EarlyStopOff
+	return base
 }
 
 // fiveLR is the Adam grid: 5 learning rates log-spaced over 100x around the notebook's 0.01.

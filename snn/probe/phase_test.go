@@ -1,0 +1,108 @@
+package probe
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	"github.com/snn-dales/dales/snn"
+)
+
+// The sets PhaseShift scores are what its documentation says: one per shift k/12 at the training set's
+// offset plus k/12 cycles, and one at the test set's offset, all with the same IPDs (drawn from the probe's
+// own stream, not the test set's) and the same uniforms; the scores are the evaluator's on those sets.
+func TestPhaseSets(t *testing.T) {
+	cfg := tinyConfig()
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	sets, atTest, err := PhaseSets(x, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != PhaseShifts {
+		t.Fatalf("%d sets, want %d", len(sets), PhaseShifts)
+	}
+	train, test := x.Train.PhaseOffset[0], x.Test.PhaseOffset[0]
+	for k, d := range append(slices.Clone(sets), atTest) {
+		want := test
+		if k < PhaseShifts {
+			want = math.Mod(train+float64(k)/PhaseShifts, 1)
+		}
+		if d.Len() != n {
+			t.Fatalf("set %d has %d samples, want %d", k, d.Len(), n)
+		}
+		for _, u := range d.PhaseOffset {
+			if u != want {
+				t.Fatalf("set %d: offset %v, want %v", k, u, want)
+			}
+		}
+		if !slices.Equal(d.IPD, sets[0].IPD) {
+			t.Errorf("set %d: IPDs differ from set 0's", k)
+		}
+		if m := min(n, x.Test.Len()); slices.Equal(d.IPD[:m], x.Test.IPD[:m]) {
+			t.Errorf("set %d: the test set's IPDs, want the probe's own draw", k)
+		}
+		same, err := snn.StimulusAtPhase(cfg, d.IPD, want, cfg.Seed, snn.StreamPhaseSpikes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			if !slices.Equal(same.Raster(i)[3], d.Raster(i)[3]) {
+				t.Fatalf("set %d sample %d: spikes are not StimulusAtPhase's at its offset", k, i)
+			}
+		}
+	}
+	ev, err := snn.NewEvaluator(cfg, gobackend.GetBackend())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := PhaseShift(ev, x, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, d := range sets {
+		e, err := ev.Evaluate(x.Trained, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Accuracy[k] != e.Accuracy || s.Shifts[k] != float64(k)/PhaseShifts {
+			t.Errorf("shift %d: %v at %v, want %v at %v", k, s.Accuracy[k], s.Shifts[k], e.Accuracy, float64(k)/PhaseShifts)
+		}
+	}
+	e, err := ev.Evaluate(x.Trained, atTest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TestAccuracy != e.Accuracy {
+		t.Errorf("at the test offset %v, want %v", s.TestAccuracy, e.Accuracy)
+	}
+	if got := math.Mod(train+s.TestShift, 1); math.Abs(got-test) > 1e-12 {
+		t.Errorf("train %v + test shift %v = %v, want the test offset %v", train, s.TestShift, got, test)
+	}
+
+	perSample := *x
+	perSample.Config.Phase = snn.PhasePerSample
+	if _, err := PhaseShift(ev, &perSample, n); err == nil || !strings.Contains(err.Error(), `"per-sample"`) {
+		t.Errorf("per-sample phase: error %v, want one naming the mode", err)
+	}
+	if _, _, err := PhaseSets(x, 0); err == nil || !strings.Contains(err.Error(), "0 samples") {
+		t.Errorf("0 samples: error %v, want one naming the count", err)
+	}
+}
+
+// Golden values by hand: differences in cycles wrap into [0, 1).
+func TestPhaseDifference(t *testing.T) {
+	for _, c := range []struct{ u, v, want float64 }{
+		{0.75, 0.25, 0.5}, {0.25, 0.75, 0.5}, {0.1, 0.9, 0.2}, {0.9, 0.1, 0.8}, {0.3, 0.3, 0}, {0, 1e-17, 0},
+	} {
+		if got := PhaseDifference(c.u, c.v); math.Abs(got-c.want) > 1e-12 || got < 0 || got >= 1 {
+			t.Errorf("PhaseDifference(%v, %v) = %v, want %v", c.u, c.v, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
+	"gonum.org/v1/gonum/stat"
+)
+
+// PhaseMetricsVersion names the definition of PhaseMetrics (Sweep.ExtraVersion).
+const PhaseMetricsVersion = "1"
+
+// phaseAccName is the metric of the accuracy at shift k/probe.PhaseShifts cycles from the training set's
+// phase offset.
+func phaseAccName(k int) string { return fmt.Sprintf("phase_acc_%02d", k) }
+
+// PhaseMetricNames are the metrics PhaseMetrics returns (Sweep.ExtraMetrics).
+func PhaseMetricNames() []string {
+	var names []string
+	for k := 0; k < probe.PhaseShifts; k++ {
+		names = append(names, phaseAccName(k))
+	}
+	return append(names, "phase_test_shift", "phase_acc_test")
+}
+
+// CheckPhase refuses a run whose PhaseMetrics cannot be computed: one drawing a phase offset per sample.
+func CheckPhase(cfg snn.Config) error {
+	if cfg.Phase != snn.PhasePerDataset {
+		return fmt.Errorf("study: the phase metrics need one phase offset per data set (Phase %q), not %q",
+			snn.PhasePerDataset, cfg.Phase)
+	}
+	return nil
+}
+
+// PhaseMetrics scores the trained network on probe.PhaseSets with as many samples as its test set:
+// "phase_acc_KK" is the accuracy at the training set's phase offset plus KK/12 cycles (KK = 00 is the
+// training set's own offset), "phase_test_shift" the test set's offset minus the training set's in
+// cycles, and "phase_acc_test" the accuracy of the same fresh samples at the test set's offset. For
+// Sweep.Extra.
+func PhaseMetrics(x *snn.Experiment) (map[string]float64, error) {
+	if err := CheckPhase(x.Config); err != nil {
+		return nil, err
+	}
+	s, err := probe.PhaseShift(nil, x, x.Test.Len())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{"phase_test_shift": s.TestShift, "phase_acc_test": s.TestAccuracy}
+	for k, a := range s.Accuracy {
+		out[phaseAccName(k)] = a
+	}
+	return out, nil
+}
+
+// PhaseAtTraining is the Metric of a run's accuracy at its training set's phase offset (on fresh samples).
+var PhaseAtTraining = Extra(phaseAccName(0))
+
+// PhaseElsewhere is the Metric of a run's mean accuracy over the other 11 offsets (1/12 to 11/12 cycles
+// from the training set's).
+var PhaseElsewhere = phaseMean(1)
+
+// PhaseAveraged is the Metric of a run's mean accuracy over all 12 offsets: its accuracy with the test
+// set's phase averaged out.
+var PhaseAveraged = phaseMean(0)
+
+// phaseMean is the mean of the accuracies at shifts from..11.
+func phaseMean(from int) Metric {
+	return func(r RunResult) (float64, bool) {
+		sum := 0.0
+		for k := from; k < probe.PhaseShifts; k++ {
+			v, ok := r.Extra[phaseAccName(k)]
+			if !ok {
+				return 0, false
+			}
+			sum += v
+		}
+		return sum / float64(probe.PhaseShifts-from), true
+	}
+}
+
+// PhaseGroup is one network of the phase questions: a condition at a fraction, named in sentences.
+type PhaseGroup struct {
+	Name string
+	Runs Select
+}
+
+// NotebookPhaseGroups are plan controls' phase questions, fixed before its runs: the notebook's network
+// (Dale's law on both layers, blocked mask) at fractions 0.5 and 0.2, seeds 1-5.
+func NotebookPhaseGroups() []PhaseGroup {
+	return []PhaseGroup{
+		{"the notebook's network at 0.5", Select{"both", 0.5}},
+		{"the notebook's network at 0.2", Select{"both", 0.2}},
+	}
+}
+
+// lifPhaseRate is the learning rate of the LIF networks the phase questions probe: the rate at which the
+// replication (plan populations-lif-cap-rep-lr0.01) found two of them below chance on their test sets.
+const lifPhaseRate = 0.01
+
+// LIFPhaseGroups are plan populations' phase questions, fixed before its runs: the four LIF networks of
+// plan populations-lif-cap-rep-lr0.01 (capped or not, |w| or step-corrected) at its rate and seeds.
+func LIFPhaseGroups() []PhaseGroup {
+	var gs []PhaseGroup
+	for _, c := range []struct{ cond, name string }{
+		{"pop-lif-bal", "LIF |w|"}, {"pop-lif-bal-cap", "LIF |w| capped"},
+		{"pop-lif-bal-stepcorr", "LIF step-corrected"}, {"pop-lif-bal-cap-stepcorr", "LIF step-corrected capped"},
+	} {
+		gs = append(gs, PhaseGroup{c.name, Select{fmt.Sprintf("%s%s%g", c.cond, lrSuffix, lifPhaseRate), 0.5}})
+	}
+	return gs
+}
+
+// LIFPhaseCapPairs are the second family of plan populations' phase questions: each capped LIF network
+// against the uncapped one of its update rule, on the accuracy averaged over the 12 offsets.
+func LIFPhaseCapPairs() [][2]PhaseGroup {
+	g := LIFPhaseGroups()
+	return [][2]PhaseGroup{{g[1], g[0]}, {g[3], g[2]}}
+}
+
+// PhaseConclusion asks, for each group, whether its networks score higher on fresh samples at their
+// training set's phase offset than at the other 11 offsets (PhaseAtTraining against PhaseElsewhere,
+// paired by network, one Holm family under r): whether they learned the IPD partly from the absolute phase
+// that one offset per data set (the notebook's input_signal) lets them. Its notes, from the same runs:
+// how well the probe's set at the test set's offset reproduces the test set's accuracy (the probe's
+// check: the sets differ in their samples only), each group's worst and best offsets, and how many of its
+// networks fall to chance at some offset.
+func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion, error) {
+	if len(groups) == 0 {
+		return Conclusion{}, fmt.Errorf("study: PhaseConclusion: no groups")
+	}
+	var qs []Question
+	for _, g := range groups {
+		qs = append(qs, Question{g.Name + " at its training set's offset", g.Name + " at the other 11 offsets (mean)",
+			g.Runs, g.Runs, PhaseAtTraining, PhaseElsewhere})
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	var notes []string
+	var test, probed []float64
+	for _, g := range groups {
+		for _, run := range Only(runs, g.Runs) {
+			v, ok := run.Extra["phase_acc_test"]
+			if !ok {
+				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks the phase metrics", run.Condition, run.Seed)
+			}
+			test, probed = append(test, run.TestAccuracy), append(probed, v)
+		}
+	}
+	var absDiff []float64
+	for i := range test {
+		absDiff = append(absDiff, math.Abs(probed[i]-test[i]))
+	}
+	mean, _ := MeanSD(absDiff)
+	notes = append(notes, fmt.Sprintf("The probe's check: at each test set's own offset, fresh samples score within %.1f %s of the "+
+		"test set on average (largest difference %.1f, %d networks; correlation %.2f), so the probe's sets measure what the "+
+		"test set measures, but for the phase.", r.Scale*mean, r.Unit, r.Scale*slices.Max(absDiff), len(test),
+		stat.Correlation(test, probed, nil)))
+	for _, g := range groups {
+		var lo, hi []float64
+		atChance, n := 0, 0
+		for _, run := range Only(runs, g.Runs) {
+			var acc []float64
+			for k := 0; k < probe.PhaseShifts; k++ {
+				acc = append(acc, run.Extra[phaseAccName(k)])
+			}
+			lo, hi = append(lo, slices.Min(acc)), append(hi, slices.Max(acc))
+			if slices.Min(acc) <= r.Chance+r.Slack {
+				atChance++
+			}
+			n++
+		}
+		ml, _ := MeanSD(lo)
+		mh, _ := MeanSD(hi)
+		notes = append(notes, fmt.Sprintf("%s: over the 12 offsets, %.1f%% at its worst and %.1f%% at its best (means over "+
+			"%d networks); %s at chance (within %.0f %s of %.1f%%) or below at some offset.", capitalise(g.Name),
+			100*ml, 100*mh, n, countOf(atChance, n), r.Scale*r.Slack, r.Unit, 100*r.Chance))
+	}
+	notes = append(notes, "The offsets are the training set's and 11 more, 30 degrees of the carrier apart; each network is scored "+
+		"on the same fresh samples (IPDs and spike uniforms drawn from streams of its seed that no set of the run uses) at "+
+		"every offset, so its 12 accuracies differ only through the phase.")
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// countOf says "k of n networks are" (or "none of the n networks is").
+func countOf(k, n int) string {
+	switch {
+	case k == 0:
+		return fmt.Sprintf("none of the %d is", n)
+	case k == 1:
+		return fmt.Sprintf("1 of %d is", n)
+	}
+	return fmt.Sprintf("%d of %d are", k, n)
+}
+
+// PhaseAveragedConclusion compares each pair of groups on their networks' accuracy averaged over the 12
+// offsets (PhaseAveraged, paired by seed, one Holm family under r): a difference found on one test set per
+// seed, whose phase the network may have learned to depend on, asked again with that phase averaged out.
+func PhaseAveragedConclusion(runs []RunResult, r Rules, pairs [][2]PhaseGroup) (Conclusion, error) {
+	if len(pairs) == 0 {
+		return Conclusion{}, fmt.Errorf("study: PhaseAveragedConclusion: no pairs")
+	}
+	var qs []Question
+	for _, p := range pairs {
+		qs = append(qs, Question{p[0].Name + " (12 offsets)", p[1].Name + " (12 offsets)", p[0].Runs, p[1].Runs,
+			PhaseAveraged, PhaseAveraged})
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	var notes []string
+	for _, p := range pairs {
+		a, err := BySeed(runs, p[0].Runs, TestAccuracy)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		b, err := BySeed(runs, p[1].Runs, TestAccuracy)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		va, vb, _, err := Pair(a, b)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		d, err := PairedDiff(va, vb, 1-r.Alpha)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		notes = append(notes, fmt.Sprintf("On the test sets (one offset each), %s minus %s: %+.1f %s (%.0f%% CI %+.1f to %+.1f, "+
+			"unadjusted).", p[0].Name, p[1].Name, r.Scale*d.CI.Mean, r.Unit, 100*(1-r.Alpha), r.Scale*d.CI.Low, r.Scale*d.CI.High))
+	}
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// phaseGroupConditions are the groups' conditions, in order.
+func phaseGroupConditions(gs []PhaseGroup) []string {
+	var cs []string
+	for _, g := range gs {
+		cs = append(cs, g.Runs.Condition)
+	}
+	return cs
+}

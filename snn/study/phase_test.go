@@ -1,0 +1,169 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/probe"
+)
+
+// phaseRun is a run of cond at seed s whose accuracy at shift k is acc(k), tested at test with the probe's
+// set at the test offset scoring atTest.
+func phaseRun(cond string, s uint64, test, atTest float64, acc func(k int) float64) RunResult {
+	extra := map[string]float64{"phase_test_shift": 0.25, "phase_acc_test": atTest}
+	for k := 0; k < probe.PhaseShifts; k++ {
+		extra[phaseAccName(k)] = acc(k)
+	}
+	return run(cond, 0.5, s, test, extra)
+}
+
+// Golden values computed by hand from the synthetic runs below: group "fragile" scores 0.6 + 0.01 s +
+// 0.005 (s mod 2) at its training offset and 0.4 + 0.01 s + 0.02 (k mod 2) at shift k >= 1, so its mean
+// at the other 11 offsets is 0.4 + 0.01 s + 0.12/11 and the paired difference 0.2 + 0.005 (s mod 2) -
+// 0.12/11, mean over seeds 1-5 0.2 + 0.003 - 0.0109091 = 0.1920909 (less seed 3's dip below); group "robust" scores 0.7 + 0.01 s +
+// 0.001 k (s mod 2) everywhere, a difference of -0.006 (s mod 2), mean -0.0036, inside the 3-point margin.
+// The probe's set at the test offset scores 0.01 (s mod 3) above the test set: mean |difference| 0.012
+// (1.2 points), largest 0.02. Fragile seed 3 falls to 0.09 at shift 5 (chance 0.0833, slack 0.02).
+func TestPhaseConclusion(t *testing.T) {
+	var runs []RunResult
+	for s := uint64(1); s <= 5; s++ {
+		odd := float64(s % 2)
+		test := 0.5 + 0.01*float64(s)
+		fragile := func(k int) float64 {
+			switch {
+			case k == 0:
+				return 0.6 + 0.01*float64(s) + 0.005*odd
+			case k == 5 && s == 3:
+				return 0.09 // within the 2 points' slack of chance, above it
+			}
+			return 0.4 + 0.01*float64(s) + 0.02*float64(k%2)
+		}
+		runs = append(runs, phaseRun("fragile", s, test, test+0.01*float64(s%3), fragile),
+			phaseRun("robust", s, test, test+0.01*float64(s%3), func(k int) float64 { return 0.7 + 0.01*float64(s) + 0.001*float64(k)*odd }))
+	}
+	groups := []PhaseGroup{{"fragile", Select{"fragile", 0.5}}, {"robust", Select{"robust", 0.5}}}
+	c, err := PhaseConclusion(runs, AccuracyRules(), groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Seed 3's shift 5 is 0.09 instead of 0.4 + 0.03 + 0.02 = 0.45: its elsewhere mean drops by 0.36/11.
+	wantFragile := 0.2 + 0.003 - 0.12/11 + 0.36/11/5
+	if got := c.Comparisons[0].Paired.CI.Mean; math.Abs(got-wantFragile) > 1e-12 {
+		t.Errorf("fragile: mean difference %v, want %v", got, wantFragile)
+	}
+	// robust: at shift 0 the odd seeds score 0.7 + 0.01 s, elsewhere 0.7 + 0.01 s + 0.001 * 6 (mean of k = 1..11).
+	if got, want := c.Comparisons[1].Paired.CI.Mean, -0.006*3/5; math.Abs(got-want) > 1e-12 {
+		t.Errorf("robust: mean difference %v, want %v", got, want)
+	}
+	if c.Comparisons[0].Verdict != Higher || c.Comparisons[1].Verdict != Equivalent {
+		t.Errorf("verdicts %s, %s, want higher, equivalent", c.Comparisons[0].Verdict, c.Comparisons[1].Verdict)
+	}
+	if c.Comparisons[0].FamilySize != 2 {
+		t.Errorf("family of %d, want 2", c.Comparisons[0].FamilySize)
+	}
+	text := c.Text()
+	for _, want := range []string{
+		"within 1.2 points of the test set on average (largest difference 2.0, 10 networks",
+		// fragile's worst: seeds 1,2,4,5 at 0.4 + 0.01 s (shift 2), seed 3 at 0.09: (0.41+0.42+0.09+0.44+0.45)/5 = 0.362;
+		// best: shift 0, 0.6 + 0.01 s + 0.005 (s mod 2): mean 0.633.
+		"Fragile: over the 12 offsets, 36.2% at its worst and 63.3% at its best (means over 5 networks); 1 of 5 is at chance",
+		// robust: worst at shift 0 (0.7 + 0.01 s), best at shift 11 (+0.011 for odd seeds): 0.73 and 0.7366.
+		"Robust: over the 12 offsets, 73.0% at its worst and 73.7% at its best (means over 5 networks); none of the 5 is at chance",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the conclusion lacks %q:\n%s", want, text)
+		}
+	}
+
+	a, err := PhaseAveragedConclusion(runs, AccuracyRules(), [][2]PhaseGroup{{groups[0], groups[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Averaged over 12: fragile 0.4 + 0.01 s + (0.2 + 0.005 (s mod 2) + 0.12)/12, less 0.36/12 for seed 3;
+	// robust 0.7 + 0.01 s + 0.001 * 5.5 (s mod 2).
+	want := -0.3 + (0.2+0.003+0.12)/12 - 0.36/12/5 - 0.0055*3/5
+	if got := a.Comparisons[0].Paired.CI.Mean; math.Abs(got-want) > 1e-12 {
+		t.Errorf("averaged: mean difference %v, want %v", got, want)
+	}
+	if !strings.Contains(a.Text(), "On the test sets (one offset each), fragile minus robust: +0.0 points") {
+		t.Errorf("the averaged conclusion lacks the test sets' difference:\n%s", a.Text())
+	}
+
+	delete(runs[0].Extra, "phase_acc_07")
+	if _, err := PhaseConclusion(runs, AccuracyRules(), groups); err == nil || !strings.Contains(err.Error(), "lacks the metric") {
+		t.Errorf("a run without phase_acc_07: error %v, want one naming the missing metric", err)
+	}
+}
+
+// PhaseMetrics records what probe.PhaseShift computes, under the names PhaseMetricNames lists.
+func TestPhaseMetrics(t *testing.T) {
+	cfg := snn.DefaultConfig()
+	cfg.BatchSize, cfg.TrainBatches, cfg.ValidationBatches, cfg.TestBatches, cfg.Epochs = 16, 4, 2, 2, 2
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := PhaseMetrics(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := slices.Sorted(maps.Keys(m)), slices.Sorted(slices.Values(PhaseMetricNames())); !slices.Equal(got, want) {
+		t.Errorf("metrics %q, want %q", got, want)
+	}
+	s, err := probe.PhaseShift(nil, x, x.Test.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, a := range s.Accuracy {
+		if m[phaseAccName(k)] != a {
+			t.Errorf("%s = %v, want %v", phaseAccName(k), m[phaseAccName(k)], a)
+		}
+	}
+	if m["phase_test_shift"] != s.TestShift || m["phase_acc_test"] != s.TestAccuracy {
+		t.Errorf("test shift and accuracy %v, %v, want %v, %v", m["phase_test_shift"], m["phase_acc_test"], s.TestShift, s.TestAccuracy)
+	}
+	cfg.Phase = snn.PhasePerSample
+	if err := CheckPhase(cfg); err == nil || !strings.Contains(err.Error(), `"per-sample"`) {
+		t.Errorf("per-sample phase: %v, want an error naming it", err)
+	}
+}
+
+// The phase-lif sweep trains the replication's runs again: every run it plans has the configuration, and
+// so the cache entry name, of a committed run of plan populations-lif-cap-rep-lr0.01.
+func TestPhaseLIFSweepIsTheReplication(t *testing.T) {
+	p, err := PlanByName("populations", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := p.Sweep("phase-lif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ps.Build(snn.DefaultConfig(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned, err := s.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(planned) != 80 {
+		t.Fatalf("%d runs planned, want 4 conditions x 20 seeds", len(planned))
+	}
+	dir := filepath.Join("..", "..", "notebooks", "results", fmt.Sprintf("populations-lif-cap-rep-lr%g", lifPhaseRate))
+	for _, r := range planned {
+		f := filepath.Join(dir, entryName(r.Key, r.ConfigHash)+".json")
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("run %+v: no committed replication entry %s", r.Key, f)
+		}
+	}
+}
