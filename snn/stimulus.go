@@ -105,11 +105,21 @@ func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, 
 // (its Dataset.PhaseOffset) they are the same spikes. It is how a trained network is scored on sets whose
 // phase differs from its training set's (probe.PhaseShift).
 func StimulusAtPhase(cfg Config, ipd []float64, offset float64, seed, stream uint64) (*Dataset, error) {
+	return StimulusAtPhaseSamples(cfg, ipd, offset, seed, stream, 0, len(ipd))
+}
+
+// StimulusAtPhaseSamples returns samples lo..hi-1 of StimulusAtPhase(cfg, ipd, offset, seed, stream),
+// bit for bit (every sample draws its uniforms from its own stream), without generating the others: a
+// large set scored piece by piece never holds more than one piece.
+func StimulusAtPhaseSamples(cfg Config, ipd []float64, offset float64, seed, stream uint64, lo, hi int) (*Dataset, error) {
 	if !(offset >= 0 && offset < 1) {
 		return nil, fmt.Errorf("snn: StimulusAtPhase: phase offset %v cycles is outside [0, 1)", offset)
 	}
 	if len(ipd) == 0 {
 		return nil, fmt.Errorf("snn: StimulusAtPhase: no IPDs given")
+	}
+	if lo < 0 || hi > len(ipd) || lo >= hi {
+		return nil, fmt.Errorf("snn: StimulusAtPhase: samples %d..%d of %d: want 0 <= lo < hi <= %d", lo, hi-1, len(ipd), len(ipd))
 	}
 	for k, v := range ipd {
 		if math.IsNaN(v) || v < -math.Pi/2 || v > math.Pi/2 {
@@ -117,7 +127,8 @@ func StimulusAtPhase(cfg Config, ipd []float64, offset float64, seed, stream uin
 		}
 	}
 	rng := newRand(seed, stream)
-	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64(), &offset)
+	// Sample k draws from (seed, base+k): the piece's first sample is k = lo.
+	return stimulus(cfg, append([]float64(nil), ipd[lo:hi]...), seed, stream, rng.Uint64()+uint64(lo), &offset)
 }
 
 // stimulus implements the notebook's input_signal. For sample n, step t and fibre i (delay index j):

@@ -240,6 +240,22 @@ func TestStimulusAtPhase(t *testing.T) {
 			t.Errorf("offset %v accepted, want an error", bad)
 		}
 	}
+	// Pieces are the whole set's samples, bit for bit.
+	for _, r := range [][2]int{{0, 6}, {0, 1}, {2, 5}, {5, 6}} {
+		piece, err := StimulusAtPhaseSamples(cfg, ipd, 0.6, 7, 3, r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := b.words
+		if !slices.Equal(piece.bits, b.bits[r[0]*w:r[1]*w]) || !slices.Equal(piece.IPD, b.IPD[r[0]:r[1]]) {
+			t.Errorf("samples %d..%d differ from the whole set's", r[0], r[1]-1)
+		}
+	}
+	for _, r := range [][2]int{{-1, 2}, {0, 7}, {3, 3}, {4, 2}} {
+		if _, err := StimulusAtPhaseSamples(cfg, ipd, 0.6, 7, 3, r[0], r[1]); err == nil {
+			t.Errorf("samples %d..%d of 6 accepted, want an error", r[0], r[1])
+		}
+	}
 	if _, err := StimulusAtPhase(cfg, []float64{0, 2}, 0.5, 7, 3); err == nil {
 		t.Error("ipd 2 rad accepted, want an error")
 	}

@@ -22,76 +22,97 @@ type PhaseScores struct {
 	TestShift, TestAccuracy float64
 }
 
-// PhaseSets returns the sets PhaseShift scores for experiment x: n fresh samples (IPDs uniform in
-// [-pi/2, pi/2) from stream snn.StreamPhaseIPD of the run's seed, spike uniforms from
-// snn.StreamPhaseSpikes) at each of the PhaseShifts offsets
+// PhaseOffsets returns the phase offsets, in cycles, PhaseShift scores experiment x at:
 //
-//	u_k = frac(u_train + k/PhaseShifts)    u_train: the training set's offset, in cycles
+//	u_k = frac(u_train + k/PhaseShifts)    k = 0..PhaseShifts-1, u_train: the training set's offset
 //
-// and the same samples at the test set's offset u_test. The sets share their IPDs and their uniforms
-// (snn.StimulusAtPhase), so they differ only in the phase. Under the notebook's protocol every set draws
-// one offset, so a network can learn the IPD from the absolute phase of the right ear's input alone; its
-// accuracy across u_k shows how far it has. It needs cfg.Phase = snn.PhasePerDataset: with an offset per
-// sample there is no training set's offset.
-func PhaseSets(x *snn.Experiment, n int) (sets []*snn.Dataset, atTest *snn.Dataset, err error) {
-	cfg := x.Config
-	if cfg.Phase != snn.PhasePerDataset {
-		return nil, nil, fmt.Errorf("probe: PhaseSets needs one phase offset per data set (Config.Phase %q), not %q: "+
-			"with an offset per sample the training set has no one offset to shift", snn.PhasePerDataset, cfg.Phase)
-	}
-	if n <= 0 {
-		return nil, nil, fmt.Errorf("probe: PhaseSets: %d samples per set, want at least 1", n)
+// and the test set's offset u_test. Under the notebook's protocol every set draws one offset, so a
+// network can learn the IPD from the absolute phase of the right ear's input alone; its accuracy across
+// u_k shows how far it has. It needs cfg.Phase = snn.PhasePerDataset: with an offset per sample there is no
+// training set's offset.
+func PhaseOffsets(x *snn.Experiment) (shifted []float64, test float64, err error) {
+	if x.Config.Phase != snn.PhasePerDataset {
+		return nil, 0, fmt.Errorf("probe: the phase probe needs one phase offset per data set (Config.Phase %q), not %q: "+
+			"with an offset per sample the training set has no one offset to shift", snn.PhasePerDataset, x.Config.Phase)
 	}
 	if x.Train == nil || x.Test == nil || x.Train.Len() == 0 || x.Test.Len() == 0 {
-		return nil, nil, fmt.Errorf("probe: PhaseSets needs the experiment's training and test sets")
+		return nil, 0, fmt.Errorf("probe: the phase probe needs the experiment's training and test sets")
 	}
-	rng := snn.NewRand(cfg.Seed, snn.StreamPhaseIPD)
+	train := x.Train.PhaseOffset[0]
+	for k := 0; k < PhaseShifts; k++ {
+		shifted = append(shifted, math.Mod(train+float64(k)/PhaseShifts, 1))
+	}
+	return shifted, x.Test.PhaseOffset[0], nil
+}
+
+// PhaseSet returns n fresh samples of experiment x's configuration at phase offset u (cycles): IPDs uniform
+// in [-pi/2, pi/2) from stream snn.StreamPhaseIPD of the run's seed, spike uniforms from
+// snn.StreamPhaseSpikes (snn.StimulusAtPhase). Sets at different offsets share their IPDs and uniforms,
+// so they differ only in the phase.
+func PhaseSet(x *snn.Experiment, n int, u float64) (*snn.Dataset, error) {
+	if n <= 0 {
+		return nil, fmt.Errorf("probe: PhaseSet: %d samples, want at least 1", n)
+	}
+	return snn.StimulusAtPhase(x.Config, phaseIPDs(x, n), u, x.Config.Seed, snn.StreamPhaseSpikes)
+}
+
+// phaseIPDs are the n IPDs of PhaseSet.
+func phaseIPDs(x *snn.Experiment, n int) []float64 {
+	rng := snn.NewRand(x.Config.Seed, snn.StreamPhaseIPD)
 	ipd := make([]float64, n)
 	for k := range ipd {
 		ipd[k] = rng.Float64()*math.Pi - math.Pi/2
 	}
-	at := func(u float64) (*snn.Dataset, error) {
-		return snn.StimulusAtPhase(cfg, ipd, u, cfg.Seed, snn.StreamPhaseSpikes)
-	}
-	train := x.Train.PhaseOffset[0]
-	for k := 0; k < PhaseShifts; k++ {
-		d, err := at(math.Mod(train+float64(k)/PhaseShifts, 1))
-		if err != nil {
-			return nil, nil, err
-		}
-		sets = append(sets, d)
-	}
-	if atTest, err = at(x.Test.PhaseOffset[0]); err != nil {
-		return nil, nil, err
-	}
-	return sets, atTest, nil
+	return ipd
 }
 
-// PhaseShift scores x.Trained with ev (an evaluator of x.Config; nil: a new one) on PhaseSets(x, n).
+// phasePiece is how many samples of a PhaseSet PhaseShift generates and scores at a time (about 3 MB of
+// spikes and their lists): the scores are those of the whole set, which one run's memory need not hold.
+const phasePiece = 256
+
+// PhaseShift scores x.Trained with ev (an evaluator of x.Config; nil: a new one) on n fresh samples
+// (PhaseSet) at each of PhaseOffsets(x), phasePiece samples at a time.
 func PhaseShift(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScores, error) {
-	sets, atTest, err := PhaseSets(x, n)
+	shifted, test, err := PhaseOffsets(x)
 	if err != nil {
 		return PhaseScores{}, err
+	}
+	if n <= 0 {
+		return PhaseScores{}, fmt.Errorf("probe: PhaseShift: %d samples per set, want at least 1", n)
 	}
 	if ev == nil {
 		if ev, err = snn.NewEvaluator(x.Config, nil); err != nil {
 			return PhaseScores{}, err
 		}
 	}
-	s := PhaseScores{TestShift: PhaseDifference(x.Test.PhaseOffset[0], x.Train.PhaseOffset[0])}
-	for k, d := range sets {
-		e, err := ev.Evaluate(x.Trained, d)
+	ipd := phaseIPDs(x, n)
+	score := func(u float64) (float64, error) { // PhaseSet(x, n, u)'s accuracy, piece by piece
+		correct := 0
+		for lo := 0; lo < n; lo += phasePiece {
+			hi := min(lo+phasePiece, n)
+			d, err := snn.StimulusAtPhaseSamples(x.Config, ipd, u, x.Config.Seed, snn.StreamPhaseSpikes, lo, hi)
+			if err != nil {
+				return 0, err
+			}
+			e, err := ev.Evaluate(x.Trained, d)
+			if err != nil {
+				return 0, err
+			}
+			correct += int(math.Round(e.Accuracy * float64(hi-lo)))
+		}
+		return float64(correct) / float64(n), nil
+	}
+	s := PhaseScores{TestShift: PhaseDifference(test, x.Train.PhaseOffset[0])}
+	for k, u := range shifted {
+		a, err := score(u)
 		if err != nil {
 			return PhaseScores{}, err
 		}
-		s.Shifts = append(s.Shifts, float64(k)/PhaseShifts)
-		s.Accuracy = append(s.Accuracy, e.Accuracy)
+		s.Shifts, s.Accuracy = append(s.Shifts, float64(k)/PhaseShifts), append(s.Accuracy, a)
 	}
-	e, err := ev.Evaluate(x.Trained, atTest)
-	if err != nil {
+	if s.TestAccuracy, err = score(test); err != nil {
 		return PhaseScores{}, err
 	}
-	s.TestAccuracy = e.Accuracy
 	return s, nil
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/snn-dales/dales/snn"
 )
 
-// The sets PhaseShift scores are what its documentation says: one per shift k/12 at the training set's
+// The sets PhaseShift scores (PhaseOffsets, PhaseSet) are what its documentation says: one per shift k/12 at the training set's
 // offset plus k/12 cycles, and one at the test set's offset, all with the same IPDs (drawn from the probe's
 // own stream, not the test set's) and the same uniforms; the scores are the evaluator's on those sets.
 func TestPhaseSets(t *testing.T) {
@@ -20,26 +20,38 @@ func TestPhaseSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 40
-	sets, atTest, err := PhaseSets(x, n)
+	const n = 2*phasePiece + 88 // three pieces, the last partial
+	shifted, testOffset, err := PhaseOffsets(x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sets) != PhaseShifts {
-		t.Fatalf("%d sets, want %d", len(sets), PhaseShifts)
+	if len(shifted) != PhaseShifts {
+		t.Fatalf("%d offsets, want %d", len(shifted), PhaseShifts)
 	}
 	train, test := x.Train.PhaseOffset[0], x.Test.PhaseOffset[0]
-	for k, d := range append(slices.Clone(sets), atTest) {
+	if testOffset != test {
+		t.Errorf("test offset %v, want the test set's %v", testOffset, test)
+	}
+	var sets []*snn.Dataset
+	for k, u := range append(slices.Clone(shifted), testOffset) {
 		want := test
 		if k < PhaseShifts {
 			want = math.Mod(train+float64(k)/PhaseShifts, 1)
 		}
+		if u != want {
+			t.Fatalf("offset %d: %v, want %v", k, u, want)
+		}
+		d, err := PhaseSet(x, n, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, d)
 		if d.Len() != n {
 			t.Fatalf("set %d has %d samples, want %d", k, d.Len(), n)
 		}
-		for _, u := range d.PhaseOffset {
-			if u != want {
-				t.Fatalf("set %d: offset %v, want %v", k, u, want)
+		for _, v := range d.PhaseOffset {
+			if v != want {
+				t.Fatalf("set %d: offset %v, want %v", k, v, want)
 			}
 		}
 		if !slices.Equal(d.IPD, sets[0].IPD) {
@@ -58,6 +70,8 @@ func TestPhaseSets(t *testing.T) {
 			}
 		}
 	}
+	atTest := sets[PhaseShifts]
+	sets = sets[:PhaseShifts]
 	ev, err := snn.NewEvaluator(cfg, gobackend.GetBackend())
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +105,7 @@ func TestPhaseSets(t *testing.T) {
 	if _, err := PhaseShift(ev, &perSample, n); err == nil || !strings.Contains(err.Error(), `"per-sample"`) {
 		t.Errorf("per-sample phase: error %v, want one naming the mode", err)
 	}
-	if _, _, err := PhaseSets(x, 0); err == nil || !strings.Contains(err.Error(), "0 samples") {
+	if _, err := PhaseShift(ev, x, 0); err == nil || !strings.Contains(err.Error(), "0 samples") {
 		t.Errorf("0 samples: error %v, want one naming the count", err)
 	}
 }

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -35,7 +36,7 @@ func CheckPhase(cfg snn.Config) error {
 	return nil
 }
 
-// PhaseMetrics scores the trained network on probe.PhaseSets with as many samples as its test set:
+// PhaseMetrics scores the trained network with probe.PhaseShift on as many samples as its test set:
 // "phase_acc_KK" is the accuracy at the training set's phase offset plus KK/12 cycles (KK = 00 is the
 // training set's own offset), "phase_test_shift" the test set's offset minus the training set's in
 // cycles, and "phase_acc_test" the accuracy of the same fresh samples at the test set's offset. For
@@ -244,4 +245,37 @@ func phaseGroupConditions(gs []PhaseGroup) []string {
 		cs = append(cs, g.Runs.Condition)
 	}
 	return cs
+}
+
+// PhaseCurve is one network's accuracies at the 12 offsets (Accuracy[k] at k/12 cycles after its training
+// set's) and its test set's shift (cycles) and accuracy, for a figure.
+type PhaseCurve struct {
+	Seed                    uint64
+	Accuracy                []float64
+	TestShift, TestAccuracy float64
+}
+
+// PhaseCurves returns the curves of g's runs in seed order; a run without the phase metrics is an error.
+func PhaseCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
+	var out []PhaseCurve
+	for _, r := range Only(runs, g.Runs) {
+		c := PhaseCurve{Seed: r.Seed, TestAccuracy: r.TestAccuracy}
+		var ok bool
+		if c.TestShift, ok = r.Extra["phase_test_shift"]; !ok {
+			return nil, fmt.Errorf("study: run %s seed %d lacks the phase metrics", r.Condition, r.Seed)
+		}
+		for k := 0; k < probe.PhaseShifts; k++ {
+			v, ok := r.Extra[phaseAccName(k)]
+			if !ok {
+				return nil, fmt.Errorf("study: run %s seed %d lacks %s", r.Condition, r.Seed, phaseAccName(k))
+			}
+			c.Accuracy = append(c.Accuracy, v)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("study: no run of %s at fraction %v", g.Runs.Condition, g.Runs.Fraction)
+	}
+	slices.SortFunc(out, func(a, b PhaseCurve) int { return cmp.Compare(a.Seed, b.Seed) })
+	return out, nil
 }

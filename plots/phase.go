@@ -1,0 +1,97 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/snn-dales/dales/snn/study"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// PhasePanel is one panel of PhaseCurves: a network's curves (study.PhaseCurves) under a title.
+type PhasePanel struct {
+	Title  string
+	Curves []study.PhaseCurve
+}
+
+// PhaseCurves draws each panel's networks' test-style accuracy (%) on fresh samples at phase offsets 0,
+// 30, ..., 330 degrees of the carrier after their training set's (the point at 360 repeats 0, closing the
+// cycle): one thin line per network, their mean as a thick line, each network's own test set as a dot at
+// its shift, and chance (1/numClasses) dashed. Panels fill cols columns, row by row.
+func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figure, error) {
+	if len(panels) == 0 || cols <= 0 {
+		return nil, fmt.Errorf("plots: PhaseCurves: %d panels in %d columns", len(panels), cols)
+	}
+	if numClasses < 2 {
+		return nil, fmt.Errorf("plots: PhaseCurves: %d classes, want at least 2", numClasses)
+	}
+	rows := (len(panels) + cols - 1) / cols
+	f := NewFigure(rows, min(cols, len(panels)), 5.2*float64(min(cols, len(panels))), 4.2*float64(rows))
+	f.Title = title
+	chance := 100 / float64(numClasses)
+	for i, pn := range panels {
+		if len(pn.Curves) == 0 {
+			return nil, fmt.Errorf("plots: PhaseCurves: panel %q has no networks", pn.Title)
+		}
+		p := plot.New()
+		p.Title.Text = fmt.Sprintf("%s (%d networks)", pn.Title, len(pn.Curves))
+		if len(pn.Curves) == 1 {
+			p.Title.Text = pn.Title + " (1 network)"
+		}
+		p.X.Label.Text, p.Y.Label.Text = "Phase offset after the training set's (degrees)", "Accuracy (%)"
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
+		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
+		p.Add(plotter.NewGrid())
+		n := len(pn.Curves[0].Accuracy)
+		mean := make(plotter.XYs, n+1)
+		var tests plotter.XYs
+		for j, c := range pn.Curves {
+			if len(c.Accuracy) != n {
+				return nil, fmt.Errorf("plots: PhaseCurves: panel %q: network %d has %d offsets, network 0 %d", pn.Title, j, len(c.Accuracy), n)
+			}
+			xy := make(plotter.XYs, n+1)
+			for k := 0; k <= n; k++ {
+				xy[k] = plotter.XY{X: 360 * float64(k) / float64(n), Y: 100 * c.Accuracy[k%n]}
+				mean[k].X, mean[k].Y = xy[k].X, mean[k].Y+xy[k].Y/float64(len(pn.Curves))
+			}
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width = color.NRGBA{0x55, 0x55, 0x55, 0x90}, vg.Points(0.6)
+			p.Add(l)
+			if j == 0 {
+				p.Legend.Add("one network", l)
+			}
+			tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
+		}
+		l, err := plotter.NewLine(mean)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = Blue, vg.Points(2.5)
+		p.Add(l)
+		p.Legend.Add("mean", l)
+		s, err := plotter.NewScatter(tests)
+		if err != nil {
+			return nil, err
+		}
+		s.Color, s.Radius, s.Shape = Orange, vg.Points(3), draw.CircleGlyph{}
+		p.Add(s)
+		p.Legend.Add("its test set", s)
+		c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
+		if err != nil {
+			return nil, err
+		}
+		c.Color, c.Width, c.Dashes = Grey, vg.Points(1), []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+		p.Add(c)
+		p.Legend.Add(fmt.Sprintf("chance (%.1f%%)", chance), c)
+		p.Legend.Top, p.Legend.Left = false, false
+		p.Legend.YOffs = vg.Points(14)
+		f.Set(i/cols, i%cols, PlotPanel{p})
+	}
+	return f, nil
+}
