@@ -162,7 +162,7 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion
 		"test set measures, but for the phase.", r.Scale*mean, r.Unit, r.Scale*slices.Max(absDiff), len(test),
 		stat.Correlation(test, probed, nil)))
 	for _, g := range groups {
-		var lo, hi []float64
+		var lo, hi, train, own, tested []float64
 		atChance, n := 0, 0
 		for _, run := range Only(runs, g.Runs) {
 			var acc []float64
@@ -170,6 +170,7 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion
 				acc = append(acc, run.Extra[phaseAccName(k)])
 			}
 			lo, hi = append(lo, slices.Min(acc)), append(hi, slices.Max(acc))
+			train, own, tested = append(train, run.TrainAccuracy), append(own, acc[0]), append(tested, run.TestAccuracy)
 			if slices.Min(acc) <= r.Chance+r.Slack {
 				atChance++
 			}
@@ -177,9 +178,16 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion
 		}
 		ml, _ := MeanSD(lo)
 		mh, _ := MeanSD(hi)
+		mTrain, _ := MeanSD(train)
+		mOwn, _ := MeanSD(own)
+		mTest, _ := MeanSD(tested)
 		notes = append(notes, fmt.Sprintf("%s: over the 12 offsets, %.1f%% at its worst and %.1f%% at its best (means over "+
-			"%d networks); %s at chance (within %.0f %s of %.1f%%) or below at some offset.", capitalise(g.Name),
-			100*ml, 100*mh, n, countOf(atChance, n), r.Scale*r.Slack, r.Unit, 100*r.Chance))
+			"%d networks); %s at chance (within %.0f %s of %.1f%%) or below at some offset. Its training sets score %.1f%%, "+
+			"fresh samples at the training set's offset %.1f%% and its test sets %.1f%%: of the %.1f %s from training to "+
+			"test, %.1f lie between the training set and fresh samples at its offset and %.1f between those and the test "+
+			"sets at theirs (means; descriptive).", capitalise(g.Name), 100*ml, 100*mh, n, countOf(atChance, n),
+			r.Scale*r.Slack, r.Unit, 100*r.Chance, 100*mTrain, 100*mOwn, 100*mTest, r.Scale*(mTrain-mTest), r.Unit,
+			r.Scale*(mTrain-mOwn), r.Scale*(mOwn-mTest)))
 	}
 	notes = append(notes, "The offsets are the training set's and 11 more, 30 degrees of the carrier apart; each network is scored "+
 		"on the same fresh samples (IPDs and spike uniforms drawn from streams of its seed that no set of the run uses) at "+

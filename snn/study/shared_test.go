@@ -135,6 +135,30 @@ func TestSweepSharedCaches(t *testing.T) {
 	if *trainedD != 1 || *trainedE != 1 {
 		t.Errorf("trained %d runs with only an entry of other numerics to copy and %d keeping models; want 1 and 1", *trainedD, *trainedE)
 	}
+	// A copy holds what its own sweep computes: the ablation metrics of c's entry stay behind, in the result
+	// and in the copy's cache entry.
+	g, trainedG := newB(filepath.Join(results, "g"), []string{filepath.Join(results, "c")})
+	g.Seeds = []uint64{1}
+	resG, err := g.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = os.ReadFile(filepath.Join(results, "g", entryName(resG[0].RunKey, resG[0].ConfigHash)+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := DecodeRunResult(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *trainedG != 0 || !strings.HasPrefix(resG[0].ReusedFrom, "c/") {
+		t.Fatalf("sweep g trained %d runs, its run reused from %q; want a copy of c's", *trainedG, resG[0].ReusedFrom)
+	}
+	for _, r := range []RunResult{resG[0], saved} {
+		if r.Extra != nil || r.ExtraVersion != "" {
+			t.Errorf("a copy into a sweep without metrics carries %d metrics of version %q; want none", len(r.Extra), r.ExtraVersion)
+		}
+	}
 }
 
 // TestSharedCaches checks that SharedCaches lists the other plans' cache folders that exist, and not the

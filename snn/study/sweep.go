@@ -749,6 +749,16 @@ func (s *Sweep) fromShared(p PlannedRun, numerics string) (RunResult, bool) {
 			if s.check(r, p, numerics) != "" {
 				continue
 			}
+			// The copy holds what this sweep computes: another sweep's metrics stay behind.
+			if s.Extra == nil {
+				r.Extra, r.ExtraVersion = nil, ""
+			} else {
+				kept := map[string]float64{}
+				for _, m := range s.ExtraMetrics {
+					kept[m] = r.Extra[m]
+				}
+				r.Extra = kept
+			}
 			if r.ReusedFrom == "" {
 				r.ReusedFrom = filepath.Join(filepath.Base(dir), e.Name())
 			}
