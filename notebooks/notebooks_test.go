@@ -15,6 +15,7 @@ import (
 type notebook struct {
 	Cells []struct {
 		CellType       string          `json:"cell_type"`
+		ID             string          `json:"id"`
 		Source         json.RawMessage `json:"source"`
 		ExecutionCount *int            `json:"execution_count"`
 		Outputs        []struct {

@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -290,5 +291,70 @@ func TestRateInteractionInNotebook(t *testing.T) {
 	}
 	if found != 2 { // the fixed-rate plans and their replication on fresh seeds
 		t.Errorf("%s: %d cells print study.RateInteraction, want 2", path, found)
+	}
+}
+
+// The phase cells print PhaseConclusion (and, in the populations notebook, PhaseAveragedConclusion) as
+// computed now from the committed caches, and the readings above them quote its estimates.
+func TestPhaseInNotebooks(t *testing.T) {
+	for _, c := range []struct {
+		path, plan, sweep, reading string
+		groups                     []study.PhaseGroup
+		pairs                      [][2]study.PhaseGroup
+	}{
+		{"dales_law_controls.ipynb", "controls", "phase", "pha0ctl1", study.NotebookPhaseGroups(), nil},
+		{"dales_law_populations.ipynb", "populations", "phase-lif", "lif0pha1", study.LIFPhaseGroups(), study.LIFPhaseCapPairs()},
+	} {
+		p, err := study.PlanByName(c.plan, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, notDone, _, err := p.Collect(c.sweep, snn.DefaultConfig(), "results")
+		if err != nil || len(notDone) > 0 {
+			t.Fatalf("%s: %v, %d runs not done", c.path, err, len(notDone))
+		}
+		conc, err := study.PhaseConclusion(res, study.AccuracyRules(), c.groups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := []string{conc.Text()}
+		pt := func(v float64) string { return fmt.Sprintf("%.1f", 100*v) }
+		q := conc.Comparisons[0]
+		quotes := []string{pt(q.Paired.CI.Mean) + " points", pt(q.MeanA.Mean) + "% against " + pt(q.MeanB.Mean) + "%"}
+		if c.pairs == nil {
+			quotes = append(quotes, "the difference, "+pt(conc.Comparisons[1].Paired.CI.Mean)+" points")
+		} else {
+			avg, err := study.PhaseAveragedConclusion(res, study.AccuracyRules(), c.pairs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, avg.Text())
+			a, b := avg.Comparisons[0].Paired.CI, avg.Comparisons[1].Paired.CI
+			quotes = append(quotes, fmt.Sprintf("%s points with |w| (95%% CI %s to %s)", pt(a.Mean), pt(a.Low), pt(a.High)),
+				fmt.Sprintf("%s with the step correction (%s to %s)", pt(b.Mean), pt(b.Low), pt(b.High)))
+		}
+		nb := readNotebook(t, c.path)
+		var reading, out string
+		for i, cell := range nb.Cells {
+			if cell.ID == c.reading {
+				reading = strings.Join(strings.Fields(text(cell.Source)), " ")
+				for _, o := range nb.Cells[i+1].Outputs {
+					out += text(o.Data["text/markdown"]) + text(o.Data["text/html"])
+				}
+			}
+		}
+		if reading == "" {
+			t.Fatalf("%s has no cell %s", c.path, c.reading)
+		}
+		for _, want := range texts {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the phase cell's committed output lacks the conclusion as computed now:\n%s", c.path, want)
+			}
+		}
+		for _, want := range quotes {
+			if !strings.Contains(reading, want) {
+				t.Errorf("%s cell %s: the reading does not quote %q", c.path, c.reading, want)
+			}
+		}
 	}
 }
