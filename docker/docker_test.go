@@ -76,6 +76,17 @@ func run(t *testing.T, env []string, name string, args ...string) string {
 	return string(out)
 }
 
+// imageID is the ID of the test image's tag, or "" when there is none.
+func imageID(env []string, pod string) string {
+	cmd := exec.Command(pod, "image", "inspect", "--format", "{{.Id}}", image)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,6 +112,19 @@ func TestImageBuildsAndServes(t *testing.T) {
 	run(t, env, filepath.Join(here, "standin-base.sh"))
 	t.Logf("stand-in base ready in %s", time.Since(start).Round(time.Second))
 
+	// Each build moves the tag to a new image and leaves the previous one dangling (3 GB): remove it, and
+	// a failed build's layers, so that repeated test runs do not fill the disk (one did, 2026-12-05).
+	previous := imageID(env, pod)
+	t.Cleanup(func() {
+		if previous != "" && previous != imageID(env, pod) {
+			if out, err := exec.Command(pod, "rmi", previous).CombinedOutput(); err != nil {
+				t.Logf("could not remove the previous test image %s: %v\n%s", previous, err, tail(out))
+			}
+		}
+		if out, err := exec.Command(pod, "image", "prune", "-f", "--filter", "label=org.opencontainers.image.title=dales").CombinedOutput(); err != nil {
+			t.Logf("could not prune dangling test images: %v\n%s", err, tail(out))
+		}
+	})
 	start = time.Now()
 	run(t, env, pod, "build", "--pull=never", "--network=host", "-f", filepath.Join(here, "Dockerfile"), "-t", image, root)
 	t.Logf("image built in %s", time.Since(start).Round(time.Second))

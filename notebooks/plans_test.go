@@ -313,7 +313,8 @@ func TestPhaseInNotebooks(t *testing.T) {
 		if err != nil || len(notDone) > 0 {
 			t.Fatalf("%s: %v, %d runs not done", c.path, err, len(notDone))
 		}
-		conc, err := study.PhaseConclusion(res, study.AccuracyRules(), c.groups)
+		base := snn.DefaultConfig()
+		conc, err := study.PhaseConclusion(res, study.AccuracyRules(), c.groups, base.BatchSize*base.TestBatches)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,7 +41,7 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		if len(pn.Curves) == 1 {
 			p.Title.Text = pn.Title + " (1 network)"
 		}
-		p.X.Label.Text, p.Y.Label.Text = "Phase offset after the training set's (degrees)", "Accuracy (%)"
+		p.X.Label.Text, p.Y.Label.Text = "Phase offset after the training set's (degrees of the carrier)", "Accuracy (%)"
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
 		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
 		p.Add(plotter.NewGrid())
@@ -81,7 +81,7 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		}
 		s.Color, s.Radius, s.Shape = Orange, vg.Points(3), draw.CircleGlyph{}
 		p.Add(s)
-		p.Legend.Add("its test set", s)
+		p.Legend.Add("its test set, at its offset", s)
 		c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
 		if err != nil {
 			return nil, err
@@ -90,7 +90,7 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		p.Add(c)
 		p.Legend.Add(fmt.Sprintf("chance (%.1f%%)", chance), c)
 		p.Legend.Top, p.Legend.Left = false, false
-		p.Legend.YOffs = vg.Points(14)
+		p.Legend.YOffs = vg.Points(26) // above the chance line
 		f.Set(i/cols, i%cols, PlotPanel{p})
 	}
 	return f, nil

@@ -24,8 +24,8 @@ func TestPhaseCurves(t *testing.T) {
 		t.Errorf("3 panels in 2 columns: grid %dx%d, fourth cell %v; want 2x2 with the fourth empty", f.Rows, f.Cols, f.Panels[3])
 	}
 	checkFigure(t, "phase", f, "Accuracy at shifted phase offsets", "LIF |w| (2 networks)", "LIF |w| capped (2 networks)",
-		"third (1 network)", "Phase offset after the training set's (degrees)", "Accuracy (%)", "one network", "mean",
-		"its test set", "chance (8.3%)")
+		"third (1 network)", "Phase offset after the training set's (degrees of the carrier)", "Accuracy (%)", "one network", "mean",
+		"its test set, at its offset", "chance (8.3%)")
 	for _, bad := range []struct {
 		panels     []PhasePanel
 		cols, ncls int

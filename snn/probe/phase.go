@@ -28,8 +28,11 @@ type PhaseScores struct {
 //
 // and the test set's offset u_test. Under the notebook's protocol every set draws one offset, so a
 // network can learn the IPD from the absolute phase of the right ear's input alone; its accuracy across
-// u_k shows how far it has. It needs cfg.Phase = snn.PhasePerDataset: with an offset per sample there is no
-// training set's offset.
+// u_k shows how far it has. With a whole number of carrier cycles in the window (the notebook's 20 Hz over
+// 100 ms: two), a shift of the offset rotates the input's rates in time, so a network can tell offsets apart
+// only where the window begins and ends (its state starts at zero at onset); with a fractional number of
+// cycles a shift also changes how much of each phase the window holds. It needs cfg.Phase =
+// snn.PhasePerDataset: with an offset per sample there is no training set's offset.
 func PhaseOffsets(x *snn.Experiment) (shifted []float64, test float64, err error) {
 	if x.Config.Phase != snn.PhasePerDataset {
 		return nil, 0, fmt.Errorf("probe: the phase probe needs one phase offset per data set (Config.Phase %q), not %q: "+

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/probe"
-	"gonum.org/v1/gonum/stat"
 )
 
 // PhaseMetricsVersion names the definition of PhaseMetrics (Sweep.ExtraVersion).
@@ -123,14 +123,20 @@ func LIFPhaseCapPairs() [][2]PhaseGroup {
 
 // PhaseConclusion asks, for each group, whether its networks score higher on fresh samples at their
 // training set's phase offset than at the other 11 offsets (PhaseAtTraining against PhaseElsewhere,
-// paired by network, one Holm family under r): whether they learned the IPD partly from the absolute phase
-// that one offset per data set (the notebook's input_signal) lets them. Its notes, from the same runs:
-// how well the probe's set at the test set's offset reproduces the test set's accuracy (the probe's
-// check: the sets differ in their samples only), each group's worst and best offsets, and how many of its
-// networks fall to chance at some offset.
-func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion, error) {
+// paired by network, one Holm family under r): whether they learned a cue that one offset per data set (the
+// notebook's input_signal) offers and that holds only at that offset. Its notes, from the same runs and
+// descriptive (not planned): how well the probe's set at the test set's offset reproduces the test set's
+// accuracy, against the sampling noise of two independent sets of samples each (the size of the probe's
+// sets and of the test sets: snn.Config.TestBatches * BatchSize); then per group how many networks score
+// higher at their training offset, the mean curve's lowest and highest points, how many networks fall to
+// chance at some offset, and what a test set at a random offset costs in expectation (the accuracy at the
+// training offset minus the mean over the 12) against what the runs' own test sets cost.
+func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int) (Conclusion, error) {
 	if len(groups) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhaseConclusion: no groups")
+	}
+	if samples < 1 {
+		return Conclusion{}, fmt.Errorf("study: PhaseConclusion: %d samples per set, want at least 1", samples)
 	}
 	var qs []Question
 	for _, g := range groups {
@@ -142,52 +148,64 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup) (Conclusion
 		return Conclusion{}, err
 	}
 	var notes []string
-	var test, probed []float64
+	var absDiff, noise []float64
 	for _, g := range groups {
 		for _, run := range Only(runs, g.Runs) {
 			v, ok := run.Extra["phase_acc_test"]
 			if !ok {
 				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks the phase metrics", run.Condition, run.Seed)
 			}
-			test, probed = append(test, run.TestAccuracy), append(probed, v)
+			p := run.TestAccuracy
+			absDiff = append(absDiff, math.Abs(v-p))
+			// E|X - Y| for two independent proportions of `samples` draws at rate p: sqrt(2/pi) times the sd.
+			noise = append(noise, math.Sqrt(2/math.Pi)*math.Sqrt(2*p*(1-p)/float64(samples)))
 		}
-	}
-	var absDiff []float64
-	for i := range test {
-		absDiff = append(absDiff, math.Abs(probed[i]-test[i]))
 	}
 	mean, _ := MeanSD(absDiff)
-	notes = append(notes, fmt.Sprintf("The probe's check: at each test set's own offset, fresh samples score within %.1f %s of the "+
-		"test set on average (largest difference %.1f, %d networks; correlation %.2f), so the probe's sets measure what the "+
-		"test set measures, but for the phase.", r.Scale*mean, r.Unit, r.Scale*slices.Max(absDiff), len(test),
-		stat.Correlation(test, probed, nil)))
+	expected, _ := MeanSD(noise)
+	notes = append(notes, fmt.Sprintf("The probe's check: at each test set's own offset, %d fresh samples score %.1f %s from the "+
+		"test set on average (largest difference %.1f, %d networks), about what two independent sets of that size differ by "+
+		"from sampling alone (%.1f): the probe's sets measure what the test sets measure, but for the phase.", samples,
+		r.Scale*mean, r.Unit, r.Scale*slices.Max(absDiff), len(absDiff), r.Scale*expected))
 	for _, g := range groups {
-		var lo, hi, train, own, tested []float64
-		atChance, n := 0, 0
-		for _, run := range Only(runs, g.Runs) {
-			var acc []float64
-			for k := 0; k < probe.PhaseShifts; k++ {
-				acc = append(acc, run.Extra[phaseAccName(k)])
+		curves, err := PhaseCurves(runs, g)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		n := len(curves)
+		meanCurve := make([]float64, probe.PhaseShifts)
+		var train, own, all, tested []float64
+		atChance, higher := 0, 0
+		for _, c := range curves {
+			for k, a := range c.Accuracy {
+				meanCurve[k] += a / float64(n)
 			}
-			lo, hi = append(lo, slices.Min(acc)), append(hi, slices.Max(acc))
-			train, own, tested = append(train, run.TrainAccuracy), append(own, acc[0]), append(tested, run.TestAccuracy)
-			if slices.Min(acc) <= r.Chance+r.Slack {
+			if slices.Min(c.Accuracy) <= r.Chance+r.Slack {
 				atChance++
 			}
-			n++
+			if elsewhere, _ := MeanSD(c.Accuracy[1:]); c.Accuracy[0] > elsewhere {
+				higher++
+			}
+			m, _ := MeanSD(c.Accuracy)
+			own, all, tested = append(own, c.Accuracy[0]), append(all, m), append(tested, c.TestAccuracy)
 		}
-		ml, _ := MeanSD(lo)
-		mh, _ := MeanSD(hi)
+		for _, run := range Only(runs, g.Runs) {
+			train = append(train, run.TrainAccuracy)
+		}
+		lo, hi := slices.Min(meanCurve), slices.Max(meanCurve)
 		mTrain, _ := MeanSD(train)
 		mOwn, _ := MeanSD(own)
+		mAll, _ := MeanSD(all)
 		mTest, _ := MeanSD(tested)
-		notes = append(notes, fmt.Sprintf("%s: over the 12 offsets, %.1f%% at its worst and %.1f%% at its best (means over "+
-			"%d networks); %s at chance (within %.0f %s of %.1f%%) or below at some offset. Its training sets score %.1f%%, "+
-			"fresh samples at the training set's offset %.1f%% and its test sets %.1f%%: of the %.1f %s from training to "+
-			"test, %.1f lie between the training set and fresh samples at its offset and %.1f between those and the test "+
-			"sets at theirs (means; descriptive).", capitalise(g.Name), 100*ml, 100*mh, n, countOf(atChance, n),
-			r.Scale*r.Slack, r.Unit, 100*r.Chance, 100*mTrain, 100*mOwn, 100*mTest, r.Scale*(mTrain-mTest), r.Unit,
-			r.Scale*(mTrain-mOwn), r.Scale*(mOwn-mTest)))
+		notes = append(notes, fmt.Sprintf("%s: %d of %d networks score higher at their training set's offset than at the other 11 "+
+			"on average; the mean over the networks runs from %.1f%% (%.0f degrees after the training offset) to %.1f%% "+
+			"(%.0f degrees); %s at chance (within %.0f %s of %.1f%%) or below at some offset. Its training sets score "+
+			"%.1f%%, fresh samples at the training set's offset %.1f%%, the 12 offsets %.1f%% on average and its test sets "+
+			"%.1f%%: a test set at a random offset costs %.1f %s in expectation (the training offset against the 12), these "+
+			"networks' own test sets cost %.1f (means; descriptive).", capitalise(g.Name), higher, n,
+			100*lo, 360*float64(slices.Index(meanCurve, lo))/probe.PhaseShifts, 100*hi,
+			360*float64(slices.Index(meanCurve, hi))/probe.PhaseShifts, countOf(atChance, n), r.Scale*r.Slack, r.Unit,
+			100*r.Chance, 100*mTrain, 100*mOwn, 100*mAll, 100*mTest, r.Scale*(mOwn-mAll), r.Unit, r.Scale*(mOwn-mTest)))
 	}
 	notes = append(notes, "The offsets are the training set's and 11 more, 30 degrees of the carrier apart; each network is scored "+
 		"on the same fresh samples (IPDs and spike uniforms drawn from streams of its seed that no set of the run uses) at "+
@@ -209,6 +227,9 @@ func countOf(k, n int) string {
 // PhaseAveragedConclusion compares each pair of groups on their networks' accuracy averaged over the 12
 // offsets (PhaseAveraged, paired by seed, one Holm family under r): a difference found on one test set per
 // seed, whose phase the network may have learned to depend on, asked again with that phase averaged out.
+// Its notes give, per pair and unadjusted (not planned), the same difference on the test sets, at the
+// training set's offset and on the training sets, and the difference between the pair's phase effects
+// (each network's accuracy at its training offset minus the mean at the other 11).
 func PhaseAveragedConclusion(runs []RunResult, r Rules, pairs [][2]PhaseGroup) (Conclusion, error) {
 	if len(pairs) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhaseAveragedConclusion: no pairs")
@@ -222,26 +243,41 @@ func PhaseAveragedConclusion(runs []RunResult, r Rules, pairs [][2]PhaseGroup) (
 	if err != nil {
 		return Conclusion{}, err
 	}
+	effect := func(run RunResult) (float64, bool) {
+		a, ok := PhaseAtTraining(run)
+		b, ok2 := PhaseElsewhere(run)
+		return a - b, ok && ok2
+	}
+	train := func(run RunResult) (float64, bool) { return run.TrainAccuracy, true }
 	var notes []string
 	for _, p := range pairs {
-		a, err := BySeed(runs, p[0].Runs, TestAccuracy)
-		if err != nil {
-			return Conclusion{}, err
+		var parts []string
+		for _, m := range []struct {
+			what   string
+			metric Metric
+		}{{"on the test sets (one offset each)", TestAccuracy}, {"at the training set's offset", PhaseAtTraining},
+			{"on the training sets", train}, {"in the phase effect (training offset minus the other 11)", effect}} {
+			a, err := BySeed(runs, p[0].Runs, m.metric)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			b, err := BySeed(runs, p[1].Runs, m.metric)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			va, vb, _, err := Pair(a, b)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			d, err := PairedDiff(va, vb, 1-r.Alpha)
+			if err != nil {
+				return Conclusion{}, err
+			}
+			parts = append(parts, fmt.Sprintf("%s %+.1f (%.0f%% CI %+.1f to %+.1f)", m.what, r.Scale*d.CI.Mean,
+				100*(1-r.Alpha), r.Scale*d.CI.Low, r.Scale*d.CI.High))
 		}
-		b, err := BySeed(runs, p[1].Runs, TestAccuracy)
-		if err != nil {
-			return Conclusion{}, err
-		}
-		va, vb, _, err := Pair(a, b)
-		if err != nil {
-			return Conclusion{}, err
-		}
-		d, err := PairedDiff(va, vb, 1-r.Alpha)
-		if err != nil {
-			return Conclusion{}, err
-		}
-		notes = append(notes, fmt.Sprintf("On the test sets (one offset each), %s minus %s: %+.1f %s (%.0f%% CI %+.1f to %+.1f, "+
-			"unadjusted).", p[0].Name, p[1].Name, r.Scale*d.CI.Mean, r.Unit, 100*(1-r.Alpha), r.Scale*d.CI.Low, r.Scale*d.CI.High))
+		notes = append(notes, fmt.Sprintf("%s minus %s, in %s, unadjusted and not planned: %s.", capitalise(p[0].Name), p[1].Name,
+			r.Unit, strings.Join(parts, "; ")))
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }

@@ -53,7 +53,7 @@ func TestPhaseConclusion(t *testing.T) {
 			phaseRun("robust", s, test, test+0.01*float64(s%3), func(k int) float64 { return 0.7 + 0.01*float64(s) + 0.001*float64(k)*odd }))
 	}
 	groups := []PhaseGroup{{"fragile", Select{"fragile", 0.5}}, {"robust", Select{"robust", 0.5}}}
-	c, err := PhaseConclusion(runs, AccuracyRules(), groups)
+	c, err := PhaseConclusion(runs, AccuracyRules(), groups, 512)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,15 +74,22 @@ func TestPhaseConclusion(t *testing.T) {
 	}
 	text := c.Text()
 	for _, want := range []string{
-		"within 1.2 points of the test set on average (largest difference 2.0, 10 networks",
+		// sqrt(2/pi) sqrt(2 p (1-p) / 512) averaged over p = 0.51..0.55 (each twice): 0.02488.
+		"512 fresh samples score 1.2 points from the test set on average (largest difference 2.0, 10 networks), about " +
+			"what two independent sets of that size differ by from sampling alone (2.5)",
 		// fragile's worst: seeds 1,2,4,5 at 0.4 + 0.01 s (shift 2), seed 3 at 0.09: (0.41+0.42+0.09+0.44+0.45)/5 = 0.362;
 		// best: shift 0, 0.6 + 0.01 s + 0.005 (s mod 2): mean 0.633.
-		"Fragile: over the 12 offsets, 36.2% at its worst and 63.3% at its best (means over 5 networks); 1 of 5 is at chance",
-		// Training 0.8 for every run; fresh samples at the training offset 0.633; test 0.5 + 0.01 s, mean 0.53.
-		"Its training sets score 80.0%, fresh samples at the training set's offset 63.3% and its test sets 53.0%: of the " +
-			"27.0 points from training to test, 16.7 lie between the training set and fresh samples at its offset and 10.3 between",
-		// robust: worst at shift 0 (0.7 + 0.01 s), best at shift 11 (+0.011 for odd seeds): 0.73 and 0.7366.
-		"Robust: over the 12 offsets, 73.0% at its worst and 73.7% at its best (means over 5 networks); none of the 5 is at chance",
+		// The mean curve: 0.633 at shift 0, 0.45 at odd shifts but 0.378 at shift 5 (seed 3's 0.09), 0.43 at even ones.
+		"Fragile: 5 of 5 networks score higher at their training set's offset than at the other 11 on average; the mean over " +
+			"the networks runs from 37.8% (150 degrees after the training offset) to 63.3% (0 degrees); 1 of 5 is at chance",
+		// Training 0.8 for every run; the 12 offsets (0.633 + 5 * 0.45 + 0.378 + 5 * 0.43) / 12 = 0.45092; test mean 0.53.
+		"Its training sets score 80.0%, fresh samples at the training set's offset 63.3%, the 12 offsets 45.1% on average " +
+			"and its test sets 53.0%: a test set at a random offset costs 18.2 points in expectation (the training offset " +
+			"against the 12), these networks' own test sets cost 10.3",
+		// robust: shift 0 equals the other shifts of even seeds and is below those of odd seeds; the mean curve
+		// 0.73 + 0.0006 k.
+		"Robust: 0 of 5 networks score higher at their training set's offset than at the other 11 on average; the mean " +
+			"over the networks runs from 73.0% (0 degrees after the training offset) to 73.7% (330 degrees); none of the 5 is at chance",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the conclusion lacks %q:\n%s", want, text)
@@ -99,12 +106,14 @@ func TestPhaseConclusion(t *testing.T) {
 	if got := a.Comparisons[0].Paired.CI.Mean; math.Abs(got-want) > 1e-12 {
 		t.Errorf("averaged: mean difference %v, want %v", got, want)
 	}
-	if !strings.Contains(a.Text(), "On the test sets (one offset each), fragile minus robust: +0.0 points") {
+	// At the training offset: (0.6 + 0.005 (s mod 2)) - 0.7 = -0.1 + 0.005 (s mod 2), mean -0.097.
+	if !strings.Contains(a.Text(), "Fragile minus robust, in points, unadjusted and not planned: on the test sets (one offset each) +0.0") ||
+		!strings.Contains(a.Text(), "at the training set's offset -9.7") {
 		t.Errorf("the averaged conclusion lacks the test sets' difference:\n%s", a.Text())
 	}
 
 	delete(runs[0].Extra, "phase_acc_07")
-	if _, err := PhaseConclusion(runs, AccuracyRules(), groups); err == nil || !strings.Contains(err.Error(), "lacks the metric") {
+	if _, err := PhaseConclusion(runs, AccuracyRules(), groups, 512); err == nil || !strings.Contains(err.Error(), "lacks the metric") {
 		t.Errorf("a run without phase_acc_07: error %v, want one naming the missing metric", err)
 	}
 }
@@ -170,5 +179,32 @@ func TestPhaseLIFSweepIsTheReplication(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("run %+v: no committed replication entry %s", r.Key, f)
 		}
+	}
+}
+
+// A name with "|" ("LIF |w|") stays in its Markdown table cell: every row has the header's cell count.
+func TestConclusionTableEscapesPipes(t *testing.T) {
+	cs, err := Family(AccuracyRules(), [][2]string{{"LIF |w| capped", "LIF |w|"}},
+		[][2][]float64{{{0.5, 0.6, 0.55, 0.52}, {0.4, 0.45, 0.5, 0.41}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unescaped := func(line string) int { return strings.Count(line, "|") - strings.Count(line, `\|`) }
+	var rows []string
+	for _, line := range strings.Split(Conclusion{Comparisons: cs}.Text(), "\n") {
+		if strings.HasPrefix(line, "|") {
+			rows = append(rows, line)
+		}
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d table lines, want the header, its rule and one row:\n%q", len(rows), rows)
+	}
+	for _, r := range rows[1:] {
+		if unescaped(r) != unescaped(rows[0]) {
+			t.Errorf("row %q has %d cell bars, the header %d", r, unescaped(r), unescaped(rows[0]))
+		}
+	}
+	if !strings.Contains(rows[2], `LIF \|w\| capped`) {
+		t.Errorf("row %q does not escape the name's bars", rows[2])
 	}
 }

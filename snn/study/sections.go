@@ -101,7 +101,7 @@ func (c Conclusion) table() string {
 		if v, ok := q.Detectable(); ok {
 			detectable = s(v)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s | %s |\n", q.A, q.B, s(q.MeanA.Mean), s(q.MeanB.Mean),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s [%s, %s] | %s | %s | %s | %s |\n", cell(q.A), cell(q.B), s(q.MeanA.Mean), s(q.MeanB.Mean),
 			s(d.Mean), s(d.Low), s(d.High), formatP(q.PAdjusted), formatP(q.TOSTAdjusted), detectable, verdict)
 	}
 	fmt.Fprintf(&b, "\nHolm p: the paired t test, adjusted over the %d comparisons. TOST p: equivalence within ±%s %s, "+
@@ -116,6 +116,9 @@ func (c Conclusion) table() string {
 	}
 	return b.String()
 }
+
+// cell is s as a Markdown table cell: a "|" (as in "LIF |w|") would otherwise end the cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // floorBound names the differences found where one side's mean is at chance (within Rules.Slack) and
 // the other's is not: the floor bounds such a difference, which then says that the condition at chance
