@@ -80,22 +80,42 @@ func GenerateStimulus(cfg Config, n int, seed, stream uint64) (*Dataset, error) 
 	for k := range ipd {
 		ipd[k] = rng.Float64()*math.Pi - math.Pi/2
 	}
-	return stimulus(cfg, ipd, seed, stream, rng.Uint64(), nil)
+	return stimulus(cfg, ipd, seed, rng.Uint64(), phaseOffsets(cfg, n, seed, stream))
 }
 
 // StimulusForIPDs generates spike trains for given IPDs (radians, each in [-pi/2, pi/2]), as the
 // notebook's spikes_from_fixed_idp_input_signal.
 func StimulusForIPDs(cfg Config, ipd []float64, seed, stream uint64) (*Dataset, error) {
+	return StimulusForIPDsSamples(cfg, ipd, seed, stream, 0, len(ipd))
+}
+
+// StimulusForIPDsSamples returns samples lo..hi-1 of StimulusForIPDs(cfg, ipd, seed, stream), bit for bit
+// (every sample draws its uniforms from its own stream and its offset from the set's draws), without
+// generating the others.
+func StimulusForIPDsSamples(cfg Config, ipd []float64, seed, stream uint64, lo, hi int) (*Dataset, error) {
+	if err := checkIPDs("StimulusForIPDs", ipd, lo, hi); err != nil {
+		return nil, err
+	}
+	rng := newRand(seed, stream)
+	// Sample k draws from (seed, base+k): the piece's first sample is k = lo.
+	return stimulus(cfg, append([]float64(nil), ipd[lo:hi]...), seed, rng.Uint64()+uint64(lo),
+		phaseOffsets(cfg, len(ipd), seed, stream)[lo:hi])
+}
+
+// checkIPDs refuses an empty or out-of-range IPD list, or a piece lo..hi-1 outside it, for function fn.
+func checkIPDs(fn string, ipd []float64, lo, hi int) error {
 	if len(ipd) == 0 {
-		return nil, fmt.Errorf("snn: StimulusForIPDs: no IPDs given")
+		return fmt.Errorf("snn: %s: no IPDs given", fn)
+	}
+	if lo < 0 || hi > len(ipd) || lo >= hi {
+		return fmt.Errorf("snn: %s: samples %d..%d of %d: want 0 <= lo < hi <= %d", fn, lo, hi-1, len(ipd), len(ipd))
 	}
 	for k, v := range ipd {
 		if math.IsNaN(v) || v < -math.Pi/2 || v > math.Pi/2 {
-			return nil, fmt.Errorf("snn: StimulusForIPDs: ipd[%d] = %v rad is outside [-pi/2, pi/2]", k, v)
+			return fmt.Errorf("snn: %s: ipd[%d] = %v rad is outside [-pi/2, pi/2]", fn, k, v)
 		}
 	}
-	rng := newRand(seed, stream)
-	return stimulus(cfg, append([]float64(nil), ipd...), seed, stream, rng.Uint64(), nil)
+	return nil
 }
 
 // StimulusAtPhase is StimulusForIPDs with every sample's random phase offset u (the notebook's
@@ -115,20 +135,32 @@ func StimulusAtPhaseSamples(cfg Config, ipd []float64, offset float64, seed, str
 	if !(offset >= 0 && offset < 1) {
 		return nil, fmt.Errorf("snn: StimulusAtPhase: phase offset %v cycles is outside [0, 1)", offset)
 	}
-	if len(ipd) == 0 {
-		return nil, fmt.Errorf("snn: StimulusAtPhase: no IPDs given")
-	}
-	if lo < 0 || hi > len(ipd) || lo >= hi {
-		return nil, fmt.Errorf("snn: StimulusAtPhase: samples %d..%d of %d: want 0 <= lo < hi <= %d", lo, hi-1, len(ipd), len(ipd))
-	}
-	for k, v := range ipd {
-		if math.IsNaN(v) || v < -math.Pi/2 || v > math.Pi/2 {
-			return nil, fmt.Errorf("snn: StimulusAtPhase: ipd[%d] = %v rad is outside [-pi/2, pi/2]", k, v)
-		}
+	if err := checkIPDs("StimulusAtPhase", ipd, lo, hi); err != nil {
+		return nil, err
 	}
 	rng := newRand(seed, stream)
+	offsets := make([]float64, hi-lo)
+	for k := range offsets {
+		offsets[k] = offset
+	}
 	// Sample k draws from (seed, base+k): the piece's first sample is k = lo.
-	return stimulus(cfg, append([]float64(nil), ipd[lo:hi]...), seed, stream, rng.Uint64()+uint64(lo), &offset)
+	return stimulus(cfg, append([]float64(nil), ipd[lo:hi]...), seed, rng.Uint64()+uint64(lo), offsets)
+}
+
+// phaseOffsets are the offsets u, in cycles, of a set of n samples drawn from (seed, stream) as cfg.Phase
+// says: one draw shared by every sample (PhasePerDataset), or, after that draw, one per sample.
+func phaseOffsets(cfg Config, n int, seed, stream uint64) []float64 {
+	offRng := newRand(seed, stream^0x9e3779b97f4a7c15)
+	shared := offRng.Float64()
+	out := make([]float64, n)
+	for k := range out {
+		if cfg.Phase == PhasePerSample {
+			out[k] = offRng.Float64()
+		} else {
+			out[k] = shared
+		}
+	}
+	return out
 }
 
 // stimulus implements the notebook's input_signal. For sample n, step t and fibre i (delay index j):
@@ -140,9 +172,8 @@ func StimulusAtPhaseSamples(cfg Config, ipd []float64, offset float64, seed, str
 //	spike     = U < p,  U ~ Uniform[0, 1) with 32-bit resolution (two per 64-bit PCG draw)
 //
 // Every sample's uniforms come from its own PCG stream (seed, base+n), so samples are generated in
-// parallel and the result does not depend on the number of goroutines. The offsets u are drawn from
-// (seed, stream) as cfg.Phase says, unless fixed is set: then every sample's u is *fixed.
-func stimulus(cfg Config, ipd []float64, seed, stream, base uint64, fixed *float64) (*Dataset, error) {
+// parallel and the result does not depend on the number of goroutines. Sample n's offset u is offsets[n].
+func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (*Dataset, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -152,18 +183,7 @@ func stimulus(cfg Config, ipd []float64, seed, stream, base uint64, fixed *float
 	words := (T*I + 63) / 64
 	d := &Dataset{IPD: ipd, NumSteps: T, NumInputs: I, words: words,
 		PhaseOffset: make([]float64, n), bits: make([]uint64, n*words), index: &lazySpikeIndex{}}
-	offRng := newRand(seed, stream^0x9e3779b97f4a7c15)
-	shared := offRng.Float64()
-	for k := range d.PhaseOffset {
-		switch {
-		case fixed != nil:
-			d.PhaseOffset[k] = *fixed
-		case cfg.Phase == PhasePerSample:
-			d.PhaseOffset[k] = offRng.Float64()
-		default:
-			d.PhaseOffset[k] = shared
-		}
-	}
+	copy(d.PhaseOffset, offsets)
 	// sin and cos of a(t, j) = 2*pi*f*t*DT + d_j; theta = a + 2*pi*u (+ ipd) by the angle-addition rule.
 	sinA := make([]float64, T*A)
 	cosA := make([]float64, T*A)

@@ -263,3 +263,30 @@ func TestStimulusAtPhase(t *testing.T) {
 		t.Error("no IPDs accepted, want an error")
 	}
 }
+
+// Pieces of StimulusForIPDs are the whole set's samples, offsets included, in either phase mode.
+func TestStimulusForIPDsSamples(t *testing.T) {
+	ipd := []float64{-1.2, -0.3, 0, 0.4, 1.5, math.Pi / 2, -0.7}
+	for _, mode := range []PhaseMode{PhasePerDataset, PhasePerSample} {
+		cfg := smallConfig()
+		cfg.Phase = mode
+		whole, err := StimulusForIPDs(cfg, ipd, 9, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range [][2]int{{0, 7}, {0, 1}, {2, 5}, {6, 7}} {
+			piece, err := StimulusForIPDsSamples(cfg, ipd, 9, 4, r[0], r[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := whole.words
+			if !slices.Equal(piece.bits, whole.bits[r[0]*w:r[1]*w]) || !slices.Equal(piece.IPD, whole.IPD[r[0]:r[1]]) ||
+				!slices.Equal(piece.PhaseOffset, whole.PhaseOffset[r[0]:r[1]]) {
+				t.Errorf("%s: samples %d..%d differ from the whole set's", mode, r[0], r[1]-1)
+			}
+		}
+		if _, err := StimulusForIPDsSamples(cfg, ipd, 9, 4, 3, 9); err == nil {
+			t.Errorf("%s: samples 3..8 of 7 accepted", mode)
+		}
+	}
+}

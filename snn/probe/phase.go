@@ -130,3 +130,61 @@ func PhaseDifference(u, v float64) float64 {
 	}
 	return d
 }
+
+// PhaseShiftPerSample scores a network trained with a phase offset per sample (cfg.Phase =
+// snn.PhasePerSample, whose training set has no one offset) with ev (nil: a new evaluator) on n fresh
+// samples (PhaseSet's IPDs and uniforms) at each of the offsets k/PhaseShifts cycles, k = 0..PhaseShifts-1
+// (Shifts: absolute offsets, not shifts from a training offset), and on the same samples with an offset
+// each, drawn as its test set draws them (TestAccuracy: the probe's check against the test set; TestShift
+// is NaN). Its accuracies averaged over the offsets compare with PhaseShift's of a network trained with one
+// offset per data set: both average over the carrier's cycle.
+func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScores, error) {
+	cfg := x.Config
+	if cfg.Phase != snn.PhasePerSample {
+		return PhaseScores{}, fmt.Errorf("probe: PhaseShiftPerSample needs a network trained with a phase offset per sample "+
+			"(Config.Phase %q), not %q (PhaseShift scores those)", snn.PhasePerSample, cfg.Phase)
+	}
+	if n <= 0 {
+		return PhaseScores{}, fmt.Errorf("probe: PhaseShiftPerSample: %d samples per set, want at least 1", n)
+	}
+	var err error
+	if ev == nil {
+		if ev, err = snn.NewEvaluator(cfg, nil); err != nil {
+			return PhaseScores{}, err
+		}
+	}
+	ipd := phaseIPDs(x, n)
+	score := func(piece func(lo, hi int) (*snn.Dataset, error)) (float64, error) {
+		correct := 0
+		for lo := 0; lo < n; lo += phasePiece {
+			hi := min(lo+phasePiece, n)
+			d, err := piece(lo, hi)
+			if err != nil {
+				return 0, err
+			}
+			e, err := ev.Evaluate(x.Trained, d)
+			if err != nil {
+				return 0, err
+			}
+			correct += int(math.Round(e.Accuracy * float64(hi-lo)))
+		}
+		return float64(correct) / float64(n), nil
+	}
+	s := PhaseScores{TestShift: math.NaN()}
+	for k := 0; k < PhaseShifts; k++ {
+		u := float64(k) / PhaseShifts
+		a, err := score(func(lo, hi int) (*snn.Dataset, error) {
+			return snn.StimulusAtPhaseSamples(cfg, ipd, u, cfg.Seed, snn.StreamPhaseSpikes, lo, hi)
+		})
+		if err != nil {
+			return PhaseScores{}, err
+		}
+		s.Shifts, s.Accuracy = append(s.Shifts, u), append(s.Accuracy, a)
+	}
+	if s.TestAccuracy, err = score(func(lo, hi int) (*snn.Dataset, error) {
+		return snn.StimulusForIPDsSamples(cfg, ipd, cfg.Seed, snn.StreamPhaseSpikes, lo, hi)
+	}); err != nil {
+		return PhaseScores{}, err
+	}
+	return s, nil
+}

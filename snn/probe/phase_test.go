@@ -120,3 +120,57 @@ func TestPhaseDifference(t *testing.T) {
 		}
 	}
 }
+
+// A network trained with an offset per sample is scored at the absolute offsets k/12 and on the same
+// samples with an offset each (as its test set draws them); the scores are whole-set evaluations of those
+// sets, computed piece by piece. A network of one offset per data set is refused (PhaseShift scores it).
+func TestPhaseShiftPerSample(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Phase = snn.PhasePerSample
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := snn.NewEvaluator(cfg, gobackend.GetBackend())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = phasePiece + 40 // two pieces, the last partial
+	s, err := PhaseShiftPerSample(ev, x, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipd := phaseIPDs(x, n)
+	for k := 0; k < PhaseShifts; k++ {
+		d, err := snn.StimulusAtPhase(cfg, ipd, float64(k)/PhaseShifts, cfg.Seed, snn.StreamPhaseSpikes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := ev.Evaluate(x.Trained, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Shifts[k] != float64(k)/PhaseShifts || s.Accuracy[k] != e.Accuracy {
+			t.Errorf("offset %d: %v at %v, want %v at %v", k, s.Accuracy[k], s.Shifts[k], e.Accuracy, float64(k)/PhaseShifts)
+		}
+	}
+	own, err := snn.StimulusForIPDs(cfg, ipd, cfg.Seed, snn.StreamPhaseSpikes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Min(own.PhaseOffset) == slices.Max(own.PhaseOffset) {
+		t.Fatal("the per-sample set has one offset")
+	}
+	e, err := ev.Evaluate(x.Trained, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TestAccuracy != e.Accuracy || !math.IsNaN(s.TestShift) {
+		t.Errorf("per-sample set %v (shift %v), want %v (NaN)", s.TestAccuracy, s.TestShift, e.Accuracy)
+	}
+	dataset := *x
+	dataset.Config.Phase = snn.PhasePerDataset
+	if _, err := PhaseShiftPerSample(ev, &dataset, n); err == nil || !strings.Contains(err.Error(), `"per-dataset"`) {
+		t.Errorf("one offset per data set: %v, want an error naming it", err)
+	}
+}

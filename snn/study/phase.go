@@ -323,3 +323,135 @@ func PhaseCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
 	slices.SortFunc(out, func(a, b PhaseCurve) int { return cmp.Compare(a.Seed, b.Seed) })
 	return out, nil
 }
+
+// PhaseSamplePrefix marks the runs of networks trained with an offset per sample when PhaseModeConclusion
+// pairs them with runs of the same condition trained with one offset per data set.
+const PhaseSamplePrefix = "per-sample "
+
+// PhaseMetricsPerSample scores a network trained with an offset per sample with probe.PhaseShiftPerSample
+// on as many samples as its test set: "phase_acc_KK" is the accuracy at the absolute offset KK/12 cycles and
+// "phase_acc_test" that of the same samples with an offset each (as its test set draws them). For
+// Sweep.Extra (metric set PhaseSampleSet).
+func PhaseMetricsPerSample(x *snn.Experiment) (map[string]float64, error) {
+	if err := CheckPhasePerSample(x.Config); err != nil {
+		return nil, err
+	}
+	s, err := probe.PhaseShiftPerSample(nil, x, x.Test.Len())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{"phase_acc_test": s.TestAccuracy}
+	for k, a := range s.Accuracy {
+		out[phaseAccName(k)] = a
+	}
+	return out, nil
+}
+
+// PhaseMetricNamesPerSample are the metrics PhaseMetricsPerSample returns.
+func PhaseMetricNamesPerSample() []string {
+	var names []string
+	for k := 0; k < probe.PhaseShifts; k++ {
+		names = append(names, phaseAccName(k))
+	}
+	return append(names, "phase_acc_test")
+}
+
+// CheckPhasePerSample refuses a run PhaseMetricsPerSample cannot score: one drawing one offset per data set.
+func CheckPhasePerSample(cfg snn.Config) error {
+	if cfg.Phase != snn.PhasePerSample {
+		return fmt.Errorf("study: the per-sample phase metrics need a network trained with a phase offset per sample (Phase %q), not %q",
+			snn.PhasePerSample, cfg.Phase)
+	}
+	return nil
+}
+
+// PerSampleProtocol is base with a phase offset drawn for each sample (snn.PhasePerSample): the fix of the
+// notebook's one offset per data set, for the runs that test it.
+func PerSampleProtocol(base snn.Config) snn.Config {
+	base.Phase = snn.PhasePerSample
+	return base
+}
+
+// PhaseModeConclusion asks, for each group, whether networks trained with a phase offset per sample
+// (perSample: runs of PhaseMetricsPerSample) score differently from the same networks trained with one
+// offset per data set (perDataset: runs of PhaseMetrics) on accuracy averaged over 12 offsets a cycle
+// apart (PhaseAveraged: for the first, absolute offsets k/12; for the second, shifts k/12 from the
+// training offset; both average over the carrier's cycle), paired by seed, one Holm family under r. A seed
+// fixes the IPDs, the spike uniforms and the initial weights, so the pair differs only in the offsets of
+// its data sets. Its notes, descriptive: the per-sample networks' spread over the offsets, the probe's
+// check against their test sets (samples: the probe's and the test sets' size), and each kind's accuracy
+// on its own test sets (test sets that differ in kind: not compared).
+func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []PhaseGroup, samples int) (Conclusion, error) {
+	if len(groups) == 0 {
+		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: no groups")
+	}
+	if samples < 1 {
+		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: %d samples per set, want at least 1", samples)
+	}
+	runs := slices.Clone(perDataset)
+	for _, s := range perSample {
+		s.Condition = PhaseSamplePrefix + s.Condition
+		runs = append(runs, s)
+	}
+	var qs []Question
+	for _, g := range groups {
+		ps := Select{PhaseSamplePrefix + g.Runs.Condition, g.Runs.Fraction}
+		qs = append(qs, Question{g.Name + ", an offset per sample (12 offsets)", g.Name + ", one offset per data set (12 offsets)",
+			ps, g.Runs, PhaseAveraged, PhaseAveraged})
+	}
+	cs, err := Ask(runs, r, qs)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	var notes []string
+	for _, g := range groups {
+		ps := PhaseGroup{g.Name, Select{PhaseSamplePrefix + g.Runs.Condition, g.Runs.Fraction}}
+		var spread, absDiff, noise, ownTest []float64
+		meanCurve := make([]float64, probe.PhaseShifts)
+		var n int
+		for _, run := range Only(runs, ps.Runs) {
+			var acc []float64
+			for k := 0; k < probe.PhaseShifts; k++ {
+				v, ok := run.Extra[phaseAccName(k)]
+				if !ok {
+					return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks %s", run.Condition, run.Seed, phaseAccName(k))
+				}
+				acc = append(acc, v)
+				meanCurve[k] += v
+			}
+			v, ok := run.Extra["phase_acc_test"]
+			if !ok {
+				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks phase_acc_test", run.Condition, run.Seed)
+			}
+			p := run.TestAccuracy
+			spread, ownTest = append(spread, slices.Max(acc)-slices.Min(acc)), append(ownTest, p)
+			absDiff = append(absDiff, math.Abs(v-p))
+			noise = append(noise, math.Sqrt(2/math.Pi)*math.Sqrt(2*p*(1-p)/float64(samples)))
+			n++
+		}
+		curves, err := PhaseCurves(runs, g)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		var dataTest, dataSpread []float64
+		for _, c := range curves {
+			dataTest, dataSpread = append(dataTest, c.TestAccuracy), append(dataSpread, slices.Max(c.Accuracy)-slices.Min(c.Accuracy))
+		}
+		for k := range meanCurve {
+			meanCurve[k] /= float64(n)
+		}
+		mSpread, _ := MeanSD(spread)
+		mDataSpread, _ := MeanSD(dataSpread)
+		mDiff, _ := MeanSD(absDiff)
+		mNoise, _ := MeanSD(noise)
+		mOwn, _ := MeanSD(ownTest)
+		mData, _ := MeanSD(dataTest)
+		notes = append(notes, fmt.Sprintf("%s, an offset per sample: each network's accuracy spans %.1f %s from its worst to its best "+
+			"offset on average (%.1f with one offset per data set), and the mean over the %d networks runs from %.1f%% to %.1f%%; "+
+			"their own test sets (an offset per sample) score %.1f%%, within %.1f %s on average of fresh samples drawn the same "+
+			"way (sampling alone: %.1f), against %.1f%% for the networks of one offset per data set on theirs (sets of another "+
+			"kind: descriptive, not compared).", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
+			100*slices.Min(meanCurve), 100*slices.Max(meanCurve), 100*mOwn, r.Scale*mDiff, r.Unit, r.Scale*mNoise, 100*mData))
+	}
+	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}

@@ -208,3 +208,44 @@ func TestConclusionTableEscapesPipes(t *testing.T) {
 		t.Errorf("row %q does not escape the name's bars", rows[2])
 	}
 }
+
+// Golden values by hand: the networks of one offset per data set score 0.4 + 0.01 s, 0.2 more at their
+// training offset (12-offset mean 0.4 + 0.01 s + 0.2/12, spread 0.2); those of an offset per sample
+// 0.5 + 0.02 s + 0.001 k at offset k (mean 0.5 + 0.02 s + 0.0055, spread 0.011, mean curve 0.56 to 0.571).
+// The paired difference is 0.1 + 0.01 s + 0.0055 - 0.2/12, mean over seeds 1-5 0.1188333.
+func TestPhaseModeConclusion(t *testing.T) {
+	var perDataset, perSample []RunResult
+	for s := uint64(1); s <= 5; s++ {
+		perDataset = append(perDataset, phaseRun("net", s, 0.45, 0.45, func(k int) float64 {
+			if k == 0 {
+				return 0.6 + 0.01*float64(s)
+			}
+			return 0.4 + 0.01*float64(s)
+		}))
+		r := phaseRun("net", s, 0.55, 0.56, func(k int) float64 { return 0.5 + 0.02*float64(s) + 0.001*float64(k) })
+		delete(r.Extra, "phase_test_shift")
+		perSample = append(perSample, r)
+	}
+	groups := []PhaseGroup{{"net", Select{"net", 0.5}}}
+	c, err := PhaseModeConclusion(perDataset, perSample, AccuracyRules(), groups, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Comparisons[0].Paired.CI.Mean, 0.1+0.03+0.0055-0.2/12; math.Abs(got-want) > 1e-12 {
+		t.Errorf("mean difference %v, want %v", got, want)
+	}
+	if c.Comparisons[0].Verdict != Higher || c.Comparisons[0].A != "net, an offset per sample (12 offsets)" {
+		t.Errorf("%s: %s, want higher", c.Comparisons[0].A, c.Comparisons[0].Verdict)
+	}
+	// |0.56 - 0.55| = 1.0 point; sampling alone sqrt(2/pi) sqrt(2 * 0.55 * 0.45 / 512) = 0.02481.
+	want := "Net, an offset per sample: each network's accuracy spans 1.1 points from its worst to its best offset on " +
+		"average (20.0 with one offset per data set), and the mean over the 5 networks runs from 56.0% to 57.1%; their own " +
+		"test sets (an offset per sample) score 55.0%, within 1.0 points on average of fresh samples drawn the same way " +
+		"(sampling alone: 2.5), against 45.0% for the networks of one offset per data set on theirs"
+	if !strings.Contains(c.Text(), want) {
+		t.Errorf("the conclusion lacks %q:\n%s", want, c.Text())
+	}
+	if _, err := PhaseModeConclusion(perDataset, perSample[:4], AccuracyRules(), groups, 512); err == nil {
+		t.Error("a seed missing from the per-sample runs accepted")
+	}
+}

@@ -19,6 +19,8 @@ const (
 	PopulationSet Metrics = "populations" // PopulationMetrics: spectra, activity, inhibitory-pathway edits
 	FidelitySet   Metrics = "fidelity"    // FidelityMetrics: what the seed notebook prints beyond test accuracy
 	PhaseSet      Metrics = "phase"       // PhaseMetrics: accuracy at phase offsets shifted from the training set's
+	// PhaseSampleSet: PhaseMetricsPerSample, for networks trained with a phase offset per sample.
+	PhaseSampleSet Metrics = "phase-per-sample"
 )
 
 // Apply sets the sweep's Extra fields for the metrics m.
@@ -35,9 +37,12 @@ func (m Metrics) Apply(s *Sweep) error {
 	case PhaseSet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = PhaseMetrics, PhaseMetricNames(), PhaseMetricsVersion
 		s.ExtraCheck = CheckPhase
+	case PhaseSampleSet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = PhaseMetricsPerSample, PhaseMetricNamesPerSample(), PhaseMetricsVersion
+		s.ExtraCheck = CheckPhasePerSample
 	default:
-		return fmt.Errorf("study: no metric set %q: want %q, %q, %q, %q or none", string(m), AblationSet, PopulationSet,
-			FidelitySet, PhaseSet)
+		return fmt.Errorf("study: no metric set %q: want %q, %q, %q, %q, %q or none", string(m), AblationSet, PopulationSet,
+			FidelitySet, PhaseSet, PhaseSampleSet)
 	}
 	return nil
 }
@@ -97,6 +102,10 @@ func Plans(quick bool) []Plan {
 			// with NotebookPhaseGroups, fixed before these runs).
 			{Name: "phase", Cache: "phase", Conditions: []string{"both"}, Fractions: notebookFrac, Seeds: fiveSeeds,
 				Metrics: PhaseSet},
+			// The same networks trained with a phase offset per sample (PhaseModeConclusion against sweep phase,
+			// with NotebookPhaseGroups, fixed before these runs).
+			{Name: "phase-per-sample", Cache: "phase-per-sample", Conditions: []string{"both"}, Fractions: notebookFrac,
+				Seeds: fiveSeeds, Metrics: PhaseSampleSet, Protocol: PerSampleProtocol},
 		}},
 		{Name: "populations", Notebook: "dales_law_populations.ipynb", Sweeps: []PlanSweep{
 			{Name: "networks", Cache: "populations", Conditions: []string{"pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle",
