@@ -358,4 +358,50 @@ func TestPhaseInNotebooks(t *testing.T) {
 			}
 		}
 	}
+	// The per-sample control: its cell's output and the reading's estimates.
+	p, err := study.PlanByName("controls", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets [2][]study.RunResult
+	for i, sweep := range []string{"phase", "phase-per-sample"} {
+		res, notDone, _, err := p.Collect(sweep, snn.DefaultConfig(), "results")
+		if err != nil || len(notDone) > 0 {
+			t.Fatalf("%s: %v, %d runs not done", sweep, err, len(notDone))
+		}
+		sets[i] = res
+	}
+	base := snn.DefaultConfig()
+	c, err := study.PhaseModeConclusion(sets[0], sets[1], study.AccuracyRules(), study.NotebookPhaseGroups(), base.BatchSize*base.TestBatches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := func(v float64) string { return fmt.Sprintf("%.1f", 100*v) }
+	q0, q1 := c.Comparisons[0], c.Comparisons[1]
+	quotes := []string{pt(q0.Paired.CI.Mean) + " points higher", pt(q0.MeanA.Mean) + "% against " + pt(q0.MeanB.Mean) + "%",
+		fmt.Sprintf("95%% CI %s to %s", pt(q0.Paired.CI.Low), pt(q0.Paired.CI.High)), fmt.Sprintf("(%+.1f)", 100*q1.Paired.CI.Mean)}
+	nb := readNotebook(t, "dales_law_controls.ipynb")
+	found := false
+	for i, cell := range nb.Cells {
+		if cell.ID != "pha0ctl3" {
+			continue
+		}
+		found = true
+		reading := strings.Join(strings.Fields(text(cell.Source)), " ")
+		for _, want := range quotes {
+			if !strings.Contains(reading, want) {
+				t.Errorf("cell pha0ctl3: the reading does not quote %q", want)
+			}
+		}
+		var out string
+		for _, o := range nb.Cells[i+1].Outputs {
+			out += text(o.Data["text/markdown"])
+		}
+		if !strings.Contains(out, c.Text()) {
+			t.Errorf("the per-sample cell's committed output lacks the conclusion as computed now:\n%s", c.Text())
+		}
+	}
+	if !found {
+		t.Error("dales_law_controls.ipynb has no cell pha0ctl3")
+	}
 }
