@@ -223,3 +223,9 @@ func TrainOrLoad(ctx context.Context, cfg Config, path string, opts TrainOptions
 	}
 	return x.Trained, false, nil
 }
+
+// TrainingPhaseOffset is the phase offset, in cycles, that GenerateData gives every sample of seed's
+// training set under PhasePerDataset (the notebook's one offset per data set), without generating it.
+func TrainingPhaseOffset(seed uint64) float64 {
+	return phaseOffsets(Config{Phase: PhasePerDataset}, 1, seed, streamTrainData)[0]
+}

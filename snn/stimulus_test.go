@@ -290,3 +290,49 @@ func TestStimulusForIPDsSamples(t *testing.T) {
 		}
 	}
 }
+
+// TrainingPhaseOffset is the offset of GenerateData's training set under one offset per data set.
+func TestTrainingPhaseOffset(t *testing.T) {
+	for _, seed := range []uint64{1, 5, 601} {
+		cfg := smallConfig()
+		cfg.Seed = seed
+		train, _, _, err := GenerateData(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := TrainingPhaseOffset(seed); got != train.PhaseOffset[0] {
+			t.Errorf("seed %d: %v, want the training set's %v", seed, got, train.PhaseOffset[0])
+		}
+	}
+}
+
+// StimulusForIPDs' spikes and offsets in both phase modes, pinned: the hashes were computed with the code of
+// 6ab4ef1, before its internals took explicit offsets, and again after (the same values).
+func TestStimulusForIPDsGolden(t *testing.T) {
+	ipd := []float64{-1.2, -0.3, 0, 0.4, 1.5, math.Pi / 2, -0.7}
+	for _, c := range []struct {
+		phase PhaseMode
+		hash  string
+		count int
+	}{
+		{PhasePerDataset, "ef034175a40ad0c12c29c4032b070c0a665a5e1e2d82390b5c7fe2851d330a4c", 31585},
+		{PhasePerSample, "951022724a411bc44ef2aa1718825c978eb6cc8d95ccc71c27960ede575e6d52", 31350},
+	} {
+		cfg := DefaultConfig()
+		cfg.Phase = c.phase
+		d, err := StimulusForIPDs(cfg, ipd, 9, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		for _, w := range d.bits {
+			h.Write(binary.LittleEndian.AppendUint64(nil, w))
+		}
+		for _, u := range d.PhaseOffset {
+			h.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(u)))
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != c.hash || d.Count() != c.count {
+			t.Errorf("phase %s: spikes and offsets hash to %s (%d spikes), want %s (%d)", c.phase, got, d.Count(), c.hash, c.count)
+		}
+	}
+}

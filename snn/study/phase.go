@@ -324,6 +324,27 @@ func PhaseCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
 	return out, nil
 }
 
+// signed is v with its sign and one decimal, "+0.0" for what rounds to zero from either side.
+func signed(v float64) string {
+	if s := fmt.Sprintf("%+.1f", v); s != "-0.0" {
+		return s
+	}
+	return "+0.0"
+}
+
+// circularAt is the value at u cycles of a curve sampled at k/len(acc) cycles, k = 0..len(acc)-1, by
+// linear interpolation around the cycle (between the last point and the first past 1).
+func circularAt(acc []float64, u float64) float64 {
+	n := float64(len(acc))
+	x := math.Mod(u, 1) * n
+	if x < 0 {
+		x += n
+	}
+	i := int(math.Floor(x))
+	w := x - float64(i)
+	return (1-w)*acc[i%len(acc)] + w*acc[(i+1)%len(acc)]
+}
+
 // PhaseSamplePrefix marks the runs of networks trained with an offset per sample when PhaseModeConclusion
 // pairs them with runs of the same condition trained with one offset per data set.
 const PhaseSamplePrefix = "per-sample "
@@ -374,13 +395,15 @@ func PerSampleProtocol(base snn.Config) snn.Config {
 
 // PhaseModeConclusion asks, for each group, whether networks trained with a phase offset per sample
 // (perSample: runs of PhaseMetricsPerSample) score differently from the same networks trained with one
-// offset per data set (perDataset: runs of PhaseMetrics) on accuracy averaged over 12 offsets a cycle
-// apart (PhaseAveraged: for the first, absolute offsets k/12; for the second, shifts k/12 from the
+// offset per data set (perDataset: runs of PhaseMetrics) on accuracy averaged over 12 offsets 30 degrees
+// apart, covering one cycle (PhaseAveraged: for the first, absolute offsets k/12; for the second, shifts k/12 from the
 // training offset; both average over the carrier's cycle), paired by seed, one Holm family under r. A seed
 // fixes the IPDs, the spike uniforms and the initial weights, so the pair differs only in the offsets of
 // its data sets. Its notes, descriptive: the per-sample networks' spread over the offsets, the probe's
 // check against their test sets (samples: the probe's and the test sets' size), and each kind's accuracy
-// on its own test sets (test sets that differ in kind: not compared).
+// on its own test sets (test sets that differ in kind: not compared); and, exploratory, each per-sample
+// network's curve read at its partner's training offset and the 11 shifts from it (snn.TrainingPhaseOffset of
+// the seed), the accuracy the phase alone gives there against what the partner, trained there, scores.
 func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []PhaseGroup, samples int) (Conclusion, error) {
 	if len(groups) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: no groups")
@@ -440,6 +463,27 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 		for k := range meanCurve {
 			meanCurve[k] /= float64(n)
 		}
+		// Exploratory: each per-sample network read at its partner's training offset and the 11 shifts from it.
+		var samplePeak, dataPeak []float64
+		for _, run := range Only(runs, ps.Runs) {
+			var acc []float64
+			for k := 0; k < probe.PhaseShifts; k++ {
+				acc = append(acc, run.Extra[phaseAccName(k)])
+			}
+			u := snn.TrainingPhaseOffset(run.Seed)
+			at := make([]float64, probe.PhaseShifts)
+			for j := range at {
+				at[j] = circularAt(acc, u+float64(j)/probe.PhaseShifts)
+			}
+			others, _ := MeanSD(at[1:])
+			samplePeak = append(samplePeak, at[0]-others)
+		}
+		for _, c := range curves {
+			others, _ := MeanSD(c.Accuracy[1:])
+			dataPeak = append(dataPeak, c.Accuracy[0]-others)
+		}
+		mSamplePeak, _ := MeanSD(samplePeak)
+		mDataPeak, _ := MeanSD(dataPeak)
 		mSpread, _ := MeanSD(spread)
 		mDataSpread, _ := MeanSD(dataSpread)
 		mDiff, _ := MeanSD(absDiff)
@@ -450,8 +494,12 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 			"offset on average (%.1f with one offset per data set), and the mean over the %d networks runs from %.1f%% to %.1f%%; "+
 			"their own test sets (an offset per sample) score %.1f%%, within %.1f %s on average of fresh samples drawn the same "+
 			"way (sampling alone: %.1f), against %.1f%% for the networks of one offset per data set on theirs (sets of another "+
-			"kind: descriptive, not compared).", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
-			100*slices.Min(meanCurve), 100*slices.Max(meanCurve), 100*mOwn, r.Scale*mDiff, r.Unit, r.Scale*mNoise, 100*mData))
+			"kind: descriptive, not compared). Exploratory, not planned: read at its partner's training offset and the 11 shifts "+
+			"from it (linear interpolation between its 12 offsets), a network of an offset per sample scores %s %s at that "+
+			"offset against the mean of the 11, where the network trained there scores %s: what the phase alone gives, "+
+			"against what training at it adds.", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
+			100*slices.Min(meanCurve), 100*slices.Max(meanCurve), 100*mOwn, r.Scale*mDiff, r.Unit, r.Scale*mNoise, 100*mData,
+			signed(r.Scale*mSamplePeak), r.Unit, signed(r.Scale*mDataPeak)))
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }

@@ -245,7 +245,51 @@ func TestPhaseModeConclusion(t *testing.T) {
 	if !strings.Contains(c.Text(), want) {
 		t.Errorf("the conclusion lacks %q:\n%s", want, c.Text())
 	}
+	// Exploratory note: the per-sample curves read at each seed's training offset u and u + j/12, by linear
+	// interpolation in degrees written out here; only 0.001 k varies with the offset (the rest cancels).
+	peak := 0.0
+	for s := uint64(1); s <= 5; s++ {
+		u := snn.TrainingPhaseOffset(s)
+		var v [12]float64
+		for j := range v {
+			deg := math.Mod(360*(u+float64(j)/12), 360)
+			k0 := int(deg / 30)
+			frac := (deg - 30*float64(k0)) / 30
+			v[j] = (1-frac)*0.001*float64(k0) + frac*0.001*float64((k0+1)%12)
+		}
+		others := 0.0
+		for _, x := range v[1:] {
+			others += x / 11
+		}
+		peak += (v[0] - others) / 5
+	}
+	if want := fmt.Sprintf("a network of an offset per sample scores %s points at that offset against the mean of the 11, "+
+		"where the network trained there scores +20.0", signed(100*peak)); !strings.Contains(c.Text(), want) {
+		t.Errorf("the conclusion lacks %q:\n%s", want, c.Text())
+	}
 	if _, err := PhaseModeConclusion(perDataset, perSample[:4], AccuracyRules(), groups, 512); err == nil {
 		t.Error("a seed missing from the per-sample runs accepted")
+	}
+}
+
+// signed never prints "-0.0".
+func TestSigned(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{-0.04, "+0.0"}, {0.04, "+0.0"}, {-0.06, "-0.1"}, {5.25, "+5.2"}, {0, "+0.0"}} {
+		if got := signed(c.v); got != c.want {
+			t.Errorf("signed(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+// Golden values by hand: a curve of 0, 1, 2, 3 at quarter cycles, read around the cycle.
+func TestCircularAt(t *testing.T) {
+	acc := []float64{0, 1, 2, 3}
+	for _, c := range []struct{ u, want float64 }{{0, 0}, {0.125, 0.5}, {0.875, 1.5}, {1.25, 1}, {-0.125, 1.5}, {0.75, 3}} {
+		if got := circularAt(acc, c.u); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("circularAt(%v) = %v, want %v", c.u, got, c.want)
+		}
 	}
 }
