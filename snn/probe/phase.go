@@ -89,21 +89,10 @@ func PhaseShift(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScores, error
 		}
 	}
 	ipd := phaseIPDs(x, n)
-	score := func(u float64) (float64, error) { // PhaseSet(x, n, u)'s accuracy, piece by piece
-		correct := 0
-		for lo := 0; lo < n; lo += phasePiece {
-			hi := min(lo+phasePiece, n)
-			d, err := snn.StimulusAtPhaseSamples(x.Config, ipd, u, x.Config.Seed, snn.StreamPhaseSpikes, lo, hi)
-			if err != nil {
-				return 0, err
-			}
-			e, err := ev.Evaluate(x.Trained, d)
-			if err != nil {
-				return 0, err
-			}
-			correct += int(math.Round(e.Accuracy * float64(hi-lo)))
-		}
-		return float64(correct) / float64(n), nil
+	score := func(u float64) (float64, error) { // PhaseSet(x, n, u)'s accuracy
+		return scoreInPieces(ev, x.Trained, n, func(lo, hi int) (*snn.Dataset, error) {
+			return snn.StimulusAtPhaseSamples(x.Config, ipd, u, x.Config.Seed, snn.StreamPhaseSpikes, lo, hi)
+		})
 	}
 	s := PhaseScores{TestShift: PhaseDifference(test, x.Train.PhaseOffset[0])}
 	for k, u := range shifted {
@@ -155,20 +144,7 @@ func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScor
 	}
 	ipd := phaseIPDs(x, n)
 	score := func(piece func(lo, hi int) (*snn.Dataset, error)) (float64, error) {
-		correct := 0
-		for lo := 0; lo < n; lo += phasePiece {
-			hi := min(lo+phasePiece, n)
-			d, err := piece(lo, hi)
-			if err != nil {
-				return 0, err
-			}
-			e, err := ev.Evaluate(x.Trained, d)
-			if err != nil {
-				return 0, err
-			}
-			correct += int(math.Round(e.Accuracy * float64(hi-lo)))
-		}
-		return float64(correct) / float64(n), nil
+		return scoreInPieces(ev, x.Trained, n, piece)
 	}
 	s := PhaseScores{TestShift: math.NaN()}
 	for k := 0; k < PhaseShifts; k++ {
@@ -187,4 +163,23 @@ func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScor
 		return PhaseScores{}, err
 	}
 	return s, nil
+}
+
+// scoreInPieces is m's accuracy with ev on the n samples that piece(lo, hi) generates phasePiece at a time:
+// the whole set's accuracy, without holding it.
+func scoreInPieces(ev *snn.Evaluator, m *snn.Model, n int, piece func(lo, hi int) (*snn.Dataset, error)) (float64, error) {
+	correct := 0
+	for lo := 0; lo < n; lo += phasePiece {
+		hi := min(lo+phasePiece, n)
+		d, err := piece(lo, hi)
+		if err != nil {
+			return 0, err
+		}
+		e, err := ev.Evaluate(m, d)
+		if err != nil {
+			return 0, err
+		}
+		correct += int(math.Round(e.Accuracy * float64(hi-lo)))
+	}
+	return float64(correct) / float64(n), nil
 }

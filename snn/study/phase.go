@@ -156,9 +156,7 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int
 				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks the phase metrics", run.Condition, run.Seed)
 			}
 			p := run.TestAccuracy
-			absDiff = append(absDiff, math.Abs(v-p))
-			// E|X - Y| for two independent proportions of `samples` draws at rate p: sqrt(2/pi) times the sd.
-			noise = append(noise, math.Sqrt(2/math.Pi)*math.Sqrt(2*p*(1-p)/float64(samples)))
+			absDiff, noise = append(absDiff, math.Abs(v-p)), append(noise, samplingGap(p, samples))
 		}
 	}
 	mean, _ := MeanSD(absDiff)
@@ -211,6 +209,12 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int
 		"on the same fresh samples (IPDs and spike uniforms drawn from streams of its seed that no set of the run uses) at "+
 		"every offset, so its 12 accuracies differ only through the phase.")
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// samplingGap is the expected |X - Y| of two independent accuracies X, Y over n samples each at rate p:
+// sqrt(2/pi) times the sd of their difference, sqrt(2 p (1-p) / n) (a normal approximation).
+func samplingGap(p float64, n int) float64 {
+	return math.Sqrt(2/math.Pi) * math.Sqrt(2*p*(1-p)/float64(n))
 }
 
 // countOf says "k of n networks are" (or "none of the n networks is").
@@ -448,8 +452,7 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 			}
 			p := run.TestAccuracy
 			spread, ownTest = append(spread, slices.Max(acc)-slices.Min(acc)), append(ownTest, p)
-			absDiff = append(absDiff, math.Abs(v-p))
-			noise = append(noise, math.Sqrt(2/math.Pi)*math.Sqrt(2*p*(1-p)/float64(samples)))
+			absDiff, noise = append(absDiff, math.Abs(v-p)), append(noise, samplingGap(p, samples))
 			n++
 		}
 		curves, err := PhaseCurves(runs, g)
