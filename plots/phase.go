@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
@@ -11,10 +12,13 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// PhasePanel is one panel of PhaseCurves: a network's curves (study.PhaseCurves) under a title.
+// PhasePanel is one panel of PhaseCurves: a network's curves (study.PhaseCurves) under a title. Absolute
+// marks curves of networks trained with an offset per sample (study.PhaseCurvesPerSample): their x axis is
+// the offset itself, and their test sets, with an offset per sample, have no place on it.
 type PhasePanel struct {
-	Title  string
-	Curves []study.PhaseCurve
+	Title    string
+	Curves   []study.PhaseCurve
+	Absolute bool
 }
 
 // PhaseCurves draws each panel's networks' test-style accuracy (%) on fresh samples at phase offsets 0,
@@ -42,6 +46,9 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 			p.Title.Text = pn.Title + " (1 network)"
 		}
 		p.X.Label.Text, p.Y.Label.Text = "Phase offset after the training set's (degrees of the carrier)", "Accuracy (%)"
+		if pn.Absolute {
+			p.X.Label.Text = "Phase offset (degrees of the carrier; trained with an offset per sample)"
+		}
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
 		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
 		p.Add(plotter.NewGrid())
@@ -66,7 +73,9 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 			if j == 0 {
 				p.Legend.Add("one network", l)
 			}
-			tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
+			if !math.IsNaN(c.TestShift) {
+				tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
+			}
 		}
 		l, err := plotter.NewLine(mean)
 		if err != nil {
@@ -75,13 +84,15 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		l.Color, l.Width = Blue, vg.Points(2.5)
 		p.Add(l)
 		p.Legend.Add("mean", l)
-		s, err := plotter.NewScatter(tests)
-		if err != nil {
-			return nil, err
+		if len(tests) > 0 {
+			s, err := plotter.NewScatter(tests)
+			if err != nil {
+				return nil, err
+			}
+			s.Color, s.Radius, s.Shape = Orange, vg.Points(3), draw.CircleGlyph{}
+			p.Add(s)
+			p.Legend.Add("its test set, at its offset", s)
 		}
-		s.Color, s.Radius, s.Shape = Orange, vg.Points(3), draw.CircleGlyph{}
-		p.Add(s)
-		p.Legend.Add("its test set, at its offset", s)
 		c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
 		if err != nil {
 			return nil, err

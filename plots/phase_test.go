@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/snn-dales/dales/snn/study"
@@ -14,8 +16,9 @@ func TestPhaseCurves(t *testing.T) {
 		}
 		return c
 	}
-	panels := []PhasePanel{{"LIF |w|", []study.PhaseCurve{curve(1, 0.6), curve(2, 0.5)}},
-		{"LIF |w| capped", []study.PhaseCurve{curve(1, 0.7), curve(2, 0.65)}}, {"third", []study.PhaseCurve{curve(1, 0.4)}}}
+	panels := []PhasePanel{{Title: "LIF |w|", Curves: []study.PhaseCurve{curve(1, 0.6), curve(2, 0.5)}},
+		{Title: "LIF |w| capped", Curves: []study.PhaseCurve{curve(1, 0.7), curve(2, 0.65)}},
+		{Title: "third", Curves: []study.PhaseCurve{curve(1, 0.4)}}}
 	f, err := PhaseCurves("Accuracy at shifted phase offsets", panels, 2, 12)
 	if err != nil {
 		t.Fatal(err)
@@ -26,12 +29,29 @@ func TestPhaseCurves(t *testing.T) {
 	checkFigure(t, "phase", f, "Accuracy at shifted phase offsets", "LIF |w| (2 networks)", "LIF |w| capped (2 networks)",
 		"third (1 network)", "Phase offset after the training set's (degrees of the carrier)", "Accuracy (%)", "one network", "mean",
 		"its test set, at its offset", "chance (8.3%)")
+	// Curves of networks trained with an offset per sample: the offset itself on the x axis, no test-set dots.
+	abs := []study.PhaseCurve{curve(1, 0.7), curve(2, 0.65)}
+	for i := range abs {
+		abs[i].TestShift = math.NaN()
+	}
+	g, err := PhaseCurves("Per sample", []PhasePanel{{Title: "per-sample", Curves: abs, Absolute: true}}, 1, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigure(t, "phase-absolute", g, "Phase offset (degrees of the carrier; trained with an offset per sample)", "mean")
+	svg, err := g.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if texts := strings.Join(svgTexts(t, svg), "\n"); strings.Contains(texts, "its test set") || strings.Contains(texts, "training set's") {
+		t.Errorf("the per-sample panel names a test-set dot or a training offset:\n%s", texts)
+	}
 	for _, bad := range []struct {
 		panels     []PhasePanel
 		cols, ncls int
 	}{
-		{nil, 2, 12}, {panels, 0, 12}, {panels, 2, 1}, {[]PhasePanel{{"empty", nil}}, 1, 12},
-		{[]PhasePanel{{"ragged", []study.PhaseCurve{curve(1, 0.5), {Seed: 2, Accuracy: []float64{0.5}}}}}, 1, 12},
+		{nil, 2, 12}, {panels, 0, 12}, {panels, 2, 1}, {[]PhasePanel{{Title: "empty"}}, 1, 12},
+		{[]PhasePanel{{Title: "ragged", Curves: []study.PhaseCurve{curve(1, 0.5), {Seed: 2, Accuracy: []float64{0.5}}}}}, 1, 12},
 	} {
 		if _, err := PhaseCurves("x", bad.panels, bad.cols, bad.ncls); err == nil {
 			t.Errorf("%d panels, %d columns, %d classes accepted, want an error", len(bad.panels), bad.cols, bad.ncls)

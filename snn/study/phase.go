@@ -296,7 +296,8 @@ func phaseGroupConditions(gs []PhaseGroup) []string {
 }
 
 // PhaseCurve is one network's accuracies at the 12 offsets (Accuracy[k] at k/12 cycles after its training
-// set's) and its test set's shift (cycles) and accuracy, for a figure.
+// set's, or at the absolute offset k/12 for a network trained with an offset per sample) and its test set's
+// shift (cycles; NaN where its test set has an offset per sample) and accuracy, for a figure.
 type PhaseCurve struct {
 	Seed                    uint64
 	Accuracy                []float64
@@ -305,12 +306,25 @@ type PhaseCurve struct {
 
 // PhaseCurves returns the curves of g's runs in seed order; a run without the phase metrics is an error.
 func PhaseCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
+	return phaseCurves(runs, g, false)
+}
+
+// PhaseCurvesPerSample returns the curves of g's runs of networks trained with an offset per sample
+// (PhaseMetricsPerSample: Accuracy[k] at the absolute offset k/12; TestShift NaN, since their test sets
+// have an offset per sample), in seed order.
+func PhaseCurvesPerSample(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
+	return phaseCurves(runs, g, true)
+}
+
+func phaseCurves(runs []RunResult, g PhaseGroup, perSample bool) ([]PhaseCurve, error) {
 	var out []PhaseCurve
 	for _, r := range Only(runs, g.Runs) {
-		c := PhaseCurve{Seed: r.Seed, TestAccuracy: r.TestAccuracy}
-		var ok bool
-		if c.TestShift, ok = r.Extra["phase_test_shift"]; !ok {
-			return nil, fmt.Errorf("study: run %s seed %d lacks the phase metrics", r.Condition, r.Seed)
+		c := PhaseCurve{Seed: r.Seed, TestAccuracy: r.TestAccuracy, TestShift: math.NaN()}
+		if !perSample {
+			var ok bool
+			if c.TestShift, ok = r.Extra["phase_test_shift"]; !ok {
+				return nil, fmt.Errorf("study: run %s seed %d lacks the phase metrics", r.Condition, r.Seed)
+			}
 		}
 		for k := 0; k < probe.PhaseShifts; k++ {
 			v, ok := r.Extra[phaseAccName(k)]

@@ -267,6 +267,17 @@ func TestPhaseModeConclusion(t *testing.T) {
 		"where the network trained there scores +20.0", signed(100*peak)); !strings.Contains(c.Text(), want) {
 		t.Errorf("the conclusion lacks %q:\n%s", want, c.Text())
 	}
+	// The per-sample curves: absolute offsets, no test shift; the same runs refused as one offset per data set.
+	curves, err := PhaseCurvesPerSample(perSample, groups[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(curves) != 5 || !math.IsNaN(curves[0].TestShift) || math.Abs(curves[2].Accuracy[11]-0.571) > 1e-12 {
+		t.Errorf("per-sample curves %+v", curves)
+	}
+	if _, err := PhaseCurves(perSample, groups[0]); err == nil {
+		t.Error("per-sample runs accepted as curves of one offset per data set")
+	}
 	if _, err := PhaseModeConclusion(perDataset, perSample[:4], AccuracyRules(), groups, 512); err == nil {
 		t.Error("a seed missing from the per-sample runs accepted")
 	}
