@@ -150,14 +150,11 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int
 	var notes []string
 	var absDiff, noise []float64
 	for _, g := range groups {
-		for _, run := range Only(runs, g.Runs) {
-			v, ok := run.Extra["phase_acc_test"]
-			if !ok {
-				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks the phase metrics", run.Condition, run.Seed)
-			}
-			p := run.TestAccuracy
-			absDiff, noise = append(absDiff, math.Abs(v-p)), append(noise, samplingGap(p, samples))
+		d, e, err := probeCheck(Only(runs, g.Runs), samples)
+		if err != nil {
+			return Conclusion{}, err
 		}
+		absDiff, noise = append(absDiff, d...), append(noise, e...)
 	}
 	mean, _ := MeanSD(absDiff)
 	expected, _ := MeanSD(noise)
@@ -181,7 +178,7 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int
 			if slices.Min(c.Accuracy) <= r.Chance+r.Slack {
 				atChance++
 			}
-			if elsewhere, _ := MeanSD(c.Accuracy[1:]); c.Accuracy[0] > elsewhere {
+			if c.peak() > 0 {
 				higher++
 			}
 			m, _ := MeanSD(c.Accuracy)
@@ -209,6 +206,27 @@ func PhaseConclusion(runs []RunResult, r Rules, groups []PhaseGroup, samples int
 		"on the same fresh samples (IPDs and spike uniforms drawn from streams of its seed that no set of the run uses) at "+
 		"every offset, so its 12 accuracies differ only through the phase.")
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
+}
+
+// peak is the curve's accuracy at its first offset (the training set's) less its mean at the other 11.
+func (c PhaseCurve) peak() float64 {
+	others, _ := MeanSD(c.Accuracy[1:])
+	return c.Accuracy[0] - others
+}
+
+// probeCheck returns, for each run, how far the probe's fresh samples at its test set's offset
+// ("phase_acc_test") score from its test set, and how far two independent sets of samples each would
+// differ by sampling alone (samplingGap).
+func probeCheck(runs []RunResult, samples int) (absDiff, noise []float64, err error) {
+	for _, run := range runs {
+		v, ok := run.Extra["phase_acc_test"]
+		if !ok {
+			return nil, nil, fmt.Errorf("study: run %s seed %d lacks the phase metrics", run.Condition, run.Seed)
+		}
+		p := run.TestAccuracy
+		absDiff, noise = append(absDiff, math.Abs(v-p)), append(noise, samplingGap(p, samples))
+	}
+	return absDiff, noise, nil
 }
 
 // samplingGap is the expected |X - Y| of two independent accuracies X, Y over n samples each at rate p:
@@ -447,57 +465,41 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 	var notes []string
 	for _, g := range groups {
 		ps := PhaseGroup{g.Name, Select{PhaseSamplePrefix + g.Runs.Condition, g.Runs.Fraction}}
-		var spread, absDiff, noise, ownTest []float64
-		meanCurve := make([]float64, probe.PhaseShifts)
-		var n int
-		for _, run := range Only(runs, ps.Runs) {
-			var acc []float64
-			for k := 0; k < probe.PhaseShifts; k++ {
-				v, ok := run.Extra[phaseAccName(k)]
-				if !ok {
-					return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks %s", run.Condition, run.Seed, phaseAccName(k))
-				}
-				acc = append(acc, v)
-				meanCurve[k] += v
-			}
-			v, ok := run.Extra["phase_acc_test"]
-			if !ok {
-				return Conclusion{}, fmt.Errorf("study: run %s seed %d lacks phase_acc_test", run.Condition, run.Seed)
-			}
-			p := run.TestAccuracy
-			spread, ownTest = append(spread, slices.Max(acc)-slices.Min(acc)), append(ownTest, p)
-			absDiff, noise = append(absDiff, math.Abs(v-p)), append(noise, samplingGap(p, samples))
-			n++
+		sampleCurves, err := PhaseCurvesPerSample(runs, ps)
+		if err != nil {
+			return Conclusion{}, err
+		}
+		absDiff, noise, err := probeCheck(Only(runs, ps.Runs), samples)
+		if err != nil {
+			return Conclusion{}, err
 		}
 		curves, err := PhaseCurves(runs, g)
 		if err != nil {
 			return Conclusion{}, err
 		}
-		var dataTest, dataSpread []float64
-		for _, c := range curves {
-			dataTest, dataSpread = append(dataTest, c.TestAccuracy), append(dataSpread, slices.Max(c.Accuracy)-slices.Min(c.Accuracy))
+		n := len(sampleCurves)
+		meanCurve := make([]float64, probe.PhaseShifts)
+		var spread, ownTest, samplePeak []float64
+		for _, c := range sampleCurves {
+			for k, v := range c.Accuracy {
+				meanCurve[k] += v
+			}
+			spread, ownTest = append(spread, slices.Max(c.Accuracy)-slices.Min(c.Accuracy)), append(ownTest, c.TestAccuracy)
+			// Exploratory: the curve read at its partner's training offset and the 11 shifts from it.
+			u := snn.TrainingPhaseOffset(c.Seed)
+			at := PhaseCurve{Accuracy: make([]float64, probe.PhaseShifts)}
+			for j := range at.Accuracy {
+				at.Accuracy[j] = circularAt(c.Accuracy, u+float64(j)/probe.PhaseShifts)
+			}
+			samplePeak = append(samplePeak, at.peak())
 		}
 		for k := range meanCurve {
 			meanCurve[k] /= float64(n)
 		}
-		// Exploratory: each per-sample network read at its partner's training offset and the 11 shifts from it.
-		var samplePeak, dataPeak []float64
-		for _, run := range Only(runs, ps.Runs) {
-			var acc []float64
-			for k := 0; k < probe.PhaseShifts; k++ {
-				acc = append(acc, run.Extra[phaseAccName(k)])
-			}
-			u := snn.TrainingPhaseOffset(run.Seed)
-			at := make([]float64, probe.PhaseShifts)
-			for j := range at {
-				at[j] = circularAt(acc, u+float64(j)/probe.PhaseShifts)
-			}
-			others, _ := MeanSD(at[1:])
-			samplePeak = append(samplePeak, at[0]-others)
-		}
+		var dataTest, dataSpread, dataPeak []float64
 		for _, c := range curves {
-			others, _ := MeanSD(c.Accuracy[1:])
-			dataPeak = append(dataPeak, c.Accuracy[0]-others)
+			dataTest, dataSpread = append(dataTest, c.TestAccuracy), append(dataSpread, slices.Max(c.Accuracy)-slices.Min(c.Accuracy))
+			dataPeak = append(dataPeak, c.peak())
 		}
 		mSamplePeak, _ := MeanSD(samplePeak)
 		mDataPeak, _ := MeanSD(dataPeak)
