@@ -128,6 +128,17 @@ func PhaseDifference(u, v float64) float64 {
 // is NaN). Its accuracies averaged over the offsets compare with PhaseShift's of a network trained with one
 // offset per data set: both average over the carrier's cycle.
 func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScores, error) {
+	return PhaseShiftPerSampleFrom(ev, x, n, 0)
+}
+
+// PhaseShiftPerSampleFrom is PhaseShiftPerSample at the offsets frac(base + k/PhaseShifts) cycles (Shifts:
+// those absolute offsets, in [0, 1)), base in [0, 1): for reading a network trained with an offset per sample
+// at another network's training offset (snn.TrainingPhaseOffset of a seed) and the 11 shifts from it, on
+// the same samples as PhaseShiftPerSample.
+func PhaseShiftPerSampleFrom(ev *snn.Evaluator, x *snn.Experiment, n int, base float64) (PhaseScores, error) {
+	if !(base >= 0 && base < 1) {
+		return PhaseScores{}, fmt.Errorf("probe: PhaseShiftPerSampleFrom: base offset %v cycles, want one in [0, 1)", base)
+	}
 	cfg := x.Config
 	if cfg.Phase != snn.PhasePerSample {
 		return PhaseScores{}, fmt.Errorf("probe: PhaseShiftPerSample needs a network trained with a phase offset per sample "+
@@ -148,7 +159,7 @@ func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScor
 	}
 	s := PhaseScores{TestShift: math.NaN()}
 	for k := 0; k < PhaseShifts; k++ {
-		u := float64(k) / PhaseShifts
+		u := math.Mod(base+float64(k)/PhaseShifts, 1)
 		a, err := score(func(lo, hi int) (*snn.Dataset, error) {
 			return snn.StimulusAtPhaseSamples(cfg, ipd, u, cfg.Seed, snn.StreamPhaseSpikes, lo, hi)
 		})

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -176,5 +177,62 @@ func TestPhaseShiftPerSample(t *testing.T) {
 	dataset.Config.Phase = snn.PhasePerDataset
 	if _, err := PhaseShiftPerSample(ev, &dataset, n); err == nil || !strings.Contains(err.Error(), `"per-dataset"`) {
 		t.Errorf("one offset per data set: %v, want an error naming it", err)
+	}
+}
+
+// PhaseShiftPerSampleFrom scores the same samples as PhaseShiftPerSample at base + k/12 cycles, wrapped into
+// [0, 1): each accuracy is that of StimulusAtPhase's set at its offset. Base 0 is PhaseShiftPerSample; a
+// base outside [0, 1) is refused before any work.
+func TestPhaseShiftPerSampleFrom(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Phase = snn.PhasePerSample
+	x, err := snn.RunExperiment(context.Background(), cfg, snn.TrainOptions{Backend: gobackend.GetBackend()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := snn.NewEvaluator(cfg, gobackend.GetBackend())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, base = 100, 0.9 // offsets from 0.9 wrap past 1
+	s, err := PhaseShiftPerSampleFrom(ev, x, n, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipd := phaseIPDs(x, n)
+	differ := false
+	for k := 0; k < PhaseShifts; k++ {
+		u := math.Mod(base+float64(k)/PhaseShifts, 1)
+		d, err := snn.StimulusAtPhase(cfg, ipd, u, cfg.Seed, snn.StreamPhaseSpikes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := ev.Evaluate(x.Trained, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Shifts[k] != u || s.Accuracy[k] != e.Accuracy {
+			t.Errorf("offset %d: %v at %v, want %v at %v", k, s.Accuracy[k], s.Shifts[k], e.Accuracy, u)
+		}
+		differ = differ || s.Accuracy[k] != s.Accuracy[0]
+	}
+	if !differ {
+		t.Fatal("the same accuracy at every offset: the test cannot tell the sets apart")
+	}
+	zero, err := PhaseShiftPerSampleFrom(ev, x, n, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := PhaseShiftPerSample(ev, x, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(zero.Accuracy, plain.Accuracy) || !slices.Equal(zero.Shifts, plain.Shifts) || zero.TestAccuracy != plain.TestAccuracy {
+		t.Errorf("base 0: %v, want PhaseShiftPerSample's %v", zero, plain)
+	}
+	for _, b := range []float64{-0.1, 1, math.NaN()} {
+		if _, err := PhaseShiftPerSampleFrom(ev, x, n, b); err == nil || !strings.Contains(err.Error(), fmt.Sprint(b)) {
+			t.Errorf("base %v: %v, want an error naming it", b, err)
+		}
 	}
 }

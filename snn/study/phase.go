@@ -381,6 +381,16 @@ func circularAt(acc []float64, u float64) float64 {
 	return (1-w)*acc[i%len(acc)] + w*acc[(i+1)%len(acc)]
 }
 
+// partnerReading says how PhaseModeConclusion reads a per-sample network at its partner's training offset:
+// measured there (PhaseMetricsPartner; PhasePartnerConclusion tests it) or interpolated.
+func partnerReading(measured bool) string {
+	if measured {
+		return "Measured at its partner's training offset and the 11 shifts from it (PhasePartnerConclusion tests the difference)"
+	}
+	return "Exploratory, not planned: read at its partner's training offset and the 11 shifts from it (linear interpolation " +
+		"between its 12 offsets)"
+}
+
 // PhaseSamplePrefix marks the runs of networks trained with an offset per sample when PhaseModeConclusion
 // pairs them with runs of the same condition trained with one offset per data set.
 const PhaseSamplePrefix = "per-sample "
@@ -437,9 +447,11 @@ func PerSampleProtocol(base snn.Config) snn.Config {
 // fixes the IPDs, the spike uniforms and the initial weights, so the pair differs only in the offsets of
 // its data sets. Its notes, descriptive: the per-sample networks' spread over the offsets, the probe's
 // check against their test sets (samples: the probe's and the test sets' size), and each kind's accuracy
-// on its own test sets (test sets that differ in kind: not compared); and, exploratory, each per-sample
-// network's curve read at its partner's training offset and the 11 shifts from it (snn.TrainingPhaseOffset of
-// the seed), the accuracy the phase alone gives there against what the partner, trained there, scores.
+// on its own test sets (test sets that differ in kind: not compared); and each per-sample network's peak at
+// its partner's training offset against the 11 shifts from it (snn.TrainingPhaseOffset of the seed), the
+// accuracy the phase alone gives there against what the partner, trained there, scores: measured there where
+// every per-sample run carries PhaseMetricsPartner's metrics (PhasePartnerConclusion tests it), otherwise
+// read from its 12 absolute offsets by linear interpolation (exploratory).
 func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []PhaseGroup, samples int) (Conclusion, error) {
 	if len(groups) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: no groups")
@@ -447,14 +459,10 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 	if samples < 1 {
 		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: %d samples per set, want at least 1", samples)
 	}
-	runs := slices.Clone(perDataset)
-	for _, s := range perSample {
-		s.Condition = PhaseSamplePrefix + s.Condition
-		runs = append(runs, s)
-	}
+	runs := pairedPhaseRuns(perDataset, perSample)
 	var qs []Question
 	for _, g := range groups {
-		ps := Select{PhaseSamplePrefix + g.Runs.Condition, g.Runs.Fraction}
+		ps := perSampleSelect(g)
 		qs = append(qs, Question{g.Name + ", an offset per sample (12 offsets)", g.Name + ", one offset per data set (12 offsets)",
 			ps, g.Runs, PhaseAveraged, PhaseAveraged})
 	}
@@ -464,7 +472,7 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 	}
 	var notes []string
 	for _, g := range groups {
-		ps := PhaseGroup{g.Name, Select{PhaseSamplePrefix + g.Runs.Condition, g.Runs.Fraction}}
+		ps := PhaseGroup{g.Name, perSampleSelect(g)}
 		sampleCurves, err := PhaseCurvesPerSample(runs, ps)
 		if err != nil {
 			return Conclusion{}, err
@@ -480,12 +488,24 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 		n := len(sampleCurves)
 		meanCurve := make([]float64, probe.PhaseShifts)
 		var spread, ownTest, samplePeak []float64
+		measuredPeak := map[uint64]float64{} // the peaks measured at the partners' offsets (PhaseMetricsPartner)
+		for _, run := range Only(runs, ps.Runs) {
+			if v, ok := PhasePartnerPeak(run); ok {
+				measuredPeak[run.Seed] = v
+			}
+		}
+		measured := len(measuredPeak) == len(sampleCurves)
 		for _, c := range sampleCurves {
 			for k, v := range c.Accuracy {
 				meanCurve[k] += v
 			}
 			spread, ownTest = append(spread, slices.Max(c.Accuracy)-slices.Min(c.Accuracy)), append(ownTest, c.TestAccuracy)
-			// Exploratory: the curve read at its partner's training offset and the 11 shifts from it.
+			// The curve at its partner's training offset and the 11 shifts from it: measured there, or read
+			// from the 12 absolute offsets.
+			if measured {
+				samplePeak = append(samplePeak, measuredPeak[c.Seed])
+				continue
+			}
 			u := snn.TrainingPhaseOffset(c.Seed)
 			at := PhaseCurve{Accuracy: make([]float64, probe.PhaseShifts)}
 			for j := range at.Accuracy {
@@ -513,12 +533,11 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 			"offset on average (%.1f with one offset per data set), and the mean over the %d networks runs from %.1f%% to %.1f%%; "+
 			"their own test sets (an offset per sample) score %.1f%%, within %.1f %s on average of fresh samples drawn the same "+
 			"way (sampling alone: %.1f), against %.1f%% for the networks of one offset per data set on theirs (sets of another "+
-			"kind: descriptive, not compared). Exploratory, not planned: read at its partner's training offset and the 11 shifts "+
-			"from it (linear interpolation between its 12 offsets), a network of an offset per sample scores %s %s at that "+
+			"kind: descriptive, not compared). %s, a network of an offset per sample scores %s %s at that "+
 			"offset against the mean of the 11, where the network trained there scores %s: what the phase alone gives, "+
 			"against what training at it adds.", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
 			100*slices.Min(meanCurve), 100*slices.Max(meanCurve), 100*mOwn, r.Scale*mDiff, r.Unit, r.Scale*mNoise, 100*mData,
-			signed(r.Scale*mSamplePeak), r.Unit, signed(r.Scale*mDataPeak)))
+			partnerReading(measured), signed(r.Scale*mSamplePeak), r.Unit, signed(r.Scale*mDataPeak)))
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }

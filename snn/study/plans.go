@@ -21,6 +21,9 @@ const (
 	PhaseSet      Metrics = "phase"       // PhaseMetrics: accuracy at phase offsets shifted from the training set's
 	// PhaseSampleSet: PhaseMetricsPerSample, for networks trained with a phase offset per sample.
 	PhaseSampleSet Metrics = "phase-per-sample"
+	// PhasePartnerSet: PhaseMetricsPartner, PhaseSampleSet's metrics and the accuracies at the partner's
+	// training offset (the run of one offset per data set with the same seed) and the 11 shifts from it.
+	PhasePartnerSet Metrics = "phase-per-sample-partner"
 )
 
 // Apply sets the sweep's Extra fields for the metrics m.
@@ -40,9 +43,12 @@ func (m Metrics) Apply(s *Sweep) error {
 	case PhaseSampleSet:
 		s.Extra, s.ExtraMetrics, s.ExtraVersion = PhaseMetricsPerSample, PhaseMetricNamesPerSample(), PhaseMetricsVersion
 		s.ExtraCheck = CheckPhasePerSample
+	case PhasePartnerSet:
+		s.Extra, s.ExtraMetrics, s.ExtraVersion = PhaseMetricsPartner, PhaseMetricNamesPartner(), PhaseMetricsVersion
+		s.ExtraCheck = CheckPhasePerSample
 	default:
-		return fmt.Errorf("study: no metric set %q: want %q, %q, %q, %q, %q or none", string(m), AblationSet, PopulationSet,
-			FidelitySet, PhaseSet, PhaseSampleSet)
+		return fmt.Errorf("study: no metric set %q: want %q, %q, %q, %q, %q, %q or none", string(m), AblationSet, PopulationSet,
+			FidelitySet, PhaseSet, PhaseSampleSet, PhasePartnerSet)
 	}
 	return nil
 }
@@ -106,6 +112,13 @@ func Plans(quick bool) []Plan {
 			// with NotebookPhaseGroups, fixed before these runs).
 			{Name: "phase-per-sample", Cache: "phase-per-sample", Conditions: []string{"both"}, Fractions: notebookFrac,
 				Seeds: fiveSeeds, Metrics: PhaseSampleSet, Protocol: PerSampleProtocol},
+			// The confirmation of both on 30 fresh seeds, with the per-sample networks also measured at their
+			// partners' training offsets (phaseConfirmSeeds: PhaseConclusion, PhaseModeConclusion and
+			// PhasePartnerConclusion with NotebookPhaseGroups, fixed before these runs).
+			{Name: "phase-confirm", Cache: "phase-confirm", Conditions: []string{"both"}, Fractions: notebookFrac,
+				Seeds: phaseConfirmSeeds, Metrics: PhaseSet},
+			{Name: "phase-per-sample-confirm", Cache: "phase-per-sample-confirm", Conditions: []string{"both"},
+				Fractions: notebookFrac, Seeds: phaseConfirmSeeds, Metrics: PhasePartnerSet, Protocol: PerSampleProtocol},
 		}},
 		{Name: "populations", Notebook: "dales_law_populations.ipynb", Sweeps: []PlanSweep{
 			{Name: "networks", Cache: "populations", Conditions: []string{"pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle",
