@@ -405,3 +405,68 @@ func TestPhaseInNotebooks(t *testing.T) {
 		t.Error("dales_law_controls.ipynb has no cell pha0ctl3")
 	}
 }
+
+// The confirmation on fresh seeds: its cell prints the three planned conclusions as computed now from the
+// committed caches, and the reading above it quotes their estimates.
+func TestPhaseConfirmInNotebook(t *testing.T) {
+	p, err := study.PlanByName("controls", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets [2][]study.RunResult
+	for i, sweep := range []string{"phase-confirm", "phase-per-sample-confirm"} {
+		res, notDone, _, err := p.Collect(sweep, snn.DefaultConfig(), "results")
+		if err != nil || len(notDone) > 0 {
+			t.Fatalf("%s: %v, %d runs not done", sweep, err, len(notDone))
+		}
+		sets[i] = res
+	}
+	base, r, groups := snn.DefaultConfig(), study.AccuracyRules(), study.NotebookPhaseGroups()
+	samples := base.BatchSize * base.TestBatches
+	peak, err := study.PhaseConclusion(sets[0], r, groups, samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode, err := study.PhaseModeConclusion(sets[0], sets[1], r, groups, samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := study.PhasePartnerConclusion(sets[0], sets[1], r, groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := func(v float64) string { return fmt.Sprintf("%.1f", 100*v) }
+	var quotes []string
+	for _, c := range []study.Conclusion{peak, mode, partner} {
+		for _, q := range c.Comparisons {
+			d := q.Paired.CI
+			quotes = append(quotes, fmt.Sprintf("%+.1f (95%% CI %s to %s)", 100*d.Mean, pt(d.Low), pt(d.High)))
+		}
+	}
+	nb := readNotebook(t, "dales_law_controls.ipynb")
+	found := false
+	for i, cell := range nb.Cells {
+		if cell.ID != "pha0ctl5" {
+			continue
+		}
+		found = true
+		reading := strings.Join(strings.Fields(text(cell.Source)), " ")
+		for _, want := range quotes {
+			if !strings.Contains(reading, want) {
+				t.Errorf("cell pha0ctl5: the reading does not quote %q", want)
+			}
+		}
+		var out string
+		for _, o := range nb.Cells[i+1].Outputs {
+			out += text(o.Data["text/markdown"])
+		}
+		for _, c := range []study.Conclusion{peak, mode, partner} {
+			if !strings.Contains(out, c.Text()) {
+				t.Errorf("the confirmation cell's committed output lacks a conclusion as computed now:\n%s", c.Text())
+			}
+		}
+	}
+	if !found {
+		t.Error("dales_law_controls.ipynb has no cell pha0ctl5")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
@@ -19,12 +20,19 @@ type PhasePanel struct {
 	Title    string
 	Curves   []study.PhaseCurve
 	Absolute bool
+	// Partner, if set, are the same networks trained with an offset per sample, measured at the offsets of
+	// Curves (study.PhasePartnerCurves): their mean is drawn dashed beside Curves' mean.
+	Partner []study.PhaseCurve
+	// Zoom sets the y axis from the data (its lowest and highest accuracies, 5 points beyond, rounded out to
+	// 10) instead of 0 to 100, with the legend at the top; the chance line is drawn only where it falls inside.
+	Zoom bool
 }
 
 // PhaseCurves draws each panel's networks' test-style accuracy (%) on fresh samples at phase offsets 0,
 // 30, ..., 330 degrees of the carrier after their training set's (the point at 360 repeats 0, closing the
-// cycle): one thin line per network, their mean as a thick line, each network's own test set as a dot at
-// its shift, and chance (1/numClasses) dashed. Panels fill cols columns, row by row.
+// cycle): one thin line per network, their mean as a thick line, the partners' mean dashed (PhasePanel.Partner),
+// each network's own test set as a dot at its shift, and chance (1/numClasses) dashed. Panels fill cols
+// columns, row by row.
 func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figure, error) {
 	if len(panels) == 0 || cols <= 0 {
 		return nil, fmt.Errorf("plots: PhaseCurves: %d panels in %d columns", len(panels), cols)
@@ -49,16 +57,27 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		if pn.Absolute {
 			p.X.Label.Text = "Phase offset (degrees of the carrier; trained with an offset per sample)"
 		}
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
-		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
-		p.Add(plotter.NewGrid())
 		n := len(pn.Curves[0].Accuracy)
-		mean := make(plotter.XYs, n+1)
-		var tests plotter.XYs
-		for j, c := range pn.Curves {
+		lo, hi := 100.0, 0.0
+		for j, c := range append(slices.Clone(pn.Curves), pn.Partner...) {
 			if len(c.Accuracy) != n {
 				return nil, fmt.Errorf("plots: PhaseCurves: panel %q: network %d has %d offsets, network 0 %d", pn.Title, j, len(c.Accuracy), n)
 			}
+			lo, hi = min(lo, 100*slices.Min(c.Accuracy)), max(hi, 100*slices.Max(c.Accuracy))
+			if !math.IsNaN(c.TestShift) {
+				lo, hi = min(lo, 100*c.TestAccuracy), max(hi, 100*c.TestAccuracy)
+			}
+		}
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
+		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
+		if pn.Zoom {
+			p.Y.Min, p.Y.Max = max(0, 10*math.Floor((lo-5)/10)), min(100, 10*math.Ceil((hi+5)/10))
+			p.Y.Tick.Marker = stepTicks{10}
+		}
+		p.Add(plotter.NewGrid())
+		mean := make(plotter.XYs, n+1)
+		var tests plotter.XYs
+		for j, c := range pn.Curves {
 			xy := make(plotter.XYs, n+1)
 			for k := 0; k <= n; k++ {
 				xy[k] = plotter.XY{X: 360 * float64(k) / float64(n), Y: 100 * c.Accuracy[k%n]}
@@ -84,6 +103,21 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		l.Color, l.Width = Blue, vg.Points(2.5)
 		p.Add(l)
 		p.Legend.Add("mean", l)
+		if len(pn.Partner) > 0 {
+			pm := make(plotter.XYs, n+1)
+			for _, c := range pn.Partner {
+				for k := 0; k <= n; k++ {
+					pm[k].X, pm[k].Y = 360*float64(k)/float64(n), pm[k].Y+100*c.Accuracy[k%n]/float64(len(pn.Partner))
+				}
+			}
+			l, err := plotter.NewLine(pm)
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width, l.Dashes = Green, vg.Points(2.5), []vg.Length{vg.Points(6), vg.Points(3)}
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("mean, trained with an offset per sample (%d)", len(pn.Partner)), l)
+		}
 		if len(tests) > 0 {
 			s, err := plotter.NewScatter(tests)
 			if err != nil {
@@ -93,15 +127,20 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 			p.Add(s)
 			p.Legend.Add("its test set, at its offset", s)
 		}
-		c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
-		if err != nil {
-			return nil, err
+		if chance >= p.Y.Min && chance <= p.Y.Max {
+			c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
+			if err != nil {
+				return nil, err
+			}
+			c.Color, c.Width, c.Dashes = Grey, vg.Points(1), []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+			p.Add(c)
+			p.Legend.Add(fmt.Sprintf("chance (%.1f%%)", chance), c)
 		}
-		c.Color, c.Width, c.Dashes = Grey, vg.Points(1), []vg.Length{vg.Points(1.5), vg.Points(2.5)}
-		p.Add(c)
-		p.Legend.Add(fmt.Sprintf("chance (%.1f%%)", chance), c)
 		p.Legend.Top, p.Legend.Left = false, false
 		p.Legend.YOffs = vg.Points(26) // above the chance line
+		if pn.Zoom {                   // the data fill the axis but for the headroom at its top
+			p.Legend.Top, p.Legend.YOffs = true, 0
+		}
 		f.Set(i/cols, i%cols, PlotPanel{p})
 	}
 	return f, nil

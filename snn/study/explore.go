@@ -260,12 +260,12 @@ func OpenExplorer(results, own string) (*Explorer, error) {
 // exploreCaches are the cache folders the panel reads under Results, in the order a configuration's runs
 // are taken from (the first that holds a seed wins for its accuracy): the run plans' caches but the
 // fidelity table's, whose runs repeat the sweep's configurations and whose folder also holds PyTorch's
-// records.
+// records, and those of sweeps on fresh seeds of their own (PlanSweep.FreshSeeds).
 func exploreCaches() []string {
 	var out []string
 	for _, p := range Plans(false) {
 		for _, s := range p.Sweeps {
-			if s.Cache != Fidelity().Cache && !slices.Contains(out, s.Cache) {
+			if s.Cache != Fidelity().Cache && !s.FreshSeeds && !slices.Contains(out, s.Cache) {
 				out = append(out, s.Cache)
 			}
 		}

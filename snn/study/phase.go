@@ -324,17 +324,25 @@ type PhaseCurve struct {
 
 // PhaseCurves returns the curves of g's runs in seed order; a run without the phase metrics is an error.
 func PhaseCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
-	return phaseCurves(runs, g, false)
+	return phaseCurves(runs, g, false, phaseAccName)
 }
 
 // PhaseCurvesPerSample returns the curves of g's runs of networks trained with an offset per sample
 // (PhaseMetricsPerSample: Accuracy[k] at the absolute offset k/12; TestShift NaN, since their test sets
 // have an offset per sample), in seed order.
 func PhaseCurvesPerSample(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
-	return phaseCurves(runs, g, true)
+	return phaseCurves(runs, g, true, phaseAccName)
 }
 
-func phaseCurves(runs []RunResult, g PhaseGroup, perSample bool) ([]PhaseCurve, error) {
+// PhasePartnerCurves returns the curves of g's runs of networks trained with an offset per sample, measured
+// at their partners' training offsets (PhaseMetricsPartner: Accuracy[k] at the partner's offset plus k/12
+// cycles, as PhaseCurves' of the partner; TestShift NaN), in seed order.
+func PhasePartnerCurves(runs []RunResult, g PhaseGroup) ([]PhaseCurve, error) {
+	return phaseCurves(runs, g, true, phasePartnerAccName)
+}
+
+// phaseCurves reads g's runs' accuracies name(0..11); perSample: runs without a test shift.
+func phaseCurves(runs []RunResult, g PhaseGroup, perSample bool, name func(int) string) ([]PhaseCurve, error) {
 	var out []PhaseCurve
 	for _, r := range Only(runs, g.Runs) {
 		c := PhaseCurve{Seed: r.Seed, TestAccuracy: r.TestAccuracy, TestShift: math.NaN()}
@@ -345,9 +353,9 @@ func phaseCurves(runs []RunResult, g PhaseGroup, perSample bool) ([]PhaseCurve, 
 			}
 		}
 		for k := 0; k < probe.PhaseShifts; k++ {
-			v, ok := r.Extra[phaseAccName(k)]
+			v, ok := r.Extra[name(k)]
 			if !ok {
-				return nil, fmt.Errorf("study: run %s seed %d lacks %s", r.Condition, r.Seed, phaseAccName(k))
+				return nil, fmt.Errorf("study: run %s seed %d lacks %s", r.Condition, r.Seed, name(k))
 			}
 			c.Accuracy = append(c.Accuracy, v)
 		}

@@ -94,6 +94,18 @@ func TestPhasePartnerConclusion(t *testing.T) {
 		"the network trained there scores +20.0"; !strings.Contains(m.Text(), want) {
 		t.Errorf("the mode conclusion lacks %q:\n%s", want, m.Text())
 	}
+	// The partners' curves read the partner metrics, in seed order, with no test shift.
+	curves, err := PhasePartnerCurves(perSample, groups[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(curves) != 5 || curves[0].Seed != 1 || curves[0].Accuracy[0] != 0.52 || curves[1].Accuracy[0] != 0.5 ||
+		curves[0].Accuracy[1] != 0.5 || !math.IsNaN(curves[0].TestShift) {
+		t.Errorf("partner curves %+v", curves)
+	}
+	if _, err := PhasePartnerCurves(perDataset, groups[0]); err == nil {
+		t.Error("runs without the partner metrics accepted as partner curves")
+	}
 	// A per-sample run without the partner's metrics cannot be asked.
 	delete(perSample[0].Extra, phasePartnerAccName(3))
 	if _, err := PhasePartnerConclusion(perDataset, perSample, AccuracyRules(), groups); err == nil {
@@ -168,6 +180,9 @@ func TestPhaseConfirmSweeps(t *testing.T) {
 	if len(a.Seeds) != 30 || !slices.Equal(a.Seeds, b.Seeds) || a.Metrics != PhaseSet || b.Metrics != PhasePartnerSet ||
 		b.Protocol == nil || b.Protocol(snn.DefaultConfig()).Phase != snn.PhasePerSample {
 		t.Errorf("confirmation sweeps %+v and %+v", a, b)
+	}
+	if !a.FreshSeeds || !b.FreshSeeds || slices.Contains(exploreCaches(), a.Cache) || slices.Contains(exploreCaches(), b.Cache) {
+		t.Errorf("the explore panel reads the confirmation's caches %q and %q: %q", a.Cache, b.Cache, exploreCaches())
 	}
 	for _, q := range Plans(false) {
 		for _, sw := range q.Sweeps {

@@ -65,6 +65,9 @@ type PlanSweep struct {
 	// Protocol, if set, turns the base configuration the sweep is built from into its own (e.g.
 	// TunedProtocol, for runs of a tuned plan's protocol); nil keeps the base.
 	Protocol func(snn.Config) snn.Config
+	// FreshSeeds marks a sweep on seeds of its own, for one question (a confirmation): the explore panel
+	// leaves its cache out, so that every point of its curves averages the run plans' five seeds.
+	FreshSeeds bool
 }
 
 // Plan is the run plan behind one notebook: every run the notebook reads is in one of its sweeps, and
@@ -116,9 +119,10 @@ func Plans(quick bool) []Plan {
 			// partners' training offsets (phaseConfirmSeeds: PhaseConclusion, PhaseModeConclusion and
 			// PhasePartnerConclusion with NotebookPhaseGroups, fixed before these runs).
 			{Name: "phase-confirm", Cache: "phase-confirm", Conditions: []string{"both"}, Fractions: notebookFrac,
-				Seeds: phaseConfirmSeeds, Metrics: PhaseSet},
+				Seeds: phaseConfirmSeeds, Metrics: PhaseSet, FreshSeeds: true},
 			{Name: "phase-per-sample-confirm", Cache: "phase-per-sample-confirm", Conditions: []string{"both"},
-				Fractions: notebookFrac, Seeds: phaseConfirmSeeds, Metrics: PhasePartnerSet, Protocol: PerSampleProtocol},
+				Fractions: notebookFrac, Seeds: phaseConfirmSeeds, Metrics: PhasePartnerSet, Protocol: PerSampleProtocol,
+				FreshSeeds: true},
 		}},
 		{Name: "populations", Notebook: "dales_law_populations.ipynb", Sweeps: []PlanSweep{
 			{Name: "networks", Cache: "populations", Conditions: []string{"pop-abs", "pop-clip", "pop-expgrad", "pop-wiggle",
