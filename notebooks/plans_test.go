@@ -19,7 +19,8 @@ import (
 // and `make results` runs the plans by name without listing a condition of its own.
 func TestRunPlans(t *testing.T) {
 	opened := regexp.MustCompile(`study\.(?:OpenNotebook|PlanByName)\("([^"]+)"`)
-	named := regexp.MustCompile(`(?:runs|Runs|Collect)\(((?:"[^"]*"(?:, )?)+)`)
+	// runs("a", "b"), nb().Runs(...), p.Collect(...); not a longer name ending so (study.TorchPhaseRuns).
+	named := regexp.MustCompile(`(?:^|[^A-Za-z0-9_])(?:runs|Runs|Collect)\(((?:"[^"]*"(?:, )?)+)`)
 	for _, p := range study.Plans(false) {
 		nb := readNotebook(t, p.Notebook)
 		var source strings.Builder
@@ -380,30 +381,36 @@ func TestPhaseInNotebooks(t *testing.T) {
 	q0, q1 := c.Comparisons[0], c.Comparisons[1]
 	quotes := []string{pt(q0.Paired.CI.Mean) + " points higher", pt(q0.MeanA.Mean) + "% against " + pt(q0.MeanB.Mean) + "%",
 		fmt.Sprintf("95%% CI %s to %s", pt(q0.Paired.CI.Low), pt(q0.Paired.CI.High)), fmt.Sprintf("(%+.1f)", 100*q1.Paired.CI.Mean)}
-	nb := readNotebook(t, "dales_law_controls.ipynb")
-	found := false
+	checkReading(t, "dales_law_controls.ipynb", "pha0ctl3", quotes, c)
+}
+
+// checkReading checks that the markdown cell id of the notebook at path quotes every one of quotes and that
+// the code cell after it printed every conclusion's text as computed now.
+func checkReading(t *testing.T, path, id string, quotes []string, cs ...study.Conclusion) {
+	t.Helper()
+	nb := readNotebook(t, path)
 	for i, cell := range nb.Cells {
-		if cell.ID != "pha0ctl3" {
+		if cell.ID != id || i+1 == len(nb.Cells) {
 			continue
 		}
-		found = true
 		reading := strings.Join(strings.Fields(text(cell.Source)), " ")
 		for _, want := range quotes {
 			if !strings.Contains(reading, want) {
-				t.Errorf("cell pha0ctl3: the reading does not quote %q", want)
+				t.Errorf("%s cell %s: the reading does not quote %q", path, id, want)
 			}
 		}
 		var out string
 		for _, o := range nb.Cells[i+1].Outputs {
 			out += text(o.Data["text/markdown"])
 		}
-		if !strings.Contains(out, c.Text()) {
-			t.Errorf("the per-sample cell's committed output lacks the conclusion as computed now:\n%s", c.Text())
+		for _, c := range cs {
+			if !strings.Contains(out, c.Text()) {
+				t.Errorf("%s: the cell after %s lacks a conclusion as computed now:\n%s", path, id, c.Text())
+			}
 		}
+		return
 	}
-	if !found {
-		t.Error("dales_law_controls.ipynb has no cell pha0ctl3")
-	}
+	t.Errorf("%s has no cell %s followed by a code cell", path, id)
 }
 
 // The confirmation on fresh seeds: its cell prints the three planned conclusions as computed now from the
@@ -440,33 +447,38 @@ func TestPhaseConfirmInNotebook(t *testing.T) {
 	for _, c := range []study.Conclusion{peak, mode, partner} {
 		for _, q := range c.Comparisons {
 			d := q.Paired.CI
-			quotes = append(quotes, fmt.Sprintf("%+.1f (95%% CI %s to %s)", 100*d.Mean, pt(d.Low), pt(d.High)))
+			quotes = append(quotes, fmt.Sprintf("%+.1f (unadjusted 95%% CI %s to %s)", 100*d.Mean, pt(d.Low), pt(d.High)))
 		}
 	}
-	nb := readNotebook(t, "dales_law_controls.ipynb")
-	found := false
-	for i, cell := range nb.Cells {
-		if cell.ID != "pha0ctl5" {
-			continue
-		}
-		found = true
-		reading := strings.Join(strings.Fields(text(cell.Source)), " ")
-		for _, want := range quotes {
-			if !strings.Contains(reading, want) {
-				t.Errorf("cell pha0ctl5: the reading does not quote %q", want)
-			}
-		}
-		var out string
-		for _, o := range nb.Cells[i+1].Outputs {
-			out += text(o.Data["text/markdown"])
-		}
-		for _, c := range []study.Conclusion{peak, mode, partner} {
-			if !strings.Contains(out, c.Text()) {
-				t.Errorf("the confirmation cell's committed output lacks a conclusion as computed now:\n%s", c.Text())
-			}
+	for i, fr := range []string{"at 0.5", "at 0.2"} { // the partners' own peak, with its interval
+		b := partner.Comparisons[i].MeanB
+		sg := func(v float64) string { return fmt.Sprintf("%+.1f", 100*v) }
+		if i == 0 {
+			quotes = append(quotes, fmt.Sprintf("(%s points, unadjusted 95%% CI %s to %s, %s", sg(b.Mean), sg(b.Low), sg(b.High), fr))
+		} else {
+			quotes = append(quotes, fmt.Sprintf("%s, %s to %s, %s", sg(b.Mean), sg(b.Low), sg(b.High), fr))
 		}
 	}
-	if !found {
-		t.Error("dales_law_controls.ipynb has no cell pha0ctl5")
+	checkReading(t, "dales_law_controls.ipynb", "pha0ctl5", quotes, peak, mode, partner)
+}
+
+// The PyTorch phase probe: its cell prints PhaseConclusion as computed now from the committed records, and
+// the reading above it quotes its estimates.
+func TestTorchPhaseInNotebook(t *testing.T) {
+	runs, err := study.TorchPhaseRuns("results")
+	if err != nil {
+		t.Fatal(err)
 	}
+	c, err := study.PhaseConclusion(runs, study.AccuracyRules(), study.TorchPhaseGroups(), study.TorchPhaseSamples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := func(v float64) string { return fmt.Sprintf("%.1f", 100*v) }
+	var quotes []string
+	for _, q := range c.Comparisons {
+		d := q.Paired.CI
+		quotes = append(quotes, fmt.Sprintf("%+.1f (unadjusted 95%% CI %s to %s)", 100*d.Mean, pt(d.Low), pt(d.High)),
+			pt(q.MeanA.Mean)+"% against "+pt(q.MeanB.Mean)+"%")
+	}
+	checkReading(t, "dales_law_controls.ipynb", "pha0ctl7", quotes, c)
 }

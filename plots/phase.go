@@ -21,10 +21,10 @@ type PhasePanel struct {
 	Curves   []study.PhaseCurve
 	Absolute bool
 	// Partner, if set, are the same networks trained with an offset per sample, measured at the offsets of
-	// Curves (study.PhasePartnerCurves): their mean is drawn dashed beside Curves' mean.
+	// Curves (study.PhasePartnerCurves): each a thin green line, their mean dashed.
 	Partner []study.PhaseCurve
-	// Zoom sets the y axis from the data (its lowest and highest accuracies, 5 points beyond, rounded out to
-	// 10) instead of 0 to 100, with the legend at the top; the chance line is drawn only where it falls inside.
+	// Zoom sets the y axis from the data (15 points below its lowest accuracy, room for the legend, and 5 above
+	// its highest, rounded out to 10) instead of 0 to 100; the chance line is drawn only where it falls inside.
 	Zoom bool
 }
 
@@ -71,52 +71,28 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
 		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
 		if pn.Zoom {
-			p.Y.Min, p.Y.Max = max(0, 10*math.Floor((lo-5)/10)), min(100, 10*math.Ceil((hi+5)/10))
+			p.Y.Min, p.Y.Max = max(0, 10*math.Floor((lo-15)/10)), min(100, 10*math.Ceil((hi+5)/10))
 			p.Y.Tick.Marker = stepTicks{10}
 		}
 		p.Add(plotter.NewGrid())
-		mean := make(plotter.XYs, n+1)
-		var tests plotter.XYs
-		for j, c := range pn.Curves {
-			xy := make(plotter.XYs, n+1)
-			for k := 0; k <= n; k++ {
-				xy[k] = plotter.XY{X: 360 * float64(k) / float64(n), Y: 100 * c.Accuracy[k%n]}
-				mean[k].X, mean[k].Y = xy[k].X, mean[k].Y+xy[k].Y/float64(len(pn.Curves))
-			}
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return nil, err
-			}
-			l.Color, l.Width = color.NRGBA{0x55, 0x55, 0x55, 0x90}, vg.Points(0.6)
-			p.Add(l)
-			if j == 0 {
-				p.Legend.Add("one network", l)
-			}
-			if !math.IsNaN(c.TestShift) {
-				tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
-			}
-		}
-		l, err := plotter.NewLine(mean)
+		first, mean, err := addPhaseCurves(p, pn.Curves, color.NRGBA{0x55, 0x55, 0x55, 0x90}, Blue, nil)
 		if err != nil {
 			return nil, err
 		}
-		l.Color, l.Width = Blue, vg.Points(2.5)
-		p.Add(l)
-		p.Legend.Add("mean", l)
+		p.Legend.Add("one network", first)
+		p.Legend.Add("mean", mean)
 		if len(pn.Partner) > 0 {
-			pm := make(plotter.XYs, n+1)
-			for _, c := range pn.Partner {
-				for k := 0; k <= n; k++ {
-					pm[k].X, pm[k].Y = 360*float64(k)/float64(n), pm[k].Y+100*c.Accuracy[k%n]/float64(len(pn.Partner))
-				}
-			}
-			l, err := plotter.NewLine(pm)
+			_, pm, err := addPhaseCurves(p, pn.Partner, color.NRGBA{0x2c, 0xa0, 0x2c, 0x50}, Green, []vg.Length{vg.Points(6), vg.Points(3)})
 			if err != nil {
 				return nil, err
 			}
-			l.Color, l.Width, l.Dashes = Green, vg.Points(2.5), []vg.Length{vg.Points(6), vg.Points(3)}
-			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("mean, trained with an offset per sample (%d)", len(pn.Partner)), l)
+			p.Legend.Add(fmt.Sprintf("trained with an offset per sample (%d; thin: each)", len(pn.Partner)), pm)
+		}
+		var tests plotter.XYs
+		for _, c := range pn.Curves {
+			if !math.IsNaN(c.TestShift) {
+				tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
+			}
 		}
 		if len(tests) > 0 {
 			s, err := plotter.NewScatter(tests)
@@ -138,10 +114,41 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		}
 		p.Legend.Top, p.Legend.Left = false, false
 		p.Legend.YOffs = vg.Points(26) // above the chance line
-		if pn.Zoom {                   // the data fill the axis but for the headroom at its top
-			p.Legend.Top, p.Legend.YOffs = true, 0
+		// Zoomed, the chance line is below the axis: the legend takes the room left under the data.
+		if pn.Zoom {
+			p.Legend.YOffs = 0
 		}
 		f.Set(i/cols, i%cols, PlotPanel{p})
 	}
 	return f, nil
+}
+
+// addPhaseCurves draws each curve (accuracy in %, at 360 k/n degrees, the cycle closed at 360) as a thin line
+// of colour thin, and their mean as a thick line of colour mean with dashes (nil: solid); it returns the first
+// thin line and the mean's line, for a legend.
+func addPhaseCurves(p *plot.Plot, curves []study.PhaseCurve, thin, mean color.Color, dashes []vg.Length) (first, avg *plotter.Line, err error) {
+	n := len(curves[0].Accuracy)
+	m := make(plotter.XYs, n+1)
+	for j, c := range curves {
+		xy := make(plotter.XYs, n+1)
+		for k := 0; k <= n; k++ {
+			xy[k] = plotter.XY{X: 360 * float64(k) / float64(n), Y: 100 * c.Accuracy[k%n]}
+			m[k].X, m[k].Y = xy[k].X, m[k].Y+xy[k].Y/float64(len(curves))
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.Color, l.Width = thin, vg.Points(0.6)
+		p.Add(l)
+		if j == 0 {
+			first = l
+		}
+	}
+	if avg, err = plotter.NewLine(m); err != nil {
+		return nil, nil, err
+	}
+	avg.Color, avg.Width, avg.Dashes = mean, vg.Points(2.5), dashes
+	p.Add(avg)
+	return first, avg, nil
 }

@@ -47,19 +47,19 @@ func TestPhaseCurves(t *testing.T) {
 	if texts := strings.Join(svgTexts(t, svg), "\n"); strings.Contains(texts, "its test set") || strings.Contains(texts, "training set's") {
 		t.Errorf("the per-sample panel names a test-set dot or a training offset:\n%s", texts)
 	}
-	// A zoomed panel with the partners' mean: the y axis from 30 (the lowest point, 40, less 5, rounded down)
-	// to 80 (70 + 5, rounded up), no chance line below it, the partners' mean in the legend.
+	// A zoomed panel with the partners' curves: the y axis from 20 (the lowest point, 40, less 15, rounded
+	// down) to 80 (70 + 5, rounded up), no chance line below it, the partners in the legend.
 	zoomed, err := PhaseCurves("Zoomed", []PhasePanel{{Title: "zoomed", Curves: []study.PhaseCurve{curve(1, 0.6), curve(2, 0.5)},
 		Partner: abs, Zoom: true}}, 1, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "phase-zoomed", zoomed, "mean, trained with an offset per sample (2)", "30", "80")
+	checkFigure(t, "phase-zoomed", zoomed, "trained with an offset per sample (2; thin: each)", "20", "80")
 	zsvg, err := zoomed.SVG()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, absent := range []string{"chance", "20", "90", "100"} {
+	for _, absent := range []string{"chance", "10", "90", "100"} {
 		if slices.Contains(svgTexts(t, zsvg), absent) || (absent == "chance" && strings.Contains(strings.Join(svgTexts(t, zsvg), "\n"), absent)) {
 			t.Errorf("the zoomed panel shows %q", absent)
 		}

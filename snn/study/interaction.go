@@ -2,7 +2,6 @@ package study
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 )
@@ -64,8 +63,7 @@ func RateInteraction(low, high Outcome, pairs [][2]string) ([]Comparison, error)
 			names[i][k] = fmt.Sprintf("%s - %s at %g", pr[0], pr[1], o.Plan.tuning().Grid[0])
 		}
 	}
-	r := low.Rules
-	r.Chance, r.Ceiling, r.Slack = math.NaN(), 0, 0 // differences: no floor, no ceiling
+	r := DifferenceRules(low.Rules)
 	cs, err := Family(r, names, values)
 	if err != nil {
 		return nil, fmt.Errorf("study: RateInteraction: %w", err)

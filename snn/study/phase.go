@@ -457,9 +457,10 @@ func PerSampleProtocol(base snn.Config) snn.Config {
 // check against their test sets (samples: the probe's and the test sets' size), and each kind's accuracy
 // on its own test sets (test sets that differ in kind: not compared); and each per-sample network's peak at
 // its partner's training offset against the 11 shifts from it (snn.TrainingPhaseOffset of the seed), the
-// accuracy the phase alone gives there against what the partner, trained there, scores: measured there where
-// every per-sample run carries PhaseMetricsPartner's metrics (PhasePartnerConclusion tests it), otherwise
-// read from its 12 absolute offsets by linear interpolation (exploratory).
+// phase preference of the network trained without the cue against the peak of the partner trained there:
+// measured there where every per-sample run carries PhaseMetricsPartner's metrics (PhasePartnerConclusion
+// tests it), otherwise read from its 12 absolute offsets by linear interpolation (exploratory); a group of
+// which only some runs carry them is an error.
 func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []PhaseGroup, samples int) (Conclusion, error) {
 	if len(groups) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: no groups")
@@ -503,6 +504,11 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 			}
 		}
 		measured := len(measuredPeak) == len(sampleCurves)
+		if len(measuredPeak) > 0 && !measured {
+			return Conclusion{}, fmt.Errorf("study: PhaseModeConclusion: %s: %d of %d runs trained with an offset per sample "+
+				"carry the partner metrics (PhaseMetricsPartner): all or none, so that one reading serves the group",
+				g.Name, len(measuredPeak), len(sampleCurves))
+		}
 		for _, c := range sampleCurves {
 			for k, v := range c.Accuracy {
 				meanCurve[k] += v
@@ -542,8 +548,8 @@ func PhaseModeConclusion(perDataset, perSample []RunResult, r Rules, groups []Ph
 			"their own test sets (an offset per sample) score %.1f%%, within %.1f %s on average of fresh samples drawn the same "+
 			"way (sampling alone: %.1f), against %.1f%% for the networks of one offset per data set on theirs (sets of another "+
 			"kind: descriptive, not compared). %s, a network of an offset per sample scores %s %s at that "+
-			"offset against the mean of the 11, where the network trained there scores %s: what the phase alone gives, "+
-			"against what training at it adds.", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
+			"offset against the mean of the 11, where the network trained there scores %s: the phase preference of the same "+
+			"network trained without the cue, against the peak of the network trained at that offset.", capitalise(g.Name), r.Scale*mSpread, r.Unit, r.Scale*mDataSpread, n,
 			100*slices.Min(meanCurve), 100*slices.Max(meanCurve), 100*mOwn, r.Scale*mDiff, r.Unit, r.Scale*mNoise, 100*mData,
 			partnerReading(measured), signed(r.Scale*mSamplePeak), r.Unit, signed(r.Scale*mDataPeak)))
 	}

@@ -23,7 +23,7 @@ import (
 //     network trained there (PhasePeak) against the peak of its partner trained with an offset per sample,
 //     measured at the same offset (PhasePartnerPeak), per fraction, paired by seed.
 //
-// Each under AccuracyRules (alpha 0.05, TOST at ±3 points); 3 under PeakRules (no floor or ceiling). The
+// Each under AccuracyRules (alpha 0.05, TOST at ±3 points); 3 under DifferenceRules (no floor or ceiling). The
 // seeds' number: from the first five seeds' paired standard deviations (2.7 and 2.3 points for the peaks at
 // 0.5 and 0.2, 2.6 and 1.3 for the per-sample differences), whose one-sided 80% upper bounds (4.2, 3.6,
 // 4.1, 2.1) need at most 23 seeds for TOST to show equivalence within ±3 points with 80% power at level
@@ -78,8 +78,12 @@ func PhaseMetricsPartner(x *snn.Experiment) (map[string]float64, error) {
 }
 
 // PhasePeak is the Metric of a run of one offset per data set: its accuracy at its training set's offset
-// less its mean at the other 11 (PhaseAtTraining - PhaseElsewhere).
+// less its mean at the other 11 (PhaseAtTraining - PhaseElsewhere). A run without "phase_test_shift" (one
+// trained with an offset per sample, whose phase_acc_00 is at the absolute offset 0) has none.
 func PhasePeak(r RunResult) (float64, bool) {
+	if _, ok := r.Extra["phase_test_shift"]; !ok {
+		return 0, false
+	}
 	return curvePeak(r, phaseAccName)
 }
 
@@ -102,20 +106,23 @@ func curvePeak(r RunResult, name func(int) string) (float64, bool) {
 	return c.peak(), true
 }
 
-// PeakRules are r for differences of accuracies (the peaks): no floor of chance and no ceiling, the same
-// level, margin and units.
-func PeakRules(r Rules) Rules {
-	r.Chance, r.Ceiling = math.NaN(), 0
+// DifferenceRules are r for values that are differences of accuracies (a peak, an interaction): no floor of
+// chance and no ceiling (Chance NaN, Ceiling and Slack 0), the same level, margin and units.
+func DifferenceRules(r Rules) Rules {
+	r.Chance, r.Ceiling, r.Slack = math.NaN(), 0, 0
 	return r
 }
 
 // PhasePartnerConclusion asks, for each group, whether a network trained at its training set's offset
 // scores higher there, against the other 11 offsets (PhasePeak), than the same network trained with an
 // offset per sample scores at that same offset against the same 11 (PhasePartnerPeak, perSample: runs of
-// PhaseMetricsPartner), paired by seed, one Holm family under PeakRules(r): whether the peak comes from
-// training at that phase rather than from the phase itself. A seed fixes the IPDs, spike uniforms and
-// initial weights, and both networks of a pair are scored on the same fresh samples at the same offsets.
-// Its note, descriptive: how many pairs have the larger peak with training at the offset.
+// PhaseMetricsPartner), paired by seed, one Holm family under DifferenceRules(r). A seed fixes the IPDs,
+// spike uniforms and initial weights, and both networks of a pair are scored on the same fresh samples at the
+// same offsets. Its notes, descriptive: how many pairs have the larger peak with training at the offset, and
+// the partners' own peak with its unadjusted interval (not a planned test). Where the training offsets are
+// uniform draws, a network's peak at a drawn offset has expectation 0 for any curve that training at that
+// offset did not shape, so the partners' peak checks that the drawn offsets were not intrinsically easy
+// phases; that the peak comes from training at the offset rests on the offsets being random draws.
 func PhasePartnerConclusion(perDataset, perSample []RunResult, r Rules, groups []PhaseGroup) (Conclusion, error) {
 	if len(groups) == 0 {
 		return Conclusion{}, fmt.Errorf("study: PhasePartnerConclusion: no groups")
@@ -126,7 +133,7 @@ func PhasePartnerConclusion(perDataset, perSample []RunResult, r Rules, groups [
 		qs = append(qs, Question{g.Name + ", its peak trained at the offset", g.Name + ", its peak there with an offset per sample",
 			g.Runs, perSampleSelect(g), PhasePeak, PhasePartnerPeak})
 	}
-	cs, err := Ask(runs, PeakRules(r), qs)
+	cs, err := Ask(runs, DifferenceRules(r), qs)
 	if err != nil {
 		return Conclusion{}, err
 	}
@@ -138,9 +145,14 @@ func PhasePartnerConclusion(perDataset, perSample []RunResult, r Rules, groups [
 				larger++
 			}
 		}
+		p := cs[i].MeanB
 		notes = append(notes, fmt.Sprintf("%s: in %d of %d pairs the network trained at the offset has the larger peak there "+
-			"(peaks in %s: the accuracy at the offset less the mean at the 11 shifts from it, on the same fresh samples).",
-			capitalise(g.Name), larger, len(cs[i].Paired.Diff), r.Unit))
+			"(peaks in %s: the accuracy at the offset less the mean at the 11 shifts from it, on the same fresh samples). "+
+			"The partners trained with an offset per sample peak %s %s there (unadjusted %.0f%% CI %s to %s; not a planned "+
+			"test): with the training offsets drawn at random, a curve that training there did not shape peaks 0 there in "+
+			"expectation, so this checks that the drawn offsets were not phases easier than others.",
+			capitalise(g.Name), larger, len(cs[i].Paired.Diff), r.Unit, signed(r.Scale*p.Mean), r.Unit, 100*p.Level,
+			signed(r.Scale*p.Low), signed(r.Scale*p.High)))
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil
 }

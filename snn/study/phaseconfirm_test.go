@@ -106,8 +106,21 @@ func TestPhasePartnerConclusion(t *testing.T) {
 	if _, err := PhasePartnerCurves(perDataset, groups[0]); err == nil {
 		t.Error("runs without the partner metrics accepted as partner curves")
 	}
-	// A per-sample run without the partner's metrics cannot be asked.
+	// PhasePeak has no value for a run trained with an offset per sample.
+	if _, ok := PhasePeak(perSample[0]); ok {
+		t.Error("PhasePeak read a run trained with an offset per sample")
+	}
+	// The partners' own peak, with its interval: 0.012 (1.2 points) on average for "trained".
+	if want := "The partners trained with an offset per sample peak +1.2 points there (unadjusted 95% CI"; !strings.Contains(c.Text(), want) {
+		t.Errorf("the conclusion lacks %q:\n%s", want, c.Text())
+	}
+	// A per-sample run without the partner's metrics cannot be asked, and a group of which only some runs
+	// carry them is refused by PhaseModeConclusion (no silent mix of measured and interpolated readings).
 	delete(perSample[0].Extra, phasePartnerAccName(3))
+	if _, err := PhaseModeConclusion(perDataset, perSample, AccuracyRules(), groups[:1], 512); err == nil ||
+		!strings.Contains(err.Error(), "4 of 5 runs") {
+		t.Errorf("a group partly measured: %v, want an error counting the runs", err)
+	}
 	if _, err := PhasePartnerConclusion(perDataset, perSample, AccuracyRules(), groups); err == nil {
 		t.Error("a run lacking a partner metric accepted")
 	}

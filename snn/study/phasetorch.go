@@ -25,6 +25,10 @@ import (
 // TorchPhaseCache is the folder, under the results folder, of torch_phase.py's records (torch_s<seed>.json).
 const TorchPhaseCache = "phase-torch"
 
+// TorchPhaseSamples is the size of torch_phase.py's probe sets (and of the original's test set, 32 batches
+// of 64): PhaseConclusion's samples for TorchPhaseRuns. Each record states it.
+const TorchPhaseSamples = 2048
+
 // TorchPhaseCondition names the original's network (PyTorch) in the RunResults of TorchPhaseRuns.
 const TorchPhaseCondition = "original"
 
@@ -58,6 +62,10 @@ func TorchPhaseRuns(results string) ([]RunResult, error) {
 		var rec map[string]json.RawMessage
 		if err := json.Unmarshal(data, &rec); err != nil {
 			return nil, fmt.Errorf("study: %s: %w", path, err)
+		}
+		var samples int
+		if err := json.Unmarshal(rec["samples"], &samples); err != nil || samples != TorchPhaseSamples {
+			return nil, fmt.Errorf("study: %s: samples %s, want %d", path, rec["samples"], TorchPhaseSamples)
 		}
 		for _, f := range []float64{0.5, 0.2} {
 			var sec map[string]any

@@ -13,7 +13,7 @@ import (
 // accuracy at shift k being base + 0.01 k.
 func writeTorchPhase(t *testing.T, dir string, seed uint64, base float64) {
 	t.Helper()
-	rec := map[string]any{"seed": seed}
+	rec := map[string]any{"seed": seed, "samples": TorchPhaseSamples}
 	for _, f := range []string{"0.5", "0.2"} {
 		sec := map[string]any{"train_accuracy": 0.9, "test_accuracy": 0.7, "phase_test_shift": 0.25, "phase_acc_test": 0.71,
 			"seconds": 100.0}
@@ -64,5 +64,34 @@ func TestTorchPhaseRuns(t *testing.T) {
 	os.Remove(filepath.Join(dir, TorchPhaseCache, "torch_s4.json"))
 	if _, err := TorchPhaseRuns(dir); err == nil || !strings.Contains(err.Error(), "torch_phase.sh") {
 		t.Errorf("a missing record: %v, want an error naming the script", err)
+	}
+}
+
+// The committed PyTorch phase records of seeds 1-5 trained the fidelity table's networks again: the same
+// draws in the same order give the same train and test accuracies, bit for bit, at both fractions.
+func TestTorchPhaseRepeatsFidelity(t *testing.T) {
+	results := filepath.Join("..", "..", "notebooks", "results")
+	runs, err := TorchPhaseRuns(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, r := range runs {
+		if r.Seed > 5 {
+			continue
+		}
+		rec, err := readTorchRecord(filepath.Join(results, Fidelity().TorchCache), r.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec := rec.Sections[fmt.Sprint(r.Fraction)]
+		if r.TrainAccuracy != sec["train_accuracy"] || r.TestAccuracy != sec["test_accuracy"] {
+			t.Errorf("seed %d at %v: train %v test %v, the fidelity record %v and %v", r.Seed, r.Fraction,
+				r.TrainAccuracy, r.TestAccuracy, sec["train_accuracy"], sec["test_accuracy"])
+		}
+		checked++
+	}
+	if checked != 10 {
+		t.Errorf("%d runs of seeds 1-5 checked, want 10", checked)
 	}
 }
