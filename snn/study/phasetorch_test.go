@@ -57,6 +57,26 @@ func TestTorchPhaseRuns(t *testing.T) {
 	if err != nil || len(curves) != 10 {
 		t.Fatalf("curves of the original's network: %v, %d", err, len(curves))
 	}
+	raw, err := os.ReadFile(filepath.Join(dir, TorchPhaseCache, "torch_s4.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`"samples":2048`, `"samples":1024`, "samples 1024, want 2048"},
+		{`"samples":2048`, `"samplez":2048`, "want 2048"},
+		{`"0.2":`, `"0.25":`, `section "0.2"`},
+	} {
+		bad := strings.Replace(string(raw), c.from, c.to, 1)
+		if bad == string(raw) {
+			t.Fatalf("the record lacks %s", c.from)
+		}
+		if err := os.WriteFile(filepath.Join(dir, TorchPhaseCache, "torch_s4.json"), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := TorchPhaseRuns(dir); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s replaced by %s: %v, want an error with %q", c.from, c.to, err, c.want)
+		}
+	}
 	writeTorchPhase(t, dir, 4, 1.5) // accuracies above 1
 	if _, err := TorchPhaseRuns(dir); err == nil || !strings.Contains(err.Error(), "phase_acc_00 is 1.5") {
 		t.Errorf("an accuracy of 1.5: %v, want an error naming it", err)
