@@ -101,23 +101,35 @@ func NotebookPhaseGroups() []PhaseGroup {
 // replication (plan populations-lif-cap-rep-lr0.01) found two of them below chance on their test sets.
 const lifPhaseRate = 0.01
 
+// lifPhaseRateHigh is the second rate of the LIF networks the phase questions probe: the uncapped networks'
+// tuned rate (plan populations-lif), at which the replication (plan populations-lif-cap-rep-lr0.0316228)
+// found the cap costing 2-3 points.
+const lifPhaseRateHigh = 0.0316228
+
 // LIFPhaseGroups are plan populations' phase questions, fixed before its runs: the four LIF networks of
 // plan populations-lif-cap-rep-lr0.01 (capped or not, |w| or step-corrected) at its rate and seeds.
-func LIFPhaseGroups() []PhaseGroup {
+func LIFPhaseGroups() []PhaseGroup { return LIFPhaseGroupsAt(lifPhaseRate) }
+
+// LIFPhaseGroupsAt are the four LIF networks of the replication at learning rate rate (0.01 or 0.0316228:
+// plans populations-lif-cap-rep-lr0.01 and -lr0.0316228), named as LIFPhaseGroups names them.
+func LIFPhaseGroupsAt(rate float64) []PhaseGroup {
 	var gs []PhaseGroup
 	for _, c := range []struct{ cond, name string }{
 		{"pop-lif-bal", "LIF |w|"}, {"pop-lif-bal-cap", "LIF |w| capped"},
 		{"pop-lif-bal-stepcorr", "LIF step-corrected"}, {"pop-lif-bal-cap-stepcorr", "LIF step-corrected capped"},
 	} {
-		gs = append(gs, PhaseGroup{c.name, Select{fmt.Sprintf("%s%s%g", c.cond, lrSuffix, lifPhaseRate), 0.5}})
+		gs = append(gs, PhaseGroup{c.name, Select{fmt.Sprintf("%s%s%g", c.cond, lrSuffix, rate), 0.5}})
 	}
 	return gs
 }
 
 // LIFPhaseCapPairs are the second family of plan populations' phase questions: each capped LIF network
 // against the uncapped one of its update rule, on the accuracy averaged over the 12 offsets.
-func LIFPhaseCapPairs() [][2]PhaseGroup {
-	g := LIFPhaseGroups()
+func LIFPhaseCapPairs() [][2]PhaseGroup { return LIFPhaseCapPairsAt(lifPhaseRate) }
+
+// LIFPhaseCapPairsAt are LIFPhaseCapPairs of LIFPhaseGroupsAt(rate).
+func LIFPhaseCapPairsAt(rate float64) [][2]PhaseGroup {
+	g := LIFPhaseGroupsAt(rate)
 	return [][2]PhaseGroup{{g[1], g[0]}, {g[3], g[2]}}
 }
 

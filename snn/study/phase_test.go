@@ -151,14 +151,23 @@ func TestPhaseMetrics(t *testing.T) {
 	}
 }
 
-// The phase-lif sweep trains the replication's runs again: every run it plans has the configuration, and
-// so the cache entry name, of a committed run of plan populations-lif-cap-rep-lr0.01.
+// The phase-lif sweeps train the replication's runs again: every run they plan has the configuration, and
+// so the cache entry name, of a committed run of plan populations-lif-cap-rep-lr0.01 or -lr0.0316228.
 func TestPhaseLIFSweepIsTheReplication(t *testing.T) {
+	for _, c := range []struct {
+		sweep string
+		rate  float64
+	}{{"phase-lif", lifPhaseRate}, {"phase-lif-lr0.0316", lifPhaseRateHigh}} {
+		t.Run(c.sweep, func(t *testing.T) { checkPhaseLIFSweep(t, c.sweep, c.rate) })
+	}
+}
+
+func checkPhaseLIFSweep(t *testing.T, sweep string, rate float64) {
 	p, err := PlanByName("populations", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := p.Sweep("phase-lif")
+	ps, err := p.Sweep(sweep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +182,7 @@ func TestPhaseLIFSweepIsTheReplication(t *testing.T) {
 	if len(planned) != 80 {
 		t.Fatalf("%d runs planned, want 4 conditions x 20 seeds", len(planned))
 	}
-	dir := filepath.Join("..", "..", "notebooks", "results", fmt.Sprintf("populations-lif-cap-rep-lr%g", lifPhaseRate))
+	dir := filepath.Join("..", "..", "notebooks", "results", fmt.Sprintf("populations-lif-cap-rep-lr%g", rate))
 	for _, r := range planned {
 		f := filepath.Join(dir, entryName(r.Key, r.ConfigHash)+".json")
 		if _, err := os.Stat(f); err != nil {

@@ -137,6 +137,10 @@ func Plans(quick bool) []Plan {
 			// PhaseAveragedConclusion with LIFPhaseCapPairs, fixed before these runs).
 			{Name: "phase-lif", Cache: "phase", Conditions: phaseGroupConditions(LIFPhaseGroups()), Fractions: []float64{0.5},
 				Seeds: lifCapReplicationSeeds, Metrics: PhaseSet, Protocol: TunedProtocol},
+			// The same at the replication's second rate (plan populations-lif-cap-rep-lr0.0316228): the same two
+			// families with LIFPhaseGroupsAt(0.0316228) and LIFPhaseCapPairsAt(0.0316228), fixed before these runs.
+			{Name: "phase-lif-lr0.0316", Cache: "phase", Conditions: phaseGroupConditions(LIFPhaseGroupsAt(lifPhaseRateHigh)),
+				Fractions: []float64{0.5}, Seeds: lifCapReplicationSeeds, Metrics: PhaseSet, Protocol: TunedProtocol},
 		}},
 	}
 	for i := range ps { // every plan owns its slices: a caller's edit changes no other plan
