@@ -305,6 +305,8 @@ func TestPhaseInNotebooks(t *testing.T) {
 	}{
 		{"dales_law_controls.ipynb", "controls", "phase", "pha0ctl1", study.NotebookPhaseGroups(), nil},
 		{"dales_law_populations.ipynb", "populations", "phase-lif", "lif0pha1", study.LIFPhaseGroups(), study.LIFPhaseCapPairs()},
+		{"dales_law_populations.ipynb", "populations", "phase-lif-lr0.0316", "lif0pha3", study.LIFPhaseGroupsAt(0.0316228),
+			study.LIFPhaseCapPairsAt(0.0316228)},
 	} {
 		p, err := study.PlanByName(c.plan, false)
 		if err != nil {
