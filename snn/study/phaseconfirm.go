@@ -18,7 +18,7 @@ import (
 //  1. PhaseConclusion (NotebookPhaseGroups, Holm family of 2): accuracy at the training set's offset
 //     against the mean at the other 11 offsets, per fraction.
 //  2. PhaseModeConclusion (NotebookPhaseGroups, family of 2): an offset per sample against one per data
-//     set, on accuracy averaged over 12 offsets a cycle apart, per fraction.
+//     set, on accuracy averaged over 12 offsets 30 degrees apart (one cycle), per fraction.
 //  3. PhasePartnerConclusion (NotebookPhaseGroups, family of 2): the peak at the training offset of a
 //     network trained there (PhasePeak) against the peak of its partner trained with an offset per sample,
 //     measured at the same offset (PhasePartnerPeak), per fraction, paired by seed.
