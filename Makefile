@@ -83,12 +83,13 @@ bench:
 # more. Runs of one seed share their data sets (snn.DataCache).
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked
 # avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04), 1 h 36 min for 1,414 runs with b5ef716 (the same day,
-# the VM slower); every run equal to the committed one each time (README, Studies). The 2,007 of 2026-12-05 are
-# estimated at about 2 h 15 min from their recorded times.
+# the VM slower); every run equal to the committed one each time (README, Studies). The 2,307 the notebooks read
+# since the end of 2026-12-05 are estimated at about 2 h 30 min from their recorded times (not measured).
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
-# add RECOMPUTE=1 to retrain them. It runs setup first, which installs Debian's dataset-fashion-mnist: on a
-# fresh machine without it the rate plan, the last command, stopped 89 minutes in (2026-12-03).
+# add RECOMPUTE=1 to retrain them. Runs missing from a cache that holds another build's are refused before any
+# work (the cache would mix two builds' numbers); MIX=1 adds them. It runs setup first, which installs Debian's
+# dataset-fashion-mnist: on a fresh machine without it the rate plan, the last command, stopped 89 minutes in (2026-12-03).
 results: setup
-	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
-	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
-	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute)
+	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
+	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
+	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -131,3 +132,36 @@ func ForeignNumericsNote(count int, have, current, how string) string {
 
 // goBackendName is what GoMLX's pure-Go backend calls itself (compute.Backend.Name).
 const goBackendName = "Go Backend"
+
+// BuildHint explains a numerics mismatch that comes from the build rather than the code: the same
+// formulation and revision, one side computed with GoMLX's vector kernels (a GOEXPERIMENT=simd build,
+// "+gomlx-" in snn.NumericsVersion) and the other with none ("go-kernels/1" against
+// "go-kernels/1+gomlx-avx512"; not another backend's "+xla-cuda").
+func BuildHint(cached, current string) string {
+	a, aPath, _ := strings.Cut(cached, "+")
+	b, bPath, _ := strings.Cut(current, "+")
+	if a != b || (aPath == "") == (bPath == "") || !strings.HasPrefix(aPath+bPath, "gomlx-") {
+		return ""
+	}
+	return " (one was built with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it)"
+}
+
+// MixedNumericsError is the refusal to add runs computed by numerics current to the cache folder cache,
+// which holds runs that other numerics of the same revision computed (held: how many by each): the
+// cache would hold two builds' numbers side by side. recompute and mix name the options that retrain
+// every run with current and that add the runs anyway.
+func MixedNumericsError(cache string, held map[string]int, added int, current, recompute, mix string) error {
+	var names []string
+	for n := range held {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%d computed by numerics %q%s", held[n], n, BuildHint(n, current)))
+	}
+	return fmt.Errorf("the cache %s holds runs that another build computed (%s), and %d run(s) would be added to it by "+
+		"this build's numerics %q: the cache would hold two builds' numbers side by side. Build with the cache's numerics, "+
+		"retrain every run with this build's (%s), or add the runs beside the others (%s)", cache, strings.Join(parts, "; "),
+		added, current, recompute, mix)
+}

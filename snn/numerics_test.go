@@ -66,3 +66,41 @@ func TestBackendNumerics(t *testing.T) {
 		t.Errorf("GoMLX's vector path %q, BackendNumerics %q", p, want)
 	}
 }
+
+// A cached run of other numerics is reported with a hint where the difference is the build's
+// (GOEXPERIMENT=simd on one side only, the formulation and revision the same), and without one where it
+// is the code's, the formulation's or another backend's.
+func TestBuildHint(t *testing.T) {
+	for _, c := range []struct {
+		cached, current string
+		hint            bool
+	}{
+		{"go-kernels/1", "go-kernels/1+gomlx-avx512", true},
+		{"go-kernels/1+gomlx-avx2", "go-kernels/1", true},
+		{"go-kernels/0", "go-kernels/1", false},
+		{"go-kernels/1+gomlx-avx2", "go-kernels/1+gomlx-avx512", false},
+		{"single-graph/1+xla-cuda", "go-kernels/1+gomlx-avx512", false},
+		{"single-graph/1+xla-cuda", "single-graph/1", false},
+		{"single-graph/1", "go-kernels/1+gomlx-avx512", false},
+		{"single-graph/1", "single-graph/1+gomlx-avx2", true},
+	} {
+		if got := BuildHint(c.cached, c.current); (got != "") != c.hint || (c.hint && !strings.Contains(got, "GOEXPERIMENT=simd")) {
+			t.Errorf("BuildHint(%q, %q) = %q, want a hint: %v", c.cached, c.current, got, c.hint)
+		}
+	}
+}
+
+// The refusal names the cache, each other numerics with its count (sorted, with the build hint where it
+// applies), the runs to add and this build's numerics, and the two options.
+func TestMixedNumericsError(t *testing.T) {
+	err := MixedNumericsError("results/x", map[string]int{"go-kernels/1": 3, "go-kernels/1+gomlx-avx2": 2}, 4,
+		"go-kernels/1+gomlx-avx512", "-recompute", "-mix-numerics")
+	want := `the cache results/x holds runs that another build computed (3 computed by numerics "go-kernels/1" (one was built ` +
+		`with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it); 2 computed by numerics ` +
+		`"go-kernels/1+gomlx-avx2"), and 4 run(s) would be added to it by this build's numerics "go-kernels/1+gomlx-avx512": ` +
+		`the cache would hold two builds' numbers side by side. Build with the cache's numerics, retrain every run with ` +
+		`this build's (-recompute), or add the runs beside the others (-mix-numerics)`
+	if err == nil || err.Error() != want {
+		t.Errorf("MixedNumericsError:\n got %v\nwant %s", err, want)
+	}
+}

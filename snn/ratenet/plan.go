@@ -106,6 +106,10 @@ type RunOptions struct {
 	// Recompute trains again the cached runs that other numerics of the same revision computed (another
 	// backend, or GoMLX's other vector path: Numerics); by default they are used as they are.
 	Recompute bool
+	// Unmixed refuses, before any run trains, to add runs to a cache that holds runs other numerics of
+	// the same revision computed (unless Recompute): the cache would hold two builds' numbers side by side
+	// (snn.MixedNumericsError). The sweep command sets it unless -mix-numerics.
+	Unmixed bool
 	// OnRun, if set, is called after each run, read or trained, one run at a time.
 	OnRun func(r Result, cached bool)
 }
@@ -152,6 +156,9 @@ func (p Plan) Run(ctx context.Context, opts RunOptions) (tuned []Tuned, notes []
 		workers = runtime.GOMAXPROCS(0)
 	}
 	run := func(cfgs []TrainConfig) (map[TrainConfig]Result, error) {
+		if err := p.checkUnmixed(cfgs, dir, Numerics(backend), opts); err != nil {
+			return nil, err
+		}
 		out := map[TrainConfig]Result{}
 		var mu sync.Mutex
 		var firstErr error
@@ -296,18 +303,76 @@ type cacheEntry struct {
 	SplitSeed  uint64 `json:"split_seed"`
 }
 
+// entryPath is the cache entry of c's run in dir.
+func (p Plan) entryPath(dir string, c TrainConfig) string {
+	return filepath.Join(dir, fmt.Sprintf("%s@lr=%s_s%d.json", c.Kind, strconv.FormatFloat(c.LearningRate, 'g', -1, 64), c.Seed))
+}
+
+// cached returns c's run from its entry in dir when the entry is of the same configuration and data split,
+// complete, and computed by numerics that current may use (snn.UsableNumerics).
+func (p Plan) cached(c TrainConfig, dir, current string, recompute bool) (Result, bool) {
+	b, err := os.ReadFile(p.entryPath(dir, c))
+	if err != nil {
+		return Result{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
+		(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) &&
+		snn.UsableNumerics(e.Result.Numerics, current, recompute) {
+		return e.Result, true
+	}
+	return Result{}, false
+}
+
+// checkUnmixed, with opts.Unmixed (and neither CacheOnly nor Recompute), refuses cfgs when one of them is
+// not in the cache dir (it would be trained with numerics current) while the plan's runs cached there
+// include some that other numerics of the same revision computed (snn.MixedNumericsError).
+func (p Plan) checkUnmixed(cfgs []TrainConfig, dir, current string, opts RunOptions) error {
+	if !opts.Unmixed || opts.CacheOnly || opts.Recompute {
+		return nil
+	}
+	added := 0
+	for _, c := range cfgs {
+		if _, ok := p.cached(c, dir, current, false); !ok {
+			added++
+		}
+	}
+	if added == 0 {
+		return nil
+	}
+	entries, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	held := map[string]int{}
+	for _, f := range entries {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // unreadable: not a run this plan uses
+		}
+		var e cacheEntry
+		if json.Unmarshal(b, &e) != nil || e.Result.Numerics == current || e.Validation != p.Validation ||
+			e.SplitSeed != p.SplitSeed || !snn.SameRevision(e.Result.Numerics, current) {
+			continue
+		}
+		if r, ok := p.cached(e.Result.Config, dir, current, false); ok && r.Numerics == e.Result.Numerics {
+			held[e.Result.Numerics]++
+		}
+	}
+	if len(held) == 0 {
+		return nil
+	}
+	return fmt.Errorf("ratenet: %w", snn.MixedNumericsError(dir, held, added, current, "RunOptions.Recompute; sweep rate -recompute",
+		"sweep rate -mix-numerics"))
+}
+
 // runOne reads c's run from dir when an entry of the same configuration and data split is there, computed
 // by numerics it may use (snn.UsableNumerics), else trains and caches it (atomically).
 func (p Plan) runOne(ctx context.Context, c TrainConfig, load func() (*Data, error), dir string, backend compute.Backend,
 	opts RunOptions) (Result, bool, error) {
-	path := filepath.Join(dir, fmt.Sprintf("%s@lr=%s_s%d.json", c.Kind, strconv.FormatFloat(c.LearningRate, 'g', -1, 64), c.Seed))
-	if b, err := os.ReadFile(path); err == nil {
-		var e cacheEntry
-		if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
-			(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) &&
-			snn.UsableNumerics(e.Result.Numerics, Numerics(backend), opts.Recompute) {
-			return e.Result, true, nil
-		}
+	path := p.entryPath(dir, c)
+	if r, ok := p.cached(c, dir, Numerics(backend), opts.Recompute); ok {
+		return r, true, nil
 	}
 	if opts.CacheOnly {
 		return Result{}, false, fmt.Errorf("ratenet: %s is not in the cache (or not of this configuration, or of numerics it may not use), and nothing is trained (CacheOnly)", path)

@@ -135,6 +135,36 @@ func TestPlanRunNumerics(t *testing.T) {
 			t.Errorf("notes for the %d runs of numerics %q: %q, want one saying %s", len(files), c.numerics, notes, want)
 		}
 	}
+	// Unmixed: with every entry another build's, a run to add (one entry deleted) is refused before any
+	// trains, naming both numerics; with the entry back the plan runs from the cache.
+	foreign := rev + "+xla-cuda"
+	for _, f := range files {
+		entry := strings.Replace(string(originals[f]), `"Numerics": "`+current+`"`, `"Numerics": "`+foreign+`"`, 1)
+		if err := os.WriteFile(f, []byte(entry), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	o := opts
+	o.CacheOnly, o.Unmixed = false, true
+	_, _, err = p.Run(t.Context(), o)
+	want := fmt.Sprintf("holds runs that another build computed (%d computed by numerics %q), and 1 run(s) would be added to it by "+
+		"this build's numerics %q", len(files)-1, foreign, current)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Unmixed with one run to add: error %v, want one saying %s", err, want)
+	}
+	if _, err := os.Stat(files[0]); !os.IsNotExist(err) {
+		t.Errorf("the refused run's entry %s: %v, want none", files[0], err)
+	}
+	if err := os.WriteFile(files[0], []byte(strings.Replace(string(originals[files[0]]), `"Numerics": "`+current+`"`,
+		`"Numerics": "`+foreign+`"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.Run(t.Context(), o); err != nil {
+		t.Errorf("Unmixed with every run cached: %v", err)
+	}
 }
 
 // testPlan is a plan of the real plan's form, shortened to one epoch, one tuning seed and three test

@@ -186,6 +186,11 @@ type Sweep struct {
 	// CacheOnly reads every run from the cache and trains none: a run missing there (or not usable) is an
 	// error that names it.
 	CacheOnly bool
+	// Unmixed refuses, before any work, to add runs to a cache that holds runs of this sweep computed by
+	// other numerics of the same revision (used as they are, since Recompute is not set): the cache would
+	// then hold two builds' numbers side by side (checkUnmixed). The sweep command sets it unless
+	// -mix-numerics; the notebooks, which say in notes which numerics computed what they read, do not.
+	Unmixed bool
 	// Shared lists other sweeps' cache folders (the other plans' caches beside CacheDir: SharedCaches)
 	// where a run missing from CacheDir may already be, computed for another sweep: an entry there of the
 	// same configuration (snn.ConfigKey), fraction, seed and numerics (exactly this build's), usable by
@@ -394,6 +399,9 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	}
 	backend, err := s.backend()
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkUnmixed(jobs, backend); err != nil {
 		return nil, err
 	}
 	workers := s.Workers
@@ -775,7 +783,7 @@ func (s *Sweep) check(r RunResult, p PlannedRun, numerics string) string {
 	case r.ConfigHash != hash || r.RunKey != key:
 		return fmt.Sprintf("holds run %+v of configuration %s, not %+v of %s", r.RunKey, r.ConfigHash, key, hash)
 	case !snn.UsableNumerics(r.Numerics, numerics, s.Recompute):
-		return fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, buildHint(r.Numerics, numerics))
+		return fmt.Sprintf("computed by numerics %q, not the current %q%s", r.Numerics, numerics, snn.BuildHint(r.Numerics, numerics))
 	}
 	for _, m := range s.ExtraMetrics {
 		if _, ok := r.Extra[m]; !ok {
@@ -933,16 +941,6 @@ func MeanCI95(v []float64) (mean, half float64) {
 		return math.NaN(), math.NaN()
 	}
 	return iv.Mean, iv.HalfWidth()
-}
-
-// buildHint explains a numerics mismatch that comes from the build rather than the code: one side computed
-// with GoMLX's vector kernels (a GOEXPERIMENT=simd build, "+gomlx-" in snn.NumericsVersion) and the other
-// without.
-func buildHint(cached, current string) string {
-	if strings.Contains(cached, "+gomlx-") == strings.Contains(current, "+gomlx-") {
-		return ""
-	}
-	return " (one was built with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it)"
 }
 
 // StoppedEarly reports whether the run trained fewer epochs than planned (its configuration's Epochs):

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -360,24 +361,6 @@ func TestPlanRunStatusCollect(t *testing.T) {
 	}
 }
 
-// A cached run of other numerics is reported with a hint where the difference is the build's
-// (GOEXPERIMENT=simd on one side only), and without one where it is the code's.
-func TestBuildHint(t *testing.T) {
-	for _, c := range []struct {
-		cached, current string
-		hint            bool
-	}{
-		{"go-kernels/1", "go-kernels/1+gomlx-avx512", true},
-		{"go-kernels/1+gomlx-avx2", "go-kernels/1", true},
-		{"go-kernels/0", "go-kernels/1", false},
-		{"go-kernels/1+gomlx-avx2", "go-kernels/1+gomlx-avx512", false},
-	} {
-		if got := buildHint(c.cached, c.current); (got != "") != c.hint || (c.hint && !strings.Contains(got, "GOEXPERIMENT=simd")) {
-			t.Errorf("buildHint(%q, %q) = %q, want a hint: %v", c.cached, c.current, got, c.hint)
-		}
-	}
-}
-
 // A cached run computed by another backend's numerics of the same revision (here "single-graph/1+xla-cuda",
 // as a CUDA machine would stamp it) is used as it is, and the sweep says how many and by which numerics;
 // Status calls it done and says so. With Recompute it is retrained; a run of another revision ("go-kernels/0")
@@ -445,6 +428,24 @@ func TestSweepUsesOtherBackendsCache(t *testing.T) {
 	}
 	if !strings.HasPrefix(note, "2 cached run(s) were computed by numerics \""+foreign+"\"") || !strings.Contains(note, current) {
 		t.Errorf("warnings %q: want a note on the 2 runs of %s", s.Warnings, foreign)
+	}
+	// Unmixed: adding a run to a cache that holds another build's refuses before any work, naming both
+	// numerics; with every run cached, or with Recompute, it runs.
+	s.Unmixed, s.Seeds, trained = true, []uint64{1, 2, 3, 4}, 0
+	if _, err := s.Run(context.Background()); err == nil || trained != 0 ||
+		!strings.Contains(err.Error(), fmt.Sprintf("2 computed by numerics %q", foreign)) ||
+		!strings.Contains(err.Error(), "1 run(s) would be added to it by this build's numerics \""+current+"\"") {
+		t.Errorf("Unmixed, a fourth seed to train: %d trained, error %v; want a refusal naming the 2 runs of %s and %s",
+			trained, err, foreign, current)
+	}
+	if plan4, _ := s.Plan(); len(plan4) != 4 {
+		t.Fatalf("a plan of %d runs, want 4", len(plan4))
+	} else if _, err := os.Stat(plan4[3].File); !os.IsNotExist(err) {
+		t.Errorf("the refused run's entry %s: %v, want none", plan4[3].File, err)
+	}
+	s.Seeds = []uint64{1, 2, 3}
+	if _, err := s.Run(context.Background()); err != nil || trained != 0 {
+		t.Errorf("Unmixed, every run cached: %d trained, error %v; want it to run", trained, err)
 	}
 	s.Recompute, s.Warnings, trained = true, nil, 0
 	third, err := s.Run(context.Background())

@@ -218,11 +218,14 @@ type RunOptions struct {
 	// a tuned plan's Tune and Test use SharedCaches when nil), unless NoCopy, which trains every run.
 	Shared []string
 	NoCopy bool
+	// Unmixed refuses to add runs to a cache that holds other numerics' (Sweep.Unmixed).
+	Unmixed bool
 }
 
 // apply sets the options on s.
 func (o RunOptions) apply(s *Sweep) {
 	s.Workers, s.OnRun, s.Backend, s.Recompute, s.CacheOnly = o.Workers, o.OnRun, o.Backend, o.Recompute, o.CacheOnly
+	s.Unmixed = o.Unmixed
 	s.Shared = o.Shared
 	if o.NoCopy {
 		s.Shared = nil

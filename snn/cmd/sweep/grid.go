@@ -18,6 +18,7 @@ type grid struct {
 	conditions, fractions, seeds, layout, cache string
 	epochs, workers                             int
 	ablation, quick, populations, recompute     bool
+	mix                                         bool // -mix-numerics
 	// plan names a notebook's run plan ("controls") or one sweep of it ("controls/ablation") instead of
 	// the grid flags; results is the folder its caches live in.
 	plan, results string
@@ -25,6 +26,10 @@ type grid struct {
 	command       string          // the subcommand parsing them, e.g. "sweep k8s"
 	copyFlag      *bool           // -copy (nil until registered: copy)
 }
+
+// mixUsage is the help of -mix-numerics, which every command that trains takes.
+const mixUsage = "add runs to a cache that holds runs another build computed (by default refused before any work: the " +
+	"cache would hold two builds' numbers side by side)"
 
 // noCopy reports -copy=false: every run of a plan is trained, none copied from another plan's cache.
 func (g *grid) noCopy() bool { return g.copyFlag != nil && !*g.copyFlag }
@@ -48,6 +53,7 @@ func (g *grid) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.results, "results", defaultResults, "with -plan: the folder holding the plan's caches")
 	fs.BoolVar(&g.recompute, "recompute", false, "retrain cached runs that another backend or build computed "+
 		"(by default they are used, with a note)")
+	fs.BoolVar(&g.mix, "mix-numerics", false, mixUsage)
 	g.copyFlag = fs.Bool("copy", true, "with -plan: copy a run that another plan's cache in -results already holds (same "+
 		"configuration, fraction, seed and numerics) instead of training it again, and rebuild a run whose model a sweep "+
 		"trained earlier left in -results/"+modelStore+" (another plan's run whose copy lacks this plan's metrics, or a deleted "+
@@ -69,6 +75,9 @@ func (g *grid) args() []string {
 	}
 	if g.recompute {
 		a = append(a, "-recompute")
+	}
+	if g.mix {
+		a = append(a, "-mix-numerics")
 	}
 	if g.noCopy() {
 		a = append(a, "-copy=false")
@@ -201,7 +210,8 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 	if err := notAFolder("-cache", g.cache); err != nil {
 		return nil, err
 	}
-	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers, Recompute: g.recompute}
+	s := &study.Sweep{Base: base, Conditions: cs, Fractions: fs, Seeds: ss, CacheDir: g.cache, Workers: g.workers, Recompute: g.recompute,
+		Unmixed: !g.mix}
 	if g.ablation && g.populations {
 		return nil, fmt.Errorf("-ablation and -populations: choose one set of extra metrics per cache")
 	}
@@ -294,7 +304,7 @@ func (g *grid) planSweeps(base snn.Config) ([]*study.Sweep, error) {
 	return g.build(base, sweeps)
 }
 
-// build returns the Sweeps of plan sweeps under -results, with -workers and -recompute.
+// build returns the Sweeps of plan sweeps under -results, with -workers, -recompute and -mix-numerics.
 func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep, error) {
 	if err := g.checkResults(); err != nil {
 		return nil, err
@@ -308,7 +318,7 @@ func (g *grid) build(base snn.Config, sweeps []study.PlanSweep) ([]*study.Sweep,
 		if err != nil {
 			return nil, err
 		}
-		s.Workers, s.Recompute = g.workers, g.recompute
+		s.Workers, s.Recompute, s.Unmixed = g.workers, g.recompute, !g.mix
 		if g.noCopy() {
 			s.Shared = nil
 		} else if g.results != "" {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,6 +145,37 @@ func TestCopyFlag(t *testing.T) {
 			}
 		}
 		if passed := strings.Contains(strings.Join(g.args(), " "), "-copy=false"); passed == c.shared {
+			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
+		}
+	}
+}
+
+// A sweep the command builds refuses to mix numerics in its cache (study.Sweep.Unmixed) unless -mix-numerics,
+// for a plan and for a grid, and the cluster scripts pass the flag on.
+func TestMixNumericsFlag(t *testing.T) {
+	results, cache := t.TempDir(), t.TempDir()
+	for _, c := range []struct {
+		args    []string
+		unmixed bool
+	}{
+		{[]string{"-plan", "mirror", "-results", results}, true},
+		{[]string{"-plan", "mirror", "-results", results, "-mix-numerics"}, false},
+		{[]string{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache}, true},
+		{[]string{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-mix-numerics"}, false},
+	} {
+		g, ss, err := parseSweeps("sweep", c.args, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) == 0 {
+			t.Fatalf("%v: no sweeps", c.args)
+		}
+		for _, s := range ss {
+			if s.Unmixed != c.unmixed {
+				t.Errorf("%v: sweep caching in %s: Unmixed %v, want %v", c.args, s.CacheDir, s.Unmixed, c.unmixed)
+			}
+		}
+		if passed := slices.Contains(g.args(), "-mix-numerics"); passed == c.unmixed {
 			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
 		}
 	}

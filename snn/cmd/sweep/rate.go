@@ -18,6 +18,7 @@ func rateCmd(args []string) error {
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
 	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
 	recompute := fs.Bool("recompute", false, "train again the cached runs that another backend or GoMLX vector path computed (by default they are used, with a note)")
+	mix := fs.Bool("mix-numerics", false, mixUsage)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func rateCmd(args []string) error {
 	ctx, stop := signalContext()
 	defer stop()
 	tuned, notes, err := p.Run(ctx, ratenet.RunOptions{Results: *results, Workers: *workers, Backend: backend, Recompute: *recompute,
-		OnRun: func(r ratenet.Result, cached bool) {
+		Unmixed: !*mix, OnRun: func(r ratenet.Result, cached bool) {
 			src := fmt.Sprintf("%.0f s", r.Seconds)
 			if cached {
 				src = "cached"

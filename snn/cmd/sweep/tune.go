@@ -25,6 +25,7 @@ func tuneCmd(args []string) error {
 	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
 	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates and print the plan's comparisons")
 	recompute := fs.Bool("recompute", false, "retrain cached runs that another backend or build computed")
+	mix := fs.Bool("mix-numerics", false, mixUsage)
 	copyRuns := fs.Bool("copy", true, "copy a run that another plan's cache in -results already holds (same configuration, "+
 		"fraction, seed and numerics) instead of training it again; -copy=false trains every run")
 	if err := fs.Parse(args); err != nil {
@@ -67,7 +68,8 @@ func tuneCmd(args []string) error {
 	ctx, stop := signalContext()
 	defer stop()
 	for _, p := range plans {
-		opts := study.RunOptions{Workers: *workers, Recompute: *recompute, NoCopy: !*copyRuns, Backend: backend}
+		opts := study.RunOptions{Workers: *workers, Recompute: *recompute, Unmixed: !*mix, NoCopy: !*copyRuns,
+			Backend: backend}
 		if err := tunePlan(ctx, p, *results, *test, opts); err != nil {
 			return err
 		}
