@@ -23,7 +23,7 @@ import (
 )
 
 func main() {
-	threads := flag.Int("threads", runtime.NumCPU(), "GOMAXPROCS (cores used)")
+	threads := flag.Int("threads", runtime.GOMAXPROCS(0), "GOMAXPROCS (cores used; default: $GOMAXPROCS where set, else the cores Go sees)")
 	steps := flag.Int("steps", 30, "timed training steps")
 	epochs := flag.Int("epochs", 1, "timed epochs")
 	flag.Parse()

@@ -133,13 +133,25 @@ func run() error {
 			return fmt.Errorf("-fractions: the last fraction is ablated: %w", err)
 		}
 	}
+	if *out != "" && strings.TrimSpace(*out) == "" {
+		return fmt.Errorf("-out %q: want a folder for the checkpoints, or leave -out out to keep none", *out)
+	}
 	backend, err := snn.NewBackend() // before -out is made
 	if err != nil {
 		return err
 	}
+	ckpt := func(seed uint64, f float64) string { return filepath.Join(*out, fmt.Sprintf("seed%d_frac%g.ckpt", seed, f)) }
 	if *out != "" {
 		if err := snn.CheckWritableDir(*out); err != nil {
 			return fmt.Errorf("-out: %w", err)
+		}
+		for _, seed := range seedList { // a checkpoint's name taken by a folder would fail only after training
+			for _, f := range fracList {
+				if fi, err := os.Stat(ckpt(seed, f)); err == nil && fi.IsDir() {
+					return fmt.Errorf("-out %s: %s is a folder, where the checkpoint of seed %d at fraction %g goes", *out,
+						ckpt(seed, f), seed, f)
+				}
+			}
 		}
 	}
 	if !ablate {
@@ -173,7 +185,7 @@ func run() error {
 			fmt.Println(x.Report())
 			testAcc[f] = append(testAcc[f], x.TestEval.Accuracy)
 			if *out != "" {
-				p := filepath.Join(*out, fmt.Sprintf("seed%d_frac%g.ckpt", seed, f))
+				p := ckpt(seed, f)
 				if err := snn.SaveCheckpoint(p, x.Trained); err != nil {
 					return err
 				}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -68,7 +70,7 @@ func (c *clusterFlags) write(data []byte) error {
 		_, err := os.Stdout.Write(data)
 		return err
 	}
-	if err := os.WriteFile(c.out, data, 0o644); err != nil {
+	if err := snn.WriteFileAtomic(c.out, data); err != nil { // a failed write leaves an earlier script whole
 		return fmt.Errorf("-o: %w", err)
 	}
 	return nil
@@ -101,8 +103,8 @@ func slurmCmd(args []string) error {
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
 	}
-	if strings.ContainsFunc(*logs, func(r rune) bool { return r < ' ' || r == ' ' || r == 0x7f }) {
-		return fmt.Errorf("-logs %q: want a path without spaces or control characters (sbatch reads it from an #SBATCH line)", *logs)
+	if *logs == "" || strings.ContainsFunc(*logs, func(r rune) bool { return r < ' ' || r == ' ' || r == 0x7f }) {
+		return fmt.Errorf("-logs %q: want a folder, its path without spaces or control characters (sbatch reads it from an #SBATCH line)", *logs)
 	}
 	exe, err := sweepBinary(*bin)
 	if err != nil {
@@ -250,8 +252,9 @@ func k8sCmd(args []string) error {
 			folderFlag, folder, base)
 	case !k8sQuantity.MatchString(*memory):
 		return fmt.Errorf("-memory %q: want a Kubernetes quantity, e.g. 2Gi or 1500Mi", *memory)
-	case !positiveQuantity(*memory):
-		return fmt.Errorf("-memory %q: want a memory above 0 (each pod's request and limit)", *memory)
+	case !(quantityBytes(*memory) >= minPodMemory && quantityBytes(*memory) <= maxPodMemory):
+		return fmt.Errorf("-memory %q: want 256Mi to 1Ti per pod (its request and limit; one run peaks near 140 MB, a "+
+			"worker per core adds one each)", *memory)
 	case len(*pvc) > 253 || !k8sSubdomain.MatchString(*pvc):
 		return fmt.Errorf("-pvc %q: want a claim's name (lower-case letters, digits, '-' and '.', at most 253)", *pvc)
 	case *image == "" || strings.ContainsFunc(*image, func(r rune) bool { return r <= ' ' || r == 0x7f }):
@@ -328,11 +331,36 @@ func writeJSON(c *clusterFlags, v any) error {
 	return c.write(append(data, '\n'))
 }
 
-// positiveQuantity reports whether a Kubernetes quantity (k8sQuantity) is above 0.
-func positiveQuantity(q string) bool {
-	v, err := strconv.ParseFloat(quantityNumber.FindString(q), 64)
-	return err == nil && v > 0
+// The memory a pod may be given (-memory): at least what two runs at once need, at most what a node has.
+const (
+	minPodMemory = 256 << 20
+	maxPodMemory = 1 << 40
+)
+
+// quantityBytes is the number of bytes a Kubernetes quantity (k8sQuantity) stands for (NaN when it is not
+// one, +Inf beyond float64).
+func quantityBytes(q string) float64 {
+	num := quantityNumber.FindString(q)
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || !k8sQuantity.MatchString(q) {
+		return math.NaN()
+	}
+	suffix := q[len(num):]
+	if len(suffix) > 1 && (suffix[0] == 'e' || suffix[0] == 'E') && suffix[1] != 'i' { // a decimal exponent, e.g. 2e9
+		exp, err := strconv.Atoi(suffix[1:])
+		if err != nil {
+			return math.Inf(1)
+		}
+		return v * math.Pow(10, float64(exp))
+	}
+	mult := map[string]float64{"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+		"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40, "Pi": 1 << 50, "Ei": 1 << 60}
+	return v * mult[suffix]
 }
+
+// maxSlurmMinutes is the largest time limit Slurm keeps as written (its limits are 32-bit counts of minutes;
+// a larger one would be cut or refused at submission).
+const maxSlurmMinutes = 1<<31 - 1
 
 // slurmTimeValues refuses a -time that matches Slurm's forms (slurmTime) but is no limit Slurm would keep
 // as written: 0 (Slurm reads it as no limit at all), or minutes or seconds of 60 or more after another field
@@ -340,26 +368,37 @@ func positiveQuantity(q string) bool {
 func slurmTimeValues(wall string) error {
 	days, rest, hasDays := strings.Cut(wall, "-")
 	if !hasDays {
-		rest = wall
+		rest, days = wall, "0"
 	}
 	fields := strings.Split(rest, ":")
-	total := 0
+	// The fields' units, in seconds: M, M:SS, H:MM:SS without days; D-H, D-H:MM, D-H:MM:SS with them.
+	units := map[int][]float64{1: {60}, 2: {60, 1}, 3: {3600, 60, 1}}[len(fields)]
+	if hasDays {
+		units = []float64{3600, 60, 1}[:len(fields)]
+	}
+	d, err := strconv.ParseFloat(days, 64) // digits only (slurmTime): an error is a number beyond float64
+	if err != nil {
+		return fmt.Errorf("-time %q: %s days is too large: want a limit of at most %d minutes", wall, days, maxSlurmMinutes)
+	}
+	seconds := d * 86400
 	for i, f := range fields {
-		v, _ := strconv.Atoi(f)
+		v, err := strconv.ParseFloat(f, 64)
 		switch {
+		case err != nil:
+			return fmt.Errorf("-time %q: %s is too large: want a limit of at most %d minutes", wall, f, maxSlurmMinutes)
 		case i == 0 && hasDays && v >= 24:
 			return fmt.Errorf("-time %q: %s hours after the days is 24 or more: want hours below 24", wall, f)
 		case i > 0 && v >= 60:
 			return fmt.Errorf("-time %q: %s is 60 or more: want minutes and seconds below 60", wall, f)
 		}
-		total += v
+		seconds += v * units[i]
 	}
-	if hasDays {
-		d, _ := strconv.Atoi(days)
-		total += d
-	}
-	if total == 0 {
+	switch {
+	case seconds == 0:
 		return fmt.Errorf("-time %q: Slurm reads a limit of 0 as no limit; want a positive time limit, e.g. 02:00:00", wall)
+	case seconds > maxSlurmMinutes*60:
+		return fmt.Errorf("-time %q: %.0f minutes: want a limit of at most %d minutes (Slurm counts them in 32 bits)", wall,
+			math.Ceil(seconds/60), maxSlurmMinutes)
 	}
 	return nil
 }

@@ -122,8 +122,17 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"slurm", "-time", "99:99"}, `-time "99:99": 99 is 60 or more`},
 		{[]string{"slurm", "-time", "1:75:00"}, `-time "1:75:00": 75 is 60 or more`},
 		{[]string{"slurm", "-time", "1-30"}, `-time "1-30": 30 hours after the days`},
-		{[]string{"k8s", "-memory", "0"}, `-memory "0": want a memory above 0`},
-		{[]string{"k8s", "-memory", "0.0Gi"}, `-memory "0.0Gi": want a memory above 0`},
+		{[]string{"slurm", "-time", "99999999999999999999"}, `-time "99999999999999999999": 100000000000000000000 minutes: want a limit of at most 2147483647`},
+		{[]string{"slurm", "-time", "1491309-00"}, `-time "1491309-00": 2147484960 minutes: want a limit of at most 2147483647`},
+		{[]string{"slurm", "-time", "35791395:00:00"}, `-time "35791395:00:00": 2147483700 minutes`},
+		{[]string{"slurm", "-time", "1491308-23"}, `-time "1491308-23": 2147484900 minutes`},
+		{[]string{"k8s", "-memory", "0"}, `-memory "0": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "0.0Gi"}, `-memory "0.0Gi": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "0.0001"}, `-memory "0.0001": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "255Mi"}, `-memory "255Mi": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "1e999"}, `-memory "1e999": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "1100G"}, `-memory "1100G": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "2Ei"}, `-memory "2Ei": want 256Mi to 1Ti per pod`},
 		{[]string{"slurm", "-partition", "a b"}, `-partition "a b"`},
 		{[]string{"slurm", "-logs", "logs\nid"}, `-logs "logs\nid"`},
 		{[]string{"k8s", "-mount", "relative/path"}, `-mount "relative/path": want an absolute path`},
@@ -159,5 +168,25 @@ func TestClusterValuesChecked(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a refused k8s job wrote %s", out)
+	}
+}
+
+// Quantities and time limits at the edges of what is allowed are accepted, and read in the right units
+// (Kubernetes: binary suffixes are powers of 1024, decimal ones and exponents powers of 10; Slurm: M, M:SS,
+// H:MM:SS, D-H, D-H:MM, D-H:MM:SS).
+func TestClusterLimitsAccepted(t *testing.T) {
+	for q, want := range map[string]float64{"256Mi": 256 << 20, "1Ti": 1 << 40, "3e8": 3e8, "1.5Gi": 1.5 * (1 << 30),
+		"2G": 2e9, "512M": 512e6, "300000k": 3e8, "268435456": 1 << 28} {
+		if got := quantityBytes(q); got != want {
+			t.Errorf("quantityBytes(%q) = %g, want %g", q, got, want)
+		}
+		if got := quantityBytes(q); !(got >= minPodMemory && got <= maxPodMemory) {
+			t.Errorf("-memory %s (%g bytes) is outside [%d, %d]", q, got, minPodMemory, maxPodMemory)
+		}
+	}
+	for _, wall := range []string{"1", "59:59", "24:00:00", "1-23", "1-23:59", "1-23:59:59", "1491308-00", "35791394:00:00"} {
+		if err := slurmTimeValues(wall); err != nil {
+			t.Errorf("-time %s: %v", wall, err)
+		}
 	}
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
@@ -149,10 +151,20 @@ func checkDefaultResults(given bool, dir string) error {
 	return nil
 }
 
-// notAFolder refuses a path that exists and is not a folder (a missing one is made when first written).
+// notAFolder refuses a path that exists and is not a folder, or that lies under a file (a missing one is
+// made when first written).
 func notAFolder(flagName, path string) error {
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(path)
+	if err == nil && !fi.IsDir() {
 		return fmt.Errorf("%s %s: not a folder", flagName, path)
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		for p := filepath.Dir(path); p != filepath.Dir(p); p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return fmt.Errorf("%s %s: %s is a file, not a folder", flagName, path, p)
+			}
+		}
+		return fmt.Errorf("%s %s: %w", flagName, path, err)
 	}
 	return nil
 }
@@ -166,6 +178,10 @@ func given(fs *flag.FlagSet, name string) bool {
 
 // sweeps builds the study.Sweeps of the grid: one from the grid flags, or those of -plan.
 func (g *grid) sweeps() ([]*study.Sweep, error) {
+	if g.plan == "" && g.set["plan"] { // a script's unset variable (-plan "$PLAN") would sweep the default grid
+		return nil, fmt.Errorf(`-plan "": want one of %s, all, or <plan>/<sweep>; leave -plan out to sweep -conditions`,
+			strings.Join(study.PlanNames(), ", "))
+	}
 	if g.plan == "" && g.set["results"] {
 		return nil, fmt.Errorf("-results: only with -plan (a sweep of -conditions caches in -cache)")
 	}
@@ -204,8 +220,8 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 		seen[v] = true
 		ss = append(ss, v)
 	}
-	if g.cache == "" {
-		return nil, fmt.Errorf("-cache: a sweep needs a cache folder")
+	if strings.TrimSpace(g.cache) == "" {
+		return nil, fmt.Errorf("-cache %q: a sweep needs a cache folder", g.cache)
 	}
 	if err := notAFolder("-cache", g.cache); err != nil {
 		return nil, err

@@ -79,6 +79,14 @@ var classes = []class{
 	{"a flag that would be ignored", "figures", []string{"-ckpt", "{model}", "-fraction", "0.5"}, "-fraction: only with -dir"},
 	{"a flag that would be ignored", "dales", []string{"-no-dale", "-layout", "random"}, "-no-dale and -layout"},
 	{"an empty value", "sweep", []string{"tune", "-plan", "signs-tuned", "-results", ""}, `-results "": want a folder`},
+	{"an empty value", "sweep", []string{"run", "-plan", ""}, `-plan "": want one of mirror, controls, populations, all, or <plan>/<sweep>`},
+	{"an empty value", "sweep", []string{"status", "-plan", ""}, `-plan "": want one of`},
+	{"an empty value", "sweep", []string{"status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", " "}, `-cache " ": a sweep needs a cache folder`},
+	{"an empty value", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-logs", ""}, `-logs "": want a folder`},
+	{"a file that cannot be written", "dales", []string{"-fractions", "0.5", "-out", "{taken}"}, "seed1_frac0.5.ckpt is a folder, where the checkpoint of seed 1 at fraction 0.5 goes"},
+	{"an empty value", "dales", []string{"-out", " "}, `-out " ": want a folder for the checkpoints`},
+	{"a folder under a file", "sweep", []string{"status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", "{garbage}/sub"}, "garbage.ckpt is a file, not a folder"},
+	{"a folder under a file", "sweep", []string{"run", "-plan", "mirror", "-results", "{garbage}/sub"}, "garbage.ckpt is a file, not a folder"},
 	{"an empty value", "figures", []string{"-out", "", "-ckpt", "{model}"}, `-out "": want the folder for the figures`},
 	{"number out of range", "sweep", []string{"status", "-fractions", "0.2,1.5"}, "fraction 1.5 is outside [0, 1]"},
 	{"number out of range", "sweep", []string{"slurm", "-time", "0", "-conditions", "both", "-fractions", "0.5", "-seeds", "1"}, "Slurm reads a limit of 0 as no limit"},
@@ -117,7 +125,10 @@ func TestBadInputClasses(t *testing.T) {
 	cfg := snn.DefaultConfig()
 	cfg.InhibitoryFraction = 0.2
 	os.WriteFile(filepath.Join(wrong, snn.CheckpointName(cfg)), data, 0o644)
-	subst := strings.NewReplacer("{garbage}", garbage, "{model}", model, "{missing}", filepath.Join(files, "missing.ckpt"), "{wrongdir}", wrong)
+	taken := filepath.Join(files, "taken") // a folder under the name of dales' first checkpoint
+	os.MkdirAll(filepath.Join(taken, "seed1_frac0.5.ckpt"), 0o755)
+	subst := strings.NewReplacer("{garbage}", garbage, "{model}", model, "{missing}", filepath.Join(files, "missing.ckpt"), "{wrongdir}", wrong,
+		"{taken}", taken)
 	seen := map[string]bool{}
 	var slowest time.Duration
 	slowestName := ""
