@@ -140,7 +140,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	ckpt := func(seed uint64, f float64) string { return filepath.Join(*out, fmt.Sprintf("seed%d_frac%g.ckpt", seed, f)) }
+	ckpt := func(seed uint64, f float64) string {
+		return filepath.Join(*out, fmt.Sprintf("seed%d_frac%g.ckpt", seed, f))
+	}
 	if *out != "" {
 		if err := snn.CheckWritableDir(*out); err != nil {
 			return fmt.Errorf("-out: %w", err)
