@@ -117,6 +117,16 @@ def one_fraction(ratio, rng):
     return out, (w1t, w2t, signs, ipds, spikes), rng
 
 
+def write_record(path, rec):
+    """Writes rec as JSON to path atomically: to a temporary file beside it, synced, then renamed over path, so a
+    killed run leaves either the earlier record or the new one, never a partial file."""
+    with open(path + ".tmp", "w") as f:
+        json.dump(rec, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(path + ".tmp", path)
+
+
 def main():
     global N_EPOCHS
     ap = argparse.ArgumentParser()
@@ -142,10 +152,7 @@ def main():
         te = accuracy(ipds_test, spikes_test, w1a, w2t, signs)
         rec["ablation_0.2"] = {"train_accuracy": tr[0], "train_error_deg": tr[1], "test_accuracy": te[0],
                                "test_error_deg": te[1]}
-        path = os.path.join(a.out, f"torch_s{seed}.json")
-        with open(path + ".tmp", "w") as f:
-            json.dump(rec, f, indent=1)
-        os.replace(path + ".tmp", path)
+        write_record(os.path.join(a.out, f"torch_s{seed}.json"), rec)
         print(json.dumps(rec), flush=True)
 
 

@@ -112,10 +112,7 @@ def main():
             torch.set_rng_state(state)
             out["seconds"] = time.perf_counter() - t0
             rec[str(ratio)] = out
-        path = os.path.join(a.out, f"torch_s{seed}.json")
-        with open(path + ".tmp", "w") as f:
-            json.dump(rec, f, indent=1)
-        os.replace(path + ".tmp", path)
+        tf.write_record(os.path.join(a.out, f"torch_s{seed}.json"), rec)
         print(json.dumps(rec), flush=True)
 
 

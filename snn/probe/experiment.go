@@ -54,3 +54,36 @@ func AblationTable(x *snn.Experiment, results []AblationResult) string {
 	}
 	return b.String()
 }
+
+// AblationReading reads one network's ablation results (Ablate with at least CutInhibitory, CutMatched and
+// CutExcitatory) on its test set, descriptively: the inhibitory cut against matched (excitatory rows at the
+// same delays, of which otherEar lie in the other ear: MatchedRows) and against excitatory (other delays).
+// matched hurting at least as much as the inhibitory cut means this network cannot attribute the cut's
+// effect to the sign; matched hurting less is consistent with a sign effect, in one network, untested.
+func AblationReading(x *snn.Experiment, results []AblationResult) (string, error) {
+	acc := map[Cut]float64{}
+	rows := map[Cut][]int{}
+	for _, r := range results {
+		acc[r.Cut], rows[r.Cut] = r.TestEval.Accuracy, r.Rows
+	}
+	for _, c := range []Cut{CutInhibitory, CutMatched, CutExcitatory} {
+		if _, ok := acc[c]; !ok {
+			return "", fmt.Errorf("probe: AblationReading: no %q cut among the results", c)
+		}
+	}
+	_, otherEar, err := MatchedRows(x.Trained, rows[CutInhibitory])
+	if err != nil {
+		return "", err
+	}
+	inh, mat, exc := 100*acc[CutInhibitory], 100*acc[CutMatched], 100*acc[CutExcitatory]
+	reading := fmt.Sprintf("matched hurts less, by %.1f points: consistent with an effect of the inhibitory sign in this "+
+		"one network, not a test of it", mat-inh)
+	if mat <= inh {
+		reading = "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign"
+	}
+	return fmt.Sprintf("This network on its test set (descriptive): without its %d inhibitory input rows it scores %.1f%% "+
+		"(intact %.1f%%, chance %.1f%%); without as many excitatory rows at the same delays (matched; %d of %d in the other "+
+		"ear) %.1f%%, and without the first excitatory rows, at other delays (excitatory), %.1f%%. Against the inhibitory "+
+		"cut, %s; excitatory differs from it in delay as well as sign.\n", len(rows[CutInhibitory]), inh, 100*x.TestEval.Accuracy,
+		100/float64(x.Config.NumClasses), otherEar, len(rows[CutMatched]), mat, exc, reading), nil
+}

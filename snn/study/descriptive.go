@@ -2,7 +2,9 @@ package study
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
@@ -185,8 +187,10 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 }
 
 // SeedRankNote places one seed's runs (the single runs a notebook prints) among the seeds of runs
-// (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (1 = highest),
-// and whether its order of the two fractions is that of the means over seeds or the reverse. A seed
+// (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (the highest,
+// the lowest, or the k-th highest), whether its order of the two fractions is that of the means over seeds
+// or the reverse, and whether the means' order is established: the paired difference a - b over the seeds
+// run at both (its 95% interval and paired t test, PairedDiff) and how many of them reverse it. A seed
 // missing at either fraction, or fewer than two seeds at one, is said instead. numerics names what
 // trained the notebook's single runs (snn.NumericsVersion; "" when not known). Only where both cached
 // runs of the seed record those numerics are they the single runs; otherwise (numerics not known, a
@@ -244,9 +248,9 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 			relation = "the reverse of the means'"
 		}
 	}
-	who, verb, after := fmt.Sprintf("seed %d (the single runs above)", seed), "ranks", ""
+	who, verb, after := fmt.Sprintf("seed %d (this notebook's single runs)", seed), "is", ""
 	if numerics == "" || sa.numerics != numerics || sb.numerics != numerics {
-		who, verb = fmt.Sprintf("seed %d's cached runs", seed), "rank"
+		who, verb = fmt.Sprintf("seed %d's cached runs", seed), "are"
 		named := func(n string) string {
 			if n == "" {
 				return "unrecorded numerics"
@@ -257,11 +261,70 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 		if numerics != "" {
 			trained = named(numerics)
 		}
-		after = fmt.Sprintf("; the single runs above were trained by %s, the cached run at %g by %s and at %g by %s: "+
+		after = fmt.Sprintf("; this notebook's single runs were trained by %s, the cached run at %g by %s and at %g by %s: "+
 			"where they differ (another float32 rounding, which moves a run as another seed would), so may the single runs' "+
 			"numbers, and the ranks are the cached runs'", trained, a, named(sa.numerics), b, named(sb.numerics))
 	}
-	return fmt.Sprintf("%s %s %d of %d at IE_RATIO %g (%.1f%%) and %d of %d at %g (%.1f%%); "+
-		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s\n",
-		who, verb, sa.rank, sa.n, a, 100*sa.mine, sb.rank, sb.n, b, 100*sb.mine, a, mine, b, relation, 100*sa.mean, means, 100*sb.mean, after)
+	return fmt.Sprintf("%s %s %s at IE_RATIO %g (%.1f%%) and %s at %g (%.1f%%); "+
+		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s%s\n",
+		who, verb, rankWords(sa.rank, sa.n), a, 100*sa.mine, rankWords(sb.rank, sb.n), b, 100*sb.mine, a, mine, b, relation,
+		100*sa.mean, means, 100*sb.mean, orderEvidence(runs, a, b), after)
+}
+
+// rankWords names rank k of n by test accuracy (1 = highest): "the highest of 5", "the lowest of 5", "the
+// 2nd highest of 5".
+func rankWords(k, n int) string {
+	switch k {
+	case 1:
+		return fmt.Sprintf("the highest of %d", n)
+	case n:
+		return fmt.Sprintf("the lowest of %d", n)
+	}
+	suffix := "th"
+	if k%100 < 11 || k%100 > 13 {
+		suffix = map[int]string{1: "st", 2: "nd", 3: "rd"}[k%10]
+		if suffix == "" {
+			suffix = "th"
+		}
+	}
+	return fmt.Sprintf("the %d%s highest of %d", k, suffix, n)
+}
+
+// orderEvidence is the paired difference of test accuracy between fractions a and b (condition "both")
+// over the seeds run at both: "; paired over the 5 seeds, 0.5 - 0.2 is +6.4 points (95% CI -3.9 to +16.7,
+// paired t test p = 0.16: the means' order is not established by these seeds), and 2 of 5 seeds reverse
+// it" (the order "holds at the 5% level" when p < 0.05). Empty with fewer than 2 such seeds.
+func orderEvidence(runs []RunResult, a, b float64) string {
+	at := map[float64]map[uint64]float64{a: {}, b: {}}
+	for _, r := range runs {
+		if r.Condition == "both" && (r.Fraction == a || r.Fraction == b) {
+			at[r.Fraction][r.Seed] = r.TestAccuracy
+		}
+	}
+	var xa, xb []float64
+	for _, seed := range slices.Sorted(maps.Keys(at[a])) { // in seed order: the same sums each time
+		if w, ok := at[b][seed]; ok {
+			xa, xb = append(xa, at[a][seed]), append(xb, w)
+		}
+	}
+	if len(xa) < 2 {
+		return ""
+	}
+	d, err := PairedDiff(xa, xb, 0.95)
+	if err != nil {
+		return ""
+	}
+	reverse := 0
+	for _, v := range d.Diff {
+		if v != 0 && (v > 0) != (d.CI.Mean > 0) {
+			reverse++
+		}
+	}
+	verdict := "the means' order is not established by these seeds"
+	if d.P < 0.05 {
+		verdict = "the means' order holds at the 5% level"
+	}
+	return fmt.Sprintf("; paired over the %d seeds, %g - %g is %s points (95%% CI %s to %s, paired t test %s: %s), and %d of %d "+
+		"seeds reverse it", len(xa), a, b, signed(100*d.CI.Mean), signed(100*d.CI.Low), signed(100*d.CI.High), pString(d.P), verdict,
+		reverse, len(xa))
 }

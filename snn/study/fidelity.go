@@ -467,12 +467,17 @@ func (f FidelityOutcome) Sentences() string {
 	return b.String()
 }
 
-// floorNote says, for a row the plan marked a floor (the original's ablated network is at chance), where
-// each implementation's ablated networks actually are: their mean accuracy on the row's set against
-// chance, and whether that is within 2 points of it (AccuracyRules' slack).
+// floorNote says, for a row the plan marked a floor (the original's ablated network scored near chance),
+// where each implementation's ablated networks actually are: on an accuracy row, their mean accuracy on
+// the row's set against chance, whether that is within 2 points of it (AccuracyRules' slack), and what
+// agreement near a floor is worth; on an error row, a pointer to the accuracy row of its set.
 func (f FidelityOutcome) floorNote(row FidelityRow) string {
 	set := strings.SplitN(row.Metric, "_", 2)[0] // train or test
 	chance := 100.0 / 12
+	if row.Metric != set+"_accuracy" {
+		return fmt.Sprintf("The plan marked this row a floor before the runs (where the ablated networks are against chance: "+
+			"the %s accuracy row).", set)
+	}
 	for _, o := range f.Rows {
 		if o.Row.Ablated != row.Ablated || o.Row.Fraction != row.Fraction || o.Row.Metric != set+"_accuracy" {
 			continue
@@ -485,17 +490,25 @@ func (f FidelityOutcome) floorNote(row FidelityRow) string {
 			}
 			return fmt.Sprintf("%.1f points above chance", m-chance)
 		}
-		return fmt.Sprintf("The plan marked this row a floor before the runs (the original's ablated network is at chance, %.1f%%); "+
-			"on the %s set the ablated networks average %.1f%% here (%s) and %.1f%% in PyTorch (%s).", chance, set, m1, near(m1), m2, near(m2))
+		return fmt.Sprintf("The plan marked this row a floor before the runs (the original's ablated network scored near "+
+			"chance, which is %.1f%%); on the %s set the ablated networks average %.1f%% here (%s) and %.1f%% in PyTorch (%s). "+
+			"Near a floor both spreads shrink, so agreement there says little about the networks before the cut.",
+			chance, set, m1, near(m1), m2, near(m2))
 	}
 	return ""
 }
 
-// placeIn says where v lies against xs: inside their range, or above or below all of them.
+// placeIn says where v lies against xs: inside their range, or above or below all of them. inside is
+// judged at the original's one printed decimal (within): a value outside the range that rounds onto its
+// end is said to be so.
 func placeIn(v float64, xs []float64, inside bool, whose string) string {
+	lo, hi := floats.Min(xs), floats.Max(xs)
 	switch {
+	case inside && (v < lo || v > hi):
+		return fmt.Sprintf("at an end of %s range (%.1f to %.1f: equal to it at the original's one decimal, counted inside)",
+			whose, lo, hi)
 	case inside:
-		return fmt.Sprintf("inside %s range (%.1f to %.1f)", whose, floats.Min(xs), floats.Max(xs))
+		return fmt.Sprintf("inside %s range (%.1f to %.1f)", whose, lo, hi)
 	case v > floats.Max(xs):
 		return fmt.Sprintf("above all %d of %s seeds (up to %.1f)", len(xs), whose, floats.Max(xs))
 	}

@@ -131,6 +131,36 @@ func TestFidelitySentences(t *testing.T) {
 	if v := f.Rows[0].Verdict(0.05); v != "differ" {
 		t.Errorf("verdict %q", v)
 	}
+	// 4.0 against seeds from 4.04: outside the range, equal to its end at one decimal, counted inside.
+	err := FidelityRow{Label: "0.5 train absolute error (deg)", Metric: "train_error_deg", Original: 4.0}
+	tie := FidelityOutcome{Plan: p, Rows: []FidelityRowOutcome{mk(err, []float64{4.04, 4.1, 4.08, 4.06, 4.12},
+		[]float64{3.9, 4.0, 4.1, 4.0, 4.05})}}
+	if got, want := tie.Sentences(), "the original's 4.0 is at an end of our range (4.0 to 4.1: equal to it at the original's "+
+		"one decimal, counted inside) and inside PyTorch's range (3.9 to 4.1)."; !strings.Contains(got, want) {
+		t.Errorf("a tie at one decimal:\n%s\nwant it to contain\n%s", got, want)
+	}
+}
+
+// A floor row's note: on an accuracy row, where each implementation's ablated networks are against chance
+// (100/12 = 8.33%; means 13.3 and 9.0 by hand: 5.0 points above, and within 2 of chance) and what agreement
+// there is worth; on an error row, a pointer to its set's accuracy row instead of the same numbers again.
+func TestFidelityFloorNote(t *testing.T) {
+	p := Fidelity()
+	acc := FidelityRow{Label: "0.2 ablated, test accuracy (%)", Metric: "test_accuracy", Original: 10, Fraction: 0.2, Ablated: true, Floor: true}
+	dev := FidelityRow{Label: "0.2 ablated, test absolute error (deg)", Metric: "test_error_deg", Original: 68, Fraction: 0.2, Ablated: true, Floor: true}
+	f := FidelityOutcome{Plan: p, Rows: []FidelityRowOutcome{
+		{Row: acc, Ours: []float64{12.3, 13.3, 14.3, 13.3, 13.3}, Torch: []float64{8, 9, 10, 9, 9}},
+		{Row: dev, Ours: []float64{50, 55, 60, 55, 55}, Torch: []float64{60, 61, 62, 60, 61}}}}
+	if got, want := f.floorNote(acc), "The plan marked this row a floor before the runs (the original's ablated network scored "+
+		"near chance, which is 8.3%); on the test set the ablated networks average 13.3% here (5.0 points above chance) and "+
+		"9.0% in PyTorch (at chance). Near a floor both spreads shrink, so agreement there says little about the networks "+
+		"before the cut."; got != want {
+		t.Errorf("accuracy row:\n got %s\nwant %s", got, want)
+	}
+	if got, want := f.floorNote(dev), "The plan marked this row a floor before the runs (where the ablated networks are against "+
+		"chance: the test accuracy row)."; got != want {
+		t.Errorf("error row:\n got %s\nwant %s", got, want)
+	}
 }
 
 // Holm over the four rows' TOST p-values, by hand: d's 0.001 x4 = 0.004, a's 0.01 x3 = 0.03, b's 0.03 x2

@@ -329,7 +329,10 @@ func TestSeedNote(t *testing.T) {
 // A seed's rank by test accuracy at each fraction (1 = highest) and its order of the two fractions against
 // the means' order, by hand: at 0.5 the seeds score 0.70, 0.74, 0.78 (mean 0.74), at 0.2 0.75, 0.66, 0.69
 // (mean 0.70). Seed 1 is 3rd of 3 at 0.5 and 1st at 0.2, 0.5 below 0.2 against means 0.5 above 0.2;
-// seed 3 is 1st and 2nd, 0.5 above 0.2 like the means.
+// seed 3 is 1st and 2nd, 0.5 above 0.2 like the means. The paired differences 0.5 - 0.2, by hand, are -5,
+// +8, +9 points: mean +4.0, sd sqrt(122/2) = 7.810, se 4.509, t = 0.8871 with 2 degrees of freedom, whose
+// two-sided p is 1 - t/sqrt(t^2 + 2) = 0.469 (the t distribution's closed form at 2 degrees of freedom); the
+// 95% interval 4.0 -+ 4.3027 * 4.509 = -15.4 to +23.4; seed 1 reverses the means' order, 1 of 3.
 func TestSeedRankNote(t *testing.T) {
 	runs := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.5, 3, 0.78, nil),
 		run("both", 0.2, 1, 0.75, nil), run("both", 0.2, 2, 0.66, nil), run("both", 0.2, 3, 0.69, nil),
@@ -341,8 +344,8 @@ func TestSeedRankNote(t *testing.T) {
 		seed uint64
 		want string
 	}{
-		{1, "seed 1 (the single runs above) ranks 3 of 3 at IE_RATIO 0.5 (70.0%) and 1 of 3 at 0.2 (75.0%); the order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%)"},
-		{3, "seed 3 (the single runs above) ranks 1 of 3 at IE_RATIO 0.5 (78.0%) and 2 of 3 at 0.2 (69.0%); the order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
+		{1, "seed 1 (this notebook's single runs) is the lowest of 3 at IE_RATIO 0.5 (70.0%) and the highest of 3 at 0.2 (75.0%); the order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%); paired over the 3 seeds, 0.5 - 0.2 is +4.0 points (95% CI -15.4 to +23.4, paired t test p = 0.469: the means' order is not established by these seeds), and 1 of 3 seeds reverse it\n"},
+		{3, "seed 3 (this notebook's single runs) is the highest of 3 at IE_RATIO 0.5 (78.0%) and the 2nd highest of 3 at 0.2 (69.0%); the order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
 		{9, "seed 9 is not among the cached seeds at both IE_RATIO 0.5 and 0.2"},
 	} {
 		if got := SeedRankNote(runs, c.seed, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.Contains(got, c.want) {
@@ -354,13 +357,13 @@ func TestSeedRankNote(t *testing.T) {
 	}
 	// The notebook's runs trained by the cached runs' numerics are those runs; by other numerics, they are not,
 	// and the note says the ranks are the cached runs'.
-	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.HasPrefix(got, "seed 1 (the single runs above) ranks 3 of 3") ||
+	if got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx512"); !strings.HasPrefix(got, "seed 1 (this notebook's single runs) is the lowest of 3") ||
 		strings.Contains(got, "cached runs'") {
 		t.Errorf("same numerics: %s", got)
 	}
 	got := SeedRankNote(runs, 1, 0.5, 0.2, "go-kernels/1+gomlx-avx2")
-	for _, want := range []string{"seed 1's cached runs rank 3 of 3 at IE_RATIO 0.5 (70.0%)",
-		`the single runs above were trained by numerics "go-kernels/1+gomlx-avx2", the cached run at 0.5 by numerics "go-kernels/1+gomlx-avx512" and at 0.2 by numerics "go-kernels/1+gomlx-avx512"`,
+	for _, want := range []string{"seed 1's cached runs are the lowest of 3 at IE_RATIO 0.5 (70.0%)",
+		`this notebook's single runs were trained by numerics "go-kernels/1+gomlx-avx2", the cached run at 0.5 by numerics "go-kernels/1+gomlx-avx512" and at 0.2 by numerics "go-kernels/1+gomlx-avx512"`,
 		"the ranks are the cached runs'"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("other numerics: %s\nlacks %q", got, want)
@@ -378,7 +381,7 @@ func TestSeedRankNote(t *testing.T) {
 		t.Errorf("unrecorded numerics: %s", got)
 	}
 	if got := SeedRankNote(runs, 1, 0.5, 0.2, ""); !strings.Contains(got, "trained by numerics not known here") ||
-		strings.Contains(got, "(the single runs above) ranks") {
+		strings.Contains(got, "(this notebook's single runs) is") {
 		t.Errorf("single runs' numerics not known: %s", got)
 	}
 	one := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.74, nil), run("both", 0.2, 1, 0.75, nil)}
@@ -484,5 +487,19 @@ func TestOnly(t *testing.T) {
 	}
 	if len(Only(runs)) != 0 {
 		t.Errorf("Only with no selection kept runs")
+	}
+}
+
+// Ranks in words: the ends by name, the middle with English ordinal suffixes (11th-13th, not 11st).
+func TestRankWords(t *testing.T) {
+	for _, c := range []struct {
+		k, n int
+		want string
+	}{{1, 5, "the highest of 5"}, {5, 5, "the lowest of 5"}, {2, 5, "the 2nd highest of 5"}, {3, 5, "the 3rd highest of 5"},
+		{4, 5, "the 4th highest of 5"}, {11, 30, "the 11th highest of 30"}, {12, 30, "the 12th highest of 30"},
+		{21, 30, "the 21st highest of 30"}, {22, 30, "the 22nd highest of 30"}, {23, 30, "the 23rd highest of 30"}} {
+		if got := rankWords(c.k, c.n); got != c.want {
+			t.Errorf("rankWords(%d, %d) = %q, want %q", c.k, c.n, got, c.want)
+		}
 	}
 }
