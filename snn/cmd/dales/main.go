@@ -26,11 +26,13 @@ import (
 
 	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
+	"github.com/snn-dales/dales/snn/cmd/internal/notebookenv"
 	"github.com/snn-dales/dales/snn/probe"
 	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
+	fmt.Fprint(os.Stderr, notebookenv.Note("dales", map[string]string{"SNN_OUT": "-out", snn.QuickEnv: "-epochs for fewer epochs"}))
 	err := gcpace.Set()
 	if err == nil {
 		err = run()

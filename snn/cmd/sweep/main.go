@@ -37,12 +37,16 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
+	"github.com/snn-dales/dales/snn/cmd/internal/notebookenv"
 	"github.com/snn-dales/dales/snn/probe"
 	"github.com/snn-dales/dales/snn/study"
 )
 
 func main() {
+	fmt.Fprint(os.Stderr, notebookenv.Note("sweep", map[string]string{snn.QuickEnv: "-quick", study.RecomputeEnv: "-recompute",
+		"SNN_OUT": "-results or -cache"}))
 	err := gcpace.Set()
 	if err == nil {
 		err = dispatch(os.Args[1:])
