@@ -147,8 +147,8 @@ func BuildHint(cached, current string) string {
 }
 
 // MixedNumericsError is the refusal to add runs computed by numerics current to the cache folder cache,
-// which holds runs that other numerics of the same revision computed (held: how many by each): the
-// cache would hold two builds' numbers side by side. recompute and mix name the options that retrain
+// which holds runs that other numerics of the same revision computed (held: how many by each; another
+// build's or another backend's): the cache would hold two numerics' numbers side by side. recompute and mix name the options that retrain
 // every run with current and that add the runs anyway.
 func MixedNumericsError(cache string, held map[string]int, added int, current, recompute, mix string) error {
 	var names []string
@@ -160,8 +160,8 @@ func MixedNumericsError(cache string, held map[string]int, added int, current, r
 	for _, n := range names {
 		parts = append(parts, fmt.Sprintf("%d computed by numerics %q%s", held[n], n, BuildHint(n, current)))
 	}
-	return fmt.Errorf("the cache %s holds runs that another build computed (%s), and %d run(s) would be added to it by "+
-		"this build's numerics %q: the cache would hold two builds' numbers side by side. Build with the cache's numerics, "+
-		"retrain every run with this build's (%s), or add the runs beside the others (%s)", cache, strings.Join(parts, "; "),
-		added, current, recompute, mix)
+	return fmt.Errorf("the cache %s holds runs that other numerics of the same revision computed (%s), and %d run(s) would be "+
+		"added to it by this build's numerics %q: the cache would hold two numerics' numbers side by side. Run with the "+
+		"cache's numerics (its build and backend), retrain every run with these (%s), or add the runs beside the others (%s)",
+		cache, strings.Join(parts, "; "), added, current, recompute, mix)
 }

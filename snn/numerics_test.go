@@ -95,11 +95,12 @@ func TestBuildHint(t *testing.T) {
 func TestMixedNumericsError(t *testing.T) {
 	err := MixedNumericsError("results/x", map[string]int{"go-kernels/1": 3, "go-kernels/1+gomlx-avx2": 2}, 4,
 		"go-kernels/1+gomlx-avx512", "-recompute", "-mix-numerics")
-	want := `the cache results/x holds runs that another build computed (3 computed by numerics "go-kernels/1" (one was built ` +
-		`with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it); 2 computed by numerics ` +
-		`"go-kernels/1+gomlx-avx2"), and 4 run(s) would be added to it by this build's numerics "go-kernels/1+gomlx-avx512": ` +
-		`the cache would hold two builds' numbers side by side. Build with the cache's numerics, retrain every run with ` +
-		`this build's (-recompute), or add the runs beside the others (-mix-numerics)`
+	want := `the cache results/x holds runs that other numerics of the same revision computed (3 computed by numerics ` +
+		`"go-kernels/1" (one was built with GOEXPERIMENT=simd and the other without; the Makefile and scripts set it); 2 ` +
+		`computed by numerics "go-kernels/1+gomlx-avx2"), and 4 run(s) would be added to it by this build's numerics ` +
+		`"go-kernels/1+gomlx-avx512": the cache would hold two numerics' numbers side by side. Run with the cache's ` +
+		`numerics (its build and backend), retrain every run with these (-recompute), or add the runs beside the others ` +
+		`(-mix-numerics)`
 	if err == nil || err.Error() != want {
 		t.Errorf("MixedNumericsError:\n got %v\nwant %s", err, want)
 	}

@@ -125,6 +125,11 @@ def write_record(path, rec):
         f.flush()
         os.fsync(f.fileno())
     os.replace(path + ".tmp", path)
+    d = os.open(os.path.dirname(path) or ".", os.O_RDONLY)  # make the rename durable
+    try:
+        os.fsync(d)
+    finally:
+        os.close(d)
 
 
 def main():

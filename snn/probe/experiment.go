@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -57,9 +58,11 @@ func AblationTable(x *snn.Experiment, results []AblationResult) string {
 
 // AblationReading reads one network's ablation results (Ablate with at least CutInhibitory, CutMatched and
 // CutExcitatory) on its test set, descriptively: the inhibitory cut against matched (excitatory rows at the
-// same delays, of which otherEar lie in the other ear: MatchedRows) and against excitatory (other delays).
-// matched hurting at least as much as the inhibitory cut means this network cannot attribute the cut's
-// effect to the sign; matched hurting less is consistent with a sign effect, in one network, untested.
+// same delays, of which some lie in the other ear: MatchedRows) and against excitatory (the first
+// excitatory rows: other delays under the blocked mask, any under a random one). matched hurting at least
+// as much as the inhibitory cut (compared at the printed 0.1 point) means this network cannot attribute
+// the cut's effect to the sign; matched hurting less is consistent with a sign effect, in one network,
+// untested.
 func AblationReading(x *snn.Experiment, results []AblationResult) (string, error) {
 	acc := map[Cut]float64{}
 	rows := map[Cut][]int{}
@@ -75,15 +78,20 @@ func AblationReading(x *snn.Experiment, results []AblationResult) (string, error
 	if err != nil {
 		return "", err
 	}
-	inh, mat, exc := 100*acc[CutInhibitory], 100*acc[CutMatched], 100*acc[CutExcitatory]
+	round := func(v float64) float64 { return math.Round(1000*v) / 10 } // points, as printed
+	inh, mat, exc := round(acc[CutInhibitory]), round(acc[CutMatched]), round(acc[CutExcitatory])
 	reading := fmt.Sprintf("matched hurts less, by %.1f points: consistent with an effect of the inhibitory sign in this "+
 		"one network, not a test of it", mat-inh)
 	if mat <= inh {
 		reading = "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign"
 	}
+	where, differs := "at other delays", "; excitatory differs from it in delay as well as sign"
+	if x.Config.Layout != snn.MaskBlocked {
+		where, differs = "wherever they are", ""
+	}
 	return fmt.Sprintf("This network on its test set (descriptive): without its %d inhibitory input rows it scores %.1f%% "+
 		"(intact %.1f%%, chance %.1f%%); without as many excitatory rows at the same delays (matched; %d of %d in the other "+
-		"ear) %.1f%%, and without the first excitatory rows, at other delays (excitatory), %.1f%%. Against the inhibitory "+
-		"cut, %s; excitatory differs from it in delay as well as sign.\n", len(rows[CutInhibitory]), inh, 100*x.TestEval.Accuracy,
-		100/float64(x.Config.NumClasses), otherEar, len(rows[CutMatched]), mat, exc, reading), nil
+		"ear) %.1f%%, and without the first excitatory rows, %s (excitatory), %.1f%%. Against the inhibitory cut, %s%s.\n",
+		len(rows[CutInhibitory]), inh, 100*x.TestEval.Accuracy, 100/float64(x.Config.NumClasses), otherEar, len(rows[CutMatched]),
+		mat, where, exc, reading, differs), nil
 }

@@ -81,6 +81,15 @@ func TestAblationReading(t *testing.T) {
 		"sign in this one network, not a test of it") {
 		t.Errorf("matched above: %q, %v", got, err)
 	}
+	res[1] = result(CutMatched, 0.1334) // 13.3 as printed: not "less, by 0.0 points"
+	if got, err := AblationReading(x, res); err != nil || !strings.Contains(got, "matched hurts at least as much") {
+		t.Errorf("matched equal at one decimal: %q, %v", got, err)
+	}
+	x.Config.Layout = snn.MaskRandom
+	if got, err := AblationReading(x, res); err != nil || !strings.Contains(got, "without the first excitatory rows, wherever "+
+		"they are (excitatory)") || strings.Contains(got, "in delay as well as sign") {
+		t.Errorf("a random mask: %q, %v", got, err)
+	}
 	if _, err := AblationReading(x, res[:2]); err == nil || !strings.Contains(err.Error(), `no "excitatory" cut`) {
 		t.Errorf("a missing cut: %v", err)
 	}

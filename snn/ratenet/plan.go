@@ -107,7 +107,7 @@ type RunOptions struct {
 	// backend, or GoMLX's other vector path: Numerics); by default they are used as they are.
 	Recompute bool
 	// Unmixed refuses, before any run trains, to add runs to a cache that holds runs other numerics of
-	// the same revision computed (unless Recompute): the cache would hold two builds' numbers side by side
+	// the same revision computed (unless Recompute): the cache would hold two numerics' numbers side by side
 	// (snn.MixedNumericsError). The sweep command sets it unless -mix-numerics.
 	Unmixed bool
 	// OnRun, if set, is called after each run, read or trained, one run at a time.

@@ -150,7 +150,7 @@ func TestPlanRunNumerics(t *testing.T) {
 	o := opts
 	o.CacheOnly, o.Unmixed = false, true
 	_, _, err = p.Run(t.Context(), o)
-	want := fmt.Sprintf("holds runs that another build computed (%d computed by numerics %q), and 1 run(s) would be added to it by "+
+	want := fmt.Sprintf("holds runs that other numerics of the same revision computed (%d computed by numerics %q), and 1 run(s) would be added to it by "+
 		"this build's numerics %q", len(files)-1, foreign, current)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Unmixed with one run to add: error %v, want one saying %s", err, want)

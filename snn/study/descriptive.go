@@ -199,10 +199,10 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // runs' numbers may differ.
 func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) string {
 	type summary struct {
-		mine, mean float64
-		rank, n    int
-		found      bool
-		numerics   string
+		mine, mean  float64
+		rank, n     int
+		tied, found bool
+		numerics    string
 	}
 	at := func(f float64) summary {
 		var s summary
@@ -217,11 +217,16 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 		}
 		s.n, s.mean = len(acc), stat.Mean(acc, nil)
 		s.rank = 1
+		equal := 0
 		for _, v := range acc {
 			if v > s.mine {
 				s.rank++
 			}
+			if v == s.mine {
+				equal++
+			}
 		}
+		s.tied = equal > 1
 		return s
 	}
 	sa, sb := at(a), at(b)
@@ -267,13 +272,18 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 	}
 	return fmt.Sprintf("%s %s %s at IE_RATIO %g (%.1f%%) and %s at %g (%.1f%%); "+
 		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s%s\n",
-		who, verb, rankWords(sa.rank, sa.n), a, 100*sa.mine, rankWords(sb.rank, sb.n), b, 100*sb.mine, a, mine, b, relation,
+		who, verb, rankWords(sa.rank, sa.n, sa.tied), a, 100*sa.mine, rankWords(sb.rank, sb.n, sb.tied), b, 100*sb.mine, a, mine, b, relation,
 		100*sa.mean, means, 100*sb.mean, orderEvidence(runs, a, b), after)
 }
 
-// rankWords names rank k of n by test accuracy (1 = highest): "the highest of 5", "the lowest of 5", "the
-// 2nd highest of 5".
-func rankWords(k, n int) string {
+// rankWords names rank k of n by test accuracy (1 = highest, counting the seeds strictly above): "the
+// highest of 5", "the lowest of 5", "the 2nd highest of 5"; tied (another seed scores the same) says
+// "tied for" before it ("tied for the highest of 5"), and a rank that is also the lowest is called the
+// highest only when no seed is below it.
+func rankWords(k, n int, tied bool) string {
+	if tied {
+		return "tied for " + rankWords(k, n, false)
+	}
 	switch k {
 	case 1:
 		return fmt.Sprintf("the highest of %d", n)
@@ -291,9 +301,10 @@ func rankWords(k, n int) string {
 }
 
 // orderEvidence is the paired difference of test accuracy between fractions a and b (condition "both")
-// over the seeds run at both: "; paired over the 5 seeds, 0.5 - 0.2 is +6.4 points (95% CI -3.9 to +16.7,
-// paired t test p = 0.16: the means' order is not established by these seeds), and 2 of 5 seeds reverse
-// it" (the order "holds at the 5% level" when p < 0.05). Empty with fewer than 2 such seeds.
+// over the seeds run at both: "; paired over the 5 seeds, 0.5 - 0.2 is +6.4 points (95% CI -3.9 to +16.8,
+// paired t test p = 0.161: the order is not established by these seeds), and 2 of 5 seeds go the other
+// way" (the order "holds at the 5% level" when p < 0.05; against the paired mean's sign, and no count
+// when that mean prints as 0.0). Empty with fewer than 2 such seeds.
 func orderEvidence(runs []RunResult, a, b float64) string {
 	at := map[float64]map[uint64]float64{a: {}, b: {}}
 	for _, r := range runs {
@@ -314,17 +325,20 @@ func orderEvidence(runs []RunResult, a, b float64) string {
 	if err != nil {
 		return ""
 	}
-	reverse := 0
+	verdict := "the order is not established by these seeds"
+	if d.P < 0.05 {
+		verdict = "the order holds at the 5% level"
+	}
+	head := fmt.Sprintf("; paired over the %d seeds, %g - %g is %s points (95%% CI %s to %s, paired t test %s: %s)", len(xa), a, b,
+		signed(100*d.CI.Mean), signed(100*d.CI.Low), signed(100*d.CI.High), pString(d.P), verdict)
+	if math.Round(1000*d.CI.Mean) == 0 { // +0.0 or -0.0 points as printed: no order to go against
+		return head + ", no order at the printed precision"
+	}
+	against := 0 // seeds whose difference has the other sign than the paired mean
 	for _, v := range d.Diff {
 		if v != 0 && (v > 0) != (d.CI.Mean > 0) {
-			reverse++
+			against++
 		}
 	}
-	verdict := "the means' order is not established by these seeds"
-	if d.P < 0.05 {
-		verdict = "the means' order holds at the 5% level"
-	}
-	return fmt.Sprintf("; paired over the %d seeds, %g - %g is %s points (95%% CI %s to %s, paired t test %s: %s), and %d of %d "+
-		"seeds reverse it", len(xa), a, b, signed(100*d.CI.Mean), signed(100*d.CI.Low), signed(100*d.CI.High), pString(d.P), verdict,
-		reverse, len(xa))
+	return head + fmt.Sprintf(", and %d of %d seeds go the other way", against, len(xa))
 }

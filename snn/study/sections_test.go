@@ -344,7 +344,7 @@ func TestSeedRankNote(t *testing.T) {
 		seed uint64
 		want string
 	}{
-		{1, "seed 1 (this notebook's single runs) is the lowest of 3 at IE_RATIO 0.5 (70.0%) and the highest of 3 at 0.2 (75.0%); the order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%); paired over the 3 seeds, 0.5 - 0.2 is +4.0 points (95% CI -15.4 to +23.4, paired t test p = 0.469: the means' order is not established by these seeds), and 1 of 3 seeds reverse it\n"},
+		{1, "seed 1 (this notebook's single runs) is the lowest of 3 at IE_RATIO 0.5 (70.0%) and the highest of 3 at 0.2 (75.0%); the order, 0.5 below 0.2, is the reverse of the means' (74.0% above 70.0%); paired over the 3 seeds, 0.5 - 0.2 is +4.0 points (95% CI -15.4 to +23.4, paired t test p = 0.469: the order is not established by these seeds), and 1 of 3 seeds go the other way\n"},
 		{3, "seed 3 (this notebook's single runs) is the highest of 3 at IE_RATIO 0.5 (78.0%) and the 2nd highest of 3 at 0.2 (69.0%); the order, 0.5 above 0.2, is the same as the means' (74.0% above 70.0%)"},
 		{9, "seed 9 is not among the cached seeds at both IE_RATIO 0.5 and 0.2"},
 	} {
@@ -498,8 +498,29 @@ func TestRankWords(t *testing.T) {
 	}{{1, 5, "the highest of 5"}, {5, 5, "the lowest of 5"}, {2, 5, "the 2nd highest of 5"}, {3, 5, "the 3rd highest of 5"},
 		{4, 5, "the 4th highest of 5"}, {11, 30, "the 11th highest of 30"}, {12, 30, "the 12th highest of 30"},
 		{21, 30, "the 21st highest of 30"}, {22, 30, "the 22nd highest of 30"}, {23, 30, "the 23rd highest of 30"}} {
-		if got := rankWords(c.k, c.n); got != c.want {
+		if got := rankWords(c.k, c.n, false); got != c.want {
 			t.Errorf("rankWords(%d, %d) = %q, want %q", c.k, c.n, got, c.want)
 		}
+	}
+	if got := rankWords(1, 3, true); got != "tied for the highest of 3" {
+		t.Errorf("a tie: %q", got)
+	}
+}
+
+// Ties and a paired mean of zero: at 0.5 the seeds score 0.70, 0.80, 0.75 and at 0.2 all 0.75, so seed 3's
+// 0.2 run ties with the others (tied for the highest: no seed above it), the paired differences -5, +5, 0
+// points average 0.0, and there is no order to count seeds against.
+func TestSeedRankNoteTiesAndNoOrder(t *testing.T) {
+	runs := []RunResult{run("both", 0.5, 1, 0.70, nil), run("both", 0.5, 2, 0.80, nil), run("both", 0.5, 3, 0.75, nil),
+		run("both", 0.2, 1, 0.75, nil), run("both", 0.2, 2, 0.75, nil), run("both", 0.2, 3, 0.75, nil)}
+	got := SeedRankNote(runs, 3, 0.5, 0.2, "")
+	for _, want := range []string{"the 2nd highest of 3 at IE_RATIO 0.5 (75.0%) and tied for the highest of 3 at 0.2 (75.0%)",
+		"0.5 - 0.2 is +0.0 points", "no order at the printed precision"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s\nlacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "go the other way") {
+		t.Errorf("a count against a zero mean: %s", got)
 	}
 }

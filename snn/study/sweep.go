@@ -186,9 +186,9 @@ type Sweep struct {
 	// CacheOnly reads every run from the cache and trains none: a run missing there (or not usable) is an
 	// error that names it.
 	CacheOnly bool
-	// Unmixed refuses, before any work, to add runs to a cache that holds runs of this sweep computed by
-	// other numerics of the same revision (used as they are, since Recompute is not set): the cache would
-	// then hold two builds' numbers side by side (checkUnmixed). The sweep command sets it unless
+	// Unmixed refuses, before any work, to add runs to a cache folder that holds runs computed by other
+	// numerics of the same revision (used as they are, since Recompute is not set): the cache would then
+	// hold two numerics' numbers side by side (checkUnmixed). The sweep command sets it unless
 	// -mix-numerics; the notebooks, which say in notes which numerics computed what they read, do not.
 	Unmixed bool
 	// Shared lists other sweeps' cache folders (the other plans' caches beside CacheDir: SharedCaches)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -447,6 +448,13 @@ func TestSweepUsesOtherBackendsCache(t *testing.T) {
 	if _, err := s.Run(context.Background()); err != nil || trained != 0 {
 		t.Errorf("Unmixed, every run cached: %d trained, error %v; want it to run", trained, err)
 	}
+	// Another sweep writing to the same folder (a tuned plan's test sweep beside its tuning runs), whose own
+	// runs are all missing, is refused too: the other numerics are counted over the whole folder.
+	other := &Sweep{Base: base, Conditions: DaleConditions()[:1], Fractions: []float64{0.5}, Seeds: []uint64{7},
+		CacheDir: dir, Backend: gobackend.GetBackend(), Workers: 1, Unmixed: true}
+	if _, err := other.Run(context.Background()); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("2 computed by numerics %q", foreign)) {
+		t.Errorf("Unmixed, another sweep's runs of other numerics in the folder: error %v, want a refusal", err)
+	}
 	s.Recompute, s.Warnings, trained = true, nil, 0
 	third, err := s.Run(context.Background())
 	if err != nil {
@@ -742,5 +750,25 @@ func TestSweepSharesDataBySeed(t *testing.T) {
 			t.Errorf("run %v: train %v test %v val %v in the sweep; alone: train %v test %v val %v", p.Key, r.TrainAccuracy,
 				r.TestAccuracy, r.ValAccuracy, x.TrainEval.Accuracy, x.TestEval.Accuracy, x.Trained.History.ValAccuracy)
 		}
+	}
+}
+
+// foreignEntries counts the entries of current's revision computed on another backend or vector path, by
+// numerics; another formulation on the same path, another revision, and files without numerics are not.
+func TestForeignEntries(t *testing.T) {
+	dir := t.TempDir()
+	for name, numerics := range map[string]string{"a": "go-kernels/1+gomlx-avx512", "b": "single-graph/1+gomlx-avx512",
+		"c": "go-kernels/1+gomlx-avx2", "d": "single-graph/1+xla-cuda", "e": "go-kernels/1+xla-cuda", "f": "go-kernels/0+gomlx-avx2",
+		"g": "go-kernels/1"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(`{"numerics": "`+numerics+`"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "plan.json"), []byte(`{"name": "x"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"numer`), 0o644)
+	got, err := foreignEntries(dir, "go-kernels/1+gomlx-avx512")
+	want := map[string]int{"go-kernels/1+gomlx-avx2": 1, "single-graph/1+xla-cuda": 1, "go-kernels/1+xla-cuda": 1, "go-kernels/1": 1}
+	if err != nil || !maps.Equal(got, want) {
+		t.Errorf("foreignEntries = %v, %v; want %v", got, err, want)
 	}
 }

@@ -30,8 +30,8 @@ type grid struct {
 }
 
 // mixUsage is the help of -mix-numerics, which every command that trains takes.
-const mixUsage = "add runs to a cache that holds runs another build computed (by default refused before any work: the " +
-	"cache would hold two builds' numbers side by side)"
+const mixUsage = "add runs to a cache that holds runs other numerics computed (another build's or backend's; by default " +
+	"refused before any work, checked when the command starts: the cache would hold two numerics' numbers side by side)"
 
 // noCopy reports -copy=false: every run of a plan is trained, none copied from another plan's cache.
 func (g *grid) noCopy() bool { return g.copyFlag != nil && !*g.copyFlag }
