@@ -29,6 +29,20 @@ type grid struct {
 	copyFlag      *bool           // -copy (nil until registered: copy)
 }
 
+// subcommandsUsage heads the top level's -h: its subcommands (each has its own -h), then its flags.
+const subcommandsUsage = `Usage: sweep [flags]             train the grid (or -plan) in this process and print its tables
+       sweep SUBCOMMAND [flags]  with SUBCOMMAND one of
+  plan       list the runs: index, key, cache file
+  run        run some of them (-index, -range or -shard), skipping cached runs
+  status     count done, missing, stale and failed runs
+  summarise  the tables, from the cache alone
+  slurm      an sbatch script for a Slurm job array over the shards
+  k8s        a Kubernetes Indexed Job manifest over the shards
+  tune       tune (and with -test, test) a tuned plan and print its comparisons
+  rate       tune and test the Fashion-MNIST rate networks and print their comparisons
+Flags of sweep (and of plan, run, status, summarise, slurm and k8s):
+`
+
 // mixUsage is the help of -mix-numerics, which every command that trains takes.
 const mixUsage = "add runs to a cache that holds runs other numerics computed (another build's or backend's; by default " +
 	"refused before any work, checked when the command starts: the cache would hold two numerics' numbers side by side)"
@@ -371,6 +385,12 @@ func (g *grid) sweep() (*study.Sweep, error) {
 // parseGrid parses a subcommand's flags (the grid's, then those extra registers).
 func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if name == "sweep" { // the top level: its -h names the subcommands too
+		fs.Usage = func() {
+			fmt.Fprint(fs.Output(), subcommandsUsage)
+			fs.PrintDefaults()
+		}
+	}
 	g := &grid{command: name}
 	g.register(fs)
 	if extra != nil {

@@ -116,6 +116,11 @@ func TestIndexAndHelp(t *testing.T) {
 	if err := dispatch([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v, want flag.ErrHelp (main exits 0 on it)", err)
 	}
+	for name := range commands { // the top level's -h lists every subcommand
+		if !strings.Contains(subcommandsUsage, "\n  "+name+" ") {
+			t.Errorf("sweep -h does not list the subcommand %q", name)
+		}
+	}
 }
 
 // -copy (default true) lets a plan's sweeps copy runs from the other plans' caches in -results; -copy=false
