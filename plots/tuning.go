@@ -25,7 +25,9 @@ func TuningFigure(m *snn.Model, r *snn.Responses, bins int) (*Figure, error) {
 	if len(hidden) != len(m.Mask2.Signs) {
 		return nil, fmt.Errorf("plots: TuningFigure: %d hidden units, the mask has %d", len(hidden), len(m.Mask2.Signs))
 	}
-	left, err := Lines("Hidden units (red E, blue I)", "IPD (deg)", "Mean spike count")
+	// r.Hidden counts each unit's spikes in one trial (the stimulus's Duration).
+	left, err := Lines("Hidden units (red E, blue I)", "IPD (deg)",
+		fmt.Sprintf("Mean spikes per trial (%g ms)", m.Config.Duration/snn.Millisecond))
 	if err != nil {
 		return nil, err
 	}

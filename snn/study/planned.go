@@ -356,7 +356,13 @@ func (o Outcome) planWideNote() string {
 	if err != nil {
 		return ""
 	}
-	per := o.Verdicts()
+	return wideNote(wide, o.Verdicts(), "of the plan", "one family per question as the plan fixed") + "\n\n"
+}
+
+// wideNote says whether any verdict of per (by "A vs B") differs in wide, the same comparisons judged as
+// one Holm family: "With all 14 comparisons <of scope> in one Holm family, instead of <instead>, every
+// verdict would be the same." or which would differ, with their Holm p there.
+func wideNote(wide []Comparison, per map[string]Verdict, scope, instead string) string {
 	var changed []string
 	for _, c := range wide {
 		if v := per[c.A+" vs "+c.B]; v != c.Verdict {
@@ -364,10 +370,35 @@ func (o Outcome) planWideNote() string {
 		}
 	}
 	if len(changed) == 0 {
-		return fmt.Sprintf("With all %d comparisons of the plan in one Holm family, instead of one family per question as the plan fixed, every verdict would be the same.\n\n", len(wide))
+		return fmt.Sprintf("With all %d comparisons %s in one Holm family, instead of %s, every verdict would be the same.",
+			len(wide), scope, instead)
 	}
-	return fmt.Sprintf("With all %d comparisons of the plan in one Holm family, instead of one family per question as the plan fixed, %d would differ: %s.\n\n",
-		len(wide), len(changed), strings.Join(changed, "; "))
+	return fmt.Sprintf("With all %d comparisons %s in one Holm family, instead of %s, %d would differ: %s.",
+		len(wide), scope, instead, len(changed), strings.Join(changed, "; "))
+}
+
+// SectionWideNote states whether any verdict of the conclusions cs (one Holm family each, as a notebook
+// section's cells judge them) would differ with all their comparisons in one family: the check a section
+// of several conclusion cells owes its reader (scope names it, e.g. "of section 4").
+func SectionWideNote(r Rules, scope string, cs ...Conclusion) (string, error) {
+	var names [][2]string
+	var values [][2][]float64
+	per := map[string]Verdict{}
+	for _, c := range cs {
+		for _, q := range c.Comparisons {
+			k := q.A + " vs " + q.B
+			if _, seen := per[k]; seen {
+				return "", fmt.Errorf("study: SectionWideNote: the comparison %q appears twice", k)
+			}
+			per[k] = q.Verdict
+			names, values = append(names, [2]string{q.A, q.B}), append(values, [2][]float64{q.ValuesA, q.ValuesB})
+		}
+	}
+	wide, err := Family(r, names, values)
+	if err != nil {
+		return "", err
+	}
+	return wideNote(wide, per, scope, "one family per conclusion"), nil
 }
 
 // tuningNotes says which tuning runs diverged (their validation accuracy counts 0 in the selection) and

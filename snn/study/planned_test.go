@@ -698,3 +698,46 @@ func TestOutcomeFloorBound(t *testing.T) {
 		}
 	}
 }
+
+// SectionWideNote against Holm by hand: a comparison that is "lower" alone (p_a < 0.05, one of one) and one
+// far from significance (p_b > 0.5), judged as one family of two: Holm multiplies the smaller p by 2, so a
+// lower verdict with 0.025 < p_a stops holding and the note names it with its new p; with p_a < 0.025 every
+// verdict stays. A comparison in two conclusions is an error.
+func TestSectionWideNote(t *testing.T) {
+	r := AccuracyRules()
+	a := []float64{0.70, 0.72, 0.71, 0.69, 0.73}
+	one := func(name string, b []float64) Conclusion {
+		cs, err := Family(r, [][2]string{{name, "base"}}, [][2][]float64{{a, b}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Conclusion{Comparisons: cs}
+	}
+	far := one("far", []float64{0.71, 0.70, 0.72, 0.70, 0.72})
+	if far.Comparisons[0].Paired.P < 0.5 {
+		t.Fatalf("the far comparison's p %.3f: want > 0.5", far.Comparisons[0].Paired.P)
+	}
+	for _, c := range []struct {
+		b    []float64
+		want string
+	}{
+		{[]float64{0.80, 0.73, 0.82, 0.71, 0.79}, "instead of one family per conclusion, 1 would differ: near vs base not distinguishable"},
+		{[]float64{0.80, 0.82, 0.81, 0.79, 0.83}, "instead of one family per conclusion, every verdict would be the same."},
+	} {
+		near := one("near", c.b)
+		p := near.Comparisons[0].Paired.P
+		if near.Comparisons[0].Verdict != Lower {
+			t.Fatalf("near alone: %s (p %.4f), want lower", near.Comparisons[0].Verdict, p)
+		}
+		got, err := SectionWideNote(r, "of section 4", near, far)
+		if err != nil || !strings.HasPrefix(got, "With all 2 comparisons of section 4 in one Holm family") || !strings.Contains(got, c.want) {
+			t.Errorf("p_a %.4f (2 p_a = %.4f): %q, %v; want %q", p, 2*p, got, err, c.want)
+		}
+		if strings.Contains(c.want, "would differ") && !strings.Contains(got, pString(2*p)) {
+			t.Errorf("the note does not give Holm's p = 2 p_a = %s: %s", pString(2*p), got)
+		}
+	}
+	if _, err := SectionWideNote(r, "x", far, far); err == nil || !strings.Contains(err.Error(), "appears twice") {
+		t.Errorf("a comparison twice: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -373,12 +374,18 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 	if err != nil {
 		return Conclusion{}, err
 	}
+	intact, err := intactNote(runs, r, layouts, fractions)
+	if err != nil {
+		return Conclusion{}, err
+	}
+	notes = append(notes, intact)
 	if shares != nil {
 		notes = append(notes, "The inhibitory cut removes every inhibitory input row, the excitatory controls a share of the excitatory "+
 			"rows ("+strings.Join(shares, ", ")+"), and no cut is matched in summed weight; the random controls also differ from the "+
 			"inhibitory cut in position (their rows spread over both ears and all delays). So a lower verdict against k random "+
-			"(excitatory) rows does not isolate sign: only the position-matched cut differs in sign alone (and in ear where a note "+
-			"above says so).")
+			"(excitatory) rows does not isolate sign. The position-matched cut is matched in position (not in ear where a note "+
+			"above says so), but like every excitatory control it still differs from the inhibitory cut in the share of its class "+
+			"it removes and in summed weight.")
 	}
 	for _, c := range cs {
 		near := func(m float64) bool { return math.Abs(m-r.Chance) <= nearFloor*r.Slack }
@@ -468,8 +475,12 @@ func HiddenConclusion(runs []RunResult, r Rules, layouts []string, fractions []f
 	if err != nil {
 		return Conclusion{}, err
 	}
+	intact, err := intactNote(runs, r, layouts, fractions)
+	if err != nil {
+		return Conclusion{}, err
+	}
 	notes := []string{"Each value is a network's mean test accuracy over its units of one sign, each silenced alone; " +
-		"intervals are across networks (seeds)."}
+		"intervals are across networks (seeds). " + intact}
 	for i, f := range fractions {
 		if f != 0.5 {
 			notes = append(notes, fmt.Sprintf("At fraction %.1f the inhibitory units are %.0f%% of the hidden units and the excitatory "+
@@ -481,7 +492,8 @@ func HiddenConclusion(runs []RunResult, r Rules, layouts []string, fractions []f
 			for j, l := range layouts {
 				verdicts = append(verdicts, fmt.Sprintf("%s: %s", l, cs[j*len(fractions)+i].Verdict))
 			}
-			notes = append(notes, fmt.Sprintf("At fraction %.1f the masks disagree (%s): no sign effect holds across masks there.",
+			notes = append(notes, fmt.Sprintf("At fraction %.1f the verdicts differ between the masks (%s): a sign effect is "+
+				"shown under one mask only there; the masks were not compared by a test (that is the mask-by-sign interaction).",
 				f, strings.Join(verdicts, ", ")))
 		}
 	}
@@ -535,6 +547,30 @@ func levelString(level float64) string {
 // nearFloor is how many times Rules.Slack from chance AblationConclusion says both sides of a matched
 // comparison leave the network too near chance to tell position from sign (a caveat, not a verdict).
 const nearFloor = 3
+
+// intactNote is the baseline a section's cuts start from: the networks' mean test accuracy without any cut,
+// per layout and fraction (the mean over seeds, in seed order), e.g. "Intact networks (no cut), mean test
+// accuracy over 5 seeds: blocked 0.5 77.5%, blocked 0.2 71.1%."
+func intactNote(runs []RunResult, r Rules, layouts []string, fractions []float64) (string, error) {
+	var parts []string
+	n := 0
+	for _, l := range layouts {
+		for _, f := range fractions {
+			acc, err := BySeed(runs, Select{l, f}, TestAccuracy)
+			if err != nil {
+				return "", err
+			}
+			var v []float64
+			for _, seed := range slices.Sorted(maps.Keys(acc)) {
+				v = append(v, acc[seed])
+			}
+			m, _ := MeanSD(v)
+			n = max(n, len(v))
+			parts = append(parts, fmt.Sprintf("%s %.1f %.1f%%", l, f, r.Scale*m))
+		}
+	}
+	return fmt.Sprintf("Intact networks (no cut), mean test accuracy over %d seeds: %s.", n, strings.Join(parts, ", ")), nil
+}
 
 // allSameVerdict reports whether the comparisons of fraction i (one per layout, cs ordered by layout then
 // fraction, n fractions) all have one verdict.
