@@ -79,9 +79,9 @@ func AssignmentConclusion(labels []string, reports []probe.ConfoundReport) Concl
 	if len(narrow) == 0 {
 		return Conclusion{Notes: []string{fmt.Sprintf("None of the %d masks has a sign class confined to one ear or to part of the phase delays.", len(reports))}}
 	}
-	return Conclusion{Notes: []string{fmt.Sprintf("%d sign classes of the %d masks are confined to part of the inputs: %s. "+
+	return Conclusion{Notes: []string{fmt.Sprintf("%d of the %d sign classes of the %d masks are confined to part of the inputs: %s. "+
 		"Such a class cannot be told apart from the ear or the delays it covers, which is why the ablation below is repeated "+
-		"with a random mask and compared with position-matched controls.", len(narrow), len(reports), strings.Join(narrow, "; "))}}
+		"with a random mask and compared with position-matched controls.", len(narrow), 2*len(reports), len(reports), strings.Join(narrow, "; "))}}
 }
 
 // PeakBins returns, for each curve, the index of its largest finite value (the first on ties; -1 for a

@@ -294,7 +294,7 @@ func TestAssignmentConclusion(t *testing.T) {
 		labels, reports = append(labels, fmt.Sprintf("blocked %.1f", f)), append(reports, probe.AssignmentReport(m))
 	}
 	text := AssignmentConclusion(labels, reports).Text()
-	for _, part := range []string{"3 sign classes of the 2 masks", "blocked 0.5 inhibitory (one ear only);", "blocked 0.5 excitatory (one ear only)",
+	for _, part := range []string{"3 of the 4 sign classes of the 2 masks", "blocked 0.5 inhibitory (one ear only);", "blocked 0.5 excitatory (one ear only)",
 		"blocked 0.2 inhibitory (one ear only, 2 of 4"} {
 		if !strings.Contains(text, part) {
 			t.Errorf("lacks %q: %s", part, text)
