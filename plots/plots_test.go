@@ -346,7 +346,7 @@ func TestSweepCurves(t *testing.T) {
 	}
 	// The baseline's label carries its mean and 95% CI half-width: (0.85, 0.87) -> 86.0 +- 12.706*0.01 = 12.7.
 	checkFigure(t, "sweep", f, "Inhibitory fraction sweep", "Inhibitory fraction", "Test accuracy (%)", "both",
-		"unconstrained (86.0% ± 12.7)", "chance")
+		"unconstrained (86.0%; thin lines: 95% CI ± 12.7)", "chance")
 	if _, err := SweepCurves(nil, "", 12); err == nil {
 		t.Error("no rows accepted")
 	}

@@ -15,7 +15,7 @@ import (
 // (study.Summarise rows): the mean over seeds with its 95% confidence interval as error bars, and a dashed
 // chance line. Conditions at a single fraction (baselines such as "unconstrained") are drawn as
 // horizontal dotted lines at their mean, with thin lines at the ends of its 95% confidence interval,
-// labelled with both.
+// labelled with both (the legend says what the thin lines are).
 func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("plots: SweepCurves: no rows")
@@ -45,7 +45,7 @@ func SweepCurves(rows []study.SweepRow, title string, numClasses int) (*Figure, 
 			p.Add(l)
 			label := fmt.Sprintf("%s (%.1f%%)", c, 100*r.Mean)
 			if !math.IsNaN(r.CI95) {
-				label = fmt.Sprintf("%s (%.1f%% ± %.1f)", c, 100*r.Mean, 100*r.CI95)
+				label = fmt.Sprintf("%s (%.1f%%; thin lines: 95%% CI ± %.1f)", c, 100*r.Mean, 100*r.CI95)
 				for _, y := range []float64{max(0, r.Mean-r.CI95), min(1, r.Mean+r.CI95)} {
 					b, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * y}, {X: 1, Y: 100 * y}})
 					if err != nil {
