@@ -413,6 +413,15 @@ func AblationConclusion(runs []RunResult, r Rules, base snn.Config, layouts []st
 		} else {
 			n += "in it these verdicts differ: " + strings.Join(differ, "; ") + "."
 		}
+		var near []string // the comparisons against a matched cut whose unadjusted interval excludes 0: their p there
+		for i, c := range cs {
+			if strings.Contains(c.B, "matched") && c.Verdict != Floor && (c.Paired.CI.Low > 0 || c.Paired.CI.High < 0) {
+				near = append(near, fmt.Sprintf("%s vs %s Holm %s (%s here)", c.A, c.B, pString(ps[at[i]].PAdjusted), pString(c.PAdjusted)))
+			}
+		}
+		if near != nil {
+			n += " Against the matched cut there: " + strings.Join(near, "; ") + "."
+		}
 		notes = append(notes, n)
 	}
 	return Conclusion{Notes: notes, Comparisons: cs}, nil

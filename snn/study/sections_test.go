@@ -3,6 +3,8 @@ package study
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -126,6 +128,19 @@ func TestAblationConclusion(t *testing.T) {
 	}
 	if strings.Contains(c.Text(), "cannot tell position from sign") {
 		t.Errorf("a note says the matched comparison at 30%% and 50%% is too near chance: %s", c.Text())
+	}
+	// The matched comparison's interval excludes 0 (-0.2 points and more): its Holm p in the plan's family of 6 is
+	// given beside this family's of 5, and is no smaller (Holm over more comparisons).
+	m := regexp.MustCompile(`Against the matched cut there: the inhibitory cut \[blocked 0\.2\] vs the matched excitatory cut ` +
+		`\(37 of 40 rows in the other ear\) Holm p (?:= ([0-9.e-]+)|< 0\.001) \(p (?:= ([0-9.e-]+)|< 0\.001) here\)`).FindStringSubmatch(c.Text())
+	if m == nil {
+		t.Errorf("no plan-family p for the matched comparison: %s", c.Text())
+	} else if m[1] != "" && m[2] != "" {
+		plan, _ := strconv.ParseFloat(m[1], 64)
+		here, _ := strconv.ParseFloat(m[2], 64)
+		if plan < here {
+			t.Errorf("the plan's Holm p %g is below this family's %g", plan, here)
+		}
 	}
 	// Both the inhibitory and the matched cut within 3 x 2 points of chance (12% and 13.5%), not a floor (more
 	// than 2 points above it): the note says the comparison cannot tell position from sign.
