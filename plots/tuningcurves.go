@@ -45,7 +45,8 @@ func TuningCurves(title string, tuned []study.Tuned) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := Lines(title, "learning rate (log scale)", "validation accuracy (%), mean over tuning seeds", lines...)
+	p, err := Lines(title, "learning rate (log scale)", "validation accuracy (%), mean over tuning seeds (a diverged run counts 0)",
+		lines...)
 	if err != nil {
 		return nil, err
 	}
