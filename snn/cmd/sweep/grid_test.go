@@ -130,44 +130,36 @@ func TestCopyFlag(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(results, "populations"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		args   []string
-		shared bool
-	}{
+	checkSweepFlag(t, "-copy=false", func(s *study.Sweep) bool { return len(s.Shared) > 0 }, []flagCase{
 		{[]string{"-plan", "mirror", "-results", results}, true},
 		{[]string{"-plan", "mirror", "-results", results, "-copy=false"}, false},
-	} {
-		g, ss, err := parseSweeps("sweep", c.args, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ss) == 0 {
-			t.Fatalf("%v: no sweeps", c.args)
-		}
-		for _, s := range ss {
-			if got := len(s.Shared) > 0; got != c.shared {
-				t.Errorf("%v: sweep caching in %s shares %q; want sharing %v", c.args, s.CacheDir, s.Shared, c.shared)
-			}
-		}
-		if passed := strings.Contains(strings.Join(g.args(), " "), "-copy=false"); passed == c.shared {
-			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
-		}
-	}
+	})
 }
 
 // A sweep the command builds refuses to mix numerics in its cache (study.Sweep.Unmixed) unless -mix-numerics,
 // for a plan and for a grid, and the cluster scripts pass the flag on.
 func TestMixNumericsFlag(t *testing.T) {
 	results, cache := t.TempDir(), t.TempDir()
-	for _, c := range []struct {
-		args    []string
-		unmixed bool
-	}{
+	checkSweepFlag(t, "-mix-numerics", func(s *study.Sweep) bool { return s.Unmixed }, []flagCase{
 		{[]string{"-plan", "mirror", "-results", results}, true},
 		{[]string{"-plan", "mirror", "-results", results, "-mix-numerics"}, false},
 		{[]string{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache}, true},
 		{[]string{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", cache, "-mix-numerics"}, false},
-	} {
+	})
+}
+
+// flagCase is a command line and the value a flag's property should have on every sweep it builds.
+type flagCase struct {
+	args []string
+	want bool
+}
+
+// checkSweepFlag parses each case's command line and checks property on every sweep it builds, and that
+// the arguments passed on to the cluster scripts' tasks (grid.args) carry flag exactly when the property
+// is off (flag turns it off).
+func checkSweepFlag(t *testing.T, flag string, property func(*study.Sweep) bool, cases []flagCase) {
+	t.Helper()
+	for _, c := range cases {
 		g, ss, err := parseSweeps("sweep", c.args, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -176,11 +168,11 @@ func TestMixNumericsFlag(t *testing.T) {
 			t.Fatalf("%v: no sweeps", c.args)
 		}
 		for _, s := range ss {
-			if s.Unmixed != c.unmixed {
-				t.Errorf("%v: sweep caching in %s: Unmixed %v, want %v", c.args, s.CacheDir, s.Unmixed, c.unmixed)
+			if got := property(s); got != c.want {
+				t.Errorf("%v: sweep caching in %s: %v, want %v", c.args, s.CacheDir, got, c.want)
 			}
 		}
-		if passed := slices.Contains(g.args(), "-mix-numerics"); passed == c.unmixed {
+		if passed := slices.Contains(g.args(), flag); passed == c.want {
 			t.Errorf("%v: the arguments passed on are %q", c.args, g.args())
 		}
 	}
