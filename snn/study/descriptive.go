@@ -189,8 +189,9 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // SeedRankNote places one seed's runs (the single runs a notebook prints) among the seeds of runs
 // (condition "both"), at two inhibitory fractions a and b: its rank by test accuracy at each (the highest,
 // the lowest, or the k-th highest), whether its order of the two fractions is that of the means over seeds
-// or the reverse, and whether the means' order is established: the paired difference a - b over the seeds
-// run at both (its 95% interval and paired t test, PairedDiff) and how many of them reverse it. A seed
+// or the reverse, and whether that order is established: the paired difference a - b over the seeds run
+// at both (its 95% interval and paired t test, PairedDiff) and how many of them go the other way from the
+// paired mean (orderEvidence). A seed
 // missing at either fraction, or fewer than two seeds at one, is said instead. numerics names what
 // trained the notebook's single runs (snn.NumericsVersion; "" when not known). Only where both cached
 // runs of the seed record those numerics are they the single runs; otherwise (numerics not known, a
@@ -199,10 +200,10 @@ func SeedNote(runs []RunResult, notDone []RunState, original map[float64]float64
 // runs' numbers may differ.
 func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) string {
 	type summary struct {
-		mine, mean  float64
-		rank, n     int
-		tied, found bool
-		numerics    string
+		mine, mean      float64
+		above, equal, n int // seeds scoring more than, and as much as (itself included), the seed
+		found           bool
+		numerics        string
 	}
 	at := func(f float64) summary {
 		var s summary
@@ -216,17 +217,14 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 			}
 		}
 		s.n, s.mean = len(acc), stat.Mean(acc, nil)
-		s.rank = 1
-		equal := 0
 		for _, v := range acc {
 			if v > s.mine {
-				s.rank++
+				s.above++
 			}
 			if v == s.mine {
-				equal++
+				s.equal++
 			}
 		}
-		s.tied = equal > 1
 		return s
 	}
 	sa, sb := at(a), at(b)
@@ -272,24 +270,25 @@ func SeedRankNote(runs []RunResult, seed uint64, a, b float64, numerics string) 
 	}
 	return fmt.Sprintf("%s %s %s at IE_RATIO %g (%.1f%%) and %s at %g (%.1f%%); "+
 		"the order, %g %s %g, is %s (%.1f%% %s %.1f%%)%s%s\n",
-		who, verb, rankWords(sa.rank, sa.n, sa.tied), a, 100*sa.mine, rankWords(sb.rank, sb.n, sb.tied), b, 100*sb.mine, a, mine, b, relation,
+		who, verb, rankWords(sa.above, sa.equal, sa.n), a, 100*sa.mine, rankWords(sb.above, sb.equal, sb.n), b, 100*sb.mine, a, mine, b, relation,
 		100*sa.mean, means, 100*sb.mean, orderEvidence(runs, a, b), after)
 }
 
-// rankWords names rank k of n by test accuracy (1 = highest, counting the seeds strictly above): "the
-// highest of 5", "the lowest of 5", "the 2nd highest of 5"; tied (another seed scores the same) says
-// "tied for" before it ("tied for the highest of 5"), and a rank that is also the lowest is called the
-// highest only when no seed is below it.
-func rankWords(k, n int, tied bool) string {
-	if tied {
-		return "tied for " + rankWords(k, n, false)
+// rankWords places a seed among n by test accuracy, from the seeds scoring more (above) and as much
+// (equal, itself included): "the highest of 5" (none above), "the lowest of 5" (none below), else "the
+// 2nd highest of 5" (rank above+1); with another seed at the same value, "tied for" before it.
+func rankWords(above, equal, n int) string {
+	tied := ""
+	if equal > 1 {
+		tied = "tied for "
 	}
-	switch k {
-	case 1:
-		return fmt.Sprintf("the highest of %d", n)
-	case n:
-		return fmt.Sprintf("the lowest of %d", n)
+	switch {
+	case above == 0:
+		return fmt.Sprintf("%sthe highest of %d", tied, n)
+	case above+equal == n:
+		return fmt.Sprintf("%sthe lowest of %d", tied, n)
 	}
+	k := above + 1
 	suffix := "th"
 	if k%100 < 11 || k%100 > 13 {
 		suffix = map[int]string{1: "st", 2: "nd", 3: "rd"}[k%10]
@@ -297,7 +296,7 @@ func rankWords(k, n int, tied bool) string {
 			suffix = "th"
 		}
 	}
-	return fmt.Sprintf("the %d%s highest of %d", k, suffix, n)
+	return fmt.Sprintf("%sthe %d%s highest of %d", tied, k, suffix, n)
 }
 
 // orderEvidence is the paired difference of test accuracy between fractions a and b (condition "both")

@@ -562,7 +562,7 @@ const nearFloor = 3
 // accuracy over 5 seeds: blocked 0.5 77.5%, blocked 0.2 71.1%."
 func intactNote(runs []RunResult, r Rules, layouts []string, fractions []float64) (string, error) {
 	var parts []string
-	n := 0
+	var counts []int
 	for _, l := range layouts {
 		for _, f := range fractions {
 			acc, err := BySeed(runs, Select{l, f}, TestAccuracy)
@@ -574,11 +574,21 @@ func intactNote(runs []RunResult, r Rules, layouts []string, fractions []float64
 				v = append(v, acc[seed])
 			}
 			m, _ := MeanSD(v)
-			n = max(n, len(v))
+			counts = append(counts, len(v))
 			parts = append(parts, fmt.Sprintf("%s %.1f %.1f%%", l, f, r.Scale*m))
 		}
 	}
-	return fmt.Sprintf("Intact networks (no cut), mean test accuracy over %d seeds: %s.", n, strings.Join(parts, ", ")), nil
+	if slices.Min(counts) == slices.Max(counts) {
+		return fmt.Sprintf("Intact networks (no cut), mean test accuracy over %d seeds: %s.", counts[0], strings.Join(parts, ", ")), nil
+	}
+	for i := range parts { // settings with different numbers of seeds: each says its own
+		unit := "seeds"
+		if counts[i] == 1 {
+			unit = "seed"
+		}
+		parts[i] += fmt.Sprintf(" (%d %s)", counts[i], unit)
+	}
+	return fmt.Sprintf("Intact networks (no cut), mean test accuracy: %s.", strings.Join(parts, ", ")), nil
 }
 
 // allSameVerdict reports whether the comparisons of fraction i (one per layout, cs ordered by layout then

@@ -512,20 +512,20 @@ func TestOnly(t *testing.T) {
 	}
 }
 
-// Ranks in words: the ends by name, the middle with English ordinal suffixes (11th-13th, not 11st).
+// Ranks in words: the ends by name, the middle with English ordinal suffixes (11th-13th, not 11st), ties
+// said, and a seed tied at the bottom called the lowest.
 func TestRankWords(t *testing.T) {
 	for _, c := range []struct {
-		k, n int
-		want string
-	}{{1, 5, "the highest of 5"}, {5, 5, "the lowest of 5"}, {2, 5, "the 2nd highest of 5"}, {3, 5, "the 3rd highest of 5"},
-		{4, 5, "the 4th highest of 5"}, {11, 30, "the 11th highest of 30"}, {12, 30, "the 12th highest of 30"},
-		{21, 30, "the 21st highest of 30"}, {22, 30, "the 22nd highest of 30"}, {23, 30, "the 23rd highest of 30"}} {
-		if got := rankWords(c.k, c.n, false); got != c.want {
-			t.Errorf("rankWords(%d, %d) = %q, want %q", c.k, c.n, got, c.want)
+		above, equal, n int
+		want            string
+	}{{0, 1, 5, "the highest of 5"}, {4, 1, 5, "the lowest of 5"}, {1, 1, 5, "the 2nd highest of 5"},
+		{2, 1, 5, "the 3rd highest of 5"}, {3, 1, 5, "the 4th highest of 5"}, {10, 1, 30, "the 11th highest of 30"},
+		{11, 1, 30, "the 12th highest of 30"}, {20, 1, 30, "the 21st highest of 30"}, {21, 1, 30, "the 22nd highest of 30"},
+		{22, 1, 30, "the 23rd highest of 30"}, {0, 2, 3, "tied for the highest of 3"}, {1, 2, 3, "tied for the lowest of 3"},
+		{1, 2, 5, "tied for the 2nd highest of 5"}, {0, 3, 3, "tied for the highest of 3"}} {
+		if got := rankWords(c.above, c.equal, c.n); got != c.want {
+			t.Errorf("rankWords(%d, %d, %d) = %q, want %q", c.above, c.equal, c.n, got, c.want)
 		}
-	}
-	if got := rankWords(1, 3, true); got != "tied for the highest of 3" {
-		t.Errorf("a tie: %q", got)
 	}
 }
 
@@ -544,5 +544,15 @@ func TestSeedRankNoteTiesAndNoOrder(t *testing.T) {
 	}
 	if strings.Contains(got, "go the other way") {
 		t.Errorf("a count against a zero mean: %s", got)
+	}
+}
+
+// The intact baseline over settings with different numbers of seeds names each setting's count.
+func TestIntactNoteCounts(t *testing.T) {
+	runs := []RunResult{run("blocked", 0.5, 1, 0.70, nil), run("blocked", 0.5, 2, 0.80, nil), run("random", 0.5, 1, 0.60, nil)}
+	got, err := intactNote(runs, AccuracyRules(), []string{"blocked", "random"}, []float64{0.5})
+	want := "Intact networks (no cut), mean test accuracy: blocked 0.5 75.0% (2 seeds), random 0.5 60.0% (1 seed)."
+	if err != nil || got != want {
+		t.Errorf("intactNote = %q, %v; want %q", got, err, want)
 	}
 }
