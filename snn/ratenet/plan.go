@@ -316,12 +316,17 @@ func (p Plan) cached(c TrainConfig, dir, current string, recompute bool) (Result
 		return Result{}, false
 	}
 	var e cacheEntry
-	if json.Unmarshal(b, &e) == nil && e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
-		(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) &&
-		snn.UsableNumerics(e.Result.Numerics, current, recompute) {
+	if json.Unmarshal(b, &e) == nil && p.usable(e, c, current, recompute) {
 		return e.Result, true
 	}
 	return Result{}, false
+}
+
+// usable reports whether entry e stands for c's run under the plan: the same configuration and data split,
+// complete, and computed by numerics that current may use (snn.UsableNumerics).
+func (p Plan) usable(e cacheEntry, c TrainConfig, current string, recompute bool) bool {
+	return e.Result.Config == c && e.Validation == p.Validation && e.SplitSeed == p.SplitSeed &&
+		(e.Result.Diverged || len(e.Result.ValAccuracy) == c.Epochs) && snn.UsableNumerics(e.Result.Numerics, current, recompute)
 }
 
 // checkUnmixed, with opts.Unmixed (and neither CacheOnly nor Recompute), refuses cfgs when one of them is
@@ -350,12 +355,9 @@ func (p Plan) checkUnmixed(cfgs []TrainConfig, dir, current string, opts RunOpti
 		if err != nil {
 			continue // unreadable: not a run this plan uses
 		}
-		var e cacheEntry
-		if json.Unmarshal(b, &e) != nil || e.Result.Numerics == current || e.Validation != p.Validation ||
-			e.SplitSeed != p.SplitSeed || !snn.SameRevision(e.Result.Numerics, current) {
-			continue
-		}
-		if r, ok := p.cached(e.Result.Config, dir, current, false); ok && r.Numerics == e.Result.Numerics {
+		var e cacheEntry // a run of this plan, under its own name, that another build's numerics computed
+		if json.Unmarshal(b, &e) == nil && e.Result.Numerics != current && f == p.entryPath(dir, e.Result.Config) &&
+			p.usable(e, e.Result.Config, current, false) {
 			held[e.Result.Numerics]++
 		}
 	}
