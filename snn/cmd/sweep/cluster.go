@@ -156,10 +156,10 @@ func sweepBinary(bin string) (string, error) {
 var (
 	slurmTime = regexp.MustCompile(`^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+(:[0-9]{2}){0,2})$`)
 	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	// k8sQuantity is a memory quantity as Kubernetes writes one (a number, optionally a binary or decimal suffix).
-	k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
-	// quantityNumber is the number at the start of a Kubernetes quantity.
-	quantityNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?`)
+	// k8sQuantity is a non-negative quantity in Kubernetes' grammar (resource.Quantity): an optional "+", a
+	// number (1, 1.5, 1. or .5), then a binary suffix (Ki ... Ei), a decimal one (m, k, M ... E) or a decimal
+	// exponent (e3, E+3, e-3). Its groups are the number and the suffix.
+	k8sQuantity = regexp.MustCompile(`^\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$`)
 	// k8sSubdomain is a DNS-1123 subdomain, the form of a PersistentVolumeClaim's name.
 	k8sSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
@@ -340,18 +340,27 @@ const (
 // quantityBytes is the number of bytes a Kubernetes quantity (k8sQuantity) stands for (NaN when it is not
 // one, +Inf beyond float64).
 func quantityBytes(q string) float64 {
-	num := quantityNumber.FindString(q)
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || !k8sQuantity.MatchString(q) {
+	m := k8sQuantity.FindStringSubmatch(q)
+	if m == nil {
 		return math.NaN()
 	}
-	suffix := q[len(num):]
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return math.NaN()
+	}
+	suffix := m[2]
 	if len(suffix) > 1 && (suffix[0] == 'e' || suffix[0] == 'E') && suffix[1] != 'i' { // a decimal exponent, e.g. 2e9
 		exp, err := strconv.Atoi(suffix[1:])
 		if err != nil {
 			return math.Inf(1)
 		}
+		if exp < 0 { // divided, so that 3000e-3 is 3 exactly
+			return v / math.Pow(10, float64(-exp))
+		}
 		return v * math.Pow(10, float64(exp))
+	}
+	if suffix == "m" { // milli-units, divided for the same reason
+		return v / 1e3
 	}
 	mult := map[string]float64{"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
 		"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40, "Pi": 1 << 50, "Ei": 1 << 60}

@@ -140,6 +140,10 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"k8s", "-mount", "//"}, `-mount "//": want a folder other than /`},
 		{[]string{"k8s", "-memory", "lots"}, `-memory "lots": want a Kubernetes quantity`},
 		{[]string{"k8s", "-memory", ""}, `-memory "": want a Kubernetes quantity`},
+		{[]string{"k8s", "-memory", "-2Gi"}, `-memory "-2Gi": want a Kubernetes quantity`},
+		{[]string{"k8s", "-memory", ".Gi"}, `-memory ".Gi": want a Kubernetes quantity`},
+		{[]string{"k8s", "-memory", "2e9Gi"}, `-memory "2e9Gi": want a Kubernetes quantity`},
+		{[]string{"k8s", "-memory", "3e11m"}, `-memory "3e11m": want a Kubernetes quantity`},
 		{[]string{"k8s", "-pvc", "UPPER_case"}, `-pvc "UPPER_case"`},
 		{[]string{"k8s", "-pvc", ""}, `-pvc ""`},
 		{[]string{"k8s", "-image", ""}, `-image ""`},
@@ -176,7 +180,10 @@ func TestClusterValuesChecked(t *testing.T) {
 // H:MM:SS, D-H, D-H:MM, D-H:MM:SS).
 func TestClusterLimitsAccepted(t *testing.T) {
 	for q, want := range map[string]float64{"256Mi": 256 << 20, "1Ti": 1 << 40, "3e8": 3e8, "1.5Gi": 1.5 * (1 << 30),
-		"2G": 2e9, "512M": 512e6, "300000k": 3e8, "268435456": 1 << 28} {
+		"2G": 2e9, "512M": 512e6, "300000k": 3e8, "268435456": 1 << 28,
+		// Kubernetes' other forms (resource.Quantity's grammar): a leading "+", ".5" and "1.", a signed exponent,
+		// milli-units.
+		".5Gi": 1 << 29, "+2Gi": 2 << 30, "1.Gi": 1 << 30, "3E+8": 3e8, "3e+9": 3e9, "3000000000000e-3": 3e9, "300000000000m": 3e8} {
 		if got := quantityBytes(q); got != want {
 			t.Errorf("quantityBytes(%q) = %g, want %g", q, got, want)
 		}
