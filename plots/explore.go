@@ -21,18 +21,19 @@ import (
 const exploreDPI = 80
 
 // FractionCurve draws a view's test accuracy (%) against the inhibitory fraction: the mean over cached
-// seeds at each fraction with each seed as a dot, the selected fraction marked (a ring, and a vertical
-// line when nothing is cached there), the unconstrained network's mean as a dashed line and chance as a
-// dotted one. The title names the selection.
+// seeds at each fraction with each seed as a dot (the mean's line broken where a tenth has no run, not
+// drawn across it), the selected fraction marked (a ring, and a vertical line when nothing is cached
+// there), the unconstrained network's mean as a dashed line with a band of ± its SD over seeds, and
+// chance as a dotted line. The title names the selection.
 //
 // For a network whose inhibitory fraction is not a control (View.FractionApplies false) there is no
 // fraction axis: it draws the selected network's and the unconstrained network's test accuracy as bars.
 func FractionCurve(v study.View) (*Figure, error) {
 	chance := 100 / float64(snn.DefaultConfig().NumClasses)
 	if !v.FractionApplies {
-		groups := []AblationGroup{{Label: v.Selection.Condition, Accuracies: v.Selected.Accuracies}}
+		groups := []AblationGroup{{Label: v.Selection.Label(), Accuracies: v.Selected.Accuracies}}
 		if len(v.Reference.Accuracies) > 0 && v.Selection.Condition != "unconstrained" {
-			groups = append(groups, AblationGroup{Label: "unconstrained", Accuracies: v.Reference.Accuracies})
+			groups = append(groups, AblationGroup{Label: study.Selection{Condition: "unconstrained"}.Label(), Accuracies: v.Reference.Accuracies})
 		}
 		if len(groups[0].Accuracies) == 0 {
 			groups = groups[1:]
@@ -48,9 +49,13 @@ func FractionCurve(v study.View) (*Figure, error) {
 	p.Title.Text = v.Selection.Title()
 	p.X.Label.Text, p.Y.Label.Text = "Inhibitory fraction", "Test accuracy (%)"
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.05, 1.05, 0, 100
-	var mean, dots plotter.XYs
-	for _, pt := range v.Curve {
-		mean = append(mean, plotter.XY{X: pt.Fraction, Y: 100 * pt.Mean()})
+	var dots plotter.XYs
+	var means []plotter.XYs // runs of consecutive tenths
+	for i, pt := range v.Curve {
+		if i == 0 || pt.Fraction-v.Curve[i-1].Fraction > 0.1+1e-9 {
+			means = append(means, nil)
+		}
+		means[len(means)-1] = append(means[len(means)-1], plotter.XY{X: pt.Fraction, Y: 100 * pt.Mean()})
 		for _, a := range pt.Accuracies {
 			dots = append(dots, plotter.XY{X: pt.Fraction, Y: 100 * a})
 		}
@@ -69,19 +74,34 @@ func FractionCurve(v study.View) (*Figure, error) {
 		return nil, err
 	}
 	if len(v.Reference.Accuracies) > 0 {
-		if err := hline(100*v.Reference.Mean(), Green, []vg.Length{vg.Points(6), vg.Points(3)},
-			fmt.Sprintf("unconstrained (%s)", seeds(len(v.Reference.Accuracies)))); err != nil {
+		m, sd := study.MeanSD(v.Reference.Accuracies)
+		label := fmt.Sprintf("unconstrained: %.1f%% (1 seed)", 100*m)
+		if len(v.Reference.Accuracies) > 1 && !math.IsNaN(sd) {
+			band, err := plotter.NewPolygon(plotter.XYs{{X: -0.05, Y: 100 * (m - sd)}, {X: 1.05, Y: 100 * (m - sd)},
+				{X: 1.05, Y: 100 * (m + sd)}, {X: -0.05, Y: 100 * (m + sd)}})
+			if err != nil {
+				return nil, err
+			}
+			band.Color, band.LineStyle.Width = color.NRGBA{0x2c, 0xa0, 0x2c, 0x30}, 0
+			p.Add(band)
+			label = fmt.Sprintf("unconstrained: %.1f ± %.1f%% (mean ± SD, %s)", 100*m, 100*sd, seeds(len(v.Reference.Accuracies)))
+		}
+		if err := hline(100*m, Green, []vg.Length{vg.Points(6), vg.Points(3)}, label); err != nil {
 			return nil, err
 		}
 	}
-	if len(mean) > 0 {
-		l, pts, err := plotter.NewLinePoints(mean)
-		if err != nil {
-			return nil, err
+	if len(dots) > 0 {
+		for i, mean := range means {
+			l, pts, err := plotter.NewLinePoints(mean)
+			if err != nil {
+				return nil, err
+			}
+			l.Color, pts.Color, l.Width = Blue, Blue, vg.Points(2)
+			p.Add(l, pts)
+			if i == 0 {
+				p.Legend.Add("mean over cached seeds", l, pts)
+			}
 		}
-		l.Color, pts.Color, l.Width = Blue, Blue, vg.Points(2)
-		p.Add(l, pts)
-		p.Legend.Add("mean over cached seeds", l, pts)
 		s, err := plotter.NewScatter(dots)
 		if err != nil {
 			return nil, err
@@ -129,7 +149,7 @@ func ExploreAblation(v study.View) (*Figure, error) {
 	if v.CutRows > 0 {
 		k = fmt.Sprintf("k = %d", v.CutRows)
 	}
-	return AccuracyBars(fmt.Sprintf("Test accuracy after each cut of %s input rows\n(%s)", k, v.Selection.Title()), groups, snn.DefaultConfig().NumClasses, false)
+	return AccuracyBars(fmt.Sprintf("Test accuracy, intact and after each cut of %s input rows\n(%s)", k, v.Selection.Title()), groups, snn.DefaultConfig().NumClasses, false)
 }
 
 // ExploreHTML is the panel's drawing of a view: a header naming the selection and what was read, the
@@ -169,19 +189,11 @@ func ExploreHTML(v study.View) (string, error) {
 	} else if f != nil {
 		figs = append(figs, named{f, "ablation"})
 	}
-	if v.Model != "" {
-		// A checkpoint damaged or removed since the index was made costs the weight images, not the panel.
-		m, err := snn.LoadCheckpoint(v.Model)
-		var f *Figure
-		if err == nil {
-			f, err = SignedWeights(m)
-		}
-		if err != nil {
-			fmt.Fprintf(&b, `<p class="snn-explore-error" style="font-family:sans-serif;color:#b00">weights not drawn: %s</p>`, html.EscapeString(err.Error()))
-		} else {
-			f.Title = fmt.Sprintf("Input weights of one cached model of this selection (seed %d; effective weight: the sign rule's |w| with the unit's sign)", m.Config.Seed)
-			figs = append(figs, named{f, "weights"})
-		}
+	// A checkpoint damaged or removed since the index was made costs the weight images, not the panel.
+	if f, err := ExploreWeights(v); err != nil {
+		fmt.Fprintf(&b, `<p class="snn-explore-error" style="font-family:sans-serif;color:#b00">weights not drawn: %s</p>`, html.EscapeString(err.Error()))
+	} else if f != nil {
+		figs = append(figs, named{f, "weights"})
 	}
 	for _, f := range figs {
 		png, err := f.f.PNG(exploreDPI)
@@ -193,6 +205,33 @@ func ExploreHTML(v study.View) (string, error) {
 	}
 	b.WriteString("</div></div>")
 	return b.String(), nil
+}
+
+// ExploreWeights draws the input weights of a view's model (SignedWeights), titled with its seed, that
+// seed's run's test accuracy at the selected point and what the effective weight is for its network
+// (effectiveWeightText); nil when the view has no model.
+func ExploreWeights(v study.View) (*Figure, error) {
+	if v.Model == "" {
+		return nil, nil
+	}
+	m, err := snn.LoadCheckpoint(v.Model)
+	if err != nil {
+		return nil, err
+	}
+	f, err := SignedWeights(m)
+	if err != nil {
+		return nil, err
+	}
+	f.Title = fmt.Sprintf("Input weights of one cached model of this selection (%s; %s)", modelRunText(v), effectiveWeightText(m.Config))
+	return f, nil
+}
+
+// modelRunText names the seed of the view's model and its run's test accuracy at the selected point.
+func modelRunText(v study.View) string {
+	if math.IsNaN(v.ModelAccuracy) {
+		return fmt.Sprintf("seed %d, which has no cached run at this point", v.ModelSeed)
+	}
+	return fmt.Sprintf("seed %d, whose cached run scored %.1f%%", v.ModelSeed, 100*v.ModelAccuracy)
 }
 
 // runsText says how many cached runs the view draws and where they sit.

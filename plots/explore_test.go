@@ -2,9 +2,11 @@ package plots
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,6 +67,72 @@ func TestExploreHTML(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// The weight images' caption says what the effective weight is for each kind of network (snn.Model.
+// EffectiveW1's definitions): the rule's map times the input's sign under Dale's law on the input layer,
+// the raw weight where the input layer is unconstrained, the net excitatory-minus-inhibitory weight for E/I
+// populations (its linear part with LIF units, the numerator with shunting inhibition).
+func TestEffectiveWeightText(t *testing.T) {
+	config := func(name string) snn.Config {
+		c, err := study.ConditionByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Apply(snn.DefaultConfig(), 0.5)
+	}
+	relu := config("both")
+	relu.SignParam = snn.SignReLU
+	for _, c := range []struct {
+		name string
+		cfg  snn.Config
+		want string
+	}{
+		{"both", config("both"), "effective weight: f(w) times the input's sign, f(w) = |w|"},
+		{"both, relu", relu, "effective weight: f(w) times the input's sign, f(w) = max(w, 0)"},
+		{"hidden", config("hidden"), "effective weight: the raw weight w (the input layer has no sign constraint)"},
+		{"unconstrained", config("unconstrained"), "effective weight: the raw weight w (the input layer has no sign constraint)"},
+		{"pop-clip", config("pop-clip"), "effective weight: the net f(W_EE) - f(W_IE) f(W_EI) onto each excitatory unit (every input is excitatory; the net has either sign); f(w) = w, projected onto w ≥ 0 after every step"},
+		{"pop-lif-bal", config("pop-lif-bal"), "effective weight: the linear part f(W_EE) - f(W_IE) f(W_EI), which the network does not apply as one matrix (its lif inhibitory units have a state); f(w) = |w|"},
+		{"pop-shunt", config("pop-shunt"), "effective weight: the numerator's f(W_EE) - f(W_IE) f(W_EI), which the network divides by each step's shunting term; f(w) = |w|"},
+	} {
+		if got := effectiveWeightText(c.cfg); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// The panel's weight images are of a model of the selected configuration, titled with its seed, that
+// seed's cached accuracy at the point and what its effective weight is.
+func TestExploreWeights(t *testing.T) {
+	e, err := study.OpenExplorer(filepath.Join("..", "notebooks", "results"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sel  study.Selection
+		want string
+	}{
+		{study.DefaultSelection(), "f(w) = |w|"},
+		{study.Selection{Condition: "pop-abs", Fraction: 0.5, Layout: snn.MaskBlocked, Rule: snn.SignAbs}, "the net f(W_EE) - f(W_IE) f(W_EI)"},
+	} {
+		v, err := e.View(c.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := ExploreWeights(v)
+		if err != nil || f == nil {
+			t.Fatalf("%s: figure %v, error %v", c.sel.Key(), f, err)
+		}
+		i := slices.Index(v.Selected.Seeds, v.ModelSeed)
+		if i < 0 {
+			t.Fatalf("%s: the model's seed %d has no run at the point (seeds %v)", c.sel.Key(), v.ModelSeed, v.Selected.Seeds)
+		}
+		run := fmt.Sprintf("seed %d, whose cached run scored %.1f%%", v.ModelSeed, 100*v.Selected.Accuracies[i])
+		if !strings.Contains(f.Title, run) || !strings.Contains(f.Title, c.want) {
+			t.Errorf("%s: title %q; want %q and %q", c.sel.Key(), f.Title, run, c.want)
+		}
+	}
+}
+
 // Each control's widget index maps to the selection and back, an index outside a control's choices is
 // refused naming it (the selection unchanged), and the panel without a kernel says it is live in Jupyter
 // and shows its controls disabled at the selection, above the selection's drawing.
@@ -87,7 +155,8 @@ func TestExplorePanelControls(t *testing.T) {
 			}
 		}
 		before := p.Selection
-		if err := p.Set(c, n); err == nil || !strings.Contains(err.Error(), "outside [0, "+strconv.Itoa(n)+")") || p.Selection != before {
+		if err := p.Set(c, n); err == nil || !strings.Contains(err.Error(), "panel's "+c.String()+": index "+strconv.Itoa(n)+" is outside [0, "+strconv.Itoa(n)+") (its choices: "+strings.Join(Choices(c), "; ")+")") ||
+			p.Selection != before {
 			t.Errorf("control %d index %d: error %v, selection %+v (was %+v)", c, n, err, p.Selection, before)
 		}
 	}
@@ -119,11 +188,13 @@ func TestExplorePanelServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := make(chan PanelEvent, 8)
+	events := make(chan PanelEvent, 16)
 	events <- PanelEvent{Control: ControlCondition, Index: 2} // hidden
 	events <- PanelEvent{Control: ControlFraction, Index: 3}  // 0.3
 	events <- PanelEvent{Control: ControlLayout, Index: 7}    // refused
 	events <- PanelEvent{Control: ControlProtocol, Index: 1}  // quick
+	events <- PanelEvent{Train: true}
+	events <- PanelEvent{Train: true} // pressed again during the run: dropped
 	events <- PanelEvent{Train: true}
 	events <- PanelEvent{Close: true}
 	events <- PanelEvent{Control: ControlFraction, Index: 9} // after close: never read
@@ -133,12 +204,47 @@ func TestExplorePanelServe(t *testing.T) {
 	if got := p.Selection.Key(); got != "hidden f=0.30 blocked abs quick" {
 		t.Errorf("selection after the moves: %q", got)
 	}
-	files, _ := filepath.Glob(filepath.Join(os.Getenv(PanelOutEnv), study.ExploreOwnCache, "hidden+blocked+abs_f0.300_s1_*.json"))
-	if len(files) != 1 {
-		t.Errorf("the train button's run: %v, want one entry", files)
+	files, _ := filepath.Glob(filepath.Join(os.Getenv(PanelOutEnv), study.ExploreOwnCache, "hidden+blocked+abs_f0.*_s*_*.json"))
+	if len(files) != 1 || !strings.Contains(files[0], "f0.300_s1_") {
+		t.Errorf("the train button's runs: %v, want one entry (seed 1 at 0.3; the presses during its run dropped)", files)
 	}
 	if len(events) != 1 {
 		t.Errorf("%d events left, want the one after close", len(events))
+	}
+
+	// A cell that finds no browser shows the committed caches only: the run trained above is not drawn.
+	trained := p.Selection
+	if v, _ := p.Explorer.View(trained); len(v.Selected.Seeds) != 1 {
+		t.Fatalf("before ShowCommitted: %d seeds of %s, want the trained one", len(v.Selected.Seeds), trained.Key())
+	}
+	if err := p.ShowCommitted(); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := p.Explorer.View(trained); len(v.Selected.Seeds) != 0 || p.Explorer.Own != "" {
+		t.Errorf("after ShowCommitted: %d seeds of %s, own cache %q; want none", len(v.Selected.Seeds), trained.Key(), p.Explorer.Own)
+	}
+
+	// A refused move's message stays until a move draws; a batch of moves with a refused one keeps it.
+	for _, c := range []struct {
+		moves []PanelEvent
+		want  string
+	}{
+		{[]PanelEvent{{Control: ControlLayout, Index: 7}}, "mask layout selector: index 7"},
+		{[]PanelEvent{{Control: ControlLayout, Index: 7}, {Control: ControlFraction, Index: 2}}, ""},
+		{[]PanelEvent{{Control: ControlFraction, Index: 4}, {Control: ControlLayout, Index: 7}}, "mask layout selector: index 7"},
+	} {
+		p.Progress = "an earlier message"
+		events := make(chan PanelEvent, len(c.moves))
+		for _, m := range c.moves {
+			events <- m
+		}
+		close(events)
+		if err := p.Serve(context.Background(), events); err != nil {
+			t.Fatal(err)
+		}
+		if c.want == "" && p.Progress != "" || c.want != "" && !strings.Contains(p.Progress, c.want) {
+			t.Errorf("moves %v: progress line %q, want %q", c.moves, p.Progress, c.want)
+		}
 	}
 }
 

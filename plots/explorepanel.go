@@ -41,6 +41,17 @@ const (
 	ControlProtocol
 )
 
+// controlNames name the controls in messages, by Control.
+var controlNames = []string{"inhibitory fraction slider", "network selector", "mask layout selector", "sign rule selector", "protocol selector"}
+
+// String names the control as its messages do ("network selector").
+func (c Control) String() string {
+	if c < 0 || int(c) >= len(controlNames) {
+		return fmt.Sprintf("control %d", int(c))
+	}
+	return controlNames[c]
+}
+
 // protocols are the protocol selector's values: the notebook's (50 epochs) and snn.Quick's.
 var protocols = []string{"full protocol (the notebook's)", "quick protocol (snn.Quick)"}
 
@@ -79,6 +90,14 @@ type ExplorePanel struct {
 	Selection study.Selection
 	// ViewID and ProgressID are the display ids the panel updates (gonbui.UpdateHTML).
 	ViewID, ProgressID string
+	// Progress is the HTML last written to the progress line ("" when cleared).
+	Progress string
+}
+
+// setProgress writes h to the progress line.
+func (p *ExplorePanel) setProgress(h string) {
+	p.Progress = h
+	gonbui.UpdateHTML(p.ProgressID, h)
 }
 
 // OpenExplorePanel opens the panel over the caches in results (the committed ones: "results" beside the
@@ -140,12 +159,13 @@ func (p *ExplorePanel) Index(c Control) int {
 // Set moves control c to the value of index i (as a widget reports it), refusing an index outside its
 // Choices; the selection is unchanged then.
 func (p *ExplorePanel) Set(c Control, i int) error {
-	n := len(Choices(c))
+	choices := Choices(c)
+	n := len(choices)
 	if n == 0 {
-		return fmt.Errorf("plots: panel control %d is unknown", c)
+		return fmt.Errorf("plots: panel control %d is unknown: want 0 to %d (%s)", int(c), len(controlNames)-1, strings.Join(controlNames, ", "))
 	}
 	if i < 0 || i >= n {
-		return fmt.Errorf("plots: panel control %d: index %d is outside [0, %d)", c, i, n)
+		return fmt.Errorf("plots: panel's %s: index %d is outside [0, %d) (its choices: %s)", c, i, n, strings.Join(choices, "; "))
 	}
 	s := p.Selection
 	switch c {
@@ -194,21 +214,21 @@ func (p *ExplorePanel) Train(ctx context.Context) (study.RunResult, error) {
 	if err != nil {
 		return study.RunResult{}, err
 	}
-	label := "training " + p.Selection.Key()
-	gonbui.UpdateHTML(p.ProgressID, progressHTML(label, 0, cfg.Epochs, "starting"))
+	label := "training " + p.Selection.Title()
+	p.setProgress(progressHTML(label, 0, cfg.Epochs, "starting"))
 	r, err := p.Explorer.Train(ctx, p.Selection, func(e snn.EpochInfo) {
 		left := time.Duration(float64(e.Elapsed) / float64(e.Epoch) * float64(e.Epochs-e.Epoch))
-		gonbui.UpdateHTML(p.ProgressID, progressHTML(label, e.Epoch, e.Epochs,
+		p.setProgress(progressHTML(label, e.Epoch, e.Epochs,
 			fmt.Sprintf("epoch %d/%d, val loss %.4f, %s so far, about %s left", e.Epoch, e.Epochs, e.ValLoss,
 				e.Elapsed.Round(time.Second), left.Round(time.Second))))
 	})
 	if err != nil {
-		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
+		p.setProgress(fmt.Sprintf(`<div style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
 		return r, err
 	}
-	gonbui.UpdateHTML(p.ProgressID, progressHTML(label, cfg.Epochs, cfg.Epochs, "done")+fmt.Sprintf(
-		`<div class="snn-panel-trained" data-seed="%d" data-epochs="%d" style="font-family:monospace">trained %s seed %d: test accuracy %.1f%% (%.1f s); added to %s</div>`,
-		r.Seed, cfg.Epochs, html.EscapeString(p.Selection.Key()), r.Seed, 100*r.TestAccuracy, r.Seconds,
+	p.setProgress(progressHTML(label, cfg.Epochs, cfg.Epochs, "done") + fmt.Sprintf(
+		`<div class="snn-panel-trained" data-seed="%d" data-epochs="%d" style="font-family:monospace">trained %s, seed %d: test accuracy %.1f%% (%.1f s); added to %s</div>`,
+		r.Seed, cfg.Epochs, html.EscapeString(p.Selection.Title()), r.Seed, 100*r.TestAccuracy, r.Seconds,
 		html.EscapeString(filepath.Join(p.Explorer.Own, study.ExploreOwnCache))))
 	return r, p.Draw()
 }
@@ -244,6 +264,19 @@ func (p *ExplorePanel) StaticHTML() (string, error) {
 	return b.String(), nil
 }
 
+// ShowCommitted displays StaticHTML over the committed caches only (the panel's own runs dropped from its
+// Explorer), as a headless execution draws it: for a cell that finds no browser although $SNN_HEADLESS is
+// not set, so that what it saves does not depend on the runs a user trained with the panel.
+func (p *ExplorePanel) ShowCommitted() error {
+	if p.Explorer.Own != "" {
+		p.Explorer.Own = ""
+		if err := p.Explorer.Reload(); err != nil {
+			return err
+		}
+	}
+	return p.ShowStatic()
+}
+
 // ShowStatic displays StaticHTML in the cell's output (kept in the saved notebook and its HTML export).
 func (p *ExplorePanel) ShowStatic() error {
 	h, err := p.StaticHTML()
@@ -266,12 +299,13 @@ type PanelEvent struct {
 // Serve runs the panel until a Close event, ctx ends or events closes: it draws the selection, then
 // redraws after the control moves (the moves queued meanwhile, e.g. a slider's drag, are applied
 // together and drawn once) and trains on the train button (Train; the panel answers again when the run
-// is done). A move the panel refuses, or a drawing or run that fails, is shown in the progress line and
-// the panel goes on. On close the panel's last state is displayed as StaticHTML, so that the saved
+// is done, and presses of the button queued during the run are dropped, saying how many). A move the
+// panel refuses, or a drawing or run that fails, is shown in the progress line and the panel goes on;
+// the line is cleared by the next move that draws. On close the panel's last state is displayed as StaticHTML, so that the saved
 // notebook keeps it.
 func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) error {
 	showErr := func(err error) {
-		gonbui.UpdateHTML(p.ProgressID, fmt.Sprintf(`<div class="snn-panel-error" style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
+		p.setProgress(fmt.Sprintf(`<div class="snn-panel-error" style="color:#b00">%s</div>`, html.EscapeString(err.Error())))
 	}
 	if err := p.Draw(); err != nil {
 		return err
@@ -295,20 +329,44 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 		switch {
 		case ev.Close:
 			gonbui.UpdateHTML(p.ViewID, "")
-			gonbui.UpdateHTML(p.ProgressID, "")
+			p.setProgress("")
 			return p.ShowStatic()
 		case ev.Train:
-			if _, err := p.Train(ctx); err != nil {
-				if ctx.Err() != nil {
-					return err
+			_, err := p.Train(ctx)
+			if err != nil && ctx.Err() != nil {
+				return err
+			}
+			// Presses made while the run trained are dropped: one press, one run.
+			dropped := 0
+		drain:
+			for {
+				select {
+				case e, ok := <-events:
+					if !ok {
+						break drain
+					}
+					if e.Train {
+						dropped++
+						continue
+					}
+					next = &e
+					break drain
+				default:
+					break drain
 				}
+			}
+			if err != nil {
 				showErr(err)
+			} else if dropped > 0 {
+				p.setProgress(p.Progress + fmt.Sprintf(`<div class="snn-panel-dropped" style="font-family:monospace">%d more %s of the button during the run ignored: press it again to train another seed</div>`,
+					dropped, plural(dropped, "press", "presses")))
 			}
 		default:
 			if err := p.Set(ev.Control, ev.Index); err != nil {
 				showErr(err)
 				continue
 			}
+			refused := false // a move of this batch was refused: its message stays
 		coalesce:
 			for {
 				select {
@@ -322,6 +380,7 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 					}
 					if err := p.Set(e.Control, e.Index); err != nil {
 						showErr(err)
+						refused = true
 					}
 				default:
 					break coalesce
@@ -329,6 +388,8 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 			}
 			if err := p.Draw(); err != nil {
 				showErr(err)
+			} else if !refused {
+				p.setProgress("") // the last message is about an earlier state
 			}
 		}
 	}

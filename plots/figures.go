@@ -209,6 +209,27 @@ func SignedWeights(m *snn.Model) (*Figure, error) {
 	return f, nil
 }
 
+// effectiveWeightText says what SignedWeights draws for a network of cfg (snn.Model.EffectiveW1), for a
+// caption: under Dale's law on the input layer f(w) times the input's sign with the rule's f
+// (snn.SignFormula); an unconstrained input layer's raw weights; for E/I populations the net weight
+// f(W_EE) - f(W_IE) f(W_EI) onto each excitatory unit (every input excitatory, the net of either sign), the
+// linear part of it where the inhibitory units have a state of their own, or the numerator's weights with
+// shunting inhibition.
+func effectiveWeightText(cfg snn.Config) string {
+	f := snn.SignFormula(cfg.SignParam)
+	switch {
+	case cfg.Architecture == snn.ArchPopulations && cfg.Inhibition == snn.InhibitionShunting:
+		return fmt.Sprintf("effective weight: the numerator's f(W_EE) - f(W_IE) f(W_EI), which the network divides by each step's shunting term; f(w) = %s", f)
+	case cfg.Architecture == snn.ArchPopulations && cfg.InhibitoryUnits != "" && cfg.InhibitoryUnits != snn.InhibitoryLinear:
+		return fmt.Sprintf("effective weight: the linear part f(W_EE) - f(W_IE) f(W_EI), which the network does not apply as one matrix (its %s inhibitory units have a state); f(w) = %s", cfg.InhibitoryUnits, f)
+	case cfg.Architecture == snn.ArchPopulations:
+		return fmt.Sprintf("effective weight: the net f(W_EE) - f(W_IE) f(W_EI) onto each excitatory unit (every input is excitatory; the net has either sign); f(w) = %s", f)
+	case !cfg.DaleOnInput():
+		return "effective weight: the raw weight w (the input layer has no sign constraint)"
+	}
+	return fmt.Sprintf("effective weight: f(w) times the input's sign, f(w) = %s", f)
+}
+
 // maxAbs is the largest |w| of a matrix (1 for an all-zero one, so that a scale exists).
 func maxAbs(w snn.Matrix) float64 {
 	limit := 0.0

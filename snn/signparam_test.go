@@ -44,6 +44,23 @@ func TestSignParams(t *testing.T) {
 	}
 }
 
+// Every rule writes its map for figures, as config.go defines it, and an unknown name is written as abs.
+func TestSignFormula(t *testing.T) {
+	want := map[SignParam]string{SignAbs: "|w|", SignReLU: "max(w, 0)", SignSoftplus: "softplus(w)",
+		SignClip: "w, projected onto w ≥ 0 after every step", SignExpGrad: "w, kept > 0 by multiplicative steps",
+		SignWiggle: "w, projected onto w ≥ 0 and restarted from 0 after every step", "no-such-rule": "|w|"}
+	for _, p := range SignParams() {
+		if _, ok := want[p]; !ok {
+			t.Errorf("rule %q has no golden formula here", p)
+		}
+	}
+	for p, f := range want {
+		if got := SignFormula(p); got != f {
+			t.Errorf("SignFormula(%q) = %q, want %q", p, got, f)
+		}
+	}
+}
+
 // Every parametrisation keeps Dale's signs through training; clip keeps its raw weights >= 0; the
 // ledger has an entry per epoch; relu starts with about half of its input weights at exactly 0.
 func TestSignParamsTraining(t *testing.T) {

@@ -19,6 +19,8 @@ import (
 // populations, checkpoints and validation read the table.
 type signRule struct {
 	name SignParam
+	// formula writes f for figures and notes ("|w|", "max(w, 0)").
+	formula string
 	// f is the elementwise map raw parameter -> magnitude in Go (float32, as the graph computes it), and
 	// node the same map in the graph (its derivative is the rule's gradient).
 	f    func(float32) float32
@@ -55,9 +57,9 @@ func nonNegativeStart(w float32, _ bool) float32 { return magnitude(w) }
 
 // signRules lists every rule, in the order error messages name them.
 var signRules = []signRule{
-	{name: SignAbs, f: magnitude, node: Abs, inverse: identity,
+	{name: SignAbs, formula: "|w|", f: magnitude, node: Abs, inverse: identity,
 		init: func(w float32, _ bool) float32 { return w }}, // the notebook's draw; f(w) = |w| either way
-	{name: SignReLU, f: func(v float32) float32 { return max(v, 0) },
+	{name: SignReLU, formula: "max(w, 0)", f: func(v float32) float32 { return max(v, 0) },
 		node:    func(w *Node) *Node { return Max(w, ZerosLike(w)) },
 		inverse: identity,
 		init: func(w float32, matched bool) float32 {
@@ -66,7 +68,7 @@ var signRules = []signRule{
 			}
 			return w
 		}},
-	{name: SignSoftplus, node: Softplus, inverse: softplusInverse,
+	{name: SignSoftplus, formula: "softplus(w)", node: Softplus, inverse: softplusInverse,
 		f: func(v float32) float32 {
 			// log(1 + e^v) = max(v, 0) + log1p(e^-|v|), stable for any v.
 			x := float64(v)
@@ -78,9 +80,9 @@ var signRules = []signRule{
 			}
 			return w
 		}},
-	{name: SignClip, f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
+	{name: SignClip, formula: "w, projected onto w ≥ 0 after every step", f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
 		project: clipAtZero},
-	{name: SignExpGrad, f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
+	{name: SignExpGrad, formula: "w, kept > 0 by multiplicative steps", f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
 		scaled: true, project: func(old, updated *Node, scale float64) *Node {
 			// w <- w * exp(-(w - w_step)/kappa); the exponent is limited to +-expGradLimit per step and the
 			// result kept at or above the smallest normal float32, so that float32 neither overflows nor
@@ -89,7 +91,7 @@ var signRules = []signRule{
 			w := Mul(old, Exp(step))
 			return Max(w, Scalar(w.Graph(), dtypes.Float32, math.SmallestNonzeroFloat32*(1<<23)))
 		}},
-	{name: SignWiggle, f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
+	{name: SignWiggle, formula: "w, projected onto w ≥ 0 and restarted from 0 after every step", f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
 		project: clipAtZero, wiggle: true},
 }
 
@@ -130,6 +132,14 @@ func signParamList() string {
 func SignMap(param SignParam) func(float32) float32 {
 	r, _ := param.rule()
 	return r.f
+}
+
+// SignFormula writes the map f of a sign parametrisation or update rule, the magnitude an effective weight
+// f(w) * sign takes from its raw parameter w, for figures and notes: "|w|", "max(w, 0)", "softplus(w)", or w
+// and how the rule keeps it non-negative (clip, expgrad, wiggle). An unknown name is written as abs.
+func SignFormula(param SignParam) string {
+	r, _ := param.rule()
+	return r.formula
 }
 
 // SignInverse is the inverse of SignMap on magnitudes a >= 0: a raw parameter whose magnitude is a. It is

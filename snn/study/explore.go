@@ -138,6 +138,16 @@ func (s Selection) Key() string {
 	return fmt.Sprintf("%s f=%.2f %s %s %s", n.Condition, n.Fraction, n.Layout, n.Rule, protocol)
 }
 
+// Label is the selection's network as the condition selector writes it (ExploreCondition.Label), its name
+// where the name is not one of them.
+func (s Selection) Label() string {
+	c, err := exploreCondition(s.Condition)
+	if err != nil {
+		return s.Condition
+	}
+	return c.Label
+}
+
 // Title describes the selection for a figure, naming only the controls that apply.
 func (s Selection) Title() string {
 	c, err := exploreCondition(s.Condition)
@@ -229,7 +239,7 @@ func (s Selection) keyOf() (func(seed uint64) string, error) {
 // (Own/explore, where the panel's "train" button adds runs), and every model checkpoint in
 // Results/models and Own/explore/models, by configuration (snn.ConfigKey), so that a run is found by
 // what it trained, whichever study ran it. Like Sweep, it leaves out runs of another revision of the
-// numbers (snn.SameRevision) and runs that diverged, and reads ablation metrics only of the current
+// numbers (snn.SameRevision) and runs that diverged, models trained by another revision, and reads ablation metrics only of the current
 // definition (AblationMetricsVersion); Notes counts what it left out. Runs of the same revision computed
 // by other numerics (another build or backend) are used, and a View says when its point mixes them.
 // An Explorer is not safe for concurrent use (Reload replaces what View reads).
@@ -330,6 +340,10 @@ func (e *Explorer) Reload() error {
 				e.Notes = append(e.Notes, fmt.Sprintf("%s: %v; skipped", f, err))
 				continue
 			}
+			if !snn.SameRevision(m.History.Numerics, current) {
+				e.Notes = append(e.Notes, fmt.Sprintf("%s: a model trained by numerics %q, another revision than the current %q; skipped", f, m.History.Numerics, current))
+				continue
+			}
 			if _, dup := e.models[snn.ConfigKey(m.Config)]; !dup {
 				e.models[snn.ConfigKey(m.Config)] = f
 			}
@@ -384,6 +398,10 @@ type View struct {
 	// CutRows is k, the number of input rows each cut of Ablation removes (0 when the runs do not record it).
 	CutRows int
 	Model   string // checkpoint file, "" when none is cached
+	// ModelSeed is the seed of Model, and ModelAccuracy the test accuracy of that seed's run at the selected
+	// point (NaN when the point has no run of that seed).
+	ModelSeed     uint64
+	ModelAccuracy float64
 	// Notes say what the view could not show and why (no run cached, a control that does not apply).
 	Notes []string
 }
@@ -439,7 +457,7 @@ func (e *Explorer) View(s Selection) (View, error) {
 	fractions := ExploreFractions()
 	if !ec.Fraction {
 		fractions = []float64{s.Fraction}
-		v.Notes = append(v.Notes, fmt.Sprintf("%s: the inhibitory fraction, mask layout and sign rule do not apply (%s)", s.Condition, ec.Ignored))
+		v.Notes = append(v.Notes, fmt.Sprintf("%s: the inhibitory fraction, mask layout and sign rule do not apply (%s)", ec.Label, ec.Ignored))
 	}
 	var ablated []RunResult
 	for _, f := range fractions {
@@ -463,6 +481,13 @@ func (e *Explorer) View(s Selection) (View, error) {
 	if len(v.Selected.Seeds) == 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("no run of %s is cached: train it with the button", s.Key()))
 	}
+	if len(v.Reference.Seeds) == 0 && s.Condition != "unconstrained" {
+		v.Notes = append(v.Notes, "no run of the unconstrained network is cached under this protocol: no reference is drawn")
+	}
+	if len(v.Curve) > 0 {
+		v.Notes = append(v.Notes, "descriptive: means and SDs over the cached seeds, at the notebook's learning rate; no difference drawn here is tested "+
+			"(dales_law_controls.ipynb and dales_law_populations.ipynb test them, with paired statistics and learning rates tuned per condition)")
+	}
 	if kinds := distinct(v.Selected.Numerics); len(kinds) > 1 {
 		v.Notes = append(v.Notes, fmt.Sprintf("the selected point's runs were computed by %d numerics (%s): same model, different float32 rounding",
 			len(kinds), strings.Join(kinds, ", ")))
@@ -470,6 +495,16 @@ func (e *Explorer) View(s Selection) (View, error) {
 	if n := v.Selected.Own; n > 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("%d of the selected point's %d seeds were trained by this panel (%s)", n, len(v.Selected.Seeds),
 			filepath.Join(e.Own, ExploreOwnCache)))
+	}
+	others, otherRuns := 0, 0
+	for _, p := range v.Curve {
+		if math.Abs(p.Fraction-v.Selected.Fraction) > 1e-9 {
+			others += p.Own
+			otherRuns += len(p.Seeds)
+		}
+	}
+	if others > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("%d of the other points' %d runs were trained by this panel", others, otherRuns))
 	}
 	if len(ablated) > 0 {
 		v.Ablation = append(v.Ablation, Bar{Label: "intact"})
@@ -510,6 +545,10 @@ func (e *Explorer) View(s Selection) (View, error) {
 			v.CutRows = int(k)
 			note = fmt.Sprintf("each cut removes k = %d input rows; %s", v.CutRows, note)
 		}
+		if len(ablated) < len(v.Selected.Seeds) {
+			note += fmt.Sprintf("; the bars count the %d of the selected point's %d seeds whose runs carry ablation metrics (runs the panel trains carry none)",
+				len(ablated), len(v.Selected.Seeds))
+		}
 		if len(merged) > 0 {
 			note += fmt.Sprintf("; at this fraction and mask some cuts remove the same rows in every seed's network and are drawn as one bar (%s)",
 				strings.Join(merged, "; "))
@@ -522,9 +561,13 @@ func (e *Explorer) View(s Selection) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
+	v.ModelAccuracy = math.NaN()
 	for _, seed := range append(slices.Clone(v.Selected.Seeds), e.seeds...) {
 		if f, ok := e.models[key(seed)]; ok {
-			v.Model = f
+			v.Model, v.ModelSeed = f, seed
+			if i := slices.Index(v.Selected.Seeds, seed); i >= 0 {
+				v.ModelAccuracy = v.Selected.Accuracies[i]
+			}
 			break
 		}
 	}

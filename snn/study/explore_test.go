@@ -140,6 +140,14 @@ func TestExplorerView(t *testing.T) {
 	if v.Model == "" {
 		t.Errorf("default selection: no model, but notebooks/results/models holds the notebook's network (artefact_blocked.ckpt)")
 	}
+	// The model's seed is one of the point's, and its accuracy that seed's run's.
+	if i := slices.Index(v.Selected.Seeds, v.ModelSeed); i < 0 || v.ModelAccuracy != v.Selected.Accuracies[i] {
+		t.Errorf("default selection: model of seed %d with accuracy %v; the point's seeds %v, accuracies %v", v.ModelSeed, v.ModelAccuracy, v.Selected.Seeds, v.Selected.Accuracies)
+	}
+	notes := strings.Join(v.Notes, " | ")
+	if !strings.Contains(notes, "descriptive: means and SDs over the cached seeds") || strings.Contains(notes, "no reference is drawn") {
+		t.Errorf("default selection: notes %q; want the descriptive note and no missing reference", notes)
+	}
 
 	sel := DefaultSelection()
 	sel.Layout = snn.MaskRandom
@@ -173,6 +181,21 @@ func TestExplorerView(t *testing.T) {
 		t.Errorf("pop-abs: %d points, selection %q; want one point and the controls that do not apply reset", len(v.Curve), v.Selection.Key())
 	}
 	samePoint(t, "pop-abs", v.Selected, committedAccuracies(t, "populations/pop-abs_f0.500_s*_*.json"))
+	if !strings.HasPrefix(v.Notes[0], "E/I populations, |w|: the inhibitory fraction, mask layout and sign rule do not apply") {
+		t.Errorf("pop-abs: first note %q; want it to name the network as the selector does", v.Notes[0])
+	}
+
+	// No cached run under the quick protocol: no curve, no reference, and both said.
+	sel = DefaultSelection()
+	sel.Quick = true
+	if v, err = e.View(sel); err != nil {
+		t.Fatal(err)
+	}
+	notes = strings.Join(v.Notes, " | ")
+	if len(v.Curve) != 0 || len(v.Reference.Seeds) != 0 || !strings.Contains(notes, "no run of the unconstrained network is cached under this protocol") ||
+		strings.Contains(notes, "descriptive:") {
+		t.Errorf("quick protocol: curve %v, reference %v, notes %q", v.Curve, v.Reference.Seeds, notes)
+	}
 
 	sel = Selection{Condition: "input", Fraction: 0.3, Layout: snn.MaskRandom, Rule: snn.SignSoftplus}
 	if v, err = e.View(sel); err != nil {
@@ -284,16 +307,36 @@ func TestExplorerSkipsAndNotes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The notebook's model twice: as trained by another revision (left out) and as committed (used).
+	m, err := snn.LoadCheckpoint(filepath.Join("..", "..", "notebooks", "results", "models", "artefact_blocked.ckpt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Config.Seed = 4 // a seed whose run is used (the index finds models by the seeds of its runs)
+	if err := os.MkdirAll(filepath.Join(results, "models"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := snn.SaveCheckpoint(filepath.Join(results, "models", "current.ckpt"), m); err != nil {
+		t.Fatal(err)
+	}
+	m.History.Numerics = "go-kernels/0"
+	if err := snn.SaveCheckpoint(filepath.Join(results, "models", "another-revision.ckpt"), m); err != nil {
+		t.Fatal(err)
+	}
 	e, err := OpenExplorer(results, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Notes) != 2 || !strings.Contains(e.Notes[0], `another revision than the current`) || !strings.Contains(e.Notes[1], "diverged") {
-		t.Errorf("notes %q; want the other revision and the diverged run named", e.Notes)
+	if len(e.Notes) != 3 || !strings.Contains(e.Notes[0], `another revision than the current`) || !strings.Contains(e.Notes[1], "diverged") ||
+		!strings.Contains(e.Notes[2], `another-revision.ckpt: a model trained by numerics "go-kernels/0", another revision`) {
+		t.Errorf("notes %q; want the other revision, the diverged run and the other revision's model named", e.Notes)
 	}
 	v, err := e.View(DefaultSelection())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if filepath.Base(v.Model) != "current.ckpt" {
+		t.Errorf("model %q; want current.ckpt, the other revision's left out", v.Model)
 	}
 	if len(v.Selected.Seeds) != 3 || !slices.ContainsFunc(v.Notes, func(n string) bool {
 		return strings.Contains(n, "computed by 2 numerics (graph/1+xla-cuda, go-kernels/1")
