@@ -194,8 +194,9 @@ func TestExplorePanelServe(t *testing.T) {
 	events <- PanelEvent{Control: ControlLayout, Index: 7}    // refused
 	events <- PanelEvent{Control: ControlProtocol, Index: 1}  // quick
 	events <- PanelEvent{Train: true}
-	events <- PanelEvent{Train: true} // pressed again during the run: dropped
-	events <- PanelEvent{Train: true}
+	events <- PanelEvent{Train: true}                      // pressed again during the run: dropped
+	events <- PanelEvent{Control: ControlLayout, Index: 0} // a move during the run (blocked again): applied
+	events <- PanelEvent{Train: true}                      // pressed after that move, still during the run: dropped
 	events <- PanelEvent{Close: true}
 	events <- PanelEvent{Control: ControlFraction, Index: 9} // after close: never read
 	if err := p.Serve(context.Background(), events); err != nil {

@@ -299,7 +299,9 @@ type PanelEvent struct {
 // Serve runs the panel until a Close event, ctx ends or events closes: it draws the selection, then
 // redraws after the control moves (the moves queued meanwhile, e.g. a slider's drag, are applied
 // together and drawn once) and trains on the train button (Train; the panel answers again when the run
-// is done, and presses of the button queued during the run are dropped, saying how many). A move the
+// is done: presses of the button queued during the run are dropped, saying how many, and the moves queued
+// meanwhile applied in order and drawn once; a press the widget has not yet queued when the run ends is
+// a new press). A move the
 // panel refuses, or a drawing or run that fails, is shown in the progress line and the panel goes on;
 // the line is cleared by the next move that draws. On close the panel's last state is displayed as StaticHTML, so that the saved
 // notebook keeps it.
@@ -336,30 +338,46 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 			if err != nil && ctx.Err() != nil {
 				return err
 			}
-			// Presses made while the run trained are dropped: one press, one run.
-			dropped := 0
+			// Everything queued while the run trained: presses dropped (one press, one run), moves applied in
+			// order and drawn once, a close kept for last.
+			dropped, moved := 0, false
+			var refused error
 		drain:
 			for {
 				select {
 				case e, ok := <-events:
-					if !ok {
+					switch {
+					case !ok:
 						break drain
-					}
-					if e.Train {
+					case e.Close:
+						next = &e
+						break drain
+					case e.Train:
 						dropped++
-						continue
+					default:
+						if err := p.Set(e.Control, e.Index); err != nil {
+							refused = err
+						} else {
+							moved = true
+						}
 					}
-					next = &e
-					break drain
 				default:
 					break drain
 				}
 			}
-			if err != nil {
+			switch {
+			case err != nil:
 				showErr(err)
-			} else if dropped > 0 {
+			case refused != nil:
+				showErr(refused)
+			case dropped > 0:
 				p.setProgress(p.Progress + fmt.Sprintf(`<div class="snn-panel-dropped" style="font-family:monospace">%d more %s of the button during the run ignored: press it again to train another seed</div>`,
 					dropped, plural(dropped, "press", "presses")))
+			}
+			if moved {
+				if err := p.Draw(); err != nil {
+					showErr(err)
+				}
 			}
 		default:
 			if err := p.Set(ev.Control, ev.Index); err != nil {

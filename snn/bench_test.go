@@ -171,7 +171,8 @@ func BenchmarkLIFKernel(b *testing.B) {
 // BenchmarkLIFKernelSets times the LIF recurrence forward (keeping the membranes, as training does) and
 // backward of one batch of 64 with every kernel set this build can run on this CPU, one sample after
 // another: a set slower than a narrower one shows here (the avx512 forward on an Intel Xeon, 2026-12-05:
-// 1.7 ms against the avx2 set's 0.07, from legacy SSE in its loop).
+// 1.7 ms against the avx2 set's 0.07, from legacy SSE in its loop). The backward's time includes a copy of
+// the batch's currents, which it overwrites.
 func BenchmarkLIFKernelSets(b *testing.B) {
 	cfg, m, cols, p := benchBatch()
 	cols.project(m.EffectiveW1(), p)

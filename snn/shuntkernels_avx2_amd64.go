@@ -64,6 +64,7 @@ func shuntCellAVX2(l *shuntLayer, zEI, z []float32) {
 		v := archsimd.LoadFloat32x8(l.pad.gain[c:]).Mul(zhat.Div(gamma)).Add(archsimd.LoadFloat32x8(l.pad.bias[c:]))
 		v.StorePart(z[c:min(c+8, ne)])
 	}
+	archsimd.ClearAVXUpperBits() // before the scalar Go code that follows (legacy SSE)
 }
 
 // shuntHalf is shuntCellGrad's per-unit float64 values for 4 units: dẑ and dγ, from ẑ, γ, dz and g.

@@ -48,7 +48,7 @@ func TestSignParams(t *testing.T) {
 func TestSignFormula(t *testing.T) {
 	want := map[SignParam]string{SignAbs: "|w|", SignReLU: "max(w, 0)", SignSoftplus: "softplus(w)",
 		SignClip: "w, projected onto w ≥ 0 after every step", SignExpGrad: "w, kept > 0 by multiplicative steps",
-		SignWiggle: "w, projected onto w ≥ 0 and restarted from 0 after every step", "no-such-rule": "|w|"}
+		SignWiggle: "w, projected onto w ≥ 0 after every step, weights held at 0 restarted at WiggleScale·u", "no-such-rule": "|w|"}
 	for _, p := range SignParams() {
 		if _, ok := want[p]; !ok {
 			t.Errorf("rule %q has no golden formula here", p)

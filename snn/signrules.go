@@ -91,7 +91,7 @@ var signRules = []signRule{
 			w := Mul(old, Exp(step))
 			return Max(w, Scalar(w.Graph(), dtypes.Float32, math.SmallestNonzeroFloat32*(1<<23)))
 		}},
-	{name: SignWiggle, formula: "w, projected onto w ≥ 0 and restarted from 0 after every step", f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
+	{name: SignWiggle, formula: "w, projected onto w ≥ 0 after every step, weights held at 0 restarted at WiggleScale·u", f: identity, node: func(w *Node) *Node { return w }, inverse: identity, init: nonNegativeStart,
 		project: clipAtZero, wiggle: true},
 }
 

@@ -486,7 +486,7 @@ func (e *Explorer) View(s Selection) (View, error) {
 	}
 	if len(v.Curve) > 0 {
 		v.Notes = append(v.Notes, "descriptive: means and SDs over the cached seeds, at the notebook's learning rate; no difference drawn here is tested "+
-			"(dales_law_controls.ipynb and dales_law_populations.ipynb test them, with paired statistics and learning rates tuned per condition)")
+			"(dales_law_controls.ipynb and dales_law_populations.ipynb test some of these comparisons with paired statistics, several at learning rates tuned per condition)")
 	}
 	if kinds := distinct(v.Selected.Numerics); len(kinds) > 1 {
 		v.Notes = append(v.Notes, fmt.Sprintf("the selected point's runs were computed by %d numerics (%s): same model, different float32 rounding",

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -342,6 +343,71 @@ func TestExplorerSkipsAndNotes(t *testing.T) {
 		return strings.Contains(n, "computed by 2 numerics (graph/1+xla-cuda, go-kernels/1")
 	}) {
 		t.Errorf("seeds %v, notes %q; want 3 seeds and the two numerics named", v.Selected.Seeds, v.Notes)
+	}
+}
+
+// Runs the panel trained are counted where they are drawn: at the selected point (and its ablation bars,
+// which such runs lack metrics for, count the seeds that have them) and at the curve's other points. The
+// panel's runs here are copies of the ablation study's seed-1 entries as seed 6, without metrics.
+func TestExplorerPanelRunNotes(t *testing.T) {
+	results, own := t.TempDir(), t.TempDir()
+	for _, dir := range []string{filepath.Join(results, "ablation"), filepath.Join(own, ExploreOwnCache)} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []float64{0.5, 0.2} {
+		src, _ := filepath.Glob(filepath.Join("..", "..", "notebooks", "results", "ablation", fmt.Sprintf("blocked_f%.3f_s*_*.json", f)))
+		if len(src) != 5 {
+			t.Fatalf("%d committed ablation runs at %v", len(src), f)
+		}
+		for i, file := range src {
+			data, _ := os.ReadFile(file)
+			if err := os.WriteFile(filepath.Join(results, "ablation", filepath.Base(file)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if i > 0 {
+				continue
+			}
+			var r map[string]any
+			if err := json.Unmarshal(data, &r); err != nil {
+				t.Fatal(err)
+			}
+			sel := DefaultSelection()
+			sel.Fraction = f
+			cfg, err := sel.Config(6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r["seed"], r["config_hash"] = 6, snn.ConfigKey(cfg)
+			delete(r, "extra")
+			delete(r, "extra_version")
+			out, _ := json.Marshal(r)
+			if err := os.WriteFile(filepath.Join(own, ExploreOwnCache, fmt.Sprintf("panel_f%.3f_s6.json", f)), out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e, err := OpenExplorer(results, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.View(DefaultSelection())
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(v.Notes, " | ")
+	for _, want := range []string{
+		"1 of the selected point's 6 seeds were trained by this panel",
+		"1 of the other points' 6 runs were trained by this panel",
+		"the bars count the 5 of the selected point's 6 seeds whose runs carry ablation metrics",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+	if len(v.Ablation[0].Accuracies) != 5 {
+		t.Errorf("intact bar over %d seeds, want the 5 with ablation metrics", len(v.Ablation[0].Accuracies))
 	}
 }
 

@@ -157,9 +157,9 @@ var (
 	slurmTime = regexp.MustCompile(`^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+(:[0-9]{2}){0,2})$`)
 	slurmWord = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 	// k8sQuantity is a non-negative quantity in Kubernetes' grammar (resource.Quantity): an optional "+", a
-	// number (1, 1.5, 1. or .5), then a binary suffix (Ki ... Ei), a decimal one (m, k, M ... E) or a decimal
+	// number (1, 1.5, 1. or .5), then a binary suffix (Ki ... Ei), a decimal one (n, u, m, k, M ... E) or a decimal
 	// exponent (e3, E+3, e-3). Its groups are the number and the suffix.
-	k8sQuantity = regexp.MustCompile(`^\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$`)
+	k8sQuantity = regexp.MustCompile(`^\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$`)
 	// k8sSubdomain is a DNS-1123 subdomain, the form of a PersistentVolumeClaim's name.
 	k8sSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
@@ -349,6 +349,9 @@ func quantityBytes(q string) float64 {
 		return math.NaN()
 	}
 	suffix := m[2]
+	if v == 0 { // 0 in any unit, also 0e400 (0 times an infinite power)
+		return 0
+	}
 	if len(suffix) > 1 && (suffix[0] == 'e' || suffix[0] == 'E') && suffix[1] != 'i' { // a decimal exponent, e.g. 2e9
 		exp, err := strconv.Atoi(suffix[1:])
 		if err != nil {
@@ -359,8 +362,8 @@ func quantityBytes(q string) float64 {
 		}
 		return v * math.Pow(10, float64(exp))
 	}
-	if suffix == "m" { // milli-units, divided for the same reason
-		return v / 1e3
+	if div, ok := map[string]float64{"n": 1e9, "u": 1e6, "m": 1e3}[suffix]; ok { // nano-, micro- and milli-units, divided for the same reason
+		return v / div
 	}
 	mult := map[string]float64{"": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
 		"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40, "Pi": 1 << 50, "Ei": 1 << 60}

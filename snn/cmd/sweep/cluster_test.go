@@ -127,6 +127,7 @@ func TestClusterValuesChecked(t *testing.T) {
 		{[]string{"slurm", "-time", "35791395:00:00"}, `-time "35791395:00:00": 2147483700 minutes`},
 		{[]string{"slurm", "-time", "1491308-23"}, `-time "1491308-23": 2147484900 minutes`},
 		{[]string{"k8s", "-memory", "0"}, `-memory "0": want 256Mi to 1Ti per pod`},
+		{[]string{"k8s", "-memory", "0e400"}, `-memory "0e400": want 256Mi to 1Ti per pod`},
 		{[]string{"k8s", "-memory", "0.0Gi"}, `-memory "0.0Gi": want 256Mi to 1Ti per pod`},
 		{[]string{"k8s", "-memory", "0.0001"}, `-memory "0.0001": want 256Mi to 1Ti per pod`},
 		{[]string{"k8s", "-memory", "255Mi"}, `-memory "255Mi": want 256Mi to 1Ti per pod`},
@@ -183,13 +184,16 @@ func TestClusterLimitsAccepted(t *testing.T) {
 		"2G": 2e9, "512M": 512e6, "300000k": 3e8, "268435456": 1 << 28,
 		// Kubernetes' other forms (resource.Quantity's grammar): a leading "+", ".5" and "1.", a signed exponent,
 		// milli-units.
-		".5Gi": 1 << 29, "+2Gi": 2 << 30, "1.Gi": 1 << 30, "3E+8": 3e8, "3e+9": 3e9, "3000000000000e-3": 3e9, "300000000000m": 3e8} {
+		".5Gi": 1 << 29, "+2Gi": 2 << 30, "1.Gi": 1 << 30, "3E+8": 3e8, "3e+9": 3e9, "3000000000000e-3": 3e9, "300000000000m": 3e8, "300000000000000u": 3e8, "300000000000000000n": 3e8} {
 		if got := quantityBytes(q); got != want {
 			t.Errorf("quantityBytes(%q) = %g, want %g", q, got, want)
 		}
 		if got := quantityBytes(q); !(got >= minPodMemory && got <= maxPodMemory) {
 			t.Errorf("-memory %s (%g bytes) is outside [%d, %d]", q, got, minPodMemory, maxPodMemory)
 		}
+	}
+	if got := quantityBytes("0e400"); got != 0 { // 0 times an infinite power of ten is 0, not NaN
+		t.Errorf("quantityBytes(0e400) = %g, want 0", got)
 	}
 	for _, wall := range []string{"1", "59:59", "24:00:00", "1-23", "1-23:59", "1-23:59:59", "1491308-00", "35791394:00:00"} {
 		if err := slurmTimeValues(wall); err != nil {
