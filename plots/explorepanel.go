@@ -340,41 +340,18 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 			}
 			// Everything queued while the run trained: presses dropped (one press, one run), moves applied in
 			// order and drawn once, a close kept for last.
-			dropped, moved := 0, false
-			var refused error
-		drain:
-			for {
-				select {
-				case e, ok := <-events:
-					switch {
-					case !ok:
-						break drain
-					case e.Close:
-						next = &e
-						break drain
-					case e.Train:
-						dropped++
-					default:
-						if err := p.Set(e.Control, e.Index); err != nil {
-							refused = err
-						} else {
-							moved = true
-						}
-					}
-				default:
-					break drain
-				}
-			}
+			q := p.takeQueued(events, true)
+			next = q.next
 			switch {
 			case err != nil:
 				showErr(err)
-			case refused != nil:
-				showErr(refused)
-			case dropped > 0:
+			case q.refused != nil:
+				showErr(q.refused)
+			case q.dropped > 0:
 				p.setProgress(p.Progress + fmt.Sprintf(`<div class="snn-panel-dropped" style="font-family:monospace">%d more %s of the button during the run ignored: press it again to train another seed</div>`,
-					dropped, plural(dropped, "press", "presses")))
+					q.dropped, plural(q.dropped, "press", "presses")))
 			}
-			if moved {
+			if q.moved {
 				if err := p.Draw(); err != nil {
 					showErr(err)
 				}
@@ -384,31 +361,52 @@ func (p *ExplorePanel) Serve(ctx context.Context, events <-chan PanelEvent) erro
 				showErr(err)
 				continue
 			}
-			refused := false // a move of this batch was refused: its message stays
-		coalesce:
-			for {
-				select {
-				case e, ok := <-events:
-					if !ok {
-						break coalesce
-					}
-					if e.Train || e.Close {
-						next = &e
-						break coalesce
-					}
-					if err := p.Set(e.Control, e.Index); err != nil {
-						showErr(err)
-						refused = true
-					}
-				default:
-					break coalesce
-				}
+			q := p.takeQueued(events, false) // the moves queued behind this one (a slider's drag), up to a press or close
+			next = q.next
+			if q.refused != nil {
+				showErr(q.refused) // its message stays
 			}
 			if err := p.Draw(); err != nil {
 				showErr(err)
-			} else if !refused {
+			} else if q.refused == nil {
 				p.setProgress("") // the last message is about an earlier state
 			}
+		}
+	}
+}
+
+// queued is what takeQueued found in the panel's event queue.
+type queued struct {
+	next    *PanelEvent // a close, or (without dropPresses) a press, to handle next
+	moved   bool        // a move was applied
+	dropped int         // presses dropped (dropPresses)
+	refused error       // the last move refused
+}
+
+// takeQueued reads the events already queued, without waiting: moves are applied in order (Set), and it
+// stops at a close, and at a press unless dropPresses, which drops and counts presses instead.
+func (p *ExplorePanel) takeQueued(events <-chan PanelEvent, dropPresses bool) queued {
+	var q queued
+	for {
+		select {
+		case e, ok := <-events:
+			switch {
+			case !ok:
+				return q
+			case e.Close, e.Train && !dropPresses:
+				q.next = &e
+				return q
+			case e.Train:
+				q.dropped++
+			default:
+				if err := p.Set(e.Control, e.Index); err != nil {
+					q.refused = err
+				} else {
+					q.moved = true
+				}
+			}
+		default:
+			return q
 		}
 	}
 }

@@ -305,16 +305,16 @@ func rankWords(above, equal, n int) string {
 // way" (the order "holds at the 5% level" when p < 0.05; against the paired mean's sign, and no count
 // when that mean prints as 0.0). Empty with fewer than 2 such seeds.
 func orderEvidence(runs []RunResult, a, b float64) string {
-	at := map[float64]map[uint64]float64{a: {}, b: {}}
-	for _, r := range runs {
-		if r.Condition == "both" && (r.Fraction == a || r.Fraction == b) {
-			at[r.Fraction][r.Seed] = r.TestAccuracy
-		}
+	ma, errA := BySeed(runs, Select{"both", a}, TestAccuracy)
+	mb, errB := BySeed(runs, Select{"both", b}, TestAccuracy)
+	if errA != nil || errB != nil {
+		return ""
 	}
+	// Over the seeds run at both (Pair would refuse seed sets that differ), in seed order: the same sums each time.
 	var xa, xb []float64
-	for _, seed := range slices.Sorted(maps.Keys(at[a])) { // in seed order: the same sums each time
-		if w, ok := at[b][seed]; ok {
-			xa, xb = append(xa, at[a][seed]), append(xb, w)
+	for _, seed := range slices.Sorted(maps.Keys(ma)) {
+		if w, ok := mb[seed]; ok {
+			xa, xb = append(xa, ma[seed]), append(xb, w)
 		}
 	}
 	if len(xa) < 2 {

@@ -460,6 +460,7 @@ func (e *Explorer) View(s Selection) (View, error) {
 		v.Notes = append(v.Notes, fmt.Sprintf("%s: the inhibitory fraction, mask layout and sign rule do not apply (%s)", ec.Label, ec.Ignored))
 	}
 	var ablated []RunResult
+	others, otherRuns := 0, 0 // the other points' runs the panel trained, and all their runs
 	for _, f := range fractions {
 		p, ab, err := e.point(s, f)
 		if err != nil {
@@ -470,6 +471,8 @@ func (e *Explorer) View(s Selection) (View, error) {
 		}
 		if math.Abs(f-s.Fraction) < 1e-9 {
 			v.Selected, ablated = p, ab
+		} else {
+			others, otherRuns = others+p.Own, otherRuns+len(p.Seeds)
 		}
 	}
 	ref := s
@@ -495,13 +498,6 @@ func (e *Explorer) View(s Selection) (View, error) {
 	if n := v.Selected.Own; n > 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("%d of the selected point's %d seeds were trained by this panel (%s)", n, len(v.Selected.Seeds),
 			filepath.Join(e.Own, ExploreOwnCache)))
-	}
-	others, otherRuns := 0, 0
-	for _, p := range v.Curve {
-		if math.Abs(p.Fraction-v.Selected.Fraction) > 1e-9 {
-			others += p.Own
-			otherRuns += len(p.Seeds)
-		}
 	}
 	if others > 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("%d of the other points' %d runs were trained by this panel", others, otherRuns))
