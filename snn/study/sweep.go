@@ -675,11 +675,22 @@ func (s *Sweep) save(path string, r RunResult) error {
 	return nil
 }
 
-// foreignNote says, one line per numerics, how many of results were read from the cache as computed by
-// numerics other than those this sweep's runs compute with on backend (used as they are: Recompute).
-func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []string {
-	count := map[[2]string]int{}
-	var order [][2]string
+// ForeignCount is how many runs read from a cache numerics Have computed where this build and backend
+// compute Current for the same runs (used as they are unless the sweep Recomputes them).
+type ForeignCount struct {
+	Have, Current string
+	Runs          int
+}
+
+// Note is the count as one sentence, with how to retrain the runs (such as "sweep -recompute").
+func (c ForeignCount) Note(how string) string {
+	return snn.ForeignNumericsNote(c.Runs, c.Have, c.Current, how)
+}
+
+// foreignCounts counts, by numerics, the runs of results that numerics other than those this sweep's runs
+// compute with on backend computed, in the order first met.
+func foreignCounts(results []RunResult, backend compute.Backend, s *Sweep) []ForeignCount {
+	var counts []ForeignCount
 	for _, r := range results {
 		if r.Numerics == "" {
 			continue // a run that did not finish
@@ -692,15 +703,46 @@ func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []strin
 		if err != nil || r.Numerics == current {
 			continue
 		}
-		k := [2]string{r.Numerics, current}
-		if count[k] == 0 {
-			order = append(order, k)
-		}
-		count[k]++
+		counts = addForeign(counts, ForeignCount{Have: r.Numerics, Current: current, Runs: 1})
 	}
+	return counts
+}
+
+// addForeign adds c to counts: to the entry of the same two numerics, or as a new last entry.
+func addForeign(counts []ForeignCount, c ForeignCount) []ForeignCount {
+	for i := range counts {
+		if counts[i].Have == c.Have && counts[i].Current == c.Current {
+			counts[i].Runs += c.Runs
+			return counts
+		}
+	}
+	return append(counts, c)
+}
+
+// ForeignNumerics counts, by numerics, the runs among states (from Status; only Done ones count) that
+// numerics other than those this build and backend compute computed: a cache a cluster job's tasks wrote
+// on CPUs of different vector paths holds such runs side by side, and the refusal to mix numerics is
+// checked only when each task starts. The sweep command's status prints them.
+func (s *Sweep) ForeignNumerics(states []RunState) ([]ForeignCount, error) {
+	backend, err := s.backend()
+	if err != nil {
+		return nil, err
+	}
+	var done []RunResult
+	for _, st := range states {
+		if st.State == Done {
+			done = append(done, st.Result)
+		}
+	}
+	return foreignCounts(done, backend, s), nil
+}
+
+// foreignNote says, one line per numerics, how many of results were read from the cache as computed by
+// numerics other than those this sweep's runs compute with on backend (used as they are: Recompute).
+func foreignNote(results []RunResult, backend compute.Backend, s *Sweep) []string {
 	var notes []string
-	for _, k := range order {
-		notes = append(notes, snn.ForeignNumericsNote(count[k], k[0], k[1], "set Sweep.Recompute (sweep -recompute)"))
+	for _, c := range foreignCounts(results, backend, s) {
+		notes = append(notes, c.Note("set Sweep.Recompute (sweep -recompute)"))
 	}
 	return notes
 }
@@ -1010,4 +1052,12 @@ func spanInts(v []int) string {
 		return fmt.Sprint(lo)
 	}
 	return fmt.Sprintf("%d to %d", lo, hi)
+}
+
+// MergeForeign adds the counts of more to counts (the same two numerics summed), keeping the order first met.
+func MergeForeign(counts, more []ForeignCount) []ForeignCount {
+	for _, c := range more {
+		counts = addForeign(counts, c)
+	}
+	return counts
 }

@@ -410,6 +410,10 @@ func TestSweepUsesOtherBackendsCache(t *testing.T) {
 		t.Errorf("status: %s %q, %s %q; want done (naming %s), stale", states[0].State, states[0].Detail,
 			states[2].State, states[2].Detail, foreign)
 	}
+	if fc, err := s.ForeignNumerics(states); err != nil || len(fc) != 1 ||
+		fc[0] != (ForeignCount{Have: foreign, Current: current, Runs: 2}) {
+		t.Errorf("ForeignNumerics: %+v, %v; want the 2 runs of %s against %s", fc, err, foreign, current)
+	}
 	second, err := s.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -154,18 +154,26 @@ func statusCmd(args []string) error {
 		return err
 	}
 	var states []study.RunState
+	var foreign []study.ForeignCount
 	seen := map[string]bool{} // runs that two sweeps of a plan share (the same cache file) count once
 	for _, s := range ss {
 		st, err := s.Status()
 		if err != nil {
 			return err
 		}
+		var own []study.RunState
 		for _, x := range st {
 			if !seen[x.File] {
 				seen[x.File] = true
-				states = append(states, x)
+				own = append(own, x)
 			}
 		}
+		fc, err := s.ForeignNumerics(own)
+		if err != nil {
+			return err
+		}
+		foreign = study.MergeForeign(foreign, fc)
+		states = append(states, own...)
 	}
 	count := map[study.State]int{}
 	for _, st := range states {
@@ -176,6 +184,9 @@ func statusCmd(args []string) error {
 	}
 	fmt.Printf("%d runs: %d done, %d missing, %d stale, %d failed\n", len(states), count[study.Done], count[study.Missing],
 		count[study.Stale], count[study.Failed])
+	for _, c := range foreign {
+		fmt.Println("note:", c.Note("use sweep run -recompute"))
+	}
 	// A cache folder that does not exist is not an error (nothing has run yet), but a mistyped path reads the
 	// same, so it is named.
 	var absent []string

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -221,22 +222,7 @@ func TestArgsRoundTrip(t *testing.T) {
 // sweep status names a cache folder that does not exist (a mistyped path reads as "every run missing"), and
 // says nothing of the kind for one that does.
 func TestStatusNamesAbsentCache(t *testing.T) {
-	capture := func(args ...string) string {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := os.Stdout
-		os.Stdout = w
-		err = dispatch(args)
-		w.Close()
-		os.Stdout = old
-		out, _ := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(out)
-	}
+	capture := func(args ...string) string { return captureStdout(t, args...) }
 	absent := filepath.Join(t.TempDir(), "no-such-cache")
 	out := capture("status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", absent)
 	if !strings.Contains(out, "1 runs: 0 done, 1 missing") || !strings.Contains(out, "note: no cache folder "+absent+" yet") {
@@ -246,6 +232,63 @@ func TestStatusNamesAbsentCache(t *testing.T) {
 	if out := capture("status", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", present); strings.Contains(out, "note:") {
 		t.Errorf("status of an empty cache folder that exists: %q", out)
 	}
+}
+
+// sweep status names the runs other numerics computed (as a cluster job's tasks on CPUs of different vector
+// paths leave them: the refusal to mix numerics is checked when each task starts), with their count.
+func TestStatusNamesForeignNumerics(t *testing.T) {
+	cache := t.TempDir()
+	grid := []string{"-quick", "-conditions", "both", "-fractions", "0.5", "-seeds", "1,2", "-cache", cache}
+	if err := dispatch(append([]string{"run"}, grid...)); err != nil {
+		t.Fatal(err)
+	}
+	if out := captureStdout(t, append([]string{"status"}, grid...)...); strings.Contains(out, "note:") {
+		t.Errorf("status of a cache of this build's runs only: %q", out)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "*.json"))
+	if len(files) != 2 {
+		t.Fatalf("%d entries, want 2", len(files))
+	}
+	var e struct {
+		Numerics string `json:"numerics"`
+	}
+	data, err := os.ReadFile(files[0])
+	if err == nil {
+		err = json.Unmarshal(data, &e)
+	}
+	if err != nil || e.Numerics == "" {
+		t.Fatalf("entry %s: numerics %q, %v", files[0], e.Numerics, err)
+	}
+	revision, _, _ := strings.Cut(e.Numerics, "+")
+	other := revision + "+gomlx-other"
+	data = []byte(strings.Replace(string(data), `"numerics": "`+e.Numerics+`"`, `"numerics": "`+other+`"`, 1))
+	if err := os.WriteFile(files[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := captureStdout(t, append([]string{"status"}, grid...)...)
+	want := fmt.Sprintf("note: 1 cached run(s) were computed by numerics %q; this backend computes %q.", other, e.Numerics)
+	if !strings.Contains(out, "2 runs: 2 done") || !strings.Contains(out, want) {
+		t.Errorf("status of a cache with a run of other numerics: %q, want %q", out, want)
+	}
+}
+
+// captureStdout runs the sweep command with args and returns what it printed to stdout.
+func captureStdout(t *testing.T, args ...string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	err = dispatch(args)
+	w.Close()
+	os.Stdout = old
+	out, _ := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // -0 is read as fraction 0: its configuration key, cache files and table rows would otherwise differ from
