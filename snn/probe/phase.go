@@ -128,14 +128,20 @@ func PhaseDifference(u, v float64) float64 {
 // is NaN). Its accuracies averaged over the offsets compare with PhaseShift's of a network trained with one
 // offset per data set: both average over the carrier's cycle.
 func PhaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int) (PhaseScores, error) {
-	return PhaseShiftPerSampleFrom(ev, x, n, 0)
+	return phaseShiftPerSample(ev, x, n, 0, true)
 }
 
 // PhaseShiftPerSampleFrom is PhaseShiftPerSample at the offsets frac(base + k/PhaseShifts) cycles (Shifts:
 // those absolute offsets, in [0, 1)), base in [0, 1): for reading a network trained with an offset per sample
 // at another network's training offset (snn.TrainingPhaseOffset of a seed) and the 11 shifts from it, on
-// the same samples as PhaseShiftPerSample.
+// the same samples as PhaseShiftPerSample. It scores those offsets only: TestAccuracy, the check against the
+// test set, which does not depend on base, is NaN (PhaseShiftPerSample's).
 func PhaseShiftPerSampleFrom(ev *snn.Evaluator, x *snn.Experiment, n int, base float64) (PhaseScores, error) {
+	return phaseShiftPerSample(ev, x, n, base, false)
+}
+
+// phaseShiftPerSample is PhaseShiftPerSampleFrom, and PhaseShiftPerSample's TestAccuracy where withTest.
+func phaseShiftPerSample(ev *snn.Evaluator, x *snn.Experiment, n int, base float64, withTest bool) (PhaseScores, error) {
 	if !(base >= 0 && base < 1) {
 		return PhaseScores{}, fmt.Errorf("probe: PhaseShiftPerSampleFrom: base offset %v cycles, want one in [0, 1)", base)
 	}
@@ -157,7 +163,7 @@ func PhaseShiftPerSampleFrom(ev *snn.Evaluator, x *snn.Experiment, n int, base f
 	score := func(piece func(lo, hi int) (*snn.Dataset, error)) (float64, error) {
 		return scoreInPieces(ev, x.Trained, n, piece)
 	}
-	s := PhaseScores{TestShift: math.NaN()}
+	s := PhaseScores{TestShift: math.NaN(), TestAccuracy: math.NaN()}
 	for k := 0; k < PhaseShifts; k++ {
 		u := math.Mod(base+float64(k)/PhaseShifts, 1)
 		a, err := score(func(lo, hi int) (*snn.Dataset, error) {
@@ -167,6 +173,9 @@ func PhaseShiftPerSampleFrom(ev *snn.Evaluator, x *snn.Experiment, n int, base f
 			return PhaseScores{}, err
 		}
 		s.Shifts, s.Accuracy = append(s.Shifts, u), append(s.Accuracy, a)
+	}
+	if !withTest {
+		return s, nil
 	}
 	if s.TestAccuracy, err = score(func(lo, hi int) (*snn.Dataset, error) {
 		return snn.StimulusForIPDsSamples(cfg, ipd, cfg.Seed, snn.StreamPhaseSpikes, lo, hi)

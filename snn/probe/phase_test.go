@@ -181,8 +181,8 @@ func TestPhaseShiftPerSample(t *testing.T) {
 }
 
 // PhaseShiftPerSampleFrom scores the same samples as PhaseShiftPerSample at base + k/12 cycles, wrapped into
-// [0, 1): each accuracy is that of StimulusAtPhase's set at its offset. Base 0 is PhaseShiftPerSample; a
-// base outside [0, 1) is refused before any work.
+// [0, 1): each accuracy is that of StimulusAtPhase's set at its offset. Base 0 is PhaseShiftPerSample less its
+// test-set check, which it leaves unscored (NaN); a base outside [0, 1) is refused before any work.
 func TestPhaseShiftPerSampleFrom(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.Phase = snn.PhasePerSample
@@ -227,8 +227,12 @@ func TestPhaseShiftPerSampleFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(zero.Accuracy, plain.Accuracy) || !slices.Equal(zero.Shifts, plain.Shifts) || zero.TestAccuracy != plain.TestAccuracy {
+	if !slices.Equal(zero.Accuracy, plain.Accuracy) || !slices.Equal(zero.Shifts, plain.Shifts) {
 		t.Errorf("base 0: %v, want PhaseShiftPerSample's %v", zero, plain)
+	}
+	if !math.IsNaN(s.TestAccuracy) || !math.IsNaN(zero.TestAccuracy) || math.IsNaN(plain.TestAccuracy) {
+		t.Errorf("test-set checks %v, %v and PhaseShiftPerSample's %v: want NaN (not scored) from PhaseShiftPerSampleFrom only",
+			s.TestAccuracy, zero.TestAccuracy, plain.TestAccuracy)
 	}
 	for _, b := range []float64{-0.1, 1, math.NaN()} {
 		if _, err := PhaseShiftPerSampleFrom(ev, x, n, b); err == nil || !strings.Contains(err.Error(), fmt.Sprint(b)) {
