@@ -22,25 +22,28 @@
 #   snn/bench/compare.sh --summarise RAW  # re-print the table of a run's raw measurements (JSON lines)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)"
-export GOEXPERIMENT="${GOEXPERIMENT-simd}" # vector kernels (GOEXPERIMENT= for the scalar build) # Go 1.27, fetched from the module proxy once
+export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)" # Go 1.27, fetched from the module proxy once
+export GOEXPERIMENT="${GOEXPERIMENT-simd}" # vector kernels (GOEXPERIMENT= for the scalar build)
 rounds="${ROUNDS:-3}" steps="${STEPS:-30}" epochs="${EPOCHS:-1}" threads="${THREADS:-1 2}" benchsteps="${BENCH_STEPS:-300}"
 lib=/usr/lib/x86_64-linux-gnu
-need=()
-/usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
-[ -e "$lib/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
-[ -e "$lib/libjemalloc.so.2" ] || need+=(libjemalloc2)
-[ -e "$lib/blas/libblas.so.3" ] || need+=(libblas3) # the reference BLAS, what python3-torch gets by default
-if ((${#need[@]})); then
-  echo "compare: installing ${need[*]} (apt)" >&2
-  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-[ -e "$lib/blas/libblas.so.3" ] || { echo "compare: the reference BLAS ($lib/blas/libblas.so.3) is missing" >&2; exit 1; }
-
-if [ "${1:-}" = --summarise ]; then # re-print the table of an earlier run's raw measurements
+if [ "${1:-}" = --summarise ]; then # re-print the table of an earlier run's raw measurements (python3 only)
+  if [ $# -ne 2 ] || [ ! -f "$2" ]; then
+    echo "compare: --summarise takes one file of raw measurements (JSON lines, as a run of this script writes), got: ${*:2}" >&2
+    exit 1
+  fi
   out="$2"
 else
+  need=()
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)
+  [ -e "$lib/openblas-pthread/libblas.so.3" ] || need+=(libopenblas0-pthread)
+  [ -e "$lib/libjemalloc.so.2" ] || need+=(libjemalloc2)
+  [ -e "$lib/blas/libblas.so.3" ] || need+=(libblas3) # the reference BLAS, what python3-torch gets by default
+  if ((${#need[@]})); then
+    echo "compare: installing ${need[*]} (apt)" >&2
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  [ -e "$lib/blas/libblas.so.3" ] || { echo "compare: the reference BLAS ($lib/blas/libblas.so.3) is missing" >&2; exit 1; }
   bin="$(mktemp -d)/benchstep"
   go build -o "$bin" ./snn/cmd/benchstep
   testbin="$(dirname "$bin")/snn.test"
