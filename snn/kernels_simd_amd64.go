@@ -327,6 +327,11 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	}
 	sgs := (*buf)[:n]
 	surrogates16(v[:n], sgs, k.beta)
+	if gS == nil && H > 16 && H <= 32 && S >= 1 && len(p) >= n && len(v) >= n && len(k.c) > S && len(g) >= H {
+		lifBackward32Asm(&p[0], &v[0], &sgs[0], &k.c[0], &g[0], S, H, k.alpha, Threshold, uint16(1)<<(H-16)-1)
+		surrogateScratch.Put(buf)
+		return // the assembly ends with VZEROUPPER
+	}
 	for c := 0; c < H; c += 16 {
 		w := min(16, H-c)
 		var gb, gv, gs archsimd.Float32x16
@@ -553,6 +558,16 @@ func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) 
 //
 //go:noescape
 func sumRowsOf32x8Asm(rows *[byteRows][32]float32, idx []uint8, out *float32, hiMask uint16)
+
+// lifBackward32Asm is lifBackward16's recurrence from the readout's gradient g (gS nil) for 17 to 32
+// hidden units, in assembly (lifback_avx512_amd64.s): both vectors of 16 units in one pass over the steps,
+// with lifBackward16's operations in its order (the same bits), from the sample's currents p (overwritten
+// with their gradient), membranes v and surrogates sg ([steps, hidden] each), the readout's step weights c
+// (steps+1) and grad (hidden); hiMask sets the upper vector's lanes (hidden - 16 of them). Go's compiler kept
+// the loop's vectors on the stack (spills and reloads each step).
+//
+//go:noescape
+func lifBackward32Asm(p, v, sg, c, grad *float32, steps, hidden int, alpha, thr float32, hiMask uint16)
 
 // sumRowsOf32x32Asm is sumRowsOf32x8Asm for int32 row numbers into the nrows rows from rows, each checked:
 // it returns false, having stored nothing, where one is negative or not below nrows.
