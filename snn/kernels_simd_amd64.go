@@ -4,6 +4,7 @@ package snn
 
 import (
 	"fmt"
+	"math"
 	"simd/archsimd"
 	"slices"
 	"unsafe"
@@ -328,7 +329,8 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	sgs := (*buf)[:n]
 	surrogates16(v[:n], sgs, k.beta)
 	if gS == nil && H > 16 && H <= 32 && S >= 1 && len(p) >= n && len(v) >= n && len(k.c) > S && len(g) >= H {
-		lifBackward32Asm(&p[0], &v[0], &sgs[0], &k.c[0], &g[0], S, H, k.alpha, Threshold, uint16(1)<<(H-16)-1)
+		lifBackward32Asm(&p[0], &v[0], &sgs[0], &k.c[0], &g[0], S, H, math.Float32bits(k.alpha), math.Float32bits(Threshold),
+			uint16(1)<<(H-16)-1)
 		surrogateScratch.Put(buf)
 		return // the assembly ends with VZEROUPPER
 	}
@@ -367,7 +369,8 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 }
 
 // surrogates16 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),
-// 16 at a time (surrogateGrad16), with scalar surrogateGrad's bits (TestSurrogatesFloat32Range). lifBackward16
+// 16 at a time (whole vectors in assembly, surrogates16Asm, where beta > 0; the rest with surrogateGrad16),
+// with scalar surrogateGrad's bits (TestSurrogatesFloat32Range). lifBackward16
 // computes them here, before its recurrence, rather than one vector per step inside it, which cost more:
 // BenchmarkLIFKernel 0.40 against 0.38 ms (3 alternated runs, with exp64x8x2 in both, Zen 5 VM, 2026-12-04).
 func surrogates16(v, sg []float32, beta float32) {
@@ -377,6 +380,12 @@ func surrogates16(v, sg []float32, beta float32) {
 	tab := loadExp2Table()
 	tiny := beta > 0 // surrogateTiny16 assumes a positive beta (Config.Validate requires one)
 	i := 0
+	if tiny && len(v) >= 16 && len(sg) >= len(v) {
+		// Float arguments as their bits: integer moves, not the legacy SSE moves Go's compiler makes for float32
+		// (slow on Intel cores while the upper halves of the vector registers are in use).
+		surrogates16Asm(&v[0], &sg[0], len(v)/16, math.Float32bits(beta), math.Float32bits(Threshold), &surrogateConsts)
+		i = len(v) &^ 15
+	}
 	for ; i+16 <= len(v); i += 16 {
 		surrogateGrad16(vec16(v, i).Sub(thr), b, one, &tab, tiny).StoreArray((*[16]float32)(sg[i : i+16]))
 	}
@@ -559,15 +568,39 @@ func sumRowsOf32[Index uint8 | uint16 | int32](rows [][32]float32, idx []Index) 
 //go:noescape
 func sumRowsOf32x8Asm(rows *[byteRows][32]float32, idx []uint8, out *float32, hiMask uint16)
 
+// surrogates16Asm writes surrogateGrad16(v[i] - thr) for the first vectors*16 membranes from v to sg (beta > 0,
+// the surrogate's steepness; beta and thr as their float32 bits), in assembly (surrogate_avx512_amd64.s),
+// with constants and table from consts. Go's compiler called surrogateGrad16 and exp64x8x2 for each vector,
+// broadcast their constants there and kept several vectors on the stack.
+//
+//go:noescape
+func surrogates16Asm(v, sg *float32, vectors int, betaBits, thrBits uint32, consts *surrogateConstants)
+
+// surrogateConstants are surrogates16Asm's constants, at the byte offsets its comments give.
+type surrogateConstants struct {
+	f                [15]float64
+	_                float64
+	bias, bit4, bit5 int64
+	_                int64
+	table            [64]float64
+}
+
+var surrogateConsts = surrogateConstants{
+	f: [15]float64{exp64Inv, 0.5, exp64Hi, exp64Lo, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, -1, -708, minNormal32, 0x1p-150,
+		0x1p149, 0x1p-149},
+	bias: 1023, bit4: 16, bit5: 32, table: exp2Table,
+}
+
 // lifBackward32Asm is lifBackward16's recurrence from the readout's gradient g (gS nil) for 17 to 32
 // hidden units, in assembly (lifback_avx512_amd64.s): both vectors of 16 units in one pass over the steps,
 // with lifBackward16's operations in its order (the same bits), from the sample's currents p (overwritten
 // with their gradient), membranes v and surrogates sg ([steps, hidden] each), the readout's step weights c
-// (steps+1) and grad (hidden); hiMask sets the upper vector's lanes (hidden - 16 of them). Go's compiler kept
+// (steps+1) and grad (hidden), alpha and the threshold as their float32 bits (integer moves: see
+// surrogates16Asm); hiMask sets the upper vector's lanes (hidden - 16 of them). Go's compiler kept
 // the loop's vectors on the stack (spills and reloads each step).
 //
 //go:noescape
-func lifBackward32Asm(p, v, sg, c, grad *float32, steps, hidden int, alpha, thr float32, hiMask uint16)
+func lifBackward32Asm(p, v, sg, c, grad *float32, steps, hidden int, alphaBits, thrBits uint32, hiMask uint16)
 
 // sumRowsOf32x32Asm is sumRowsOf32x8Asm for int32 row numbers into the nrows rows from rows, each checked:
 // it returns false, having stored nothing, where one is negative or not below nrows.

@@ -332,3 +332,23 @@ func benchmarkSurrogatePass(b *testing.B, pass func(v, sg []float32, beta float3
 		})
 	}
 }
+
+// surrogates16Asm reads its constants at fixed byte offsets (surrogate_avx512_amd64.s): the struct's
+// layout must put them there.
+func TestSurrogateConstantsLayout(t *testing.T) {
+	c := &surrogateConsts
+	for _, f := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"f", unsafe.Offsetof(c.f), 0}, {"bias", unsafe.Offsetof(c.bias), 128}, {"bit4", unsafe.Offsetof(c.bit4), 136},
+		{"bit5", unsafe.Offsetof(c.bit5), 144}, {"table", unsafe.Offsetof(c.table), 160},
+	} {
+		if f.got != f.want {
+			t.Errorf("surrogateConstants.%s at byte %d, the assembly reads it at %d", f.name, f.got, f.want)
+		}
+	}
+	if c.f[13] != 0x1p149 || c.f[14] != 0x1p-149 || c.f[1] != 0.5 || c.table[63] != exp2Table[63] {
+		t.Errorf("surrogateConstants: %v, %v", c.f, c.table[63])
+	}
+}

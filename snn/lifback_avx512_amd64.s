@@ -61,7 +61,7 @@
 	VMOVAPS Z18, Z4 \
 	VMOVAPS Z31, Z5
 
-// func lifBackward32Asm(p, v, sg, c, grad *float32, steps, hidden int, alpha, thr float32, hiMask uint16)
+// func lifBackward32Asm(p, v, sg, c, grad *float32, steps, hidden int, alphaBits, thrBits uint32, hiMask uint16)
 TEXT ·lifBackward32Asm(SB), NOSPLIT, $0-66
 	MOVQ p+0(FP), BX
 	MOVQ v+8(FP), SI
@@ -73,8 +73,8 @@ TEXT ·lifBackward32Asm(SB), NOSPLIT, $0-66
 	SHLQ $2, R10 // a row's bytes
 	MOVWLZX hiMask+64(FP), AX
 	KMOVW AX, K1
-	VBROADCASTSS alpha+56(FP), Z20
-	VBROADCASTSS thr+60(FP), Z23
+	VBROADCASTSS alphaBits+56(FP), Z20
+	VBROADCASTSS thrBits+60(FP), Z23
 	MOVL $0x3f800000, AX
 	VPBROADCASTD AX, Z21
 	MOVL $0xbf800000, AX
