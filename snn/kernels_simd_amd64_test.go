@@ -333,8 +333,8 @@ func benchmarkSurrogatePass(b *testing.B, pass func(v, sg []float32, beta float3
 	}
 }
 
-// surrogates16Asm reads its constants at fixed byte offsets (surrogate_avx512_amd64.s): the struct's
-// layout must put them there.
+// surrogates16Asm and surrogates8Asm read their constants at fixed byte offsets (surrogate_avx512_amd64.s,
+// surrogate_avx2_amd64.s): the structs' layouts must put them there.
 func TestSurrogateConstantsLayout(t *testing.T) {
 	c := &surrogateConsts
 	for _, f := range []struct {
@@ -350,5 +350,21 @@ func TestSurrogateConstantsLayout(t *testing.T) {
 	}
 	if c.f[13] != 0x1p149 || c.f[14] != 0x1p-149 || c.f[1] != 0.5 || c.table[63] != exp2Table[63] {
 		t.Errorf("surrogateConstants: %v, %v", c.f, c.table[63])
+	}
+	c8 := &surrogateConsts8
+	for _, f := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"inv", unsafe.Offsetof(c8.inv), 0}, {"cut", unsafe.Offsetof(c8.cut), 320}, {"one32", unsafe.Offsetof(c8.one32), 352},
+		{"thr", unsafe.Offsetof(c8.thr), 384}, {"bias", unsafe.Offsetof(c8.bias), 416}, {"mask", unsafe.Offsetof(c8.mask), 432},
+		{"table", unsafe.Offsetof(c8.table), 448},
+	} {
+		if f.got != f.want {
+			t.Errorf("surrogateConstants8.%s at byte %d, the assembly reads it at %d", f.name, f.got, f.want)
+		}
+	}
+	if c8.c2[3] != 0.5 || c8.minus[0] != -1 || c8.thr[7] != Threshold || c8.bias[3] != 1023 || c8.table[1] != exp2Table[1] {
+		t.Errorf("surrogateConstants8: %+v", c8)
 	}
 }

@@ -226,13 +226,17 @@ var laneIndex8 = [8]int32{0, 1, 2, 3, 4, 5, 6, 7}
 var surrogateScratch = sync.Pool{New: func() any { return new([]float32) }}
 
 // surrogates8 writes sg[i] = surrogateGrad(v[i] - Threshold, beta) for i < len(v) (len(sg) >= len(v)),
-// 8 at a time (surrogateGrad8).
+// 8 at a time (whole vectors in assembly, surrogates8Asm; the rest with surrogateGrad8).
 func surrogates8(v, sg []float32, beta float32) {
 	b := archsimd.BroadcastFloat32x8(beta)
 	one := archsimd.BroadcastFloat32x8(1)
 	thr := archsimd.BroadcastFloat32x8(Threshold)
 	n := len(v)
 	i := 0
+	if n >= 8 && len(sg) >= n {
+		surrogates8Asm(&v[0], &sg[0], n/8, math.Float32bits(beta), &surrogateConsts8) // beta as bits: see surrogates16Asm
+		i = n &^ 7
+	}
 	for ; i+8 <= n; i += 8 {
 		surrogateGrad8(archsimd.LoadFloat32x8(v[i:]).Sub(thr), b, one).Store(sg[i:])
 	}
@@ -299,6 +303,36 @@ func exp64x4x2(xa, xb archsimd.Float64x4) (archsimd.Float64x4, archsimd.Float64x
 	var zero archsimd.Float64x4
 	return zero.IfElse(xa.Less(cut), pa.Mul(ta).Mul(sa)), zero.IfElse(xb.Less(cut), pb.Mul(tbb).Mul(sb))
 }
+
+// surrogates8Asm writes surrogateGrad8(v[i] - Threshold) for the first vectors*8 membranes from v to sg (beta
+// as its float32 bits), in assembly (surrogate_avx2_amd64.s), with constants and table from consts. Go's
+// compiler called surrogateGrad8 for each vector and read the table lane by lane.
+//
+//go:noescape
+func surrogates8Asm(v, sg *float32, vectors int, betaBits uint32, consts *surrogateConstants8)
+
+// surrogateConstants8 are surrogates8Asm's constants, each a whole vector, at the byte offsets its comments
+// give.
+type surrogateConstants8 struct {
+	inv, half, hi, lo, c5, c4, c3, c2, one, minus, cut [4]float64
+	one32, thr                                         [8]float32
+	bias, mask                                         [4]int32
+	table                                              [64]float64
+}
+
+var surrogateConsts8 = func() (c surrogateConstants8) {
+	for i := range 4 {
+		c.inv[i], c.half[i], c.hi[i], c.lo[i] = exp64Inv, 0.5, exp64Hi, exp64Lo
+		c.c5[i], c.c4[i], c.c3[i], c.c2[i] = 1.0/120, 1.0/24, 1.0/6, 1.0/2
+		c.one[i], c.minus[i], c.cut[i] = 1, -1, -708
+		c.bias[i], c.mask[i] = 1023, 63
+	}
+	for i := range 8 {
+		c.one32[i], c.thr[i] = 1, Threshold
+	}
+	c.table = exp2Table
+	return
+}()
 
 // exp2Bits holds exp2Table's bits, read into integer registers: scalar float64 loads (legacy SSE code in Go)
 // between 256-bit AVX instructions cost more than the lookup itself on some CPUs.

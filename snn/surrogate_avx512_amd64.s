@@ -13,7 +13,8 @@
 // Registers: Z19 0, Z20 beta, Z21 the threshold, Z22 1 (float32), Z23 1 (float64).
 
 // SIGMA(y, x, k, r, p, q0, q1, q2, q3, kpos, kkeep) turns the float64 lanes y into the sigmoid 1/(1 + e^-y)
-// (y >= 0) or e^y/(1 + e^y) (below), in y; kpos and kkeep are scratch masks, the others scratch vectors.
+// (y >= 0) or e^y/(1 + e^y) (below), in y; kpos and kkeep are scratch masks (not K5 or K6, which it also
+// overwrites), the others scratch vectors.
 #define SIGMA(y, x, k, r, p, q0, q1, q2, q3, kpos, kkeep) \
 	VCMPPD $0x1d, Z19, y, kpos \
 	VMULPD.BCST 72(R8), y, x \
@@ -60,7 +61,7 @@
 	VADDPD Z23, p, q1 \
 	VDIVPD q1, q0, y
 
-// TINY sets K5 where the float64 sigma in y lies below 2^-126 and at or above 2^-150.
+// TINY sets K5 where the float64 sigma in y lies below 2^-126 and at or above 2^-150 (K6 overwritten).
 #define TINY(y) \
 	VCMPPD.BCST $0x11, 88(R8), y, K5 \
 	VCMPPD.BCST $0x1d, 96(R8), y, K6 \
