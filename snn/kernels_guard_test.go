@@ -38,7 +38,8 @@ func guardedFloats(t *testing.T, n int, atStart bool) (s []float32, free func())
 // membranes, readout sums and gradients) ends at an inaccessible page, then on one whose every slice
 // begins at one, and addRows32 on such an out and matrix: a vector load or store past a slice's end (a
 // whole vector read from a short tail) or before its start kills the test binary. The results must also
-// be the scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors;
+// be the scalar set's bit for bit. Widths 1-17 and 30 cover every tail length of 8- and 16-lane vectors, 30-32
+// the avx512 assembly recurrence's upper vector (14 to 16 lanes);
 // 1, 2, 3 and 7 steps besides the notebook's 99 cover samples shorter than a vector.
 func TestKernelsStayInsideSlices(t *testing.T) {
 	ref := availableKernels[0]
@@ -125,7 +126,7 @@ func guardCases() (cs []struct {
 	atStart  bool
 }) {
 	for _, atStart := range []bool{false, true} {
-		for _, H := range append(seq(1, 17), 30) {
+		for _, H := range append(seq(1, 17), 30, 31, 32) {
 			for _, S := range []int{1, 2, 3, 7, 99} {
 				cs = append(cs, struct {
 					H, steps int

@@ -313,7 +313,8 @@ func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) { lifBackward16(k
 // lifBackward16 runs the backward recurrence 16 hidden units at a time, from the readout's gradient g
 // (dL/ds_k = c_k G, gS nil) or from the spike records' own gradients gS (dL/ds_k = gS[k-1], 0 for k = 0;
 // g nil), each lane in its scalar loop's order. It first computes the surrogate of every membrane of the
-// sample in one pass over v (surrogates16), as lifBackward8 does.
+// sample in one pass over v (surrogates16), as lifBackward8 does. From the readout's gradient with 17 to 32
+// hidden units the recurrence runs in assembly (lifBackward32Asm), the same operations.
 func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
 	a := archsimd.BroadcastFloat32x16(k.alpha)

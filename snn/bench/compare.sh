@@ -21,17 +21,24 @@
 #   ROUNDS=1 THREADS=1 snn/bench/compare.sh
 #   snn/bench/compare.sh --summarise RAW  # re-print the table of a run's raw measurements (JSON lines)
 set -euo pipefail
+if [ "${1:-}" = --summarise ]; then # the file as named from the caller's folder, before the cd below
+  if [ $# -ne 2 ]; then
+    echo "compare: --summarise takes one file of raw measurements (JSON lines, as a run of this script writes), got $(($# - 1)) arguments" >&2
+    exit 1
+  fi
+  if [ ! -f "$2" ]; then
+    echo "compare: --summarise $2: no such file (want the raw measurements a run of this script wrote, JSON lines)" >&2
+    exit 1
+  fi
+  raw="$(realpath -- "$2")"
+fi
 cd "$(dirname "$0")/../.."
 export GOTOOLCHAIN="$(sed -n 's/^toolchain //p' go.mod)" # Go 1.27, fetched from the module proxy once
 export GOEXPERIMENT="${GOEXPERIMENT-simd}" # vector kernels (GOEXPERIMENT= for the scalar build)
 rounds="${ROUNDS:-3}" steps="${STEPS:-30}" epochs="${EPOCHS:-1}" threads="${THREADS:-1 2}" benchsteps="${BENCH_STEPS:-300}"
 lib=/usr/lib/x86_64-linux-gnu
 if [ "${1:-}" = --summarise ]; then # re-print the table of an earlier run's raw measurements (python3 only)
-  if [ $# -ne 2 ] || [ ! -f "$2" ]; then
-    echo "compare: --summarise takes one file of raw measurements (JSON lines, as a run of this script writes), got: ${*:2}" >&2
-    exit 1
-  fi
-  out="$2"
+  out="$raw"
 else
   need=()
   /usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)

@@ -675,8 +675,8 @@ func (s *Sweep) save(path string, r RunResult) error {
 	return nil
 }
 
-// ForeignCount is how many runs read from a cache numerics Have computed where this build and backend
-// compute Current for the same runs (used as they are unless the sweep Recomputes them).
+// ForeignCount counts cached runs computed by numerics Have, which this build and backend would compute with
+// numerics Current instead (such runs are used as they are unless the sweep Recomputes them).
 type ForeignCount struct {
 	Have, Current string
 	Runs          int
