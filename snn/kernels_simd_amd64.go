@@ -317,11 +317,6 @@ func lifBackwardSpikesAVX512(k *lifKernel, p, v, gS []float32) { lifBackward16(k
 // hidden units the recurrence runs in assembly (lifBackward32Asm), the same operations.
 func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 	S, H := k.steps, k.hidden
-	a := archsimd.BroadcastFloat32x16(k.alpha)
-	one := archsimd.BroadcastFloat32x16(1)
-	minusOne := archsimd.BroadcastFloat32x16(-1)
-	thr := archsimd.BroadcastFloat32x16(Threshold)
-	var zero archsimd.Float32x16
 	n := S * H
 	buf := surrogateScratch.Get().(*[]float32)
 	if cap(*buf) < n {
@@ -335,6 +330,11 @@ func lifBackward16(k *lifKernel, p, v, g, gS []float32) {
 		surrogateScratch.Put(buf)
 		return // the assembly ends with VZEROUPPER
 	}
+	a := archsimd.BroadcastFloat32x16(k.alpha)
+	one := archsimd.BroadcastFloat32x16(1)
+	minusOne := archsimd.BroadcastFloat32x16(-1)
+	thr := archsimd.BroadcastFloat32x16(Threshold)
+	var zero archsimd.Float32x16
 	for c := 0; c < H; c += 16 {
 		w := min(16, H-c)
 		var gb, gv, gs archsimd.Float32x16

@@ -719,6 +719,14 @@ func addForeign(counts []ForeignCount, c ForeignCount) []ForeignCount {
 	return append(counts, c)
 }
 
+// MergeForeign adds the counts of more to counts (the same two numerics summed), keeping the order first met.
+func MergeForeign(counts, more []ForeignCount) []ForeignCount {
+	for _, c := range more {
+		counts = addForeign(counts, c)
+	}
+	return counts
+}
+
 // ForeignNumerics counts, by numerics, the runs among states (from Status; only Done ones count) that
 // numerics other than those this build and backend compute computed: a cache a cluster job's tasks wrote
 // on CPUs of different vector paths holds such runs side by side, and the refusal to mix numerics is
@@ -1052,12 +1060,4 @@ func spanInts(v []int) string {
 		return fmt.Sprint(lo)
 	}
 	return fmt.Sprintf("%d to %d", lo, hi)
-}
-
-// MergeForeign adds the counts of more to counts (the same two numerics summed), keeping the order first met.
-func MergeForeign(counts, more []ForeignCount) []ForeignCount {
-	for _, c := range more {
-		counts = addForeign(counts, c)
-	}
-	return counts
 }
