@@ -41,6 +41,9 @@ type kernelSet struct {
 	// src hold n rounded up to a multiple of 16 entries: the vector set reads and writes whole vectors, and
 	// what it writes past n is garbage for the caller to overwrite.
 	offsetSteps func(dst []int32, src []uint8, n int, base int32)
+	// spikeThresholds is spikeThresholdsScalar (stimulus.go): the Poisson stimulus's spike thresholds
+	// for one step of one ear, thr and sa, ca of equal length.
+	spikeThresholds func(thr []uint64, sa, ca []float64, s, c, scale, unit float64)
 }
 
 // scalarKernels is the portable set, plain Go loops. It is the fallback wherever the vector sets cannot
@@ -57,6 +60,7 @@ var scalarKernels = kernelSet{
 	// lifBackwardSpikes in lif.go
 	lifBackwardSpikes: lifBackwardSpikesScalar,
 	offsetSteps:       offsetStepsScalar,
+	spikeThresholds:   spikeThresholdsScalar,
 	// shuntCell and shuntCellGrad in shunt.go
 	shuntCell:     (*shuntLayer).shuntCell,
 	shuntCellGrad: (*shuntLayer).shuntCellGrad,

@@ -36,14 +36,14 @@ func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32], addRows32: addRows32AVX2,
 			lifForward: lifForwardAVX2, lifBackward: lifBackwardAVX2, lifBackwardSpikes: lifBackwardSpikesAVX2,
-			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX2}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX2, spikeThresholds: spikeThresholdsAVX2}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
 		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRows8AVX512, sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
-			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX512}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX512, spikeThresholds: spikeThresholdsAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
 	}
@@ -635,4 +635,57 @@ func add8Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3, r4, r5, r6, r7 *[3
 func add4Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3 *[32]float32) (archsimd.Float32x16, archsimd.Float32x16) {
 	return acc0.Add(lo16(r0).Add(lo16(r1)).Add(lo16(r2).Add(lo16(r3)))),
 		acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
+}
+
+// spikeThresholdsAVX512 is spikeThresholdsScalar 8 float64 lanes at a time (the last vector's lanes past
+// the row masked); the truncating conversion is VCVTTPD2UQQ, exact for values below 2^64.
+func spikeThresholdsAVX512(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
+	vs, vc, vscale := archsimd.BroadcastFloat64x8(s), archsimd.BroadcastFloat64x8(c), archsimd.BroadcastFloat64x8(scale)
+	half, one, vunit := archsimd.BroadcastFloat64x8(0.5), archsimd.BroadcastFloat64x8(1), archsimd.BroadcastFloat64x8(unit)
+	thr, sa, ca = thr[:len(thr)], sa[:len(thr)], ca[:len(thr)]
+	for i := 0; i < len(thr); i += 8 {
+		var a, b archsimd.Float64x8
+		if i+8 <= len(thr) {
+			a, b = archsimd.LoadFloat64x8(sa[i:]), archsimd.LoadFloat64x8(ca[i:])
+		} else {
+			a, _ = archsimd.LoadFloat64x8Part(sa[i:])
+			b, _ = archsimd.LoadFloat64x8Part(ca[i:])
+		}
+		x := half.Mul(one.Add(a.Mul(vc).Add(b.Mul(vs))))
+		t := vscale.Mul(x).Mul(x).Mul(vunit).ConvertToUint64()
+		if i+8 <= len(thr) {
+			t.Store(thr[i:])
+		} else {
+			t.StorePart(thr[i:])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// spikeThresholdsAVX2 is spikeThresholdsScalar 4 float64 lanes at a time. AVX2 has no conversion from
+// float64 to 64-bit integers: the product is truncated (VROUNDPD), 2^52 added (exact for integers up to
+// 2^52, as spikeThresholds' values are) and the sum's bits less 2^52's read as the integer.
+func spikeThresholdsAVX2(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
+	vs, vc, vscale := archsimd.BroadcastFloat64x4(s), archsimd.BroadcastFloat64x4(c), archsimd.BroadcastFloat64x4(scale)
+	half, one, vunit := archsimd.BroadcastFloat64x4(0.5), archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(unit)
+	two52 := archsimd.BroadcastFloat64x4(1 << 52)
+	bits52 := archsimd.BroadcastUint64x4(math.Float64bits(1 << 52))
+	thr, sa, ca = thr[:len(thr)], sa[:len(thr)], ca[:len(thr)]
+	for i := 0; i < len(thr); i += 4 {
+		var a, b archsimd.Float64x4
+		if i+4 <= len(thr) {
+			a, b = archsimd.LoadFloat64x4(sa[i:]), archsimd.LoadFloat64x4(ca[i:])
+		} else {
+			a, _ = archsimd.LoadFloat64x4Part(sa[i:])
+			b, _ = archsimd.LoadFloat64x4Part(ca[i:])
+		}
+		x := half.Mul(one.Add(a.Mul(vc).Add(b.Mul(vs))))
+		t := vscale.Mul(x).Mul(x).Mul(vunit).Trunc().Add(two52).AsUint64x4().Sub(bits52)
+		if i+4 <= len(thr) {
+			t.Store(thr[i:])
+		} else {
+			t.StorePart(thr[i:])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
 }

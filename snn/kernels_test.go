@@ -394,3 +394,47 @@ func kernelShapes(widths []int) []struct{ H, rows int } {
 	}
 	return s
 }
+
+// TestSpikeThresholdSetsAgree checks every kernel set's spikeThresholds against the scalar set's bit for
+// bit, for rows of 1 to 17 and 100 fibres (the lanes of the last vector masked), phases all round the
+// circle, and scales up to 1 (Config.Validate's largest RateMax*DT), with a guard past the row that no
+// store may touch. The unit is 2^52, not the stimulus's 2^32: truncated at 2^32 a difference in the last
+// bits of p would almost never show, at 2^52 every bit of p down to 2^-52 is kept.
+func TestSpikeThresholdSetsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 47))
+	for _, ks := range availableKernels[1:] {
+		for _, n := range append(seq(1, 17), 100) {
+			for trial := 0; trial < 20; trial++ {
+				sa, ca := make([]float64, n), make([]float64, n)
+				for i := range sa {
+					sa[i], ca[i] = math.Sincos(2 * math.Pi * rng.Float64())
+				}
+				s, c := math.Sincos(2 * math.Pi * rng.Float64())
+				scale := []float64{0.06, 1, rng.Float64()}[trial%3]
+				want, got := make([]uint64, n), make([]uint64, n+1)
+				for i := range got {
+					got[i] = 42
+				}
+				ref := availableKernels[0]
+				ref.spikeThresholds(want, sa, ca, s, c, scale, 1<<52)
+				ks.spikeThresholds(got[:n], sa, ca, s, c, scale, 1<<52)
+				if !reflect.DeepEqual(got[:n], want) {
+					t.Fatalf("%s spikeThresholds n=%d scale %v: got %v, want %v", ks.name, n, scale, got[:n], want)
+				}
+				if got[n] != 42 {
+					t.Fatalf("%s spikeThresholds n=%d wrote past its row", ks.name, n)
+				}
+			}
+		}
+	}
+	// The largest threshold, at sin 1 and scale 1, is the unit itself: the conversion must keep it.
+	thr := make([]uint64, 1)
+	for _, ks := range availableKernels {
+		for _, unit := range []float64{1 << 32, 1 << 52} {
+			ks.spikeThresholds(thr, []float64{1}, []float64{0}, 0, 1, 1, unit)
+			if thr[0] != uint64(unit) {
+				t.Fatalf("%s spikeThresholds at sin 1, scale 1: %d, want %v", ks.name, thr[0], unit)
+			}
+		}
+	}
+}

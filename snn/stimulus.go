@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"sync"
 )
 
@@ -199,13 +198,6 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 	}
 	scale := cfg.RateMax * cfg.DT
 	power := cfg.EnvelopePower
-	prob := func(s float64) float64 {
-		x := 0.5 * (1 + s)
-		if power == 2 {
-			return scale * x * x
-		}
-		return scale * math.Pow(x, power)
-	}
 
 	workers := kernelThreads(n)
 	var wg sync.WaitGroup
@@ -219,8 +211,13 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 				for t := 0; t < T; t++ {
 					row := thr[t*I : (t+1)*I]
 					sa, ca := sinA[t*A:(t+1)*A], cosA[t*A:(t+1)*A]
+					if power == 2 {
+						kernels.spikeThresholds(row[lo:hi], sa, ca, s, c, scale, 1<<32)
+						continue
+					}
 					for i := lo; i < hi; i++ {
-						row[i] = uint64(prob(sa[i-lo]*c+ca[i-lo]*s) * (1 << 32))
+						x := 0.5 * (1 + (float64(sa[i-lo]*c) + float64(ca[i-lo]*s)))
+						row[i] = uint64(scale * math.Pow(x, power) * (1 << 32))
 					}
 				}
 			}
@@ -236,14 +233,15 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 				// Each 64-bit draw gives two 32-bit uniforms U; fibre-step b spikes iff U < p * 2^32,
 				// i.e. Bernoulli(p) to a resolution of 2^-32. The comparisons are branch-free
 				// ((U - thr) >> 63 is 1 exactly when U < thr) because spikes are unpredictable.
-				rng := rand.NewPCG(seed, base+uint64(k)) // newRand's source, called directly: the same draws
+				rng := pcgState{seed, base + uint64(k)} // newRand's source as a value: the same draws
 				out := d.bits[k*words : (k+1)*words]
 				for wi := range out {
 					lo := wi * 64
 					hi := min(lo+64, len(thr))
 					var word uint64
 					for b := lo; b < hi; b += 2 {
-						r := rng.Uint64()
+						var r uint64
+						rng, r = rng.next()
 						// b+1 < hi: T*I is even (two ears) and so is every word's bit count.
 						word |= ((r&0xffffffff - thr[b]) >> 63) << (b - lo)
 						word |= ((r>>32 - thr[b+1]) >> 63) << (b + 1 - lo)
@@ -255,4 +253,21 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 	}
 	wg.Wait()
 	return d, nil
+}
+
+// spikeThresholdsScalar sets thr[i] = uint64(p_i * unit), with unit = 2^32 the threshold a 32-bit uniform
+// is compared with, for the envelope power 2 (the notebook's):
+//
+//	p_i = (scale * x_i) * x_i,   x_i = 0.5 * (1 + (sa[i]*c + ca[i]*s))
+//
+// sa[i]*c + ca[i]*s being sin(a_i + phase) by the angle-addition rule (s, c = sin, cos of the phase), every
+// product and sum rounded to float64 (no fused multiply-add) and the last conversion truncating. p_i * unit
+// is at most unit (Config.Validate keeps RateMax*DT <= 1), and unit is a power of two no larger than 2^52.
+// The kernel sets' spikeThresholds compute the same operations in the same order (TestSpikeThresholdSetsAgree
+// compares them with a unit of 2^52, which keeps every bit of p_i down to 2^-52).
+func spikeThresholdsScalar(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
+	for i := range thr {
+		x := 0.5 * (1 + (float64(sa[i]*c) + float64(ca[i]*s)))
+		thr[i] = uint64(scale * x * x * unit)
+	}
 }
