@@ -44,6 +44,11 @@ type kernelSet struct {
 	// spikeThresholds is spikeThresholdsScalar (stimulus.go): the Poisson stimulus's spike thresholds
 	// for one step of one ear, thr and sa, ca of equal length.
 	spikeThresholds func(thr []uint64, sa, ca []float64, s, c, scale, unit float64)
+	// lifInhibit and lifInhibitionGrad are lifInhLayer.inhibitScalar and inhibitionGradScalar (the
+	// inhibition of the excitatory currents by inhibitory units with a state of their own, and its
+	// gradient); splitColumns and joinColumns are splitColumnsScalar and joinColumnsScalar (lifinhstep.go).
+	lifInhibit, lifInhibitionGrad func(l *lifInhLayer, ei Matrix)
+	splitColumns, joinColumns     func(z, a, b []float32, wa, wb int)
 }
 
 // scalarKernels is the portable set, plain Go loops. It is the fallback wherever the vector sets cannot
@@ -61,6 +66,11 @@ var scalarKernels = kernelSet{
 	lifBackwardSpikes: lifBackwardSpikesScalar,
 	offsetSteps:       offsetStepsScalar,
 	spikeThresholds:   spikeThresholdsScalar,
+	// lifInhibit, lifInhibitionGrad, splitColumns and joinColumns in lifinhstep.go
+	lifInhibit:        (*lifInhLayer).inhibitScalar,
+	lifInhibitionGrad: (*lifInhLayer).inhibitionGradScalar,
+	splitColumns:      splitColumnsScalar,
+	joinColumns:       joinColumnsScalar,
 	// shuntCell and shuntCellGrad in shunt.go
 	shuntCell:     (*shuntLayer).shuntCell,
 	shuntCellGrad: (*shuntLayer).shuntCellGrad,

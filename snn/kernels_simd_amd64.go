@@ -36,14 +36,18 @@ func init() {
 	if archsimd.X86.AVX2() {
 		avx2 := kernelSet{name: "avx2", pad: 8, sumRows8: sumRowsAVX2[uint8], sumRows16: sumRowsAVX2[uint16], sumRows32: sumRowsAVX2[int32], addRows32: addRows32AVX2,
 			lifForward: lifForwardAVX2, lifBackward: lifBackwardAVX2, lifBackwardSpikes: lifBackwardSpikesAVX2,
-			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX2, spikeThresholds: spikeThresholdsAVX2}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX2, spikeThresholds: spikeThresholdsAVX2,
+			lifInhibit: (*lifInhLayer).inhibitScalar, lifInhibitionGrad: (*lifInhLayer).inhibitionGradScalar,
+			splitColumns: splitColumnsScalar, joinColumns: joinColumnsScalar}
 		availableKernels = append(availableKernels, avx2)
 		kernels = avx2
 	}
 	if archsimd.X86.AVX512() {
 		avx512 := kernelSet{name: "avx512", pad: 16, sumRows8: sumRows8AVX512, sumRows16: sumRowsAVX512[uint16], sumRows32: sumRowsAVX512[int32],
 			lifForward: lifForwardAVX512, lifBackward: lifBackwardAVX512, lifBackwardSpikes: lifBackwardSpikesAVX512,
-			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX512, spikeThresholds: spikeThresholdsAVX512}
+			shuntCell: shuntCellAVX2, shuntCellGrad: shuntCellGradAVX2, offsetSteps: offsetStepsAVX512, spikeThresholds: spikeThresholdsAVX512,
+			lifInhibit: lifInhibitAVX512, lifInhibitionGrad: lifInhibitionGradAVX512,
+			splitColumns: splitColumnsAVX512, joinColumns: joinColumnsAVX512}
 		availableKernels = append(availableKernels, avx512)
 		kernels = avx512
 	}

@@ -65,23 +65,17 @@ func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
 // needs.
 func (l *lifInhLayer) forward(ee, ie, ei Matrix, keep bool) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
-	w := H + ni
 	l.cols.project(sideBySide(ee, ie), l.z)
-	parallelChunks(B*S, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			copy(l.pE[c*H:(c+1)*H], l.z[c*w:c*w+H])
-			copy(l.pI[c*ni:(c+1)*ni], l.z[c*w+H:(c+1)*w])
-		}
-	})
+	kernels.splitColumns(l.z[:B*S*(H+ni)], l.pE, l.pI, H, ni)
 	l.cells.records(l.pI, B, l.sI) // the records are needed for the inhibition even without keep
-	l.inhibit(ei)
+	kernels.lifInhibit(l, ei)
 	l.lifE.forward(l.pE, B, l.r, keep)
 }
 
-// inhibit subtracts s^I_k f(W_EI) from the currents h^E_k in l.pE (s^I_k the inhibitory record k-1 in l.sI,
-// step 0 uninhibited), ei being f(W_EI) [n_i, H]: the rows of the units whose record is not 0, each
-// times its record (a spike's row as it is; a current's float32(s*w)).
-func (l *lifInhLayer) inhibit(ei Matrix) {
+// inhibitScalar subtracts s^I_k f(W_EI) from the currents h^E_k in l.pE (s^I_k the inhibitory record k-1 in
+// l.sI, step 0 uninhibited), ei being f(W_EI) [n_i, H]: the rows of the units whose record is not 0, each
+// times its record (a spike's row as it is; a current's float32(s*w)). It is the scalar set's lifInhibit.
+func (l *lifInhLayer) inhibitScalar(ei Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	parallelChunks(B, func(lo, hi int) {
 		rows := make([][]float32, 0, ni)
@@ -113,7 +107,7 @@ func (l *lifInhLayer) inhibit(ei Matrix) {
 func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	l.lifE.backward(l.pE, B, gr) // pE now holds g^E
-	l.inhibitionGrad(ei)
+	kernels.lifInhibitionGrad(l, ei)
 	l.penalty = 0
 	if l.cfg.rateCapOn() {
 		l.penalty = rateCapGrad(l.cfg, l.sI, l.gSI, B, S, ni)
@@ -126,12 +120,7 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 		}
 	}
 	w := H + ni
-	parallelChunks(B*S, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			copy(l.z[c*w:c*w+H], l.pE[c*H:(c+1)*H])
-			copy(l.z[c*w+H:(c+1)*w], l.pI[c*ni:(c+1)*ni])
-		}
-	})
+	kernels.joinColumns(l.z[:B*S*w], l.pE, l.pI, H, ni)
 	l.cols.projectGrad(l.z, l.in, w, l.gW)
 	gEE, gIE = NewMatrix(l.in, H), NewMatrix(l.in, ni)
 	for i := 0; i < l.in; i++ {
@@ -141,10 +130,11 @@ func (l *lifInhLayer) backward(ei Matrix, gr []float32) (gEE, gIE, gEI Matrix) {
 	return gEE, gIE, gEI
 }
 
-// inhibitionGrad fills l.gSI with dL/ds^I_k = -g^E_k f(W_EI)^T (record k-1's gradient; the last record's
-// is 0) and l.gEIPart with each sample's dL/df(W_EI) = -sum_k (s^I_k)^T g^E_k, from g^E in l.pE and the
-// records in l.sI (a spike's term -g^E as it is, a current's -float32(s*g^E)), ei being f(W_EI) [n_i, H].
-func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
+// inhibitionGradScalar fills l.gSI with dL/ds^I_k = -g^E_k f(W_EI)^T (record k-1's gradient; the last
+// record's is 0) and l.gEIPart with each sample's dL/df(W_EI) = -sum_k (s^I_k)^T g^E_k, from g^E in l.pE
+// and the records in l.sI (a spike's term -g^E as it is, a current's -float32(s*g^E)), ei being f(W_EI)
+// [n_i, H]. It is the scalar set's lifInhibitionGrad.
+func (l *lifInhLayer) inhibitionGradScalar(ei Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
 	parallelChunks(B, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
@@ -165,6 +155,28 @@ func (l *lifInhLayer) inhibitionGrad(ei Matrix) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// splitColumnsScalar copies the rows of z [n, wa+wb] into a [n, wa] (their first wa columns) and b [n, wb]
+// (the rest), n = len(z)/(wa+wb); joinColumnsScalar copies them back into z.
+func splitColumnsScalar(z, a, b []float32, wa, wb int) {
+	w := wa + wb
+	parallelChunks(len(z)/w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(a[c*wa:(c+1)*wa], z[c*w:c*w+wa])
+			copy(b[c*wb:(c+1)*wb], z[c*w+wa:(c+1)*w])
+		}
+	})
+}
+
+func joinColumnsScalar(z, a, b []float32, wa, wb int) {
+	w := wa + wb
+	parallelChunks(len(z)/w, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			copy(z[c*w:c*w+wa], a[c*wa:(c+1)*wa])
+			copy(z[c*w+wa:(c+1)*w], b[c*wb:(c+1)*wb])
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/compute/gobackend"
@@ -267,81 +268,145 @@ func TestSubtractRows(t *testing.T) {
 	}
 }
 
-// TestLIFInhInhibitionBits checks the LIF inhibitory layer's inhibition (lifInhLayer.inhibit) and its gradient
-// (inhibitionGrad) against the loops they replaced, written out here (the sum of the spiking units' rows
-// through a cleared buffer, then subtracted; one dot product per inhibitory unit), bit for bit, with 0 to 7
-// units spiking at once, -0 among the currents and gradients, for 1, 8, 27 and 30 excitatory units.
+// TestLIFInhInhibitionBits checks every kernel set's inhibition of the LIF inhibitory layer
+// (kernelSet.lifInhibit) and its gradient (lifInhibitionGrad) against the loops they replaced, written out
+// here (the sum of the active units' rows through a cleared buffer, then subtracted; one dot product per
+// inhibitory unit), bit for bit, with 0 to 7 units active at once, records that are spikes (0 or 1) or
+// currents (delayed and filtered units: any value, each row times it), -0 among the currents and
+// gradients, for 1, 8, 16, 17, 27, 30, 32 and 33 excitatory units (the avx512 set's rows are two vectors
+// up to 32, scalar past it) and 6, 16, 17 and 33 steps (its record gradients take 16 steps a vector).
 func TestLIFInhInhibitionBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 67))
 	const B = 3
 	for _, ni := range []int{1, 2, 3, 4, 5, 7} {
-		for _, H := range []int{1, 8, 27, 30} {
-			cfg := DefaultConfig()
-			cfg.NumHidden, cfg.NumInhibitory = H, ni
-			cfg.Architecture, cfg.InhibitoryUnits = ArchPopulations, InhibitoryLIF
-			cfg.Duration = 7 * cfg.DT
-			l := newLIFInhLayer(cfg, B)
-			S := l.cols.steps
-			val := func() float32 {
-				if rng.IntN(8) == 0 {
-					return float32(math.Copysign(0, -1))
-				}
-				return float32(rng.NormFloat64())
-			}
-			ei := NewMatrix(ni, H)
-			for i := range ei.Data {
-				ei.Data[i] = float32(rng.Float64())
-			}
-			for i := range l.sI {
-				l.sI[i] = float32(rng.IntN(2))
-			}
-			for i := range l.pE {
-				l.pE[i] = val()
-			}
-			name := fmt.Sprintf("n_i=%d H=%d", ni, H)
-			want := append([]float32(nil), l.pE...)
-			for b := range B {
-				for k := 1; k < S; k++ {
-					inh := make([]float32, H)
-					for j, s := range l.sI[(b*S+k-1)*ni:][:ni] {
-						if s != 0 {
+		for _, H := range []int{1, 8, 16, 17, 27, 30, 32, 33} {
+			for _, steps := range []int{7, 17, 18, 34} {
+				for _, currents := range []bool{false, true} {
+					cfg := DefaultConfig()
+					cfg.NumHidden, cfg.NumInhibitory = H, ni
+					cfg.Architecture, cfg.InhibitoryUnits = ArchPopulations, InhibitoryLIF
+					cfg.Duration = float64(steps) * cfg.DT
+					l := newLIFInhLayer(cfg, B)
+					S := l.cols.steps
+					val := func() float32 {
+						if rng.IntN(8) == 0 {
+							return float32(math.Copysign(0, -1))
+						}
+						return float32(rng.NormFloat64())
+					}
+					ei := NewMatrix(ni, H)
+					for i := range ei.Data {
+						ei.Data[i] = float32(rng.Float64())
+					}
+					sI := make([]float32, len(l.sI))
+					for i := range sI {
+						sI[i] = float32(rng.IntN(2))
+						if currents && sI[i] != 0 {
+							sI[i] = float32(rng.Float64() * 2) // a current; 1 now and then
+							if rng.IntN(4) == 0 {
+								sI[i] = 1
+							}
+						}
+					}
+					pE, gE := make([]float32, len(l.pE)), make([]float32, len(l.pE))
+					for i := range pE {
+						pE[i], gE[i] = val(), val()
+					}
+					name := fmt.Sprintf("n_i=%d H=%d S=%d currents=%v", ni, H, S, currents)
+					want := append([]float32(nil), pE...)
+					for b := range B {
+						for k := 1; k < S; k++ {
+							inh := make([]float32, H)
+							for j, s := range sI[(b*S+k-1)*ni:][:ni] {
+								if s != 0 {
+									for h := range inh {
+										inh[h] += float32(s * ei.Data[j*H+h])
+									}
+								}
+							}
 							for h := range inh {
-								inh[h] += ei.Data[j*H+h]
+								want[(b*S+k)*H+h] -= inh[h]
 							}
 						}
 					}
-					for h := range inh {
-						want[(b*S+k)*H+h] -= inh[h]
+					wantG, wantPart := make([]float32, B*S*ni), make([]float32, B*ni*H)
+					for b := range B {
+						for k := 1; k < S; k++ {
+							g := gE[(b*S+k)*H:][:H]
+							for j := range ni {
+								var sum float32
+								for h, x := range g {
+									sum += float32(ei.Data[j*H+h] * x)
+								}
+								wantG[(b*S+k-1)*ni+j] = -sum
+								if s := sI[(b*S+k-1)*ni+j]; s != 0 {
+									for h, x := range g {
+										wantPart[(b*ni+j)*H+h] -= float32(s * x)
+									}
+								}
+							}
+						}
+					}
+					for _, ks := range availableKernels {
+						copy(l.sI, sI)
+						copy(l.pE, pE)
+						ks.lifInhibit(l, ei)
+						assertBits(t, ks.name+" "+name+" inhibit", l.pE, want)
+						copy(l.pE, gE)
+						for i := range l.gSI { // each output must be written, not found there
+							l.gSI[i] = float32(math.NaN())
+						}
+						for i := range l.gEIPart {
+							l.gEIPart[i] = float32(math.NaN())
+						}
+						ks.lifInhibitionGrad(l, ei)
+						assertBits(t, ks.name+" "+name+" dL/ds^I", l.gSI, wantG)
+						assertBits(t, ks.name+" "+name+" dL/df(W_EI) per sample", l.gEIPart, wantPart)
 					}
 				}
 			}
-			l.inhibit(ei)
-			assertBits(t, name+" inhibit", l.pE, want)
+		}
+	}
+}
 
-			for i := range l.pE {
-				l.pE[i] = val()
-			}
-			wantG, wantPart := make([]float32, B*S*ni), make([]float32, B*ni*H)
-			for b := range B {
-				for k := 1; k < S; k++ {
-					gE := l.pE[(b*S+k)*H:][:H]
-					for j := range ni {
-						var sum float32
-						for h, x := range gE {
-							sum += float32(ei.Data[j*H+h] * x)
+// TestSplitJoinColumns checks every kernel set's splitColumns and joinColumns against the copies they
+// stand for, for widths on both sides of the avx512 set's vectors (wa up to 33, wb up to 17), with guards
+// after each output that no store may touch.
+func TestSplitJoinColumns(t *testing.T) {
+	const n = 37
+	for _, ks := range availableKernels {
+		for _, wa := range []int{1, 15, 16, 17, 27, 30, 32, 33} {
+			for _, wb := range []int{1, 3, 16, 17} {
+				w := wa + wb
+				z := make([]float32, n*w+1)
+				for i := range z {
+					z[i] = float32(i) + 0.5
+				}
+				a, b := make([]float32, n*wa+1), make([]float32, n*wb+1)
+				a[n*wa], b[n*wb] = 42, 42
+				ks.splitColumns(z[:n*w], a[:n*wa], b[:n*wb], wa, wb)
+				for c := 0; c < n; c++ {
+					for i := 0; i < w; i++ {
+						got := a[c*wa:][:wa]
+						j := i
+						if i >= wa {
+							got, j = b[c*wb:][:wb], i-wa
 						}
-						wantG[(b*S+k-1)*ni+j] = -sum
-						if l.sI[(b*S+k-1)*ni+j] != 0 {
-							for h, x := range gE {
-								wantPart[(b*ni+j)*H+h] -= x
-							}
+						if got[j] != z[c*w+i] {
+							t.Fatalf("%s splitColumns wa=%d wb=%d: row %d column %d is %v, want %v", ks.name, wa, wb, c, i, got[j], z[c*w+i])
 						}
 					}
 				}
+				if a[n*wa] != 42 || b[n*wb] != 42 {
+					t.Fatalf("%s splitColumns wa=%d wb=%d wrote past its outputs", ks.name, wa, wb)
+				}
+				back := make([]float32, n*w+1)
+				back[n*w] = 42
+				ks.joinColumns(back[:n*w], a[:n*wa], b[:n*wb], wa, wb)
+				if !slices.Equal(back[:n*w], z[:n*w]) || back[n*w] != 42 {
+					t.Fatalf("%s joinColumns wa=%d wb=%d: the rows differ from the ones split, or it wrote past them", ks.name, wa, wb)
+				}
 			}
-			l.inhibitionGrad(ei)
-			assertBits(t, name+" dL/ds^I", l.gSI, wantG)
-			assertBits(t, name+" dL/df(W_EI) per sample", l.gEIPart, wantPart)
 		}
 	}
 }
