@@ -4,6 +4,8 @@ package snn
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -190,4 +192,38 @@ func guardTestMatrix(rows, cols, seed int) Matrix {
 		m.Data[i] = float32((i*7+seed*3)%11+1) * 0.05
 	}
 	return m
+}
+
+// TestSpikeThresholdsStayInsideSlices runs every kernel set's spikeThresholds on rows of 1 to 17 and 100
+// fibres whose slices (sa, ca and thr) each end at an inaccessible page, then begin at one: a vector load
+// or store past a row's end (a whole vector read from a short tail) or before its start kills the test
+// binary. The results must also be the scalar set's.
+func TestSpikeThresholdsStayInsideSlices(t *testing.T) {
+	ref := availableKernels[0]
+	words := func(s []float32) []float64 { // 2n guarded float32s as n float64s (8-byte aligned: mmap's page)
+		return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s)/2)
+	}
+	for _, ks := range availableKernels {
+		for _, n := range append(seq(1, 17), 100) {
+			for _, atStart := range []bool{false, true} {
+				sa32, freeSA := guardedFloats(t, 2*n, atStart)
+				ca32, freeCA := guardedFloats(t, 2*n, atStart)
+				thr32, freeThr := guardedFloats(t, 2*n, atStart)
+				sa, ca := words(sa32), words(ca32)
+				thr := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(thr32))), n)
+				for i := range sa {
+					sa[i], ca[i] = math.Sincos(float64(i) * 0.37)
+				}
+				want := make([]uint64, n)
+				ref.spikeThresholds(want, sa, ca, 0.6, 0.8, 0.06, 1<<32)
+				ks.spikeThresholds(thr, sa, ca, 0.6, 0.8, 0.06, 1<<32)
+				if !slices.Equal(thr, want) {
+					t.Fatalf("%s spikeThresholds n=%d guard at start %v: got %v, want %v", ks.name, n, atStart, thr, want)
+				}
+				freeSA()
+				freeCA()
+				freeThr()
+			}
+		}
+	}
 }

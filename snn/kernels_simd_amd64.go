@@ -641,8 +641,9 @@ func add4Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3 *[32]float32) (arch
 		acc1.Add(hi16(r0).Add(hi16(r1)).Add(hi16(r2).Add(hi16(r3))))
 }
 
-// spikeThresholdsAVX512 is spikeThresholdsScalar 8 float64 lanes at a time (the last vector's lanes past
-// the row masked); the truncating conversion is VCVTTPD2UQQ, exact for values below 2^64.
+// spikeThresholdsAVX512 is spikeThresholdsScalar 8 float64 lanes at a time (the last vector's loads
+// inside the slices' capacity, loadPart8f64, its stores masked); the truncating conversion is VCVTTPD2UQQ,
+// exact for values below 2^64.
 func spikeThresholdsAVX512(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
 	vs, vc, vscale := archsimd.BroadcastFloat64x8(s), archsimd.BroadcastFloat64x8(c), archsimd.BroadcastFloat64x8(scale)
 	half, one, vunit := archsimd.BroadcastFloat64x8(0.5), archsimd.BroadcastFloat64x8(1), archsimd.BroadcastFloat64x8(unit)
@@ -652,8 +653,7 @@ func spikeThresholdsAVX512(thr []uint64, sa, ca []float64, s, c, scale, unit flo
 		if i+8 <= len(thr) {
 			a, b = archsimd.LoadFloat64x8(sa[i:]), archsimd.LoadFloat64x8(ca[i:])
 		} else {
-			a, _ = archsimd.LoadFloat64x8Part(sa[i:])
-			b, _ = archsimd.LoadFloat64x8Part(ca[i:])
+			a, b = loadPart8f64(sa[i:]), loadPart8f64(ca[i:])
 		}
 		x := half.Mul(one.Add(a.Mul(vc).Add(b.Mul(vs))))
 		t := vscale.Mul(x).Mul(x).Mul(vunit).ConvertToUint64()
@@ -668,7 +668,8 @@ func spikeThresholdsAVX512(thr []uint64, sa, ca []float64, s, c, scale, unit flo
 
 // spikeThresholdsAVX2 is spikeThresholdsScalar 4 float64 lanes at a time. AVX2 has no conversion from
 // float64 to 64-bit integers: the product is truncated (VROUNDPD), 2^52 added (exact for integers up to
-// 2^52, as spikeThresholds' values are) and the sum's bits less 2^52's read as the integer.
+// 2^52) and the sum's bits less 2^52's read as the integer. The values are at most about unit (a hair
+// more where sa[i]*c + ca[i]*s rounds above 1), so a unit of 2^51 or less keeps them below 2^52.
 func spikeThresholdsAVX2(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
 	vs, vc, vscale := archsimd.BroadcastFloat64x4(s), archsimd.BroadcastFloat64x4(c), archsimd.BroadcastFloat64x4(scale)
 	half, one, vunit := archsimd.BroadcastFloat64x4(0.5), archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(unit)
@@ -680,8 +681,7 @@ func spikeThresholdsAVX2(thr []uint64, sa, ca []float64, s, c, scale, unit float
 		if i+4 <= len(thr) {
 			a, b = archsimd.LoadFloat64x4(sa[i:]), archsimd.LoadFloat64x4(ca[i:])
 		} else {
-			a, _ = archsimd.LoadFloat64x4Part(sa[i:])
-			b, _ = archsimd.LoadFloat64x4Part(ca[i:])
+			a, b = loadPart4f64(sa[i:]), loadPart4f64(ca[i:])
 		}
 		x := half.Mul(one.Add(a.Mul(vc).Add(b.Mul(vs))))
 		t := vscale.Mul(x).Mul(x).Mul(vunit).Trunc().Add(two52).AsUint64x4().Sub(bits52)

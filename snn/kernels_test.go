@@ -398,8 +398,9 @@ func kernelShapes(widths []int) []struct{ H, rows int } {
 // TestSpikeThresholdSetsAgree checks every kernel set's spikeThresholds against the scalar set's bit for
 // bit, for rows of 1 to 17 and 100 fibres (the lanes of the last vector masked), phases all round the
 // circle, and scales up to 1 (Config.Validate's largest RateMax*DT), with a guard past the row that no
-// store may touch. The unit is 2^52, not the stimulus's 2^32: truncated at 2^32 a difference in the last
-// bits of p would almost never show, at 2^52 every bit of p down to 2^-52 is kept.
+// store may touch. The unit is 2^51, not the stimulus's 2^32: truncated at 2^32 a difference in the last
+// bits of p would almost never show, at 2^51 p's bits down to 2^-51 are kept (all but the last for p >= 1/2,
+// fewer for smaller p; the scale-1 trials have p up to 1).
 func TestSpikeThresholdSetsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 47))
 	for _, ks := range availableKernels[1:] {
@@ -416,8 +417,8 @@ func TestSpikeThresholdSetsAgree(t *testing.T) {
 					got[i] = 42
 				}
 				ref := availableKernels[0]
-				ref.spikeThresholds(want, sa, ca, s, c, scale, 1<<52)
-				ks.spikeThresholds(got[:n], sa, ca, s, c, scale, 1<<52)
+				ref.spikeThresholds(want, sa, ca, s, c, scale, 1<<51)
+				ks.spikeThresholds(got[:n], sa, ca, s, c, scale, 1<<51)
 				if !reflect.DeepEqual(got[:n], want) {
 					t.Fatalf("%s spikeThresholds n=%d scale %v: got %v, want %v", ks.name, n, scale, got[:n], want)
 				}
@@ -430,7 +431,7 @@ func TestSpikeThresholdSetsAgree(t *testing.T) {
 	// The largest threshold, at sin 1 and scale 1, is the unit itself: the conversion must keep it.
 	thr := make([]uint64, 1)
 	for _, ks := range availableKernels {
-		for _, unit := range []float64{1 << 32, 1 << 52} {
+		for _, unit := range []float64{1 << 32, 1 << 51} {
 			ks.spikeThresholds(thr, []float64{1}, []float64{0}, 0, 1, 1, unit)
 			if thr[0] != uint64(unit) {
 				t.Fatalf("%s spikeThresholds at sin 1, scale 1: %d, want %v", ks.name, thr[0], unit)

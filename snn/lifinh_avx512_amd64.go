@@ -10,7 +10,7 @@ import (
 // The avx512 set's loops of a hidden layer whose inhibitory units have a state of their own (lifInhLayer):
 // the inhibition of the excitatory currents, its gradient, and the split and join of the projection's
 // columns. Each keeps the scalar loop's operations and their order per value, so that the numbers are the
-// scalar set's bit for bit (TestLIFInhKernelSetsAgree): a lane is one excitatory unit (the inhibition, the
+// scalar set's bit for bit (TestLIFInhInhibitionBits, TestSplitJoinColumns): a lane is one excitatory unit (the inhibition, the
 // gradient of f(W_EI)) or one step (the gradient of the records, whose sums over units run in unit order in
 // every lane). Rows of up to 32 excitatory units are two vectors; wider layers take the scalar loops.
 //
@@ -30,7 +30,10 @@ func lifInhibitAVX512(l *lifInhLayer, ei Matrix) {
 		l.inhibitScalar(ei)
 		return
 	}
-	e, rec := ei.Data[:ni*H], f32bits(l.sI)
+	// f(W_EI) where its last row's second vector can be loaded without a copy (loadPart16's copy calls
+	// memmove, legacy SSE, between the vector operations).
+	e, rec := l.eiPad[:ni*H], f32bits(l.sI)
+	copy(e, ei.Data[:ni*H])
 	parallelChunks(B, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			for k := 1; k < S; k++ {

@@ -44,6 +44,7 @@ type lifInhLayer struct {
 	r         []float32 // [B, H] readout sums
 	gW        []float32 // [I, H+n_i]
 	gEIPart   []float32 // [B, n_i, H]: dL/df(W_EI) of each sample
+	eiPad     []float32 // [n_i, H]: f(W_EI) copied where a vector past it can be read (lifInhibitAVX512)
 	cfg       Config    // for the rate cap (Config.rateCapOn)
 	penalty   float64   // the rate cap's penalty P of the last backward (0 without the cap)
 }
@@ -54,8 +55,11 @@ func newLIFInhLayer(cfg Config, batch int) *lifInhLayer {
 	if !ok || !u.separate { // callers check cfg.separateInhibition()
 		panic(fmt.Sprintf("snn: lifInhLayer for inhibitory units %q", cfg.InhibitoryUnits))
 	}
+	// z, pE, pI and eiPad have room for a vector past their values, so that the vector sets' last loads
+	// stay inside their capacity without a copy (loadPart16).
 	return &lifInhLayer{cols: newSpikeColumns(cfg, batch), lifE: newLIFKernel(cfg), cells: u.newCells(cfg, ni), h: H, ni: ni, in: I,
-		z: make([]float32, batch*S*(H+ni)), pE: make([]float32, batch*S*H), pI: make([]float32, batch*S*ni),
+		z: make([]float32, batch*S*(H+ni), batch*S*(H+ni)+16), pE: make([]float32, batch*S*H, batch*S*H+16),
+		pI: make([]float32, batch*S*ni, batch*S*ni+16), eiPad: make([]float32, ni*H, ni*H+16),
 		sI: make([]float32, batch*S*ni), gSI: make([]float32, batch*S*ni), r: make([]float32, batch*H),
 		gW: make([]float32, I*(H+ni)), gEIPart: make([]float32, batch*ni*H), cfg: cfg}
 }

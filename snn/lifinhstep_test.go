@@ -272,15 +272,17 @@ func TestSubtractRows(t *testing.T) {
 // (kernelSet.lifInhibit) and its gradient (lifInhibitionGrad) against the loops they replaced, written out
 // here (the sum of the active units' rows through a cleared buffer, then subtracted; one dot product per
 // inhibitory unit), bit for bit, with 0 to 7 units active at once, records that are spikes (0 or 1) or
-// currents (delayed and filtered units: any value, each row times it), -0 among the currents and
-// gradients, for 1, 8, 16, 17, 27, 30, 32 and 33 excitatory units (the avx512 set's rows are two vectors
-// up to 32, scalar past it) and 6, 16, 17 and 33 steps (its record gradients take 16 steps a vector).
+// currents (delayed and filtered units: any value, each row times it; among them -0, which counts as 0,
+// negative values, the smallest subnormal, NaN and 1), -0 among the currents and gradients, for 1, 8, 16,
+// 17, 27, 30, 32 and 33 excitatory units (the avx512 set's rows are two vectors up to 32, scalar past it)
+// and 6, 16, 17, 20 and 33 steps (its record gradients take 16 steps a vector: none, one, one and a
+// partial block, two and one).
 func TestLIFInhInhibitionBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 67))
 	const B = 3
 	for _, ni := range []int{1, 2, 3, 4, 5, 7} {
 		for _, H := range []int{1, 8, 16, 17, 27, 30, 32, 33} {
-			for _, steps := range []int{7, 17, 18, 34} {
+			for _, steps := range []int{7, 17, 18, 21, 34} {
 				for _, currents := range []bool{false, true} {
 					cfg := DefaultConfig()
 					cfg.NumHidden, cfg.NumInhibitory = H, ni
@@ -299,12 +301,13 @@ func TestLIFInhInhibitionBits(t *testing.T) {
 						ei.Data[i] = float32(rng.Float64())
 					}
 					sI := make([]float32, len(l.sI))
+					odd := []float32{float32(math.Copysign(0, -1)), -0.75, math.SmallestNonzeroFloat32, float32(math.NaN()), 1}
 					for i := range sI {
 						sI[i] = float32(rng.IntN(2))
 						if currents && sI[i] != 0 {
-							sI[i] = float32(rng.Float64() * 2) // a current; 1 now and then
+							sI[i] = float32(rng.Float64() * 2) // a current; now and then -0, negative, subnormal, NaN or 1
 							if rng.IntN(4) == 0 {
-								sI[i] = 1
+								sI[i] = odd[rng.IntN(len(odd))]
 							}
 						}
 					}

@@ -32,3 +32,24 @@ func loadPart16(s []float32) archsimd.Float32x16 {
 	copy(buf[:], s)
 	return archsimd.LoadFloat32x16Array(&buf)
 }
+
+// loadPart8f64 and loadPart4f64 are loadPart8 for float64 lanes, 8 and 4 of them.
+func loadPart8f64(s []float64) archsimd.Float64x8 {
+	if cap(s) >= 8 {
+		v, _ := archsimd.LoadFloat64x8Part(s)
+		return v
+	}
+	var buf [8]float64
+	copy(buf[:], s)
+	return archsimd.LoadFloat64x8Array(&buf)
+}
+
+func loadPart4f64(s []float64) archsimd.Float64x4 {
+	if cap(s) >= 4 {
+		v, _ := archsimd.LoadFloat64x4Part(s)
+		return v
+	}
+	var buf [4]float64
+	copy(buf[:], s)
+	return archsimd.LoadFloat64x4Array(&buf)
+}

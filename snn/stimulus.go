@@ -184,8 +184,10 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 		PhaseOffset: make([]float64, n), bits: make([]uint64, n*words), index: &lazySpikeIndex{}}
 	copy(d.PhaseOffset, offsets)
 	// sin and cos of a(t, j) = 2*pi*f*t*DT + d_j; theta = a + 2*pi*u (+ ipd) by the angle-addition rule.
-	sinA := make([]float64, T*A)
-	cosA := make([]float64, T*A)
+	// Room for a whole vector past the last step's values: the vector sets' last loads stay inside the
+	// slices' capacity (loadPart8f64) without copying.
+	sinA := make([]float64, T*A, T*A+8)
+	cosA := make([]float64, T*A, T*A+8)
 	for t := 0; t < T; t++ {
 		for j := 0; j < A; j++ {
 			delay := 0.0
@@ -262,9 +264,10 @@ func stimulus(cfg Config, ipd []float64, seed, base uint64, offsets []float64) (
 //
 // sa[i]*c + ca[i]*s being sin(a_i + phase) by the angle-addition rule (s, c = sin, cos of the phase), every
 // product and sum rounded to float64 (no fused multiply-add) and the last conversion truncating. p_i * unit
-// is at most unit (Config.Validate keeps RateMax*DT <= 1), and unit is a power of two no larger than 2^52.
-// The kernel sets' spikeThresholds compute the same operations in the same order (TestSpikeThresholdSetsAgree
-// compares them with a unit of 2^52, which keeps every bit of p_i down to 2^-52).
+// is at most about unit (Config.Validate keeps RateMax*DT <= 1; a hair more where the sum rounds above 1),
+// and unit is a power of two no larger than 2^51. The kernel sets' spikeThresholds compute the same
+// operations in the same order (TestSpikeThresholdSetsAgree compares them at a unit of 2^51, which keeps
+// p_i's bits down to 2^-51).
 func spikeThresholdsScalar(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
 	for i := range thr {
 		x := 0.5 * (1 + (float64(sa[i]*c) + float64(ca[i]*s)))
