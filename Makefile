@@ -34,7 +34,7 @@ test: setup vet
 	CI=$${CI:-1} $(GO) test -timeout 30m ./...
 	GOEXPERIMENT= $(GO) test -timeout 10m ./snn/
 	@if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then \
-	  echo "GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns|SpikeThresholdsStayInside' ./snn/"; GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns' ./snn/; \
+	  echo "GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns|SpikeThresholdsStayInside|Transpose16' ./snn/"; GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns' ./snn/; \
 	else echo "make test: this CPU cannot run GOAMD64=v3 code: the kernel comparison at v3 is not run"; fi
 
 # The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML

@@ -368,3 +368,26 @@ func TestSurrogateConstantsLayout(t *testing.T) {
 		t.Errorf("surrogateConstants8: %+v", c8)
 	}
 }
+
+// TestTranspose16 checks transpose16 (lifInhibitionGradAVX512's block transposition) against the
+// transposition it stands for, on a matrix whose every element is distinct.
+func TestTranspose16(t *testing.T) {
+	var m [16]archsimd.Uint32x16
+	var rows [16][16]uint32
+	for q := range rows {
+		for h := range rows[q] {
+			rows[q][h] = uint32(100*q + h)
+		}
+		m[q] = archsimd.LoadUint32x16Array(&rows[q])
+	}
+	transpose16(&m)
+	for h := range m {
+		var got [16]uint32
+		m[h].StoreArray(&got)
+		for q := range got {
+			if got[q] != rows[q][h] {
+				t.Fatalf("after transpose16, row %d lane %d holds %d, want element (%d, %d) = %d", h, q, got[q], q, h, rows[q][h])
+			}
+		}
+	}
+}

@@ -66,8 +66,8 @@ func lifInhibitAVX512(l *lifInhLayer, ei Matrix) {
 }
 
 // lifInhibitionGradAVX512 is inhibitionGradScalar. The records' gradients -sum_h f(W_EI)[j,h] g^E_k[h]
-// take 16 steps a vector: each block of g^E is transposed into lanes of steps (tr[h] holds unit h of the
-// 16 steps) and every lane sums over h in order, from 0, as the scalar dot does; dL/df(W_EI)'s rows are
+// take 16 steps a vector: each block of g^E is transposed into lanes of steps (transpose16; tr[h] holds
+// unit h of the 16 steps) and every lane sums over h in order, from 0, as the scalar dot does; dL/df(W_EI)'s rows are
 // two vectors of units, the steps subtracted in order.
 func lifInhibitionGradAVX512(l *lifInhLayer, ei Matrix) {
 	B, S, H, ni := l.cols.batch, l.cols.steps, l.h, l.ni
@@ -84,19 +84,23 @@ func lifInhibitionGradAVX512(l *lifInhLayer, ei Matrix) {
 			gs := f32bits(l.gSI[b*S*ni:][:S*ni])
 			clear(gs)
 			gE := l.pE[b*S*H:][:S*H]
-			gEBits := f32bits(gE)
 			rec := f32bits(l.sI[b*S*ni:][:S*ni])
 			// dL/ds^I_{k-1} for k = 1..S-1, 16 steps at a time.
 			for k0 := 1; k0 < S; k0 += 16 {
 				n := min(16, S-k0)
-				for q := 0; q < n; q++ {
-					for h, x := range gEBits[(k0+q)*H:][:H] {
-						tr[h][q] = x
+				// Rows q < n are steps k0+q (lanes past the last step, never stored: zeros, not stale
+				// and maybe subnormal values), transposed 16 units at a time.
+				var blk [16]archsimd.Uint32x16
+				for half := 0; half < H; half += 16 {
+					for q := range blk {
+						blk[q] = archsimd.Uint32x16{}
+						if q < n {
+							blk[q] = load16(gE, (k0+q)*H+half).AsUint32x16()
+						}
 					}
-				}
-				for q := n; q < 16; q++ { // lanes past the last step, never stored: zeros, not stale (maybe subnormal) values
-					for h := 0; h < H; h++ {
-						tr[h][q] = 0
+					transpose16(&blk)
+					for h := half; h < min(H, half+16); h++ {
+						blk[h-half].StoreArray(&tr[h])
 					}
 				}
 				for j := 0; j < ni; j++ {
@@ -199,3 +203,36 @@ const (
 	signBit32 = 1 << 31
 	one32     = 0x3f800000
 )
+
+// transposeIndex holds ConcatPermute's indices for transpose16's stages, distances 8, 4, 2 and 1: for rows
+// r and r+d (r without bit d), row r's lane l takes row r's lane l where l lacks bit d, else row r+d's lane
+// l-d (index 16 + l - d in the pair); row r+d's lane l takes row r's lane l+d where l lacks bit d, else row
+// r+d's lane l.
+var transposeIndex = func() (ix [4][2][16]uint32) {
+	for s, d := range []uint32{8, 4, 2, 1} {
+		for l := uint32(0); l < 16; l++ {
+			if l&d == 0 {
+				ix[s][0][l], ix[s][1][l] = l, l+d
+			} else {
+				ix[s][0][l], ix[s][1][l] = 16+l-d, 16+l
+			}
+		}
+	}
+	return ix
+}()
+
+// transpose16 transposes the 16x16 matrix whose row q is m[q] (lane h: element (q, h)): afterwards m[h]
+// lane q holds element (q, h). Four stages exchange the blocks of 8, 4, 2 and 1 lanes (two VPERMI2D a
+// pair of rows) in place of 256 scalar moves.
+func transpose16(m *[16]archsimd.Uint32x16) {
+	for s, d := range [4]int{8, 4, 2, 1} {
+		lo, hi := archsimd.LoadUint32x16Array(&transposeIndex[s][0]), archsimd.LoadUint32x16Array(&transposeIndex[s][1])
+		for r := 0; r < 16; r++ {
+			if r&d != 0 {
+				continue
+			}
+			a, b := m[r], m[r+d]
+			m[r], m[r+d] = a.ConcatPermute(b, lo), a.ConcatPermute(b, hi)
+		}
+	}
+}
