@@ -647,7 +647,7 @@ func add4Rows(acc0, acc1 archsimd.Float32x16, r0, r1, r2, r3 *[32]float32) (arch
 func spikeThresholdsAVX512(thr []uint64, sa, ca []float64, s, c, scale, unit float64) {
 	vs, vc, vscale := archsimd.BroadcastFloat64x8(s), archsimd.BroadcastFloat64x8(c), archsimd.BroadcastFloat64x8(scale)
 	half, one, vunit := archsimd.BroadcastFloat64x8(0.5), archsimd.BroadcastFloat64x8(1), archsimd.BroadcastFloat64x8(unit)
-	thr, sa, ca = thr[:len(thr)], sa[:len(thr)], ca[:len(thr)]
+	sa, ca = sa[:len(thr)], ca[:len(thr)] // as long as thr, or a panic here
 	for i := 0; i < len(thr); i += 8 {
 		var a, b archsimd.Float64x8
 		if i+8 <= len(thr) {
@@ -675,7 +675,7 @@ func spikeThresholdsAVX2(thr []uint64, sa, ca []float64, s, c, scale, unit float
 	half, one, vunit := archsimd.BroadcastFloat64x4(0.5), archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(unit)
 	two52 := archsimd.BroadcastFloat64x4(1 << 52)
 	bits52 := archsimd.BroadcastUint64x4(math.Float64bits(1 << 52))
-	thr, sa, ca = thr[:len(thr)], sa[:len(thr)], ca[:len(thr)]
+	sa, ca = sa[:len(thr)], ca[:len(thr)] // as long as thr, or a panic here
 	for i := 0; i < len(thr); i += 4 {
 		var a, b archsimd.Float64x4
 		if i+4 <= len(thr) {
