@@ -84,7 +84,7 @@ bench:
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked
 # avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04), 1 h 36 min for 1,414 runs with b5ef716 (the same day,
 # the VM slower); every run equal to the committed one each time (README, Studies). The 2,307 the notebooks read
-# since the end of 2026-12-05 took 2 h 33 min 38 s with 5700589 (2026-12-06, the Intel Xeon VM), every entry equal.
+# since the end of 2026-12-05 took 2 h 33 min 38 s with 5700589 (2026-12-06, the Intel Xeon VM), every entry equal but time and source.
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
 # add RECOMPUTE=1 to retrain them. Runs missing from a cache that holds another build's are refused before any
 # work (the cache would mix two builds' numbers); MIX=1 adds them. It runs setup first, which installs Debian's
