@@ -29,12 +29,15 @@ vet:
 
 # All tests, including executing every notebook with the real GoNB kernel in quick mode; then the model
 # package again without GOEXPERIMENT=simd, so that the scalar fallback kernels stay tested, and the kernel
-# comparison with GOAMD64=v3, where the compiler may fuse multiply-adds in the scalar loops.
+# comparison with GOAMD64=v3, where the compiler may fuse multiply-adds in the scalar loops (v3Tests: the one
+# list the command both prints and runs).
+v3Tests := KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns|Transpose16|PCGStateMatchesRand
+
 test: setup vet
 	CI=$${CI:-1} $(GO) test -timeout 30m ./...
 	GOEXPERIMENT= $(GO) test -timeout 10m ./snn/
 	@if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then \
-	  echo "GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns|Transpose16|PCGStateMatchesRand' ./snn/"; GOAMD64=v3 $(GO) test -run 'KernelSets|KernelsStay|Exp64|Sigmoid64|SurrogatesFloat32|SumRowsOf32x32|SpikeThreshold|StimulusGolden|LIFInhInhibitionBits|SplitJoinColumns|Transpose16|PCGStateMatchesRand' ./snn/; \
+	  echo "GOAMD64=v3 $(GO) test -run '$(v3Tests)' ./snn/"; GOAMD64=v3 $(GO) test -run '$(v3Tests)' ./snn/; \
 	else echo "make test: this CPU cannot run GOAMD64=v3 code: the kernel comparison at v3 is not run"; fi
 
 # The main job: execute every notebook headlessly (full protocol), write the executed .ipynb and HTML
@@ -84,7 +87,8 @@ bench:
 # From scratch on 2 cores 1 h 39 min and 1 h 38 min (measured 2026-12-03 twice), 1 h 27 min with the reworked
 # avx512 kernels and 1 h 25 min with e66d5eb (2026-12-04), 1 h 36 min for 1,414 runs with b5ef716 (the same day,
 # the VM slower); every run equal to the committed one each time (README, Studies). The 2,307 the notebooks read
-# since the end of 2026-12-05 took 2 h 33 min 38 s with 5700589 (2026-12-06, the Intel Xeon VM), every entry equal but time and source.
+# since the end of 2026-12-05 took 2 h 33 min 38 s with 5700589 (2026-12-06, the Intel Xeon VM), every entry
+# equal but time and source.
 # Nothing is trained with the committed cache. Runs another backend or build cached are used as they are;
 # add RECOMPUTE=1 to retrain them. Runs missing from a cache that holds another build's are refused before any
 # work (the cache would mix two builds' numbers); MIX=1 adds them. It runs setup first, which installs Debian's
