@@ -31,7 +31,8 @@ type PhasePanel struct {
 // PhaseCurves draws each panel's networks' test-style accuracy (%) on fresh samples at phase offsets 0,
 // 30, ..., 330 degrees of the carrier after their training set's (the point at 360 repeats 0, closing the
 // cycle): one thin line per network, their mean as a thick line, the partners' mean dashed (PhasePanel.Partner),
-// each network's own test set as a dot at its shift, and chance (1/numClasses) dashed. Panels fill cols
+// each network's own test set as a dot at its shift, joined by a short vertical line to that network's
+// own curve there (testLinks), and chance (1/numClasses) dashed. Panels fill cols
 // columns, row by row.
 func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figure, error) {
 	if len(panels) == 0 || cols <= 0 {
@@ -89,10 +90,14 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 			p.Legend.Add(fmt.Sprintf("trained with an offset per sample (%d; thin: each)", len(pn.Partner)), pm)
 		}
 		var tests plotter.XYs
-		for _, c := range pn.Curves {
-			if !math.IsNaN(c.TestShift) {
-				tests = append(tests, plotter.XY{X: 360 * c.TestShift, Y: 100 * c.TestAccuracy})
+		for _, link := range testLinks(pn.Curves) {
+			l, err := plotter.NewLine(link)
+			if err != nil {
+				return nil, err
 			}
+			l.Color, l.Width = Orange, vg.Points(0.8)
+			p.Add(l)
+			tests = append(tests, link[1])
 		}
 		if len(tests) > 0 {
 			s, err := plotter.NewScatter(tests)
@@ -101,7 +106,7 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 			}
 			s.Color, s.Radius, s.Shape = Orange, vg.Points(3), draw.CircleGlyph{}
 			p.Add(s)
-			p.Legend.Add("its test set, at its offset", s)
+			p.Legend.Add("its test set, at its offset (joined to its line)", s)
 		}
 		if chance >= p.Y.Min && chance <= p.Y.Max {
 			c, err := plotter.NewLine(plotter.XYs{{X: 0, Y: chance}, {X: 360, Y: chance}})
@@ -151,4 +156,25 @@ func addPhaseCurves(p *plot.Plot, curves []study.PhaseCurve, thin, mean color.Co
 	avg.Color, avg.Width, avg.Dashes = mean, vg.Points(2.5), dashes
 	p.Add(avg)
 	return first, avg, nil
+}
+
+// testLinks returns, for each curve with a test shift (in cycles, [0, 1)), the vertical segment from its
+// own curve at that offset to its test set's accuracy, in the figure's units (degrees, %): point 0 on the
+// curve, point 1 the test-set dot. The curve between two measured offsets is the straight line drawn
+// between them (linear in the offset; the cycle closes from the last offset back to the first at 360).
+func testLinks(curves []study.PhaseCurve) []plotter.XYs {
+	var links []plotter.XYs
+	for _, c := range curves {
+		n := len(c.Accuracy)
+		if math.IsNaN(c.TestShift) || n == 0 {
+			continue
+		}
+		pos := c.TestShift * float64(n) // in offsets' units
+		k := int(math.Floor(pos))
+		frac := pos - float64(k)
+		a, b := c.Accuracy[((k%n)+n)%n], c.Accuracy[((k+1)%n+n)%n]
+		x := 360 * c.TestShift
+		links = append(links, plotter.XYs{{X: x, Y: 100 * (a + frac*(b-a))}, {X: x, Y: 100 * c.TestAccuracy}})
+	}
+	return links
 }

@@ -77,3 +77,32 @@ func TestPhaseCurves(t *testing.T) {
 		}
 	}
 }
+
+// TestPhaseTestLinks checks the segments that join each test-set dot to its own network's curve, against
+// values worked by hand from the curve's straight pieces (12 offsets, 30 degrees apart).
+func TestPhaseTestLinks(t *testing.T) {
+	acc := []float64{0.50, 0.60, 0.70, 0.40, 0.55, 0.65, 0.35, 0.45, 0.75, 0.80, 0.30, 0.20}
+	for _, tc := range []struct {
+		name        string
+		shift, test float64
+		wantX, onY  float64 // degrees, and the curve there in %
+	}{
+		{"on an offset", 0.25, 0.52, 90, 40},             // offset 3
+		{"between two offsets", 0.2, 0.61, 72, 58},       // from 70% at 60 to 40% at 90, 12/30 of the way: 70 - 0.4 * 30
+		{"across the cycle's end", 0.975, 0.33, 351, 41}, // from 20% at 330 to 50% at 360, 21/30 of the way: 20 + 0.7 * 30
+		{"at zero", 0, 0.48, 0, 50},                      // offset 0
+	} {
+		links := testLinks([]study.PhaseCurve{{Seed: 1, Accuracy: acc, TestShift: tc.shift, TestAccuracy: tc.test}})
+		if len(links) != 1 || len(links[0]) != 2 {
+			t.Fatalf("%s: %v, want one segment of two points", tc.name, links)
+		}
+		l := links[0]
+		if math.Abs(l[0].X-tc.wantX) > 1e-9 || math.Abs(l[1].X-tc.wantX) > 1e-9 || math.Abs(l[0].Y-tc.onY) > 1e-9 ||
+			math.Abs(l[1].Y-100*tc.test) > 1e-9 {
+			t.Errorf("%s: segment %v, want (%g, %g) to (%g, %g)", tc.name, l, tc.wantX, tc.onY, tc.wantX, 100*tc.test)
+		}
+	}
+	if links := testLinks([]study.PhaseCurve{{Seed: 1, Accuracy: acc, TestShift: math.NaN()}}); len(links) != 0 {
+		t.Errorf("a curve without a test shift got %v, want no segment", links)
+	}
+}
