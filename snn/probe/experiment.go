@@ -56,13 +56,18 @@ func AblationTable(x *snn.Experiment, results []AblationResult) string {
 	return b.String()
 }
 
+// readingSlack is how near chance, in accuracy points, AblationReading calls a cut's accuracy a floor: the
+// controls notebook's rule (study.AccuracyRules' Slack, 2 points).
+const readingSlack = 2.0
+
 // AblationReading reads one network's ablation results (Ablate with at least CutInhibitory, CutMatched and
 // CutExcitatory) on its test set, descriptively: the inhibitory cut against matched (excitatory rows at the
 // same delays, of which some lie in the other ear: MatchedRows) and against excitatory (the first
 // excitatory rows: other delays under the blocked mask, any under a random one). matched hurting at least
 // as much as the inhibitory cut (compared at the printed 0.1 point) means this network cannot attribute
 // the cut's effect to the sign; matched hurting less is consistent with a sign effect, in one network,
-// untested.
+// untested. A cut that leaves the network within readingSlack points of chance (as printed) is said to be
+// at a floor; where both are, the reading says only that.
 func AblationReading(x *snn.Experiment, results []AblationResult) (string, error) {
 	acc := map[Cut]float64{}
 	rows := map[Cut][]int{}
@@ -84,6 +89,15 @@ func AblationReading(x *snn.Experiment, results []AblationResult) (string, error
 		"one network, not a test of it", mat-inh)
 	if mat <= inh {
 		reading = "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign"
+	}
+	chance := 100 / float64(x.Config.NumClasses)
+	switch floorInh, floorMat := math.Abs(inh-chance) <= readingSlack, math.Abs(mat-chance) <= readingSlack; {
+	case floorInh && floorMat:
+		reading = fmt.Sprintf("both leave it within %.0f points of chance, a floor: this network cannot order them", readingSlack)
+	case floorMat:
+		reading += fmt.Sprintf(" (matched leaves it within %.0f points of chance, a floor: how much more it hurts is not measured)", readingSlack)
+	case floorInh:
+		reading += fmt.Sprintf(" (the inhibitory cut leaves it within %.0f points of chance, a floor)", readingSlack)
 	}
 	where, differs := "at other delays", "; excitatory differs from it in delay as well as sign"
 	if x.Config.Layout != snn.MaskBlocked {

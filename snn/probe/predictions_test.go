@@ -70,8 +70,8 @@ func TestAblationReading(t *testing.T) {
 	want := "This network on its test set (descriptive): without its 40 inhibitory input rows it scores 13.3% (intact 75.7%, " +
 		"chance 8.3%); without as many excitatory rows at the same delays (matched; 37 of 40 in the other ear) 8.2%, and " +
 		"without the first excitatory rows, at other delays (excitatory), 39.9%. Against the inhibitory cut, matched hurts at " +
-		"least as much, so this network cannot attribute the cut's effect to the inhibitory sign; excitatory differs from it " +
-		"in delay as well as sign.\n"
+		"least as much, so this network cannot attribute the cut's effect to the inhibitory sign (matched leaves it within 2 " +
+		"points of chance, a floor: how much more it hurts is not measured); excitatory differs from it in delay as well as sign.\n"
 	if err != nil || got != want {
 		t.Errorf("matched below:\n got %q, %v\nwant %q", got, err, want)
 	}
@@ -81,9 +81,29 @@ func TestAblationReading(t *testing.T) {
 		"sign in this one network, not a test of it") {
 		t.Errorf("matched above: %q, %v", got, err)
 	}
+	if strings.Contains(got, "floor") {
+		t.Errorf("matched at 20.0%% and the inhibitory cut at 13.3%% (chance 8.3%%) called a floor: %q", got)
+	}
 	res[1] = result(CutMatched, 0.1334) // 13.3 as printed: not "less, by 0.0 points"
-	if got, err := AblationReading(x, res); err != nil || !strings.Contains(got, "matched hurts at least as much") {
+	if got, err := AblationReading(x, res); err != nil || !strings.Contains(got, "matched hurts at least as much") ||
+		strings.Contains(got, "floor") {
 		t.Errorf("matched equal at one decimal: %q, %v", got, err)
+	}
+	// Floors: within 2 points of chance (8.3%) as printed; 10.3 is 1.97 points above it, 10.4 2.07.
+	for _, tc := range []struct {
+		inh, mat float64
+		want     string
+	}{
+		{0.103, 0.075, "Against the inhibitory cut, both leave it within 2 points of chance, a floor: this network cannot order them;"},
+		{0.104, 0.075, "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign " +
+			"(matched leaves it within 2 points of chance, a floor: how much more it hurts is not measured);"},
+		{0.090, 0.200, "matched hurts less, by 11.0 points: consistent with an effect of the inhibitory sign in this one network, " +
+			"not a test of it (the inhibitory cut leaves it within 2 points of chance, a floor);"},
+	} {
+		r := []AblationResult{result(CutInhibitory, tc.inh), result(CutMatched, tc.mat), result(CutExcitatory, 0.399)}
+		if got, err := AblationReading(x, r); err != nil || !strings.Contains(got, tc.want) {
+			t.Errorf("inhibitory %.3f, matched %.3f:\n got %q, %v\nwant it to contain %q", tc.inh, tc.mat, got, err, tc.want)
+		}
 	}
 	x.Config.Layout = snn.MaskRandom
 	if got, err := AblationReading(x, res); err != nil || !strings.Contains(got, "without the first excitatory rows, wherever "+

@@ -51,7 +51,8 @@ func CullingOf(condition string, m *snn.Model) Culling {
 // CullingTable is a fixed-width table of cs, one row each: the condition, its rule and seed, its test
 // accuracy with the committed run's in brackets ("-" when not scored), the constrained weights at 0 at
 // the end of training (count, of all, percent) and in (0, Limit], and for wiggle the restarts over
-// training and per step in the last epoch (mean); "-" where the rule restarts nothing.
+// training and per optimiser step in the last epoch (mean); "-" where the rule restarts nothing; then a
+// line that says so.
 func CullingTable(cs []Culling) string {
 	var b strings.Builder
 	limit := "in (0, limit]"
@@ -59,7 +60,7 @@ func CullingTable(cs []Culling) string {
 		limit = fmt.Sprintf("in (0, %g]", cs[0].Limit)
 	}
 	fmt.Fprintf(&b, "%-12s %-8s %5s  %-14s %-24s %-13s %12s %12s\n", "condition", "rule", "seed", "test % (run)",
-		"at 0 at the end", limit, "restarts", "a step, last")
+		"at 0 at the end", limit, "restarts", "per update")
 	for _, c := range cs {
 		share := 0.0
 		if c.Total > 0 {
@@ -80,6 +81,7 @@ func CullingTable(cs []Culling) string {
 		fmt.Fprintf(&b, "%-12s %-8s %5d  %-14s %-24s %-13s %12s %12s\n", c.Condition, c.Rule, c.Seed, acc, zero,
 			thousands(c.Near), restarts, per)
 	}
+	b.WriteString("(restarts: over all of training; per update: their mean per optimiser step, one batch's update, in the last epoch)\n")
 	return b.String()
 }
 

@@ -88,9 +88,10 @@ func TestCulling(t *testing.T) {
 	clip := Culling{Condition: "pop-clip", Rule: snn.SignClip, Seed: 501, Zero: 1234, Total: 6444, Near: 1005, Limit: 0.01, Steps: 3200,
 		TestAccuracy: math.NaN(), RunAccuracy: math.NaN()}
 	got := CullingTable([]Culling{c, clip})
-	golden := "condition    rule      seed  test % (run)   at 0 at the end          in (0, 0.01]      restarts a step, last\n" +
+	golden := "condition    rule      seed  test % (run)   at 0 at the end          in (0, 0.01]      restarts   per update\n" +
 		"wiggle       wiggle       7  81.2 (81.2)    2 of 6,360 (0.0%)        41                       8          2.5\n" +
-		"pop-clip     clip       501  -              1,234 of 6,444 (19.1%)   1,005                    -            -\n"
+		"pop-clip     clip       501  -              1,234 of 6,444 (19.1%)   1,005                    -            -\n" +
+		"(restarts: over all of training; per update: their mean per optimiser step, one batch's update, in the last epoch)\n"
 	if got != golden {
 		t.Errorf("CullingTable:\n%s\nwant:\n%s", got, golden)
 	}

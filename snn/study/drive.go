@@ -106,7 +106,7 @@ func DriveTable(rows []DriveRow) string {
 	}
 	if len(rows) > 0 {
 		fmt.Fprintf(&b, "(untrained networks; %d validation samples x %d steps; inputs and spikes of the excitatory units; inhibitory spikes "+
-			"per unit & step where the inhibitory units are LIF neurons (-: linear units); a LIF unit fires at most every other step: ceiling 0.5)\n",
+			"per unit & step where the inhibitory units are LIF neurons (-: linear units); a LIF unit fires at most 2 spikes in any 4 consecutive steps, its reset coming a step late: ceiling 0.5 on average)\n",
 			rows[0].Samples, rows[0].StepsPerSample)
 	}
 	return b.String()

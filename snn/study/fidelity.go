@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -354,7 +355,7 @@ func (f FidelityOutcome) Table() string {
 		m2, s2 := MeanSD(o.Torch)
 		verdict := o.Verdict(f.Plan.Alpha)
 		if o.Row.Floor {
-			verdict += " (floor)"
+			verdict += " (marked floor)"
 		}
 		rows = append(rows, []string{o.Row.Label, fmt.Sprintf("%.1f", o.Row.Original),
 			fmt.Sprintf("%.1f ± %.1f [%.1f, %.1f]", m1, s1, floats.Min(o.Ours), floats.Max(o.Ours)),
@@ -370,6 +371,10 @@ func (f FidelityOutcome) Table() string {
 		"interval printed may cross it), else not distinguishable. %s, %d epochs.\n",
 		seedList(f.Plan.Seeds), len(f.Rows), f.Plan.Alpha, f.Plan.Alpha, f.Plan.AccuracyMargin, f.Plan.ErrorMargin,
 		f.Plan.Alpha, 100*(1-2*f.Plan.Alpha), f.Torch, f.Epochs)
+	if slices.ContainsFunc(f.Rows, func(o FidelityRowOutcome) bool { return o.Row.Floor }) {
+		b.WriteString("(marked floor): a row the plan marked a floor before the runs, because the original's ablated network " +
+			"scored near chance; the sentences below say where each implementation's ablated networks are against chance.\n")
+	}
 	if n, held, err := f.HolmEquivalences(); err == nil && n > 0 {
 		what := "none holds"
 		if len(held) > 0 {

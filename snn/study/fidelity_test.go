@@ -161,6 +161,15 @@ func TestFidelityFloorNote(t *testing.T) {
 		"chance: the test accuracy row)."; got != want {
 		t.Errorf("error row:\n got %s\nwant %s", got, want)
 	}
+	// The table marks such rows and says what the mark means (not the 2-point rule of the other verdicts).
+	table := f.Table()
+	if strings.Count(table, " (marked floor)\n") != 2 || !strings.Contains(table, "(marked floor): a row the plan marked a floor before the runs") {
+		t.Errorf("the table does not mark both floor rows or explain the mark:\n%s", table)
+	}
+	f.Rows[0].Row.Floor, f.Rows[1].Row.Floor = false, false
+	if table := f.Table(); strings.Contains(table, "marked floor") {
+		t.Errorf("a table without floor rows mentions the mark:\n%s", table)
+	}
 }
 
 // Holm over the four rows' TOST p-values, by hand: d's 0.001 x4 = 0.004, a's 0.01 x3 = 0.03, b's 0.03 x2

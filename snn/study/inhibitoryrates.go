@@ -59,7 +59,8 @@ func (nb *Notebook) PlanInhibitoryRates(o Outcome, conditions ...string) ([]Inhi
 	return rows, nil
 }
 
-// saturatedRate is the rate InhibitoryRateTable counts as at the ceiling (0.5, a spike every other step).
+// saturatedRate is the rate InhibitoryRateTable counts as at the ceiling (0.5: at most 2 spikes in any 4
+// consecutive steps, TestLIFSpikeCeiling).
 const saturatedRate = 0.45
 
 // InhibitoryRateTable prints the rows, then per condition the trained rates' range and how many are at
