@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -17,6 +18,19 @@ var cycle = []color.Color{Blue, Orange, Green, Red, Purple, Grey}
 type Series struct {
 	Name string
 	X, Y []float64
+	// Style, if above 0, fixes the series' colour and dash pattern as conditionStyle(Style-1), so that a
+	// condition looks the same in every figure (tuning curves); 0 takes its position's (the colour cycle).
+	Style int
+}
+
+// tab10 is matplotlib's ten-colour cycle, which conditionStyle walks.
+var tab10 = []color.Color{Blue, Orange, Green, Red, Purple, color.RGBA{0x8c, 0x56, 0x4b, 0xff}, color.RGBA{0xe3, 0x77, 0xc2, 0xff},
+	Grey, color.RGBA{0xbc, 0xbd, 0x22, 0xff}, color.RGBA{0x17, 0xbe, 0xcf, 0xff}}
+
+// conditionStyle is style k's colour and dash pattern: tab10's colour k mod 10 with dash pattern k/10 (solid for
+// the first ten, then dashed, dotted, dash-dot), so 40 styles, each a different pair.
+func conditionStyle(k int) (color.Color, []vg.Length) {
+	return tab10[k%len(tab10)], seriesDashes[(k/len(tab10))%len(seriesDashes)]
 }
 
 // seriesDashes are the dash patterns of successive series (solid, dashed, dotted, dash-dot): lines that
@@ -47,6 +61,9 @@ func Lines(title, xlabel, ylabel string, series ...Series) (*plot.Plot, error) {
 		l, err := seriesLine(xy, i, len(series))
 		if err != nil {
 			return nil, fmt.Errorf("plots: series %q: %w", s.Name, err)
+		}
+		if s.Style > 0 {
+			l.Color, l.Dashes = conditionStyle(s.Style - 1)
 		}
 		p.Add(l)
 		if s.Name != "" {
@@ -175,6 +192,9 @@ func BarsWithin(title, ylabel string, bars []Bar, reference float64, refLabel st
 			return nil, err
 		}
 		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = draw.CircleGlyph{}, vg.Points(2), color.Black
+		if manyPoints(bars) { // smaller and translucent, so that the bar and its interval show through
+			sc.GlyphStyle.Radius, sc.GlyphStyle.Color = vg.Points(1.2), color.NRGBA{0, 0, 0, 0x60}
+		}
 		p.Add(sc)
 		p.Legend.Add("one seed", sc)
 	}
@@ -198,8 +218,46 @@ func BarsWithin(title, ylabel string, bars []Bar, reference float64, refLabel st
 	p.Legend.Top = true
 	p.NominalX(labels...)
 	p.Y.Min = lo
+	legendRoom(p, bars, lo, hi)
 	slantLabels(p, labels)
 	return p, nil
+}
+
+// legendRoom gives a bar chart bounded above by hi room for its legend (top right) where the data reach the
+// top quarter of [lo, hi]: the axis runs to hi plus a quarter of the span, ticked only up to hi, so the legend
+// sits above the highest possible value instead of on the bars, intervals or dots.
+func legendRoom(p *plot.Plot, bars []Bar, lo, hi float64) {
+	if math.IsInf(hi, 0) || math.IsNaN(hi) || math.IsInf(lo, 0) || hi <= lo {
+		return
+	}
+	top := math.Inf(-1)
+	for _, b := range bars {
+		top = max(top, min(hi, b.Value+b.Err))
+		for _, v := range b.Points {
+			top = max(top, v)
+		}
+	}
+	if top <= lo+0.75*(hi-lo) {
+		return
+	}
+	p.Y.Max = hi + (hi-lo)/4
+	p.Y.Tick.Marker = cappedTicks{p.Y.Tick.Marker, hi}
+}
+
+// cappedTicks are the ticks Ticker gives the axis cut at Max (those of the values' own range), at or below it.
+type cappedTicks struct {
+	plot.Ticker
+	Max float64
+}
+
+func (c cappedTicks) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range c.Ticker.Ticks(min, math.Min(max, c.Max)) {
+		if t.Value <= c.Max+1e-9*math.Max(1, math.Abs(c.Max)) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // barErrors returns the error bars of bars cut to [lo, hi], and the cut ends (x, limit).
@@ -245,6 +303,11 @@ func barPoints(bars []Bar) plotter.XYs {
 		}
 	}
 	return out
+}
+
+// manyPoints reports whether some bar has more than 30 points (seeds), which full-size dots would bury.
+func manyPoints(bars []Bar) bool {
+	return slices.ContainsFunc(bars, func(b Bar) bool { return len(b.Points) > 30 })
 }
 
 // slantLabels turns the x tick labels of a bar chart by 30 degrees when they would not fit side by side

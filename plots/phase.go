@@ -23,8 +23,8 @@ type PhasePanel struct {
 	// Partner, if set, are the same networks trained with an offset per sample, measured at the offsets of
 	// Curves (study.PhasePartnerCurves): each a thin green line, their mean dashed.
 	Partner []study.PhaseCurve
-	// Zoom sets the y axis from the data (15 points below its lowest accuracy, room for the legend, and 5 above
-	// its highest, rounded out to 10) instead of 0 to 100; the chance line is drawn only where it falls inside.
+	// Zoom sets the y axis from the data instead of 0 to 100: one range for every zoomed panel of the figure,
+	// so that they compare (phaseZoom); the chance line is drawn only where it falls inside.
 	Zoom bool
 }
 
@@ -45,10 +45,32 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 	f := NewFigure(rows, min(cols, len(panels)), 5.2*float64(min(cols, len(panels))), 4.2*float64(rows))
 	f.Title = title
 	chance := 100 / float64(numClasses)
-	for i, pn := range panels {
+	// The zoomed panels' common range, from all their data.
+	zlo, zhi, zoomed := 100.0, 0.0, false
+	for _, pn := range panels {
 		if len(pn.Curves) == 0 {
 			return nil, fmt.Errorf("plots: PhaseCurves: panel %q has no networks", pn.Title)
 		}
+		n := len(pn.Curves[0].Accuracy)
+		for j, c := range append(slices.Clone(pn.Curves), pn.Partner...) {
+			if len(c.Accuracy) != n {
+				return nil, fmt.Errorf("plots: PhaseCurves: panel %q: network %d has %d offsets, network 0 %d", pn.Title, j, len(c.Accuracy), n)
+			}
+			if !pn.Zoom {
+				continue
+			}
+			zoomed = true
+			zlo, zhi = min(zlo, 100*slices.Min(c.Accuracy)), max(zhi, 100*slices.Max(c.Accuracy))
+			if !math.IsNaN(c.TestShift) {
+				zlo, zhi = min(zlo, 100*c.TestAccuracy), max(zhi, 100*c.TestAccuracy)
+			}
+		}
+	}
+	var zoom phaseRange
+	if zoomed {
+		zoom = phaseZoom(zlo, zhi)
+	}
+	for i, pn := range panels {
 		p := plot.New()
 		p.Title.Text = fmt.Sprintf("%s (%d networks)", pn.Title, len(pn.Curves))
 		if len(pn.Curves) == 1 {
@@ -58,21 +80,10 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		if pn.Absolute {
 			p.X.Label.Text = "Phase offset (degrees of the carrier; trained with an offset per sample)"
 		}
-		n := len(pn.Curves[0].Accuracy)
-		lo, hi := 100.0, 0.0
-		for j, c := range append(slices.Clone(pn.Curves), pn.Partner...) {
-			if len(c.Accuracy) != n {
-				return nil, fmt.Errorf("plots: PhaseCurves: panel %q: network %d has %d offsets, network 0 %d", pn.Title, j, len(c.Accuracy), n)
-			}
-			lo, hi = min(lo, 100*slices.Min(c.Accuracy)), max(hi, 100*slices.Max(c.Accuracy))
-			if !math.IsNaN(c.TestShift) {
-				lo, hi = min(lo, 100*c.TestAccuracy), max(hi, 100*c.TestAccuracy)
-			}
-		}
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 360, 0, 100
 		p.X.Tick.Marker, p.Y.Tick.Marker = stepTicks{60}, stepTicks{20}
 		if pn.Zoom {
-			p.Y.Min, p.Y.Max = max(0, 10*math.Floor((lo-15)/10)), min(100, 10*math.Ceil((hi+5)/10))
+			p.Y.Min, p.Y.Max = zoom.min, zoom.max
 			p.Y.Tick.Marker = stepTicks{10}
 		}
 		p.Add(plotter.NewGrid())
@@ -119,9 +130,9 @@ func PhaseCurves(title string, panels []PhasePanel, cols, numClasses int) (*Figu
 		}
 		p.Legend.Top, p.Legend.Left = false, false
 		p.Legend.YOffs = vg.Points(26) // above the chance line
-		// Zoomed, the chance line is below the axis: the legend takes the room left under the data.
+		// Zoomed, the legend takes the room phaseZoom left under the data, or above it.
 		if pn.Zoom {
-			p.Legend.YOffs = 0
+			p.Legend.Top, p.Legend.YOffs = zoom.legendTop, 0
 		}
 		f.Set(i/cols, i%cols, PlotPanel{p})
 	}
@@ -177,4 +188,25 @@ func testLinks(curves []study.PhaseCurve) []plotter.XYs {
 		links = append(links, plotter.XYs{{X: x, Y: 100 * (a + frac*(b-a))}, {X: x, Y: 100 * c.TestAccuracy}})
 	}
 	return links
+}
+
+// phaseRange is a zoomed y axis (%) and where its legend goes.
+type phaseRange struct {
+	min, max  float64
+	legendTop bool
+}
+
+// phaseZoom returns the y axis for data from lo to hi (%): 5 points of room on one side and, on the other,
+// room for the legend, a third of the data's span (at least 15 points), all rounded out to 10. The legend
+// goes under the data where that stays at or above 0, else above it where that stays at or below 100, else
+// the axis is 0 to 100 with the legend at the bottom.
+func phaseZoom(lo, hi float64) phaseRange {
+	pad := max(15, (hi-lo+5)/3)
+	switch {
+	case lo-pad >= 0:
+		return phaseRange{min: 10 * math.Floor((lo-pad)/10), max: min(100, 10*math.Ceil((hi+5)/10))}
+	case hi+pad <= 100:
+		return phaseRange{min: max(0, 10*math.Floor((lo-5)/10)), max: 10 * math.Ceil((hi+pad)/10), legendTop: true}
+	}
+	return phaseRange{min: 0, max: 100}
 }

@@ -106,3 +106,53 @@ func TestPhaseTestLinks(t *testing.T) {
 		t.Errorf("a curve without a test shift got %v, want no segment", links)
 	}
 }
+
+// TestPhaseZoom checks the zoomed axis against ranges worked by hand (pad = max(15, (hi - lo + 5)/3)), and that
+// PhaseCurves gives every zoomed panel of a figure the one range and puts the legend where phaseZoom says.
+func TestPhaseZoom(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		want   phaseRange
+	}{
+		{40, 70, phaseRange{min: 20, max: 80}},                  // pad 15: 25 -> 20, 75 -> 80, legend below
+		{65.5, 86.2, phaseRange{min: 50, max: 100}},             // pad 15: 50.5 -> 50, 91.2 -> 100
+		{1.4, 62, phaseRange{min: 0, max: 90, legendTop: true}}, // pad 21.9: no room below 0; -3.6 -> 0, 83.9 -> 90
+		{5, 98, phaseRange{min: 0, max: 100}},                   // pad 32.7: no room either side
+	} {
+		if got := phaseZoom(tc.lo, tc.hi); got != tc.want {
+			t.Errorf("phaseZoom(%g, %g) = %+v, want %+v", tc.lo, tc.hi, got, tc.want)
+		}
+	}
+	flat := func(seed uint64, acc float64) study.PhaseCurve {
+		c := study.PhaseCurve{Seed: seed, TestShift: 0.5, TestAccuracy: acc}
+		for range 12 {
+			c.Accuracy = append(c.Accuracy, acc)
+		}
+		return c
+	}
+	// Panel a's data span 40-70, panel b's 2-62: together 2-70, pad 24.3, legend above: 0 to 100 (94.3 -> 100).
+	f, err := PhaseCurves("shared", []PhasePanel{
+		{Title: "a", Curves: []study.PhaseCurve{flat(1, 0.4), flat(2, 0.7)}, Zoom: true},
+		{Title: "b", Curves: []study.PhaseCurve{flat(1, 0.02), flat(2, 0.62)}, Zoom: true},
+		{Title: "c, not zoomed", Curves: []study.PhaseCurve{flat(1, 0.5)}}}, 3, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []phaseRange{{0, 100, true}, {0, 100, true}, {0, 100, false}} {
+		p := f.Panels[i].(PlotPanel).Plot
+		if p.Y.Min != want.min || p.Y.Max != want.max || p.Legend.Top != want.legendTop {
+			t.Errorf("panel %d: y %g to %g, legend on top %v; want %+v", i, p.Y.Min, p.Y.Max, p.Legend.Top, want)
+		}
+	}
+	g, err := PhaseCurves("shared", []PhasePanel{
+		{Title: "a", Curves: []study.PhaseCurve{flat(1, 0.6), flat(2, 0.7)}, Zoom: true},
+		{Title: "b", Curves: []study.PhaseCurve{flat(1, 0.5), flat(2, 0.55)}, Zoom: true}}, 2, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 { // together 50-70: pad 15, 35 -> 30, 75 -> 80
+		if p := g.Panels[i].(PlotPanel).Plot; p.Y.Min != 30 || p.Y.Max != 80 || p.Legend.Top {
+			t.Errorf("panel %d: y %g to %g, legend on top %v; want 30 to 80, legend below", i, p.Y.Min, p.Y.Max, p.Legend.Top)
+		}
+	}
+}

@@ -606,3 +606,47 @@ func TestIntTicks(t *testing.T) {
 		}
 	}
 }
+
+// A bar chart bounded at 100 whose data reach its top quarter gets room above 100 for the legend, ticked
+// only up to 100; one whose data stay lower keeps gonum's own axis.
+func TestBarsLegendRoom(t *testing.T) {
+	high := []Bar{{Label: "a", Value: 90, Err: 5, Points: []float64{85, 96}}, {Label: "b", Value: 40, Err: 10}}
+	p, err := BarsWithin("high", "Silent units (%)", high, math.NaN(), "", 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Min != 0 || p.Y.Max != 125 {
+		t.Errorf("data up to 96 on [0, 100]: y axis %g to %g, want 0 to 125", p.Y.Min, p.Y.Max)
+	}
+	ticks := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max)
+	var major []float64
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			major = append(major, tk.Value)
+		}
+	}
+	if len(major) == 0 || slices.Max(major) != 100 {
+		t.Errorf("labelled ticks %v, want the highest at 100", major)
+	}
+	low := []Bar{{Label: "a", Value: 50, Err: 20, Points: []float64{40, 70}}, {Label: "b", Value: 30, Err: 5}}
+	q, err := BarsWithin("low", "Silent units (%)", low, math.NaN(), "", 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Y.Max > 100 {
+		t.Errorf("data up to 75 on [0, 100]: y axis up to %g, want no room added", q.Y.Max)
+	}
+	if _, capped := q.Y.Tick.Marker.(cappedTicks); capped {
+		t.Error("data up to 75: ticks capped, want gonum's own")
+	}
+}
+
+// Dots of more than 30 seeds per bar are drawn small and translucent (manyPoints): 31 seeds are many, 30 not.
+func TestManyPoints(t *testing.T) {
+	bars := func(n int) []Bar {
+		return []Bar{{Label: "a", Value: 1}, {Label: "b", Value: 2, Points: make([]float64, n)}}
+	}
+	if manyPoints(bars(30)) || !manyPoints(bars(31)) {
+		t.Errorf("manyPoints: 30 points %v, 31 points %v; want false, true", manyPoints(bars(30)), manyPoints(bars(31)))
+	}
+}

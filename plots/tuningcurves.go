@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
@@ -12,13 +13,16 @@ import (
 )
 
 // tuningSeries returns the lines TuningCurves draws: per condition, log10 of each learning rate of its
-// curve against the mean validation accuracy in %, and the selected point.
+// curve against the mean validation accuracy in %, in the style of its place among study.ConditionNames (the
+// same in every figure; by its position for a name not there, such as the rate networks'), and the
+// selected point.
 func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, err error) {
 	if len(tuned) == 0 {
 		return nil, nil, fmt.Errorf("plots: TuningCurves: no tuned conditions")
 	}
+	names := study.ConditionNames()
 	for _, t := range tuned {
-		s := Series{Name: t.Condition}
+		s := Series{Name: t.Condition, Style: slices.Index(names, t.Condition) + 1} // 0 (by position) for a name not there
 		found := false
 		for _, p := range t.Curve {
 			s.X = append(s.X, math.Log10(p.LearningRate))

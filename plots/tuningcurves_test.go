@@ -1,7 +1,10 @@
 package plots
 
 import (
+	"fmt"
+	"image/color"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/snn-dales/dales/snn/study"
@@ -53,4 +56,39 @@ func TestOutcomeBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFigure(t, "outcome", f, "signs-tuned: test accuracy at the selected learning rates", "(test seeds 11-20; mean ± 1 SD over seeds)", "relu", "abs")
+}
+
+// Each condition of the registry keeps one colour and dash pattern in every tuning figure, whatever its
+// position there, and no two conditions share one; a name outside the registry is drawn by its position.
+func TestTuningCurveStyles(t *testing.T) {
+	names := study.ConditionNames()
+	type style struct {
+		c      color.Color
+		dashes string
+	}
+	seen := map[style]string{}
+	for k, n := range names {
+		c, d := conditionStyle(k)
+		st := style{c, fmt.Sprint(d)}
+		if other, ok := seen[st]; ok {
+			t.Fatalf("conditions %s and %s share a style (%v, %v)", other, n, c, d)
+		}
+		seen[st] = n
+	}
+	curve := []study.TuningPoint{{LearningRate: 0.01, Mean: 0.5}}
+	a, _, err := tuningSeries([]study.Tuned{{Condition: "pop-abs", Selected: 0.01, Curve: curve}, {Condition: "both", Selected: 0.01, Curve: curve}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := tuningSeries([]study.Tuned{{Condition: "both", Selected: 0.01, Curve: curve}, {Condition: "mlp", Selected: 0.01, Curve: curve},
+		{Condition: "pop-abs", Selected: 0.01, Curve: curve}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a[0].Style != b[2].Style || a[1].Style != b[0].Style || a[0].Style != slices.Index(names, "pop-abs")+1 || a[0].Style == a[1].Style {
+		t.Errorf("styles by position, not by condition: %d %d in one figure, %d %d in the other", a[0].Style, a[1].Style, b[2].Style, b[0].Style)
+	}
+	if b[1].Style != 0 {
+		t.Errorf("mlp, not a registry condition, got style %d, want 0 (by position)", b[1].Style)
+	}
 }
