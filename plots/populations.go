@@ -201,8 +201,9 @@ func spectrumSeries(models []*snn.Model, labels []string, trained bool) ([]Serie
 
 // PopulationWeights draws the input pathway of an E/I-population model (snn.ArchPopulations): the
 // excitatory weights f(W_EE), the inhibitory pathway f(W_IE) f(W_EI) and the effective weights
-// W1eff = f(W_EE) - f(W_IE) f(W_EI), fibres on y (left ear first), excitatory units on x, each panel on its
-// own colour scale stated in its title (red positive, blue negative, grey 0).
+// W1eff = f(W_EE) - f(W_IE) f(W_EI), fibres on y (left ear first, a line between the ears), excitatory units
+// on x, each panel on its own colour scale stated in its title (red positive, blue negative, grey 0); when,
+// the figure's title, names the model and its moment.
 func PopulationWeights(m *snn.Model, when string) (*Figure, error) {
 	inh, err := m.InhibitoryPathway()
 	if err != nil {
@@ -218,13 +219,18 @@ func PopulationWeights(m *snn.Model, when string) (*Figure, error) {
 		neg.Data[i] = -v
 	}
 	f := NewFigure(1, 3, 14, 5)
+	f.Title = when
 	for k, p := range []struct {
 		title string
 		w     snn.Matrix
 	}{{"Excitation f(W_EE)", exc}, {"Inhibition -f(W_IE)f(W_EI)", neg}, {"Effective W1eff", eff}} {
 		limit := maxAbs(p.w)
-		h := NewHeatmap(p.w.Float64(), fmt.Sprintf("%s, %s (±%.2g)", p.title, when, limit), "Excitatory unit", "Input fibre")
-		h.ColorMap, h.ColorBar = Diverging(limit), true
+		h := NewHeatmap(p.w.Float64(), fmt.Sprintf("%s (±%.2g)", p.title, limit), "Excitatory unit",
+			"Input fibre (line: left | right ear)")
+		h.ColorMap, h.ColorBar, h.ColorBarLabel = Diverging(limit), true, "weight (own scale)"
+		if ear := m.Config.ANFPerEar; ear > 0 && ear < p.w.Rows {
+			h.HLines = []float64{float64(p.w.Rows-ear) - 0.5} // row i sits at y = rows-1-i: between fibres ear-1 and ear
+		}
 		f.Set(0, k, h)
 	}
 	return f, nil

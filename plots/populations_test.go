@@ -26,7 +26,7 @@ func TestPopulationFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigure(t, "population weights", f, "Excitation f(W_EE)", "Inhibition", "Effective W1eff", "Input fibre")
+	checkFigure(t, "population weights", f, "initial", "Excitation f(W_EE)", "Inhibition", "Effective W1eff", "Input fibre")
 	inh, _ := m.InhibitoryPathway()
 	eff := m.EffectiveW1()
 	exc, neg := snn.NewMatrix(eff.Rows, eff.Cols), snn.NewMatrix(eff.Rows, eff.Cols)
@@ -41,6 +41,10 @@ func TestPopulationFigures(t *testing.T) {
 		}
 		if h.Data[3][5] != float64(w.At(3, 5)) {
 			t.Errorf("panel %d draws %v at (3, 5), want %v", k, h.Data[3][5], w.At(3, 5))
+		}
+		// The ears' boundary between fibres 99 and 100 (row i at y = 199 - i) and the colour bar's label.
+		if len(h.HLines) != 1 || h.HLines[0] != 99.5 || h.ColorBarLabel == "" {
+			t.Errorf("panel %d: lines %v, colour bar label %q; want a line at 99.5 and a label", k, h.HLines, h.ColorBarLabel)
 		}
 	}
 	col, _ := snn.NewModel(snn.DefaultConfig())

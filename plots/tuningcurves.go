@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/snn-dales/dales/snn"
 	"github.com/snn-dales/dales/snn/study"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -14,8 +15,8 @@ import (
 
 // tuningSeries returns the lines TuningCurves draws: per condition, log10 of each learning rate of its
 // curve against the mean validation accuracy in %, in the style of its place among study.ConditionNames (the
-// same in every figure; by its position for a name not there, such as the rate networks'), and the
-// selected point.
+// same in every figure; by its position for a name not there, such as the rate networks'), named with
+// " (SGD)" where the condition trains with SGD, and the selected point.
 func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, err error) {
 	if len(tuned) == 0 {
 		return nil, nil, fmt.Errorf("plots: TuningCurves: no tuned conditions")
@@ -23,6 +24,9 @@ func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, er
 	names := study.ConditionNames()
 	for _, t := range tuned {
 		s := Series{Name: t.Condition, Style: slices.Index(names, t.Condition) + 1} // 0 (by position) for a name not there
+		if c, err := study.ConditionByName(t.Condition); err == nil && c.Apply(snn.DefaultConfig(), 0.5).Optimizer == snn.OptimizerSGD {
+			s.Name += " (SGD)" // its learning rates are SGD's, on the same axis as Adam's
+		}
 		found := false
 		for _, p := range t.Curve {
 			s.X = append(s.X, math.Log10(p.LearningRate))

@@ -88,6 +88,10 @@ func TestTuningCurveStyles(t *testing.T) {
 	if a[0].Style != b[2].Style || a[1].Style != b[0].Style || a[0].Style != slices.Index(names, "pop-abs")+1 || a[0].Style == a[1].Style {
 		t.Errorf("styles by position, not by condition: %d %d in one figure, %d %d in the other", a[0].Style, a[1].Style, b[2].Style, b[0].Style)
 	}
+	sgd, _, err := tuningSeries([]study.Tuned{{Condition: "pop-sgd", Selected: 0.01, Curve: curve}, {Condition: "pop-abs", Selected: 0.01, Curve: curve}})
+	if err != nil || sgd[0].Name != "pop-sgd (SGD)" || sgd[1].Name != "pop-abs" {
+		t.Errorf("SGD's curve not marked, or Adam's marked: %q, %q (%v)", sgd[0].Name, sgd[1].Name, err)
+	}
 	if b[1].Style != 0 {
 		t.Errorf("mlp, not a registry condition, got style %d, want 0 (by position)", b[1].Style)
 	}
