@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/snn-dales/dales/snn"
@@ -34,7 +35,8 @@ type ledgerPanel struct {
 	series []Series
 }
 
-// ledgerPanels returns the panels LedgerFigure draws, histories in name order.
+// ledgerPanels returns the panels LedgerFigure draws, histories in name order; a line at 0 at every epoch is
+// named with " (0 throughout)", since lines there hide each other.
 func ledgerPanels(histories map[string]snn.History) ([]ledgerPanel, error) {
 	if len(histories) == 0 {
 		return nil, fmt.Errorf("plots: LedgerFigure: no histories")
@@ -64,7 +66,11 @@ func ledgerPanels(histories map[string]snn.History) ([]ledgerPanel, error) {
 			for e, l := range h.Ledger {
 				x[e], y[e] = float64(e+1), float64(panel.get(l.W1))
 			}
-			lp.series = append(lp.series, Series{Name: n, X: x, Y: y})
+			name := n
+			if !slices.ContainsFunc(y, func(v float64) bool { return v != 0 }) {
+				name += " (0 throughout)" // drawn under the others at 0, where it cannot be seen
+			}
+			lp.series = append(lp.series, Series{Name: name, X: x, Y: y})
 		}
 		out = append(out, lp)
 	}

@@ -397,6 +397,17 @@ func TestLedgerAndCIBars(t *testing.T) {
 			}
 		}
 	}
+	// A line at 0 at every epoch (hidden under others there) says so in its name; one that leaves 0 once does not.
+	flat := snn.History{Ledger: []snn.LedgerEntry{{W1: snn.WeightLedger{Tiny: 1}}, {W1: snn.WeightLedger{}}}}
+	panels, err = ledgerPanels(map[string]snn.History{"abs": h(0), "softplus": flat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, wantName := range []string{"softplus (0 throughout)", "softplus", "softplus (0 throughout)"} {
+		if got := panels[k].series[1].Name; got != wantName || panels[k].series[0].Name != "abs" {
+			t.Errorf("ledger panel %d: names %q, %q; want abs, %q", k, panels[k].series[0].Name, got, wantName)
+		}
+	}
 	groups := []AblationGroup{{"none", []float64{0.7, 0.72, 0.75}}, {"notebook", []float64{0.1, 0.12, 0.11}}, {"one", []float64{0.3}}}
 	f, err = AblationBarsCI(groups, 12)
 	if err != nil {

@@ -170,7 +170,8 @@ func SpectraFigure(models []*snn.Model, labels []string) (*Figure, error) {
 }
 
 // spectrumSeries are SpectraFigure's curves: per model, the normalised singular values of its initial or
-// trained effective input weights (floored at 1e-12 for the log scale), named with the label and NSE.
+// trained effective input weights (floored at 1e-12 for the log scale), named with the label and NSE, and
+// with the earlier label whose curve it lies on (sameCurve), if any.
 func spectrumSeries(models []*snn.Model, labels []string, trained bool) ([]Series, error) {
 	var series []Series
 	for i, m := range models {
@@ -194,9 +195,30 @@ func spectrumSeries(models []*snn.Model, labels []string, trained bool) ([]Serie
 		for j, s := range sv {
 			y[j], x[j] = math.Max(s/total, 1e-12), float64(j+1)
 		}
-		series = append(series, Series{Name: fmt.Sprintf("%s (NSE %.3f)", labels[i], nse), X: x, Y: y})
+		name := fmt.Sprintf("%s (NSE %.3f)", labels[i], nse)
+		for j, prev := range series {
+			if sameCurve(prev.Y, y) {
+				name += fmt.Sprintf(" (on %s's line)", labels[j]) // drawn over it, where it cannot be seen
+				break
+			}
+		}
+		series = append(series, Series{Name: name, X: x, Y: y})
 	}
 	return series, nil
+}
+
+// sameCurve reports whether a and b have the same length and agree within 1e-4 relative at every point:
+// lines that a figure draws one over the other.
+func sameCurve(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-4*math.Max(math.Abs(a[i]), math.Abs(b[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // PopulationWeights draws the input pathway of an E/I-population model (snn.ArchPopulations): the

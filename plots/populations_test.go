@@ -72,6 +72,17 @@ func TestPopulationFigures(t *testing.T) {
 			t.Fatalf("curve point %d = (%v, %v), want (%d, %v)", j, series[1].X[j], series[1].Y[j], j+1, s/total)
 		}
 	}
+	if strings.Contains(series[1].Name, "line") {
+		t.Errorf("the population model's spectrum is said to lie on ColumnEI's: %q", series[1].Name)
+	}
+	// The same model twice: the second curve lies on the first, and its name says so.
+	twice, err := spectrumSeries([]*snn.Model{m, m}, []string{"pop", "again"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("again (NSE %.3f) (on pop's line)", nse); twice[1].Name != want || strings.Contains(twice[0].Name, "line") {
+		t.Errorf("names %q, %q; want the second %q", twice[0].Name, twice[1].Name, want)
+	}
 	runs := []study.RunResult{
 		{RunKey: study.RunKey{Condition: "a", Fraction: 0.5, Seed: 1}, TestAccuracy: 0.5, Extra: map[string]float64{"nse_init_w1": 0.9, "nse_trained_w1": 0.8}},
 		{RunKey: study.RunKey{Condition: "a", Fraction: 0.2, Seed: 1}, TestAccuracy: 0.7, Extra: map[string]float64{"nse_init_w1": 0.91, "nse_trained_w1": 0.85}},
