@@ -75,6 +75,9 @@ func ExperimentFigures(x *snn.Experiment, ablation []probe.AblationResult) ([]Na
 
 // WriteAll writes each figure to dir as <name>.svg and <name>.png and returns the paths written.
 func WriteAll(dir string, figs []Named) ([]string, error) {
+	if err := CheckTargets(dir, figs); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
@@ -89,6 +92,25 @@ func WriteAll(dir string, figs []Named) ([]string, error) {
 		}
 	}
 	return paths, nil
+}
+
+// CheckTargets reports, before anything is written, a file WriteAll would write into dir (each figure's
+// .svg and .png) whose name something other than a regular file already holds (a folder, a device): the
+// write would fail there, after the figures before it were written.
+func CheckTargets(dir string, figs []Named) error {
+	for _, n := range figs {
+		for _, ext := range []string{".svg", ".png"} {
+			p := filepath.Join(dir, n.Name+ext)
+			if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+				what := "a folder"
+				if !fi.IsDir() {
+					what = "not a regular file (" + fi.Mode().Type().String() + ")"
+				}
+				return fmt.Errorf("plots: %s is %s, where figure %s goes: move it away; nothing was written", p, what, n.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // ExperimentAblationGroups are the bars of one trained network's ablation: "none" (the intact network)

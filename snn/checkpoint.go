@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 )
@@ -101,7 +102,7 @@ var (
 // file of another kind or version, and one whose arrays disagree with its config are each reported
 // with an error that says which (and wraps the matching ErrCheckpoint* value or fs error).
 func LoadCheckpoint(path string) (*Model, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCheckpointFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("snn: load checkpoint %q: %w", path, err)
 	}
@@ -110,6 +111,54 @@ func LoadCheckpoint(path string) (*Model, error) {
 		return nil, fmt.Errorf("snn: load checkpoint %q: %w", path, err)
 	}
 	return m, nil
+}
+
+// maxCheckpointBytes bounds the file LoadCheckpoint reads: a model at the largest sizes Config allows is far
+// smaller (the notebook's is about 85 KB).
+const maxCheckpointBytes = 1 << 30
+
+// readCheckpointFile reads a checkpoint file whole after checking, from its size and its first bytes
+// only, that it is a regular file of at most maxCheckpointBytes that starts as a checkpoint of this
+// version and records its own size: a device, a huge file or another kind of file is refused before
+// anything else is read.
+func readCheckpointFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: not a regular file (%s)", ErrCheckpointNotSNN, fi.Mode().Type())
+	}
+	size := fi.Size()
+	pre := make([]byte, min(size, checkpointPreamble))
+	if _, err := io.ReadFull(f, pre); err != nil {
+		return nil, err
+	}
+	if _, err := decodeCheckpoint(pre); errors.Is(err, ErrCheckpointNotSNN) || errors.Is(err, ErrCheckpointVersion) {
+		return nil, err
+	}
+	if size > maxCheckpointBytes {
+		return nil, fmt.Errorf("%w: %d bytes, more than the %d a checkpoint can have", ErrCheckpointCorrupt, size, maxCheckpointBytes)
+	}
+	if total := uint64(0); len(pre) == checkpointPreamble { // as decodeCheckpoint says it, before the rest is read
+		switch total = binary.LittleEndian.Uint64(pre[12:]); {
+		case uint64(size) < total:
+			return nil, fmt.Errorf("%w: %d of its %d bytes are present", ErrCheckpointTruncated, size, total)
+		case uint64(size) > total:
+			return nil, fmt.Errorf("%w: %d bytes, %d more than its recorded length %d", ErrCheckpointCorrupt, size, uint64(size)-total, total)
+		}
+	}
+	data := make([]byte, size)
+	copy(data, pre)
+	if _, err := io.ReadFull(f, data[len(pre):]); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // checkpointPreamble is the size of magic, version, total length and header length.

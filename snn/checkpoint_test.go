@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func trainedTiny(t *testing.T) *Model {
@@ -323,5 +324,50 @@ func checkDecoded(t *testing.T, m *Model, err error) {
 	}
 	if !known {
 		t.Errorf("error %v wraps none of the ErrCheckpoint* values", err)
+	}
+}
+
+// LoadCheckpoint refuses, from the size and first bytes alone, what cannot be a checkpoint: a device that
+// never ends, a folder, a huge sparse file of zeros, and one past maxCheckpointBytes that starts as a
+// checkpoint; each at once (reading 3 GB took about ten seconds before it was checked).
+func TestLoadCheckpointRefusesBeforeReading(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.ckpt")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(3 << 30) // sparse: no disk used
+	f.Close()
+	big := filepath.Join(dir, "big.ckpt")
+	f, err = os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pre [checkpointPreamble]byte
+	copy(pre[:], checkpointMagic)
+	binary.LittleEndian.PutUint32(pre[8:], CheckpointVersion)
+	binary.LittleEndian.PutUint64(pre[12:], maxCheckpointBytes+1)
+	f.Write(pre[:])
+	f.Truncate(maxCheckpointBytes + 1)
+	f.Close()
+	for _, tc := range []struct {
+		path string
+		want error
+		text string
+	}{
+		{"/dev/zero", ErrCheckpointNotSNN, "not a regular file"},
+		{dir, ErrCheckpointNotSNN, "not a regular file"},
+		{huge, ErrCheckpointNotSNN, "does not start with"},
+		{big, ErrCheckpointCorrupt, "more than the 1073741824 a checkpoint can have"},
+	} {
+		start := time.Now()
+		_, err := LoadCheckpoint(tc.path)
+		if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.text) {
+			t.Errorf("%s: %v, want %v with %q", tc.path, err, tc.want, tc.text)
+		}
+		if took := time.Since(start); took > 200*time.Millisecond {
+			t.Errorf("%s: refused after %s, want at once", tc.path, took)
+		}
 	}
 }

@@ -35,3 +35,23 @@ func TestEnvSwitch(t *testing.T) {
 		}
 	}
 }
+
+// GOMAXPROCS must be a number of threads and GOGC a decimal percentage or off: values the runtime would
+// ignore in silence are refused with their name and value; unset or empty passes.
+func TestCheckRuntimeEnv(t *testing.T) {
+	for _, c := range []struct {
+		procs, gogc, want string
+	}{
+		{"", "", ""}, {"2", "100", ""}, {"1", "off", ""}, {"", "-1", ""},
+		{"abc", "", `GOMAXPROCS="abc" is invalid`}, {"0", "", `GOMAXPROCS="0" is invalid`}, {"+2", "", `GOMAXPROCS="+2" is invalid`},
+		{"", "xyz", `GOGC="xyz" is invalid`}, {"", "0x10", `GOGC="0x10" is invalid`}, {"", "+5", `GOGC="+5" is invalid`},
+		{"", "99999999999", `GOGC="99999999999" is invalid`},
+	} {
+		t.Setenv("GOMAXPROCS", c.procs)
+		t.Setenv("GOGC", c.gogc)
+		err := CheckRuntimeEnv()
+		if (err == nil) != (c.want == "") || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("GOMAXPROCS=%q GOGC=%q: %v, want %q", c.procs, c.gogc, err, c.want)
+		}
+	}
+}

@@ -404,6 +404,11 @@ func (s *Sweep) RunIndices(ctx context.Context, indices []int) ([]RunResult, err
 	if err := s.checkUnmixed(jobs, backend); err != nil {
 		return nil, err
 	}
+	if !s.CacheOnly {
+		if err := checkEntryFiles(jobs); err != nil {
+			return nil, err
+		}
+	}
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -511,6 +516,25 @@ func (s *Sweep) cachePath(p PlannedRun) (string, string) {
 		return "", hash
 	}
 	return filepath.Join(s.CacheDir, entryName(p.Key, hash)+".json"), hash
+}
+
+// checkEntryFiles refuses, before any run, a cache entry path that something other than a regular file
+// holds (a folder, a device): its run would be trained and then fail to be saved there.
+func checkEntryFiles(jobs []PlannedRun) error {
+	for _, j := range jobs {
+		if j.File == "" {
+			continue
+		}
+		if fi, err := os.Lstat(j.File); err == nil && !fi.Mode().IsRegular() {
+			what := "a folder"
+			if !fi.IsDir() {
+				what = "not a regular file (" + fi.Mode().Type().String() + ")"
+			}
+			return fmt.Errorf("study: the cache entry of run %s fraction %v seed %d, %s, is %s: move it away (nothing was trained)",
+				j.Key.Condition, j.Key.Fraction, j.Key.Seed, j.File, what)
+		}
+	}
+	return nil
 }
 
 // entryName is a run's cache entry name without its extension: condition, fraction, seed, configuration.

@@ -32,7 +32,9 @@ func main() {
 	case errors.As(err, new(flagError)): // the flag set printed the error and the usage
 		os.Exit(2)
 	case err == nil:
-		err = run(ckpt, out, want)
+		if err = snn.CheckRuntimeEnv(); err == nil { // GOMAXPROCS or GOGC the runtime would ignore in silence
+			err = run(ckpt, out, want)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "figures:", err)
@@ -131,6 +133,9 @@ func run(ckpt, out string, want *snn.Config) error {
 	}
 	figs, err := plots.ExperimentFigures(x, abl)
 	if err != nil {
+		return err
+	}
+	if err := plots.CheckTargets(out, figs); err != nil { // before the first is written
 		return err
 	}
 	start := time.Now()

@@ -19,15 +19,24 @@ import (
 	"time"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
 )
 
 func main() {
-	threads := flag.Int("threads", runtime.GOMAXPROCS(0), "GOMAXPROCS (cores used; default: $GOMAXPROCS where set, else the cores Go sees)")
-	steps := flag.Int("steps", 30, "timed training steps")
-	epochs := flag.Int("epochs", 1, "timed epochs")
+	threads := decimal.Int(flag.CommandLine, "threads", runtime.GOMAXPROCS(0), "GOMAXPROCS (`cores` used; default: $GOMAXPROCS where set, else the cores Go sees)")
+	steps := decimal.Int(flag.CommandLine, "steps", 30, "timed training `steps`")
+	epochs := decimal.Int(flag.CommandLine, "epochs", 1, "timed `epochs`")
 	flag.Parse()
-	err := check(*threads, *steps, *epochs, flag.Args())
+	err := snn.CheckRuntimeEnv()
+	if err == nil {
+		err = check(*threads, *steps, *epochs, flag.Args())
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "threads" })
+	if err != nil && !given && strings.HasPrefix(err.Error(), "-threads") { // the default came from GOMAXPROCS
+		err = fmt.Errorf("GOMAXPROCS=%s (the default of -threads): want 1 to 4096 cores", os.Getenv("GOMAXPROCS"))
+	}
 	if err == nil {
 		runtime.GOMAXPROCS(*threads)
 		if err = gcpace.Set(); err == nil {

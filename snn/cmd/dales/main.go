@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/cmd/internal/gcpace"
 	"github.com/snn-dales/dales/snn/cmd/internal/notebookenv"
 	"github.com/snn-dales/dales/snn/probe"
@@ -47,7 +48,7 @@ func run() error {
 	def := snn.DefaultConfig()
 	seeds := flag.String("seeds", "1", "comma-separated seeds, one full protocol per seed")
 	fractions := flag.String("fractions", "0.5,0.2", "comma-separated inhibitory fractions (the notebook's IE_RATIO), in order")
-	epochs := flag.Int("epochs", def.Epochs, "training epochs per fraction")
+	epochs := decimal.Int(flag.CommandLine, "epochs", def.Epochs, "training `epochs` per fraction")
 	layout := flag.String("layout", string(def.Layout), "Dale mask layout: blocked (the notebook) or random")
 	phase := flag.String("phase", string(def.Phase), "stimulus phase offset: per-dataset (the notebook) or per-sample")
 	layers := flag.String("dale-layers", string(def.DaleLayers), "layers Dale's law constrains: both (the notebook), input or hidden")
@@ -220,6 +221,10 @@ func run() error {
 	return nil
 }
 
+// maxListed bounds -seeds and -fractions: each value is one or more runs of 50 epochs, so ten thousand is
+// far beyond any sweep this command is for (sweep plans larger grids).
+const maxListed = 10_000
+
 func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 	var out []T
 	for _, f := range strings.Split(s, ",") {
@@ -232,12 +237,20 @@ func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 	if len(out) == 0 {
 		return nil, fmt.Errorf("empty list %q", s)
 	}
-	for i := range out {
-		for j := range i {
-			if fmt.Sprint(out[i]) == fmt.Sprint(out[j]) {
-				return nil, fmt.Errorf("%v is listed twice in %q: each value once (a repeated seed or fraction would be counted twice)", out[i], s)
+	if len(out) > maxListed {
+		return nil, fmt.Errorf("%d values in the list, want at most %d (each value is a training run per fraction and seed)", len(out), maxListed)
+	}
+	seen := make(map[string]bool, len(out))
+	for _, v := range out {
+		key := fmt.Sprint(v)
+		if seen[key] {
+			in := fmt.Sprintf(" in %q", s)
+			if len(s) > 60 { // a long list is not repeated back
+				in = fmt.Sprintf(" in the list of %d", len(out))
 			}
+			return nil, fmt.Errorf("%v is listed twice%s: each value once (a repeated seed or fraction would be counted twice)", v, in)
 		}
+		seen[key] = true
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/go-xla/installer"
 )
@@ -42,6 +43,11 @@ func run(plugin, dir string) error {
 		if err := cudaUnavailable(); err != nil {
 			return err
 		}
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "dir" })
+	if given && strings.TrimSpace(dir) == "" { // a blank folder name would make "./ /go-xla"
+		return fmt.Errorf("-dir %q: want the install folder (or leave -dir out for ~/.local/lib)", dir)
 	}
 	if dir == "" {
 		var err error

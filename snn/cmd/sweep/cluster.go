@@ -11,8 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -26,10 +28,27 @@ type clusterFlags struct {
 
 func (c *clusterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.name, "name", "dales-sweep", "job name")
-	fs.IntVar(&c.runsPerTask, "runs-per-task", 4, "runs per task (clusters discourage thousands of tiny jobs)")
-	fs.IntVar(&c.cpus, "cpus", 2, "cores per task (GOMAXPROCS of the task)")
-	fs.IntVar(&c.concurrency, "concurrency", 0, "tasks running at once (0: no limit)")
+	decimal.IntVar(fs, &c.runsPerTask, "runs-per-task", 4, "`runs` per task (clusters discourage thousands of tiny jobs)")
+	decimal.IntVar(fs, &c.cpus, "cpus", 2, "`cores` per task (GOMAXPROCS of the task)")
+	decimal.IntVar(fs, &c.concurrency, "concurrency", 0, "`tasks` running at once (0: no limit)")
 	fs.StringVar(&c.out, "o", "", "write the file here (default: standard output)")
+}
+
+// maxClusterCount bounds -runs-per-task and -concurrency (no sweep has a million runs; larger values
+// overflowed the task count into the scripts), maxTaskCPUs -cpus (GOMAXPROCS' useful range).
+const (
+	maxClusterCount = 1_000_000
+	maxTaskCPUs     = 4096
+)
+
+// checkClusterGrid refuses the grid flags a cluster file would not carry: -workers (each task runs its runs
+// one at a time on -cpus cores; the file says -workers 1).
+func checkClusterGrid(g *grid) error {
+	if g.set["workers"] {
+		return fmt.Errorf("-workers %d: a cluster task runs its runs one at a time on -cpus cores (its GOMAXPROCS), so the file "+
+			"says -workers 1; give -cpus instead", g.workers)
+	}
+	return nil
 }
 
 // jobName is what -name may hold: a DNS label (Kubernetes' rule for a Job's name; Slurm accepts it
@@ -38,8 +57,10 @@ var jobName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 
 // tasks is the number of shards of the sweep's plan.
 func (c *clusterFlags) tasks(s *study.Sweep) (tasks, runs int, err error) {
-	if c.runsPerTask <= 0 || c.cpus <= 0 || c.concurrency < 0 {
-		return 0, 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want > 0, > 0, >= 0", c.runsPerTask, c.cpus, c.concurrency)
+	if c.runsPerTask <= 0 || c.cpus <= 0 || c.concurrency < 0 || c.runsPerTask > maxClusterCount || c.cpus > maxTaskCPUs ||
+		c.concurrency > maxClusterCount {
+		return 0, 0, fmt.Errorf("-runs-per-task %d, -cpus %d, -concurrency %d: want 1 to %d, 1 to %d, 0 to %d", c.runsPerTask, c.cpus,
+			c.concurrency, maxClusterCount, maxTaskCPUs, maxClusterCount)
 	}
 	if !jobName.MatchString(c.name) {
 		return 0, 0, fmt.Errorf("-name %q: want lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit", c.name)
@@ -89,6 +110,9 @@ func slurmCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkClusterGrid(g); err != nil {
+		return err
+	}
 	n, runs, err := c.tasks(s)
 	if err != nil {
 		return err
@@ -103,12 +127,20 @@ func slurmCmd(args []string) error {
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
 	}
-	if *logs == "" || strings.ContainsFunc(*logs, func(r rune) bool { return r < ' ' || r == ' ' || r == 0x7f }) {
-		return fmt.Errorf("-logs %q: want a folder, its path without spaces or control characters (sbatch reads it from an #SBATCH line)", *logs)
+	if *logs == "" || strings.ContainsFunc(*logs, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '%' }) {
+		return fmt.Errorf("-logs %q: want a folder, its path without spaces, control characters or %% (sbatch reads it from an "+
+			"#SBATCH line and expands %%j, %%A and the like anywhere in it)", *logs)
 	}
 	exe, err := sweepBinary(*bin)
 	if err != nil {
 		return err
+	}
+	if c.out != "" {
+		if fi, err := os.Stat(c.out); err == nil {
+			if bi, err := os.Stat(exe); err == nil && os.SameFile(fi, bi) {
+				return fmt.Errorf("-o %s is the sweep binary the tasks run (-bin %s): the script would replace it", c.out, exe)
+			}
+		}
 	}
 	gAbs := *g
 	if gAbs.cache, err = filepath.Abs(g.cache); err != nil {
@@ -232,6 +264,9 @@ func k8sCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkClusterGrid(g); err != nil {
+		return err
+	}
 	n, _, err := c.tasks(s)
 	if err != nil {
 		return err
@@ -247,6 +282,11 @@ func k8sCmd(args []string) error {
 		return fmt.Errorf("-mount %q: want an absolute path in the pod (the claim's mount point, e.g. /cache)", *mount)
 	case path.Clean(*mount) == "/":
 		return fmt.Errorf("-mount %q: want a folder other than / (the claim there would hide the image's own files), e.g. /cache", *mount)
+	case strings.Contains(*mount, "$("):
+		return fmt.Errorf("-mount %q: Kubernetes would expand its %q in the pods' command as a variable of their environment", *mount, "$(")
+	case strings.Contains(base, "$("):
+		return fmt.Errorf("%s %q: the pods' cache is this folder's name inside -mount, and Kubernetes would expand its %q as a "+
+			"variable of the pod's environment: rename the folder", folderFlag, folder, "$(")
 	case base == "." || base == ".." || base == string(filepath.Separator):
 		return fmt.Errorf("%s %q: the pods' cache is this folder's name inside -mount, and %q names none: give a named folder, e.g. out/sweep",
 			folderFlag, folder, base)
@@ -257,7 +297,7 @@ func k8sCmd(args []string) error {
 			"worker per core adds one each)", *memory)
 	case len(*pvc) > 253 || !k8sSubdomain.MatchString(*pvc):
 		return fmt.Errorf("-pvc %q: want a claim's name (lower-case letters, digits, '-' and '.', at most 253)", *pvc)
-	case *image == "" || strings.ContainsFunc(*image, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+	case *image == "" || strings.ContainsFunc(*image, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
 		return fmt.Errorf("-image %q: want an image reference without spaces, e.g. dales:latest", *image)
 	}
 	gPod := *g

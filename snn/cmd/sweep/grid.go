@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -56,10 +57,10 @@ func (g *grid) register(fs *flag.FlagSet) {
 		" (unconstrained and the pop-* networks ignore the fraction: sweep them at one)")
 	fs.StringVar(&g.fractions, "fractions", "0:1:0.1", "inhibitory fractions: a comma-separated list or start:stop:step")
 	fs.StringVar(&g.seeds, "seeds", "1,2,3", "comma-separated seeds")
-	fs.IntVar(&g.epochs, "epochs", def.Epochs, "training epochs per run")
+	decimal.IntVar(fs, &g.epochs, "epochs", def.Epochs, "training `epochs` per run")
 	fs.StringVar(&g.layout, "layout", string(def.Layout), "Dale mask layout: blocked or random")
 	fs.StringVar(&g.cache, "cache", "out/sweep", "folder caching each run (resume; the only state of a sweep)")
-	fs.IntVar(&g.workers, "workers", 0, "runs trained at once (0: one per core)")
+	decimal.IntVar(fs, &g.workers, "workers", 0, "`runs` trained at once (0: one per core)")
 	fs.BoolVar(&g.ablation, "ablation", false, "also apply the notebook's cut and its controls to each trained run "+
 		"(use a -cache folder of its own)")
 	fs.BoolVar(&g.populations, "populations", false, "also compute the weight spectra and, for the E/I-population network, "+
@@ -266,14 +267,19 @@ func (g *grid) sweeps() ([]*study.Sweep, error) {
 }
 
 // checkIgnored refuses grid flags a condition would ignore in silence: -layout where a condition sets the
-// layout itself (blocked, random), and several fractions for a condition whose runs do not depend on the
+// layout itself (blocked, random) or has no Dale mask (unconstrained, the pop-* networks), and several fractions for a condition whose runs do not depend on the
 // fraction (unconstrained, the pop-* networks: the same run would be trained once per fraction and
 // reported as separate rows).
 func (g *grid) checkIgnored(s *study.Sweep, plan []study.PlannedRun) error {
 	for _, c := range s.Conditions {
 		if g.set["layout"] && len(s.Fractions) > 0 {
-			if got := c.Apply(s.Base, s.Fractions[0]).Layout; got != s.Base.Layout {
+			cfg := c.Apply(s.Base, s.Fractions[0])
+			if got := cfg.Layout; got != s.Base.Layout {
 				return fmt.Errorf("-layout %s: condition %q sets the layout itself (%s); give one or the other", g.layout, c.Name, got)
+			}
+			if s.Base.Layout != snn.MaskBlocked && (cfg.Architecture == snn.ArchPopulations || !cfg.DaleOnInput() && !cfg.DaleOnHidden()) {
+				return fmt.Errorf("-layout %s: condition %q has no Dale mask, so its runs do not depend on the layout (they would be "+
+					"the blocked layout's runs, trained again under another name); sweep it without -layout", g.layout, c.Name)
 			}
 		}
 		seen := map[string]float64{}
@@ -396,7 +402,7 @@ func parseGrid(name string, args []string, extra func(fs *flag.FlagSet)) (*grid,
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {

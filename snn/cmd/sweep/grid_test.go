@@ -58,7 +58,7 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"status", "-fractions", "0.2,0.2"}, "fraction 0.2 is listed twice"},
 		{[]string{"status", "-fractions", "0:1:NaN"}, `"NaN" is not a finite number`},
 		{[]string{"status", "-fractions", "0:Inf:0.5"}, `"Inf" is not a finite number`},
-		{[]string{"status", "-fractions", "0:1:1e-12"}, "want at most 1001"},
+		{[]string{"status", "-fractions", "0:1:1e-6"}, "want at most 1001"},
 		{[]string{"status", "-fractions", "0.2,nan"}, `"nan" is not a finite number`},
 		{[]string{"status", "-workers", "-1"}, "-workers -1: want 0 (one per core) to"},
 		{[]string{"status", "-workers", "1000000"}, "-workers 1000000: want 0 (one per core) to"},

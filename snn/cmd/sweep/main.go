@@ -55,6 +55,9 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) { // -h: the usage was printed; asking for it is not an error
 			return
 		}
+		if errors.As(err, new(usageError)) { // the flag package printed it, with the usage
+			os.Exit(2)
+		}
 		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(1)
 	}
@@ -166,6 +169,24 @@ func checkWorkers(n int) error {
 	return nil
 }
 
+// usageError is a flag the command does not know or cannot parse: the flag package has printed it and the
+// usage, and the command ends with exit status 2, as the other commands (flag.ExitOnError) do.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+// parseFlags parses args with fs (flag.ContinueOnError), a parse error as a usageError.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
 // parseFractions reads "0,0.2,0.5" or "start:stop:step" (inclusive, rounded to 1e-9): finite numbers, a
 // range of at most maxFractions values, none that study.CheckFractions refuses.
 func parseFractions(s string) ([]float64, error) {
@@ -182,10 +203,13 @@ func parseFractions(s string) ([]float64, error) {
 		if v[2] <= 0 || v[1] < v[0] {
 			return nil, fmt.Errorf("%q: want start:stop:step with step > 0 and stop >= start", s)
 		}
+		if v[2] < 1e-9 {
+			return nil, fmt.Errorf("%q: step %g is below 1e-9, to which the fractions are rounded (want a step of at least 1e-9)", s, v[2])
+		}
 		if n := (v[1]-v[0])/v[2] + 1; n > maxFractions {
 			return nil, fmt.Errorf("%q: %.0f fractions, want at most %d (a larger step)", s, math.Floor(n), maxFractions)
 		}
-		for k := 0; ; k++ {
+		for k := 0; k <= maxFractions; k++ { // the step check above ends it sooner; the bound makes sure
 			x := math.Round((v[0]+float64(k)*v[2])*1e9) / 1e9
 			if x > v[1]+1e-9 {
 				break

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/ratenet"
 	"github.com/snn-dales/dales/snn/study"
 )
@@ -16,10 +17,10 @@ func rateCmd(args []string) error {
 	fs := flag.NewFlagSet("sweep rate", flag.ContinueOnError)
 	plan := fs.String("plan", "fmnist", "the rate-network plan")
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
-	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
+	workers := decimal.Int(fs, "workers", 0, "`runs` trained at once (0: one per core)")
 	recompute := fs.Bool("recompute", false, "train again the cached runs that another backend or GoMLX vector path computed (by default they are used, with a note)")
 	mix := fs.Bool("mix-numerics", false, mixUsage)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

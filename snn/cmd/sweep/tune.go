@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/snn-dales/dales/snn"
+	"github.com/snn-dales/dales/snn/cmd/internal/decimal"
 	"github.com/snn-dales/dales/snn/study"
 )
 
@@ -22,13 +23,13 @@ func tuneCmd(args []string) error {
 	}
 	plan := fs.String("plan", "", "the tuned plan: "+strings.Join(names, ", ")+", or all")
 	results := fs.String("results", defaultResults, "the folder holding the plan's cache")
-	workers := fs.Int("workers", 0, "runs trained at once (0: one per core)")
+	workers := decimal.Int(fs, "workers", 0, "`runs` trained at once (0: one per core)")
 	test := fs.Bool("test", false, "then run the test seeds at the selected learning rates and print the plan's comparisons")
 	recompute := fs.Bool("recompute", false, "retrain cached runs that another backend or build computed")
 	mix := fs.Bool("mix-numerics", false, mixUsage)
 	copyRuns := fs.Bool("copy", true, "copy a run that another plan's cache in -results already holds (same configuration, "+
 		"fraction, seed and numerics) instead of training it again; -copy=false trains every run")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

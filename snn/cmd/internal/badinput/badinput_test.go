@@ -2,6 +2,7 @@ package badinput
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,7 @@ var classes = []class{
 	{"unknown flag", "sweep", []string{"status", "-bogus"}, "flag provided but not defined: -bogus"},
 	{"malformed number", "dales", []string{"-epochs", "x"}, `invalid value "x" for flag -epochs`},
 	{"malformed number", "benchstep", []string{"-steps", "1.5"}, `invalid value "1.5" for flag -steps`},
+	{"malformed number", "sweep", []string{"tune", "-workers", "x"}, `invalid value "x" for flag -workers`},
 	{"malformed number", "sweep", []string{"status", "-seeds", "1,x"}, `"x" is not a seed`},
 	{"malformed number", "dales", []string{"-seeds", "-1"}, `-seeds: "-1" is not a seed (a non-negative integer)`},
 	{"malformed number", "dales", []string{"-fractions", "0.5,,0.2"}, `-fractions: "" is not a number`},
@@ -44,7 +46,8 @@ var classes = []class{
 	{"not a finite number", "sweep", []string{"status", "-fractions", "0:Inf:0.5"}, `"Inf" is not a finite number`},
 	{"not a finite number", "dales", []string{"-fractions", "NaN"}, "NaN"},
 	{"not a finite number", "figures", []string{"-dir", "x", "-fraction", "NaN"}, "NaN"},
-	{"a range that never ends", "sweep", []string{"status", "-fractions", "0:1:1e-12"}, "want at most 1001"},
+	{"a range that never ends", "sweep", []string{"status", "-fractions", "0:1:1e-6"}, "want at most 1001"},
+	{"a range that never ends", "sweep", []string{"status", "-fractions", "0.5:0.5:1e-300"}, "step 1e-300 is below 1e-9"},
 	{"a value listed twice", "sweep", []string{"status", "-seeds", "1,1"}, "seed 1 is listed twice"},
 	{"a value listed twice", "sweep", []string{"status", "-conditions", "both,both"}, `"both" is listed twice`},
 	{"a value listed twice", "dales", []string{"-seeds", "3,3"}, "3 is listed twice"},
@@ -78,6 +81,7 @@ var classes = []class{
 	{"a file of another configuration", "figures", []string{"-dir", "{wrongdir}", "-fraction", "0.2"}, "holds a model of another configuration"},
 	{"a flag that would be ignored", "figures", []string{"-ckpt", "{model}", "-fraction", "0.5"}, "-fraction: only with -dir"},
 	{"a flag that would be ignored", "dales", []string{"-no-dale", "-layout", "random"}, "-no-dale and -layout"},
+	{"a flag that would be ignored", "sweep", []string{"status", "-layout", "random", "-conditions", "unconstrained", "-fractions", "0.5", "-seeds", "1"}, `condition "unconstrained" has no Dale mask`},
 	{"an empty value", "sweep", []string{"tune", "-plan", "signs-tuned", "-results", ""}, `-results "": want a folder`},
 	{"an empty value", "sweep", []string{"run", "-plan", ""}, `-plan "": want one of mirror, controls, populations, all, or <plan>/<sweep>`},
 	{"an empty value", "sweep", []string{"status", "-plan", ""}, `-plan "": want one of`},
@@ -93,6 +97,17 @@ var classes = []class{
 	{"one run under two names", "sweep", []string{"status", "-conditions", "both,blocked", "-fractions", "0.5", "-seeds", "1"}, `conditions "both" and "blocked" are the same run`},
 	{"one run under two names", "dales", []string{"-no-dale", "-fractions", "0.5,0.2"}, "would be one run repeated"},
 	{"an unwritable output folder", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-o", "/proc/x.sbatch"}, "-o /proc/x.sbatch: its folder /proc cannot be written"},
+	{"a file that cannot be written", "figures", []string{"-ckpt", "{model}", "-out", "{figtaken}"}, "weights_signed.png is a folder, where figure weights_signed goes"},
+	{"a file that cannot be written", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-o", "{sweepbin}"}, "is the sweep binary the tasks run"},
+	{"a damaged file", "figures", []string{"-ckpt", "/dev/zero"}, "not a regular file"},
+	{"malformed number", "dales", []string{"-epochs", "0x10"}, `invalid value "0x10" for flag -epochs: want a whole number in decimal digits`},
+	{"malformed number", "sweep", []string{"status", "-epochs", "1_000"}, `invalid value "1_000" for flag -epochs: want a whole number in decimal digits`},
+	{"number out of range", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-runs-per-task", "9223372036854775807"}, "want 1 to 1000000"},
+	{"a flag that would be ignored", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-workers", "3"}, "-workers 3: a cluster task runs its runs one at a time"},
+	{"a value that would become a shell command", "sweep", []string{"slurm", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-logs", "l%j"}, `-logs "l%j"`},
+	{"a value that would become a shell command", "sweep", []string{"k8s", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-cache", "c$(GOMAXPROCS)"}, "Kubernetes would expand"},
+	{"a value listed twice", "dales", []string{"-seeds", "{manyseeds}"}, "1 is listed twice in the list of 9001"},
+	{"a file that cannot be written", "sweep", []string{"run", "-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-epochs", "1", "-cache", "{entrytaken}"}, "is a folder: move it away (nothing was trained)"},
 }
 
 // TestBadInputClasses runs the built commands on every case of classes.
@@ -127,8 +142,28 @@ func TestBadInputClasses(t *testing.T) {
 	os.WriteFile(filepath.Join(wrong, snn.CheckpointName(cfg)), data, 0o644)
 	taken := filepath.Join(files, "taken") // a folder under the name of dales' first checkpoint
 	os.MkdirAll(filepath.Join(taken, "seed1_frac0.5.ckpt"), 0o755)
+	// A folder under the name of a sweep's cache entry (the entry's path from sweep plan itself).
+	entryTaken := filepath.Join(files, "entrytaken")
+	grid := []string{"-conditions", "both", "-fractions", "0.5", "-seeds", "1", "-epochs", "1", "-cache", entryTaken}
+	planOut, err := exec.Command(filepath.Join(bin, "sweep"), append([]string{"plan"}, grid...)...).Output()
+	if err != nil {
+		t.Fatalf("sweep plan: %v", err)
+	}
+	if lines := strings.Split(string(planOut), "\n"); len(lines) < 2 || len(strings.Fields(lines[1])) == 0 {
+		t.Fatalf("sweep plan printed %q", planOut)
+	} else {
+		f := strings.Fields(lines[1])
+		os.MkdirAll(f[len(f)-1], 0o755)
+	}
+	figTaken := filepath.Join(files, "figtaken") // a folder under the name of one of figures' files
+	os.MkdirAll(filepath.Join(figTaken, "weights_signed.png"), 0o755)
+	var many strings.Builder // 9000 seeds, then the first again: refused at once (the check was quadratic)
+	for i := 1; i <= 9000; i++ {
+		fmt.Fprintf(&many, "%d,", i)
+	}
+	many.WriteString("1")
 	subst := strings.NewReplacer("{garbage}", garbage, "{model}", model, "{missing}", filepath.Join(files, "missing.ckpt"), "{wrongdir}", wrong,
-		"{taken}", taken)
+		"{taken}", taken, "{figtaken}", figTaken, "{manyseeds}", many.String(), "{entrytaken}", entryTaken, "{sweepbin}", filepath.Join(bin, "sweep"))
 	seen := map[string]bool{}
 	var slowest time.Duration
 	slowestName := ""
@@ -157,6 +192,13 @@ func TestBadInputClasses(t *testing.T) {
 			t.Errorf("%s [%s]: output %q does not name %q", name, c.class, tail(msg), c.want)
 		case strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine "):
 			t.Errorf("%s [%s]: a panic trace: %q", name, c.class, tail(msg))
+		case repeatedLine(msg, c.want):
+			t.Errorf("%s [%s]: the line naming %q is printed more than once: %q", name, c.class, c.want, tail(msg))
+		}
+		// A flag the command does not know or cannot parse ends with status 2, as the flag package's own.
+		flagErr := strings.HasPrefix(c.want, "flag provided but not defined") || strings.HasPrefix(c.want, "invalid value")
+		if code := cmd.ProcessState.ExitCode(); err != nil && flagErr && code != 2 {
+			t.Errorf("%s [%s]: exit status %d, want 2 (a flag error)", name, c.class, code)
 		}
 		if took > slowest {
 			slowest, slowestName = took, name
@@ -172,6 +214,16 @@ func TestBadInputClasses(t *testing.T) {
 	if len(seen) < 15 {
 		t.Errorf("%d classes of bad input, want the 15 of issue 24's list", len(seen))
 	}
+}
+
+// repeatedLine reports whether the first line of out that holds want appears in out more than once.
+func repeatedLine(out, want string) bool {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, want) {
+			return strings.Count(out, l) > 1
+		}
+	}
+	return false
 }
 
 func tail(s string) string {

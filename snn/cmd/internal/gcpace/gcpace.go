@@ -11,11 +11,10 @@
 package gcpace
 
 import (
-	"fmt"
 	"os"
 	"runtime/debug"
-	"strconv"
-	"strings"
+
+	"github.com/snn-dales/dales/snn"
 )
 
 // Percent is the GOGC value the commands use unless the environment sets GOGC.
@@ -26,21 +25,13 @@ const Percent = 15
 // is refused: the Go runtime would run at its default of 100 in silence, neither the user's setting nor
 // the commands'.
 func Set() error {
-	// GOMAXPROCS that is not a number of threads >= 1 is ignored by the Go runtime in silence (one thread
-	// per core): refused here, as GOGC is, since the cluster scripts and users set it to bound a run's cores.
-	if v := os.Getenv("GOMAXPROCS"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || strings.HasPrefix(v, "+") {
-			return fmt.Errorf("GOMAXPROCS=%q is invalid: want a number of threads (1 or more), or unset (one per core)", v)
-		}
+	// GOMAXPROCS and GOGC that the runtime would ignore in silence are refused (snn.CheckRuntimeEnv), since the
+	// cluster scripts and users set them to bound a run's cores and memory.
+	if err := snn.CheckRuntimeEnv(); err != nil {
+		return err
 	}
-	v, ok := os.LookupEnv("GOGC")
-	if !ok || v == "" {
+	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(Percent)
-		return nil
-	}
-	// The runtime reads a GOGC of decimal digits (with an optional '-') that fits 32 bits, or off.
-	if _, err := strconv.ParseInt(v, 10, 32); (err != nil || strings.HasPrefix(v, "+")) && v != "off" {
-		return fmt.Errorf("GOGC=%q is invalid: want a percentage (e.g. 100), off, or unset (the commands then use %d)", v, Percent)
 	}
 	return nil
 }
