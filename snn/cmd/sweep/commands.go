@@ -15,9 +15,14 @@ import (
 )
 
 func planCmd(args []string) error {
-	_, ss, err := parseSweeps("sweep plan", args, nil)
+	g, ss, err := parseSweeps("sweep plan", args, nil)
 	if err != nil {
 		return err
+	}
+	for _, f := range []string{"workers", "recompute", "mix-numerics"} { // plan lists runs and trains none
+		if g.set[f] {
+			return fmt.Errorf("-%s: sweep plan lists the runs and trains none, so it would ignore it; give it to sweep run", f)
+		}
 	}
 	total := 0
 	for _, s := range ss {

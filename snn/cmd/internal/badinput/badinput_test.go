@@ -81,6 +81,7 @@ var classes = []class{
 	{"a file of another configuration", "figures", []string{"-dir", "{wrongdir}", "-fraction", "0.2"}, "holds a model of another configuration"},
 	{"a flag that would be ignored", "figures", []string{"-ckpt", "{model}", "-fraction", "0.5"}, "-fraction: only with -dir"},
 	{"a flag that would be ignored", "dales", []string{"-no-dale", "-layout", "random"}, "-no-dale and -layout"},
+	{"a flag that would be ignored", "sweep", []string{"plan", "-workers", "5", "-conditions", "both", "-fractions", "0.5", "-seeds", "1"}, "-workers: sweep plan lists the runs and trains none"},
 	{"a flag that would be ignored", "sweep", []string{"status", "-layout", "random", "-conditions", "unconstrained", "-fractions", "0.5", "-seeds", "1"}, `condition "unconstrained" has no Dale mask`},
 	{"an empty value", "sweep", []string{"tune", "-plan", "signs-tuned", "-results", ""}, `-results "": want a folder`},
 	{"an empty value", "sweep", []string{"run", "-plan", ""}, `-plan "": want one of mirror, controls, populations, all, or <plan>/<sweep>`},
