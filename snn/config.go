@@ -234,8 +234,9 @@ const (
 type EarlyStopRule string
 
 const (
-	// EarlyStopNotebook reproduces the notebook: stop when the first of the last 100 validation losses is the
-	// smallest and more than 10 epochs have run, and then return the best validation epoch's weights (the
+	// EarlyStopNotebook reproduces the notebook: stop when the first of the last NotebookWindow (100)
+	// validation losses is the smallest and at least 12 epochs have run (the notebook's e > 10, e counted
+	// from 0), and then return the best validation epoch's weights (the
 	// notebook's best_weights); a run that ends without the rule firing keeps its last weights. With 50
 	// epochs it fires only when no epoch after the first beats the first (see earlyStop).
 	EarlyStopNotebook EarlyStopRule = "notebook"
@@ -279,7 +280,7 @@ type Config struct {
 	// ArchPopulations only, whose input fibres are all excitatory (InhibitoryFraction, Layout and
 	// DaleLayers do not apply to it; SignParam and SignInit apply to each of its matrices).
 	Architecture         Architecture
-	NumInhibitory        int             // linear inhibitory units of the hidden layer, n_i (3)
+	NumInhibitory        int             // inhibitory units of the hidden layer, n_i (3; of the kind InhibitoryUnits says); not the function NumInhibitory, which counts a Dale mask's inhibitory rows
 	NumReadoutInhibitory int             // linear inhibitory units of the readout (1, as the paper's output layer)
 	InhibitoryUnits      InhibitoryUnits // linear (the paper's), LIF, delayed or filtered linear inhibitory units in the hidden layer
 	InhibitoryDelay      int             // steps by which InhibitoryDelayed units inhibit late (>= 1; 0 for other units)

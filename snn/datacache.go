@@ -7,7 +7,8 @@ import (
 
 // DataCache shares the data sets of GenerateData between runs whose configurations draw the same data:
 // runs that differ only in the network, its training or its sign rule (a sweep's learning rates and
-// conditions on one seed). It keeps the sets of the last Size data configurations asked for (dataKey),
+// conditions on one seed). It keeps the sets of the last size data configurations asked for (NewDataCache's
+// argument; dataKey),
 // generated once each; their spike lists and fibre indexes, built on first use, are shared with them. A
 // Dataset is never modified after it is generated, so concurrent runs may read one. A nil *DataCache
 // generates fresh sets on every call. Safe for concurrent use.

@@ -60,13 +60,21 @@ func (e *Evaluator) Evaluate(m *Model, d *Dataset) (*Evaluation, error) {
 		return nil, err
 	}
 	cfg := m.Config
-	if cfg.NumInputs() != e.cfg.NumInputs() || cfg.NumHidden != e.cfg.NumHidden || cfg.NumClasses != e.cfg.NumClasses ||
-		cfg.NumSteps() != e.cfg.NumSteps() || cfg.BatchSize != e.cfg.BatchSize || cfg.Alpha() != e.cfg.Alpha() ||
-		cfg.SurrogateBeta != e.cfg.SurrogateBeta || cfg.ReadoutScale != e.cfg.ReadoutScale {
-		return nil, fmt.Errorf("snn: Evaluator compiled for %d inputs, %d hidden, %d classes, %d steps, batch %d "+
-			"cannot score a model of %d, %d, %d, %d, batch %d (or another Tau, SurrogateBeta, ReadoutScale)",
-			e.cfg.NumInputs(), e.cfg.NumHidden, e.cfg.NumClasses, e.cfg.NumSteps(), e.cfg.BatchSize,
-			cfg.NumInputs(), cfg.NumHidden, cfg.NumClasses, cfg.NumSteps(), cfg.BatchSize)
+	var differ []string // each setting the compiled graph fixed that the model has otherwise: evaluator's, model's
+	for _, f := range []struct {
+		name       string
+		have, want any
+	}{{"inputs", e.cfg.NumInputs(), cfg.NumInputs()}, {"NumHidden", e.cfg.NumHidden, cfg.NumHidden},
+		{"NumClasses", e.cfg.NumClasses, cfg.NumClasses}, {"steps", e.cfg.NumSteps(), cfg.NumSteps()},
+		{"BatchSize", e.cfg.BatchSize, cfg.BatchSize}, {"alpha (Tau, DT)", e.cfg.Alpha(), cfg.Alpha()},
+		{"SurrogateBeta", e.cfg.SurrogateBeta, cfg.SurrogateBeta}, {"ReadoutScale", e.cfg.ReadoutScale, cfg.ReadoutScale}} {
+		if f.have != f.want {
+			differ = append(differ, fmt.Sprintf("%s %v, the model's %v", f.name, f.have, f.want))
+		}
+	}
+	if len(differ) > 0 {
+		return nil, fmt.Errorf("snn: Evaluator compiled for another configuration than the model's: %s (compile one with "+
+			"NewEvaluator for the model's Config)", strings.Join(differ, "; "))
 	}
 	if err := checkDataset(cfg, "evaluation", d); err != nil {
 		return nil, err

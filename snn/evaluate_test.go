@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,34 @@ func TestEvaluateCounts(t *testing.T) {
 	}
 	if !strings.Contains(ev.Report("Test"), "Test classifier accuracy: ") {
 		t.Error("report line missing")
+	}
+}
+
+// An Evaluator refuses a model of another configuration than the one it compiled, naming each setting that
+// differs with both values (the message had printed two equal size lists when only Tau differed).
+func TestEvaluatorRefusesAnotherConfig(t *testing.T) {
+	cfg := Quick(DefaultConfig())
+	ev, err := NewEvaluator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cfg
+	other.Tau, other.ReadoutScale = 2*cfg.Tau, 0.02
+	m, err := NewModel(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, test, err := GenerateData(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ev.Evaluate(m, test)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("alpha (Tau, DT) %v, the model's %v", cfg.Alpha(), other.Alpha())) ||
+		!strings.Contains(err.Error(), "ReadoutScale 0.01, the model's 0.02") || strings.Contains(err.Error(), "NumHidden") {
+		t.Errorf("another Tau and ReadoutScale: %v", err)
+	}
+	same, _ := NewModel(cfg)
+	if _, err := ev.Evaluate(same, test); err != nil {
+		t.Errorf("the evaluator's own configuration refused: %v", err)
 	}
 }

@@ -100,11 +100,18 @@ func (x *Experiment) History() History { return x.Trained.History }
 
 // ExperimentFromModel rebuilds the Experiment of a trained model (for instance one loaded from a
 // checkpoint): it regenerates the data sets from the model's Config (the same seed gives the same
-// data) and evaluates the model on the training and test sets. backend nil means NewBackend().
+// data), takes as the initial model the trained one with every trainable matrix at its recorded initial
+// value, and evaluates the model on the training and test sets. backend nil means NewBackend().
 func ExperimentFromModel(trained *Model, backend compute.Backend) (*Experiment, error) {
 	return experimentOf(trained, backend, nil, func() (*Model, error) {
 		initial := trained.Clone()
-		initial.W1, initial.W2 = trained.InitW1.Clone(), trained.InitW2.Clone()
+		// Every trainable matrix at its initial value (W1, W2 and, for E/I populations, the inhibitory
+		// pathway's and the shunting parameters), copies of the trained model's Init arrays.
+		init := initial.initRawParams()
+		for k := range init {
+			init[k] = init[k].Clone()
+		}
+		initial.setRawParams(init)
 		initial.History, initial.Ablated = History{}, nil
 		return initial, nil
 	})

@@ -8,7 +8,8 @@ import "math"
 //
 // The notebook draws IPDs in [-pi/2, pi/2); the closed end pi/2 (reachable only with StimulusForIPDs)
 // is put in the last class rather than in a non-existent class numClasses. Values outside
-// [-pi/2, pi/2] are clamped likewise; the generators never produce them.
+// [-pi/2, pi/2] are clamped likewise; the generators never produce them. numClasses must be at least 1
+// (Config.Validate asks for 2 or more).
 func Discretise(ipd float64, numClasses int) int {
 	c := int(math.Floor((ipd + math.Pi/2) * float64(numClasses) / math.Pi))
 	return min(max(c, 0), numClasses-1)

@@ -8,8 +8,10 @@ import (
 // Model is the notebook's network: input fibres -> LIF hidden layer -> leaky membrane-only readout.
 //
 // W1 [NumInputs, NumHidden] and W2 [NumHidden, NumClasses] are the raw trainable parameters. With
-// Config.DalesLaw the constrained layers (Config.DaleLayers) apply Effective(W, Mask) = |W| * sign(row);
-// Mask1 signs the input fibres (rows of W1) and Mask2 the hidden units (rows of W2).
+// Config.DalesLaw the constrained layers (Config.DaleLayers) apply f(W) * sign(row), f the sign
+// parametrisation's (Config.SignParam: |W| by default, the notebook's); EffectiveW1 and EffectiveW2 return
+// what a model applies (Effective is the |W| case only). Mask1 signs the input fibres (rows of W1) and
+// Mask2 the hidden units (rows of W2).
 type Model struct {
 	Config       Config
 	W1, W2       Matrix
@@ -18,7 +20,8 @@ type Model struct {
 	InitW1, InitW2 Matrix
 	// History is filled by Train.
 	History History
-	// Ablated lists what Ablate removed from this model (empty for a trained model).
+	// Ablated lists what an ablation (probe.AblateInputs, probe.AblateHidden) removed from this model (empty
+	// for a trained model).
 	Ablated []string
 	// Pop holds the inhibitory pathways of an ArchPopulations model (nil for ArchColumnEI); W1 and W2 are
 	// then its excitatory matrices W_EE and W_EE' (see Populations).
@@ -36,7 +39,8 @@ type History struct {
 	BestEpoch int
 	// StoppedEarly is true when the early-stopping rule ended training before Config.Epochs.
 	StoppedEarly bool
-	// RestoredBest is true when the weights are those of BestEpoch (EarlyStopPatience).
+	// RestoredBest is true when the weights are those of BestEpoch: always under EarlyStopPatience, and under
+	// EarlyStopNotebook when its rule fired.
 	RestoredBest bool
 	// Steps is the number of optimiser steps taken.
 	Steps int
@@ -79,8 +83,10 @@ func ledger(raw, init, eff Matrix) WeightLedger {
 	return l
 }
 
-// NewModel validates cfg and returns an untrained model: weights uniform in +-1/sqrt(fan_in) drawn from
-// the seed's weight stream (W1 first, then W2) and Dale masks from its mask stream.
+// NewModel validates cfg and returns an untrained model. ArchColumnEI: raw weights uniform in +-b, b =
+// 1/sqrt(the matrix's number of columns) (torch's fan-in of a 2-D tensor, the notebook's quirk: 1/sqrt(30)
+// for W1 [200, 30]; see InitUniform), drawn from the seed's weight stream (W1 first, then W2), and Dale
+// masks from its mask stream. ArchPopulations: Config.PopInit's draws (DANN's by default).
 func NewModel(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -51,6 +51,18 @@ func TestRebuildExperiment(t *testing.T) {
 			if !reflect.DeepEqual(r.Test.bits, x.Test.bits) || !reflect.DeepEqual(r.Train.IPD, x.Train.IPD) || cache.Generated() != 1 {
 				t.Errorf("the rebuilt data sets differ from the trained run's (or were not taken from the cache: %d generated)", cache.Generated())
 			}
+			// ExperimentFromModel takes the initial model from the checkpoint's own initial arrays: every
+			// trainable matrix (the populations' and shunting ones included) as training started.
+			e, err := ExperimentFromModel(loaded, backend)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(e.Initial.rawParams(), x.Initial.rawParams()) || !reflect.DeepEqual(e.Initial.Mask1, x.Initial.Mask1) {
+				t.Errorf("ExperimentFromModel's initial model differs from the one training started from")
+			}
+			if !reflect.DeepEqual(e.Trained.rawParams(), x.Trained.rawParams()) || !reflect.DeepEqual(e.TestEval, x.TestEval) {
+				t.Errorf("ExperimentFromModel's trained model or scores differ (test %v, trained %v)", e.TestEval.Accuracy, x.TestEval.Accuracy)
+			}
 			// Any initial array or mask other than the configuration draws is refused.
 			edits := map[string]func(m *Model){
 				"initial W1":  func(m *Model) { m.InitW1.Data[0] += 1e-3 },

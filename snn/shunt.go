@@ -290,10 +290,11 @@ func (l shuntLayer) shuntCellGrad(zEI, dz, out []float32, g *shuntGrads) {
 	}
 }
 
-// shuntNode builds the layer in the graph for n steps at once: x [n, d] (one row per step), ee [d, n_e],
-// ie [d, n_i], ei [n_i, n_e] (weights >= 0), alpha [1, n_i], gain [1, n_e] (>= 0) and bias [1, n_e];
-// returns z [n, n_e]. It is the direct formulation of the equations at the top, whose autodiff the Go
-// gradients are tested against.
+// ShuntNode builds the shunting layer in the graph for n steps at once: x [n, d] (one row per step), ee
+// [d, n_e], ie [d, n_i], ei [n_i, n_e] (weights >= 0), alpha [1, n_i], gain [1, n_e] (>= 0) and bias
+// [1, n_e]; returns z [n, n_e] = gain * (x ee - (x ie) ei) / ((x ie)(e^alpha * ei) + ε) + bias, ε = 1e-8
+// (Cornford et al.'s EiDenseWithShunt, used with Config.Inhibition = InhibitionShunting), whose autodiff
+// the Go gradients are tested against.
 func ShuntNode(x, ee, ie, ei, alpha, gain, bias *Node) *Node {
 	ze := Dot(x, ee).Product()                                                                // [n, n_e]
 	zi := Dot(x, ie).Product()                                                                // [n, n_i]

@@ -26,6 +26,13 @@ type Dataset struct {
 // Len is the number of samples.
 func (d *Dataset) Len() int { return len(d.IPD) }
 
+// complete reports whether d holds the spike storage of its samples (a generator made it), not only the
+// exported fields a literal Dataset{...} can set.
+func (d *Dataset) complete() bool {
+	return d.NumSteps > 0 && d.NumInputs > 0 && d.words == (d.NumSteps*d.NumInputs+63)/64 && len(d.bits) == d.Len()*d.words &&
+		d.index != nil
+}
+
 // Spike reports whether input fibre i spiked at step t of sample n.
 func (d *Dataset) Spike(n, t, i int) bool {
 	k := t*d.NumInputs + i

@@ -54,12 +54,12 @@ func (o TrainOptions) backend() (compute.Backend, error) { return BackendOrDefau
 // ErrDiverged is the error Train wraps when a loss becomes NaN or infinite (errors.Is).
 var ErrDiverged = errors.New("snn: training diverged")
 
-// Train trains a copy of m with Adam on train, computing the validation loss on val after each epoch, as
+// Train trains a copy of m with Config.Optimizer (Adam by default, the notebook's) on train, computing the validation loss on val after each epoch, as
 // the notebook's train(). m itself is not modified; the returned model holds the trained W1, W2 (raw
 // parameters), the untouched initial ones, and the loss History.
 //
 // Per epoch: the training set is shuffled (seeded by Config.Seed), cut into len/BatchSize full batches
-// (the remainder is dropped, as the notebook's data_generator), and each batch takes one Adam step on
+// (the remainder is dropped, as the notebook's data_generator), and each batch takes one optimiser step on
 //
 //	loss = NLL(log_softmax(ReadoutScale * sum_t v_t), class(ipd)).
 //
@@ -244,6 +244,11 @@ func checkDataset(cfg Config, name string, d *Dataset) error {
 	if d.NumSteps != cfg.NumSteps() || d.NumInputs != cfg.NumInputs() {
 		return fmt.Errorf("snn: %s dataset has %d steps x %d inputs, but the config wants %d x %d",
 			name, d.NumSteps, d.NumInputs, cfg.NumSteps(), cfg.NumInputs())
+	}
+	if !d.complete() {
+		return fmt.Errorf("snn: %s dataset holds no spikes for its %d samples of %d steps x %d inputs: it was not made by "+
+			"GenerateData, StimulusForIPDs or Subset (a Dataset's spikes are unexported; a literal Dataset{...} has none)",
+			name, d.Len(), d.NumSteps, d.NumInputs)
 	}
 	return nil
 }

@@ -394,3 +394,27 @@ func TestValidationAccuracyRecorded(t *testing.T) {
 		t.Errorf("last epoch's validation accuracy %v, Evaluate on the validation set %v (want equal, and at least 3 times chance)", last, ev.Accuracy)
 	}
 }
+
+// A Dataset written as a literal has the exported fields but no spikes: Train, Evaluate and Simulate refuse
+// it, naming what is missing, instead of training on silence.
+func TestLiteralDatasetRefused(t *testing.T) {
+	cfg := Quick(DefaultConfig())
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := &Dataset{IPD: make([]float64, 4*cfg.BatchSize), NumSteps: cfg.NumSteps(), NumInputs: cfg.NumInputs()}
+	_, val, _, err := GenerateData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Train(context.Background(), m, lit, val, TrainOptions{}); err == nil || !strings.Contains(err.Error(), "training dataset holds no spikes") {
+		t.Errorf("Train on a literal dataset: %v", err)
+	}
+	if _, err := Evaluate(m, lit, nil); err == nil || !strings.Contains(err.Error(), "holds no spikes") {
+		t.Errorf("Evaluate on a literal dataset: %v", err)
+	}
+	if _, err := Evaluate(m, val, nil); err != nil {
+		t.Errorf("Evaluate on a generated dataset: %v", err)
+	}
+}

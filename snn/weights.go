@@ -52,9 +52,10 @@ func InitUniform(rows, cols int, rng *rand.Rand) Matrix {
 	return m
 }
 
-// Effective returns the weights a layer applies. With Dale's law on, each row r is |w[r, :]| * sign[r]
-// (the notebook's get_signed_weights), so every outgoing weight of a presynaptic unit has that unit's
-// sign; with Dale's law off it returns a copy of w.
+// Effective returns the weights a layer applies under the |w| parametrisation (SignAbs, the notebook's).
+// With Dale's law on, each row r is |w[r, :]| * sign[r] (the notebook's get_signed_weights), so every
+// outgoing weight of a presynaptic unit has that unit's sign; with Dale's law off it returns a copy of w.
+// For a model of any parametrisation use Model.EffectiveW1 and EffectiveW2 (or EffectiveParam).
 func Effective(w Matrix, mask Mask, dalesLaw bool) Matrix {
 	return EffectiveParam(w, mask, dalesLaw, SignAbs)
 }
