@@ -21,6 +21,8 @@
 //	spike ~ Bernoulli(RateMax*DT * ((1 + sin theta)/2)^EnvelopePower)
 //
 // The class of an IPD is floor((ipd + pi/2) * NumClasses / pi); an estimate is its bin's midpoint.
+// GenerateData draws the notebook's training, validation and test sets; NewDataset takes spike trains of
+// your own (any stimulus, with an IPD label per sample) for the same training and evaluation.
 //
 // # Network
 //

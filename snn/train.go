@@ -247,7 +247,7 @@ func checkDataset(cfg Config, name string, d *Dataset) error {
 	}
 	if !d.complete() {
 		return fmt.Errorf("snn: %s dataset holds no spikes for its %d samples of %d steps x %d inputs: it was not made by "+
-			"GenerateData, StimulusForIPDs or Subset (a Dataset's spikes are unexported; a literal Dataset{...} has none)",
+			"GenerateData, StimulusForIPDs, Subset or NewDataset (a Dataset's spikes are unexported; a literal Dataset{...} has none)",
 			name, d.Len(), d.NumSteps, d.NumInputs)
 	}
 	return nil
