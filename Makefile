@@ -44,7 +44,7 @@ test: setup vet
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.
 notebooks: setup
 	/usr/bin/python3 notebooks/execute.py notebooks/*.ipynb
-	$(GO) run ./plots/cmd/figures -dir notebooks/out -fraction 0.2 -out notebooks/figures
+	$(GO) run ./plots/cmd/figures -dir "$${SNN_OUT:-notebooks/out}" -fraction 0.2 -out notebooks/figures
 
 # The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
 # 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. It serves a working copy
@@ -93,7 +93,9 @@ bench:
 # add RECOMPUTE=1 to retrain them. Runs missing from a cache that holds another build's are refused before any
 # work (the cache would mix two builds' numbers); MIX=1 adds them. It runs setup first, which installs Debian's
 # dataset-fashion-mnist: on a fresh machine without it the rate plan, the last command, stopped 89 minutes in (2026-12-03).
+# WORKERS (default 2, this project's machines' cores) runs trained at once; WORKERS=0 takes one per core.
+WORKERS ?= 2
 results: setup
-	$(GO) run ./snn/cmd/sweep -workers 2 -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
-	$(GO) run ./snn/cmd/sweep tune -workers 2 -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
-	$(GO) run ./snn/cmd/sweep rate -workers 2 -plan fmnist -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
+	$(GO) run ./snn/cmd/sweep -workers $(WORKERS) -plan all -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
+	$(GO) run ./snn/cmd/sweep tune -workers $(WORKERS) -plan all -test -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)
+	$(GO) run ./snn/cmd/sweep rate -workers $(WORKERS) -plan fmnist -results notebooks/results $(if $(filter 1,$(RECOMPUTE)),-recompute) $(if $(filter 1,$(MIX)),-mix-numerics)

@@ -50,6 +50,7 @@ func chromium(t *testing.T) string {
 // cdnPackages fetches the npm packages the exports load from cdn.jsdelivr.net/npm and unpacks each into
 // dir/<name>@<version>/.
 func cdnPackages(t *testing.T, dir string, pkgs ...string) {
+	nodeTools(t) // on a bare machine the panel's test, which also installs them, may run later
 	cmd := exec.Command("npm", "pack", "--silent")
 	cmd.Args = append(cmd.Args, pkgs...)
 	cmd.Dir = dir

@@ -46,9 +46,9 @@ func need(t *testing.T, msg string) {
 	t.Skip(msg)
 }
 
-// playwright installs browser/package.json's packages (npm ci; Debian's nodejs and npm first where node
-// or npm is missing) and returns the folder to run node in.
-func playwright(t *testing.T) string {
+// nodeTools makes sure node and npm are on PATH: Debian's nodejs and npm are installed where either is
+// missing and the tests run as root; otherwise need says why the test cannot run.
+func nodeTools(t *testing.T) {
 	_, errNode := exec.LookPath("node")
 	_, errNpm := exec.LookPath("npm")
 	if (errNode != nil || errNpm != nil) && os.Geteuid() == 0 {
@@ -63,6 +63,12 @@ func playwright(t *testing.T) string {
 			need(t, tool+" is not installed and cannot be installed here (Debian's nodejs and npm)")
 		}
 	}
+}
+
+// playwright installs browser/package.json's packages (npm ci, after nodeTools) and returns the folder to
+// run node in.
+func playwright(t *testing.T) string {
+	nodeTools(t)
 	dir, _ := filepath.Abs("browser")
 	// The installed package is used only when it is the pinned version.
 	var pinned, installed struct {
