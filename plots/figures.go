@@ -18,7 +18,10 @@ func StimulusExamples(d *snn.Dataset) (*Figure, error) {
 		return nil, fmt.Errorf("plots: StimulusExamples needs an even, non-zero number of samples, got %d", n)
 	}
 	cols := n / 2
-	f := NewFigure(2, cols, 10, 4)
+	// matplotlib's figsize (10, 4) plus room for a figure title (the notebook's show sets one): at 4 inches
+	// with a title, the panel with both axis labels drew its data a sixth shorter than the others (its
+	// rotated y label no longer fitted beside it).
+	f := NewFigure(2, cols, 10, 4.4)
 	ear := d.NumInputs / 2 // the left ear's fibres come first, then as many of the right ear's
 	var ticks []plot.Tick  // every 50 fibres; each ear's first named, and a line where the right ear's begin
 	for i := 0; i < d.NumInputs; i += 50 {
