@@ -28,7 +28,9 @@ var tab10 = []color.Color{Blue, Orange, Green, Red, Purple, color.RGBA{0x8c, 0x5
 	Grey, color.RGBA{0xbc, 0xbd, 0x22, 0xff}, color.RGBA{0x17, 0xbe, 0xcf, 0xff}}
 
 // conditionStyle is style k's colour and dash pattern: tab10's colour k mod 10 with dash pattern k/10 (solid for
-// the first ten, then dashed, dotted, dash-dot), so 40 styles, each a different pair.
+// the first ten, then dashed, dotted, dash-dot), so maxStyles styles, each a different pair.
+const maxStyles = 40
+
 func conditionStyle(k int) (color.Color, []vg.Length) {
 	return tab10[k%len(tab10)], seriesDashes[(k/len(tab10))%len(seriesDashes)]
 }

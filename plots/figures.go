@@ -349,7 +349,7 @@ func AccuracyBars(title string, groups []AblationGroup, numClasses int, ci bool)
 	if err != nil {
 		return nil, err
 	}
-	p.Y.Max = 100
+	p.Y.Max = max(p.Y.Max, 100) // 0 to 100, or above it where BarsWithin left room for the legend
 	return NewFigure(1, 1, 6.4, 4.8).Set(0, 0, PlotPanel{p}), nil
 }
 

@@ -650,6 +650,21 @@ func TestBarsLegendRoom(t *testing.T) {
 	if _, capped := q.Y.Tick.Marker.(cappedTicks); capped {
 		t.Error("data up to 75: ticks capped, want gonum's own")
 	}
+	// The accuracy bars, which fix their axis at 100, keep the room (they had set 100 over it).
+	f, err := AccuracyBars("high", []AblationGroup{{"a", []float64{0.9, 0.95, 0.92}}, {"b", []float64{0.5, 0.6}}}, 12, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Panels[0].(PlotPanel).Plot; p.Y.Max != 125 {
+		t.Errorf("AccuracyBars with data up to 95: y axis up to %g, want 125", p.Y.Max)
+	}
+	f, err = AccuracyBars("low", []AblationGroup{{"a", []float64{0.5, 0.55}}, {"b", []float64{0.3, 0.4}}}, 12, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Panels[0].(PlotPanel).Plot; p.Y.Max != 100 {
+		t.Errorf("AccuracyBars with data up to 55: y axis up to %g, want 100", p.Y.Max)
+	}
 }
 
 // Dots of more than 30 seeds per bar are drawn small and translucent (manyPoints): 31 seeds are many, 30 not.

@@ -15,15 +15,19 @@ import (
 
 // tuningSeries returns the lines TuningCurves draws: per condition, log10 of each learning rate of its
 // curve against the mean validation accuracy in %, in the style of its place among study.ConditionNames (the
-// same in every figure; by its position for a name not there, such as the rate networks'), named with
+// same in every figure; for a name not there, such as the rate networks', one past the registry's by its
+// position), named with
 // " (SGD)" where the condition trains with SGD, and the selected point.
 func tuningSeries(tuned []study.Tuned) (lines []Series, selected plotter.XYs, err error) {
 	if len(tuned) == 0 {
 		return nil, nil, fmt.Errorf("plots: TuningCurves: no tuned conditions")
 	}
 	names := study.ConditionNames()
-	for _, t := range tuned {
-		s := Series{Name: t.Condition, Style: slices.Index(names, t.Condition) + 1} // 0 (by position) for a name not there
+	for i, t := range tuned {
+		s := Series{Name: t.Condition, Style: slices.Index(names, t.Condition) + 1}
+		if s.Style == 0 && len(names)+i < maxStyles { // a name not there: a style no registry condition has
+			s.Style = len(names) + i + 1
+		}
 		if c, err := study.ConditionByName(t.Condition); err == nil && c.Apply(snn.DefaultConfig(), 0.5).Optimizer == snn.OptimizerSGD {
 			s.Name += " (SGD)" // its learning rates are SGD's, on the same axis as Adam's
 		}
@@ -113,6 +117,6 @@ func OutcomeBars(o study.Outcome) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Y.Max = 100
+	p.Y.Max = max(p.Y.Max, 100) // 0 to 100, or above it where BarsWithin left room for the legend
 	return NewFigure(1, 1, 8, 5).Set(0, 0, PlotPanel{p}), nil
 }

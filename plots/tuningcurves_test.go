@@ -92,7 +92,7 @@ func TestTuningCurveStyles(t *testing.T) {
 	if err != nil || sgd[0].Name != "pop-sgd (SGD)" || sgd[1].Name != "pop-abs" {
 		t.Errorf("SGD's curve not marked, or Adam's marked: %q, %q (%v)", sgd[0].Name, sgd[1].Name, err)
 	}
-	if b[1].Style != 0 {
-		t.Errorf("mlp, not a registry condition, got style %d, want 0 (by position)", b[1].Style)
+	if b[1].Style != len(names)+2 {
+		t.Errorf("mlp, not a registry condition, at position 1: style %d, want %d (one no registry condition has)", b[1].Style, len(names)+2)
 	}
 }

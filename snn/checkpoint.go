@@ -122,6 +122,11 @@ const maxCheckpointBytes = 1 << 30
 // version and records its own size: a device, a huge file or another kind of file is refused before
 // anything else is read.
 func readCheckpointFile(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err != nil { // before opening: opening a FIFO would wait for a writer
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: not a regular file (%s)", ErrCheckpointNotSNN, fi.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

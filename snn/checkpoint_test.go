@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -351,12 +352,17 @@ func TestLoadCheckpointRefusesBeforeReading(t *testing.T) {
 	f.Write(pre[:])
 	f.Truncate(maxCheckpointBytes + 1)
 	f.Close()
+	fifo := filepath.Join(dir, "fifo.ckpt") // opening it would wait for a writer
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		path string
 		want error
 		text string
 	}{
 		{"/dev/zero", ErrCheckpointNotSNN, "not a regular file"},
+		{fifo, ErrCheckpointNotSNN, "not a regular file"},
 		{dir, ErrCheckpointNotSNN, "not a regular file"},
 		{huge, ErrCheckpointNotSNN, "does not start with"},
 		{big, ErrCheckpointCorrupt, "more than the 1073741824 a checkpoint can have"},

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 )
 
 // EnvSwitch reads the on/off environment variable name (QuickEnv, and the notebooks' others): "1" is on;
@@ -22,19 +21,20 @@ func EnvSwitch(name string) (bool, error) {
 }
 
 // CheckRuntimeEnv refuses GOMAXPROCS and GOGC values that the Go runtime would ignore in silence (it then
-// runs one thread per core, or collects at its default pace): GOMAXPROCS must be a number of threads, 1 or
-// more; GOGC a percentage in decimal digits (an optional '-', fitting 32 bits) or "off". Unset or empty
-// passes. The commands call it before any work (the runtime reads both before main, so only their syntax
-// can be checked here, not the runtime's own start-up with a huge GOMAXPROCS).
+// runs one thread per core, or collects at its default pace). It reads them as the runtime does (Go 1.27's
+// schedinit and readGOGC: a decimal integer with an optional sign that fits 32 bits): GOMAXPROCS must be
+// such a number of threads, 1 or more; GOGC such a percentage, or "off". Unset or empty passes. The
+// commands call it before any work (the runtime reads both before main, so only their syntax can be
+// checked here, not the runtime's own start-up with a huge GOMAXPROCS).
 func CheckRuntimeEnv() error {
 	if v := os.Getenv("GOMAXPROCS"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 || strings.HasPrefix(v, "+") {
-			return fmt.Errorf("GOMAXPROCS=%q is invalid: want a number of threads (1 or more), or unset (one per core)", v)
+		if n, err := strconv.ParseInt(v, 10, 32); err != nil || n < 1 {
+			return fmt.Errorf("GOMAXPROCS=%q is invalid: want a number of threads (1 to 2147483647), or unset (one per core)", v)
 		}
 	}
-	if v := os.Getenv("GOGC"); v != "" {
-		if _, err := strconv.ParseInt(v, 10, 32); (err != nil || strings.HasPrefix(v, "+")) && v != "off" {
-			return fmt.Errorf("GOGC=%q is invalid: want a percentage (e.g. 100), off, or unset", v)
+	if v := os.Getenv("GOGC"); v != "" && v != "off" {
+		if _, err := strconv.ParseInt(v, 10, 32); err != nil {
+			return fmt.Errorf("GOGC=%q is invalid: want a percentage (e.g. 100, fitting 32 bits), off, or unset", v)
 		}
 	}
 	return nil

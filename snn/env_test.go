@@ -42,9 +42,10 @@ func TestCheckRuntimeEnv(t *testing.T) {
 	for _, c := range []struct {
 		procs, gogc, want string
 	}{
-		{"", "", ""}, {"2", "100", ""}, {"1", "off", ""}, {"", "-1", ""},
-		{"abc", "", `GOMAXPROCS="abc" is invalid`}, {"0", "", `GOMAXPROCS="0" is invalid`}, {"+2", "", `GOMAXPROCS="+2" is invalid`},
-		{"", "xyz", `GOGC="xyz" is invalid`}, {"", "0x10", `GOGC="0x10" is invalid`}, {"", "+5", `GOGC="+5" is invalid`},
+		{"", "", ""}, {"2", "100", ""}, {"1", "off", ""}, {"", "-1", ""}, {"+2", "+5", ""}, // the runtime reads a '+' too
+		{"abc", "", `GOMAXPROCS="abc" is invalid`}, {"0", "", `GOMAXPROCS="0" is invalid`},
+		{"4294967296", "", `GOMAXPROCS="4294967296" is invalid`}, // past 32 bits: the runtime ignores it
+		{"", "xyz", `GOGC="xyz" is invalid`}, {"", "0x10", `GOGC="0x10" is invalid`},
 		{"", "99999999999", `GOGC="99999999999" is invalid`},
 	} {
 		t.Setenv("GOMAXPROCS", c.procs)

@@ -56,8 +56,8 @@ func AblationTable(x *snn.Experiment, results []AblationResult) string {
 	return b.String()
 }
 
-// readingSlack is how near chance, in accuracy points, AblationReading calls a cut's accuracy a floor: the
-// controls notebook's rule (study.AccuracyRules' Slack, 2 points).
+// readingSlack is how near chance, in accuracy points, AblationReading calls a cut's accuracy a floor (or
+// anywhere below chance): the controls notebook's rule (study.AccuracyRules' Slack, 2 points).
 const readingSlack = 2.0
 
 // AblationReading reads one network's ablation results (Ablate with at least CutInhibitory, CutMatched and
@@ -91,13 +91,13 @@ func AblationReading(x *snn.Experiment, results []AblationResult) (string, error
 		reading = "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign"
 	}
 	chance := 100 / float64(x.Config.NumClasses)
-	switch floorInh, floorMat := math.Abs(inh-chance) <= readingSlack, math.Abs(mat-chance) <= readingSlack; {
+	switch floorInh, floorMat := inh <= chance+readingSlack, mat <= chance+readingSlack; { // at chance or below it
 	case floorInh && floorMat:
-		reading = fmt.Sprintf("both leave it within %.0f points of chance, a floor: this network cannot order them", readingSlack)
+		reading = fmt.Sprintf("both leave it within %.0f points of chance or below, a floor: this network cannot order them", readingSlack)
 	case floorMat:
-		reading += fmt.Sprintf(" (matched leaves it within %.0f points of chance, a floor: how much more it hurts is not measured)", readingSlack)
+		reading += fmt.Sprintf(" (matched leaves it within %.0f points of chance or below, a floor: how much more it hurts is not measured)", readingSlack)
 	case floorInh:
-		reading += fmt.Sprintf(" (the inhibitory cut leaves it within %.0f points of chance, a floor)", readingSlack)
+		reading += fmt.Sprintf(" (the inhibitory cut leaves it within %.0f points of chance or below, a floor)", readingSlack)
 	}
 	where, differs := "at other delays", "; excitatory differs from it in delay as well as sign"
 	if x.Config.Layout != snn.MaskBlocked {

@@ -71,7 +71,7 @@ func TestAblationReading(t *testing.T) {
 		"chance 8.3%); without as many excitatory rows at the same delays (matched; 37 of 40 in the other ear) 8.2%, and " +
 		"without the first excitatory rows, at other delays (excitatory), 39.9%. Against the inhibitory cut, matched hurts at " +
 		"least as much, so this network cannot attribute the cut's effect to the inhibitory sign (matched leaves it within 2 " +
-		"points of chance, a floor: how much more it hurts is not measured); excitatory differs from it in delay as well as sign.\n"
+		"points of chance or below, a floor: how much more it hurts is not measured); excitatory differs from it in delay as well as sign.\n"
 	if err != nil || got != want {
 		t.Errorf("matched below:\n got %q, %v\nwant %q", got, err, want)
 	}
@@ -94,11 +94,13 @@ func TestAblationReading(t *testing.T) {
 		inh, mat float64
 		want     string
 	}{
-		{0.103, 0.075, "Against the inhibitory cut, both leave it within 2 points of chance, a floor: this network cannot order them;"},
+		{0.103, 0.075, "Against the inhibitory cut, both leave it within 2 points of chance or below, a floor: this network cannot order them;"},
 		{0.104, 0.075, "matched hurts at least as much, so this network cannot attribute the cut's effect to the inhibitory sign " +
-			"(matched leaves it within 2 points of chance, a floor: how much more it hurts is not measured);"},
+			"(matched leaves it within 2 points of chance or below, a floor: how much more it hurts is not measured);"},
 		{0.090, 0.200, "matched hurts less, by 11.0 points: consistent with an effect of the inhibitory sign in this one network, " +
-			"not a test of it (the inhibitory cut leaves it within 2 points of chance, a floor);"},
+			"not a test of it (the inhibitory cut leaves it within 2 points of chance or below, a floor);"},
+		// Below chance is a floor too (one-sided): not read as matched hurting less by 1.5 points.
+		{0.060, 0.075, "Against the inhibitory cut, both leave it within 2 points of chance or below, a floor: this network cannot order them;"},
 	} {
 		r := []AblationResult{result(CutInhibitory, tc.inh), result(CutMatched, tc.mat), result(CutExcitatory, 0.399)}
 		if got, err := AblationReading(x, r); err != nil || !strings.Contains(got, tc.want) {

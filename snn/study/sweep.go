@@ -519,13 +519,14 @@ func (s *Sweep) cachePath(p PlannedRun) (string, string) {
 }
 
 // checkEntryFiles refuses, before any run, a cache entry path that something other than a regular file
-// holds (a folder, a device): its run would be trained and then fail to be saved there.
+// holds (a folder, a device; a symbolic link is followed): its run would be trained and then fail to be
+// saved there.
 func checkEntryFiles(jobs []PlannedRun) error {
 	for _, j := range jobs {
 		if j.File == "" {
 			continue
 		}
-		if fi, err := os.Lstat(j.File); err == nil && !fi.Mode().IsRegular() {
+		if fi, err := os.Stat(j.File); err == nil && !fi.Mode().IsRegular() { // a link to a file is served through it
 			what := "a folder"
 			if !fi.IsDir() {
 				what = "not a regular file (" + fi.Mode().Type().String() + ")"

@@ -153,6 +153,10 @@ func slurmCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if strings.ContainsFunc(logDir, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '%' }) {
+		return fmt.Errorf("-logs %q: its absolute path %q holds a space, a control character or %% (sbatch reads it from an "+
+			"#SBATCH line and expands %%j, %%A and the like anywhere in it): give -logs an absolute path without them", *logs, logDir)
+	}
 	if err := os.MkdirAll(logDir, 0o755); err != nil { // Slurm does not create it, and a task fails without it
 		return fmt.Errorf("-logs: %w", err)
 	}
