@@ -83,11 +83,14 @@ func TestRunPlans(t *testing.T) {
 	if !strings.Contains(r, "-plan all") || strings.Contains(r, "-conditions") || strings.Contains(r, "-fractions") {
 		t.Errorf("make results must run every plan by name (-plan all) and list no conditions or fractions:\n%s", r)
 	}
-	if !strings.Contains(r, "sweep tune -workers 2 -plan all -test") {
+	if !regexp.MustCompile(`(?m)^WORKERS \?= 2$`).Match(makefile) {
+		t.Errorf("the Makefile must default WORKERS to 2 (the measured make results ran 2 at once on 2 cores)")
+	}
+	if !strings.Contains(r, "sweep tune -workers $(WORKERS) -plan all -test") {
 		t.Errorf("make results must tune and test every tuned plan (sweep tune -plan all -test):\n%s", r)
 	}
 	for _, p := range ratenet.Plans() {
-		if !strings.Contains(r, "sweep rate -workers 2 -plan "+p.Name) {
+		if !strings.Contains(r, "sweep rate -workers $(WORKERS) -plan "+p.Name) {
 			t.Errorf("make results must run the rate plan %s (sweep rate -plan %s):\n%s", p.Name, p.Name, r)
 		}
 	}
