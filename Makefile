@@ -44,7 +44,7 @@ test: setup vet
 # beside each, then every figure of the 0.2 model as SVG and PNG in notebooks/figures.
 notebooks: setup
 	/usr/bin/python3 notebooks/execute.py notebooks/*.ipynb
-	$(GO) run ./plots/cmd/figures -dir "$${SNN_OUT:-notebooks/out}" -fraction 0.2 -out notebooks/figures
+	$(GO) run ./plots/cmd/figures -dir "$$(cd notebooks && realpath -m "$${SNN_OUT:-out}")" -fraction 0.2 -out notebooks/figures
 
 # The exploration panel, live: Jupyter's classic notebook with the GoNB kernel on localhost (PORT, default
 # 8888); open the printed URL, then dales_law_explore.ipynb, and run its cells. It serves a working copy
