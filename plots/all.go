@@ -101,11 +101,7 @@ func CheckTargets(dir string, figs []Named) error {
 	for _, n := range figs {
 		for _, ext := range []string{".svg", ".png"} {
 			p := filepath.Join(dir, n.Name+ext)
-			if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() { // a link to a file is written through
-				what := "a folder"
-				if !fi.IsDir() {
-					what = "not a regular file (" + fi.Mode().Type().String() + ")"
-				}
+			if what := snn.NotRegular(p); what != "" { // a link to a file is written through
 				return fmt.Errorf("plots: %s is %s, where figure %s goes: move it away; nothing was written", p, what, n.Name)
 			}
 		}

@@ -43,6 +43,20 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
+// NotRegular says what holds path when something other than a regular file does (after following a
+// symbolic link): "a folder" or "not a regular file (<type>)"; "" when path is a regular file or absent.
+// Commands check the paths they will write with it before any work.
+func NotRegular(path string) string {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil || fi.Mode().IsRegular():
+		return ""
+	case fi.IsDir():
+		return "a folder"
+	}
+	return "not a regular file (" + fi.Mode().Type().String() + ")"
+}
+
 // CheckWritableDir creates dir if needed and checks that a file can be written there (it writes and
 // removes an empty temporary file), so that a command refuses an unwritable output folder before it
 // trains rather than when it saves.

@@ -526,11 +526,7 @@ func checkEntryFiles(jobs []PlannedRun) error {
 		if j.File == "" {
 			continue
 		}
-		if fi, err := os.Stat(j.File); err == nil && !fi.Mode().IsRegular() { // a link to a file is served through it
-			what := "a folder"
-			if !fi.IsDir() {
-				what = "not a regular file (" + fi.Mode().Type().String() + ")"
-			}
+		if what := snn.NotRegular(j.File); what != "" { // a link to a file is served through it
 			return fmt.Errorf("study: the cache entry of run %s fraction %v seed %d, %s, is %s: move it away (nothing was trained)",
 				j.Key.Condition, j.Key.Fraction, j.Key.Seed, j.File, what)
 		}

@@ -28,14 +28,11 @@ func main() {
 	steps := decimal.Int(flag.CommandLine, "steps", 30, "timed training `steps`")
 	epochs := decimal.Int(flag.CommandLine, "epochs", 1, "timed `epochs`")
 	flag.Parse()
+	given := false // -threads on the command line; else its default came from GOMAXPROCS
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "threads" })
 	err := snn.CheckRuntimeEnv()
 	if err == nil {
-		err = check(*threads, *steps, *epochs, flag.Args())
-	}
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "threads" })
-	if err != nil && !given && strings.HasPrefix(err.Error(), "-threads") { // the default came from GOMAXPROCS
-		err = fmt.Errorf("GOMAXPROCS=%s (the default of -threads): want 1 to 4096 cores", os.Getenv("GOMAXPROCS"))
+		err = check(*threads, given, *steps, *epochs, flag.Args())
 	}
 	if err == nil {
 		runtime.GOMAXPROCS(*threads)
@@ -49,11 +46,14 @@ func main() {
 	}
 }
 
-// check refuses flag values the benchmark cannot use, before any work.
-func check(threads, steps, epochs int, extra []string) error {
+// check refuses flag values the benchmark cannot use, before any work; threadsGiven says whether -threads
+// was on the command line (else its value is GOMAXPROCS', which the message then names).
+func check(threads int, threadsGiven bool, steps, epochs int, extra []string) error {
 	switch {
 	case len(extra) > 0:
 		return fmt.Errorf("unexpected argument %q after the flags", extra[0])
+	case (threads < 1 || threads > 4096) && !threadsGiven:
+		return fmt.Errorf("GOMAXPROCS=%s (the default of -threads): want 1 to 4096 cores", os.Getenv("GOMAXPROCS"))
 	case threads < 1 || threads > 4096:
 		return fmt.Errorf("-threads %d: want 1 to 4096 cores", threads)
 	case steps < 1 || steps > snn.DefaultConfig().TrainBatches-1:

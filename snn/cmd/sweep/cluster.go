@@ -127,9 +127,14 @@ func slurmCmd(args []string) error {
 	if *partition != "" && !slurmWord.MatchString(*partition) {
 		return fmt.Errorf("-partition %q: want letters, digits, '.', '_' and '-'", *partition)
 	}
-	if *logs == "" || strings.ContainsFunc(*logs, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '%' }) {
-		return fmt.Errorf("-logs %q: want a folder, its path without spaces, control characters or %% (sbatch reads it from an "+
-			"#SBATCH line and expands %%j, %%A and the like anywhere in it)", *logs)
+	// The script writes the absolute path (from the working folder, which a relative -logs takes in).
+	logDir, err := filepath.Abs(*logs)
+	if err != nil {
+		return err
+	}
+	if *logs == "" || strings.ContainsFunc(logDir, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '%' }) {
+		return fmt.Errorf("-logs %q: want a folder whose absolute path (%q) holds no space, control character or %% (sbatch reads it "+
+			"from an #SBATCH line and expands %%j, %%A and the like anywhere in it)", *logs, logDir)
 	}
 	exe, err := sweepBinary(*bin)
 	if err != nil {
@@ -148,14 +153,6 @@ func slurmCmd(args []string) error {
 	}
 	if gAbs.results, err = filepath.Abs(g.results); err != nil {
 		return err
-	}
-	logDir, err := filepath.Abs(*logs)
-	if err != nil {
-		return err
-	}
-	if strings.ContainsFunc(logDir, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '%' }) {
-		return fmt.Errorf("-logs %q: its absolute path %q holds a space, a control character or %% (sbatch reads it from an "+
-			"#SBATCH line and expands %%j, %%A and the like anywhere in it): give -logs an absolute path without them", *logs, logDir)
 	}
 	if err := os.MkdirAll(logDir, 0o755); err != nil { // Slurm does not create it, and a task fails without it
 		return fmt.Errorf("-logs: %w", err)
